@@ -1,0 +1,48 @@
+# xiaoan — `make run` serves the app with its job worker; `make test` runs the test suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+VENDOR := xiaoan/static/vendor
+
+.PHONY: run test setup assets lint format clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+$(VENDOR)/.stamp: package.json
+	@command -v npm >/dev/null 2>&1 || { echo "需要 Node.js 和 npm（apt-get install nodejs npm）"; exit 1; }
+	npm install --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)/bootstrap
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/bootstrap/
+	touch $(VENDOR)/.stamp
+
+assets: $(VENDOR)/.stamp
+
+setup: $(STAMP) assets
+
+run: setup
+	$(BIN)/xiaoan migrate --no-input
+	$(BIN)/xiaoan demo
+	exec ./scripts/run.sh
+
+test: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from xiaoan.accounts.models import Role, RoleAssignment, User
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Role
+        fields = [
+            "id",
+            "code",
+            "name",
+            "description",
+            "permissions",
+            "is_platform",
+            "is_builtin",
+            "is_active",
+        ]
+        read_only_fields = fields
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    role_code = serializers.CharField(source="role.code", read_only=True)
+    role_name = serializers.CharField(source="role.name", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    user_name = serializers.CharField(source="user.display_name", read_only=True)
+
+    class Meta:
+        model = RoleAssignment
+        fields = [
+            "id",
+            "user",
+            "user_name",
+            "role",
+            "role_code",
+            "role_name",
+            "unit",
+            "unit_name",
+            "include_descendants",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+        extra_kwargs = {
+            "user": {"queryset": User.objects.all()},
+            "unit": {"required": False, "allow_null": True},
+        }
+
+
+class UserSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    assignments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "name",
+            "mobile",
+            "email",
+            "unit",
+            "unit_name",
+            "position",
+            "is_active",
+            "last_login",
+            "date_joined",
+            "assignments",
+        ]
+        read_only_fields = ["id", "last_login", "date_joined", "assignments"]
+
+    def get_assignments(self, obj: User) -> list[dict]:
+        return [
+            {
+                "id": a.id,
+                "role": a.role.code,
+                "role_name": a.role.name,
+                "unit": a.unit_id,
+                "unit_name": a.unit.name if a.unit_id else None,
+                "include_descendants": a.include_descendants,
+            }
+            for a in obj.assignments.all()
+        ]
+
+
+class UserCreateSerializer(serializers.ModelSerializer):
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+
+    class Meta:
+        model = User
+        fields = [
+            "username",
+            "name",
+            "mobile",
+            "email",
+            "unit",
+            "position",
+            "is_active",
+            "password",
+        ]
+        extra_kwargs = {"unit": {"required": True, "allow_null": True}}
+
+
+class UserUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["name", "mobile", "email", "unit", "position", "is_active"]
+
+
+class PasswordSerializer(serializers.Serializer):
+    password = serializers.CharField(write_only=True)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(help_text="用户名或手机号码")
+    password = serializers.CharField()
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from xiaoan.accounts import services
+from xiaoan.accounts.api.serializers import (
+    AssignmentSerializer,
+    PasswordSerializer,
+    RoleSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+    UserCreateSerializer,
+    UserSerializer,
+    UserUpdateSerializer,
+)
+from xiaoan.accounts.filtersets import RoleAssignmentFilterSet, UserFilterSet
+from xiaoan.accounts.models import Role, RoleAssignment, User
+from xiaoan.core.api.views import ScopedViewSetMixin, with_errors
+from xiaoan.core.errors import ServiceError
+from xiaoan.core.history import entries_for
+from xiaoan.orgs.api.serializers import HistoryEntrySerializer
+
+
+class UserViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+    model = User
+    serializer_class = UserSerializer
+    filterset_class = UserFilterSet
+    search_fields = ["name", "username", "mobile"]
+    ordering_fields = ["username", "name", "date_joined"]
+    ordering = ["username"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    action_permission = {
+        **ScopedViewSetMixin.action_permission,
+        "history": "view",
+        "set_password": "change",
+    }
+
+    def base_queryset(self):
+        return User.objects.select_related("unit").prefetch_related(
+            Prefetch("assignments", RoleAssignment.objects.select_related("role", "unit"))
+        )
+
+    @extend_schema(request=UserCreateSerializer, responses=with_errors({201: UserSerializer}))
+    def create(self, request, *args, **kwargs):
+        data = UserCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        password = values.pop("password")
+        user = services.create_user(request.user, values, password)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=UserUpdateSerializer, responses=with_errors({200: UserSerializer}))
+    def partial_update(self, request, *args, **kwargs):
+        user = self.get_object()
+        data = UserUpdateSerializer(user, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        user = services.update_user(request.user, user, dict(data.validated_data))
+        return Response(UserSerializer(user).data)
+
+    @extend_schema(request=PasswordSerializer, responses=with_errors({204: None}))
+    @action(detail=True, methods=["post"], url_path="password")
+    def set_password(self, request, pk=None):
+        user = self.get_object()
+        data = PasswordSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.set_password(request.user, user, data.validated_data["password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses=with_errors({200: HistoryEntrySerializer(many=True)}))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        return Response(HistoryEntrySerializer(entries_for(self.get_object()), many=True).data)
+
+
+class RoleAssignmentViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    model = RoleAssignment
+    serializer_class = AssignmentSerializer
+    filterset_class = RoleAssignmentFilterSet
+    ordering_fields = ["created_at"]
+    ordering = ["id"]
+
+    def base_queryset(self):
+        return RoleAssignment.objects.select_related("user", "role", "unit")
+
+    @extend_schema(responses=with_errors({201: AssignmentSerializer}))
+    def create(self, request, *args, **kwargs):
+        data = AssignmentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        assignment = services.grant_role(
+            request.user,
+            values["user"].pk,
+            values["role"],
+            values.get("unit"),
+            values.get("include_descendants", True),
+        )
+        return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, *args, **kwargs):
+        services.revoke_role(request.user, self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RoleViewSet(viewsets.ReadOnlyModelViewSet):
+    """The roles (permission sets) that can be granted."""
+
+    queryset = Role.objects.filter(is_active=True)
+    serializer_class = RoleSerializer
+    pagination_class = None
+    filterset_fields = ["is_platform"]
+
+
+@extend_schema(responses=with_errors({200: UserSerializer}))
+@api_view(["GET"])
+def me(request):
+    """The caller, with their role assignments."""
+    user = (
+        User.objects.prefetch_related(
+            Prefetch("assignments", RoleAssignment.objects.select_related("role", "unit"))
+        )
+        .select_related("unit")
+        .get(pk=request.user.pk)
+    )
+    return Response(UserSerializer(user).data)
+
+
+@extend_schema(
+    request=TokenRequestSerializer, responses=with_errors({200: TokenSerializer}), auth=[]
+)
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def obtain_token(request):
+    """Exchange username (or mobile) and password for an API token."""
+    data = TokenRequestSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    user = authenticate(
+        request, username=data.validated_data["username"], password=data.validated_data["password"]
+    )
+    if user is None:
+        raise ServiceError(_("用户名或密码错误。"))
+    token, _created = Token.objects.get_or_create(user=user)
+    return Response({"token": token.key})

@@ -1,0 +1,54 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from xiaoan.accounts.models import Role, RoleAssignment, User
+from xiaoan.orgs.models import Unit
+
+
+def _within(queryset, value, lookup: str):
+    path = Unit.objects.filter(pk=value).values_list("path", flat=True).first()
+    if not path:
+        return queryset.none()
+    return queryset.filter(**{f"{lookup}__path__startswith": path})
+
+
+class UserFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("姓名/用户名/手机"), method="filter_q")
+    unit = django_filters.NumberFilter(label=_("所属单位"), field_name="unit_id")
+    within = django_filters.NumberFilter(label=_("在此单位之下"), method="filter_within")
+    role = django_filters.ModelChoiceFilter(
+        label=_("角色"),
+        queryset=Role.objects.all(),
+        field_name="assignments__role",
+        distinct=True,
+    )
+    is_active = django_filters.BooleanFilter(label=_("启用"))
+
+    class Meta:
+        model = User
+        fields = ["q", "unit", "within", "role", "is_active"]
+
+    def filter_q(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(username__icontains=value) | Q(mobile__startswith=value)
+        )
+
+    def filter_within(self, queryset, name, value):
+        return _within(queryset, value, "unit")
+
+
+class RoleAssignmentFilterSet(django_filters.FilterSet):
+    user = django_filters.NumberFilter(field_name="user_id", label=_("用户"))
+    role = django_filters.CharFilter(field_name="role__code", label=_("角色代码"))
+    unit = django_filters.NumberFilter(field_name="unit_id", label=_("授权单位"))
+    within = django_filters.NumberFilter(label=_("在此单位之下"), method="filter_within")
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["user", "role", "unit", "within"]
+
+    def filter_within(self, queryset, name, value):
+        return _within(queryset, value, "unit")

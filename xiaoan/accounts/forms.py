@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from xiaoan.accounts.models import Role, User
+from xiaoan.core.forms import StyledFormMixin
+from xiaoan.orgs.models import Unit
+
+
+def _unit_label(unit: Unit) -> str:
+    return f"{'　' * (unit.depth - 1)}{unit.name}"
+
+
+class LoginForm(StyledFormMixin, AuthenticationForm):
+    username = forms.CharField(
+        label=_("用户名或手机号"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    error_messages = {
+        "invalid_login": _("用户名/手机号或密码错误。"),
+        "inactive": _("该账号已停用。"),
+    }
+
+
+class UserForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["username", "name", "mobile", "email", "unit", "position", "is_active"]
+
+    def __init__(self, *args, unit_queryset=None, unit_required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = unit_queryset
+        self.fields["unit"].required = unit_required
+        self.fields["unit"].label_from_instance = _unit_label
+        self.fields["name"].required = True
+
+    def _post_clean(self) -> None:
+        # Uniqueness and scope are checked by the service inside its transaction.
+        pass
+
+
+class UserCreateForm(UserForm):
+    password = forms.CharField(
+        label=_("初始密码"), widget=forms.PasswordInput, help_text=_("至少8位，不能全是数字")
+    )
+
+
+class UserUpdateForm(UserForm):
+    class Meta(UserForm.Meta):
+        fields = ["name", "mobile", "email", "unit", "position", "is_active"]
+
+
+class PasswordForm(StyledFormMixin, forms.Form):
+    password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput)
+    confirm = forms.CharField(label=_("再次输入"), widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") != data.get("confirm"):
+            raise forms.ValidationError(_("两次输入的密码不一致。"))
+        return data
+
+
+class AssignmentForm(StyledFormMixin, forms.Form):
+    role = forms.ModelChoiceField(label=_("角色"), queryset=Role.objects.none())
+    unit = forms.ModelChoiceField(
+        label=_("授权单位"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("平台角色不选单位"),
+    )
+    include_descendants = forms.BooleanField(label=_("含下级单位"), required=False, initial=True)
+
+    def __init__(self, *args, role_queryset=None, unit_queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].queryset = role_queryset
+        self.fields["unit"].queryset = unit_queryset
+        self.fields["unit"].label_from_instance = _unit_label

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from xiaoan.core.scoping import ScopedQuerySet
+
+mobile_validator = RegexValidator(r"^1\d{10}$", _("请输入11位手机号码。"))
+
+
+class UserQuerySet(ScopedQuerySet):
+    pass
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(AbstractUser):
+    """A person. Logs in with username or mobile number; belongs to one unit (none for the
+    platform administrators)."""
+
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    mobile = models.CharField(
+        _("手机号码"),
+        max_length=11,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[mobile_validator],
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("所属单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    position = models.CharField(_("职务"), max_length=50, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    objects = ScopedUserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        permissions = [("view_auditlog", _("查看全平台审计日志"))]
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.username
+
+    def save(self, *args, **kwargs) -> None:
+        if self.mobile == "":
+            self.mobile = None
+        super().save(*args, **kwargs)
+
+
+class Role(models.Model):
+    """A named set of permissions ("app.codename" strings). Roles are data, not code."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    description = models.TextField(_("说明"), blank=True)
+    permissions = models.JSONField(_("权限"), default=list, blank=True)
+    is_platform = models.BooleanField(
+        _("平台角色"), default=False, help_text=_("平台角色在全平台生效，不绑定单位")
+    )
+    is_builtin = models.BooleanField(_("内置"), default=False)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("角色")
+        verbose_name_plural = _("角色")
+        ordering = ["is_platform", "id"]
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class RoleAssignment(models.Model):
+    """A role given to a user at a unit, with or without the unit's subtree."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    role = models.ForeignKey(
+        Role, verbose_name=_("角色"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("授权单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
+    include_descendants = models.BooleanField(_("含下级单位"), default=True)
+    granted_by = models.ForeignKey(
+        User,
+        verbose_name=_("授权人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="assignment_unique"),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(unit__isnull=True),
+                name="assignment_platform_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.unit.name if self.unit_id else _("全平台")
+        return f"{self.user} · {self.role} · {where}"

@@ -1,0 +1,131 @@
+"""The built-in roles. Their permissions are defined here and synced on every migrate;
+units may add roles of their own through the role pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+UNIT_VIEW = ["orgs.view_unit"]
+UNIT_MANAGE = ["orgs.view_unit", "orgs.add_unit", "orgs.change_unit"]
+PEOPLE_VIEW = ["accounts.view_user", "accounts.view_roleassignment"]
+PEOPLE_MANAGE = [
+    "accounts.view_user",
+    "accounts.add_user",
+    "accounts.change_user",
+    "accounts.view_roleassignment",
+    "accounts.add_roleassignment",
+    "accounts.delete_roleassignment",
+]
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    code: str
+    name: str
+    description: str
+    permissions: tuple[str, ...]
+    is_platform: bool = False
+
+
+BUILTIN_ROLES: list[RoleSpec] = [
+    RoleSpec(
+        "unit_head",
+        _("单位负责人"),
+        _("第一责任人：本单位及下级单位的全面管理"),
+        (*UNIT_MANAGE, *PEOPLE_MANAGE, "accounts.view_role"),
+    ),
+    RoleSpec(
+        "safety_officer",
+        _("安全管理员"),
+        _("安办主任/安全股工作人员：日常安全管理"),
+        (*UNIT_MANAGE, *PEOPLE_MANAGE, "accounts.view_role"),
+    ),
+    RoleSpec(
+        "inspector",
+        _("检查员"),
+        _("开展检查；校外专家和第三方机构仅限受邀的检查"),
+        (*UNIT_VIEW,),
+    ),
+    RoleSpec(
+        "rectification_owner",
+        _("整改责任人"),
+        _("负责隐患整改落实"),
+        (*UNIT_VIEW,),
+    ),
+    RoleSpec(
+        "reporter",
+        _("随手拍上报人"),
+        _("教职工或学生，可随手拍上报隐患"),
+        (*UNIT_VIEW,),
+    ),
+    RoleSpec(
+        "supervisor",
+        _("督查员"),
+        _("上级督查：查看下级单位情况并督办"),
+        (*UNIT_VIEW, *PEOPLE_VIEW),
+    ),
+    RoleSpec(
+        "auditor",
+        _("审计员"),
+        _("只读查看本单位及下级单位的记录和变更历史"),
+        (*UNIT_VIEW, *PEOPLE_VIEW, "accounts.view_role"),
+    ),
+    RoleSpec(
+        "system_admin",
+        _("系统管理员"),
+        _("三员之一：维护单位和用户账号，不能授权"),
+        (
+            *UNIT_MANAGE,
+            "accounts.view_user",
+            "accounts.add_user",
+            "accounts.change_user",
+            "accounts.view_role",
+            "accounts.add_role",
+            "accounts.change_role",
+        ),
+        is_platform=True,
+    ),
+    RoleSpec(
+        "security_admin",
+        _("安全保密管理员"),
+        _("三员之一：角色授权与账号安全，不能维护单位"),
+        (
+            *UNIT_VIEW,
+            "accounts.view_user",
+            "accounts.change_user",
+            "accounts.view_roleassignment",
+            "accounts.add_roleassignment",
+            "accounts.delete_roleassignment",
+            "accounts.view_role",
+        ),
+        is_platform=True,
+    ),
+    RoleSpec(
+        "audit_admin",
+        _("安全审计员"),
+        _("三员之一：查看全平台审计日志，只读"),
+        (*UNIT_VIEW, *PEOPLE_VIEW, "accounts.view_role", "accounts.view_auditlog"),
+        is_platform=True,
+    ),
+]
+
+PLATFORM_ROLE_CODES = {spec.code for spec in BUILTIN_ROLES if spec.is_platform}
+
+
+def sync_builtin_roles(**_kwargs) -> None:
+    """Create or update the built-in roles (idempotent; runs after every migrate)."""
+    from xiaoan.accounts.models import Role
+
+    for spec in BUILTIN_ROLES:
+        Role.objects.update_or_create(
+            code=spec.code,
+            defaults={
+                "name": str(spec.name),
+                "description": str(spec.description),
+                "permissions": sorted(set(spec.permissions)),
+                "is_platform": spec.is_platform,
+                "is_builtin": True,
+            },
+        )

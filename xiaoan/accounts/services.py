@@ -1,0 +1,201 @@
+"""Business rules for people and access: accounts, role grants, and who may grant what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from xiaoan.accounts.models import Role, RoleAssignment, User
+from xiaoan.core.errors import Conflict, Forbidden, Invalid
+from xiaoan.core.scoping import forget_grants, has_permission_anywhere, scope_filter
+from xiaoan.core.services import ensure_in_scope, get_scoped
+from xiaoan.orgs.models import Unit
+
+USER_FIELDS = ["username", "name", "mobile", "email", "unit", "position", "is_active"]
+
+
+def _platform_wide(user: Any, perm: str) -> bool:
+    return has_permission_anywhere(user, perm) and not scope_filter(user, perm, "").children
+
+
+def _check_password(password: str, user: User | None = None) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise Invalid(fields={"password": list(exc.messages)}) from exc
+
+
+def _check_unit(actor: Any, unit: Unit | None, perm: str) -> None:
+    if unit is None:
+        if not _platform_wide(actor, perm):
+            raise Invalid(fields={"unit": [_("请选择所属单位。")]})
+        return
+    if not Unit.objects.with_permission(actor, perm).filter(pk=unit.pk).exists():
+        raise Invalid(fields={"unit": [_("所选单位不在您的管理范围内。")]})
+
+
+def _full_clean(user: User) -> None:
+    try:
+        user.full_clean(exclude=["password", "last_login", "date_joined"])
+    except ValidationError as exc:
+        raise Invalid(fields={k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from exc
+
+
+@transaction.atomic
+def create_user(actor: Any, data: dict[str, Any], password: str) -> User:
+    if not has_permission_anywhere(actor, "accounts.add_user"):
+        raise Forbidden()
+    _check_unit(actor, data.get("unit"), "accounts.add_user")
+    user = User(**{k: v for k, v in data.items() if k in USER_FIELDS})
+    if user.mobile == "":
+        user.mobile = None
+    _full_clean(user)
+    _check_password(password, user)
+    user.set_password(password)
+    try:
+        user.save()
+    except IntegrityError:
+        raise Conflict(_("用户名或手机号码已被使用。")) from None
+    ensure_in_scope(actor, user, "add")
+    return user
+
+
+@transaction.atomic
+def update_user(actor: Any, user: User | int, data: dict[str, Any]) -> User:
+    pk = user.pk if isinstance(user, User) else user
+    user = get_scoped(actor, User, pk, "change")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if "unit" in data and data["unit"] != user.unit:
+        _check_unit(actor, data["unit"], "accounts.change_user")
+    if "is_active" in data and not data["is_active"] and user.pk == getattr(actor, "pk", None):
+        raise Invalid(_("不能停用自己的账号。"))
+    for key, value in data.items():
+        if key in USER_FIELDS:
+            setattr(user, key, value)
+    if user.mobile == "":
+        user.mobile = None
+    _full_clean(user)
+    try:
+        user.save()
+    except IntegrityError:
+        raise Conflict(_("用户名或手机号码已被使用。")) from None
+    ensure_in_scope(actor, user, "change")
+    return user
+
+
+@transaction.atomic
+def set_password(actor: Any, user: User | int, password: str) -> User:
+    pk = user.pk if isinstance(user, User) else user
+    if pk == getattr(actor, "pk", None):
+        user = User.objects.get(pk=pk)
+    else:
+        user = get_scoped(actor, User, pk, "change")
+    _check_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+def grantable_roles(actor: Any):
+    """Roles the actor may give: platform-wide granters may give any role; others only roles
+    whose permissions they hold themselves (checked again per unit in `grant_role`)."""
+    if _platform_wide(actor, "accounts.add_roleassignment"):
+        return Role.objects.filter(is_active=True)
+    from xiaoan.core.scoping import user_permissions
+
+    mine = user_permissions(actor)
+    return Role.objects.filter(
+        pk__in=[
+            r.pk
+            for r in Role.objects.filter(is_active=True, is_platform=False)
+            if set(r.permissions) <= mine
+        ]
+    )
+
+
+@transaction.atomic
+def grant_role(
+    actor: Any,
+    user: User | int,
+    role: Role | int,
+    unit: Unit | int | None,
+    include_descendants: bool = True,
+) -> RoleAssignment:
+    if not has_permission_anywhere(actor, "accounts.add_roleassignment"):
+        raise Forbidden()
+    target = get_scoped(actor, User, user.pk if isinstance(user, User) else user, "view")
+    role_obj = role if isinstance(role, Role) else Role.objects.filter(pk=role).first()
+    if role_obj is None or not role_obj.is_active:
+        raise Invalid(fields={"role": [_("角色不存在或已停用。")]})
+    platform_granter = _platform_wide(actor, "accounts.add_roleassignment")
+    if role_obj.is_platform:
+        if not platform_granter:
+            raise Forbidden(_("平台角色只能由安全保密管理员授予。"))
+        if unit is not None:
+            raise Invalid(fields={"unit": [_("平台角色在全平台生效，不需要选择单位。")]})
+        others = RoleAssignment.objects.filter(user=target, role__is_platform=True).exclude(
+            role=role_obj
+        )
+        if others.exists():
+            raise Invalid(_("三员分立：同一账号只能担任一个平台管理角色。"))
+        unit_obj = None
+    else:
+        if unit is None:
+            raise Invalid(fields={"unit": [_("请选择授权单位。")]})
+        unit_pk = unit.pk if isinstance(unit, Unit) else unit
+        unit_obj = (
+            Unit.objects.with_permission(actor, "accounts.add_roleassignment")
+            .filter(pk=unit_pk)
+            .first()
+        )
+        if unit_obj is None:
+            raise Invalid(fields={"unit": [_("所选单位不在您的管理范围内。")]})
+        if not platform_granter:
+            # Nobody hands out more than they hold at that unit.
+            query = Unit.objects.filter(pk=unit_obj.pk)
+            for perm in role_obj.permissions:
+                query = query.filter(scope_filter(actor, perm, ""))
+            if not query.exists():
+                raise Forbidden(_("您不能授予超出自身权限的角色。"))
+        if RoleAssignment.objects.filter(user=target, role__is_platform=True).exists():
+            raise Invalid(_("平台管理账号不能再授予单位角色。"))
+    if RoleAssignment.objects.filter(user=target, role=role_obj, unit=unit_obj).exists():
+        raise Conflict(_("该用户在此单位已有这个角色。"))
+    assignment = RoleAssignment.objects.create(
+        user=target,
+        role=role_obj,
+        unit=unit_obj,
+        include_descendants=include_descendants if unit_obj else True,
+        granted_by=actor,
+    )
+    if unit_obj is not None:
+        ensure_in_scope(actor, assignment, "add")
+    forget_grants(target)
+    return assignment
+
+
+@transaction.atomic
+def revoke_role(actor: Any, assignment: RoleAssignment | int) -> None:
+    pk = assignment.pk if isinstance(assignment, RoleAssignment) else assignment
+    assignment = get_scoped(actor, RoleAssignment, pk, "delete")
+    if assignment.role.is_platform and not _platform_wide(actor, "accounts.delete_roleassignment"):
+        raise Forbidden()
+    if assignment.user_id == getattr(actor, "pk", None) and assignment.role.is_platform:
+        raise Invalid(_("不能撤销自己的平台管理角色。"))
+    assignment.delete()
+
+
+def assignable_units(actor: Any):
+    return Unit.objects.with_permission(actor, "accounts.add_roleassignment")
+
+
+def login_identity_taken(value: str, exclude_pk: int | None = None) -> bool:
+    query = User.objects.filter(Q(username=value) | Q(mobile=value))
+    if exclude_pk:
+        query = query.exclude(pk=exclude_pk)
+    return query.exists()

@@ -1,0 +1,24 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from xiaoan.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.MyPasswordView.as_view(), name="my_password"),
+    path("users/", views.UserListView.as_view(), name="user_list"),
+    path("users/new/", views.UserCreateView.as_view(), name="user_add"),
+    path("users/<int:pk>/", views.UserDetailView.as_view(), name="user_detail"),
+    path("users/<int:pk>/edit/", views.UserUpdateView.as_view(), name="user_change"),
+    path("users/<int:pk>/password/", views.UserPasswordView.as_view(), name="user_password"),
+    path("users/<int:pk>/assign/", views.AssignmentCreateView.as_view(), name="roleassignment_add"),
+    path(
+        "assignments/<int:pk>/delete/",
+        views.AssignmentDeleteView.as_view(),
+        name="roleassignment_delete",
+    ),
+    path("roles/", views.RoleListView.as_view(), name="role_list"),
+    path("audit/", views.AuditLogView.as_view(), name="auditlog"),
+]

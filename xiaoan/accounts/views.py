@@ -1,0 +1,298 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from xiaoan.accounts import services
+from xiaoan.accounts.filtersets import UserFilterSet
+from xiaoan.accounts.forms import (
+    AssignmentForm,
+    LoginForm,
+    PasswordForm,
+    UserCreateForm,
+    UserUpdateForm,
+)
+from xiaoan.accounts.models import Role, RoleAssignment, User
+from xiaoan.core.errors import ServiceError
+from xiaoan.core.history import entries_for
+from xiaoan.core.scoping import has_permission_anywhere
+from xiaoan.core.views import ScopedDetailView, ScopedListView, ScopedMixin, raise_for_service_error
+from xiaoan.orgs.models import Unit
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class UserListView(ScopedListView):
+    model = User
+    filterset_class = UserFilterSet
+    template_name = "accounts/user_list.html"
+
+    def get_queryset(self):
+        queryset = (
+            super()
+            .get_queryset()
+            .select_related("unit")
+            .prefetch_related(
+                Prefetch("assignments", RoleAssignment.objects.select_related("role", "unit"))
+            )
+        )
+        current = self.request.current_unit
+        if current is not None and "within" not in self.request.GET:
+            queryset = queryset.filter(unit__path__startswith=current.path)
+        return queryset.order_by("unit__path", "username")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = has_permission_anywhere(self.request.user, "accounts.add_user")
+        return context
+
+
+def _unit_choices(user, perm: str):
+    return Unit.objects.with_permission(user, perm)
+
+
+class UserDetailView(ScopedDetailView):
+    model = User
+    template_name = "accounts/user_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("unit")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        actor = self.request.user
+        target = self.object
+        context["assignments"] = (
+            RoleAssignment.objects.restrict(actor)
+            .filter(user=target)
+            .select_related("role", "unit")
+            .order_by("unit__path")
+        )
+        context["can_change"] = User.objects.restrict(actor, "change").filter(pk=target.pk).exists()
+        context["can_revoke"] = has_permission_anywhere(actor, "accounts.delete_roleassignment")
+        if has_permission_anywhere(actor, "accounts.add_roleassignment"):
+            context["assignment_form"] = kwargs.get("assignment_form") or AssignmentForm(
+                role_queryset=services.grantable_roles(actor),
+                unit_queryset=services.assignable_units(actor),
+                initial={"unit": target.unit_id},
+            )
+        context["history"] = entries_for(target)
+        return context
+
+
+class UserCreateView(ScopedMixin, View):
+    model = User
+    permission_action = "add"
+    template_name = "accounts/user_form.html"
+
+    def form(self, data=None):
+        user = self.request.user
+        initial = {"unit": self.request.GET.get("unit")} if self.request.GET.get("unit") else {}
+        return UserCreateForm(
+            data,
+            initial=initial,
+            unit_queryset=_unit_choices(user, "accounts.add_user"),
+            unit_required=not services._platform_wide(user, "accounts.add_user"),
+        )
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": self.form(), "creating": True})
+
+    def post(self, request):
+        form = self.form(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            password = data.pop("password")
+            try:
+                user = services.create_user(request.user, data, password)
+            except ServiceError as error:
+                raise_for_service_error(error, form)
+            else:
+                messages.success(request, _("已创建账号“%(name)s”。") % {"name": user})
+                return redirect("accounts:user_detail", pk=user.pk)
+        return render(request, self.template_name, {"form": form, "creating": True}, status=400)
+
+
+class UserUpdateView(ScopedDetailView):
+    model = User
+    permission_action = "change"
+    template_name = "accounts/user_form.html"
+
+    def form(self, data=None):
+        user = self.request.user
+        return UserUpdateForm(
+            data,
+            instance=User.objects.get(pk=self.object.pk),
+            unit_queryset=_unit_choices(user, "accounts.change_user"),
+            unit_required=not services._platform_wide(user, "accounts.change_user"),
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return render(request, self.template_name, {"form": self.form(), "object": self.object})
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.form(request.POST)
+        if form.is_valid():
+            try:
+                services.update_user(request.user, self.object.pk, form.cleaned_data)
+            except ServiceError as error:
+                raise_for_service_error(error, form)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect("accounts:user_detail", pk=self.object.pk)
+        return render(
+            request, self.template_name, {"form": form, "object": self.object}, status=400
+        )
+
+
+class UserPasswordView(ScopedDetailView):
+    model = User
+    permission_action = "change"
+    template_name = "accounts/password_form.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return render(request, self.template_name, {"form": PasswordForm(), "object": self.object})
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = PasswordForm(request.POST)
+        if form.is_valid():
+            try:
+                services.set_password(request.user, self.object.pk, form.cleaned_data["password"])
+            except ServiceError as error:
+                raise_for_service_error(error, form)
+            else:
+                messages.success(request, _("已重置密码。"))
+                return redirect("accounts:user_detail", pk=self.object.pk)
+        return render(
+            request, self.template_name, {"form": form, "object": self.object}, status=400
+        )
+
+
+class AssignmentCreateView(ScopedDetailView):
+    """Grant a role to the user shown (POST from the user's page)."""
+
+    model = User
+    permission_action = "view"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not has_permission_anywhere(
+            request.user, "accounts.add_roleassignment"
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        actor = request.user
+        form = AssignmentForm(
+            request.POST,
+            role_queryset=services.grantable_roles(actor),
+            unit_queryset=services.assignable_units(actor),
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.grant_role(
+                    actor, self.object.pk, data["role"], data["unit"], data["include_descendants"]
+                )
+            except ServiceError as error:
+                raise_for_service_error(error, form)
+            else:
+                messages.success(request, _("已授权。"))
+                return redirect("accounts:user_detail", pk=self.object.pk)
+        view = UserDetailView(request=request, kwargs=kwargs, object=self.object)
+        view.object = self.object
+        context = view.get_context_data(object=self.object, assignment_form=form)
+        return render(request, UserDetailView.template_name, context, status=400)
+
+
+class AssignmentDeleteView(ScopedDetailView):
+    model = RoleAssignment
+    permission_action = "delete"
+
+    def post(self, request, *args, **kwargs):
+        assignment = self.get_object()
+        try:
+            services.revoke_role(request.user, assignment.pk)
+        except ServiceError as error:
+            raise_for_service_error(error)
+        messages.success(request, _("已撤销授权。"))
+        return redirect("accounts:user_detail", pk=assignment.user_id)
+
+
+class RoleListView(LoginRequiredMixin, ListView):
+    template_name = "accounts/role_list.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not has_permission_anywhere(
+            request.user, "accounts.view_role"
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Role.objects.all()
+
+    def get_context_data(self, **kwargs):
+        from django.contrib.auth.models import Permission
+
+        context = super().get_context_data(**kwargs)
+        names = {
+            f"{app}.{code}": name
+            for app, code, name in Permission.objects.values_list(
+                "content_type__app_label", "codename", "name"
+            )
+        }
+        context["roles"] = [
+            (role, [names.get(p, p) for p in role.permissions]) for role in context["object_list"]
+        ]
+        return context
+
+
+class MyPasswordView(LoginRequiredMixin, View):
+    template_name = "accounts/password_form.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": PasswordForm(), "own": True})
+
+    def post(self, request):
+        form = PasswordForm(request.POST)
+        if form.is_valid():
+            try:
+                services.set_password(request.user, request.user.pk, form.cleaned_data["password"])
+            except ServiceError as error:
+                raise_for_service_error(error, form)
+            else:
+                update_session_auth_hash(request, User.objects.get(pk=request.user.pk))
+                messages.success(request, _("密码已修改。"))
+                return redirect("core:home")
+        return render(request, self.template_name, {"form": form, "own": True}, status=400)
+
+
+class AuditLogView(LoginRequiredMixin, View):
+    """Every recorded change across the platform, for the audit administrator."""
+
+    template_name = "accounts/audit_log.html"
+
+    def get(self, request):
+        if not has_permission_anywhere(request.user, "accounts.view_auditlog"):
+            raise PermissionDenied
+        from xiaoan.core.audit import recent_changes
+
+        return render(request, self.template_name, {"entries": recent_changes(limit=200)})

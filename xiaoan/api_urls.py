@@ -1,0 +1,21 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from xiaoan.accounts.api import views as accounts_api
+from xiaoan.orgs.api import views as orgs_api
+
+router = DefaultRouter()
+router.register("units", orgs_api.UnitViewSet, basename="unit")
+router.register("users", accounts_api.UserViewSet, basename="user")
+router.register("role-assignments", accounts_api.RoleAssignmentViewSet, basename="roleassignment")
+router.register("roles", accounts_api.RoleViewSet, basename="role")
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("auth/token/", accounts_api.obtain_token, name="token"),
+    path("me/", accounts_api.me, name="me"),
+    path("", include(router.urls)),
+]

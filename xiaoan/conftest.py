@@ -1,0 +1,68 @@
+"""Shared test personas: the demo district (see xiaoan/orgs/demo.py).
+
+Who may see what:
+- district_officer (安全股, safety officer over 梁子湖区教育局 and its subtree): every school
+  of the district, not the university.
+- school_a_head / school_a_officer (梁子湖高级中学): their school and its departments only.
+- school_a_owner: 总务处 of School A only, view rights only.
+- school_b_teacher (东沟镇中心小学, reporter, no subtree): sees the school itself, may change
+  nothing.
+- expert: an outside inspector with no standing scope: sees nothing until invited.
+- auditor (区教育局 auditor): read-only over the district.
+- sysadmin / secadmin / auditadmin: the three platform administrators (三员分立).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from xiaoan.core.scoping import forget_grants
+
+
+@pytest.fixture
+def demo(db):
+    from xiaoan.orgs.demo import load_demo
+    from xiaoan.orgs.models import Unit
+
+    load_demo()
+    return {u.name: u for u in Unit.objects.all()}
+
+
+@pytest.fixture
+def units(demo):
+    return demo
+
+
+@pytest.fixture
+def persona(demo):
+    from xiaoan.accounts.models import User
+
+    def get(username: str):
+        user = User.objects.get(username=username)
+        forget_grants(user)
+        return user
+
+    return get
+
+
+@pytest.fixture
+def client_for(persona):
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(persona(username))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_for(persona):
+    from rest_framework.test import APIClient
+
+    def make(username: str) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(persona(username))
+        return client
+
+    return make

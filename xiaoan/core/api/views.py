@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound
+
+from xiaoan.core.services import require_permission
+
+
+class ErrorSerializer(serializers.Serializer):
+    class Inner(serializers.Serializer):
+        code = serializers.CharField()
+        message = serializers.CharField()
+        fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+    error = Inner()
+
+
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="输入有误"),
+    401: OpenApiResponse(ErrorSerializer, description="未登录"),
+    403: OpenApiResponse(ErrorSerializer, description="无权限"),
+    404: OpenApiResponse(ErrorSerializer, description="不存在或不在授权范围内"),
+    409: OpenApiResponse(ErrorSerializer, description="冲突"),
+}
+
+
+def with_errors(responses: dict[int, Any]) -> dict[int, Any]:
+    return {**responses, **ERRORS}
+
+
+class ScopedViewSetMixin:
+    """Querysets only through `restrict`; 403 without the permission anywhere, 404 when the
+    object is outside the caller's scope."""
+
+    model: Any = None
+    action_permission = {
+        "list": "view",
+        "retrieve": "view",
+        "create": "add",
+        "update": "change",
+        "partial_update": "change",
+        "destroy": "delete",
+    }
+
+    def base_queryset(self):
+        return self.model._default_manager.all()
+
+    def permission_action(self) -> str:
+        return self.action_permission.get(self.action, "view")
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        require_permission(request.user, self.model, self.permission_action())
+
+    def get_queryset(self):
+        return self.base_queryset().restrict(self.request.user, "view")
+
+    def get_object(self):
+        obj = super().get_object()
+        action = self.permission_action()
+        if action not in ("view", "add"):
+            manager = self.model._default_manager
+            if not manager.restrict(self.request.user, action).filter(pk=obj.pk).exists():
+                from xiaoan.core.errors import Forbidden
+
+                raise Forbidden()
+        return obj
+
+
+__all__ = ["ERRORS", "NotFound", "ScopedViewSetMixin", "extend_schema", "viewsets", "with_errors"]

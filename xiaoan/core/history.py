@@ -1,0 +1,104 @@
+"""Reading django-simple-history records as a readable change log for a record's page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+TYPE_LABELS = {"+": _("创建"), "~": _("修改"), "-": _("删除")}
+HIDDEN = {
+    "id",
+    "path",
+    "depth",
+    "numchild",
+    "password",
+    "last_login",
+    "updated_at",
+    "created_at",
+    "date_joined",
+}
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class Entry:
+    when: datetime
+    who: str
+    action: str
+    changes: list[Change]
+    reason: str
+
+
+def _display(
+    model: type[models.Model], field: models.Field, value: Any, related: dict[tuple[str, Any], str]
+) -> str:
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return str(_("是") if value else _("否"))
+    if isinstance(field, models.ForeignKey):
+        return related.get((field.name, value), str(value))
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def entries_for(obj: models.Model, limit: int = 200) -> list[Entry]:
+    """The record's history, newest first, each entry with the fields it changed."""
+    model = type(obj)
+    records = list(
+        obj.history.select_related("history_user").order_by("history_date", "history_id")[:limit]
+    )
+    fields = [f for f in model._meta.concrete_fields if f.name not in HIDDEN]
+    # One query per foreign key type to name the referenced rows.
+    related: dict[tuple[str, Any], str] = {}
+    for field in fields:
+        if isinstance(field, models.ForeignKey):
+            ids = {getattr(r, field.attname) for r in records} - {None}
+            if ids:
+                target = field.related_model
+                for pk, label in ((o.pk, str(o)) for o in target._base_manager.filter(pk__in=ids)):
+                    related[(field.name, pk)] = label
+    out: list[Entry] = []
+    previous = None
+    for record in records:
+        changes = []
+        for field in fields:
+            new = getattr(record, field.attname)
+            old = getattr(previous, field.attname) if previous is not None else None
+            if previous is None and new in (None, "", False, []):
+                continue
+            if previous is not None and new == old:
+                continue
+            changes.append(
+                Change(
+                    str(field.verbose_name),
+                    _display(model, field, old, related) if previous is not None else "",
+                    _display(model, field, new, related),
+                )
+            )
+        user = record.history_user
+        out.append(
+            Entry(
+                when=record.history_date,
+                who=(user.name or user.username) if user else str(_("系统")),
+                action=str(TYPE_LABELS.get(record.history_type, record.history_type)),
+                changes=changes,
+                reason=record.history_change_reason or "",
+            )
+        )
+        previous = record
+    out.reverse()
+    return out

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from xiaoan.orgs.demo import DEMO_PASSWORD, PEOPLE, load_demo
+
+
+class Command(BaseCommand):
+    help = _("载入演示数据（可重复执行，不会重复创建），并列出演示账号。")
+
+    def handle(self, *args, **options):
+        created = load_demo()
+        self.stdout.write(
+            _("演示数据：新建单位 %(units)d 个，账号 %(users)d 个，授权 %(assignments)d 项。")
+            % created
+        )
+        self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
+        for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:
+            login = f"{username}" + (f" / {mobile}" if mobile else "")
+            self.stdout.write(f"  {login:<34} {name:<8} {about}")

@@ -1,0 +1,155 @@
+"""Generic scoped views and the shell pages (home, health, unit switcher)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, ListView, TemplateView
+
+from xiaoan.core.errors import Forbidden, NotFound, ServiceError
+from xiaoan.core.middleware import SESSION_KEY
+from xiaoan.core.scoping import has_permission_anywhere, permission_name
+
+
+class ScopedMixin(LoginRequiredMixin):
+    """403 when the user holds the permission nowhere; querysets only via `restrict`,
+    so an object outside the user's scope is a 404."""
+
+    model: Any = None
+    permission_action = "view"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not has_permission_anywhere(
+            request.user, permission_name(self.model, self.permission_action)
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.model._default_manager.restrict(self.request.user, "view")
+
+
+class ScopedListView(ScopedMixin, ListView):
+    paginate_by = 50
+    filterset_class: Any = None
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.filterset_class is not None:
+            self.filterset = self.filterset_class(
+                self.request.GET or None, queryset=queryset, request=self.request
+            )
+            if self.filterset.is_bound and self.filterset.is_valid():
+                queryset = self.filterset.qs
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filterset"] = getattr(self, "filterset", None)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        return context
+
+
+class ScopedDetailView(ScopedMixin, DetailView):
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if self.permission_action != "view":
+            manager = self.model._default_manager
+            if (
+                not manager.restrict(self.request.user, self.permission_action)
+                .filter(pk=obj.pk)
+                .exists()
+            ):
+                raise PermissionDenied
+        return obj
+
+
+def raise_for_service_error(error: ServiceError, form=None) -> None:
+    """404/403 become Django's responses; other errors land on the form."""
+    if isinstance(error, NotFound):
+        raise Http404(str(error.message))
+    if isinstance(error, Forbidden):
+        raise PermissionDenied(str(error.message))
+    if form is None:
+        raise error
+    if error.fields:
+        for field, messages in error.fields.items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        form.add_error(None, str(error.message))
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        from xiaoan.orgs.choices import UnitKind
+        from xiaoan.orgs.models import Unit
+
+        context = super().get_context_data(**kwargs)
+        units = Unit.objects.restrict(self.request.user)
+        current = self.request.current_unit
+        if current is not None:
+            units = units.filter(path__startswith=current.path)
+        context["unit_count"] = units.count()
+        context["school_count"] = units.filter(kind=UnitKind.SCHOOL).count()
+        return context
+
+
+class SwitchUnitView(LoginRequiredMixin, View):
+    def post(self, request):
+        from xiaoan.orgs.models import Unit
+
+        unit_id = request.POST.get("unit") or ""
+        if unit_id:
+            if not Unit.objects.restrict(request.user).filter(pk=unit_id).exists():
+                raise Http404
+            request.session[SESSION_KEY] = int(unit_id)
+        else:
+            request.session.pop(SESSION_KEY, None)
+        target = request.POST.get("next") or "/"
+        if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+            target = "/"
+        return HttpResponseRedirect(target)
+
+
+@never_cache
+def healthz(request):
+    """Database and job queue health for load balancers and monitoring."""
+    from xiaoan.jobs import queue_health
+
+    checks: dict[str, Any] = {}
+    healthy = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = {"status": "ok", "vendor": connection.vendor}
+    except Exception as exc:
+        healthy = False
+        checks["database"] = {"status": "error", "error": exc.__class__.__name__}
+    jobs = queue_health()
+    healthy = healthy and jobs["status"] == "ok"
+    checks["jobs"] = jobs
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)
+
+
+def home_redirect(request):
+    return redirect("core:home")

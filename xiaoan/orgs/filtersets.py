@@ -1,0 +1,35 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from xiaoan.orgs.choices import SchoolType, UnitKind
+from xiaoan.orgs.models import Unit
+
+
+class UnitFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("名称"), method="filter_q")
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=UnitKind.choices)
+    school_type = django_filters.ChoiceFilter(label=_("学校类型"), choices=SchoolType.choices)
+    boarding = django_filters.BooleanFilter(label=_("寄宿制"))
+    is_active = django_filters.BooleanFilter(label=_("启用"))
+    within = django_filters.NumberFilter(label=_("在此单位之下（含本级）"), method="filter_within")
+    parent = django_filters.NumberFilter(label=_("直属上级单位"), method="filter_parent")
+
+    class Meta:
+        model = Unit
+        fields = ["q", "kind", "school_type", "boarding", "is_active", "within", "parent"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(name__icontains=value) if value else queryset
+
+    def _unit_path(self, value) -> str | None:
+        return Unit.objects.filter(pk=value).values_list("path", flat=True).first()
+
+    def filter_within(self, queryset, name, value):
+        path = self._unit_path(value)
+        return queryset.filter(path__startswith=path) if path else queryset.none()
+
+    def filter_parent(self, queryset, name, value):
+        path = self._unit_path(value)
+        if not path:
+            return queryset.none()
+        return queryset.filter(path__startswith=path, depth=len(path) // Unit.steplen + 1)

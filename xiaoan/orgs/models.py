@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from xiaoan.core.scoping import ScopedQuerySetMixin
+from xiaoan.orgs.choices import ALLOWED_CHILDREN, SchoolType, UnitKind
+
+
+class UnitQuerySet(ScopedQuerySetMixin, MP_NodeQuerySet):
+    pass
+
+
+class UnitManager(MP_NodeManager):
+    def get_queryset(self) -> UnitQuerySet:
+        return UnitQuerySet(self.model, using=self._db).order_by("path")
+
+    def restrict(self, user, action: str = "view") -> UnitQuerySet:
+        return self.get_queryset().restrict(user, action)
+
+
+class Unit(MP_Node):
+    """A node of the organisation tree: authority, section, school, department or campus."""
+
+    scope_unit_field = ""
+    steplen = 4
+
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices)
+    school_type = models.CharField(
+        _("学校类型"), max_length=20, choices=SchoolType.choices, blank=True
+    )
+    code = models.CharField(
+        _("单位代码"), max_length=40, blank=True, help_text=_("学校标识码或统一社会信用代码")
+    )
+    aliases = models.CharField(
+        _("别名"),
+        max_length=300,
+        blank=True,
+        help_text=_("简称或文件中的其他写法，用顿号或逗号分隔"),
+    )
+    enrolment = models.PositiveIntegerField(_("在校学生数"), null=True, blank=True)
+    boarding = models.BooleanField(_("寄宿制"), default=False)
+    boarding_students = models.PositiveIntegerField(_("住宿学生数"), null=True, blank=True)
+    staff_count = models.PositiveIntegerField(_("教职工数"), null=True, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["numchild", "updated_at"])
+    objects = UnitManager()
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~models.Q(code=""), name="unit_code_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "path"], name="unit_kind_path")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def unit(self) -> Unit:
+        return self
+
+    def clean(self) -> None:
+        if self.kind != UnitKind.SCHOOL and self.school_type:
+            raise ValidationError({"school_type": _("只有学校需要填写学校类型。")})
+        if self.kind == UnitKind.SCHOOL and not self.school_type:
+            raise ValidationError({"school_type": _("请选择学校类型。")})
+        if (
+            self.boarding_students is not None
+            and self.enrolment is not None
+            and self.boarding_students > self.enrolment
+        ):
+            raise ValidationError({"boarding_students": _("住宿学生数不能多于在校学生数。")})
+
+    def school(self) -> Unit | None:
+        """The school this unit belongs to (itself when it is one)."""
+        if self.kind == UnitKind.SCHOOL:
+            return self
+        if self.kind in (UnitKind.DEPARTMENT, UnitKind.CAMPUS):
+            return (
+                Unit.objects.get_ancestors(self)
+                .filter(kind=UnitKind.SCHOOL)
+                .order_by("-depth")
+                .first()
+            )
+        return None
+
+    def alias_list(self) -> list[str]:
+        import re
+
+        return [a for a in re.split(r"[、，,;；\s]+", self.aliases) if a]
+
+
+def child_kind_allowed(parent_kind: str | None, child_kind: str) -> bool:
+    return child_kind in ALLOWED_CHILDREN.get(parent_kind, set())

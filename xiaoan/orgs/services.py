@@ -1,0 +1,141 @@
+"""Business rules for the unit tree: create, edit, move, and onboarding from a sheet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from xiaoan.core.errors import Forbidden, Invalid, NotFound
+from xiaoan.core.scoping import has_permission_anywhere, scope_filter
+from xiaoan.core.services import ensure_in_scope, get_scoped
+from xiaoan.orgs.choices import UnitKind
+from xiaoan.orgs.models import Unit, child_kind_allowed
+
+EDITABLE_FIELDS = [
+    "name",
+    "kind",
+    "school_type",
+    "code",
+    "aliases",
+    "enrolment",
+    "boarding",
+    "boarding_students",
+    "staff_count",
+    "address",
+    "phone",
+    "is_active",
+]
+
+
+def can_add_root(user: Any) -> bool:
+    """Only a platform-wide grant of add_unit may create a new tree root."""
+    return (
+        has_permission_anywhere(user, "orgs.add_unit")
+        and not scope_filter(user, "orgs.add_unit", "").children
+    )
+
+
+def parent_choices(user: Any):
+    return Unit.objects.restrict(user, "add").exclude(kind=UnitKind.SECTION)
+
+
+def _validate(unit: Unit, parent: Unit | None) -> None:
+    parent_kind = parent.kind if parent else None
+    if not child_kind_allowed(parent_kind, unit.kind):
+        where = parent.get_kind_display() if parent else _("顶层")
+        raise Invalid(
+            _("%(parent)s下不能设立%(kind)s。")
+            % {"parent": where, "kind": unit.get_kind_display()},
+            fields={"kind": [_("该类型不能放在所选上级单位下。")]},
+        )
+    try:
+        unit.full_clean(exclude=["path", "depth", "numchild"])
+    except ValidationError as exc:
+        raise Invalid(fields={k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from exc
+    siblings = Unit.objects.get_children(parent) if parent else Unit.objects.get_root_nodes()
+    if siblings.filter(name=unit.name).exclude(pk=unit.pk).exists():
+        raise Invalid(
+            _("同一上级单位下已有名为“%(name)s”的单位。") % {"name": unit.name},
+            fields={"name": [_("名称重复。")]},
+        )
+    if unit.kind == UnitKind.SCHOOL and unit.school_type == "":
+        raise Invalid(fields={"school_type": [_("请选择学校类型。")]})
+
+
+def _resolve_parent(user: Any, parent: Unit | int | None) -> Unit | None:
+    if parent is None:
+        if not can_add_root(user):
+            raise Forbidden(_("只有平台系统管理员可以创建顶层单位。"))
+        return None
+    pk = parent.pk if isinstance(parent, Unit) else parent
+    return get_scoped(user, Unit, pk, "add")
+
+
+@transaction.atomic
+def create_unit(user: Any, parent: Unit | int | None, data: dict[str, Any]) -> Unit:
+    parent_unit = _resolve_parent(user, parent)
+    unit = Unit(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    if unit.kind != UnitKind.SCHOOL:
+        unit.school_type = ""
+    _validate(unit, parent_unit)
+    if parent_unit is None:
+        unit = Unit.objects.add_root(instance=unit)
+    else:
+        unit = Unit.objects.add_child(parent_unit, instance=unit)
+    ensure_in_scope(user, unit, "view")
+    return unit
+
+
+@transaction.atomic
+def update_unit(user: Any, unit: Unit | int, data: dict[str, Any]) -> Unit:
+    pk = unit.pk if isinstance(unit, Unit) else unit
+    unit = get_scoped(user, Unit, pk, "change")
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    for key, value in data.items():
+        if key in EDITABLE_FIELDS:
+            setattr(unit, key, value)
+    if unit.kind != UnitKind.SCHOOL:
+        unit.school_type = ""
+    parent = Unit.objects.get_parent(unit)
+    _validate(unit, parent)
+    bad_children = [
+        c.name for c in Unit.objects.get_children(unit) if not child_kind_allowed(unit.kind, c.kind)
+    ]
+    if bad_children:
+        raise Invalid(
+            _("下级单位“%(names)s”不能放在该类型的单位下。") % {"names": "、".join(bad_children)},
+            fields={"kind": [_("与下级单位的类型不相容。")]},
+        )
+    unit.save()
+    ensure_in_scope(user, unit, "change")
+    return unit
+
+
+@transaction.atomic
+def move_unit(user: Any, unit: Unit | int, new_parent: Unit | int) -> Unit:
+    pk = unit.pk if isinstance(unit, Unit) else unit
+    unit = get_scoped(user, Unit, pk, "change")
+    target = _resolve_parent(user, new_parent)
+    if target is None:
+        raise Invalid(_("请选择新的上级单位。"))
+    if target.path.startswith(unit.path):
+        raise Invalid(_("不能把单位移到它自己或它的下级单位之下。"))
+    _validate(unit, target)
+    Unit.objects.move(unit, target, "last-child")
+    unit = Unit.objects.get(pk=unit.pk)
+    ensure_in_scope(user, unit, "change")
+    return unit
+
+
+def subtree(unit: Unit):
+    return Unit.objects.filter(path__startswith=unit.path)
+
+
+def ensure_unit_exists(user: Any, pk: Any) -> Unit:
+    try:
+        return Unit.objects.restrict(user).get(pk=pk)
+    except (Unit.DoesNotExist, ValueError):
+        raise NotFound() from None

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "treebeard",
     "simple_history",
     "huey.contrib.djhuey",
@@ -194,7 +195,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_ENABLED = not TESTING or env.bool("XIAOAN_AXES_IN_TESTS", False)
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# Only Simplified Chinese until an English catalogue exists: a browser asking for English
+# would otherwise get a page half in each language.
+LANGUAGES = [("zh-hans", _("简体中文"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = env.str("XIAOAN_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
@@ -268,6 +271,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from our own static files: no CDN, and it must live with the page CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 LOGGING = {

@@ -22,7 +22,7 @@ from xiaoan.accounts.forms import (
 )
 from xiaoan.accounts.models import Role, RoleAssignment, User
 from xiaoan.core.errors import ServiceError
-from xiaoan.core.history import entries_for
+from xiaoan.core.history import entries_for, grants_log
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import ScopedDetailView, ScopedListView, ScopedMixin, raise_for_service_error
 from xiaoan.orgs.models import Unit
@@ -88,7 +88,9 @@ class UserDetailView(ScopedDetailView):
                 unit_queryset=services.assignable_units(actor),
                 initial={"unit": target.unit_id},
             )
-        context["history"] = entries_for(target)
+        context["history"] = sorted(
+            entries_for(target) + grants_log(target), key=lambda e: e.when, reverse=True
+        )
         return context
 
 

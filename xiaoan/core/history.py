@@ -102,3 +102,34 @@ def entries_for(obj: models.Model, limit: int = 200) -> list[Entry]:
         previous = record
     out.reverse()
     return out
+
+
+def grants_log(user_obj: models.Model, limit: int = 100) -> list[Entry]:
+    """Role grants and revocations of one person, newest first."""
+    from xiaoan.accounts.models import Role, RoleAssignment
+    from xiaoan.orgs.models import Unit
+
+    records = list(
+        RoleAssignment.history.filter(user_id=user_obj.pk, history_type__in=["+", "-"])
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    roles = dict(Role.objects.filter(pk__in={r.role_id for r in records}).values_list("pk", "name"))
+    units = dict(
+        Unit.objects.filter(pk__in={r.unit_id for r in records} - {None}).values_list("pk", "name")
+    )
+    labels = {"+": _("授予角色"), "-": _("撤销角色")}
+    out = []
+    for record in records:
+        who = record.history_user
+        where = units.get(record.unit_id, str(_("全平台")))
+        out.append(
+            Entry(
+                when=record.history_date,
+                who=(who.name or who.username) if who else str(_("系统")),
+                action=str(labels[record.history_type]),
+                changes=[Change(str(_("角色")), "", f"{roles.get(record.role_id, '?')} · {where}")],
+                reason="",
+            )
+        )
+    return out

@@ -21,6 +21,9 @@ class UnitManager(MP_NodeManager):
     def restrict(self, user, action: str = "view") -> UnitQuerySet:
         return self.get_queryset().restrict(user, action)
 
+    def with_permission(self, user, perm: str) -> UnitQuerySet:
+        return self.get_queryset().with_permission(user, perm)
+
 
 class Unit(MP_Node):
     """A node of the organisation tree: authority, section, school, department or campus."""

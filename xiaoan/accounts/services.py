@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 
 from xiaoan.accounts.models import Role, RoleAssignment, User
 from xiaoan.core.errors import Conflict, Forbidden, Invalid
-from xiaoan.core.scoping import forget_grants, has_permission_anywhere, scope_filter
+from xiaoan.core.scoping import (
+    forget_grants,
+    grants_for,
+    has_permission_anywhere,
+    scope_filter,
+)
 from xiaoan.core.services import ensure_in_scope, get_scoped
 from xiaoan.orgs.models import Unit
 
@@ -101,6 +106,17 @@ def set_password(actor: Any, user: User | int, password: str) -> User:
     return user
 
 
+def _holds_over_subtree(actor: Any, perm: str, unit: Unit) -> bool:
+    """True when one of the actor's grants gives `perm` over `unit` and everything below it."""
+    if getattr(actor, "is_superuser", False) and actor.is_active:
+        return True
+    return any(
+        perm in g.permissions
+        and (g.unit_id is None or (g.descendants and unit.path.startswith(g.unit_path or "")))
+        for g in grants_for(actor)
+    )
+
+
 def grantable_roles(actor: Any):
     """Roles the actor may give: platform-wide granters may give any role; others only roles
     whose permissions they hold themselves (checked again per unit in `grant_role`)."""
@@ -143,6 +159,8 @@ def grant_role(
         )
         if others.exists():
             raise Invalid(_("三员分立：同一账号只能担任一个平台管理角色。"))
+        if RoleAssignment.objects.filter(user=target, role__is_platform=False).exists():
+            raise Invalid(_("已有单位角色的账号不能再担任平台管理角色。"))
         unit_obj = None
     else:
         if unit is None:
@@ -161,6 +179,11 @@ def grant_role(
             for perm in role_obj.permissions:
                 query = query.filter(scope_filter(actor, perm, ""))
             if not query.exists():
+                raise Forbidden(_("您不能授予超出自身权限的角色。"))
+            if include_descendants and not all(
+                _holds_over_subtree(actor, perm, unit_obj) for perm in role_obj.permissions
+            ):
+                # A grant without the subtree must not hand out the subtree.
                 raise Forbidden(_("您不能授予超出自身权限的角色。"))
         if RoleAssignment.objects.filter(user=target, role__is_platform=True).exists():
             raise Invalid(_("平台管理账号不能再授予单位角色。"))
@@ -199,3 +222,58 @@ def login_identity_taken(value: str, exclude_pk: int | None = None) -> bool:
     if exclude_pk:
         query = query.exclude(pk=exclude_pk)
     return query.exists()
+
+
+def permission_catalogue() -> list[tuple[str, str]]:
+    """Every permission a role may carry, as ("app.codename", readable name)."""
+    from django.contrib.auth.models import Permission
+
+    apps = {
+        "orgs",
+        "accounts",
+        "hazards",
+        "inspections",
+        "plans",
+        "registers",
+        "training",
+        "alerts",
+        "reports",
+    }
+    rows = (
+        Permission.objects.filter(content_type__app_label__in=apps)
+        .exclude(content_type__model__startswith="historical")
+        .values_list("content_type__app_label", "codename", "name")
+        .order_by("content_type__app_label", "codename")
+    )
+    return [(f"{app}.{code}", str(name)) for app, code, name in rows]
+
+
+@transaction.atomic
+def save_role(actor: Any, role: Role | None, data: dict[str, Any]) -> Role:
+    """Create or edit a custom role. Built-in roles are defined in code and stay as they are."""
+    action = "change" if role else "add"
+    if not _platform_wide(actor, f"accounts.{action}_role"):
+        raise Forbidden()
+    if role is not None:
+        role = Role.objects.select_for_update().get(pk=role.pk)
+        if role.is_builtin:
+            raise Invalid(_("内置角色由系统维护，不能修改；可以新建自定义角色。"))
+    else:
+        role = Role(is_builtin=False, is_platform=False)
+    known = {code for code, _name in permission_catalogue()}
+    permissions = sorted(set(data.get("permissions", [])))
+    unknown = [p for p in permissions if p not in known]
+    if unknown:
+        raise Invalid(fields={"permissions": [_("未知权限：%(p)s") % {"p": "、".join(unknown)}]})
+    for key in ("code", "name", "description", "is_active"):
+        if key in data:
+            setattr(role, key, data[key])
+    role.permissions = permissions
+    if Role.objects.filter(code=role.code).exclude(pk=role.pk).exists():
+        raise Invalid(fields={"code": [_("代码已被使用。")]})
+    try:
+        role.full_clean()
+    except ValidationError as exc:
+        raise Invalid(fields={k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from exc
+    role.save()
+    return role

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from xiaoan.accounts import views
+from xiaoan.accounts import role_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -20,5 +20,7 @@ urlpatterns = [
         name="roleassignment_delete",
     ),
     path("roles/", views.RoleListView.as_view(), name="role_list"),
+    path("roles/new/", role_views.RoleEditView.as_view(), name="role_add"),
+    path("roles/<int:pk>/edit/", role_views.RoleEditView.as_view(), name="role_change"),
     path("audit/", views.AuditLogView.as_view(), name="auditlog"),
 ]

@@ -20,13 +20,26 @@ from django.test import Client
 from xiaoan.core.scoping import forget_grants
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the demo district once per run; each test then runs inside a rolled-back
+    transaction on top of it."""
+    from xiaoan.orgs.demo import load_demo
+
+    with django_db_blocker.unblock():
+        load_demo()
+
+
 @pytest.fixture
 def demo(db):
     from xiaoan.orgs.demo import load_demo
     from xiaoan.orgs.models import Unit
 
-    load_demo()
-    return {u.name: u for u in Unit.objects.all()}
+    units = {u.name: u for u in Unit.objects.all()}
+    if not units:  # a transactional test flushed the database
+        load_demo()
+        units = {u.name: u for u in Unit.objects.all()}
+    return units
 
 
 @pytest.fixture

@@ -23,6 +23,14 @@ HIDDEN = {
 }
 
 
+def stamp(obj: models.Model, actor: Any) -> models.Model:
+    """Name the actor on the history entry the next save writes. Services do this themselves:
+    API calls with token auth and console commands have no request for the middleware."""
+    if actor is not None and getattr(actor, "pk", None):
+        obj._history_user = actor
+    return obj
+
+
 @dataclass
 class Change:
     field: str

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xiaoan.core.errors import Invalid
+from xiaoan.core.history import stamp
 from xiaoan.core.services import ensure_in_scope
 from xiaoan.orgs.choices import SchoolType, UnitKind
 from xiaoan.orgs.models import Unit, child_kind_allowed
@@ -217,10 +218,13 @@ def _parse(number: int, cells: dict[str, str], errors: list[RowError]) -> _Row |
     if kind == UnitKind.SCHOOL and not school_type_word:
         errors.append(RowError(number, _("学校类型"), _("学校必须填写学校类型。")))
     boarding_word = cells.get("boarding", "").lower()
-    boarding = False
+    # Blank (or no such column): not given, so an existing unit keeps what it has.
+    boarding: bool | None = None
     if boarding_word in TRUE_WORDS:
         boarding = True
-    elif boarding_word not in FALSE_WORDS:
+    elif boarding_word in FALSE_WORDS and boarding_word:
+        boarding = False
+    elif boarding_word:
         errors.append(RowError(number, _("寄宿"), _("请填“是”或“否”。")))
     values: dict[str, Any] = {
         "name": name,
@@ -239,7 +243,8 @@ def _parse(number: int, cells: dict[str, str], errors: list[RowError]) -> _Row |
     }
     if kind and kind != UnitKind.SCHOOL and school_type_word and kind_word not in SCHOOL_TYPE_WORDS:
         errors.append(RowError(number, _("学校类型"), _("只有学校需要填写学校类型。")))
-    if (values["boarding_students"] or 0) > (values["enrolment"] or 10**9):
+    boarders, enrolment = values["boarding_students"], values["enrolment"]
+    if boarders is not None and enrolment is not None and boarders > enrolment:
         errors.append(RowError(number, _("住宿学生数"), _("住宿学生数不能多于在校学生数。")))
     if len(errors) > before:
         return None
@@ -385,6 +390,48 @@ def import_units(user: Any, source: IO[bytes] | bytes, *, dry_run: bool = False)
             )
         seen[key] = row.number
 
+    # A row that updates an existing unit must leave it consistent with the facts it keeps.
+    stored = {
+        (u.path[: -Unit.steplen], u.name): u
+        for u in Unit.objects.filter(name__in={r.values["name"] for r in order}).only(
+            "path", "name", "kind", "enrolment", "boarding_students"
+        )
+    }
+    found: dict[int, Unit | None] = {}
+    for row in order:
+        _row, parent = plan[row.number]
+        if isinstance(parent, _Row):
+            above = found.get(parent.number)
+            parent_path = above.path if above is not None else None
+        else:
+            parent_path = parent.path if parent else ""
+        unit = stored.get((parent_path, row.values["name"])) if parent_path is not None else None
+        found[row.number] = unit
+        if unit is None:
+            continue
+        enrolment = row.values["enrolment"]
+        boarders = row.values["boarding_students"]
+        enrolment = unit.enrolment if enrolment is None else enrolment
+        boarders = unit.boarding_students if boarders is None else boarders
+        if boarders is not None and enrolment is not None and boarders > enrolment:
+            result.errors.append(
+                RowError(row.number, _("住宿学生数"), _("住宿学生数不能多于在校学生数。"))
+            )
+        if unit.kind != row.values["kind"]:
+            children = Unit.objects.filter(
+                path__startswith=unit.path, depth=len(unit.path) // Unit.steplen + 1
+            ).only("name", "kind")
+            bad = [c.name for c in children if not child_kind_allowed(row.values["kind"], c.kind)]
+            if bad:
+                result.errors.append(
+                    RowError(
+                        row.number,
+                        _("类型"),
+                        _("下级单位“%(names)s”不能放在该类型的单位下。")
+                        % {"names": "、".join(bad)},
+                    )
+                )
+
     result.errors.sort(key=lambda e: e.row)
     if result.errors or dry_run:
         return result
@@ -403,17 +450,23 @@ def _write(user: Any, order: list[_Row], plan: dict, result: ImportResult) -> No
         if unit is not None:
             changed = False
             for key, value in row.values.items():
-                if value in ("", None) and key not in ("boarding",):
+                if value in ("", None):
                     continue
                 if getattr(unit, key) != value:
                     setattr(unit, key, value)
                     changed = True
+            if unit.kind != UnitKind.SCHOOL and unit.school_type:
+                unit.school_type = ""
+                changed = True
             if changed:
-                unit.save()
+                stamp(unit, user).save()
                 ensure_in_scope(user, unit, "change")
                 result.updated += 1
         else:
-            unit = Unit(**row.values)
+            values = dict(row.values)
+            if values["boarding"] is None:
+                values["boarding"] = False
+            unit = stamp(Unit(**values), user)
             unit = (
                 Unit.objects.add_child(parent, instance=unit)
                 if parent

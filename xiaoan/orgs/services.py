@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from xiaoan.core.errors import Forbidden, Invalid, NotFound
+from xiaoan.core.errors import Forbidden, Invalid
+from xiaoan.core.history import stamp
 from xiaoan.core.scoping import has_permission_anywhere, scope_filter
 from xiaoan.core.services import ensure_in_scope, get_scoped
 from xiaoan.orgs.choices import UnitKind
@@ -82,9 +83,9 @@ def create_unit(user: Any, parent: Unit | int | None, data: dict[str, Any]) -> U
         unit.school_type = ""
     _validate(unit, parent_unit)
     if parent_unit is None:
-        unit = Unit.objects.add_root(instance=unit)
+        unit = Unit.objects.add_root(instance=stamp(unit, user))
     else:
-        unit = Unit.objects.add_child(parent_unit, instance=unit)
+        unit = Unit.objects.add_child(parent_unit, instance=stamp(unit, user))
     ensure_in_scope(user, unit, "view")
     return unit
 
@@ -109,7 +110,7 @@ def update_unit(user: Any, unit: Unit | int, data: dict[str, Any]) -> Unit:
             _("下级单位“%(names)s”不能放在该类型的单位下。") % {"names": "、".join(bad_children)},
             fields={"kind": [_("与下级单位的类型不相容。")]},
         )
-    unit.save()
+    stamp(unit, user).save()
     ensure_in_scope(user, unit, "change")
     return unit
 
@@ -124,18 +125,18 @@ def move_unit(user: Any, unit: Unit | int, new_parent: Unit | int) -> Unit:
     if target.path.startswith(unit.path):
         raise Invalid(_("不能把单位移到它自己或它的下级单位之下。"))
     _validate(unit, target)
+    old_parent = Unit.objects.get_parent(unit)
     Unit.objects.move(unit, target, "last-child")
     unit = Unit.objects.get(pk=unit.pk)
     ensure_in_scope(user, unit, "change")
+    # treebeard moves with bulk updates, which leave no history: record the move itself.
+    unit._change_reason = _("调整上级：%(old)s → %(new)s") % {
+        "old": old_parent.name if old_parent else _("顶层"),
+        "new": target.name,
+    }
+    stamp(unit, user).save()
     return unit
 
 
 def subtree(unit: Unit):
     return Unit.objects.filter(path__startswith=unit.path)
-
-
-def ensure_unit_exists(user: Any, pk: Any) -> Unit:
-    try:
-        return Unit.objects.restrict(user).get(pk=pk)
-    except (Unit.DoesNotExist, ValueError):
-        raise NotFound() from None

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -193,10 +194,9 @@ class UnitImportView(ScopedMixin, View):
         return render(request, self.template_name, {"form": form, "result": result}, status=status)
 
 
+@login_required
 def import_template(request):
     """A blank sheet with the expected columns, so nobody has to guess them."""
-    if not request.user.is_authenticated:
-        raise Http404
     if not has_permission_anywhere(request.user, "orgs.add_unit"):
         raise PermissionDenied
     from io import BytesIO

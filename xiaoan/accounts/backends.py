@@ -9,6 +9,20 @@ from django.db.models import Q
 from xiaoan.core.scoping import scope_filter, user_permissions
 
 
+def login_name(identifier: str) -> str:
+    """The account's username for what was typed at login (username or mobile number).
+
+    Login failures are counted and locked per username (django-axes); resolving the mobile
+    number first makes both spellings count against, and be locked with, the same account."""
+    model = get_user_model()
+    if not identifier or model._default_manager.filter(username=identifier).exists():
+        return identifier
+    username = (
+        model._default_manager.filter(mobile=identifier).values_list("username", flat=True).first()
+    )
+    return username or identifier
+
+
 class ScopedRoleBackend(ModelBackend):
     """Log in with username or mobile number; permissions come from role assignments.
 

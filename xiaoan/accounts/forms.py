@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.accounts.backends import login_name
 from xiaoan.accounts.models import Role, User
 from xiaoan.core.forms import StyledFormMixin
 from xiaoan.orgs.models import Unit
@@ -23,6 +24,10 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
         "invalid_login": _("用户名/手机号或密码错误。"),
         "inactive": _("该账号已停用。"),
     }
+
+    def clean_username(self) -> str:
+        # Mobile number and username lock the same account (see backends.login_name).
+        return login_name(self.cleaned_data["username"])
 
 
 class UserForm(StyledFormMixin, forms.ModelForm):

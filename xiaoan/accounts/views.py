@@ -45,7 +45,12 @@ class UserListView(ScopedListView):
             .get_queryset()
             .select_related("unit")
             .prefetch_related(
-                Prefetch("assignments", RoleAssignment.objects.select_related("role", "unit"))
+                Prefetch(
+                    "assignments",
+                    RoleAssignment.objects.restrict(self.request.user).select_related(
+                        "role", "unit"
+                    ),
+                )
             )
         )
         current = self.request.current_unit
@@ -67,18 +72,31 @@ class UserDetailView(ScopedDetailView):
     model = User
     template_name = "accounts/user_detail.html"
 
+    def _own(self) -> bool:
+        return self.request.user.is_authenticated and self.kwargs.get("pk") == self.request.user.pk
+
+    def dispatch(self, request, *args, **kwargs):
+        if self._own():
+            # Everyone may open their own account page (the shell's "我的账号").
+            return super(ScopedMixin, self).dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_queryset(self):
+        if self._own():
+            return User.objects.filter(pk=self.request.user.pk).select_related("unit")
         return super().get_queryset().select_related("unit")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         actor = self.request.user
         target = self.object
+        assignments = (
+            RoleAssignment.objects.all()
+            if target.pk == actor.pk
+            else RoleAssignment.objects.restrict(actor)
+        )
         context["assignments"] = (
-            RoleAssignment.objects.restrict(actor)
-            .filter(user=target)
-            .select_related("role", "unit")
-            .order_by("unit__path")
+            assignments.filter(user=target).select_related("role", "unit").order_by("unit__path")
         )
         context["can_change"] = User.objects.restrict(actor, "change").filter(pk=target.pk).exists()
         context["can_revoke"] = has_permission_anywhere(actor, "accounts.delete_roleassignment")
@@ -191,6 +209,7 @@ class AssignmentCreateView(ScopedDetailView):
 
     model = User
     permission_action = "view"
+    http_method_names = ["post"]
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not has_permission_anywhere(
@@ -227,6 +246,7 @@ class AssignmentCreateView(ScopedDetailView):
 class AssignmentDeleteView(ScopedDetailView):
     model = RoleAssignment
     permission_action = "delete"
+    http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
         assignment = self.get_object()

@@ -113,9 +113,13 @@ class SwitchUnitView(LoginRequiredMixin, View):
 
         unit_id = request.POST.get("unit") or ""
         if unit_id:
-            if not Unit.objects.restrict(request.user).filter(pk=unit_id).exists():
+            try:
+                unit_pk = int(unit_id)
+            except ValueError:
+                raise Http404 from None
+            if not Unit.objects.restrict(request.user).filter(pk=unit_pk).exists():
                 raise Http404
-            request.session[SESSION_KEY] = int(unit_id)
+            request.session[SESSION_KEY] = unit_pk
         else:
             request.session.pop(SESSION_KEY, None)
         target = request.POST.get("next") or "/"

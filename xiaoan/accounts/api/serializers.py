@@ -46,6 +46,9 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "user": {"queryset": User.objects.all()},
             "unit": {"required": False, "allow_null": True},
         }
+        # Duplicates are refused by the service after its scope checks (409); an unscoped
+        # unique-together check here would tell anyone who holds which role where.
+        validators: list = []
 
 
 class UserSerializer(serializers.ModelSerializer):

@@ -21,11 +21,13 @@ from xiaoan.accounts.api.serializers import (
     UserSerializer,
     UserUpdateSerializer,
 )
+from xiaoan.accounts.backends import login_name
 from xiaoan.accounts.filtersets import RoleAssignmentFilterSet, UserFilterSet
 from xiaoan.accounts.models import Role, RoleAssignment, User
 from xiaoan.core.api.views import ScopedViewSetMixin, with_errors
-from xiaoan.core.errors import ServiceError
+from xiaoan.core.errors import Forbidden, ServiceError
 from xiaoan.core.history import entries_for
+from xiaoan.core.services import require_permission
 from xiaoan.orgs.api.serializers import HistoryEntrySerializer
 
 
@@ -44,8 +46,10 @@ class UserViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     }
 
     def base_queryset(self):
+        # Only the assignments the caller may see: no unit names from outside their scope.
+        visible = RoleAssignment.objects.restrict(self.request.user).select_related("role", "unit")
         return User.objects.select_related("unit").prefetch_related(
-            Prefetch("assignments", RoleAssignment.objects.select_related("role", "unit"))
+            Prefetch("assignments", visible)
         )
 
     @extend_schema(request=UserCreateSerializer, responses=with_errors({201: UserSerializer}))
@@ -63,7 +67,7 @@ class UserViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         data = UserUpdateSerializer(user, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         user = services.update_user(request.user, user, dict(data.validated_data))
-        return Response(UserSerializer(user).data)
+        return Response(UserSerializer(self.get_queryset().get(pk=user.pk)).data)
 
     @extend_schema(request=PasswordSerializer, responses=with_errors({204: None}))
     @action(detail=True, methods=["post"], url_path="password")
@@ -124,6 +128,10 @@ class RoleViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
     filterset_fields = ["is_platform"]
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        require_permission(request.user, Role, "view")  # as the role page: 403 without it
+
 
 @extend_schema(responses=with_errors({200: UserSerializer}))
 @api_view(["GET"])
@@ -149,9 +157,13 @@ def obtain_token(request):
     data = TokenRequestSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     user = authenticate(
-        request, username=data.validated_data["username"], password=data.validated_data["password"]
+        request,
+        username=login_name(data.validated_data["username"]),
+        password=data.validated_data["password"],
     )
     if user is None:
+        if getattr(request, "axes_locked_out", False):
+            raise Forbidden(_("连续多次登录失败，账号已被暂时锁定。请稍后再试，或联系管理员解锁。"))
         raise ServiceError(_("用户名或密码错误。"))
     token, _created = Token.objects.get_or_create(user=user)
     return Response({"token": token.key})

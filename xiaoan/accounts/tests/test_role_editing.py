@@ -9,8 +9,12 @@ def test_it_lets_the_system_admin_compose_a_custom_role(client_for):
     client = client_for("sysadmin")
     response = client.post(
         "/accounts/roles/new/",
-        {"code": "canteen_manager", "name": "食堂管理员", "is_active": "on",
-         "permissions": ["orgs.view_unit", "accounts.view_user"]},
+        {
+            "code": "canteen_manager",
+            "name": "食堂管理员",
+            "is_active": "on",
+            "permissions": ["orgs.view_unit", "accounts.view_user"],
+        },
     )
     assert response.status_code == 302
     role = Role.objects.get(code="canteen_manager")

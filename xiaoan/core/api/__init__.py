@@ -51,6 +51,11 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         fields = _flatten(detail)
         message = _("提交的内容有误，请检查后重试。")
         code = "invalid"
+    elif isinstance(exc, exceptions.ParseError):
+        # DRF's parse errors are English and untranslatable ("JSON parse error - …").
+        fields = {}
+        message = _("请求内容格式有误，无法解析。")
+        code = "parse_error"
     else:
         fields = {}
         message = str(detail.get("detail", "")) if isinstance(detail, dict) else str(detail)

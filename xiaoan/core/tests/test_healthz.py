@@ -1,0 +1,68 @@
+"""/healthz: 200 when the database and the job queue answer, 503 with status "error" when
+either fails — for load balancers and monitoring, no login needed, never cached."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_reports_ok_without_login():
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"]["status"] == "ok"
+    assert body["jobs"]["status"] == "ok"
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_it_reports_503_when_the_job_queue_fails(monkeypatch):
+    from huey.contrib.djhuey import HUEY
+
+    def broken():
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(HUEY, "pending_count", broken)
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "error"
+    assert body["jobs"] == {
+        "status": "error",
+        "backend": type(HUEY).__name__,
+        "error": "ConnectionError",
+    }
+    assert body["database"]["status"] == "ok"
+    assert "redis is down" not in response.content.decode()  # no internals leak out
+
+
+def test_it_reports_503_when_the_queue_health_check_says_error(monkeypatch):
+    import xiaoan.jobs
+
+    monkeypatch.setattr(
+        xiaoan.jobs, "queue_health", lambda: {"status": "error", "error": "Timeout"}
+    )
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "error"
+
+
+def test_it_reports_503_when_the_database_fails(monkeypatch):
+    from django.db import connection
+
+    class Broken:
+        def __enter__(self):
+            raise OSError("database is gone")
+
+        def __exit__(self, *args):
+            return False
+
+    monkeypatch.setattr(connection, "cursor", lambda: Broken())
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "error"
+    assert body["database"] == {"status": "error", "error": "OSError"}

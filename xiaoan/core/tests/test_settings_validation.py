@@ -1,0 +1,99 @@
+"""Start-up stops with a message naming the variable when the environment is wrong.
+
+Each case runs `python -m xiaoan check` in a fresh process with its own environment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+GOOD_KEY = "k" * 64
+
+
+def run(tmp_path, *args: str, **variables: str) -> subprocess.CompletedProcess:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("XIAOAN_") and k not in ("DATABASE_URL", "REDIS_URL")
+    }
+    env["DJANGO_SETTINGS_MODULE"] = "xiaoan.settings"
+    env["XIAOAN_DATA_DIR"] = str(tmp_path / "var")
+    env.update(variables)
+    return subprocess.run(
+        [sys.executable, "-m", "xiaoan", *(args or ("check",))],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION = {
+    "XIAOAN_ENV": "production",
+    "XIAOAN_SECRET_KEY": GOOD_KEY,
+    "XIAOAN_ALLOWED_HOSTS": "xiaoan.example.edu.cn",
+}
+
+BAD = [
+    ({"XIAOAN_ENV": "production", "XIAOAN_ALLOWED_HOSTS": "x.cn"}, "XIAOAN_SECRET_KEY"),
+    ({**PRODUCTION, "XIAOAN_SECRET_KEY": "short"}, "XIAOAN_SECRET_KEY"),
+    ({"XIAOAN_ENV": "production", "XIAOAN_SECRET_KEY": GOOD_KEY}, "XIAOAN_ALLOWED_HOSTS"),
+    ({**PRODUCTION, "XIAOAN_DEBUG": "true"}, "XIAOAN_DEBUG"),
+    ({"XIAOAN_ENV": "staging"}, "XIAOAN_ENV"),
+    ({"XIAOAN_DEBUG": "maybe"}, "XIAOAN_DEBUG"),
+    ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+    ({"REDIS_URL": "memcached://localhost"}, "REDIS_URL"),
+    ({"XIAOAN_HUEY_WORKERS": "0"}, "XIAOAN_HUEY_WORKERS"),
+    ({"XIAOAN_HUEY_WORKERS": "two"}, "XIAOAN_HUEY_WORKERS"),
+    ({"XIAOAN_SESSION_HOURS": "-1"}, "XIAOAN_SESSION_HOURS"),
+    ({"XIAOAN_LOGIN_FAILURE_LIMIT": "0"}, "XIAOAN_LOGIN_FAILURE_LIMIT"),
+    ({"XIAOAN_LOG_LEVEL": "LOUD"}, "XIAOAN_LOG_LEVEL"),
+    ({"XIAOAN_SECURE_COOKIES": "sometimes"}, "XIAOAN_SECURE_COOKIES"),
+]
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"), BAD, ids=[b[1] + str(i) for i, b in enumerate(BAD)]
+)
+def test_it_stops_with_a_message_naming_the_variable(variables, named, tmp_path):
+    result = run(tmp_path, **variables)
+    assert result.returncode != 0, result.stdout
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert "ImproperlyConfigured" in last_line, result.stderr
+    assert named in last_line
+
+
+def test_it_passes_the_check_with_a_complete_production_environment(tmp_path):
+    result = run(tmp_path, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_passes_the_check_with_the_development_defaults(tmp_path):
+    result = run(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "var").is_dir()  # the data directory is created on start-up
+
+
+def test_it_reads_the_login_failure_limit_and_cool_off_from_the_environment(tmp_path):
+    code = (
+        "from django.conf import settings; "
+        "print(settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME, settings.AXES_ENABLED)"
+    )
+    result = run(
+        tmp_path,
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        XIAOAN_LOGIN_FAILURE_LIMIT="3",
+        XIAOAN_LOGIN_COOLOFF_MINUTES="15",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["3", "0.25", "True"]

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+_FALSE = {"0", "false", "no", "off"}
 
 
 class Env:
@@ -25,7 +25,7 @@ class Env:
 
     def bool(self, name: str, default: bool) -> bool:
         value = self._raw(name)
-        if value is None:
+        if value is None or value == "":
             return default
         low = value.lower()
         if low in _TRUE:
@@ -62,8 +62,10 @@ class Env:
 
     def url(self, name: str, default: str, schemes: tuple[str, ...]) -> str:
         value = self.str(name, default)
-        if value and value.split(":", 1)[0] not in schemes:
+        scheme, sep, _rest = value.partition("://")
+        if value and (not sep or scheme not in schemes):
+            # Never echo the value: it may carry a password.
             raise ImproperlyConfigured(
-                f"{name}={value!r} must start with one of: " + ", ".join(f"{s}://" for s in schemes)
+                f"{name} must start with one of: " + ", ".join(f"{s}://" for s in schemes)
             )
         return value

@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from xiaoan.accounts.models import Role, RoleAssignment, User
 from xiaoan.core.errors import Conflict, Forbidden, Invalid
+from xiaoan.core.history import stamp
 from xiaoan.core.scoping import (
     forget_grants,
     grants_for,
@@ -63,7 +65,7 @@ def create_user(actor: Any, data: dict[str, Any], password: str) -> User:
     _check_password(password, user)
     user.set_password(password)
     try:
-        user.save()
+        stamp(user, actor).save()
     except IntegrityError:
         raise Conflict(_("用户名或手机号码已被使用。")) from None
     ensure_in_scope(actor, user, "add")
@@ -86,7 +88,7 @@ def update_user(actor: Any, user: User | int, data: dict[str, Any]) -> User:
         user.mobile = None
     _full_clean(user)
     try:
-        user.save()
+        stamp(user, actor).save()
     except IntegrityError:
         raise Conflict(_("用户名或手机号码已被使用。")) from None
     ensure_in_scope(actor, user, "change")
@@ -103,6 +105,8 @@ def set_password(actor: Any, user: User | int, password: str) -> User:
     _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    # A new password ends every API token issued under the old one.
+    Token.objects.filter(user=user).delete()
     return user
 
 
@@ -189,13 +193,18 @@ def grant_role(
             raise Invalid(_("平台管理账号不能再授予单位角色。"))
     if RoleAssignment.objects.filter(user=target, role=role_obj, unit=unit_obj).exists():
         raise Conflict(_("该用户在此单位已有这个角色。"))
-    assignment = RoleAssignment.objects.create(
+    assignment = RoleAssignment(
         user=target,
         role=role_obj,
         unit=unit_obj,
         include_descendants=include_descendants if unit_obj else True,
         granted_by=actor,
     )
+    try:
+        with transaction.atomic():
+            stamp(assignment, actor).save()
+    except IntegrityError:  # the same grant made at the same moment by someone else
+        raise Conflict(_("该用户在此单位已有这个角色。")) from None
     if unit_obj is not None:
         ensure_in_scope(actor, assignment, "add")
     forget_grants(target)
@@ -210,7 +219,7 @@ def revoke_role(actor: Any, assignment: RoleAssignment | int) -> None:
         raise Forbidden()
     if assignment.user_id == getattr(actor, "pk", None) and assignment.role.is_platform:
         raise Invalid(_("不能撤销自己的平台管理角色。"))
-    assignment.delete()
+    stamp(assignment, actor).delete()
 
 
 def assignable_units(actor: Any):

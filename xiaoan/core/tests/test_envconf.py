@@ -108,8 +108,23 @@ def test_it_refuses_a_url_with_another_scheme_naming_the_variable(raw):
     with pytest.raises(ImproperlyConfigured) as caught:
         Env({"DATABASE_URL": raw}).url("DATABASE_URL", "", ("sqlite", "postgres"))
     message = str(caught.value)
-    assert message.startswith("DATABASE_URL=")
+    assert message.startswith("DATABASE_URL ")
     assert "sqlite://" in message and "postgres://" in message
+
+
+def test_it_never_echoes_a_refused_url_that_may_hold_a_password():
+    with pytest.raises(ImproperlyConfigured) as caught:
+        Env({"DATABASE_URL": "mysql://u:s3cret@db/x"}).url("DATABASE_URL", "", ("postgres",))
+    assert "s3cret" not in str(caught.value)
+
+
+def test_it_refuses_a_bare_scheme_without_an_address():
+    with pytest.raises(ImproperlyConfigured):
+        Env({"REDIS_URL": "redis"}).url("REDIS_URL", "", ("redis",))
+
+
+def test_it_treats_an_empty_boolean_as_unset():
+    assert Env({"XIAOAN_SECURE_COOKIES": ""}).bool("XIAOAN_SECURE_COOKIES", True) is True
 
 
 def test_it_reads_the_process_environment_by_default(monkeypatch):

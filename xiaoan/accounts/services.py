@@ -53,6 +53,23 @@ def _full_clean(user: User) -> None:
         raise Invalid(fields={k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from exc
 
 
+def _check_may_reset(actor: Any, target: User) -> None:
+    """A password reset lets the resetter act as the target, so: platform administrators are
+    reset only by themselves or from the server console (三员分立); platform-wide account
+    managers may reset anyone else; others only people holding no right they lack."""
+    if getattr(actor, "is_superuser", False):
+        return
+    if RoleAssignment.objects.filter(user=target, role__is_platform=True).exists():
+        raise Forbidden(_("平台管理员的密码只能由本人修改，或在服务器控制台重置。"))
+    if _platform_wide(actor, "accounts.change_user"):
+        return
+    from xiaoan.core.scoping import user_permissions
+
+    forget_grants(target)
+    if not user_permissions(target) <= user_permissions(actor):
+        raise Forbidden(_("该账号拥有您没有的权限，不能由您重置密码。"))
+
+
 @transaction.atomic
 def create_user(actor: Any, data: dict[str, Any], password: str) -> User:
     if not has_permission_anywhere(actor, "accounts.add_user"):
@@ -102,6 +119,7 @@ def set_password(actor: Any, user: User | int, password: str) -> User:
         user = User.objects.get(pk=pk)
     else:
         user = get_scoped(actor, User, pk, "change")
+        _check_may_reset(actor, user)
     _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])

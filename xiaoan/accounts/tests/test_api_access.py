@@ -83,7 +83,10 @@ TABLE = [
     ("school_b_teacher", "patch", USER, "@user:school_b_teacher", POS, 403),
     # POST /api/users/{id}/password/
     ("school_a_officer", "post", PASSWORD_OF, "@user:school_a_owner", PW, 204),
-    ("secadmin", "post", PASSWORD_OF, "@user:sysadmin", PW, 204),
+    ("secadmin", "post", PASSWORD_OF, "@user:school_a_head", PW, 204),
+    # 三员分立: a platform administrator's password is never reset by another one
+    ("secadmin", "post", PASSWORD_OF, "@user:sysadmin", PW, 403),
+    ("sysadmin", "post", PASSWORD_OF, "@user:secadmin", PW, 403),
     ("school_a_officer", "post", PASSWORD_OF, "@user:uni_security", PW, 404),
     ("auditor", "post", PASSWORD_OF, "@user:school_a_head", PW, 403),
     ("school_b_teacher", "post", PASSWORD_OF, "@user:school_a_head", PW, 403),

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "xiaoan.core",
     "xiaoan.orgs",
     "xiaoan.accounts",
+    "xiaoan.notifications",
+    "xiaoan.hazards",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +221,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+XIAOAN_PHOTO_MAX_BYTES = env.int("XIAOAN_PHOTO_MAX_MB", 10, minimum=1) * 1024 * 1024
+XIAOAN_PHOTO_MAX_COUNT = env.int("XIAOAN_PHOTO_MAX_COUNT", 9, minimum=1)
+# Hazard loop rules (domain.md §3): when interim controls become mandatory, when an overdue
+# hazard is put under supervision, when owners are warned, how far back recurrence looks.
+XIAOAN_HAZARD_CONTROL_DAYS = env.int("XIAOAN_HAZARD_CONTROL_DAYS", 30, minimum=1)
+XIAOAN_HAZARD_OVERDUE_SUPERVISE_DAYS = env.int(
+    "XIAOAN_HAZARD_OVERDUE_SUPERVISE_DAYS", 30, minimum=1
+)
+XIAOAN_HAZARD_DUE_SOON_DAYS = env.int("XIAOAN_HAZARD_DUE_SOON_DAYS", 3, minimum=0)
+XIAOAN_RECURRENCE_MONTHS = env.int("XIAOAN_RECURRENCE_MONTHS", 12, minimum=1)
 XIAOAN_IMPORT_MAX_BYTES = env.int("XIAOAN_IMPORT_MAX_MB", 10, minimum=1) * 1024 * 1024
 
 EMAIL_BACKEND = env.str("XIAOAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("xiaoan.accounts.urls")),
     path("units/", include("xiaoan.orgs.urls")),
+    path("hazards/", include("xiaoan.hazards.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -20,6 +20,22 @@ PEOPLE_MANAGE = [
 ]
 
 
+PLACES_VIEW = ["orgs.view_place"]
+PLACES_MANAGE = ["orgs.view_place", "orgs.add_place", "orgs.change_place"]
+HAZARD_MANAGE = [
+    "hazards.view_hazard",
+    "hazards.add_hazard",
+    "hazards.change_hazard",
+    "hazards.confirm_hazard",
+    "hazards.assign_hazard",
+    "hazards.rectify_hazard",
+    "hazards.verify_hazard",
+    "hazards.supervise_hazard",
+    "hazards.decide_extension_hazard",
+    "hazards.export_hazard",
+]
+
+
 @dataclass(frozen=True)
 class RoleSpec:
     code: str
@@ -34,43 +50,63 @@ BUILTIN_ROLES: list[RoleSpec] = [
         "unit_head",
         _("单位负责人"),
         _("第一责任人：本单位及下级单位的全面管理"),
-        (*UNIT_MANAGE, *PEOPLE_MANAGE, "accounts.view_role"),
+        (*UNIT_MANAGE, *PEOPLE_MANAGE, "accounts.view_role", *PLACES_MANAGE, *HAZARD_MANAGE),
     ),
     RoleSpec(
         "safety_officer",
         _("安全管理员"),
         _("安办主任/安全股工作人员：日常安全管理"),
-        (*UNIT_MANAGE, *PEOPLE_MANAGE, "accounts.view_role"),
+        (*UNIT_MANAGE, *PEOPLE_MANAGE, "accounts.view_role", *PLACES_MANAGE, *HAZARD_MANAGE),
     ),
     RoleSpec(
         "inspector",
         _("检查员"),
         _("开展检查；校外专家和第三方机构仅限受邀的检查"),
-        (*UNIT_VIEW,),
+        (*UNIT_VIEW, *PLACES_VIEW, "hazards.add_hazard"),
     ),
     RoleSpec(
         "rectification_owner",
         _("整改责任人"),
         _("负责隐患整改落实"),
-        (*UNIT_VIEW,),
+        (
+            *UNIT_VIEW,
+            *PLACES_VIEW,
+            "hazards.view_hazard",
+            "hazards.add_hazard",
+            "hazards.rectify_hazard",
+        ),
     ),
     RoleSpec(
         "reporter",
         _("随手拍上报人"),
-        _("教职工或学生，可随手拍上报隐患"),
-        (*UNIT_VIEW,),
+        _("教职工或学生，可随手拍上报隐患；只看到自己上报的隐患"),
+        (*UNIT_VIEW, *PLACES_VIEW, "hazards.add_hazard"),
     ),
     RoleSpec(
         "supervisor",
         _("督查员"),
         _("上级督查：查看下级单位情况并督办"),
-        (*UNIT_VIEW, *PEOPLE_VIEW),
+        (
+            *UNIT_VIEW,
+            *PEOPLE_VIEW,
+            *PLACES_VIEW,
+            "hazards.view_hazard",
+            "hazards.supervise_hazard",
+            "hazards.export_hazard",
+        ),
     ),
     RoleSpec(
         "auditor",
         _("审计员"),
         _("只读查看本单位及下级单位的记录和变更历史"),
-        (*UNIT_VIEW, *PEOPLE_VIEW, "accounts.view_role"),
+        (
+            *UNIT_VIEW,
+            *PEOPLE_VIEW,
+            "accounts.view_role",
+            *PLACES_VIEW,
+            "hazards.view_hazard",
+            "hazards.export_hazard",
+        ),
     ),
     RoleSpec(
         "system_admin",

@@ -32,3 +32,21 @@ ALLOWED_CHILDREN: dict[str | None, set[str]] = {
     UnitKind.CAMPUS: {UnitKind.DEPARTMENT},
     UnitKind.DEPARTMENT: {UnitKind.DEPARTMENT},
 }
+
+
+class PlaceKind(models.TextChoices):
+    BUILDING = "building", _("楼栋")
+    FLOOR = "floor", _("楼层")
+    ROOM = "room", _("房间")
+    AREA = "area", _("室外区域")
+
+
+class BuildingUse(models.TextChoices):
+    TEACHING = "teaching", _("教学楼")
+    DORMITORY = "dormitory", _("宿舍")
+    CANTEEN = "canteen", _("食堂")
+    LIBRARY = "library", _("图书馆")
+    LAB = "lab", _("实验楼")
+    GYM = "gym", _("体育馆")
+    OFFICE = "office", _("行政办公楼")
+    OTHER = "other", _("其他")

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from xiaoan.core.scoping import ScopedQuerySetMixin
-from xiaoan.orgs.choices import ALLOWED_CHILDREN, SchoolType, UnitKind
+from xiaoan.core.scoping import ScopedQuerySet, ScopedQuerySetMixin
+from xiaoan.orgs.choices import ALLOWED_CHILDREN, BuildingUse, PlaceKind, SchoolType, UnitKind
 
 
 class UnitQuerySet(ScopedQuerySetMixin, MP_NodeQuerySet):
@@ -108,3 +108,49 @@ class Unit(MP_Node):
 
 def child_kind_allowed(parent_kind: str | None, child_kind: str) -> bool:
     return child_kind in ALLOWED_CHILDREN.get(parent_kind, set())
+
+
+class Place(models.Model):
+    """A location inside a unit: building → floor → room, or an outdoor area. Hazards,
+    inspections, assets and alerts all point here."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="places"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("所在位置"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=PlaceKind.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    use = models.CharField(_("用途"), max_length=20, choices=BuildingUse.choices, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("场所")
+        verbose_name_plural = _("场所")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "parent", "name"], name="place_unique_name_per_parent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        names, node, seen = [], self, 0
+        while node is not None and seen < 5:
+            names.append(node.name)
+            node = node.parent
+            seen += 1
+        return " / ".join(reversed(names))

@@ -1,0 +1,86 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class HazardStatus(models.TextChoices):
+    REPORTED = "reported", _("待确认")
+    ASSIGNED = "assigned", _("待整改")
+    RECTIFYING = "rectifying", _("整改中")
+    SUBMITTED = "submitted", _("待验收")
+    CLOSED = "closed", _("已销号")
+    DISMISSED = "dismissed", _("不构成隐患")
+
+
+OPEN_STATUSES = (
+    HazardStatus.REPORTED,
+    HazardStatus.ASSIGNED,
+    HazardStatus.RECTIFYING,
+    HazardStatus.SUBMITTED,
+)
+
+
+class HazardLevel(models.TextChoices):
+    GENERAL = "general", _("一般隐患")
+    MAJOR = "major", _("重大隐患")
+
+
+class HazardSource(models.TextChoices):
+    SELF_CHECK = "self_check", _("日常排查")
+    INSPECTION = "inspection", _("检查发现")
+    SNAPSHOT = "snapshot", _("随手拍")
+    ALERT = "alert", _("预警转入")
+    SUPERIOR = "superior", _("上级督查发现")
+
+
+class HazardAction(models.TextChoices):
+    REPORT = "report", _("上报")
+    CONFIRM = "confirm", _("确认")
+    DISMISS = "dismiss", _("不构成隐患")
+    ASSIGN = "assign", _("交办")
+    FIX_ON_SPOT = "fix_on_spot", _("立查立改")
+    START = "start", _("开始整改")
+    PROGRESS = "progress", _("整改进展")
+    CONTROL = "control", _("临时管控措施")
+    SUBMIT = "submit", _("提交验收")
+    CLOSE = "close", _("验收通过，销号")
+    REJECT = "reject", _("验收不通过")
+    EXTENSION_REQUEST = "extension_request", _("申请延期")
+    EXTENSION_APPROVE = "extension_approve", _("同意延期")
+    EXTENSION_REJECT = "extension_reject", _("不同意延期")
+    SUPERVISE = "supervise", _("挂牌督办")
+    SUPERVISION_ACCEPT = "supervision_accept", _("督办单位认可销号")
+    OVERDUE = "overdue", _("逾期")
+    RECURRENCE = "recurrence", _("屡查屡犯")
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已同意")
+    REJECTED = "rejected", _("未同意")
+
+
+# The workflow: which action moves a hazard from which states to which state.
+# None as the target means the status stays as it is.
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    HazardAction.CONFIRM: (frozenset({HazardStatus.REPORTED}), None),
+    HazardAction.DISMISS: (frozenset({HazardStatus.REPORTED}), HazardStatus.DISMISSED),
+    HazardAction.ASSIGN: (frozenset({HazardStatus.REPORTED}), HazardStatus.ASSIGNED),
+    HazardAction.FIX_ON_SPOT: (frozenset({HazardStatus.REPORTED}), HazardStatus.SUBMITTED),
+    HazardAction.START: (frozenset({HazardStatus.ASSIGNED}), HazardStatus.RECTIFYING),
+    HazardAction.PROGRESS: (
+        frozenset({HazardStatus.ASSIGNED, HazardStatus.RECTIFYING}),
+        HazardStatus.RECTIFYING,
+    ),
+    HazardAction.CONTROL: (frozenset({HazardStatus.ASSIGNED, HazardStatus.RECTIFYING}), None),
+    HazardAction.SUBMIT: (
+        frozenset({HazardStatus.ASSIGNED, HazardStatus.RECTIFYING}),
+        HazardStatus.SUBMITTED,
+    ),
+    HazardAction.CLOSE: (frozenset({HazardStatus.SUBMITTED}), HazardStatus.CLOSED),
+    HazardAction.REJECT: (frozenset({HazardStatus.SUBMITTED}), HazardStatus.RECTIFYING),
+    HazardAction.EXTENSION_REQUEST: (
+        frozenset({HazardStatus.ASSIGNED, HazardStatus.RECTIFYING}),
+        None,
+    ),
+    HazardAction.SUPERVISE: (frozenset(OPEN_STATUSES), None),
+}

@@ -1,0 +1,322 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xiaoan.core.choices import SafetyDomain
+from xiaoan.core.scoping import ScopedQuerySet, permission_name, scope_filter
+from xiaoan.hazards.choices import (
+    OPEN_STATUSES,
+    ExtensionStatus,
+    HazardAction,
+    HazardLevel,
+    HazardSource,
+    HazardStatus,
+)
+
+
+class HazardQuerySet(ScopedQuerySet):
+    def restrict(self, user, action: str = "view") -> HazardQuerySet:
+        """The unit scope, widened for the people taking part: the finder sees what they
+        reported; the owner and the owning unit see and rectify what they were given."""
+        perm = permission_name(self.model, action)
+        query = scope_filter(user, perm, "unit")
+        if action in ("view", "rectify") and getattr(user, "is_authenticated", False):
+            query |= scope_filter(user, perm, "owner_unit") | models.Q(owner_id=user.pk)
+            if action == "view":
+                query |= models.Q(finder_id=user.pk)
+        return self.filter(query)
+
+    def open(self) -> HazardQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today=None) -> HazardQuerySet:
+        today = today or timezone.localdate()
+        return self.open().filter(deadline__lt=today)
+
+
+class Hazard(models.Model):
+    """One entry of the hazard ledger (隐患台账) and the state of its closed loop."""
+
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="hazards"
+    )
+    number = models.CharField(_("编号"), max_length=30, unique=True, editable=False)
+    place = models.ForeignKey(
+        "orgs.Place",
+        verbose_name=_("场所"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazards",
+    )
+    place_text = models.CharField(_("具体位置"), max_length=200, blank=True)
+    domain = models.CharField(_("领域"), max_length=30, choices=SafetyDomain.choices, blank=True)
+    category = models.CharField(_("类别"), max_length=60, blank=True)
+    description = models.TextField(_("隐患描述"))
+    source = models.CharField(_("来源"), max_length=20, choices=HazardSource.choices)
+    level = models.CharField(_("等级"), max_length=10, choices=HazardLevel.choices, blank=True)
+    suggested_level = models.CharField(
+        _("建议等级"), max_length=10, choices=HazardLevel.choices, blank=True
+    )
+    criterion = models.CharField(_("判定依据"), max_length=20, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=HazardStatus.choices, default=HazardStatus.REPORTED
+    )
+    fixed_on_spot = models.BooleanField(_("立查立改"), default=False)
+    finder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发现人"),
+        on_delete=models.PROTECT,
+        related_name="found_hazards",
+    )
+    found_at = models.DateTimeField(_("发现时间"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    # Assignment (交办)
+    owner_unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("整改单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_hazards",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("整改责任人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_hazards",
+    )
+    measures = models.TextField(_("整改措施"), blank=True)
+    deadline = models.DateField(_("整改期限"), null=True, blank=True)
+    budget = models.DecimalField(
+        _("整改资金（元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    interim_controls = models.TextField(_("临时管控措施"), blank=True)
+    rework_count = models.PositiveSmallIntegerField(_("返工次数"), default=0)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("验收人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Flags the loop keeps current (so lists filter on indexed columns, not computations).
+    is_overdue = models.BooleanField(_("已逾期"), default=False)
+    is_supervised = models.BooleanField(_("挂牌督办"), default=False)
+    is_recurring = models.BooleanField(_("屡查屡犯"), default=False)
+    recurrence_of = models.ForeignKey(
+        "self",
+        verbose_name=_("前次隐患"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recurrences",
+    )
+    missed_by_self_check = models.BooleanField(_("自查未发现"), default=False)
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = HazardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("隐患")
+        verbose_name_plural = _("隐患")
+        permissions = [
+            ("confirm_hazard", _("确认或排除隐患")),
+            ("assign_hazard", _("交办隐患")),
+            ("rectify_hazard", _("整改隐患")),
+            ("verify_hazard", _("验收销号")),
+            ("supervise_hazard", _("挂牌督办")),
+            ("decide_extension_hazard", _("审批延期")),
+            ("export_hazard", _("导出隐患清单")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["finder", "idempotency_key"],
+                name="hazard_idempotency",
+                condition=models.Q(idempotency_key__isnull=False),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["unit", "status"], name="hazard_unit_status"),
+            models.Index(fields=["status", "level"], name="hazard_status_level"),
+            models.Index(fields=["status", "deadline"], name="hazard_status_deadline"),
+            models.Index(fields=["domain", "status"], name="hazard_domain_status"),
+            models.Index(fields=["source"], name="hazard_source"),
+            models.Index(fields=["-found_at"], name="hazard_found_at"),
+            models.Index(fields=["is_overdue", "status"], name="hazard_overdue"),
+            models.Index(fields=["is_supervised", "status"], name="hazard_supervised"),
+            models.Index(fields=["is_recurring"], name="hazard_recurring"),
+            models.Index(fields=["owner", "status"], name="hazard_owner_status"),
+            models.Index(fields=["unit", "place", "category"], name="hazard_recurrence"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.description[:30]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_major(self) -> bool:
+        return self.level == HazardLevel.MAJOR
+
+    @property
+    def place_label(self) -> str:
+        parts = [str(self.place)] if self.place_id else []
+        if self.place_text:
+            parts.append(self.place_text)
+        return " · ".join(parts)
+
+    def age_days(self, today=None) -> int:
+        today = today or timezone.localdate()
+        return (today - timezone.localtime(self.found_at).date()).days
+
+
+class HazardEvent(models.Model):
+    """An append-only step of a hazard's loop: who did what, from which state to which."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("动作"), max_length=30, choices=HazardAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    from_status = models.CharField(max_length=20, choices=HazardStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=HazardStatus.choices, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("隐患处置记录")
+        verbose_name_plural = _("隐患处置记录")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["hazard", "created_at"], name="hazard_event_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def photo_path(instance: HazardPhoto, filename: str) -> str:
+    now = timezone.now()
+    return f"hazards/{now:%Y/%m}/{instance.hazard_id}-{now:%H%M%S%f}.jpg"
+
+
+class HazardPhoto(models.Model):
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("隐患照片")
+        PROGRESS = "progress", _("整改过程")
+        CONTROL = "control", _("管控措施")
+        AFTER = "after", _("整改后")
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="photos")
+    event = models.ForeignKey(
+        HazardEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    image = models.ImageField(_("照片"), upload_to=photo_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("隐患照片")
+        verbose_name_plural = _("隐患照片")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
+
+
+class Supervision(models.Model):
+    """挂牌督办: a superior unit lists a hazard and must accept its closure."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="supervisions")
+    supervising_unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("督办单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    listed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.CharField(_("督办原因"), max_length=200)
+    automatic = models.BooleanField(_("自动督办"), default=False)
+    listed_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("挂牌督办")
+        verbose_name_plural = _("挂牌督办")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hazard", "supervising_unit"], name="supervision_once_per_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supervising_unit} · {self.reason}"
+
+
+class ExtensionRequest(models.Model):
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("延期理由"))
+    old_deadline = models.DateField(_("原期限"))
+    new_deadline = models.DateField(_("申请期限"))
+    status = models.CharField(
+        max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+
+    def __str__(self) -> str:
+        return f"{self.old_deadline} → {self.new_deadline}"

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    """A message in a person's in-app inbox (also sent by email when they have one)."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("交办")
+        DUE_SOON = "due_soon", _("即将到期")
+        OVERDUE = "overdue", _("逾期")
+        REJECTED = "rejected", _("验收不通过")
+        SUPERVISED = "supervised", _("挂牌督办")
+        SUBMITTED = "submitted", _("待验收")
+        EXTENSION = "extension", _("延期")
+        OTHER = "other", _("其他")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return self.title

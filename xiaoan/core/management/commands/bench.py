@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Benchmarks: `xiaoan bench hazards` (p50/p95 of the pages that matter, export cost)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("area", choices=["hazards"])
+        parser.add_argument("--units", type=int, default=10_000)
+        parser.add_argument("--hazards", type=int, default=1_000_000)
+        parser.add_argument("--runs", type=int, default=30, help="requests per measurement")
+        parser.add_argument("--export-rows", type=int, default=100_000)
+
+    def handle(self, *args, **options):
+        if options["area"] == "hazards":
+            from xiaoan.hazards import bench
+
+            def out(line: str) -> None:
+                self.stdout.write(line)
+                self.stdout.flush()
+
+            root = bench.build(options["units"], options["hazards"], out)
+            bench.measure(root, options["runs"], options["export_rows"], out)
+        else:  # pragma: no cover - argparse refuses other values
+            raise CommandError(options["area"])

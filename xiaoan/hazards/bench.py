@@ -51,17 +51,18 @@ DESCRIPTIONS = [
 ]
 
 
-def _user():
+def _user(unit: Unit | None = None, username: str = "bench_officer"):
+    """A safety officer over `unit` (default: the whole data set)."""
     from xiaoan.accounts.models import Role, RoleAssignment, User
 
     user, _created = User.objects.get_or_create(
-        username="bench_officer", defaults={"name": "基准测试", "is_active": True}
+        username=username, defaults={"name": "基准测试", "is_active": True}
     )
-    root = Unit.objects.get(code=ROOT_CODE)
+    unit = unit or Unit.objects.get(code=ROOT_CODE)
     RoleAssignment.objects.get_or_create(
         user=user,
         role=Role.objects.get(code="safety_officer"),
-        unit=root,
+        unit=unit,
         defaults={"include_descendants": True},
     )
     return user
@@ -190,20 +191,26 @@ def measure(root: Unit, runs: int, export_rows: int, out: Callable[[str], None])
     from xiaoan.hazards.exports import write_export
 
     user = _user()
-    client = Client()
-    client.force_login(user)
+    district = Unit.objects.filter(path__startswith=root.path, depth=2).order_by("path").first()
+    district_user = _user(district, "bench_district")
     results: dict[str, Any] = {}
     ledger = reverse("hazards:hazard_list")
-    district = Unit.objects.filter(path__startswith=root.path, depth=2).first()
-    pages = {
-        "ledger first page with counts": ledger,
-        "filtered page": f"{ledger}?level=major&open=true&unit={district.pk}&ordering=-found_at",
-        "api list": f"/api/hazards/?page_size=50&overdue=true&unit={district.pk}",
-    }
-    client.get(ledger)  # warm caches and connections
-    for label, url in pages.items():
-        results[label] = _time_get(client, url, runs)
-        out(f"{label:32} p50 {results[label][0]:7.1f} ms   p95 {results[label][1]:7.1f} ms")
+    # A district 安全股 officer (one district's schools) and the province (everything).
+    for who, person, unit in (("district", district_user, district), ("province", user, root)):
+        client = Client()
+        client.force_login(person)
+        pages = {
+            "ledger first page with counts": ledger,
+            "filtered page": f"{ledger}?level=major&open=true&ordering=-found_at",
+            "api list (overdue)": f"/api/hazards/?page_size=50&overdue=true&unit={unit.pk}",
+        }
+        client.get(ledger)  # warm caches and connections
+        for label, url in pages.items():
+            key = f"{who}: {label}"
+            results[key] = _time_get(client, url, runs)
+            out(f"{key:44} p50 {results[key][0]:7.1f} ms   p95 {results[key][1]:7.1f} ms")
+    client = Client()
+    client.force_login(user)
     ids = (
         list(
             Hazard.objects.filter(unit__path__startswith=root.path)
@@ -225,7 +232,7 @@ def measure(root: Unit, runs: int, export_rows: int, out: Callable[[str], None])
         assert response.status_code == 200, response.status_code
     results["record page"] = _percentiles(samples)
     out(
-        f"{'record page':32} p50 {results['record page'][0]:7.1f} ms   "
+        f"{'record page':44} p50 {results['record page'][0]:7.1f} ms   "
         f"p95 {results['record page'][1]:7.1f} ms"
     )
     queryset = (
@@ -243,7 +250,7 @@ def measure(root: Unit, runs: int, export_rows: int, out: Callable[[str], None])
     tracemalloc.stop()
     results["export"] = (elapsed, peak / 1024 / 1024, size / 1024 / 1024)
     out(
-        f"{'export ' + str(export_rows) + ' rows':32} {elapsed:6.1f} s   peak "
+        f"{'export ' + str(export_rows) + ' rows':44} {elapsed:6.1f} s   peak "
         f"{peak / 1024 / 1024:6.1f} MB (Python heap)   file {size / 1024 / 1024:.1f} MB"
     )
     return results

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from xiaoan.accounts.api import views as accounts_api
+from xiaoan.hazards.api import views as hazards_api
 from xiaoan.orgs.api import views as orgs_api
 
 router = DefaultRouter()
@@ -10,6 +11,10 @@ router.register("units", orgs_api.UnitViewSet, basename="unit")
 router.register("users", accounts_api.UserViewSet, basename="user")
 router.register("role-assignments", accounts_api.RoleAssignmentViewSet, basename="roleassignment")
 router.register("roles", accounts_api.RoleViewSet, basename="role")
+router.register("hazards", hazards_api.HazardViewSet, basename="hazard")
+router.register(
+    "hazard-extensions", hazards_api.HazardExtensionViewSet, basename="hazard-extension"
+)
 
 app_name = "api"
 urlpatterns = [

@@ -286,6 +286,14 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from our own static files: no CDN, and it must live with the page CSP.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Choice sets shared by several fields or colliding by field name ("status", "kind").
+    "ENUM_NAME_OVERRIDES": {
+        "HazardStatusEnum": "xiaoan.hazards.choices.HazardStatus",
+        "HazardLevelEnum": "xiaoan.hazards.choices.HazardLevel",
+        "ExtensionStatusEnum": "xiaoan.hazards.choices.ExtensionStatus",
+        "HazardPhotoKindEnum": "xiaoan.hazards.models.HazardPhoto.Kind",
+        "KindEnum": "xiaoan.orgs.choices.UnitKind",  # the name it had before hazards
+    },
 }
 
 LOGGING = {

@@ -80,7 +80,6 @@ def scope_filter(user: Any, perm: str, unit_lookup: str) -> Q:
     """
     if getattr(user, "is_superuser", False) and user.is_active:
         return Q()
-    prefix = f"{unit_lookup}__" if unit_lookup else ""
     paths: list[str] = []
     ids: set[int] = set()
     for grant in grants_for(user):
@@ -98,12 +97,20 @@ def scope_filter(user: Any, perm: str, unit_lookup: str) -> Q:
     for path in paths:
         if not any(path.startswith(outer) for outer in kept):
             kept.append(path)
-    query = Q(pk__in=[])
+    units = Q(pk__in=[])
     for path in kept:
-        query |= Q(**{f"{prefix}path__startswith": path})
+        units |= Q(path__startswith=path)
     if ids:
-        query |= Q(**{f"{prefix}id__in": sorted(ids)} if prefix else {"pk__in": sorted(ids)})
-    return query
+        units |= Q(pk__in=sorted(ids))
+    if not unit_lookup:
+        return units
+    if not kept and not ids:
+        return Q(pk__in=[])
+    # A subquery on the unit ids, not a join on the path: the database can then use the
+    # record's own unit index, and OR it with other indexed conditions (owner, finder).
+    from xiaoan.orgs.models import Unit
+
+    return Q(**{f"{unit_lookup}__in": Unit.objects.filter(units).values("pk")})
 
 
 class ScopedQuerySetMixin:

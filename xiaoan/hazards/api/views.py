@@ -1,0 +1,590 @@
+"""/api/hazards/: the ledger, the record, reporting, one POST per transition, counts and the
+three official lists; /api/hazard-extensions/{id}/decide/.
+
+Views only parse requests and call `xiaoan.hazards.services`; the services decide scope
+(404), rights (403), state and version (409) and input (400). Before that, a caller who holds
+the action's permission nowhere gets a 403 without the hazard being looked at.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Min, Prefetch, Q
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import SearchFilter
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from xiaoan.core.api.views import with_errors
+from xiaoan.core.errors import Forbidden, Invalid, NotFound
+from xiaoan.core.scoping import has_permission_anywhere
+from xiaoan.hazards import exports, services
+from xiaoan.hazards.api.serializers import (
+    AssignSerializer,
+    ConfirmSerializer,
+    ControlSerializer,
+    ControlUploadSerializer,
+    DecideExtensionSerializer,
+    ExtensionCreateSerializer,
+    ExtensionRequestSerializer,
+    FixOnSpotSerializer,
+    HazardCountsSerializer,
+    HazardDetailSerializer,
+    HazardListSerializer,
+    HazardReportSerializer,
+    HazardReportUploadSerializer,
+    NoteSerializer,
+    ProgressSerializer,
+    ProgressUploadSerializer,
+    SubmitSerializer,
+    SuperviseSerializer,
+    VerifySerializer,
+    VerifyUploadSerializer,
+)
+from xiaoan.hazards.choices import OPEN_STATUSES, HazardLevel, HazardStatus
+from xiaoan.hazards.filtersets import HazardFilterSet
+from xiaoan.hazards.models import ExtensionRequest, Hazard, HazardEvent, HazardPhoto, Supervision
+from xiaoan.orgs.models import Place
+
+EXPORT_KINDS = list(exports.EXPORT_KINDS)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The people a hazard names (finder, owner) take part without a role: `restrict` widens
+# "view" and "rectify" for them, so the gate does too.
+PERSONAL = {"view": ("view", "add", "rectify"), "rectify": ("rectify",)}
+
+
+def _gate(user: Any, action: str) -> None:
+    """403 when `user` may `action` no hazard at all (the hazard itself is checked later)."""
+    perms = PERSONAL.get(action, (action,))
+    if any(has_permission_anywhere(user, f"hazards.{p}_hazard") for p in perms):
+        return
+    if action in PERSONAL:
+        mine = (
+            Q(owner_id=user.pk) | Q(finder_id=user.pk) if action == "view" else Q(owner_id=user.pk)
+        )
+        if Hazard.objects.filter(mine).exists():
+            return
+    raise Forbidden()
+
+
+def _pk(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+
+
+def _place(pk: int | None) -> Place | None:
+    """The place named in a request; whether it belongs to the hazard's unit is the
+    service's question."""
+    if pk is None:
+        return None
+    place = Place.objects.filter(pk=pk).first()
+    if place is None:
+        raise Invalid(fields={"place": [_("场所不存在。")]})
+    return place
+
+
+def _photos(request, validated: dict) -> list:
+    """Photos sent as `photos` (validated) or, as some form libraries do, `photos[]`."""
+    return list(validated.get("photos") or request.FILES.getlist("photos[]"))
+
+
+def _body(request, serializer_class) -> dict:
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+PARSERS = [JSONParser, MultiPartParser, FormParser]
+
+
+def _request(serializer, upload=None) -> dict:
+    """JSON, or multipart when photos come along (`upload` adds the photos field)."""
+    return {"application/json": serializer, "multipart/form-data": upload or serializer}
+
+
+def _upload(serializer) -> dict:
+    """Photos are required (fix on the spot, submit): multipart only."""
+    return {"multipart/form-data": serializer}
+
+
+DETAIL = with_errors({200: HazardDetailSerializer})
+FILTER_NOTE = "筛选参数与隐患台账相同。"
+
+
+class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """隐患台账 in the caller's scope: the unit scope, plus what they reported or own.
+
+    Not ScopedViewSetMixin: its gate asks for "view" on lists, which would shut out the
+    随手拍 reporters who see only their own reports."""
+
+    serializer_class = HazardListSerializer
+    filterset_class = HazardFilterSet
+    # The filterset brings its own `ordering`; DRF's OrderingFilter would read it twice.
+    filter_backends = [DjangoFilterBackend, SearchFilter]
+    search_fields = ["number", "description", "place_text", "category"]
+    parser_classes = PARSERS
+    # The permission each endpoint needs somewhere (see `_gate`).
+    action_permission = {
+        "list": "view",
+        "retrieve": "view",
+        "counts": "view",
+        "photo": "view",
+        "export": "export",
+        "create": "add",
+        "confirm": "confirm",
+        "dismiss": "confirm",
+        "assign": "assign",
+        "fix_on_spot": "rectify",
+        "start": "rectify",
+        "progress": "rectify",
+        "control": "rectify",
+        "submit": "rectify",
+        "extension_request": "rectify",
+        "verify": "verify",
+        "supervise": "supervise",
+        "accept_supervision": "supervise",
+    }
+
+    def initial(self, request, *args, **kwargs):
+        # Authentication and DRF permissions first (401/403 for anonymous), then the gate.
+        super().initial(request, *args, **kwargs)
+        _gate(request.user, self.action_permission.get(self.action, "view"))
+
+    def get_queryset(self):
+        return self.base_queryset(record=self.action == "retrieve").restrict(
+            self.request.user, "view"
+        )
+
+    def base_queryset(self, record: bool = False):
+        """Rows with their joins (a list page costs the same queries at any size); the
+        record also prefetches its timeline, photos, supervisions and extensions."""
+        queryset = Hazard.objects.select_related(
+            "unit", "owner_unit", "owner", "finder", "place__parent__parent__parent"
+        )
+        if record:
+            queryset = queryset.select_related(
+                "submitted_by", "closed_by", "recurrence_of"
+            ).prefetch_related(
+                Prefetch("events", HazardEvent.objects.select_related("actor")),
+                Prefetch("photos", HazardPhoto.objects.order_by("created_at", "pk")),
+                Prefetch(
+                    "supervisions",
+                    Supervision.objects.select_related(
+                        "supervising_unit", "listed_by", "accepted_by"
+                    ).order_by("listed_at", "pk"),
+                ),
+                Prefetch(
+                    "extensions",
+                    ExtensionRequest.objects.select_related("requested_by", "decided_by").order_by(
+                        "created_at", "pk"
+                    ),
+                ),
+            )
+        return queryset.order_by("-found_at", "-pk")
+
+    def filter_queryset(self, queryset):
+        return exports.ordered(super().filter_queryset(queryset))
+
+    # ------------------------------------------------------------ read
+
+    def _detail(self, hazard_pk: int) -> Response:
+        records = self.base_queryset(record=True)
+        obj = records.restrict(self.request.user, "view").filter(pk=hazard_pk).first()
+        if obj is None:
+            # Services act only on hazards the caller sees; should the action itself have
+            # taken it out of their sight, still answer with the record they acted on.
+            obj = records.get(pk=hazard_pk)
+        return Response(HazardDetailSerializer(obj, context=self._detail_context(obj)).data)
+
+    def _detail_context(self, hazard: Hazard) -> dict:
+        user = self.request.user
+        by_event: dict[int, list[int]] = {}
+        for photo in hazard.photos.all():
+            if photo.event_id:
+                by_event.setdefault(photo.event_id, []).append(photo.pk)
+        return {
+            "request": self.request,
+            "allowed_actions": services.allowed_actions(user, hazard),
+            "may_decide_extension": services.may_decide_extension(user, hazard),
+            "photos_by_event": by_event,
+        }
+
+    @extend_schema(
+        summary="隐患台账",
+        description=FILTER_NOTE + "search 在编号、描述、位置、类别中查找。",
+        responses=with_errors({200: HazardListSerializer(many=True)}),
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="隐患记录（含处置过程、照片、督办、延期与可执行动作）", responses=DETAIL)
+    def retrieve(self, request, *args, **kwargs):
+        hazard = self.get_object()
+        return Response(HazardDetailSerializer(hazard, context=self._detail_context(hazard)).data)
+
+    @extend_schema(
+        summary="隐患照片（JPEG）",
+        parameters=[OpenApiParameter("photo_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses=with_errors(
+            {(200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY, description="JPEG 照片")}
+        ),
+    )
+    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_pk>\d+)")
+    def photo(self, request, pk=None, photo_pk=None):
+        """Photos are served only to those who see their hazard (no public media URL)."""
+        visible = Hazard.objects.restrict(request.user, "view").filter(pk=_pk(pk))
+        photo = HazardPhoto.objects.filter(hazard__in=visible, pk=_pk(photo_pk)).first()
+        if photo is None:
+            raise NotFound()
+        try:
+            handle = photo.image.open("rb")
+        except OSError:
+            raise NotFound() from None
+        response = FileResponse(handle, content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=86400"
+        return response
+
+    @extend_schema(
+        summary="隐患统计（按状态、未销号重大隐患）",
+        description=FILTER_NOTE,
+        filters=True,
+        responses=with_errors({200: HazardCountsSerializer}),
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def counts(self, request):
+        queryset = self.filter_queryset(self.get_queryset()).order_by()
+        open_q = Q(status__in=OPEN_STATUSES)
+        open_major = open_q & Q(level=HazardLevel.MAJOR)
+        row = queryset.aggregate(
+            total=Count("pk"),
+            open=Count("pk", filter=open_q),
+            open_major=Count("pk", filter=open_major),
+            oldest_open_major=Min("found_at", filter=open_major),
+            overdue=Count("pk", filter=open_q & Q(is_overdue=True)),
+            supervised=Count("pk", filter=open_q & Q(is_supervised=True)),
+            **{f"s_{s}": Count("pk", filter=Q(status=s)) for s in HazardStatus.values},
+        )
+        oldest = row.pop("oldest_open_major")
+        body = {
+            "total": row["total"],
+            "by_status": {s: row[f"s_{s}"] for s in HazardStatus.values},
+            "open": row["open"],
+            "open_major": row["open_major"],
+            "oldest_open_major_days": (
+                (timezone.localdate() - timezone.localtime(oldest).date()).days if oldest else None
+            ),
+            "overdue": row["overdue"],
+            "supervised": row["supervised"],
+        }
+        return Response(HazardCountsSerializer(body).data)
+
+    @extend_schema(
+        summary="导出隐患清单（xlsx）",
+        description=(
+            "kind=problems 问题清单、measures 措施清单、responsibilities 责任清单。"
+            + FILTER_NOTE
+            + "需要导出权限。"
+        ),
+        filters=True,
+        parameters=[
+            OpenApiParameter(
+                "kind",
+                OpenApiTypes.STR,
+                enum=EXPORT_KINDS,
+                required=True,
+                description="清单种类",
+            )
+        ],
+        responses=with_errors(
+            {(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="xlsx 文件")}
+        ),
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def export(self, request):
+        kind = request.query_params.get("kind", "")
+        if kind not in exports.KINDS:
+            raise Invalid(
+                _("请选择要导出的清单。"),
+                fields={"kind": [_("可选 problems、measures、responsibilities。")]},
+            )
+        queryset = self.filter_queryset(exports.export_queryset(request.user))
+        return exports.export_response(queryset, kind)
+
+    # ------------------------------------------------------------ report
+
+    @extend_schema(
+        summary="上报隐患（随手拍）",
+        description=(
+            "multipart 上传照片 photos（可多张）。带 Idempotency-Key 请求头或 idempotency_key "
+            "字段时，同一把钥匙的重试返回同一条隐患（200），不会重复创建。"
+        ),
+        request=_request(HazardReportSerializer, HazardReportUploadSerializer),
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="客户端生成的唯一值，最多 64 个字符",
+            )
+        ],
+        responses=with_errors({201: HazardDetailSerializer, 200: HazardDetailSerializer}),
+    )
+    def create(self, request, *args, **kwargs):
+        data = _body(request, HazardReportUploadSerializer)
+        key = (request.headers.get("Idempotency-Key") or data["idempotency_key"] or "").strip()
+        key = key[:64] or None
+        existed = bool(
+            key and Hazard.objects.filter(finder_id=request.user.pk, idempotency_key=key).exists()
+        )
+        hazard = services.report(
+            request.user,
+            data["unit"],
+            description=data["description"],
+            source=data["source"],
+            domain=data["domain"],
+            category=data["category"],
+            place=_place(data["place"]),
+            place_text=data["place_text"],
+            photos=_photos(request, data),
+            idempotency_key=key,
+            found_at=data["found_at"],
+        )
+        response = self._detail(hazard.pk)
+        response.status_code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        return response
+
+    # ------------------------------------------------------------ transitions
+
+    @extend_schema(
+        summary="确认隐患（定级）", request=_request(ConfirmSerializer), responses=DETAIL
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        data = _body(request, ConfirmSerializer)
+        hazard = services.confirm(
+            request.user,
+            _pk(pk),
+            level=data["level"],
+            domain=data["domain"],
+            category=data["category"],
+            place=_place(data["place"]),
+            place_text=data["place_text"],
+            note=data["note"],
+            criterion=data["criterion"],
+            version=data.get("version"),
+        )
+        return self._detail(hazard.pk)
+
+    @extend_schema(
+        summary="不构成隐患（须填写理由）", request=_request(NoteSerializer), responses=DETAIL
+    )
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, pk=None):
+        data = _body(request, NoteSerializer)
+        hazard = services.dismiss(
+            request.user, _pk(pk), note=data["note"], version=data.get("version")
+        )
+        return self._detail(hazard.pk)
+
+    @extend_schema(summary="交办整改", request=_request(AssignSerializer), responses=DETAIL)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        data = _body(request, AssignSerializer)
+        hazard = services.assign(
+            request.user,
+            _pk(pk),
+            owner_unit=data["owner_unit"],
+            owner=data["owner"],
+            measures=data["measures"],
+            deadline=data["deadline"],
+            budget=data["budget"],
+            interim_controls=data["interim_controls"],
+            note=data["note"],
+            version=data.get("version"),
+        )
+        return self._detail(hazard.pk)
+
+    @extend_schema(
+        summary="立查立改（附整改后照片，直接待验收）",
+        request=_upload(FixOnSpotSerializer),
+        responses=DETAIL,
+    )
+    @action(detail=True, methods=["post"], url_path="fix-on-spot")
+    def fix_on_spot(self, request, pk=None):
+        data = _body(request, FixOnSpotSerializer)
+        hazard = services.fix_on_spot(
+            request.user,
+            _pk(pk),
+            note=data["note"],
+            photos=_photos(request, data),
+            level=data["level"],
+            version=data.get("version"),
+        )
+        return self._detail(hazard.pk)
+
+    @extend_schema(summary="开始整改", request=_request(NoteSerializer), responses=DETAIL)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        data = _body(request, NoteSerializer)
+        hazard = services.start(
+            request.user, _pk(pk), note=data["note"], version=data.get("version")
+        )
+        return self._detail(hazard.pk)
+
+    @extend_schema(
+        summary="报送整改进展",
+        request=_request(ProgressSerializer, ProgressUploadSerializer),
+        responses=DETAIL,
+    )
+    @action(detail=True, methods=["post"])
+    def progress(self, request, pk=None):
+        data = _body(request, ProgressUploadSerializer)
+        hazard = services.progress(
+            request.user,
+            _pk(pk),
+            note=data["note"],
+            photos=_photos(request, data),
+            version=data.get("version"),
+        )
+        return self._detail(hazard.pk)
+
+    @extend_schema(
+        summary="登记临时管控措施",
+        request=_request(ControlSerializer, ControlUploadSerializer),
+        responses=DETAIL,
+    )
+    @action(detail=True, methods=["post"])
+    def control(self, request, pk=None):
+        data = _body(request, ControlUploadSerializer)
+        hazard = services.add_control(
+            request.user,
+            _pk(pk),
+            measures=data["measures"],
+            photos=_photos(request, data),
+            version=data.get("version"),
+        )
+        return self._detail(hazard.pk)
+
+    @extend_schema(
+        summary="提交验收（附整改后照片）", request=_upload(SubmitSerializer), responses=DETAIL
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        data = _body(request, SubmitSerializer)
+        hazard = services.submit(
+            request.user,
+            _pk(pk),
+            note=data["note"],
+            photos=_photos(request, data),
+            version=data.get("version"),
+        )
+        return self._detail(hazard.pk)
+
+    @extend_schema(
+        summary="验收（passed=true 销号，false 退回整改）",
+        request=_request(VerifySerializer, VerifyUploadSerializer),
+        responses=DETAIL,
+    )
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        data = _body(request, VerifyUploadSerializer)
+        hazard = services.verify(
+            request.user,
+            _pk(pk),
+            passed=data["passed"],
+            note=data["note"],
+            photos=_photos(request, data),
+            version=data.get("version"),
+        )
+        return self._detail(hazard.pk)
+
+    @extend_schema(
+        summary="申请延期（由上级单位审批）",
+        request=_request(ExtensionCreateSerializer),
+        responses=with_errors({201: HazardDetailSerializer}),
+    )
+    @action(detail=True, methods=["post"], url_path="extension-request")
+    def extension_request(self, request, pk=None):
+        data = _body(request, ExtensionCreateSerializer)
+        extension = services.request_extension(
+            request.user,
+            _pk(pk),
+            new_deadline=data["new_deadline"],
+            reason=data["reason"],
+            version=data.get("version"),
+        )
+        response = self._detail(extension.hazard_id)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(
+        summary="挂牌督办（上级单位）",
+        request=_request(SuperviseSerializer),
+        responses=with_errors({201: HazardDetailSerializer}),
+    )
+    @action(detail=True, methods=["post"])
+    def supervise(self, request, pk=None):
+        data = _body(request, SuperviseSerializer)
+        supervision = services.supervise(
+            request.user, _pk(pk), reason=data["reason"], version=data.get("version")
+        )
+        response = self._detail(supervision.hazard_id)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(summary="督办单位认可销号", request=_request(NoteSerializer), responses=DETAIL)
+    @action(detail=True, methods=["post"], url_path="accept-supervision")
+    def accept_supervision(self, request, pk=None):
+        data = _body(request, NoteSerializer)
+        hazard = services.accept_supervision(
+            request.user, _pk(pk), note=data["note"], version=data.get("version")
+        )
+        return self._detail(hazard.pk)
+
+
+class HazardExtensionViewSet(viewsets.GenericViewSet):
+    """延期申请: the superior unit approves or refuses."""
+
+    serializer_class = ExtensionRequestSerializer
+    parser_classes = PARSERS
+
+    def get_queryset(self):
+        visible = Hazard.objects.restrict(self.request.user, "view")
+        return ExtensionRequest.objects.filter(hazard__in=visible)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        _gate(request.user, "decide_extension")
+
+    @extend_schema(
+        summary="审批延期申请",
+        request=_request(DecideExtensionSerializer),
+        responses=with_errors({200: ExtensionRequestSerializer}),
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        data = _body(request, DecideExtensionSerializer)
+        extension = services.decide_extension(
+            request.user, _pk(pk), approve=data["approve"], note=data["note"]
+        )
+        extension = ExtensionRequest.objects.select_related(
+            "hazard__unit", "requested_by", "decided_by"
+        ).get(pk=extension.pk)
+        context = {
+            "request": request,
+            "may_decide_extension": services.may_decide_extension(request.user, extension.hazard),
+        }
+        return Response(ExtensionRequestSerializer(extension, context=context).data)
+
+
+__all__ = ["HazardExtensionViewSet", "HazardViewSet"]

@@ -1,0 +1,343 @@
+"""The three official hazard lists (问题清单, 措施清单, 责任清单) as plain xlsx.
+
+Rows stream from the database with `.values().iterator()` (no model objects, no query per
+row) into an openpyxl write-only workbook in a temporary file, which is then streamed to the
+client, so memory stays flat however many rows are exported. Pages and the API share
+`export_response`; the benchmark calls `write_export` directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xiaoan.core.choices import SafetyDomain
+from xiaoan.core.scoping import has_permission_anywhere
+from xiaoan.hazards.choices import OPEN_STATUSES, HazardLevel, HazardSource, HazardStatus
+from xiaoan.hazards.models import Hazard, Supervision
+
+CHUNK = 2000
+EXPORT_PERMISSION = "hazards.export_hazard"
+# Place.full_name joins at most five names; the export reads the same five levels.
+PLACE_LEVELS = ["place__" + "parent__" * i + "name" for i in range(5)]
+
+
+@dataclass(frozen=True)
+class Column:
+    header: Any  # lazy translation
+    width: float
+    value: Callable[[dict, Context], Any]
+
+
+@dataclass(frozen=True)
+class Kind:
+    title: Any
+    sheet: Any
+    fields: tuple[str, ...]
+    columns: tuple[Column, ...]
+    supervisions: bool = False
+
+
+class Context:
+    """Per-export lookups: choice labels translated once, supervising units per chunk."""
+
+    def __init__(self) -> None:
+        self.levels = {k: str(v) for k, v in HazardLevel.choices}
+        self.statuses = {k: str(v) for k, v in HazardStatus.choices}
+        self.sources = {k: str(v) for k, v in HazardSource.choices}
+        self.domains = {k: str(v) for k, v in SafetyDomain.choices}
+        self.overdue = _("已逾期")
+        self.supervising: dict[int, str] = {}
+
+
+def _person(row: dict, prefix: str) -> str:
+    return row[f"{prefix}__name"] or row[f"{prefix}__username"] or ""
+
+
+def _place(row: dict, _ctx: Context) -> str:
+    names = [row[f] for f in reversed(PLACE_LEVELS) if row[f]]
+    parts = [" / ".join(names)] if names else []
+    if row["place_text"]:
+        parts.append(row["place_text"])
+    return " · ".join(parts)
+
+
+def _status(row: dict, ctx: Context) -> str:
+    label = ctx.statuses.get(row["status"], row["status"])
+    if row["is_overdue"] and row["status"] in OPEN_STATUSES:
+        return f"{label}（{ctx.overdue}）"
+    return label
+
+
+def _local(value: dt.datetime | None) -> dt.datetime | None:
+    # Excel has no time zones: write the local wall-clock time.
+    return timezone.localtime(value).replace(tzinfo=None, microsecond=0) if value else None
+
+
+SEQ = Column(gettext_lazy("序号"), 6, lambda row, ctx: row["_seq"])
+NUMBER = Column(gettext_lazy("编号"), 18, lambda row, ctx: row["number"])
+UNIT = Column(gettext_lazy("单位"), 22, lambda row, ctx: row["unit__name"])
+DESCRIPTION = Column(gettext_lazy("隐患描述"), 44, lambda row, ctx: row["description"])
+DEADLINE = Column(gettext_lazy("整改期限"), 12, lambda row, ctx: row["deadline"])
+STATUS = Column(gettext_lazy("状态"), 16, _status)
+BASE_FIELDS = ("id", "number", "unit__name", "description", "status", "is_overdue")
+
+KINDS: dict[str, Kind] = {
+    "problems": Kind(
+        title=gettext_lazy("隐患问题清单"),
+        sheet=gettext_lazy("问题清单"),
+        fields=(
+            *BASE_FIELDS,
+            *PLACE_LEVELS,
+            "place_text",
+            "domain",
+            "level",
+            "source",
+            "found_at",
+            "finder__name",
+            "finder__username",
+        ),
+        columns=(
+            SEQ,
+            NUMBER,
+            UNIT,
+            Column(gettext_lazy("场所"), 24, _place),
+            Column(gettext_lazy("领域"), 14, lambda row, ctx: ctx.domains.get(row["domain"], "")),
+            DESCRIPTION,
+            Column(gettext_lazy("等级"), 10, lambda row, ctx: ctx.levels.get(row["level"], "")),
+            Column(gettext_lazy("来源"), 12, lambda row, ctx: ctx.sources.get(row["source"], "")),
+            Column(gettext_lazy("发现时间"), 17, lambda row, ctx: _local(row["found_at"])),
+            Column(gettext_lazy("发现人"), 10, lambda row, ctx: _person(row, "finder")),
+            STATUS,
+        ),
+    ),
+    "measures": Kind(
+        title=gettext_lazy("隐患整改措施清单"),
+        sheet=gettext_lazy("措施清单"),
+        fields=(*BASE_FIELDS, "measures", "interim_controls", "budget", "deadline"),
+        columns=(
+            SEQ,
+            NUMBER,
+            UNIT,
+            DESCRIPTION,
+            Column(gettext_lazy("整改措施"), 40, lambda row, ctx: row["measures"]),
+            Column(gettext_lazy("临时管控措施"), 32, lambda row, ctx: row["interim_controls"]),
+            Column(gettext_lazy("整改资金"), 12, lambda row, ctx: row["budget"]),
+            DEADLINE,
+            STATUS,
+        ),
+    ),
+    "responsibilities": Kind(
+        title=gettext_lazy("隐患整改责任清单"),
+        sheet=gettext_lazy("责任清单"),
+        fields=(
+            *BASE_FIELDS,
+            "owner_unit__name",
+            "owner__name",
+            "owner__username",
+            "deadline",
+            "closed_by__name",
+            "closed_by__username",
+            "closed_at",
+            "is_supervised",
+        ),
+        columns=(
+            SEQ,
+            NUMBER,
+            UNIT,
+            DESCRIPTION,
+            Column(gettext_lazy("整改单位"), 22, lambda row, ctx: row["owner_unit__name"]),
+            Column(gettext_lazy("整改责任人"), 12, lambda row, ctx: _person(row, "owner")),
+            DEADLINE,
+            Column(gettext_lazy("验收人"), 10, lambda row, ctx: _person(row, "closed_by")),
+            Column(gettext_lazy("销号时间"), 17, lambda row, ctx: _local(row["closed_at"])),
+            Column(
+                gettext_lazy("督办单位"), 22, lambda row, ctx: ctx.supervising.get(row["id"], "")
+            ),
+        ),
+        supervisions=True,
+    ),
+}
+EXPORT_KINDS = tuple(KINDS)
+
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def _batches(rows: Iterator[dict], size: int) -> Iterator[list[dict]]:
+    batch: list[dict] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _supervising_units(ids: Iterable[int]) -> dict[int, str]:
+    """督办单位 for one chunk of hazards: one query per chunk, never per row."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    names: dict[int, list[str]] = {}
+    rows = (
+        Supervision.objects.filter(hazard_id__in=ids)
+        .order_by("listed_at", "pk")
+        .values_list("hazard_id", "supervising_unit__name")
+    )
+    for hazard_id, name in rows:
+        names.setdefault(hazard_id, []).append(name)
+    return {k: "、".join(v) for k, v in names.items()}
+
+
+def _cell(ws, value: Any) -> Any:
+    """Plain values go in as they are; text is cleaned of characters xlsx cannot hold and
+    is never read as a formula (a description may start with "=")."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if not value:
+            return None  # no empty inline-string cells: a blank cell is simply absent
+        if value.startswith("="):
+            cell = WriteOnlyCell(ws, value)
+            cell.data_type = "s"
+            return cell
+        return value
+    if isinstance(value, dt.datetime):
+        cell = WriteOnlyCell(ws, value)
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    return value
+
+
+def write_export(queryset: QuerySet, kind: str, fileobj: IO[bytes]) -> int:
+    """Write the `kind` list ("problems", "measures" or "responsibilities") of `queryset`
+    (already scoped, filtered and ordered; it may be sliced) as xlsx into `fileobj`.
+    Returns the number of hazard rows written."""
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise ValueError(f"unknown export kind: {kind}")
+    columns = spec.columns
+    ctx = Context()
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(str(spec.sheet))
+    for index, column in enumerate(columns, 1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = "A3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:2"
+    last = get_column_letter(len(columns))
+    ws.merged_cells.add(f"A1:{last}1")
+    ws.row_dimensions[1].height = 32
+    ws.row_dimensions[2].height = 22
+
+    title = WriteOnlyCell(ws, str(spec.title))
+    title.font = Font(name="宋体", size=16, bold=True)
+    title.alignment = Alignment(horizontal="center", vertical="center")
+    ws.append([title])
+    header_font = Font(name="宋体", size=11, bold=True)
+    header_fill = PatternFill("solid", fgColor="D9D9D9")
+    header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    headers = []
+    for column in columns:
+        cell = WriteOnlyCell(ws, str(column.header))
+        cell.font, cell.fill = header_font, header_fill
+        cell.alignment, cell.border = header_alignment, _BORDER
+        headers.append(cell)
+    ws.append(headers)
+
+    count = 0
+    rows = queryset.values(*spec.fields).iterator(chunk_size=CHUNK)
+    for batch in _batches(rows, CHUNK):
+        if spec.supervisions:
+            ctx.supervising = _supervising_units(r["id"] for r in batch if r["is_supervised"])
+        for row in batch:
+            count += 1
+            row["_seq"] = count
+            ws.append([_cell(ws, column.value(row, ctx)) for column in columns])
+    if count:
+        ws.auto_filter.ref = f"A2:{last}{count + 2}"
+    workbook.save(fileobj)
+    return count
+
+
+# ---------------------------------------------------------------- responses
+
+
+def export_queryset(user: Any) -> QuerySet:
+    """What `user` may export: the hazards they see, within the units where they hold the
+    export permission."""
+    return Hazard.objects.restrict(user, "view").restrict(user, "export")
+
+
+def ordered(queryset: QuerySet) -> QuerySet:
+    """The ledger's order (newest first) unless a sort was asked for; pk breaks ties."""
+    order = list(queryset.query.order_by)
+    if not order:
+        return queryset.order_by("-found_at", "-pk")
+    if not any(o.lstrip("-") in ("pk", "id") for o in order):
+        return queryset.order_by(*order, "-pk")
+    return queryset
+
+
+def export_filename(kind: str) -> str:
+    return f"{KINDS[kind].title}-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+def export_response(queryset: QuerySet, kind: str) -> FileResponse:
+    """Write the list to a temporary file and stream it; the file goes away when closed."""
+    handle = tempfile.TemporaryFile()
+    try:
+        write_export(queryset, kind, handle)
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=export_filename(kind),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+@require_GET
+def export_view(request, kind: str):
+    """The ledger page's export link (URL name `hazards:hazard_export`): the list `kind` of
+    the hazards the ledger's filters select."""
+    from xiaoan.hazards.filtersets import HazardFilterSet
+
+    if kind not in KINDS:
+        raise Http404
+    if not has_permission_anywhere(request.user, EXPORT_PERMISSION):
+        raise PermissionDenied
+    queryset = export_queryset(request.user)
+    filterset = HazardFilterSet(request.GET or None, queryset=queryset, request=request)
+    if filterset.is_bound:
+        if not filterset.is_valid():
+            return HttpResponseBadRequest(_("筛选条件有误，无法导出。"))
+        queryset = filterset.qs
+    return export_response(ordered(queryset), kind)

@@ -45,8 +45,9 @@ def grants_for(user: Any) -> list[Grant]:
 
 
 def forget_grants(user: Any) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, "_xiaoan_unit_ids"):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def permission_name(model: type[models.Model], action: str) -> str:
@@ -106,11 +107,29 @@ def scope_filter(user: Any, perm: str, unit_lookup: str) -> Q:
         return units
     if not kept and not ids:
         return Q(pk__in=[])
-    # A subquery on the unit ids, not a join on the path: the database can then use the
-    # record's own unit index, and OR it with other indexed conditions (owner, finder).
+    return Q(**{f"{unit_lookup}__in": _unit_ids(user, tuple(kept), tuple(sorted(ids)), units)})
+
+
+LITERAL_IDS_LIMIT = 2000
+
+
+def _unit_ids(user: Any, paths: tuple, ids: tuple, units: Q):
+    """The scope's unit ids: a literal list for an ordinary scope (the database can then use
+    the record's unit index and OR it with other indexed conditions), a subquery for a very
+    wide one (where scanning is right anyway). Looked up once per user object."""
     from xiaoan.orgs.models import Unit
 
-    return Q(**{f"{unit_lookup}__in": Unit.objects.filter(units).values("pk")})
+    cache = user.__dict__.setdefault("_xiaoan_unit_ids", {})
+    key = (paths, ids)
+    if key not in cache:
+        found = list(
+            Unit.objects.filter(units)
+            .order_by()
+            .values_list("pk", flat=True)[: LITERAL_IDS_LIMIT + 1]
+        )
+        cache[key] = found if len(found) <= LITERAL_IDS_LIMIT else None
+    literal = cache[key]
+    return literal if literal is not None else Unit.objects.filter(units).values("pk")
 
 
 class ScopedQuerySetMixin:

@@ -42,6 +42,7 @@ class HazardAction(models.TextChoices):
     PROGRESS = "progress", _("整改进展")
     CONTROL = "control", _("临时管控措施")
     SUBMIT = "submit", _("提交验收")
+    VERIFY = "verify", _("验收通过，待督办单位认可")
     CLOSE = "close", _("验收通过，销号")
     REJECT = "reject", _("验收不通过")
     EXTENSION_REQUEST = "extension_request", _("申请延期")
@@ -49,6 +50,7 @@ class HazardAction(models.TextChoices):
     EXTENSION_REJECT = "extension_reject", _("不同意延期")
     SUPERVISE = "supervise", _("挂牌督办")
     SUPERVISION_ACCEPT = "supervision_accept", _("督办单位认可销号")
+    SUPERVISION_REJECT = "supervision_reject", _("督办单位不认可，退回整改")
     OVERDUE = "overdue", _("逾期")
     RECURRENCE = "recurrence", _("屡查屡犯")
 

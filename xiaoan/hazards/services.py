@@ -482,6 +482,7 @@ def submit(
     note = _require_note(note, _("整改完成情况"))
     if not photos:
         raise Invalid(_("请上传整改后的照片。"), fields={"photos": [_("至少一张。")]})
+    hazard.closed_by = None  # a new submission needs a new verification
     if controls_required(hazard) and not hazard.interim_controls.strip():
         raise Invalid(
             _("重大隐患或整改期限较长的隐患，须先落实临时管控措施。"),
@@ -534,6 +535,8 @@ def verify(
     hazard = _load(actor, pk, "verify")
     action = HazardAction.CLOSE if passed else HazardAction.REJECT
     target = _check_state(hazard, action, version)
+    if awaiting_supervision(hazard):
+        raise Conflict(_("该隐患已验收通过，正等待督办单位认可。"))
     note = _require_note(note, _("验收意见"))
     if actor.pk in (hazard.owner_id, hazard.submitted_by_id):
         raise Forbidden(_("整改责任人或整改提交人不能验收自己的整改。"))
@@ -563,10 +566,9 @@ def verify(
         _record(
             hazard,
             actor,
-            HazardAction.CLOSE,
+            HazardAction.VERIFY,
             None,
             note,
-            data={"awaiting_supervision": True},
             photos=photos,
             photo_kind=HazardPhoto.Kind.AFTER,
         )
@@ -674,18 +676,33 @@ def supervise(actor: Any, pk: Any, *, reason: str, version: int | None = None) -
 
 
 @transaction.atomic
-def accept_supervision(actor: Any, pk: Any, *, note: str, version: int | None = None) -> Hazard:
-    """The supervising unit accepts the verified closure; the last acceptance closes it."""
+def accept_supervision(
+    actor: Any, pk: Any, *, note: str, accepted: bool = True, version: int | None = None
+) -> Hazard:
+    """The supervising unit accepts the verified closure (the last acceptance closes it) or
+    refuses it, which sends the hazard back to rectification."""
     hazard = _load(actor, pk, "supervise")
     if version is not None and version != hazard.version:
         raise Conflict(_("该隐患已被他人处理，请刷新后查看最新状态。"))
     if not awaiting_supervision(hazard):
         raise Conflict(_("隐患尚未验收通过，督办单位暂不能认可销号。"))
-    note = _require_note(note, _("认可意见"))
+    note = _require_note(note, _("认可意见") if accepted else _("不认可的理由"))
     mine = Unit.objects.with_permission(actor, "hazards.supervise_hazard")
     pending = hazard.supervisions.filter(accepted_at__isnull=True, supervising_unit__in=mine)
     if not pending.exists():
         raise Forbidden(_("只有督办单位可以认可销号。"))
+    if not accepted:
+        hazard.rework_count += 1
+        hazard.closed_by = None
+        _record(hazard, actor, HazardAction.SUPERVISION_REJECT, HazardStatus.RECTIFYING, note)
+        notify(
+            [hazard.owner or hazard.submitted_by],
+            Kind.REJECTED,
+            _("督办单位不认可销号，请重新整改：%(n)s") % {"n": hazard.number},
+            note,
+            _url(hazard),
+        )
+        return hazard
     pending.update(accepted_at=timezone.now(), accepted_by=actor)
     _record(hazard, actor, HazardAction.SUPERVISION_ACCEPT, None, note)
     if not hazard.supervisions.filter(accepted_at__isnull=True).exists():
@@ -707,6 +724,8 @@ def request_extension(
         raise Conflict(_("已有一份延期申请在审批中。"))
     if hazard.deadline is None or new_deadline <= hazard.deadline:
         raise Invalid(fields={"new_deadline": [_("申请的期限须晚于现有期限。")]})
+    if new_deadline < _today():
+        raise Invalid(fields={"new_deadline": [_("申请的期限不能早于今天。")]})
     request = ExtensionRequest.objects.create(
         hazard=hazard,
         requested_by=actor,
@@ -947,7 +966,7 @@ def allowed_actions(actor: Any, hazard: Hazard) -> set[str]:
                 ),
             ).exists()
         ):
-            out.add(HazardAction.SUPERVISION_ACCEPT)
+            out |= {HazardAction.SUPERVISION_ACCEPT, HazardAction.SUPERVISION_REJECT}
     if HazardAction.SUPERVISE in out and not supervising_units(actor, hazard).exists():
         out.discard(HazardAction.SUPERVISE)
     if HazardAction.EXTENSION_REQUEST in out and (

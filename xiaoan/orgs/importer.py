@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from xiaoan.core.errors import Invalid
 from xiaoan.core.history import stamp
+from xiaoan.core.scoping import forget_grants
 from xiaoan.core.services import ensure_in_scope
 from xiaoan.orgs.choices import SchoolType, UnitKind
 from xiaoan.orgs.models import Unit, child_kind_allowed
@@ -486,3 +487,4 @@ def _write(user: Any, order: list[_Row], plan: dict, result: ImportResult) -> No
         from xiaoan.core.errors import Forbidden
 
         raise Forbidden(_("部分单位不在您的管理范围内，导入已撤销。"))
+    forget_grants(user)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from xiaoan.core.errors import Forbidden, Invalid
 from xiaoan.core.history import stamp
-from xiaoan.core.scoping import has_permission_anywhere, scope_filter
+from xiaoan.core.scoping import forget_grants, has_permission_anywhere, scope_filter
 from xiaoan.core.services import ensure_in_scope, get_scoped
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit, child_kind_allowed
@@ -87,6 +87,7 @@ def create_unit(user: Any, parent: Unit | int | None, data: dict[str, Any]) -> U
     else:
         unit = Unit.objects.add_child(parent_unit, instance=stamp(unit, user))
     ensure_in_scope(user, unit, "view")
+    forget_grants(user)  # the scope now holds one more unit
     return unit
 
 
@@ -135,6 +136,7 @@ def move_unit(user: Any, unit: Unit | int, new_parent: Unit | int) -> Unit:
         "new": target.name,
     }
     stamp(unit, user).save()
+    forget_grants(user)
     return unit
 
 

@@ -363,6 +363,12 @@ class NoteSerializer(_Versioned):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class SupervisionDecisionSerializer(NoteSerializer):
+    accepted = serializers.BooleanField(
+        default=True, help_text="true 认可销号；false 不认可，退回整改"
+    )
+
+
 class AssignSerializer(_Versioned):
     owner_unit = serializers.IntegerField(help_text="整改单位 id")
     owner = serializers.IntegerField(

@@ -46,6 +46,7 @@ from xiaoan.hazards.api.serializers import (
     ProgressUploadSerializer,
     SubmitSerializer,
     SuperviseSerializer,
+    SupervisionDecisionSerializer,
     VerifySerializer,
     VerifyUploadSerializer,
 )
@@ -542,12 +543,20 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         response.status_code = status.HTTP_201_CREATED
         return response
 
-    @extend_schema(summary="督办单位认可销号", request=_request(NoteSerializer), responses=DETAIL)
+    @extend_schema(
+        summary="督办单位认可销号或退回整改",
+        request=_request(SupervisionDecisionSerializer),
+        responses=DETAIL,
+    )
     @action(detail=True, methods=["post"], url_path="accept-supervision")
     def accept_supervision(self, request, pk=None):
-        data = _body(request, NoteSerializer)
+        data = _body(request, SupervisionDecisionSerializer)
         hazard = services.accept_supervision(
-            request.user, _pk(pk), note=data["note"], version=data.get("version")
+            request.user,
+            _pk(pk),
+            note=data["note"],
+            accepted=data["accepted"],
+            version=data.get("version"),
         )
         return self._detail(hazard.pk)
 

@@ -268,3 +268,39 @@ def test_it_lets_a_reporter_see_only_what_they_reported(persona, units):
     )
     visible = set(Hazard.objects.restrict(teacher).values_list("pk", flat=True))
     assert mine.pk in visible and officer_hazard.pk not in visible
+
+
+def test_it_lets_the_supervising_bureau_refuse_a_closure(persona, school_a, units):
+    officer, owner, head = (
+        persona("school_a_officer"),
+        persona("school_a_owner"),
+        persona("school_a_head"),
+    )
+    hazard = reported(persona, school_a, "学生宿舍未安装烟感报警器")
+    services.confirm(officer, hazard.pk, level=HazardLevel.MAJOR, domain="fire")
+    services.assign(
+        officer,
+        hazard.pk,
+        owner_unit=units["总务处"],
+        owner=owner,
+        measures="安装独立式烟感",
+        deadline=today() + dt.timedelta(days=5),
+        interim_controls="夜间专人巡查",
+    )
+    services.submit(owner, hazard.pk, note="已安装", photos=[photo()])
+    services.verify(head, hazard.pk, passed=True, note="合格")
+    with pytest.raises(Conflict):  # verified once: the school cannot verify again
+        services.verify(head, hazard.pk, passed=False, note="再看看")
+    services.accept_supervision(
+        persona("district_officer"), hazard.pk, accepted=False, note="部分房间未安装"
+    )
+    hazard.refresh_from_db()
+    assert hazard.status == HazardStatus.RECTIFYING and hazard.closed_by is None
+    services.submit(owner, hazard.pk, note="全部安装", photos=[photo()])
+    assert not services.awaiting_supervision(hazard)  # needs a fresh verification
+    services.verify(head, hazard.pk, passed=True, note="合格")
+    services.accept_supervision(persona("district_officer"), hazard.pk, note="认可")
+    hazard.refresh_from_db()
+    assert hazard.status == HazardStatus.CLOSED
+    actions = list(hazard.events.values_list("action", flat=True))
+    assert actions.count("close") == 1 and "supervision_reject" in actions

@@ -1,16 +1,21 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.scoping import user_permissions
 
+HAZARD_PAGES = ("hazards.view_hazard", "hazards.add_hazard")
+
 # Modules to come are listed so the shape of the product is visible from day one.
+# The third value is the permission (or any of several) the entry needs; None: everyone.
 MODULES = [
     ("core:home", _("工作台"), None),
     ("orgs:unit_list", _("单位"), "orgs.view_unit"),
     ("accounts:user_list", _("人员与授权"), "accounts.view_user"),
-    (None, _("隐患台账"), None),
+    ("hazards:hazard_list", _("隐患台账"), HAZARD_PAGES),
+    ("hazards:my_tasks", _("我的待办"), HAZARD_PAGES),
     (None, _("检查排查"), None),
     (None, _("方案任务"), None),
     (None, _("安全台账"), None),
@@ -20,24 +25,35 @@ MODULES = [
 ]
 
 
+def _allowed(perm, perms: set[str]) -> bool:
+    if not perm:
+        return True
+    if isinstance(perm, tuple | list):
+        return any(p in perms for p in perm)
+    return perm in perms
+
+
 def shell(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from xiaoan.notifications.services import unread_count
+
     perms = user_permissions(user)
-    nav = []
-    for url_name, label, perm in MODULES:
-        if perm and perm not in perms:
-            continue
-        nav.append(
-            {
-                "label": label,
-                "url": reverse(url_name) if url_name else None,
-                "active": bool(url_name)
-                and request.path.startswith(reverse(url_name))
-                and (url_name != "core:home" or request.path == "/"),
-            }
-        )
+    unread = unread_count(user)
+    inbox_label = format_lazy("{}（{}）", _("消息"), unread) if unread else _("消息")
+    entries = [(url, label, perm) for url, label, perm in MODULES if _allowed(perm, perms)]
+    entries.append(("notifications:inbox", inbox_label, None))
+    urls = [reverse(url_name) if url_name else None for url_name, _label, _perm in entries]
+    # The entry whose address is the longest prefix of this page is the active one.
+    matches = [
+        u for u in urls if u and request.path.startswith(u) and (u != "/" or request.path == "/")
+    ]
+    active = max(matches, key=len, default=None)
+    nav = [
+        {"label": label, "url": url, "active": bool(url) and url == active}
+        for (_name, label, _perm), url in zip(entries, urls, strict=True)
+    ]
     assignments = list(
         user.assignments.select_related("role", "unit").order_by("unit__path", "role_id")
     )
@@ -47,4 +63,5 @@ def shell(request):
         "switchable_units": {a.unit_id: a.unit for a in assignments if a.unit_id}.values(),
         "current_unit": request.current_unit,
         "my_perms": perms,
+        "unread_notifications": unread,
     }

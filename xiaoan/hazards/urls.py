@@ -5,5 +5,16 @@ from xiaoan.hazards import views
 app_name = "hazards"
 urlpatterns = [
     path("", views.HazardListView.as_view(), name="hazard_list"),
+    path("report/", views.HazardReportView.as_view(), name="hazard_report"),
+    path("my/", views.MyTasksView.as_view(), name="my_tasks"),
+    path("photos/<int:pk>/", views.HazardPhotoView.as_view(), name="hazard_photo"),
     path("<int:pk>/", views.HazardDetailView.as_view(), name="hazard_detail"),
+]
+urlpatterns += [
+    path(
+        f"<int:pk>/{key.replace('_', '-')}/",
+        views.action_view(key).as_view(),
+        name=f"hazard_{key}",
+    )
+    for key in views.ACTION_FORMS
 ]

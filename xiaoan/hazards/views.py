@@ -1,17 +1,744 @@
+"""The hazard pages: ledger, record, 随手拍, my tasks, and one small POST view per action.
+
+Views only shape input and output: every rule lives in `xiaoan.hazards.services`."""
+
 from __future__ import annotations
 
-from xiaoan.core.views import ScopedDetailView, ScopedListView
-from xiaoan.hazards.models import Hazard
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+
+from xiaoan.core.errors import Conflict, ServiceError
+from xiaoan.core.scoping import has_permission_anywhere
+from xiaoan.core.views import raise_for_service_error
+from xiaoan.hazards import criteria, forms, services
+from xiaoan.hazards.choices import (
+    OPEN_STATUSES,
+    ExtensionStatus,
+    HazardAction,
+    HazardLevel,
+    HazardSource,
+    HazardStatus,
+)
+from xiaoan.hazards.filtersets import HazardFilterSet
+from xiaoan.hazards.models import Hazard, HazardPhoto
+from xiaoan.orgs.choices import UnitKind
+from xiaoan.orgs.models import Place, Unit
+from xiaoan.orgs.place_views import unit_choices
+
+LIST_RELATED = (
+    "unit",
+    "owner",
+    "owner_unit",
+    "place__parent__parent__parent",
+)
 
 
-class HazardListView(ScopedListView):
-    model = Hazard
+class HazardAccessMixin(LoginRequiredMixin):
+    """Hazard pages open to people who may view hazards somewhere, and to reporters (who see
+    what they reported). Rows come only through `Hazard.objects.restrict`."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (
+            has_permission_anywhere(request.user, "hazards.view_hazard")
+            or has_permission_anywhere(request.user, "hazards.add_hazard")
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def form_error(error: ServiceError, form) -> None:
+    """raise_for_service_error, plus the service's own sentence when it has one besides the
+    field errors, or names a field the form does not have (e.g. interim controls asked for
+    on the submit form)."""
+    if error.fields and (
+        not set(error.fields) <= set(form.fields)
+        or str(error.message) != str(type(error).default_message)
+    ):
+        form.add_error(None, str(error.message))
+    raise_for_service_error(error, form)
+
+
+def _home_unit(unit: Unit) -> Unit:
+    """The school a department's hazard belongs to (places and owners live there)."""
+    if unit.kind in (UnitKind.DEPARTMENT, UnitKind.CAMPUS):
+        return unit.school() or unit
+    return unit
+
+
+# ---------------------------------------------------------------- ledger
+
+
+class HazardListView(HazardAccessMixin, ListView):
     template_name = "hazards/hazard_list.html"
+    paginate_by = 50
+
+    def filter_data(self):
+        data = self.request.GET.copy()
+        data.pop("page", None)
+        current = self.request.current_unit
+        if "unit" not in data and current is not None:
+            data["unit"] = str(current.pk)
+        return data
 
     def get_queryset(self):
-        return super().get_queryset().select_related("unit", "owner", "owner_unit")
+        user = self.request.user
+        self.base = Hazard.objects.restrict(user)
+        self.filterset = HazardFilterSet(
+            self.filter_data(), queryset=self.base, request=self.request
+        )
+        if self.filterset.is_valid():
+            queryset = self.filterset.qs
+            self.unit_pk = self.filterset.form.cleaned_data.get("unit")
+        else:
+            queryset = self.base.none()
+            self.unit_pk = None
+        if not self.filterset.data.get("ordering"):
+            queryset = queryset.order_by("-found_at", "-pk")
+        # One aggregate for the counts by status; its total also feeds the paginator.
+        self.counts = queryset.order_by().aggregate(
+            total=Count("pk"), **{s: Count("pk", filter=Q(status=s)) for s in HazardStatus.values}
+        )
+        return queryset
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kw):
+        paginator = super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, **kw)
+        paginator.count = self.counts["total"]  # no second COUNT query
+        return paginator
+
+    def paginate_queryset(self, queryset, page_size):
+        """Pick the page's rows without joins (the sort then works on the bare table), and
+        only then load those rows with everything they show."""
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        ids = list(rows.values_list("pk", flat=True))
+        loaded = Hazard.objects.select_related(*LIST_RELATED).in_bulk(ids)
+        page.object_list = [loaded[pk] for pk in ids if pk in loaded]
+        return paginator, page, page.object_list, is_paginated
+
+    def open_major(self, selected: Unit | None) -> dict[str, Any]:
+        """动态清零: open major hazards of the chosen unit (whatever the other filters)."""
+        scope = self.base
+        if selected is not None:
+            scope = scope.filter(unit__path__startswith=selected.path)
+        elif self.unit_pk:
+            scope = self.filterset.filter_unit(scope, "unit", self.unit_pk)
+        majors = scope.filter(level=HazardLevel.MAJOR, status__in=OPEN_STATUSES)
+        summary = majors.order_by().aggregate(count=Count("pk"), oldest=Min("found_at"))
+        today = timezone.localdate()
+        oldest = summary["oldest"]
+        rows = []
+        if summary["count"]:
+            rows = list(majors.select_related("unit").order_by("found_at")[:5])
+        return {
+            "count": summary["count"],
+            "oldest_days": (today - timezone.localtime(oldest).date()).days if oldest else None,
+            "rows": rows,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        data = self.filterset.data
+        selected = None
+        if self.unit_pk:
+            selected = Unit.objects.restrict(user).filter(pk=self.unit_pk).first()
+        query = data.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        status_links = []
+        for value, label in HazardStatus.choices:
+            link = data.copy()
+            link.pop("page", None)
+            link.setlist("status", [value])
+            link.pop("open", None)
+            status_links.append(
+                {
+                    "value": value,
+                    "label": label,
+                    "count": self.counts[value],
+                    "url": "?" + link.urlencode(),
+                    "active": data.getlist("status") == [value],
+                }
+            )
+        everything = data.copy()
+        everything.pop("status", None)
+        everything.pop("open", None)
+        majors = data.copy()
+        for key in ("status", "open", "level", "page"):
+            majors.pop(key, None)
+        majors["level"], majors["open"] = HazardLevel.MAJOR, "true"
+        today = timezone.localdate()
+        for hazard in context["object_list"]:
+            hazard.age = hazard.age_days(today)
+            hazard.late_days = (
+                (today - hazard.deadline).days
+                if hazard.is_open and hazard.deadline and hazard.deadline < today
+                else 0
+            )
+        context.update(
+            filterset=self.filterset,
+            data=data,
+            counts=self.counts,
+            status_links=status_links,
+            all_url="?" + everything.urlencode(),
+            majors_url="?" + majors.urlencode(),
+            major=self.open_major(selected),
+            unit_options=unit_choices(user, "orgs.view_unit", selected),
+            selected_unit=selected,
+            selected_statuses=data.getlist("status"),
+            level_choices=HazardLevel.choices,
+            status_choices=HazardStatus.choices,
+            domain_choices=self.filterset.form.fields["domain"].choices,
+            source_choices=HazardSource.choices,
+            ordering_choices=[
+                ("-found_at", _("发现时间（新→旧）")),
+                ("found_at", _("发现时间（旧→新）")),
+                ("deadline", _("整改期限（近→远）")),
+                ("-deadline", _("整改期限（远→近）")),
+                ("-updated_at", _("最近更新")),
+                ("-level", _("等级（重大在前）")),
+            ],
+            can_report=has_permission_anywhere(user, "hazards.add_hazard"),
+            advanced_open=any(
+                data.get(k)
+                for k in (
+                    "domain",
+                    "source",
+                    "overdue",
+                    "supervised",
+                    "recurring",
+                    "missed",
+                    "found_after",
+                    "found_before",
+                    "deadline_after",
+                    "deadline_before",
+                    "closed_after",
+                    "closed_before",
+                    "status",
+                )
+            ),
+        )
+        return context
 
 
-class HazardDetailView(ScopedDetailView):
-    model = Hazard
+# ---------------------------------------------------------------- record
+
+
+ACTION_FORMS: dict[str, type[forms.HazardActionForm]] = {
+    "confirm": forms.ConfirmForm,
+    "dismiss": forms.DismissForm,
+    "assign": forms.AssignForm,
+    "fix_on_spot": forms.FixOnSpotForm,
+    "start": forms.StartForm,
+    "progress": forms.ProgressForm,
+    "control": forms.ControlForm,
+    "submit": forms.SubmitForm,
+    "verify": forms.VerifyForm,
+    "extension_request": forms.ExtensionRequestForm,
+    "extension_decide": forms.ExtensionDecideForm,
+    "supervise": forms.SuperviseForm,
+    "supervision_accept": forms.SupervisionAcceptForm,
+}
+ACTION_LABELS = {
+    "confirm": gettext_lazy("确认隐患"),
+    "dismiss": gettext_lazy("不构成隐患"),
+    "assign": gettext_lazy("交办整改"),
+    "fix_on_spot": gettext_lazy("立查立改"),
+    "start": gettext_lazy("开始整改"),
+    "progress": gettext_lazy("报告整改进展"),
+    "control": gettext_lazy("登记临时管控措施"),
+    "submit": gettext_lazy("提交验收"),
+    "verify": gettext_lazy("验收"),
+    "extension_request": gettext_lazy("申请延期"),
+    "extension_decide": gettext_lazy("审批延期申请"),
+    "supervise": gettext_lazy("挂牌督办"),
+    "supervision_accept": gettext_lazy("认可销号"),
+}
+# The permission an action needs somewhere at all (else 403 before anything is looked up).
+ACTION_PERMISSIONS = {
+    "confirm": "hazards.confirm_hazard",
+    "dismiss": "hazards.confirm_hazard",
+    "assign": "hazards.assign_hazard",
+    "fix_on_spot": "hazards.rectify_hazard",
+    "start": "hazards.rectify_hazard",
+    "progress": "hazards.rectify_hazard",
+    "control": "hazards.rectify_hazard",
+    "submit": "hazards.rectify_hazard",
+    "verify": "hazards.verify_hazard",
+    "extension_request": "hazards.rectify_hazard",
+    "extension_decide": "hazards.decide_extension_hazard",
+    "supervise": "hazards.supervise_hazard",
+    "supervision_accept": "hazards.supervise_hazard",
+}
+# Page order; the service's action names (close/reject are both "verify" here).
+ACTION_ORDER = list(ACTION_FORMS)
+SERVICE_TO_FORM = {
+    HazardAction.CONFIRM: "confirm",
+    HazardAction.DISMISS: "dismiss",
+    HazardAction.ASSIGN: "assign",
+    HazardAction.FIX_ON_SPOT: "fix_on_spot",
+    HazardAction.START: "start",
+    HazardAction.PROGRESS: "progress",
+    HazardAction.CONTROL: "control",
+    HazardAction.SUBMIT: "submit",
+    HazardAction.CLOSE: "verify",
+    HazardAction.REJECT: "verify",
+    HazardAction.EXTENSION_REQUEST: "extension_request",
+    HazardAction.SUPERVISE: "supervise",
+    HazardAction.SUPERVISION_ACCEPT: "supervision_accept",
+}
+PRIMARY = {"confirm", "assign", "start", "submit", "verify", "supervision_accept", "fix_on_spot"}
+
+
+def record_queryset(user):
+    return Hazard.objects.restrict(user).select_related(
+        "unit",
+        "place__parent__parent__parent",
+        "finder",
+        "owner",
+        "owner_unit",
+        "submitted_by",
+        "closed_by",
+        "recurrence_of",
+    )
+
+
+def pending_extension(hazard: Hazard):
+    return (
+        hazard.extensions.filter(status=ExtensionStatus.PENDING)
+        .select_related("requested_by")
+        .first()
+    )
+
+
+def form_kwargs(key: str, request, hazard: Hazard, pending=None) -> dict[str, Any]:
+    """What each action's form needs besides the hazard: choices scoped to the person."""
+    kwargs: dict[str, Any] = {"hazard": hazard, "actor": request.user}
+    if key == "confirm":
+        home = _home_unit(hazard.unit)
+        kwargs["places"] = (
+            Place.objects.restrict(request.user)
+            .filter(unit__path__startswith=home.path, is_active=True)
+            .select_related("parent__parent__parent")
+            .order_by("unit__path", "name")
+        )
+    elif key == "assign":
+        home = _home_unit(hazard.unit)
+        assignable = services.assignable_owner_units(request.user)
+        units = list(assignable.filter(path__startswith=home.path).order_by("path")[:500])
+        if not units:
+            units = list(assignable.order_by("path")[:500])
+        kwargs["owner_units"] = units
+        kwargs["owners"] = services.visible_owners(units)
+    elif key == "extension_decide":
+        kwargs["pending"] = pending
+    return kwargs
+
+
+def record_context(request, hazard: Hazard, bound: forms.HazardActionForm | None = None):
+    """Everything the record page shows; `bound` is a submitted form to show with its errors."""
+    user = request.user
+    allowed = services.allowed_actions(user, hazard)
+    keys = {SERVICE_TO_FORM[a] for a in allowed if a in SERVICE_TO_FORM}
+    pending = pending_extension(hazard)
+    if pending is not None and services.may_decide_extension(user, hazard):
+        keys.add("extension_decide")
+    supervisions = list(
+        hazard.supervisions.select_related("supervising_unit", "listed_by", "accepted_by")
+    )
+    if "supervise" in keys:
+        # allowed_actions offers it even when one's unit already supervises this hazard,
+        # which the service then refuses; do not offer a button that can only fail.
+        mine = services.supervising_units(user, hazard).first()
+        if mine is not None and any(s.supervising_unit_id == mine.pk for s in supervisions):
+            keys.discard("supervise")
+    actions = []
+    for key in ACTION_ORDER:
+        if key not in keys:
+            continue
+        if bound is not None and bound.key == key:
+            form = bound
+        else:
+            form = ACTION_FORMS[key](**form_kwargs(key, request, hazard, pending))
+        actions.append(
+            {
+                "key": key,
+                "label": ACTION_LABELS[key],
+                "form": form,
+                "url": reverse(f"hazards:hazard_{key}", args=[hazard.pk]),
+                "primary": key in PRIMARY,
+                "open": bound is not None and bound.key == key,
+            }
+        )
+    if bound is None:
+        first = next((a for a in actions if a["primary"]), None)
+        if first is not None:
+            first["open"] = True
+    photos = list(hazard.photos.select_related("uploaded_by").order_by("created_at", "pk"))
+    by_event: dict[int, list[HazardPhoto]] = {}
+    for photo in photos:
+        by_event.setdefault(photo.event_id, []).append(photo)
+    events = list(hazard.events.select_related("actor"))
+    for event in events:
+        event.photo_list = by_event.get(event.pk, [])
+    suggestion = criteria.BY_CODE.get(hazard.criterion) if hazard.criterion else None
+    today = timezone.localdate()
+    return {
+        "object": hazard,
+        "hazard": hazard,
+        "actions": actions,
+        "events": events,
+        "photos": photos,
+        "before_photos": [p for p in photos if p.kind == HazardPhoto.Kind.BEFORE],
+        "supervisions": supervisions,
+        "extensions": list(
+            hazard.extensions.select_related("requested_by", "decided_by").order_by("-created_at")
+        ),
+        "pending_extension": pending,
+        "suggestion": suggestion,
+        "awaiting_supervision": services.awaiting_supervision(hazard),
+        "age": hazard.age_days(today),
+        "late_days": (
+            (today - hazard.deadline).days
+            if hazard.is_open and hazard.deadline and hazard.deadline < today
+            else 0
+        ),
+    }
+
+
+class HazardDetailView(HazardAccessMixin, DetailView):
     template_name = "hazards/hazard_detail.html"
+
+    def get_queryset(self):
+        return record_queryset(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(record_context(self.request, self.object))
+        return context
+
+
+class HazardActionView(LoginRequiredMixin, View):
+    """POST one action's form; the service decides. A stale version or a state that changed
+    meanwhile comes back as a message on the fresh record page."""
+
+    http_method_names = ["post"]
+    key = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not has_permission_anywhere(
+            request.user, ACTION_PERMISSIONS[self.key]
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, pk):
+        hazard = get_object_or_404(record_queryset(request.user), pk=pk)
+        pending = pending_extension(hazard) if self.key == "extension_decide" else None
+        form = ACTION_FORMS[self.key](
+            request.POST, request.FILES, **form_kwargs(self.key, request, hazard, pending)
+        )
+        if form.is_valid():
+            try:
+                self.perform(request.user, hazard, form.cleaned_data)
+            except Conflict as error:
+                messages.error(request, str(error.message))
+                return redirect("hazards:hazard_detail", pk=hazard.pk)
+            except ServiceError as error:
+                form_error(error, form)
+            else:
+                messages.success(
+                    request, _("已完成：%(action)s。") % {"action": ACTION_LABELS[self.key]}
+                )
+                return redirect("hazards:hazard_detail", pk=hazard.pk)
+        context = record_context(request, hazard, bound=form)
+        context["form_error_key"] = self.key
+        return render(request, "hazards/hazard_detail.html", context, status=400)
+
+    def perform(self, actor, hazard: Hazard, data: dict[str, Any]) -> None:
+        pk, version = hazard.pk, data["version"]
+        key = self.key
+        if key == "confirm":
+            services.confirm(
+                actor,
+                pk,
+                level=data["level"],
+                domain=data["domain"],
+                category=data["category"],
+                place=data["place"],
+                place_text=data["place_text"],
+                criterion=data["criterion"],
+                note=data["note"],
+                version=version,
+            )
+        elif key == "dismiss":
+            services.dismiss(actor, pk, note=data["note"], version=version)
+        elif key == "assign":
+            services.assign(
+                actor,
+                pk,
+                owner_unit=data["owner_unit"],
+                owner=data["owner"],
+                measures=data["measures"],
+                deadline=data["deadline"],
+                budget=data["budget"],
+                interim_controls=data["interim_controls"],
+                note=data["note"],
+                version=version,
+            )
+        elif key == "fix_on_spot":
+            services.fix_on_spot(
+                actor,
+                pk,
+                note=data["note"],
+                photos=data["photos"],
+                level=data["level"],
+                version=version,
+            )
+        elif key == "start":
+            services.start(actor, pk, note=data["note"], version=version)
+        elif key == "progress":
+            services.progress(actor, pk, note=data["note"], photos=data["photos"], version=version)
+        elif key == "control":
+            services.add_control(
+                actor, pk, measures=data["measures"], photos=data["photos"], version=version
+            )
+        elif key == "submit":
+            services.submit(actor, pk, note=data["note"], photos=data["photos"], version=version)
+        elif key == "verify":
+            services.verify(
+                actor,
+                pk,
+                passed=data["passed"],
+                note=data["note"],
+                photos=data["photos"],
+                version=version,
+            )
+        elif key == "extension_request":
+            services.request_extension(
+                actor, pk, new_deadline=data["new_deadline"], reason=data["reason"], version=version
+            )
+        elif key == "extension_decide":
+            # decide_extension takes no version: check it here so a stale page is told so.
+            if version != hazard.version:
+                raise Conflict(_("该隐患已被他人处理，请刷新后查看最新状态。"))
+            if not hazard.extensions.filter(pk=data["request"]).exists():
+                raise Http404
+            services.decide_extension(
+                actor, data["request"], approve=data["approve"], note=data["note"]
+            )
+        elif key == "supervise":
+            services.supervise(actor, pk, reason=data["reason"], version=version)
+        elif key == "supervision_accept":
+            services.accept_supervision(actor, pk, note=data["note"], version=version)
+        else:  # pragma: no cover - every key above has a URL
+            raise Http404
+
+
+def action_view(key: str):
+    return type(f"Hazard{key.title().replace('_', '')}View", (HazardActionView,), {"key": key})
+
+
+class HazardPhotoView(HazardAccessMixin, View):
+    """A photo, served only to those who may see its hazard."""
+
+    def get(self, request, pk):
+        photo = get_object_or_404(
+            HazardPhoto.objects.filter(hazard__in=Hazard.objects.restrict(request.user)), pk=pk
+        )
+        try:
+            handle = photo.image.open("rb")
+        except (FileNotFoundError, OSError):
+            raise Http404 from None
+        response = FileResponse(handle, content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=86400"
+        return response
+
+
+# ---------------------------------------------------------------- 随手拍
+
+
+class HazardReportView(LoginRequiredMixin, View):
+    template_name = "hazards/hazard_report.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not has_permission_anywhere(
+            request.user, "hazards.add_hazard"
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def units(self):
+        units = services.reportable_units(self.request.user)
+        current = self.request.current_unit
+        if current is not None:
+            narrowed = units.filter(path__startswith=current.path)
+            if narrowed.exists():
+                units = narrowed
+        return units
+
+    def chosen_unit(self, units, data=None) -> Unit | None:
+        for raw in ((data or {}).get("unit"), self.request.GET.get("unit")):
+            if raw and str(raw).isdigit():
+                unit = units.filter(pk=int(raw)).first()
+                if unit is not None:
+                    return unit
+        user = self.request.user
+        for candidate in (self.request.current_unit, getattr(user, "unit", None)):
+            if candidate is not None:
+                unit = units.filter(pk=candidate.pk).first()
+                if unit is not None:
+                    return unit
+        return units.order_by("depth", "path").first()
+
+    def form(self, data=None, files=None) -> forms.ReportForm:
+        units = self.units()
+        unit = self.chosen_unit(units, data)
+        places = Place.objects.none()
+        if unit is not None:
+            places = (
+                Place.objects.restrict(self.request.user)
+                .filter(unit__path__startswith=_home_unit(unit).path, is_active=True)
+                .select_related("parent__parent__parent")
+                .order_by("unit__path", "name")
+            )
+        return forms.ReportForm(
+            data,
+            files,
+            units=units,
+            places=places,
+            initial={"unit": unit.pk if unit else None},
+        )
+
+    def context(self, form: forms.ReportForm) -> dict[str, Any]:
+        return {
+            "form": form,
+            "unit_count": form.fields["unit"].queryset.count(),
+            "has_places": form.fields["place"].queryset.exists(),
+        }
+
+    def get(self, request):
+        return render(request, self.template_name, self.context(self.form()))
+
+    def post(self, request):
+        form = self.form(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                hazard = services.report(
+                    request.user,
+                    data["unit"],
+                    description=data["description"],
+                    source=HazardSource.SNAPSHOT,
+                    place=data["place"],
+                    place_text=data["place_text"],
+                    photos=data["photos"],
+                    idempotency_key=data["idempotency_key"],
+                )
+            except ServiceError as error:
+                form_error(error, form)
+            else:
+                messages.success(
+                    request, _("已上报隐患，编号 %(number)s。") % {"number": hazard.number}
+                )
+                return redirect("hazards:hazard_detail", pk=hazard.pk)
+        return render(request, self.template_name, self.context(form), status=400)
+
+
+# ---------------------------------------------------------------- my tasks
+
+
+class MyTasksView(HazardAccessMixin, TemplateView):
+    template_name = "hazards/my_tasks.html"
+    limit = 100
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = timezone.localdate()
+        related = ("unit", "owner_unit", "place__parent__parent__parent")
+        mine = (
+            Hazard.objects.restrict(user)
+            .filter(owner=user, status__in=OPEN_STATUSES)
+            .annotate(
+                waiting=Case(
+                    When(status=HazardStatus.SUBMITTED, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                ),
+                late=Case(
+                    When(deadline__lt=today, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                ),
+            )
+            .select_related(*related)
+            .order_by("waiting", "late", F("deadline").asc(nulls_last=True), "found_at")
+        )
+        verify = (
+            Hazard.objects.restrict(user, "verify")
+            .filter(status=HazardStatus.SUBMITTED, closed_by__isnull=True)
+            .exclude(owner=user)
+            .exclude(submitted_by=user)
+            .select_related(*related, "submitted_by")
+            .order_by("updated_at")
+        )
+        accept = (
+            Hazard.objects.restrict(user, "supervise")
+            .filter(
+                status=HazardStatus.SUBMITTED,
+                closed_by__isnull=False,
+                supervisions__accepted_at__isnull=True,
+                supervisions__supervising_unit__in=Unit.objects.with_permission(
+                    user, "hazards.supervise_hazard"
+                ),
+            )
+            .distinct()
+            .select_related(*related)
+            .order_by("updated_at")
+        )
+        reports = (
+            Hazard.objects.restrict(user)
+            .filter(finder=user)
+            .select_related(*related)
+            .order_by("-found_at")
+        )
+        sections = []
+        for key, title, queryset, empty, perm in (
+            ("owned", _("我负责整改的隐患"), mine, _("没有待整改的隐患。"), "rectify"),
+            ("verify", _("待我验收"), verify, _("没有待验收的隐患。"), "verify"),
+            ("accept", _("待我认可销号（挂牌督办）"), accept, None, None),
+            ("reports", _("我上报的隐患"), reports, _("您还没有上报过隐患。"), "add"),
+        ):
+            rows = list(queryset[: self.limit])
+            # An empty list is shown only to those whose work it could ever hold.
+            if not rows and not (perm and has_permission_anywhere(user, f"hazards.{perm}_hazard")):
+                continue
+            for hazard in rows:
+                hazard.late_days = (
+                    (today - hazard.deadline).days
+                    if hazard.is_open and hazard.deadline and hazard.deadline < today
+                    else 0
+                )
+                hazard.days_left = (
+                    (hazard.deadline - today).days
+                    if hazard.status in (HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
+                    and hazard.deadline
+                    and hazard.deadline >= today
+                    else None
+                )
+            sections.append({"key": key, "title": title, "rows": rows, "empty": empty})
+        context["sections"] = sections
+        context["can_report"] = has_permission_anywhere(user, "hazards.add_hazard")
+        return context

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaoan.orgs import views
+from xiaoan.orgs import place_views, views
 
 app_name = "orgs"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
     path("<int:pk>/edit/", views.UnitUpdateView.as_view(), name="unit_change"),
     path("<int:pk>/move/", views.UnitMoveView.as_view(), name="unit_move"),
+    path("places/", place_views.PlaceListView.as_view(), name="place_list"),
+    path("places/new/", place_views.PlaceCreateView.as_view(), name="place_add"),
+    path("places/<int:pk>/edit/", place_views.PlaceUpdateView.as_view(), name="place_change"),
 ]

@@ -1,0 +1,299 @@
+"""Forms of the hazard pages. They only shape input; every rule is checked by the services."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from xiaoan.core.choices import SafetyDomain
+from xiaoan.core.forms import StyledFormMixin
+from xiaoan.hazards import criteria
+from xiaoan.hazards.choices import HazardLevel
+
+# ---------------------------------------------------------------- widgets and fields
+
+
+class MultiplePhotoInput(forms.FileInput):
+    """<input type=file accept="image/*" capture="environment" multiple>: the phone camera."""
+
+    allow_multiple_selected = True
+
+    def __init__(self, attrs=None):
+        attrs = {"accept": "image/*", "capture": "environment", **(attrs or {})}
+        super().__init__(attrs)
+
+
+class PhotosField(forms.FileField):
+    """Any number of photos (the service limits the count and checks each one's content)."""
+
+    widget = MultiplePhotoInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        files = [f for f in files if f]
+        if not files:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        return [super(PhotosField, self).clean(f, initial) for f in files]
+
+
+class OptionAttrsSelect(forms.Select):
+    """A select whose options carry extra attributes (e.g. data-path for the page script)."""
+
+    def __init__(self, attrs=None, choices=(), option_attrs=None):
+        super().__init__(attrs, choices)
+        self.option_attrs = option_attrs or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["attrs"].update(self.option_attrs.get(str(value), {}))
+        return option
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _text(rows: int = 2) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def unit_label(unit, top_depth: int = 1) -> str:
+    return f"{'　' * max(0, unit.depth - top_depth)}{unit.name}"
+
+
+CRITERION_CHOICES = [("", _("（无）"))] + [
+    (c.code, f"{c.code} {c.summary}") for c in criteria.CRITERIA
+]
+DOMAIN_CHOICES = [("", _("（不变）")), *SafetyDomain.choices]
+
+
+# ---------------------------------------------------------------- 随手拍
+
+
+class ReportForm(StyledFormMixin, forms.Form):
+    unit = forms.ModelChoiceField(label=_("所属单位"), queryset=None, empty_label=None)
+    place = forms.ModelChoiceField(
+        label=_("场所"), queryset=None, required=False, empty_label=_("（不选）")
+    )
+    place_text = forms.CharField(
+        label=_("具体位置"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("如：二号楼三楼东侧楼梯口")}),
+    )
+    description = forms.CharField(
+        label=_("一句话说明隐患"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("如：宿舍楼道内有电动车充电")}),
+    )
+    photos = PhotosField(label=_("照片"), required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, units=None, places=None, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        top = min((u.depth for u in units), default=1)
+        self.fields["unit"].label_from_instance = lambda u: unit_label(u, top)
+        self.fields["unit"].widget.attrs["data-reload-param"] = "unit"
+        self.fields["place"].queryset = places
+        self.fields["place"].label_from_instance = lambda p: p.full_name
+
+
+# ---------------------------------------------------------------- actions on a record
+
+
+class HazardActionForm(StyledFormMixin, forms.Form):
+    """Every action posts the version of the record the person was looking at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, hazard=None, actor=None, **kwargs):
+        self.hazard = hazard
+        self.actor = actor
+        kwargs.setdefault("auto_id", f"id_{self.key}_%s")
+        super().__init__(*args, **kwargs)
+        if hazard is not None and not self.is_bound:
+            self.initial.setdefault("version", hazard.version)
+
+    key = "action"
+    multipart = False
+
+
+class ConfirmForm(HazardActionForm):
+    key = "confirm"
+    level = forms.ChoiceField(label=_("隐患等级"), choices=HazardLevel.choices)
+    domain = forms.ChoiceField(label=_("领域"), choices=DOMAIN_CHOICES, required=False)
+    category = forms.CharField(label=_("类别"), max_length=60, required=False)
+    place = forms.ModelChoiceField(
+        label=_("场所"), queryset=None, required=False, empty_label=_("（不变）")
+    )
+    place_text = forms.CharField(label=_("具体位置"), max_length=200, required=False)
+    criterion = forms.ChoiceField(
+        label=_("重大隐患判定依据"), choices=CRITERION_CHOICES, required=False
+    )
+    note = forms.CharField(label=_("说明"), required=False, widget=_text())
+
+    def __init__(self, *args, places=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        hazard = self.hazard
+        self.fields["place"].queryset = places
+        self.fields["place"].label_from_instance = lambda p: p.full_name
+        if hazard is not None and not self.is_bound:
+            self.initial.update(
+                level=hazard.level or hazard.suggested_level or HazardLevel.GENERAL,
+                domain=hazard.domain,
+                category=hazard.category,
+                place=hazard.place_id,
+                place_text=hazard.place_text,
+                criterion=hazard.criterion,
+            )
+
+
+class DismissForm(HazardActionForm):
+    key = "dismiss"
+    note = forms.CharField(label=_("不构成隐患的理由"), widget=_text())
+
+
+class AssignForm(HazardActionForm):
+    key = "assign"
+    owner_unit = forms.TypedChoiceField(label=_("整改单位"), coerce=int)
+    owner = forms.TypedChoiceField(
+        label=_("整改责任人"), coerce=int, empty_value=None, required=False
+    )
+    measures = forms.CharField(label=_("整改措施"), widget=_text(3))
+    deadline = forms.DateField(label=_("整改期限"), widget=_date_input())
+    budget = forms.DecimalField(
+        label=_("整改资金（元）"), max_digits=12, decimal_places=2, required=False, min_value=0
+    )
+    interim_controls = forms.CharField(
+        label=_("临时管控措施"),
+        required=False,
+        widget=_text(),
+        help_text=_("重大隐患或期限较长的隐患须落实临时管控措施。"),
+    )
+    note = forms.CharField(label=_("交办说明"), required=False, widget=_text())
+
+    def __init__(self, *args, owner_units=(), owners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        top = min((u.depth for u in owner_units), default=1)
+        self.fields["owner_unit"].widget = OptionAttrsSelect(
+            attrs={"class": "form-select", "data-owner-filter": f"{self.auto_id % 'owner'}"},
+            option_attrs={str(u.pk): {"data-path": u.path} for u in owner_units},
+        )
+        self.fields["owner_unit"].choices = [(u.pk, unit_label(u, top)) for u in owner_units]
+        paths = {u.pk: u for u in owner_units}
+        choices: list[tuple] = [("", _("（由整改单位安排）"))]
+        option_attrs = {}
+        for person in owners:
+            unit = paths.get(person.unit_id)
+            label = f"{person.display_name}（{unit.name}）" if unit else person.display_name
+            choices.append((person.pk, label))
+            if unit:
+                option_attrs[str(person.pk)] = {"data-path": unit.path}
+        self.fields["owner"].widget = OptionAttrsSelect(
+            attrs={"class": "form-select"}, option_attrs=option_attrs
+        )
+        self.fields["owner"].choices = choices
+        hazard = self.hazard
+        if hazard is not None and not self.is_bound:
+            default_unit = hazard.owner_unit_id or hazard.unit_id
+            if default_unit in paths:
+                self.initial.setdefault("owner_unit", default_unit)
+            self.initial.setdefault("measures", hazard.measures)
+            self.initial.setdefault("interim_controls", hazard.interim_controls)
+
+
+class FixOnSpotForm(HazardActionForm):
+    key = "fix_on_spot"
+    multipart = True
+    note = forms.CharField(label=_("整改情况"), widget=_text())
+    photos = PhotosField(label=_("整改后照片"))
+    level = forms.ChoiceField(
+        label=_("隐患等级"), choices=[("", _("（一般隐患）")), *HazardLevel.choices], required=False
+    )
+
+
+class StartForm(HazardActionForm):
+    key = "start"
+    note = forms.CharField(label=_("说明"), required=False, widget=_text())
+
+
+class ProgressForm(HazardActionForm):
+    key = "progress"
+    multipart = True
+    note = forms.CharField(label=_("整改进展"), widget=_text())
+    photos = PhotosField(label=_("照片"), required=False)
+
+
+class ControlForm(HazardActionForm):
+    key = "control"
+    multipart = True
+    measures = forms.CharField(
+        label=_("临时管控措施"),
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": _("如：设置警示标识、专人看管、停用该区域")}
+        ),
+    )
+    photos = PhotosField(label=_("照片"), required=False)
+
+
+class SubmitForm(HazardActionForm):
+    key = "submit"
+    multipart = True
+    note = forms.CharField(label=_("整改完成情况"), widget=_text())
+    photos = PhotosField(label=_("整改后照片"))
+
+
+class _DecisionForm(HazardActionForm):
+    """Two submit buttons (pass / reject) carry the decision, not a field."""
+
+    decision_name = "passed"
+
+    def clean(self):
+        cleaned = super().clean()
+        value = self.data.get(self.decision_name)
+        if value not in ("1", "0"):
+            raise ValidationError(_("请选择通过或不通过。"))
+        cleaned[self.decision_name] = value == "1"
+        return cleaned
+
+
+class VerifyForm(_DecisionForm):
+    key = "verify"
+    multipart = True
+    note = forms.CharField(label=_("验收意见"), widget=_text())
+    photos = PhotosField(label=_("验收照片"), required=False)
+
+
+class ExtensionRequestForm(HazardActionForm):
+    key = "extension_request"
+    new_deadline = forms.DateField(label=_("申请延至"), widget=_date_input())
+    reason = forms.CharField(label=_("延期理由"), widget=_text())
+
+
+class ExtensionDecideForm(_DecisionForm):
+    key = "extension_decide"
+    decision_name = "approve"
+    request = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("审批意见"), widget=_text())
+
+    def __init__(self, *args, pending=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if pending is not None and not self.is_bound:
+            self.initial["request"] = pending.pk
+
+
+class SuperviseForm(HazardActionForm):
+    key = "supervise"
+    reason = forms.CharField(label=_("督办原因"), widget=_text())
+
+
+class SupervisionAcceptForm(HazardActionForm):
+    key = "supervision_accept"
+    note = forms.CharField(label=_("认可意见"), widget=_text())

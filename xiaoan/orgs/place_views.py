@@ -1,0 +1,222 @@
+"""Places (场所): a unit's buildings, floors, rooms and outdoor areas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from xiaoan.core.errors import ServiceError
+from xiaoan.core.forms import StyledFormMixin
+from xiaoan.core.scoping import grants_for
+from xiaoan.core.views import ScopedDetailView, ScopedMixin, raise_for_service_error
+from xiaoan.orgs import place_services
+from xiaoan.orgs.models import Place, Unit
+
+
+class PlaceForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Place
+        fields = place_services.EDITABLE_FIELDS
+
+    def __init__(self, *args, parent_queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = parent_queryset.select_related("parent__parent")
+        self.fields["parent"].empty_label = _("（无，独立楼栋或区域）")
+        self.fields["parent"].label_from_instance = lambda p: p.full_name
+
+    def _post_clean(self) -> None:
+        # The service validates the place with its unit in hand.
+        pass
+
+
+# ---------------------------------------------------------------- unit pickers
+
+
+def scope_top_depth(user: Any, perm: str) -> int | None:
+    """The depth of the highest unit where the user holds `perm` (1 for platform grants)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return 1
+    depths = [
+        1 if g.unit_id is None else len(g.unit_path or "") // Unit.steplen
+        for g in grants_for(user)
+        if perm in g.permissions
+    ]
+    return min(depths, default=None)
+
+
+def unit_choices(user: Any, perm: str, selected: Unit | None = None, limit: int = 500) -> list:
+    """Units for a picker, bounded however large the scope is: the top of the person's scope
+    and the level below it, plus the selected unit's ancestors and children (drill down).
+    Each unit gets `indent_label` for an indented option."""
+    top = scope_top_depth(user, perm)
+    if top is None:
+        return []
+    query = Q(depth__lte=top + 1)
+    if selected is not None:
+        ancestors = [
+            selected.path[:i] for i in range(Unit.steplen, len(selected.path) + 1, Unit.steplen)
+        ]
+        query |= Q(path__in=ancestors) | Q(path__startswith=selected.path, depth=selected.depth + 1)
+    units = list(Unit.objects.with_permission(user, perm).filter(query).order_by("path")[:limit])
+    for unit in units:
+        unit.indent_label = f"{'　' * max(0, unit.depth - top)}{unit.name}"
+    return units
+
+
+def _pick_unit(request, perm: str) -> Unit:
+    """?unit=ID (404 outside the scope), else the current unit, else one's own unit, else the
+    top of the scope."""
+    units = Unit.objects.with_permission(request.user, perm)
+    raw = request.GET.get("unit") or ""
+    if raw:
+        try:
+            unit = units.filter(pk=int(raw)).first()
+        except ValueError:
+            unit = None
+        if unit is None:
+            if raw.isdigit() and Unit.objects.restrict(request.user).filter(pk=raw).exists():
+                raise PermissionDenied
+            raise Http404
+        return unit
+    for candidate in (request.current_unit, getattr(request.user, "unit", None)):
+        if candidate is not None:
+            unit = units.filter(pk=candidate.pk).first()
+            if unit is not None:
+                return unit
+    unit = units.order_by("depth", "path").first()
+    if unit is None:
+        raise PermissionDenied
+    return unit
+
+
+def place_tree(places: list[Place]) -> list[Place]:
+    """Places ordered parent first, children below, each with `indent`."""
+    children: dict[int | None, list[Place]] = {}
+    known = {p.pk for p in places}
+    for place in places:
+        parent = place.parent_id if place.parent_id in known else None
+        children.setdefault(parent, []).append(place)
+    out: list[Place] = []
+    seen: set[int] = set()
+
+    def walk(parent: int | None, depth: int) -> None:
+        for place in sorted(children.get(parent, []), key=lambda p: (p.kind != "building", p.name)):
+            if place.pk in seen:
+                continue
+            seen.add(place.pk)
+            place.indent = min(depth, 8)
+            out.append(place)
+            walk(place.pk, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+# ---------------------------------------------------------------- pages
+
+
+class PlaceListView(ScopedMixin, View):
+    model = Place
+    template_name = "orgs/place_list.html"
+
+    def get(self, request):
+        unit = _pick_unit(request, "orgs.view_place")
+        places = list(
+            Place.objects.restrict(request.user)
+            .filter(unit=unit)
+            .select_related("parent")
+            .order_by("name")
+        )
+        return render(
+            request,
+            self.template_name,
+            {
+                "unit": unit,
+                "places": place_tree(places),
+                "unit_options": unit_choices(request.user, "orgs.view_place", unit),
+                "can_add": Unit.objects.with_permission(request.user, "orgs.add_place")
+                .filter(pk=unit.pk)
+                .exists(),
+                "can_change": Place.objects.restrict(request.user, "change")
+                .filter(unit=unit)
+                .exists(),
+            },
+        )
+
+
+class PlaceCreateView(ScopedMixin, View):
+    model = Place
+    permission_action = "add"
+    template_name = "orgs/place_form.html"
+
+    def form(self, unit: Unit, data=None) -> PlaceForm:
+        return PlaceForm(
+            data, parent_queryset=Place.objects.restrict(self.request.user).filter(unit=unit)
+        )
+
+    def context(self, unit: Unit, form: PlaceForm) -> dict:
+        return {"form": form, "unit": unit, "creating": True}
+
+    def get(self, request):
+        unit = _pick_unit(request, "orgs.add_place")
+        return render(request, self.template_name, self.context(unit, self.form(unit)))
+
+    def post(self, request):
+        unit = _pick_unit(request, "orgs.add_place")
+        form = self.form(unit, request.POST)
+        if form.is_valid():
+            try:
+                place = place_services.create_place(request.user, unit, form.cleaned_data)
+            except ServiceError as error:
+                raise_for_service_error(error, form)
+            else:
+                messages.success(request, _("已添加场所“%(name)s”。") % {"name": place.name})
+                return redirect(f"{reverse('orgs:place_list')}?unit={unit.pk}")
+        return render(request, self.template_name, self.context(unit, form), status=400)
+
+
+class PlaceUpdateView(ScopedDetailView):
+    model = Place
+    permission_action = "change"
+    template_name = "orgs/place_form.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("unit", "parent")
+
+    def form(self, data=None) -> PlaceForm:
+        place = self.object
+        parents = (
+            Place.objects.restrict(self.request.user)
+            .filter(unit_id=place.unit_id)
+            .exclude(pk__in=place_services.descendant_ids(place))
+        )
+        return PlaceForm(data, instance=Place.objects.get(pk=place.pk), parent_queryset=parents)
+
+    def context(self, form: PlaceForm) -> dict:
+        return {"form": form, "unit": self.object.unit, "object": self.object}
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return render(request, self.template_name, self.context(self.form()))
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.form(request.POST)
+        if form.is_valid():
+            try:
+                place_services.update_place(request.user, self.object.pk, form.cleaned_data)
+            except ServiceError as error:
+                raise_for_service_error(error, form)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect(f"{reverse('orgs:place_list')}?unit={self.object.unit_id}")
+        return render(request, self.template_name, self.context(form), status=400)

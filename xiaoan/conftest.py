@@ -79,3 +79,9 @@ def api_for(persona):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded photos go to a per-test directory, never into var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"

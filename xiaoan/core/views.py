@@ -82,12 +82,17 @@ def raise_for_service_error(error: ServiceError, form=None) -> None:
         raise PermissionDenied(str(error.message))
     if form is None:
         raise error
-    if error.fields:
-        for field, messages in error.fields.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
-    else:
+    # The service's own sentence says what is wrong as a whole; keep it beside the field
+    # errors unless it is only the generic "please check" line.
+    if (
+        not error.fields
+        or str(error.message) != str(type(error).default_message)
+        or not set(error.fields) <= set(form.fields)
+    ):
         form.add_error(None, str(error.message))
+    for field, messages in error.fields.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

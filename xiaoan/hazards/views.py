@@ -58,18 +58,6 @@ class HazardAccessMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-def form_error(error: ServiceError, form) -> None:
-    """raise_for_service_error, plus the service's own sentence when it has one besides the
-    field errors, or names a field the form does not have (e.g. interim controls asked for
-    on the submit form)."""
-    if error.fields and (
-        not set(error.fields) <= set(form.fields)
-        or str(error.message) != str(type(error).default_message)
-    ):
-        form.add_error(None, str(error.message))
-    raise_for_service_error(error, form)
-
-
 def _home_unit(unit: Unit) -> Unit:
     """The school a department's hazard belongs to (places and owners live there)."""
     if unit.kind in (UnitKind.DEPARTMENT, UnitKind.CAMPUS):
@@ -456,7 +444,7 @@ class HazardActionView(LoginRequiredMixin, View):
                 messages.error(request, str(error.message))
                 return redirect("hazards:hazard_detail", pk=hazard.pk)
             except ServiceError as error:
-                form_error(error, form)
+                raise_for_service_error(error, form)
             else:
                 messages.success(
                     request, _("已完成：%(action)s。") % {"action": ACTION_LABELS[self.key]}
@@ -647,7 +635,7 @@ class HazardReportView(LoginRequiredMixin, View):
                     idempotency_key=data["idempotency_key"],
                 )
             except ServiceError as error:
-                form_error(error, form)
+                raise_for_service_error(error, form)
             else:
                 messages.success(
                     request, _("已上报隐患，编号 %(number)s。") % {"number": hazard.number}

@@ -22,6 +22,7 @@ class Grant:
     unit_id: int | None  # None: platform-wide
     unit_path: str | None
     descendants: bool
+    unit_kind: str = ""
 
 
 def grants_for(user: Any) -> list[Grant]:
@@ -34,11 +35,11 @@ def grants_for(user: Any) -> list[Grant]:
     from xiaoan.accounts.models import RoleAssignment
 
     rows = RoleAssignment.objects.filter(user_id=user.pk, role__is_active=True).values_list(
-        "role__permissions", "unit_id", "unit__path", "include_descendants"
+        "role__permissions", "unit_id", "unit__path", "include_descendants", "unit__kind"
     )
     grants = [
-        Grant(frozenset(perms or ()), unit_id, path, bool(desc))
-        for perms, unit_id, path, desc in rows
+        Grant(frozenset(perms or ()), unit_id, path, bool(desc), kind or "")
+        for perms, unit_id, path, desc, kind in rows
     ]
     setattr(user, _CACHE_ATTR, grants)
     return grants

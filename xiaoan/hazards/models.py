@@ -16,18 +16,61 @@ from xiaoan.hazards.choices import (
     HazardStatus,
 )
 
+PARTICIPANT_LIMIT = 1000
+
+
+def _department_scope(user, perm: str) -> models.Q | None:
+    """Hazards given to a department (or campus) where the person holds `perm`: people of 总务处
+    rectify what their school assigned to 总务处 without seeing the whole school."""
+    from xiaoan.core.scoping import grants_for
+    from xiaoan.orgs.choices import UnitKind
+    from xiaoan.orgs.models import Unit
+
+    grants = [
+        g
+        for g in grants_for(user)
+        if perm in g.permissions and g.unit_kind in (UnitKind.DEPARTMENT, UnitKind.CAMPUS)
+    ]
+    if not grants:
+        return None
+    units = models.Q(pk__in=[])
+    for grant in grants:
+        units |= (
+            models.Q(path__startswith=grant.unit_path)
+            if grant.descendants
+            else models.Q(pk=grant.unit_id)
+        )
+    return models.Q(owner_unit__in=Unit.objects.filter(units).values("pk"))
+
 
 class HazardQuerySet(ScopedQuerySet):
     def restrict(self, user, action: str = "view") -> HazardQuerySet:
         """The unit scope, widened for the people taking part: the finder sees what they
-        reported; the owner and the owning unit see and rectify what they were given."""
+        reported; the owner, and a department given the hazard, see and rectify it."""
         perm = permission_name(self.model, action)
-        query = scope_filter(user, perm, "unit")
-        if action in ("view", "rectify") and getattr(user, "is_authenticated", False):
-            query |= scope_filter(user, perm, "owner_unit") | models.Q(owner_id=user.pk)
-            if action == "view":
-                query |= models.Q(finder_id=user.pk)
-        return self.filter(query)
+        in_scope = scope_filter(user, perm, "unit")
+        if (
+            action not in ("view", "rectify")
+            or not getattr(user, "is_authenticated", False)
+            or not in_scope.children  # platform-wide: nothing to add
+        ):
+            return self.filter(in_scope)
+        taking_part = models.Q(owner_id=user.pk)
+        if action == "view":
+            taking_part |= models.Q(finder_id=user.pk)
+        departments = _department_scope(user, perm)
+        if departments is not None:
+            taking_part |= departments
+        # What a person takes part in outside their unit scope is little: name it by id, so
+        # the scope stays one indexed condition the database can count and sort on.
+        extra = list(
+            Hazard._base_manager.filter(taking_part)
+            .exclude(in_scope)
+            .values_list("pk", flat=True)[: PARTICIPANT_LIMIT + 1]
+        )
+        if len(extra) > PARTICIPANT_LIMIT:
+            return self.filter(in_scope | taking_part)
+        return self.filter(in_scope | models.Q(pk__in=extra)) if extra else self.filter(in_scope)
 
     def open(self) -> HazardQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

@@ -198,7 +198,18 @@ class Hazard(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["unit", "status"], name="hazard_unit_status"),
+            # Covers the ledger's counts (status, level, overdue, supervised, age of open
+            # majors) as index-only scans over a unit scope; they count "unit" for that.
+            models.Index(
+                fields=["unit", "status", "level"],
+                include=["is_overdue", "is_supervised", "found_at"],
+                name="hazard_unit_counts",
+            ),
+            models.Index(
+                fields=["-found_at"],
+                condition=models.Q(level="major", status__in=list(OPEN_STATUSES)),
+                name="hazard_open_major_recent",
+            ),
             models.Index(fields=["status", "level"], name="hazard_status_level"),
             models.Index(fields=["status", "deadline"], name="hazard_status_deadline"),
             models.Index(fields=["domain", "status"], name="hazard_domain_status"),

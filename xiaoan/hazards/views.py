@@ -70,7 +70,7 @@ def _home_unit(unit: Unit) -> Unit:
 
 class HazardListView(HazardAccessMixin, ListView):
     template_name = "hazards/hazard_list.html"
-    paginate_by = 50
+    paginate_by = 25
 
     def filter_data(self):
         data = self.request.GET.copy()
@@ -96,7 +96,8 @@ class HazardListView(HazardAccessMixin, ListView):
             queryset = queryset.order_by("-found_at", "-pk")
         # One aggregate for the counts by status; its total also feeds the paginator.
         self.counts = queryset.order_by().aggregate(
-            total=Count("pk"), **{s: Count("pk", filter=Q(status=s)) for s in HazardStatus.values}
+            total=Count("unit"),
+            **{s: Count("unit", filter=Q(status=s)) for s in HazardStatus.values},
         )
         return queryset
 
@@ -122,7 +123,7 @@ class HazardListView(HazardAccessMixin, ListView):
         elif self.unit_pk:
             scope = self.filterset.filter_unit(scope, "unit", self.unit_pk)
         majors = scope.filter(level=HazardLevel.MAJOR, status__in=OPEN_STATUSES)
-        summary = majors.order_by().aggregate(count=Count("pk"), oldest=Min("found_at"))
+        summary = majors.order_by().aggregate(count=Count("unit"), oldest=Min("found_at"))
         today = timezone.localdate()
         oldest = summary["oldest"]
         rows = []

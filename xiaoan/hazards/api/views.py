@@ -267,13 +267,13 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         open_q = Q(status__in=OPEN_STATUSES)
         open_major = open_q & Q(level=HazardLevel.MAJOR)
         row = queryset.aggregate(
-            total=Count("pk"),
-            open=Count("pk", filter=open_q),
-            open_major=Count("pk", filter=open_major),
+            total=Count("unit"),
+            open=Count("unit", filter=open_q),
+            open_major=Count("unit", filter=open_major),
             oldest_open_major=Min("found_at", filter=open_major),
-            overdue=Count("pk", filter=open_q & Q(is_overdue=True)),
-            supervised=Count("pk", filter=open_q & Q(is_supervised=True)),
-            **{f"s_{s}": Count("pk", filter=Q(status=s)) for s in HazardStatus.values},
+            overdue=Count("unit", filter=open_q & Q(is_overdue=True)),
+            supervised=Count("unit", filter=open_q & Q(is_supervised=True)),
+            **{f"s_{s}": Count("unit", filter=Q(status=s)) for s in HazardStatus.values},
         )
         oldest = row.pop("oldest_open_major")
         body = {

@@ -926,8 +926,13 @@ def long_overdue(queryset, today: dt.date | None = None):
 def allowed_actions(actor: Any, hazard: Hazard) -> set[str]:
     """The actions to offer on the record page: state allows it and the actor holds it."""
 
+    from functools import cache
+
+    from xiaoan.hazards.models import allows
+
+    @cache
     def can(action: str) -> bool:
-        return Hazard.objects.restrict(actor, action).filter(pk=hazard.pk).exists()
+        return allows(actor, hazard, action)
 
     out: set[str] = set()
     status = hazard.status

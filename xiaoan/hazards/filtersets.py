@@ -63,7 +63,10 @@ class HazardFilterSet(django_filters.FilterSet):
 
     def filter_unit(self, queryset, name, value):
         path = Unit.objects.filter(pk=value).values_list("path", flat=True).first()
-        return queryset.filter(unit__path__startswith=path) if path else queryset.none()
+        if not path:
+            return queryset.none()
+        # By unit id, not a join on the path: the hazard's own unit index stays usable.
+        return queryset.filter(unit__in=Unit.objects.filter(path__startswith=path).values("pk"))
 
     def filter_open(self, queryset, name, value):
         if value is None:

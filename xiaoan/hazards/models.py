@@ -245,6 +245,11 @@ class Hazard(models.Model):
                 condition=models.Q(level="major", status__in=list(OPEN_STATUSES)),
                 name="hazard_open_major_recent",
             ),
+            models.Index(
+                fields=["-found_at"],
+                condition=models.Q(is_overdue=True),
+                name="hazard_overdue_recent",
+            ),
             models.Index(fields=["status", "level"], name="hazard_status_level"),
             models.Index(fields=["status", "deadline"], name="hazard_status_deadline"),
             models.Index(fields=["domain", "status"], name="hazard_domain_status"),

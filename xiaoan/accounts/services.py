@@ -18,16 +18,13 @@ from xiaoan.core.scoping import (
     forget_grants,
     grants_for,
     has_permission_anywhere,
+    holds_everywhere,
     scope_filter,
 )
 from xiaoan.core.services import ensure_in_scope, get_scoped
 from xiaoan.orgs.models import Unit
 
 USER_FIELDS = ["username", "name", "mobile", "email", "unit", "position", "is_active"]
-
-
-def _platform_wide(user: Any, perm: str) -> bool:
-    return has_permission_anywhere(user, perm) and not scope_filter(user, perm, "").children
 
 
 def _check_password(password: str, user: User | None = None) -> None:
@@ -39,7 +36,7 @@ def _check_password(password: str, user: User | None = None) -> None:
 
 def _check_unit(actor: Any, unit: Unit | None, perm: str) -> None:
     if unit is None:
-        if not _platform_wide(actor, perm):
+        if not holds_everywhere(actor, perm):
             raise Invalid(fields={"unit": [_("请选择所属单位。")]})
         return
     if not Unit.objects.with_permission(actor, perm).filter(pk=unit.pk).exists():
@@ -61,7 +58,7 @@ def _check_may_reset(actor: Any, target: User) -> None:
         return
     if RoleAssignment.objects.filter(user=target, role__is_platform=True).exists():
         raise Forbidden(_("平台管理员的密码只能由本人修改，或在服务器控制台重置。"))
-    if _platform_wide(actor, "accounts.change_user"):
+    if holds_everywhere(actor, "accounts.change_user"):
         return
     from xiaoan.core.scoping import user_permissions
 
@@ -142,7 +139,7 @@ def _holds_over_subtree(actor: Any, perm: str, unit: Unit) -> bool:
 def grantable_roles(actor: Any):
     """Roles the actor may give: platform-wide granters may give any role; others only roles
     whose permissions they hold themselves (checked again per unit in `grant_role`)."""
-    if _platform_wide(actor, "accounts.add_roleassignment"):
+    if holds_everywhere(actor, "accounts.add_roleassignment"):
         return Role.objects.filter(is_active=True)
     from xiaoan.core.scoping import user_permissions
 
@@ -170,7 +167,7 @@ def grant_role(
     role_obj = role if isinstance(role, Role) else Role.objects.filter(pk=role).first()
     if role_obj is None or not role_obj.is_active:
         raise Invalid(fields={"role": [_("角色不存在或已停用。")]})
-    platform_granter = _platform_wide(actor, "accounts.add_roleassignment")
+    platform_granter = holds_everywhere(actor, "accounts.add_roleassignment")
     if role_obj.is_platform:
         if not platform_granter:
             raise Forbidden(_("平台角色只能由安全保密管理员授予。"))
@@ -233,7 +230,8 @@ def grant_role(
 def revoke_role(actor: Any, assignment: RoleAssignment | int) -> None:
     pk = assignment.pk if isinstance(assignment, RoleAssignment) else assignment
     assignment = get_scoped(actor, RoleAssignment, pk, "delete")
-    if assignment.role.is_platform and not _platform_wide(actor, "accounts.delete_roleassignment"):
+    platform_revoker = holds_everywhere(actor, "accounts.delete_roleassignment")
+    if assignment.role.is_platform and not platform_revoker:
         raise Forbidden()
     if assignment.user_id == getattr(actor, "pk", None) and assignment.role.is_platform:
         raise Invalid(_("不能撤销自己的平台管理角色。"))
@@ -279,7 +277,7 @@ def permission_catalogue() -> list[tuple[str, str]]:
 def save_role(actor: Any, role: Role | None, data: dict[str, Any]) -> Role:
     """Create or edit a custom role. Built-in roles are defined in code and stay as they are."""
     action = "change" if role else "add"
-    if not _platform_wide(actor, f"accounts.{action}_role"):
+    if not holds_everywhere(actor, f"accounts.{action}_role"):
         raise Forbidden()
     if role is not None:
         role = Role.objects.select_for_update().get(pk=role.pk)

@@ -23,7 +23,7 @@ from xiaoan.accounts.forms import (
 from xiaoan.accounts.models import Role, RoleAssignment, User
 from xiaoan.core.errors import ServiceError
 from xiaoan.core.history import entries_for, grants_log
-from xiaoan.core.scoping import has_permission_anywhere
+from xiaoan.core.scoping import has_permission_anywhere, holds_everywhere
 from xiaoan.core.views import ScopedDetailView, ScopedListView, ScopedMixin, raise_for_service_error
 from xiaoan.orgs.models import Unit
 
@@ -124,7 +124,7 @@ class UserCreateView(ScopedMixin, View):
             data,
             initial=initial,
             unit_queryset=_unit_choices(user, "accounts.add_user"),
-            unit_required=not services._platform_wide(user, "accounts.add_user"),
+            unit_required=not holds_everywhere(user, "accounts.add_user"),
         )
 
     def get(self, request):
@@ -156,7 +156,7 @@ class UserUpdateView(ScopedDetailView):
             data,
             instance=User.objects.get(pk=self.object.pk),
             unit_queryset=_unit_choices(user, "accounts.change_user"),
-            unit_required=not services._platform_wide(user, "accounts.change_user"),
+            unit_required=not holds_everywhere(user, "accounts.change_user"),
         )
 
     def get(self, request, *args, **kwargs):

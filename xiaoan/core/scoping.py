@@ -75,6 +75,11 @@ def has_permission_anywhere(user: Any, perm: str) -> bool:
     return any(perm in g.permissions for g in grants_for(user))
 
 
+def holds_everywhere(user: Any, perm: str) -> bool:
+    """True when a grant of `perm` covers the whole platform (a platform role, or superuser)."""
+    return has_permission_anywhere(user, perm) and not scope_filter(user, perm, "").children
+
+
 def scope_filter(user: Any, perm: str, unit_lookup: str) -> Q:
     """A Q limiting rows to the units where `user` holds `perm`.
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from xiaoan.core.errors import Forbidden, Invalid
 from xiaoan.core.history import stamp
-from xiaoan.core.scoping import forget_grants, has_permission_anywhere, scope_filter
+from xiaoan.core.scoping import forget_grants, holds_everywhere
 from xiaoan.core.services import ensure_in_scope, get_scoped
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit, child_kind_allowed
@@ -33,10 +33,7 @@ EDITABLE_FIELDS = [
 
 def can_add_root(user: Any) -> bool:
     """Only a platform-wide grant of add_unit may create a new tree root."""
-    return (
-        has_permission_anywhere(user, "orgs.add_unit")
-        and not scope_filter(user, "orgs.add_unit", "").children
-    )
+    return holds_everywhere(user, "orgs.add_unit")
 
 
 def parent_choices(user: Any):

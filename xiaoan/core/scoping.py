@@ -116,13 +116,14 @@ def scope_filter(user: Any, perm: str, unit_lookup: str) -> Q:
     return Q(**{f"{unit_lookup}__in": _unit_ids(user, tuple(kept), tuple(sorted(ids)), units)})
 
 
-LITERAL_IDS_LIMIT = 2000
+LITERAL_IDS_LIMIT = 100
 
 
 def _unit_ids(user: Any, paths: tuple, ids: tuple, units: Q):
-    """The scope's unit ids: a literal list for an ordinary scope (the database can then use
-    the record's unit index and OR it with other indexed conditions), a subquery for a very
-    wide one (where scanning is right anyway). Looked up once per user object."""
+    """The scope's unit ids: a literal list for a small scope (a school and its departments:
+    the database can OR it with other indexed conditions), a subquery for a wider one (a
+    district's hundreds of schools: PostgreSQL joins it on the unit index, and Django and
+    psycopg need not handle hundreds of parameters per query). Looked up once per user."""
     from xiaoan.orgs.models import Unit
 
     cache = user.__dict__.setdefault("_xiaoan_unit_ids", {})

@@ -972,8 +972,10 @@ def allowed_actions(actor: Any, hazard: Hazard) -> set[str]:
             ).exists()
         ):
             out |= {HazardAction.SUPERVISION_ACCEPT, HazardAction.SUPERVISION_REJECT}
-    if HazardAction.SUPERVISE in out and not supervising_units(actor, hazard).exists():
-        out.discard(HazardAction.SUPERVISE)
+    if HazardAction.SUPERVISE in out:
+        unit = supervising_units(actor, hazard).first()
+        if unit is None or hazard.supervisions.filter(supervising_unit=unit).exists():
+            out.discard(HazardAction.SUPERVISE)  # nobody above, or already listed by us
     if HazardAction.EXTENSION_REQUEST in out and (
         hazard.deadline is None or hazard.extensions.filter(status=ExtensionStatus.PENDING).exists()
     ):

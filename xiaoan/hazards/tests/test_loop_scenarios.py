@@ -304,3 +304,13 @@ def test_it_lets_the_supervising_bureau_refuse_a_closure(persona, school_a, unit
     assert hazard.status == HazardStatus.CLOSED
     actions = list(hazard.events.values_list("action", flat=True))
     assert actions.count("close") == 1 and "supervision_reject" in actions
+
+
+def test_it_offers_supervision_only_where_it_can_be_done(persona, school_a):
+    district = persona("district_officer")
+    hazard = reported(persona, school_a, "教学楼外窗加装铁栅栏，无法逃生")
+    assert "supervise" in services.allowed_actions(district, hazard)
+    assert "supervise" not in services.allowed_actions(persona("school_a_officer"), hazard)
+    services.supervise(district, hazard.pk, reason="外窗封堵，影响逃生")
+    hazard.refresh_from_db()
+    assert "supervise" not in services.allowed_actions(district, hazard)

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
@@ -240,13 +239,6 @@ def revoke_role(actor: Any, assignment: RoleAssignment | int) -> None:
 
 def assignable_units(actor: Any):
     return Unit.objects.with_permission(actor, "accounts.add_roleassignment")
-
-
-def login_identity_taken(value: str, exclude_pk: int | None = None) -> bool:
-    query = User.objects.filter(Q(username=value) | Q(mobile=value))
-    if exclude_pk:
-        query = query.exclude(pk=exclude_pk)
-    return query.exists()
 
 
 def permission_catalogue() -> list[tuple[str, str]]:

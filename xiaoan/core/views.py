@@ -8,7 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpResponseRedirect, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -158,7 +158,3 @@ def healthz(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
-
-
-def home_redirect(request):
-    return redirect("core:home")

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from xiaoan.accounts.models import User
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
-from xiaoan.core.scoping import scope_filter
 from xiaoan.hazards import criteria
 from xiaoan.hazards.choices import (
     TRANSITIONS,
@@ -914,12 +913,6 @@ def mark_overdue(today: dt.date | None = None) -> dict[str, int]:
     return {"overdue": newly, "supervised": supervised, "due_soon": due_soon}
 
 
-def long_overdue(queryset, today: dt.date | None = None):
-    today = today or _today()
-    limit = today - dt.timedelta(days=settings.XIAOAN_HAZARD_OVERDUE_SUPERVISE_DAYS)
-    return queryset.overdue(today).filter(deadline__lt=limit)
-
-
 # ---------------------------------------------------------------- what a person may do now
 
 
@@ -989,7 +982,3 @@ def visible_owners(units: Iterable[Unit]) -> list[User]:
     for path in paths:
         query |= Q(unit__path__startswith=path)
     return list(User.objects.filter(query, is_active=True).order_by("unit__path", "name"))
-
-
-def scope_units_q(actor: Any, perm: str) -> Q:
-    return scope_filter(actor, perm, "")

@@ -135,7 +135,3 @@ def move_unit(user: Any, unit: Unit | int, new_parent: Unit | int) -> Unit:
     stamp(unit, user).save()
     forget_grants(user)
     return unit
-
-
-def subtree(unit: Unit):
-    return Unit.objects.filter(path__startswith=unit.path)

@@ -3,14 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.accounts.models import Role, RoleAssignment, User
-from xiaoan.orgs.models import Unit
-
-
-def _within(queryset, value, lookup: str):
-    path = Unit.objects.filter(pk=value).values_list("path", flat=True).first()
-    if not path:
-        return queryset.none()
-    return queryset.filter(**{f"{lookup}__path__startswith": path})
+from xiaoan.orgs.filtersets import within_unit
 
 
 class UserFilterSet(django_filters.FilterSet):
@@ -37,7 +30,7 @@ class UserFilterSet(django_filters.FilterSet):
         )
 
     def filter_within(self, queryset, name, value):
-        return _within(queryset, value, "unit")
+        return within_unit(queryset, value)
 
 
 class RoleAssignmentFilterSet(django_filters.FilterSet):
@@ -51,4 +44,4 @@ class RoleAssignmentFilterSet(django_filters.FilterSet):
         fields = ["user", "role", "unit", "within"]
 
     def filter_within(self, queryset, name, value):
-        return _within(queryset, value, "unit")
+        return within_unit(queryset, value)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.hazards.choices import OPEN_STATUSES, HazardLevel, HazardSource, HazardStatus
 from xiaoan.hazards.models import Hazard
-from xiaoan.orgs.models import Unit
+from xiaoan.orgs.filtersets import within_unit
 
 
 class HazardFilterSet(django_filters.FilterSet):
@@ -62,11 +62,7 @@ class HazardFilterSet(django_filters.FilterSet):
         )
 
     def filter_unit(self, queryset, name, value):
-        path = Unit.objects.filter(pk=value).values_list("path", flat=True).first()
-        if not path:
-            return queryset.none()
-        # By unit id, not a join on the path: the hazard's own unit index stays usable.
-        return queryset.filter(unit__in=Unit.objects.filter(path__startswith=path).values("pk"))
+        return within_unit(queryset, value)
 
     def filter_open(self, queryset, name, value):
         if value is None:

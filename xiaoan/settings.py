@@ -90,6 +90,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "xiaoan.urls"
+CSRF_FAILURE_VIEW = "xiaoan.core.views.csrf_failure"
 WSGI_APPLICATION = "xiaoan.wsgi.application"
 
 TEMPLATES = [

@@ -46,3 +46,10 @@ def test_it_sends_a_strict_content_security_policy(client_for):
     assert "unsafe-inline" not in policy
     assert "<script>" not in response.content.decode()
     assert "style=" not in response.content.decode()
+
+
+def test_it_explains_an_expired_form_in_chinese(demo):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "页面已过期" in response.content.decode()

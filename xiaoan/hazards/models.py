@@ -82,30 +82,10 @@ class HazardQuerySet(ScopedQuerySet):
     def restrict(self, user, action: str = "view") -> HazardQuerySet:
         """The unit scope, widened for the people taking part: the finder sees what they
         reported; the owner, and a department given the hazard, see and rectify it."""
-        perm = permission_name(self.model, action)
-        in_scope = scope_filter(user, perm, "unit")
-        if (
-            action not in ("view", "rectify")
-            or not getattr(user, "is_authenticated", False)
-            or not in_scope.children  # platform-wide: nothing to add
-        ):
+        in_scope, extra = scope_parts(user, action)
+        if extra is None:
             return self.filter(in_scope)
-        taking_part = models.Q(owner_id=user.pk)
-        if action == "view":
-            taking_part |= models.Q(finder_id=user.pk)
-        departments = _department_scope(user, perm)
-        if departments is not None:
-            taking_part |= departments
-        # What a person takes part in outside their unit scope is little: name it by id, so
-        # the scope stays one indexed condition the database can count and sort on.
-        extra = list(
-            Hazard._base_manager.filter(taking_part)
-            .exclude(in_scope)
-            .values_list("pk", flat=True)[: PARTICIPANT_LIMIT + 1]
-        )
-        if len(extra) > PARTICIPANT_LIMIT:
-            return self.filter(in_scope | taking_part)
-        return self.filter(in_scope | models.Q(pk__in=extra)) if extra else self.filter(in_scope)
+        return self.filter(in_scope | extra)
 
     def open(self) -> HazardQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -113,6 +93,35 @@ class HazardQuerySet(ScopedQuerySet):
     def overdue(self, today=None) -> HazardQuerySet:
         today = today or timezone.localdate()
         return self.open().filter(deadline__lt=today)
+
+
+def scope_parts(user, action: str = "view") -> tuple[models.Q, models.Q | None]:
+    """`restrict`'s rule in two parts: the unit scope (a condition on "unit", so it also
+    applies to the per-unit tally) and the hazards taken part in outside it (None: none)."""
+    perm = permission_name(Hazard, action)
+    in_scope = scope_filter(user, perm, "unit")
+    if (
+        action not in ("view", "rectify")
+        or not getattr(user, "is_authenticated", False)
+        or not in_scope.children  # platform-wide: nothing to add
+    ):
+        return in_scope, None
+    taking_part = models.Q(owner_id=user.pk)
+    if action == "view":
+        taking_part |= models.Q(finder_id=user.pk)
+    departments = _department_scope(user, perm)
+    if departments is not None:
+        taking_part |= departments
+    # What a person takes part in outside their unit scope is little: name it by id, so
+    # the scope stays one indexed condition the database can count and sort on.
+    extra = list(
+        Hazard._base_manager.filter(taking_part)
+        .exclude(in_scope)
+        .values_list("pk", flat=True)[: PARTICIPANT_LIMIT + 1]
+    )
+    if len(extra) > PARTICIPANT_LIMIT:
+        return in_scope, taking_part
+    return in_scope, (models.Q(pk__in=extra) if extra else None)
 
 
 class Hazard(models.Model):
@@ -249,6 +258,10 @@ class Hazard(models.Model):
                 fields=["-found_at"],
                 condition=models.Q(is_overdue=True),
                 name="hazard_overdue_recent",
+            ),
+            # Counting the overdue of a wide scope from the index alone.
+            models.Index(
+                fields=["unit"], condition=models.Q(is_overdue=True), name="hazard_overdue_unit"
             ),
             models.Index(fields=["status", "level"], name="hazard_status_level"),
             models.Index(fields=["status", "deadline"], name="hazard_status_deadline"),
@@ -414,3 +427,21 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_deadline} → {self.new_deadline}"
+
+
+class HazardTally(models.Model):
+    """How many hazards each unit has in each status, kept by the services as hazards move:
+    the ledger's counts for a province without reading a million rows. `xiaoan hazards-tally`
+    rebuilds it and the daily job reconciles it."""
+
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, choices=HazardStatus.choices)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "status"], name="hazard_tally_unit_status")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.status}: {self.count}"

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from xiaoan.accounts.models import User
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
-from xiaoan.hazards import criteria
+from xiaoan.hazards import criteria, tally
 from xiaoan.hazards.choices import (
     TRANSITIONS,
     ExtensionStatus,
@@ -96,6 +96,10 @@ def _record(
         hazard.status = to_status
     hazard.version += 1
     hazard.save()
+    if action == HazardAction.REPORT:
+        tally.move(hazard.unit_id, None, hazard.status)
+    else:
+        tally.move(hazard.unit_id, from_status, hazard.status)
     event = HazardEvent.objects.create(
         hazard=hazard,
         action=action,
@@ -911,6 +915,13 @@ def mark_overdue(today: dt.date | None = None) -> dict[str, int]:
             )
             due_soon += 1
     return {"overdue": newly, "supervised": supervised, "due_soon": due_soon}
+
+
+def daily(today: dt.date | None = None) -> dict[str, int]:
+    """The nightly pass: deadlines, then a recount of the ledger's tally."""
+    result = mark_overdue(today)
+    result["tally_fixed"] = tally.reconcile()
+    return result
 
 
 # ---------------------------------------------------------------- what a person may do now

@@ -12,5 +12,6 @@ from xiaoan.hazards import services
 @lock_task("hazards-daily")
 def daily_deadline_pass() -> dict[str, int]:
     """Mark overdue hazards, warn of due dates, supervise long-overdue ones. The lock keeps
-    two workers (several app servers) from running it at once."""
-    return services.mark_overdue()
+    two workers (several app servers) from running it at once. It also reconciles the
+    ledger's tally."""
+    return services.daily()

@@ -22,7 +22,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from xiaoan.core.errors import Conflict, ServiceError
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import raise_for_service_error
-from xiaoan.hazards import criteria, forms, services
+from xiaoan.hazards import criteria, forms, services, tally
 from xiaoan.hazards.choices import (
     OPEN_STATUSES,
     ExtensionStatus,
@@ -32,7 +32,7 @@ from xiaoan.hazards.choices import (
     HazardStatus,
 )
 from xiaoan.hazards.filtersets import HazardFilterSet
-from xiaoan.hazards.models import Hazard, HazardPhoto
+from xiaoan.hazards.models import Hazard, HazardPhoto, allows
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Place, Unit
 from xiaoan.orgs.place_views import unit_choices
@@ -94,12 +94,24 @@ class HazardListView(HazardAccessMixin, ListView):
             self.unit_pk = None
         if not self.filterset.data.get("ordering"):
             queryset = queryset.order_by("-found_at", "-pk")
-        # One aggregate for the counts by status; its total also feeds the paginator.
-        self.counts = queryset.order_by().aggregate(
-            total=Count("unit"),
-            **{s: Count("unit", filter=Q(status=s)) for s in HazardStatus.values},
-        )
+        self.counts = None
+        if self.filterset.is_valid() and not self.narrowed():
+            self.counts = tally.counts(user, self.unit_pk)
+        if self.counts is None:
+            # One aggregate for the counts by status; its total also feeds the paginator.
+            self.counts = queryset.order_by().aggregate(
+                total=Count("unit"),
+                **{s: Count("unit", filter=Q(status=s)) for s in HazardStatus.values},
+            )
         return queryset
+
+    def narrowed(self) -> bool:
+        """Whether anything but the unit narrows the list (then the tally cannot count it)."""
+        return any(
+            any(values)
+            for key, values in self.filterset.data.lists()
+            if key not in ("unit", "ordering", "page")
+        )
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kw):
         paginator = super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, **kw)
@@ -290,17 +302,29 @@ SERVICE_TO_FORM = {
 PRIMARY = {"confirm", "assign", "start", "submit", "verify", "supervision_accept", "fix_on_spot"}
 
 
+RECORD_RELATED = (
+    "unit",
+    "place__parent__parent__parent",
+    "finder",
+    "owner",
+    "owner_unit",
+    "submitted_by",
+    "closed_by",
+    "recurrence_of",
+)
+
+
 def record_queryset(user):
-    return Hazard.objects.restrict(user).select_related(
-        "unit",
-        "place__parent__parent__parent",
-        "finder",
-        "owner",
-        "owner_unit",
-        "submitted_by",
-        "closed_by",
-        "recurrence_of",
-    )
+    return Hazard.objects.restrict(user).select_related(*RECORD_RELATED)
+
+
+def load_record(user, pk) -> Hazard:
+    """One hazard for its page: fetched by key, then `allows` decides (the same rule as
+    `restrict`, held to it by a test) without the scope's subqueries; else 404."""
+    hazard = Hazard.objects.select_related(*RECORD_RELATED).filter(pk=pk).first()
+    if hazard is None or not allows(user, hazard, "view"):
+        raise Http404
+    return hazard
 
 
 def pending_extension(hazard: Hazard):
@@ -340,7 +364,10 @@ def record_context(request, hazard: Hazard, bound: forms.HazardActionForm | None
     user = request.user
     allowed = services.allowed_actions(user, hazard)
     keys = {SERVICE_TO_FORM[a] for a in allowed if a in SERVICE_TO_FORM}
-    pending = pending_extension(hazard)
+    extensions = list(
+        hazard.extensions.select_related("requested_by", "decided_by").order_by("-created_at")
+    )
+    pending = next((e for e in extensions if e.status == ExtensionStatus.PENDING), None)
     if pending is not None and services.may_decide_extension(user, hazard):
         keys.add("extension_decide")
     supervisions = list(
@@ -391,9 +418,7 @@ def record_context(request, hazard: Hazard, bound: forms.HazardActionForm | None
         "photos": photos,
         "before_photos": [p for p in photos if p.kind == HazardPhoto.Kind.BEFORE],
         "supervisions": supervisions,
-        "extensions": list(
-            hazard.extensions.select_related("requested_by", "decided_by").order_by("-created_at")
-        ),
+        "extensions": extensions,
         "pending_extension": pending,
         "suggestion": suggestion,
         "awaiting_supervision": services.awaiting_supervision(hazard),
@@ -409,8 +434,8 @@ def record_context(request, hazard: Hazard, bound: forms.HazardActionForm | None
 class HazardDetailView(HazardAccessMixin, DetailView):
     template_name = "hazards/hazard_detail.html"
 
-    def get_queryset(self):
-        return record_queryset(self.request.user)
+    def get_object(self, queryset=None):
+        return load_record(self.request.user, self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

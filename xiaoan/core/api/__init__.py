@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -16,9 +18,25 @@ from xiaoan.core.errors import ServiceError
 
 
 class Pagination(PageNumberPagination):
+    """Page numbers; a view may spare the COUNT query by offering `known_total()` (an int,
+    or None to count the rows)."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        known = getattr(view, "known_total", None)
+        total = known() if known is not None else None
+        if total is not None:
+            self.django_paginator_class = partial(CountedPaginator, count=total)
+        return super().paginate_queryset(queryset, request, view)
+
+
+class CountedPaginator(Paginator):
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count = count
 
 
 def _flatten(detail: Any) -> dict[str, list[str]]:

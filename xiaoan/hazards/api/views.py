@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from xiaoan.core.api.views import with_errors
 from xiaoan.core.errors import Forbidden, Invalid, NotFound
 from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.hazards import exports, services
+from xiaoan.hazards import exports, services, tally
 from xiaoan.hazards.api.serializers import (
     AssignSerializer,
     ConfirmSerializer,
@@ -195,6 +195,21 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def filter_queryset(self, queryset):
         return exports.ordered(super().filter_queryset(queryset))
+
+    def known_total(self) -> int | None:
+        """The list's total from the tally when nothing but the unit narrows it."""
+        params = self.request.query_params
+        if self.action != "list" or any(
+            any(values)
+            for key, values in params.lists()
+            if key not in ("unit", "ordering", "page", "page_size")
+        ):
+            return None
+        unit = params.get("unit") or None
+        if unit is not None and not unit.isdigit():
+            return None
+        counts = tally.counts(self.request.user, int(unit) if unit else None)
+        return counts["total"] if counts else None
 
     # ------------------------------------------------------------ read
 

@@ -251,8 +251,9 @@ class Hazard(models.Model):
             ),
             models.Index(
                 fields=["-found_at"],
+                include=["unit"],
                 condition=models.Q(level="major", status__in=list(OPEN_STATUSES)),
-                name="hazard_open_major_recent",
+                name="hazard_open_major_unit",
             ),
             models.Index(
                 fields=["-found_at"],
@@ -262,6 +263,12 @@ class Hazard(models.Model):
             # Counting the overdue of a wide scope from the index alone.
             models.Index(
                 fields=["unit"], condition=models.Q(is_overdue=True), name="hazard_overdue_unit"
+            ),
+            models.Index(
+                fields=["unit"],
+                include=["status"],
+                condition=models.Q(is_supervised=True),
+                name="hazard_supervised_unit",
             ),
             models.Index(fields=["status", "level"], name="hazard_status_level"),
             models.Index(fields=["status", "deadline"], name="hazard_status_deadline"),

@@ -196,19 +196,24 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def filter_queryset(self, queryset):
         return exports.ordered(super().filter_queryset(queryset))
 
+    def _narrowed(self) -> bool:
+        """Whether anything but the unit narrows the rows (then the tally cannot count them)."""
+        unit = self.request.query_params.get("unit") or ""
+        return (unit != "" and not unit.isdigit()) or any(
+            any(values)
+            for key, values in self.request.query_params.lists()
+            if key not in ("unit", "ordering", "page", "page_size")
+        )
+
+    def _unit(self) -> int | None:
+        unit = self.request.query_params.get("unit") or ""
+        return int(unit) if unit.isdigit() else None
+
     def known_total(self) -> int | None:
         """The list's total from the tally when nothing but the unit narrows it."""
-        params = self.request.query_params
-        if self.action != "list" or any(
-            any(values)
-            for key, values in params.lists()
-            if key not in ("unit", "ordering", "page", "page_size")
-        ):
+        if self.action != "list" or self._narrowed():
             return None
-        unit = params.get("unit") or None
-        if unit is not None and not unit.isdigit():
-            return None
-        counts = tally.counts(self.request.user, int(unit) if unit else None)
+        counts = tally.counts(self.request.user, self._unit())
         return counts["total"] if counts else None
 
     # ------------------------------------------------------------ read
@@ -281,15 +286,30 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         queryset = self.filter_queryset(self.get_queryset()).order_by()
         open_q = Q(status__in=OPEN_STATUSES)
         open_major = open_q & Q(level=HazardLevel.MAJOR)
-        row = queryset.aggregate(
-            total=Count("unit"),
-            open=Count("unit", filter=open_q),
-            open_major=Count("unit", filter=open_major),
-            oldest_open_major=Min("found_at", filter=open_major),
-            overdue=Count("unit", filter=open_q & Q(is_overdue=True)),
-            supervised=Count("unit", filter=open_q & Q(is_supervised=True)),
-            **{f"s_{s}": Count("unit", filter=Q(status=s)) for s in HazardStatus.values},
-        )
+        tallied = None if self._narrowed() else tally.counts(self.request.user, self._unit())
+        if tallied is None:
+            row = queryset.aggregate(
+                total=Count("unit"),
+                open=Count("unit", filter=open_q),
+                open_major=Count("unit", filter=open_major),
+                oldest_open_major=Min("found_at", filter=open_major),
+                overdue=Count("unit", filter=open_q & Q(is_overdue=True)),
+                supervised=Count("unit", filter=open_q & Q(is_supervised=True)),
+                **{f"s_{s}": Count("unit", filter=Q(status=s)) for s in HazardStatus.values},
+            )
+        else:
+            # A wide scope: the tally for the statuses, a partial index for each of the rest.
+            # (Only open hazards are ever marked overdue; closing clears the mark.)
+            row = queryset.filter(open_major).aggregate(
+                open_major=Count("unit"), oldest_open_major=Min("found_at")
+            )
+            row.update(
+                total=tallied["total"],
+                open=sum(tallied[s] for s in OPEN_STATUSES),
+                overdue=queryset.filter(is_overdue=True).count(),
+                supervised=queryset.filter(open_q, is_supervised=True).count(),
+                **{f"s_{s}": tallied[s] for s in HazardStatus.values},
+            )
         oldest = row.pop("oldest_open_major")
         body = {
             "total": row["total"],

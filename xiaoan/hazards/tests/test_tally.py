@@ -120,3 +120,16 @@ def test_the_api_list_takes_its_total_from_the_tally(persona, units, api_for, wh
         body = api.get("/api/hazards/?status=assigned").json()
     assert body["count"] == Hazard.objects.restrict(persona(who)).filter(status="assigned").count()
     assert [q for q in captured if 'FROM "hazards_hazard"' in q["sql"] and "COUNT" in q["sql"]]
+
+
+@pytest.mark.parametrize("who", ["district_officer", "school_a_owner", "school_b_teacher"])
+def test_the_api_counts_agree_with_and_without_the_tally(persona, units, api_for, who):
+    walk(persona, units)
+    hazard = Hazard.objects.filter(status="assigned").first()
+    Hazard.objects.filter(pk=hazard.pk).update(is_overdue=True, level="major")
+    api = api_for(who)
+    for unit in ("", f"unit={units['梁子湖高级中学'].pk}"):
+        tallied = api.get(f"/api/hazards/counts/?{unit}").json()
+        counted_rows = api.get(f"/api/hazards/counts/?{unit}&found_after=2000-01-01").json()
+        assert tallied == counted_rows
+    assert api.get("/api/hazards/counts/").json()["total"] > 0

@@ -197,19 +197,97 @@ def report(
     found_at: dt.datetime | None = None,
 ) -> Hazard:
     """Record a new hazard (待确认). With an idempotency key, a retry returns the first one."""
-    if idempotency_key:
-        key = idempotency_key.strip()[:64]
+    key = (idempotency_key or "").strip()[:64] or None
+    if key:
         existing = Hazard.objects.filter(finder_id=actor.pk, idempotency_key=key).first()
         if existing is not None:
             return existing
-    else:
-        key = None
     unit_pk = unit.pk if isinstance(unit, Unit) else unit
     unit_obj = reportable_units(actor).filter(pk=unit_pk).first()
     if unit_obj is None:
         if Unit.objects.restrict(actor).filter(pk=unit_pk).exists():
             raise Forbidden(_("您不能在该单位上报隐患。"))
         raise Invalid(fields={"unit": [_("单位不存在或不在您的范围内。")]})
+    return _create(
+        actor,
+        unit_obj,
+        key,
+        description=description,
+        source=source,
+        domain=domain,
+        category=category,
+        place=place,
+        place_text=place_text,
+        photos=photos,
+        criterion=criterion,
+        found_at=found_at,
+    )
+
+
+@transaction.atomic
+def record_finding(
+    actor: Any,
+    unit: Unit,
+    *,
+    description: str,
+    source: str = HazardSource.INSPECTION,
+    domain: str = "",
+    category: str = "",
+    photos: Sequence = (),
+    criterion: str = "",
+    idempotency_key: str | None = None,
+    found_at: dt.datetime | None = None,
+    major_note: str = "",
+) -> Hazard:
+    """A finding of an inspection that the calling service has let `actor` conduct at `unit`
+    (invited experts and peer inspectors hold no hazard rights of their own). It lands in the
+    unit's ledger as reported, or, for an item with a direct major-hazard criterion, already
+    confirmed as 重大 (and so under supervision). A retry with the same key returns it."""
+    key = (idempotency_key or "").strip()[:64] or None
+    if key:
+        existing = Hazard.objects.filter(finder_id=actor.pk, idempotency_key=key).first()
+        if existing is not None:
+            return existing
+    hazard = _create(
+        actor,
+        unit,
+        key,
+        description=description,
+        source=source,
+        domain=domain,
+        category=category,
+        photos=photos,
+        criterion=criterion,
+        found_at=found_at,
+    )
+    if criterion:
+        hazard = Hazard.objects.select_for_update().get(pk=hazard.pk)
+        _confirm(
+            hazard,
+            actor,
+            TRANSITIONS[HazardAction.CONFIRM][1],
+            level=HazardLevel.MAJOR,
+            criterion=criterion,
+            note=major_note,
+        )
+    return hazard
+
+
+def _create(
+    actor: Any,
+    unit_obj: Unit,
+    key: str | None,
+    *,
+    description: str,
+    source: str,
+    domain: str,
+    category: str,
+    place: Place | None = None,
+    place_text: str = "",
+    photos: Sequence = (),
+    criterion: str = "",
+    found_at: dt.datetime | None = None,
+) -> Hazard:
     description = (description or "").strip()
     if len(description) < 2:
         raise Invalid(_("请用一句话描述隐患。"), fields={"description": [_("必填。")]})
@@ -279,6 +357,33 @@ def confirm(
 ) -> Hazard:
     hazard = _load(actor, pk, "confirm")
     target = _check_state(hazard, HazardAction.CONFIRM, version)
+    return _confirm(
+        hazard,
+        actor,
+        target,
+        level=level,
+        domain=domain,
+        category=category,
+        place=place,
+        place_text=place_text,
+        note=note,
+        criterion=criterion,
+    )
+
+
+def _confirm(
+    hazard: Hazard,
+    actor: Any,
+    target: str | None,
+    *,
+    level: str,
+    domain: str = "",
+    category: str = "",
+    place: Place | None = None,
+    place_text: str | None = None,
+    note: str = "",
+    criterion: str | None = None,
+) -> Hazard:
     if level not in HazardLevel.values:
         raise Invalid(fields={"level": [_("请选择隐患等级。")]})
     if domain and domain not in SafetyDomain.values:

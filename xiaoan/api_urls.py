@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from xiaoan.accounts.api import views as accounts_api
 from xiaoan.hazards.api import views as hazards_api
+from xiaoan.inspections.api import views as inspections_api
 from xiaoan.orgs.api import views as orgs_api
 
 router = DefaultRouter()
@@ -15,6 +16,8 @@ router.register("hazards", hazards_api.HazardViewSet, basename="hazard")
 router.register(
     "hazard-extensions", hazards_api.HazardExtensionViewSet, basename="hazard-extension"
 )
+router.register("inspections", inspections_api.InspectionViewSet, basename="inspection")
+router.register("checklists", inspections_api.ChecklistViewSet, basename="checklist")
 
 app_name = "api"
 urlpatterns = [

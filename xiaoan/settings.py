@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "xiaoan.accounts",
     "xiaoan.notifications",
     "xiaoan.hazards",
+    "xiaoan.inspections",
 ]
 
 MIDDLEWARE = [
@@ -295,6 +296,10 @@ SPECTACULAR_SETTINGS = {
         "ExtensionStatusEnum": "xiaoan.hazards.choices.ExtensionStatus",
         "HazardPhotoKindEnum": "xiaoan.hazards.models.HazardPhoto.Kind",
         "KindEnum": "xiaoan.orgs.choices.UnitKind",  # the name it had before hazards
+        "InspectionKindEnum": "xiaoan.inspections.choices.InspectionKind",
+        "InspectionStatusEnum": "xiaoan.inspections.choices.InspectionStatus",
+        "ResultValueEnum": "xiaoan.inspections.choices.ResultValue",
+        "InviteRoleEnum": "xiaoan.inspections.choices.InviteRole",
     },
 }
 

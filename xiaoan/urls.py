@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("xiaoan.accounts.urls")),
     path("units/", include("xiaoan.orgs.urls")),
     path("hazards/", include("xiaoan.hazards.urls")),
+    path("inspections/", include("xiaoan.inspections.urls")),
     path("notifications/", include("xiaoan.notifications.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -34,6 +34,16 @@ HAZARD_MANAGE = [
     "hazards.decide_extension_hazard",
     "hazards.export_hazard",
 ]
+INSPECTION_MANAGE = [
+    "inspections.view_inspection",
+    "inspections.add_inspection",
+    "inspections.change_inspection",
+    "inspections.conduct_inspection",
+    "inspections.view_checklisttemplate",
+    "inspections.add_checklisttemplate",
+    "inspections.change_checklisttemplate",
+]
+INSPECTION_VIEW = ["inspections.view_inspection", "inspections.view_checklisttemplate"]
 
 
 @dataclass(frozen=True)
@@ -50,19 +60,39 @@ BUILTIN_ROLES: list[RoleSpec] = [
         "unit_head",
         _("单位负责人"),
         _("第一责任人：本单位及下级单位的全面管理"),
-        (*UNIT_MANAGE, *PEOPLE_MANAGE, "accounts.view_role", *PLACES_MANAGE, *HAZARD_MANAGE),
+        (
+            *UNIT_MANAGE,
+            *PEOPLE_MANAGE,
+            "accounts.view_role",
+            *PLACES_MANAGE,
+            *HAZARD_MANAGE,
+            *INSPECTION_MANAGE,
+        ),
     ),
     RoleSpec(
         "safety_officer",
         _("安全管理员"),
         _("安办主任/安全股工作人员：日常安全管理"),
-        (*UNIT_MANAGE, *PEOPLE_MANAGE, "accounts.view_role", *PLACES_MANAGE, *HAZARD_MANAGE),
+        (
+            *UNIT_MANAGE,
+            *PEOPLE_MANAGE,
+            "accounts.view_role",
+            *PLACES_MANAGE,
+            *HAZARD_MANAGE,
+            *INSPECTION_MANAGE,
+        ),
     ),
     RoleSpec(
         "inspector",
         _("检查员"),
         _("开展检查；校外专家和第三方机构仅限受邀的检查"),
-        (*UNIT_VIEW, *PLACES_VIEW, "hazards.add_hazard"),
+        (
+            *UNIT_VIEW,
+            *PLACES_VIEW,
+            "hazards.add_hazard",
+            *INSPECTION_VIEW,
+            "inspections.conduct_inspection",
+        ),
     ),
     RoleSpec(
         "rectification_owner",
@@ -93,6 +123,11 @@ BUILTIN_ROLES: list[RoleSpec] = [
             "hazards.view_hazard",
             "hazards.supervise_hazard",
             "hazards.export_hazard",
+            # 督查: supervisors plan and carry out supervision inspections of their subtree.
+            *INSPECTION_VIEW,
+            "inspections.add_inspection",
+            "inspections.change_inspection",
+            "inspections.conduct_inspection",
         ),
     ),
     RoleSpec(
@@ -106,6 +141,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *PLACES_VIEW,
             "hazards.view_hazard",
             "hazards.export_hazard",
+            *INSPECTION_VIEW,
         ),
     ),
     RoleSpec(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoan.core.scoping import user_permissions
 
 HAZARD_PAGES = ("hazards.view_hazard", "hazards.add_hazard")
+INSPECTION_PAGES = "inspections.view_inspection"
 
 # Modules to come are listed so the shape of the product is visible from day one.
 # The third value is the permission (or any of several) the entry needs; None: everyone.
@@ -16,7 +17,7 @@ MODULES = [
     ("accounts:user_list", _("人员与授权"), "accounts.view_user"),
     ("hazards:hazard_list", _("隐患台账"), HAZARD_PAGES),
     ("hazards:my_tasks", _("我的待办"), HAZARD_PAGES),
-    (None, _("检查排查"), None),
+    ("inspections:inspection_list", _("检查排查"), INSPECTION_PAGES),
     (None, _("方案任务"), None),
     (None, _("安全台账"), None),
     (None, _("培训演练"), None),
@@ -33,6 +34,12 @@ def _allowed(perm, perms: set[str]) -> bool:
     return perm in perms
 
 
+def _invited(user) -> bool:
+    from xiaoan.inspections.models import InspectionInvite
+
+    return InspectionInvite.objects.filter(user_id=user.pk).exists()
+
+
 def shell(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -42,7 +49,12 @@ def shell(request):
     perms = user_permissions(user)
     unread = unread_count(user)
     inbox_label = format_lazy("{}（{}）", _("消息"), unread) if unread else _("消息")
-    entries = [(url, label, perm) for url, label, perm in MODULES if _allowed(perm, perms)]
+    nav_perms = perms
+    if INSPECTION_PAGES not in perms and _invited(user):
+        # An invited expert or peer inspector holds no role, only the inspections they were
+        # invited to: the entry leads to those.
+        nav_perms = {*perms, INSPECTION_PAGES}
+    entries = [(url, label, perm) for url, label, perm in MODULES if _allowed(perm, nav_perms)]
     entries.append(("notifications:inbox", inbox_label, None))
     urls = [reverse(url_name) if url_name else None for url_name, _label, _perm in entries]
     # The entry whose address is the longest prefix of this page is the active one.

@@ -1,0 +1,389 @@
+"""/api/inspections/ and /api/checklists/.
+
+Views only parse requests and call `xiaoan.inspections.services`; the services decide scope
+(404), rights (403), state and version (409) and input (400). Before that, a caller who may
+do the endpoint's action nowhere at all (and is invited nowhere) gets a 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch
+from django.http import FileResponse
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from xiaoan.core.api.views import with_errors
+from xiaoan.core.errors import Forbidden, NotFound
+from xiaoan.core.scoping import has_permission_anywhere
+from xiaoan.inspections import services
+from xiaoan.inspections.api.serializers import (
+    ChecklistCopySerializer,
+    ChecklistDetailSerializer,
+    ChecklistListSerializer,
+    ChecklistReviseSerializer,
+    InspectionCloseSerializer,
+    InspectionCreateSerializer,
+    InspectionDetailSerializer,
+    InspectionDraftSerializer,
+    InspectionListSerializer,
+    InspectionSubmitSerializer,
+    InviteInputSerializer,
+    InviteSerializer,
+    MissedCountSerializer,
+    PhotoUploadSerializer,
+)
+from xiaoan.inspections.filtersets import ChecklistFilterSet, InspectionFilterSet, period_validator
+from xiaoan.inspections.models import (
+    ChecklistTemplate,
+    Inspection,
+    InspectionInvite,
+    ItemResult,
+    ResultPhoto,
+)
+from xiaoan.orgs.models import Unit
+
+PARSERS = [JSONParser, MultiPartParser, FormParser]
+
+
+def _pk(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+
+
+def _body(request, serializer_class) -> dict:
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+def _invited(user: Any) -> bool:
+    return InspectionInvite.objects.filter(user_id=user.pk).exists()
+
+
+DETAIL = with_errors({200: InspectionDetailSerializer})
+IDEMPOTENCY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="客户端生成的唯一值（最多 64 个字符）：同一把钥匙重试提交返回同一结果",
+)
+
+
+class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Inspections in the caller's scope, plus those they are invited to."""
+
+    serializer_class = InspectionListSerializer
+    filterset_class = InspectionFilterSet
+    filter_backends = [DjangoFilterBackend]
+    parser_classes = PARSERS
+    # The permission each endpoint needs somewhere; invited people may read and conduct.
+    action_permission = {
+        "list": "view",
+        "retrieve": "view",
+        "photo": "view",
+        "missed": "view",
+        "create": "add",
+        "draft": "conduct",
+        "submit": "conduct",
+        "upload": "conduct",
+        "invite": "change",
+        "close": "change",
+    }
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        perm = self.action_permission.get(self.action, "view")
+        user = request.user
+        if has_permission_anywhere(user, f"inspections.{perm}_inspection"):
+            return
+        if perm in ("view", "conduct") and _invited(user):
+            return
+        raise Forbidden()
+
+    def get_queryset(self):
+        queryset = Inspection.objects.select_related(
+            "unit", "organiser", "checklist__template"
+        ).order_by("-scheduled_on", "-pk")
+        if self.action == "retrieve":
+            queryset = queryset.select_related("created_by", "submitted_by").prefetch_related(
+                "checklist__items",
+                Prefetch(
+                    "results",
+                    ItemResult.objects.select_related("item", "hazard").prefetch_related(
+                        Prefetch("photos", ResultPhoto.objects.order_by("created_at", "pk"))
+                    ),
+                ),
+                Prefetch("invites", InspectionInvite.objects.select_related("user")),
+            )
+        return queryset.restrict(self.request.user, "view")
+
+    def _detail(self, pk: int) -> Response:
+        obj = self.get_queryset_for_detail().filter(pk=pk).first()
+        if obj is None:
+            raise NotFound()
+        return Response(InspectionDetailSerializer(obj, context={"request": self.request}).data)
+
+    def get_queryset_for_detail(self):
+        action_name = self.action
+        self.action = "retrieve"
+        try:
+            return self.get_queryset()
+        finally:
+            self.action = action_name
+
+    @extend_schema(
+        summary="检查列表",
+        description=(
+            "筛选：kind 类型、status 状态、unit 被检查单位（含下级）、period 期间 YYYY-MM。"
+        ),
+        responses=with_errors({200: InspectionListSerializer(many=True)}),
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="检查记录（检查项、结果、照片、隐患、受邀人员）", responses=DETAIL)
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return InspectionDetailSerializer
+        return super().get_serializer_class()
+
+    @extend_schema(
+        summary="新建检查",
+        request=InspectionCreateSerializer,
+        responses=with_errors({201: InspectionDetailSerializer}),
+    )
+    def create(self, request, *args, **kwargs):
+        data = _body(request, InspectionCreateSerializer)
+        inspection = services.create_inspection(request.user, **data)
+        response = self._detail(inspection.pk)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(
+        summary="保存草稿（可多次保存，稍后继续）",
+        request=InspectionDraftSerializer,
+        responses=DETAIL,
+    )
+    @action(detail=True, methods=["post"])
+    def draft(self, request, pk=None):
+        data = _body(request, InspectionDraftSerializer)
+        services.save_draft(
+            request.user,
+            _pk(pk),
+            results=data["results"],
+            remove_photos=data["remove_photos"],
+            summary=data["summary"],
+            version=data.get("version"),
+        )
+        return self._detail(_pk(pk))
+
+    @extend_schema(
+        summary="提交检查",
+        description=(
+            "可同时带上最后的结果。每个不符合项生成一条隐患（来源：检查发现），判定标准项直接"
+            "确认为重大隐患。重复提交不会重复创建；检查已结束时返回 409；缺少结果、须拍照项"
+            "没有照片或检查项不属于本检查表时返回 400，且不写入任何内容。"
+        ),
+        request=InspectionSubmitSerializer,
+        parameters=[IDEMPOTENCY],
+        responses=DETAIL,
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        data = _body(request, InspectionSubmitSerializer)
+        services.submit(
+            request.user,
+            _pk(pk),
+            results=data["results"],
+            summary=data["summary"],
+            idempotency_key=request.headers.get("Idempotency-Key"),
+            version=data.get("version"),
+        )
+        return self._detail(_pk(pk))
+
+    @extend_schema(
+        summary="上传检查项照片",
+        parameters=[OpenApiParameter("item_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        request={"multipart/form-data": PhotoUploadSerializer},
+        responses=DETAIL,
+    )
+    @action(detail=True, methods=["post"], url_path=r"items/(?P<item_pk>\d+)/photos")
+    def upload(self, request, pk=None, item_pk=None):
+        data = _body(request, PhotoUploadSerializer)
+        services.save_draft(request.user, _pk(pk), photos={_pk(item_pk): data["photos"]})
+        return self._detail(_pk(pk))
+
+    @extend_schema(
+        summary="检查照片（JPEG）",
+        parameters=[OpenApiParameter("photo_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses=with_errors(
+            {(200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY, description="JPEG 照片")}
+        ),
+    )
+    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_pk>\d+)")
+    def photo(self, request, pk=None, photo_pk=None):
+        visible = Inspection.objects.restrict(request.user, "view").filter(pk=_pk(pk))
+        photo = ResultPhoto.objects.filter(
+            result__inspection__in=visible.values("pk"), pk=_pk(photo_pk)
+        ).first()
+        if photo is None:
+            raise NotFound()
+        try:
+            handle = photo.image.open("rb")
+        except OSError:
+            raise NotFound() from None
+        response = FileResponse(handle, content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=86400"
+        return response
+
+    @extend_schema(
+        summary="邀请检查人员（交叉检查、校外专家、第三方）",
+        request=InviteInputSerializer,
+        responses=with_errors({201: InviteSerializer}),
+    )
+    @action(detail=True, methods=["post"])
+    def invite(self, request, pk=None):
+        data = _body(request, InviteInputSerializer)
+        invitation = services.invite(request.user, _pk(pk), user=data["user"], role=data["role"])
+        return Response(InviteSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="结束检查", request=InspectionCloseSerializer, responses=DETAIL)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        data = _body(request, InspectionCloseSerializer)
+        services.close(request.user, _pk(pk), note=data["note"], version=data.get("version"))
+        return self._detail(_pk(pk))
+
+    @extend_schema(
+        summary="自查未发现：按单位统计",
+        description="上级督查、第三方、专家检查判为不符合，而本单位同月自查判为符合的检查项数。",
+        parameters=[
+            OpenApiParameter("period", OpenApiTypes.STR, description="期间 YYYY-MM"),
+            OpenApiParameter("unit", OpenApiTypes.INT, description="单位 id（含下级）"),
+        ],
+        filters=False,
+        responses=with_errors({200: MissedCountSerializer(many=True)}),
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="missed-by-self-check",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def missed(self, request):
+        from django.core.exceptions import ValidationError
+
+        from xiaoan.core.errors import Invalid
+
+        period = request.query_params.get("period") or None
+        if period:
+            try:
+                period_validator(period)
+            except ValidationError:
+                raise Invalid(fields={"period": ["期间格式为 YYYY-MM。"]}) from None
+        unit = None
+        raw = request.query_params.get("unit")
+        if raw:
+            unit = Unit.objects.restrict(request.user).filter(pk=_pk(raw)).first()
+            if unit is None:
+                raise NotFound()
+        rows = services.missed_counts(request.user, period=period, unit=unit)
+        return Response(MissedCountSerializer(rows, many=True).data)
+
+
+class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The checklist library the caller may use: built-ins and the copies of their units."""
+
+    serializer_class = ChecklistListSerializer
+    filterset_class = ChecklistFilterSet
+    filter_backends = [DjangoFilterBackend]
+    action_permission = {
+        "list": "view",
+        "retrieve": "view",
+        "copy": "add",
+        "revise": "change",
+    }
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        perm = self.action_permission.get(self.action, "view")
+        if not has_permission_anywhere(request.user, f"inspections.{perm}_checklisttemplate"):
+            raise Forbidden()
+
+    def get_queryset(self):
+        queryset = (
+            ChecklistTemplate.objects.select_related("owner_unit", "current_version")
+            .annotate(item_count=Count("current_version__items"))
+            .order_by("owner_unit_id", "code")
+        )
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related("versions")
+        return queryset.restrict(self.request.user, "view")
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return ChecklistDetailSerializer
+        return super().get_serializer_class()
+
+    def _detail(self, pk: int) -> Response:
+        self.action = "retrieve"
+        obj = self.get_queryset().get(pk=pk)
+        return Response(ChecklistDetailSerializer(obj).data)
+
+    @extend_schema(
+        summary="检查表库", responses=with_errors({200: ChecklistListSerializer(many=True)})
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="检查表（当前版本的检查项与历次版本）",
+        responses=with_errors({200: ChecklistDetailSerializer}),
+    )
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="复制为本单位检查表",
+        request=ChecklistCopySerializer,
+        responses=with_errors({201: ChecklistDetailSerializer}),
+    )
+    @action(detail=True, methods=["post"])
+    def copy(self, request, pk=None):
+        data = _body(request, ChecklistCopySerializer)
+        copy = services.copy_template(request.user, _pk(pk), unit=data["unit"], name=data["name"])
+        response = self._detail(copy.pk)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(
+        summary="调整本单位检查表（检查项有变化时生成新版本）",
+        request=ChecklistReviseSerializer,
+        responses=with_errors({200: ChecklistDetailSerializer}),
+    )
+    @action(detail=True, methods=["post"])
+    def revise(self, request, pk=None):
+        data = _body(request, ChecklistReviseSerializer)
+        services.revise_template(
+            request.user,
+            _pk(pk),
+            items=data.get("items"),
+            name=data.get("name"),
+            description=data.get("description"),
+            is_active=data.get("is_active"),
+            note=data.get("note", ""),
+        )
+        return self._detail(_pk(pk))

@@ -1,0 +1,43 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class InspectionKind(models.TextChoices):
+    SELF_CHECK = "self_check", _("自查")
+    SUPERVISION = "supervision", _("督查")
+    CROSS_CHECK = "cross_check", _("交叉检查")
+    JOINT = "joint", _("联合抽查")
+    THIRD_PARTY = "third_party", _("第三方检查")
+    EXPERT = "expert", _("专家评估")
+    UNANNOUNCED = "unannounced", _("暗访")
+    CAMPAIGN = "campaign", _("专项检查")
+    TERM_START = "term_start", _("开学/节假日检查")
+
+
+# Outside inspections whose failed items count against the unit's own self-check (自查未发现).
+OUTSIDE_KINDS = (InspectionKind.SUPERVISION, InspectionKind.THIRD_PARTY, InspectionKind.EXPERT)
+
+
+class InspectionStatus(models.TextChoices):
+    PLANNED = "planned", _("待检查")
+    IN_PROGRESS = "in_progress", _("检查中")
+    SUBMITTED = "submitted", _("已提交")
+    CLOSED = "closed", _("已结束")
+
+
+# Not yet done: what an unannounced visit hides from its target while in this state.
+PENDING_STATUSES = (InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS)
+DONE_STATUSES = (InspectionStatus.SUBMITTED, InspectionStatus.CLOSED)
+
+
+class ResultValue(models.TextChoices):
+    PASS = "pass", _("符合")
+    FAIL = "fail", _("不符合")
+    NA = "na", _("不适用")
+
+
+class InviteRole(models.TextChoices):
+    INSPECTOR = "inspector", _("检查员")
+    PEER = "peer", _("交叉检查人员")
+    EXPERT = "expert", _("校外专家")
+    THIRD_PARTY = "third_party", _("第三方机构")

@@ -1,0 +1,132 @@
+"""Forms of the inspection pages. They only shape input; the services check every rule."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from xiaoan.core.forms import StyledFormMixin
+from xiaoan.inspections.choices import InspectionKind, InviteRole
+
+YES = {"是", "y", "yes", "1", "true", "√", "须拍照"}
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _unit_choices(units) -> list[tuple[int, str]]:
+    return [(u.pk, getattr(u, "indent_label", u.name)) for u in units]
+
+
+class InspectionForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("检查类型"), choices=InspectionKind.choices)
+    unit = forms.TypedChoiceField(label=_("被检查单位"), coerce=int)
+    checklist = forms.TypedChoiceField(label=_("检查表"), coerce=int)
+    title = forms.CharField(
+        label=_("标题"), max_length=200, required=False, help_text=_("留空则自动生成")
+    )
+    scheduled_on = forms.DateField(label=_("计划日期"), widget=_date_input())
+    due_on = forms.DateField(label=_("截止日期"), required=False, widget=_date_input())
+    organiser = forms.TypedChoiceField(
+        label=_("组织单位"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("留空则为您在被检查单位之上（或本级）最近的单位"),
+    )
+
+    def __init__(self, *args, units=(), checklists=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = _unit_choices(units)
+        self.fields["unit"].choices = [("", "---------"), *choices]
+        self.fields["organiser"].choices = [("", _("（自动）")), *choices]
+        self.fields["checklist"].choices = [("", "---------")] + [
+            (t.pk, f"{t.name}（{t.owner_unit.name if t.owner_unit_id else _('内置')}）")
+            for t in checklists
+        ]
+
+
+class InviteForm(StyledFormMixin, forms.Form):
+    user = forms.CharField(label=_("受邀人"), max_length=150, help_text=_("用户名或手机号"))
+    role = forms.ChoiceField(label=_("身份"), choices=InviteRole.choices)
+
+
+class CloseForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("结束说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CopyForm(StyledFormMixin, forms.Form):
+    unit = forms.TypedChoiceField(label=_("所属单位"), coerce=int)
+    name = forms.CharField(label=_("名称"), max_length=100, required=False)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = _unit_choices(units)
+
+
+class ReviseForm(StyledFormMixin, forms.Form):
+    """Items as lines: 代码 | 分类 | 检查内容 | 检查方法与判定 | 须拍照（是/否） | 判定标准."""
+
+    name = forms.CharField(label=_("名称"), max_length=100)
+    description = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    is_active = forms.BooleanField(label=_("启用"), required=False)
+    items = forms.CharField(
+        label=_("检查项"),
+        widget=forms.Textarea(attrs={"rows": 16, "class": "font-monospace small"}),
+        help_text=_(
+            "每行一项：代码 | 分类 | 检查内容 | 检查方法与判定 | 须拍照（是/否） | 判定标准。"
+            "代码留空则自动生成；修改检查项会生成新版本，已开展的检查不受影响。"
+        ),
+    )
+    note = forms.CharField(label=_("修订说明"), max_length=200, required=False)
+
+    @staticmethod
+    def as_lines(items) -> str:
+        return "\n".join(
+            " | ".join(
+                [
+                    i.code,
+                    i.section,
+                    i.text,
+                    i.guidance,
+                    "是" if i.photo_required else "否",
+                    i.criterion,
+                ]
+            )
+            for i in items
+        )
+
+    def clean_items(self) -> list[dict]:
+        rows = []
+        for n, line in enumerate(self.cleaned_data["items"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            if len(parts) < 3:
+                raise ValidationError(_("第 %(n)d 行至少要有：代码 | 分类 | 检查内容。") % {"n": n})
+            parts += [""] * (6 - len(parts))
+            code, section, text, guidance, photo, criterion = parts[:6]
+            rows.append(
+                {
+                    "code": code,
+                    "section": section,
+                    "text": text,
+                    "guidance": guidance,
+                    "photo_required": photo.lower() in YES,
+                    "criterion": criterion,
+                }
+            )
+        return rows
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex

@@ -1,0 +1,684 @@
+"""Inspections and checklists: the rules, shared by the pages, the API and the commands.
+
+Checklists: a template's items live in versions; any change of items writes a new version
+and inspections keep the one they were done with. Inspections: create → invite → save drafts
+(resumable) → submit (idempotent; every failed item becomes a hazard through the hazard
+service, made 重大 when the item carries a direct criterion) → close.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xiaoan.accounts.models import User
+from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
+from xiaoan.core.history import stamp
+from xiaoan.core.scoping import Grant, forget_grants, grants_for
+from xiaoan.hazards import criteria
+from xiaoan.hazards import services as hazard_services
+from xiaoan.hazards.choices import HazardLevel, HazardSource
+from xiaoan.hazards.models import Hazard
+from xiaoan.hazards.photos import clean_photo
+from xiaoan.inspections.choices import (
+    DONE_STATUSES,
+    OUTSIDE_KINDS,
+    InspectionKind,
+    InspectionStatus,
+    InviteRole,
+    ResultValue,
+)
+from xiaoan.inspections.models import (
+    ChecklistItem,
+    ChecklistTemplate,
+    ChecklistVersion,
+    Inspection,
+    InspectionInvite,
+    ItemResult,
+    ResultPhoto,
+)
+from xiaoan.orgs.models import Unit
+
+# What an inspection lets the person doing it do about its own findings, at its target unit
+# only and only while submitting: report each failed item and confirm a direct-criterion
+# failure as 重大. Invited experts, peer schools and third-party firms hold no standing
+# rights at the unit; the inspection they were invited to is their authority.
+FINDING_PERMISSIONS = frozenset(
+    {"hazards.view_hazard", "hazards.add_hazard", "hazards.confirm_hazard"}
+)
+
+
+# ---------------------------------------------------------------- checklists
+
+
+def write_version(
+    template: ChecklistTemplate, rows: Sequence[tuple], *, actor: Any, note: str = ""
+) -> ChecklistVersion:
+    """A new version holding `rows` (code, section, text, guidance, photo, criterion), made
+    the template's current one. Earlier versions stay as they are."""
+    number = (template.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = ChecklistVersion.objects.create(
+        template=template,
+        number=number,
+        note=note[:200],
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(
+            version=version,
+            seq=seq,
+            code=code,
+            section=section,
+            text=text,
+            guidance=guidance,
+            photo_required=photo,
+            criterion=criterion or "",
+        )
+        for seq, (code, section, text, guidance, photo, criterion) in enumerate(rows, start=1)
+    )
+    template.current_version = version
+    stamp(template, actor)
+    template.save(update_fields=["current_version", "updated_at"])
+    return version
+
+
+def _template(actor: Any, pk: Any, action: str = "view") -> ChecklistTemplate:
+    try:
+        template = ChecklistTemplate.objects.restrict(actor, "view").get(pk=pk)
+    except (ChecklistTemplate.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if action != "view":
+        if template.is_builtin:
+            raise Forbidden(_("内置检查表不能直接修改，请复制后在副本上调整。"))
+        if not ChecklistTemplate.objects.restrict(actor, action).filter(pk=pk).exists():
+            raise Forbidden()
+    return template
+
+
+def template_units(actor: Any):
+    """Units for which the person may keep checklists of their own."""
+    return Unit.objects.with_permission(actor, "inspections.add_checklisttemplate")
+
+
+def _unique_code(base: str) -> str:
+    base = base[:54]
+    code, n = base, 1
+    while ChecklistTemplate.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
+@transaction.atomic
+def copy_template(
+    actor: Any, pk: Any, *, unit: Unit | int, name: str = "", description: str | None = None
+) -> ChecklistTemplate:
+    """A unit's own copy of a template it can see, items and codes included; the copy is
+    visible to the unit's subtree and may be adapted there."""
+    source = _template(actor, pk)
+    unit_pk = unit.pk if isinstance(unit, Unit) else unit
+    owner = template_units(actor).filter(pk=unit_pk).first()
+    if owner is None:
+        if Unit.objects.restrict(actor).filter(pk=unit_pk).exists():
+            raise Forbidden(_("您不能为该单位建立检查表。"))
+        raise Invalid(fields={"unit": [_("单位不存在或不在您的范围内。")]})
+    if source.current_version_id is None:
+        raise Invalid(_("该检查表还没有检查项，不能复制。"))
+    name = (name or "").strip() or f"{source.name}（{owner.name}）"
+    copy = ChecklistTemplate(
+        code=_unique_code(f"U{owner.pk}-{source.code}"),
+        name=name[:100],
+        domain=source.domain,
+        description=source.description if description is None else description.strip(),
+        owner_unit=owner,
+        copied_from=source,
+    )
+    stamp(copy, actor)
+    copy.save()
+    rows = [i.content() for i in source.current_version.items.all()]
+    write_version(copy, rows, actor=actor, note=_("复制自 %(code)s") % {"code": source.code})
+    return copy
+
+
+def _item_rows(template: ChecklistTemplate, items: Sequence[Mapping[str, Any]]) -> list[tuple]:
+    """Validate edited items; every problem is reported at once and nothing is written."""
+    errors: list[str] = []
+    if not items:
+        raise Invalid(_("检查表至少要有一个检查项。"), fields={"items": [_("必填。")]})
+    rows: list[tuple] = []
+    codes: set[str] = set()
+    for n, item in enumerate(items, start=1):
+        text = str(item.get("text") or "").strip()
+        if not text:
+            errors.append(_("第 %(n)d 项：请填写检查内容。") % {"n": n})
+        code = str(item.get("code") or "").strip()[:60] or f"{template.code}-{n:02d}"[:60]
+        if code in codes:
+            errors.append(_("第 %(n)d 项：代码 %(code)s 重复。") % {"n": n, "code": code})
+        codes.add(code)
+        criterion = str(item.get("criterion") or "").strip()
+        if criterion and criterion not in criteria.BY_CODE:
+            errors.append(_("第 %(n)d 项：未知的判定标准 %(c)s。") % {"n": n, "c": criterion})
+        rows.append(
+            (
+                code,
+                str(item.get("section") or "").strip()[:100],
+                text,
+                str(item.get("guidance") or "").strip(),
+                bool(item.get("photo_required")),
+                criterion,
+            )
+        )
+    if errors:
+        raise Invalid(_("检查项有误：%(e)s") % {"e": "；".join(errors)}, fields={"items": errors})
+    return rows
+
+
+@transaction.atomic
+def revise_template(
+    actor: Any,
+    pk: Any,
+    *,
+    items: Sequence[Mapping[str, Any]] | None = None,
+    name: str | None = None,
+    description: str | None = None,
+    is_active: bool | None = None,
+    note: str = "",
+) -> ChecklistTemplate:
+    """Adapt a unit's own checklist. Changed items make a new version; inspections already
+    planned or done keep theirs."""
+    template = _template(actor, pk, "change")
+    template = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
+    fields = []
+    if name is not None:
+        if not name.strip():
+            raise Invalid(fields={"name": [_("必填。")]})
+        template.name, fields = name.strip()[:100], [*fields, "name"]
+    if description is not None:
+        template.description, fields = description.strip(), [*fields, "description"]
+    if is_active is not None:
+        template.is_active, fields = bool(is_active), [*fields, "is_active"]
+    if fields:
+        stamp(template, actor)
+        template.save(update_fields=[*fields, "updated_at"])
+    if items is not None:
+        rows = _item_rows(template, items)
+        current = template.current_version
+        if current is None or [i.content() for i in current.items.all()] != rows:
+            write_version(template, rows, actor=actor, note=note)
+    return template
+
+
+# ---------------------------------------------------------------- creating and inviting
+
+
+def organiser_units(actor: Any):
+    return Unit.objects.with_permission(actor, "inspections.add_inspection")
+
+
+def checklist_choices(actor: Any):
+    return (
+        ChecklistTemplate.objects.restrict(actor, "view")
+        .filter(is_active=True, current_version__isnull=False)
+        .order_by("owner_unit_id", "code")
+    )
+
+
+def _ancestors(unit: Unit) -> list[str]:
+    return [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+
+
+def _load(actor: Any, pk: Any, action: str, *, lock: bool = True) -> Inspection:
+    """404 if the actor cannot see the inspection, 403 if they may not `action` it."""
+    try:
+        visible = Inspection.objects.restrict(actor, "view").filter(pk=pk).exists()
+    except (ValueError, TypeError):
+        visible = False
+    if not visible:
+        raise NotFound()
+    queryset = Inspection.objects.select_related("unit", "checklist__template")
+    inspection = (queryset.select_for_update(of=("self",)) if lock else queryset).get(pk=pk)
+    if action != "view" and not Inspection.objects.restrict(actor, action).filter(pk=pk).exists():
+        raise Forbidden()
+    return inspection
+
+
+@transaction.atomic
+def create_inspection(
+    actor: Any,
+    *,
+    kind: str,
+    unit: Unit | int,
+    checklist: ChecklistTemplate | int,
+    title: str = "",
+    scheduled_on: dt.date | None = None,
+    due_on: dt.date | None = None,
+    organiser: Unit | int | None = None,
+) -> Inspection:
+    if kind not in InspectionKind.values:
+        raise Invalid(fields={"kind": [_("检查类型无效。")]})
+    unit_pk = unit.pk if isinstance(unit, Unit) else unit
+    allowed = organiser_units(actor)
+    target = allowed.filter(pk=unit_pk).first()
+    if target is None:
+        if Unit.objects.restrict(actor).filter(pk=unit_pk).exists():
+            raise Forbidden(_("您不能对该单位组织检查。"))
+        raise Invalid(fields={"unit": [_("单位不存在或不在您的范围内。")]})
+    above = allowed.filter(path__in=_ancestors(target))
+    if organiser is None:
+        org = above.order_by("-depth").first()
+    else:
+        org_pk = organiser.pk if isinstance(organiser, Unit) else organiser
+        org = above.filter(pk=org_pk).first()
+        if org is None:
+            raise Invalid(fields={"organiser": [_("组织单位须是被检查单位本身或其上级。")]})
+    if kind == InspectionKind.UNANNOUNCED and org.pk == target.pk:
+        raise Invalid(
+            _("暗访须由上级单位组织。"), fields={"organiser": [_("组织单位须是上级单位。")]}
+        )
+    template_pk = checklist.pk if isinstance(checklist, ChecklistTemplate) else checklist
+    template = checklist_choices(actor).filter(pk=template_pk).first()
+    if template is None:
+        raise Invalid(fields={"checklist": [_("检查表不存在、已停用或不在您的范围内。")]})
+    scheduled_on = scheduled_on or timezone.localdate()
+    if due_on is not None and due_on < scheduled_on:
+        raise Invalid(fields={"due_on": [_("截止日期不能早于计划日期。")]})
+    kind_label = InspectionKind(kind).label
+    title = (title or "").strip()[:200] or f"{target.name} {kind_label} {scheduled_on:%Y-%m}"
+    inspection = Inspection(
+        kind=kind,
+        title=title,
+        unit=target,
+        organiser=org,
+        checklist_id=template.current_version_id,
+        scheduled_on=scheduled_on,
+        due_on=due_on,
+        created_by=actor,
+    )
+    stamp(inspection, actor)
+    inspection.save()
+    ChecklistVersion.objects.filter(pk=template.current_version_id, is_frozen=False).update(
+        is_frozen=True
+    )
+    if not Inspection.objects.restrict(actor, "add").filter(pk=inspection.pk).exists():
+        raise Forbidden(_("保存后的记录不在您的管理范围内，操作已撤销。"))
+    return inspection
+
+
+def find_user(identifier: Any) -> User | None:
+    """An active person by id, username or mobile number."""
+    value = str(identifier or "").strip()
+    if not value:
+        return None
+    query = Q(username=value) | Q(mobile=value)
+    if value.isdigit() and len(value) < 11:
+        query |= Q(pk=int(value))
+    return User.objects.filter(query, is_active=True).first()
+
+
+@transaction.atomic
+def invite(
+    actor: Any, pk: Any, *, user: User | Any, role: str = InviteRole.INSPECTOR
+) -> InspectionInvite:
+    """Open one inspection (and its findings) to a person: a peer school's inspector, an
+    outside expert, a third-party firm's account."""
+    inspection = _load(actor, pk, "change")
+    if inspection.status == InspectionStatus.CLOSED:
+        raise Conflict(_("检查已结束，不能再邀请。"))
+    if role not in InviteRole.values:
+        raise Invalid(fields={"role": [_("身份无效。")]})
+    person = user if isinstance(user, User) else find_user(user)
+    if person is None or not person.is_active:
+        raise Invalid(_("找不到该账号。"), fields={"user": [_("请输入有效的用户名或手机号。")]})
+    invitation, created = InspectionInvite.objects.get_or_create(
+        inspection=inspection, user=person, defaults={"role": role, "invited_by": actor}
+    )
+    if not created and invitation.role != role:
+        invitation.role = role
+        invitation.save(update_fields=["role"])
+    return invitation
+
+
+@transaction.atomic
+def uninvite(actor: Any, pk: Any, *, user: User | Any) -> None:
+    inspection = _load(actor, pk, "change")
+    person_pk = user.pk if isinstance(user, User) else user
+    InspectionInvite.objects.filter(inspection=inspection, user_id=person_pk).delete()
+
+
+# ---------------------------------------------------------------- results
+
+
+def _check_open(inspection: Inspection, version: int | None) -> None:
+    if inspection.status == InspectionStatus.CLOSED:
+        raise Conflict(_("检查已结束，不能再修改或提交。"))
+    if inspection.status == InspectionStatus.SUBMITTED:
+        raise Conflict(_("检查已提交，结果不能再修改。"))
+    if version is not None and version != inspection.version:
+        raise Conflict(_("检查结果已被他人修改，请刷新后重试。"))
+
+
+def _items(inspection: Inspection) -> dict[int, ChecklistItem]:
+    return {item.pk: item for item in inspection.checklist.items.all()}
+
+
+def _resolve(
+    items: dict[int, ChecklistItem], key: Any, by_code: dict[str, ChecklistItem]
+) -> ChecklistItem | None:
+    if isinstance(key, ChecklistItem):
+        return items.get(key.pk)
+    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+        return items.get(int(key))
+    return by_code.get(str(key))
+
+
+def _apply(
+    actor: Any,
+    inspection: Inspection,
+    results: Iterable[Mapping[str, Any]],
+    photos: Mapping[Any, Sequence] | None,
+    remove_photos: Iterable[int],
+    summary: str | None,
+) -> None:
+    """Write draft results. Everything is checked first; an error writes nothing."""
+    items = _items(inspection)
+    by_code = {item.code: item for item in items.values()}
+    errors: list[str] = []
+    changes: dict[int, dict[str, Any]] = {}
+    for entry in results:
+        key = entry.get("item", entry.get("code"))
+        item = _resolve(items, key, by_code)
+        if item is None:
+            errors.append(_("检查项 %(k)s 不在本检查的检查表中。") % {"k": key})
+            continue
+        value = entry.get("result") or ""
+        if value not in ResultValue.values and value != "":
+            errors.append(_("检查项 %(k)s 的结果无效。") % {"k": item.code})
+            continue
+        change = changes.setdefault(item.pk, {})
+        if "result" in entry:
+            change["result"] = value
+        if "note" in entry:
+            change["note"] = str(entry.get("note") or "").strip()
+    cleaned: dict[int, list] = {}
+    for key, uploads in (photos or {}).items():
+        uploads = [u for u in uploads if u]
+        if not uploads:
+            continue
+        item = _resolve(items, key, by_code)
+        if item is None:
+            errors.append(_("检查项 %(k)s 不在本检查的检查表中。") % {"k": key})
+            continue
+        if len(uploads) > settings.XIAOAN_PHOTO_MAX_COUNT:
+            errors.append(
+                _("检查项 %(k)s 一次最多上传 %(n)d 张照片。")
+                % {"k": item.code, "n": settings.XIAOAN_PHOTO_MAX_COUNT}
+            )
+            continue
+        cleaned[item.pk] = [clean_photo(upload) for upload in uploads]
+    if errors:
+        raise Invalid(" ".join(errors), fields={"results": errors})
+    existing = {r.item_id: r for r in inspection.results.all()}
+    for item_pk in set(changes) | set(cleaned):
+        row = existing.get(item_pk)
+        if row is None:
+            row = ItemResult(inspection=inspection, item_id=item_pk)
+            existing[item_pk] = row
+        change = changes.get(item_pk, {})
+        dirty = row.pk is None or any(getattr(row, k) != v for k, v in change.items())
+        for name, value in change.items():
+            setattr(row, name, value)
+        if dirty:
+            row.updated_by = actor
+            stamp(row, actor)
+            row.save()
+        for content, width, height in cleaned.get(item_pk, []):
+            photo = ResultPhoto(result=row, uploaded_by=actor, width=width, height=height)
+            photo.image.save(content.name, content, save=False)
+            photo.save()
+    remove = [int(p) for p in remove_photos or () if str(p).isdigit()]
+    if remove:
+        for photo in ResultPhoto.objects.filter(result__inspection=inspection, pk__in=remove):
+            photo.image.delete(save=False)
+            photo.delete()
+    if summary is not None:
+        inspection.summary = summary.strip()
+    if inspection.status == InspectionStatus.PLANNED:
+        inspection.status = InspectionStatus.IN_PROGRESS
+        inspection.started_at = timezone.now()
+
+
+@transaction.atomic
+def save_draft(
+    actor: Any,
+    pk: Any,
+    *,
+    results: Iterable[Mapping[str, Any]] = (),
+    photos: Mapping[Any, Sequence] | None = None,
+    remove_photos: Iterable[int] = (),
+    summary: str | None = None,
+    version: int | None = None,
+) -> Inspection:
+    """Save what has been filled in so far; the inspection can be resumed later."""
+    inspection = _load(actor, pk, "conduct")
+    _check_open(inspection, version)
+    _apply(actor, inspection, results, photos, remove_photos, summary)
+    inspection.version += 1
+    stamp(inspection, actor)
+    inspection.save()
+    return inspection
+
+
+@contextmanager
+def _inspection_authority(actor: Any, inspection: Inspection) -> Iterator[None]:
+    """For the duration of a submit, the person submitting holds FINDING_PERMISSIONS at the
+    inspection's target unit (and nowhere else), next to their own grants."""
+    own = list(grants_for(actor))
+    unit = inspection.unit
+    extra = Grant(FINDING_PERMISSIONS, unit.pk, unit.path, False, unit.kind)
+    forget_grants(actor)
+    actor._xiaoan_grants = [*own, extra]
+    try:
+        yield
+    finally:
+        forget_grants(actor)
+
+
+def _hazard_text(item: ChecklistItem, note: str) -> str:
+    if note:
+        return _("%(note)s（检查项 %(code)s：%(text)s）") % {
+            "note": note,
+            "code": item.code,
+            "text": item.text,
+        }
+    return _("不符合检查项 %(code)s：%(text)s") % {"code": item.code, "text": item.text}
+
+
+def _photo_copies(result: ItemResult) -> list[ContentFile]:
+    copies = []
+    for photo in list(result.photos.all())[: settings.XIAOAN_PHOTO_MAX_COUNT]:
+        try:
+            with photo.image.open("rb") as handle:
+                copies.append(ContentFile(handle.read(), name="photo.jpg"))
+        except OSError:
+            continue
+    return copies
+
+
+def _check_complete(inspection: Inspection, rows: list[ItemResult]) -> None:
+    by_item = {r.item_id: r for r in rows}
+    items = sorted(_items(inspection).values(), key=lambda i: i.seq)
+    missing = [i.code for i in items if not getattr(by_item.get(i.pk), "result", "")]
+    if missing:
+        raise Invalid(
+            _("还有 %(n)d 个检查项未填写结果：%(codes)s。")
+            % {"n": len(missing), "codes": "、".join(missing[:20])},
+            fields={"results": [_("请为每个检查项选择符合、不符合或不适用。")]},
+        )
+    photo_counts = dict(
+        ResultPhoto.objects.filter(result__inspection=inspection)
+        .values_list("result__item_id")
+        .annotate(n=Count("pk"))
+    )
+    no_photo = [
+        i.code
+        for i in items
+        if i.photo_required
+        and by_item[i.pk].result != ResultValue.NA
+        and not photo_counts.get(i.pk)
+    ]
+    if no_photo:
+        raise Invalid(
+            _("以下检查项须拍照留证：%(codes)s。") % {"codes": "、".join(no_photo[:20])},
+            fields={"photos": [_("缺少必须的照片。")]},
+        )
+
+
+def _missed_by_self_check(inspection: Inspection, failed: list[ItemResult]) -> list[ItemResult]:
+    """Failed items the unit's own self-check of the same month passed (自查未发现)."""
+    if inspection.kind not in OUTSIDE_KINDS or not failed:
+        return []
+    codes = {r.item.code for r in failed}
+    passed = set(
+        ItemResult.objects.filter(
+            inspection__unit_id=inspection.unit_id,
+            inspection__kind=InspectionKind.SELF_CHECK,
+            inspection__period=inspection.period,
+            inspection__status__in=DONE_STATUSES,
+            result=ResultValue.PASS,
+            item__code__in=codes,
+        ).values_list("item__code", flat=True)
+    )
+    return [r for r in failed if r.item.code in passed]
+
+
+@transaction.atomic
+def submit(
+    actor: Any,
+    pk: Any,
+    *,
+    results: Iterable[Mapping[str, Any]] = (),
+    photos: Mapping[Any, Sequence] | None = None,
+    summary: str | None = None,
+    idempotency_key: str | None = None,
+    version: int | None = None,
+) -> Inspection:
+    """Submit the inspection (with any last results). Submitting again returns it as it is
+    and creates nothing; after it is closed, or with another key, it is a conflict. Missing
+    results or required photos, or items not in the checklist, are refused and nothing is
+    written. Every failed item becomes a hazard (重大 for a direct-criterion item)."""
+    inspection = _load(actor, pk, "conduct")
+    key = (idempotency_key or "").strip()[:64] or None
+    if inspection.status == InspectionStatus.SUBMITTED and (
+        key is None or key == inspection.submit_key
+    ):
+        return inspection
+    if inspection.status == InspectionStatus.SUBMITTED:
+        raise Conflict(_("该检查已经提交，不能重复提交。"))
+    _check_open(inspection, version)
+    if results or photos or summary is not None:
+        _apply(actor, inspection, results, photos, (), summary)
+    rows = list(inspection.results.select_related("item").order_by("item__seq"))
+    _check_complete(inspection, rows)
+    now = timezone.now()
+    failed = [r for r in rows if r.result == ResultValue.FAIL]
+    template = inspection.checklist.template
+    with _inspection_authority(actor, inspection):
+        for row in failed:
+            if row.hazard_id:
+                continue
+            hazard = hazard_services.report(
+                actor,
+                inspection.unit,
+                description=_hazard_text(row.item, row.note),
+                source=HazardSource.INSPECTION,
+                domain=template.domain,
+                category=row.item.section[:60],
+                criterion=row.item.criterion,
+                photos=_photo_copies(row),
+                idempotency_key=f"inspection-{inspection.pk}-item-{row.item_id}",
+                found_at=now,
+            )
+            if row.item.criterion:
+                hazard = hazard_services.confirm(
+                    actor,
+                    hazard.pk,
+                    level=HazardLevel.MAJOR,
+                    criterion=row.item.criterion,
+                    note=_("检查项 %(code)s 不符合，按判定标准 %(c)s 直接判定为重大事故隐患。")
+                    % {"code": row.item.code, "c": row.item.criterion},
+                )
+            row.hazard = hazard
+            stamp(row, actor)
+            row.save(update_fields=["hazard", "updated_at"])
+    missed = _missed_by_self_check(inspection, failed)
+    if missed:
+        ItemResult.objects.filter(pk__in=[r.pk for r in missed]).update(missed_by_self_check=True)
+        Hazard.objects.filter(pk__in=[r.hazard_id for r in missed]).update(
+            missed_by_self_check=True
+        )
+    inspection.status = InspectionStatus.SUBMITTED
+    inspection.submitted_at = now
+    inspection.submitted_by = actor
+    inspection.submit_key = key
+    inspection.version += 1
+    stamp(inspection, actor)
+    inspection.save()
+    return inspection
+
+
+@transaction.atomic
+def close(actor: Any, pk: Any, *, note: str = "", version: int | None = None) -> Inspection:
+    """End a submitted inspection: nothing may be added to it afterwards."""
+    inspection = _load(actor, pk, "change")
+    if version is not None and version != inspection.version:
+        raise Conflict(_("检查已被他人修改，请刷新后重试。"))
+    if inspection.status != InspectionStatus.SUBMITTED:
+        raise Conflict(_("只有已提交的检查可以结束。"))
+    inspection.status = InspectionStatus.CLOSED
+    inspection.closed_at = timezone.now()
+    if note.strip():
+        inspection.summary = "\n".join(s for s in (inspection.summary, note.strip()) if s)
+    inspection.version += 1
+    stamp(inspection, actor)
+    inspection.save()
+    return inspection
+
+
+# ---------------------------------------------------------------- figures
+
+
+def missed_counts(actor: Any, *, period: str | None = None, unit: Unit | None = None) -> list:
+    """自查未发现 per unit: failed items of outside inspections that the unit's own
+    self-check of the same month had passed, over the inspections the person sees."""
+    inspections = Inspection.objects.restrict(actor, "view")
+    if period:
+        inspections = inspections.filter(period=period)
+    if unit is not None:
+        inspections = inspections.filter(
+            unit__in=Unit.objects.filter(path__startswith=unit.path).values("pk")
+        )
+    rows = (
+        ItemResult.objects.filter(
+            missed_by_self_check=True, inspection__in=inspections.values("pk")
+        )
+        .values("inspection__unit_id", "inspection__unit__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "inspection__unit__name")
+    )
+    return [
+        {
+            "unit": r["inspection__unit_id"],
+            "unit_name": r["inspection__unit__name"],
+            "count": r["count"],
+        }
+        for r in rows
+    ]

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from xiaoan.inspections import views
+
+app_name = "inspections"
+urlpatterns = [
+    path("", views.InspectionListView.as_view(), name="inspection_list"),
+    path("new/", views.InspectionCreateView.as_view(), name="inspection_create"),
+    path("<int:pk>/", views.InspectionDetailView.as_view(), name="inspection_detail"),
+    path("<int:pk>/run/", views.InspectionRunView.as_view(), name="inspection_run"),
+    path("<int:pk>/invite/", views.InspectionInviteView.as_view(), name="inspection_invite"),
+    path(
+        "<int:pk>/invite/<int:user_pk>/remove/",
+        views.InspectionUninviteView.as_view(),
+        name="inspection_uninvite",
+    ),
+    path("<int:pk>/close/", views.InspectionCloseView.as_view(), name="inspection_close"),
+    path("photos/<int:pk>/", views.ResultPhotoView.as_view(), name="result_photo"),
+    path("checklists/", views.ChecklistListView.as_view(), name="checklist_list"),
+    path("checklists/<int:pk>/", views.ChecklistDetailView.as_view(), name="checklist_detail"),
+    path("checklists/<int:pk>/copy/", views.ChecklistCopyView.as_view(), name="checklist_copy"),
+    path("checklists/<int:pk>/edit/", views.ChecklistEditView.as_view(), name="checklist_edit"),
+]

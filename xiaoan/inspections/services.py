@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from xiaoan.accounts.models import User
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
-from xiaoan.core.scoping import Grant, forget_grants, grants_for
+from xiaoan.core.scoping import Grant, grants_for
 from xiaoan.hazards import criteria
 from xiaoan.hazards import services as hazard_services
 from xiaoan.hazards.choices import HazardLevel, HazardSource
@@ -274,7 +274,16 @@ def create_inspection(
         raise Invalid(fields={"unit": [_("单位不存在或不在您的范围内。")]})
     above = allowed.filter(path__in=_ancestors(target))
     if organiser is None:
-        org = above.order_by("-depth").first()
+        # The unit the person's own grant sits at: a district officer organises for the
+        # district, a school's safety officer for the school.
+        held = {
+            g.unit_id
+            for g in grants_for(actor)
+            if "inspections.add_inspection" in g.permissions and g.unit_id
+        }
+        org = (
+            above.filter(pk__in=held).order_by("-depth").first() or above.order_by("depth").first()
+        )
     else:
         org_pk = organiser.pk if isinstance(organiser, Unit) else organiser
         org = above.filter(pk=org_pk).first()
@@ -429,10 +438,12 @@ def _apply(
     existing = {r.item_id: r for r in inspection.results.all()}
     for item_pk in set(changes) | set(cleaned):
         row = existing.get(item_pk)
+        change = changes.get(item_pk, {})
+        if row is None and not any(change.values()) and item_pk not in cleaned:
+            continue  # an item left empty on the page: nothing to keep
         if row is None:
             row = ItemResult(inspection=inspection, item_id=item_pk)
             existing[item_pk] = row
-        change = changes.get(item_pk, {})
         dirty = row.pk is None or any(getattr(row, k) != v for k, v in change.items())
         for name, value in change.items():
             setattr(row, name, value)
@@ -477,6 +488,16 @@ def save_draft(
     return inspection
 
 
+def _forget(actor: Any) -> None:
+    """Drop the cached grants and unit ids, on the user and on a request's lazy wrapper of it
+    (`forget_grants` cannot delete through the wrapper)."""
+    wrapped = getattr(actor, "_wrapped", None)
+    for obj in (actor, wrapped):
+        if obj is not None and hasattr(obj, "__dict__"):
+            vars(obj).pop("_xiaoan_grants", None)
+            vars(obj).pop("_xiaoan_unit_ids", None)
+
+
 @contextmanager
 def _inspection_authority(actor: Any, inspection: Inspection) -> Iterator[None]:
     """For the duration of a submit, the person submitting holds FINDING_PERMISSIONS at the
@@ -484,12 +505,12 @@ def _inspection_authority(actor: Any, inspection: Inspection) -> Iterator[None]:
     own = list(grants_for(actor))
     unit = inspection.unit
     extra = Grant(FINDING_PERMISSIONS, unit.pk, unit.path, False, unit.kind)
-    forget_grants(actor)
+    _forget(actor)
     actor._xiaoan_grants = [*own, extra]
     try:
         yield
     finally:
-        forget_grants(actor)
+        _forget(actor)
 
 
 def _hazard_text(item: ChecklistItem, note: str) -> str:

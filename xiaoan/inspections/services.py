@@ -16,7 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,6 +47,8 @@ from xiaoan.inspections.models import (
     ItemResult,
     ResultPhoto,
 )
+from xiaoan.notifications.models import Notification
+from xiaoan.notifications.services import notify
 from xiaoan.orgs.models import Unit
 
 # What an inspection lets the person doing it do about its own findings, at its target unit
@@ -228,7 +231,7 @@ def checklist_choices(actor: Any):
     return (
         ChecklistTemplate.objects.restrict(actor, "view")
         .filter(is_active=True, current_version__isnull=False)
-        .order_by("owner_unit_id", "code")
+        .order_by(F("owner_unit_id").asc(nulls_first=True), "code")
     )
 
 
@@ -350,6 +353,15 @@ def invite(
     invitation, created = InspectionInvite.objects.get_or_create(
         inspection=inspection, user=person, defaults={"role": role, "invited_by": actor}
     )
+    if created:
+        notify(
+            [person],
+            Notification.Kind.OTHER,
+            _("您受邀参加检查：%(t)s") % {"t": inspection.title},
+            _("被检查单位：%(u)s；计划日期：%(d)s。")
+            % {"u": inspection.unit.name, "d": f"{inspection.scheduled_on:%Y-%m-%d}"},
+            reverse("inspections:inspection_detail", args=[inspection.pk]),
+        )
     if not created and invitation.role != role:
         invitation.role = role
         invitation.save(update_fields=["role"])

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -451,7 +451,7 @@ class ChecklistListView(PermissionMixin, ListView):
         queryset = (
             self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else base
         )
-        return queryset.order_by("owner_unit_id", "code")
+        return queryset.order_by(F("owner_unit_id").asc(nulls_first=True), "code")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.http import FileResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -327,7 +327,7 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         queryset = (
             ChecklistTemplate.objects.select_related("owner_unit", "current_version")
             .annotate(item_count=Count("current_version__items"))
-            .order_by("owner_unit_id", "code")
+            .order_by(F("owner_unit_id").asc(nulls_first=True), "code")
         )
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("versions")

@@ -16,6 +16,7 @@ from xiaoan.inspections import services
 from xiaoan.inspections.choices import InspectionKind, InviteRole
 from xiaoan.inspections.models import Inspection, ItemResult
 from xiaoan.inspections.tests.support import SCHOOL_A, checklist, done, make, results
+from xiaoan.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 __all__ = ["checklist"]
@@ -62,6 +63,9 @@ def test_it_shows_an_expert_only_his_inspection(client_for, persona, invited):
     assert reverse("inspections:inspection_list") in client.get("/").content.decode()
     assert list(Inspection.objects.restrict(persona("expert"))) == [mine]
     assert list(Inspection.objects.restrict(persona("expert"), "change")) == []
+    # He was told, with a link to it.
+    note = Notification.objects.get(recipient=persona("expert"))
+    assert "专家评估" in note.title and note.url.endswith(f"/inspections/{mine.pk}/")
 
 
 def test_it_limits_the_expert_on_the_api_too(persona, invited):

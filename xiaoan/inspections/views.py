@@ -238,6 +238,10 @@ class InspectionDetailView(InspectionAccessMixin, View):
                 if can_change and inspection.status == InspectionStatus.SUBMITTED
                 else None
             ),
+            # Findings link to the ledger for those who may open it; an invited expert
+            # sees the numbers here.
+            "can_open_hazards": has_permission_anywhere(user, "hazards.view_hazard")
+            or has_permission_anywhere(user, "hazards.add_hazard"),
             "missed_count": sum(
                 1 for r in rows if r["result"] and r["result"].missed_by_self_check
             ),

@@ -273,7 +273,9 @@ class Inspection(models.Model):
     period = models.CharField(_("所属期间"), max_length=7, editable=False)
     # Set by a schedule that generates inspections in bulk: one per unit and key, so running
     # the generation again adds nothing (bulk_create(ignore_conflicts=True)).
-    schedule_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    schedule_key = models.CharField(
+        _("计划批次"), max_length=64, null=True, blank=True, editable=False
+    )
     status = models.CharField(
         _("状态"), max_length=20, choices=InspectionStatus.choices, default=InspectionStatus.PLANNED
     )
@@ -288,7 +290,9 @@ class Inspection(models.Model):
         blank=True,
         related_name="+",
     )
-    submit_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    submit_key = models.CharField(
+        _("提交幂等键"), max_length=64, null=True, blank=True, editable=False
+    )
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -298,11 +302,13 @@ class Inspection(models.Model):
         blank=True,
         related_name="created_inspections",
     )
-    version = models.PositiveIntegerField(default=0, editable=False)
+    version = models.PositiveIntegerField(_("修订号"), default=0, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    # Every field is kept (core.history reads the model's fields); the page leaves the
+    # internal ones out (see INTERNAL_FIELDS).
+    history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = InspectionQuerySet.as_manager()
 
     class Meta:

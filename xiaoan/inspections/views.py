@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from xiaoan.core.errors import Conflict, ServiceError
+from xiaoan.core.history import entries_for
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import raise_for_service_error
 from xiaoan.inspections import forms, services
@@ -36,6 +37,18 @@ from xiaoan.orgs.models import Unit
 from xiaoan.orgs.place_views import unit_choices
 
 LIST_RELATED = ("unit", "organiser", "checklist__template")
+INTERNAL_FIELDS = ("version", "submit_key", "schedule_key")
+
+
+def history(obj) -> list:
+    """The record's change log without the bookkeeping fields."""
+    model = type(obj)
+    names = {f.name for f in model._meta.concrete_fields}
+    hidden = {str(model._meta.get_field(n).verbose_name) for n in INTERNAL_FIELDS if n in names}
+    entries = entries_for(obj)
+    for entry in entries:
+        entry.changes = [c for c in entry.changes if c.field not in hidden]
+    return entries
 
 
 def may_open_inspections(user: Any) -> bool:
@@ -242,6 +255,7 @@ class InspectionDetailView(InspectionAccessMixin, View):
             # sees the numbers here.
             "can_open_hazards": has_permission_anywhere(user, "hazards.view_hazard")
             or has_permission_anywhere(user, "hazards.add_hazard"),
+            "history": history(inspection),
             "missed_count": sum(
                 1 for r in rows if r["result"] and r["result"].missed_by_self_check
             ),
@@ -509,6 +523,7 @@ class ChecklistDetailView(PermissionMixin, View):
                 "can_copy": services.template_units(user).exists(),
                 "can_edit": can_edit,
                 "can_create": has_permission_anywhere(user, "inspections.add_inspection"),
+                "history": history(template),
             },
         )
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, F, Prefetch
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -293,7 +294,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             try:
                 period_validator(period)
             except ValidationError:
-                raise Invalid(fields={"period": ["期间格式为 YYYY-MM。"]}) from None
+                raise Invalid(fields={"period": [_("期间格式为 YYYY-MM。")]}) from None
         unit = None
         raw = request.query_params.get("unit")
         if raw:

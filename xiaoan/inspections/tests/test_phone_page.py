@@ -99,6 +99,7 @@ def test_it_runs_a_whole_inspection_on_a_phone(client_for, units, checklist):
 
     detail = client.get(done["Location"]).content.decode()
     assert major.number in detail and "重大" in detail
+    assert "变更记录" in detail and "李安办" in detail and "提交幂等键" not in detail
     # The phone page of a submitted inspection leads back to the record.
     again = client.get(reverse("inspections:inspection_run", args=[inspection.pk]))
     assert again.status_code == 302

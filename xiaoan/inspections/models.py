@@ -376,6 +376,9 @@ class InspectionInvite(models.Model):
     )
     created_at = models.DateTimeField(_("邀请时间"), auto_now_add=True)
 
+    # Who was let in, and who took the invitation back, stays on record.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("检查邀请")
         verbose_name_plural = _("检查邀请")

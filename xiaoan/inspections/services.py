@@ -369,10 +369,14 @@ def invite(
     person = user if isinstance(user, User) else find_user(user)
     if person is None or not person.is_active:
         raise Invalid(_("找不到该账号。"), fields={"user": [_("请输入有效的用户名或手机号。")]})
-    invitation, created = InspectionInvite.objects.get_or_create(
-        inspection=inspection, user=person, defaults={"role": role, "invited_by": actor}
-    )
+    invitation = InspectionInvite.objects.filter(inspection=inspection, user=person).first()
+    created = invitation is None
     if created:
+        invitation = InspectionInvite(
+            inspection=inspection, user=person, role=role, invited_by=actor
+        )
+        stamp(invitation, actor)
+        invitation.save()
         notify(
             [person],
             Notification.Kind.OTHER,
@@ -383,6 +387,7 @@ def invite(
         )
     if not created and invitation.role != role:
         invitation.role = role
+        stamp(invitation, actor)
         invitation.save(update_fields=["role"])
     return invitation
 
@@ -391,7 +396,9 @@ def invite(
 def uninvite(actor: Any, pk: Any, *, user: User | Any) -> None:
     inspection = _load(actor, pk, "change")
     person_pk = user.pk if isinstance(user, User) else user
-    InspectionInvite.objects.filter(inspection=inspection, user_id=person_pk).delete()
+    for invitation in InspectionInvite.objects.filter(inspection=inspection, user_id=person_pk):
+        stamp(invitation, actor)
+        invitation.delete()
 
 
 # ---------------------------------------------------------------- results

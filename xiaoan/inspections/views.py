@@ -492,9 +492,9 @@ class ChecklistDetailView(PermissionMixin, View):
         user = request.user
         template = get_object_or_404(checklist_queryset(user), pk=pk)
         versions = list(
-            template.versions.annotate(n=Count("items"), used=Count("inspections")).order_by(
-                "-number"
-            )
+            template.versions.annotate(
+                n=Count("items", distinct=True), used=Count("inspections", distinct=True)
+            ).order_by("-number")
         )
         shown: ChecklistVersion | None = template.current_version
         wanted = request.GET.get("version")

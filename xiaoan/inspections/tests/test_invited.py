@@ -14,7 +14,7 @@ from xiaoan.hazards.choices import HazardLevel
 from xiaoan.hazards.models import Hazard
 from xiaoan.inspections import services
 from xiaoan.inspections.choices import InspectionKind, InviteRole
-from xiaoan.inspections.models import Inspection, ItemResult
+from xiaoan.inspections.models import Inspection, InspectionInvite, ItemResult
 from xiaoan.inspections.tests.support import SCHOOL_A, checklist, done, make, results
 from xiaoan.notifications.models import Notification
 
@@ -152,3 +152,8 @@ def test_it_forgets_a_withdrawn_invitation(persona, invited):
     mine, _other, _uni = invited
     services.uninvite(persona("district_officer"), mine.pk, user=persona("expert"))
     assert not Inspection.objects.restrict(persona("expert")).exists()
+    log = InspectionInvite.history.filter(inspection_id=mine.pk).order_by("history_date")
+    assert [(h.history_type, h.history_user.username) for h in log] == [
+        ("+", "district_officer"),
+        ("-", "district_officer"),
+    ]

@@ -4,6 +4,7 @@ with. A unit's copy serves its subtree, and built-ins change only through the li
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from xiaoan.core.errors import Forbidden, Invalid
 from xiaoan.inspections import services
@@ -94,3 +95,12 @@ def test_it_copies_only_for_ones_own_units(persona, units, checklist):
         )
     with pytest.raises(Forbidden):
         services.copy_template(persona("auditor"), checklist.pk, unit=units["梁子湖区教育局"])
+
+
+def test_it_counts_the_inspections_of_each_version(client_for, persona, units, checklist):
+    make(persona, units, checklist)
+    make(persona, units, checklist)
+    page = client_for("school_a_officer").get(
+        reverse("inspections:checklist_detail", args=[checklist.pk])
+    )
+    assert 'v1</a><span class="text-muted me-2">（2 次检查）' in page.content.decode()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -427,19 +428,24 @@ def _resolve(
     return by_code.get(str(key))
 
 
-def _apply(
-    actor: Any,
+@dataclass
+class _Plan:
+    """Checked input, not yet written: per item id the fields to set and the cleaned photos."""
+
+    changes: dict[int, dict[str, Any]] = field(default_factory=dict)
+    photos: dict[int, list] = field(default_factory=dict)
+
+
+def _prepare(
     inspection: Inspection,
     results: Iterable[Mapping[str, Any]],
     photos: Mapping[Any, Sequence] | None,
-    remove_photos: Iterable[int],
-    summary: str | None,
-) -> None:
-    """Write draft results. Everything is checked first; an error writes nothing."""
+) -> _Plan:
+    """Check every result and photo; any error is raised before anything is written."""
     items = _items(inspection)
     by_code = {item.code: item for item in items.values()}
     errors: list[str] = []
-    changes: dict[int, dict[str, Any]] = {}
+    plan = _Plan()
     for entry in results:
         key = entry.get("item", entry.get("code"))
         item = _resolve(items, key, by_code)
@@ -450,12 +456,11 @@ def _apply(
         if value not in ResultValue.values and value != "":
             errors.append(_("检查项 %(k)s 的结果无效。") % {"k": item.code})
             continue
-        change = changes.setdefault(item.pk, {})
+        change = plan.changes.setdefault(item.pk, {})
         if "result" in entry:
             change["result"] = value
         if "note" in entry:
             change["note"] = str(entry.get("note") or "").strip()
-    cleaned: dict[int, list] = {}
     for key, uploads in (photos or {}).items():
         uploads = [u for u in uploads if u]
         if not uploads:
@@ -470,14 +475,25 @@ def _apply(
                 % {"k": item.code, "n": settings.XIAOAN_PHOTO_MAX_COUNT}
             )
             continue
-        cleaned[item.pk] = [clean_photo(upload) for upload in uploads]
+        plan.photos[item.pk] = [clean_photo(upload) for upload in uploads]
     if errors:
         raise Invalid(" ".join(errors), fields={"results": errors})
+    return plan
+
+
+def _write(
+    actor: Any,
+    inspection: Inspection,
+    plan: _Plan,
+    remove_photos: Iterable[int] = (),
+    summary: str | None = None,
+) -> None:
+    """Write a checked plan (in the caller's transaction)."""
     existing = {r.item_id: r for r in inspection.results.all()}
-    for item_pk in set(changes) | set(cleaned):
+    for item_pk in set(plan.changes) | set(plan.photos):
         row = existing.get(item_pk)
-        change = changes.get(item_pk, {})
-        if row is None and not any(change.values()) and item_pk not in cleaned:
+        change = plan.changes.get(item_pk, {})
+        if row is None and not any(change.values()) and item_pk not in plan.photos:
             continue  # an item left empty on the page: nothing to keep
         if row is None:
             row = ItemResult(inspection=inspection, item_id=item_pk)
@@ -489,15 +505,16 @@ def _apply(
             row.updated_by = actor
             stamp(row, actor)
             row.save()
-        for content, width, height in cleaned.get(item_pk, []):
+        for content, width, height in plan.photos.get(item_pk, []):
             photo = ResultPhoto(result=row, uploaded_by=actor, width=width, height=height)
             photo.image.save(content.name, content, save=False)
             photo.save()
     remove = [int(p) for p in remove_photos or () if str(p).isdigit()]
-    if remove:
-        for photo in ResultPhoto.objects.filter(result__inspection=inspection, pk__in=remove):
-            photo.image.delete(save=False)
-            photo.delete()
+    for photo in ResultPhoto.objects.filter(result__inspection=inspection, pk__in=remove):
+        storage, name = photo.image.storage, photo.image.name
+        photo.delete()
+        # The file goes only once the deletion is committed.
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
     if summary is not None:
         inspection.summary = summary.strip()
     if inspection.status == InspectionStatus.PLANNED:
@@ -519,7 +536,7 @@ def save_draft(
     """Save what has been filled in so far; the inspection can be resumed later."""
     inspection = _load(actor, pk, "conduct")
     _check_open(inspection, version)
-    _apply(actor, inspection, results, photos, remove_photos, summary)
+    _write(actor, inspection, _prepare(inspection, results, photos), remove_photos, summary)
     inspection.version += 1
     stamp(inspection, actor)
     inspection.save()
@@ -572,10 +589,17 @@ def _photo_copies(result: ItemResult) -> list[ContentFile]:
     return copies
 
 
-def _check_complete(inspection: Inspection, rows: list[ItemResult]) -> None:
-    by_item = {r.item_id: r for r in rows}
+def _check_complete(inspection: Inspection, plan: _Plan) -> None:
+    """Every item answered, and a photo for each 须拍照 item not marked 不适用, counting
+    what is stored and what this submission brings."""
+    answers = {
+        item_pk: result for item_pk, result in inspection.results.values_list("item_id", "result")
+    }
+    for item_pk, change in plan.changes.items():
+        if "result" in change:
+            answers[item_pk] = change["result"]
     items = sorted(_items(inspection).values(), key=lambda i: i.seq)
-    missing = [i.code for i in items if not getattr(by_item.get(i.pk), "result", "")]
+    missing = [i.code for i in items if not answers.get(i.pk)]
     if missing:
         raise Invalid(
             _("还有 %(n)d 个检查项未填写结果：%(codes)s。")
@@ -591,8 +615,8 @@ def _check_complete(inspection: Inspection, rows: list[ItemResult]) -> None:
         i.code
         for i in items
         if i.photo_required
-        and by_item[i.pk].result != ResultValue.NA
-        and not photo_counts.get(i.pk)
+        and answers[i.pk] != ResultValue.NA
+        and not (photo_counts.get(i.pk) or plan.photos.get(i.pk))
     ]
     if no_photo:
         raise Invalid(
@@ -643,10 +667,10 @@ def submit(
     if inspection.status == InspectionStatus.SUBMITTED:
         raise Conflict(_("该检查已经提交，不能重复提交。"))
     _check_open(inspection, version)
-    if results or photos or summary is not None:
-        _apply(actor, inspection, results, photos, (), summary)
+    plan = _prepare(inspection, results, photos)
+    _check_complete(inspection, plan)  # before anything, photo files included, is written
+    _write(actor, inspection, plan, (), summary)
     rows = list(inspection.results.select_related("item").order_by("item__seq"))
-    _check_complete(inspection, rows)
     now = timezone.now()
     failed = [r for r in rows if r.result == ResultValue.FAIL]
     template = inspection.checklist.template

@@ -182,3 +182,31 @@ def test_it_plans_many_inspections_at_once_and_only_once(persona, units, checkli
     assert set(planned.values_list("period", "status").distinct()) == {("2026-12", "planned")}
     checklist.current_version.refresh_from_db()
     assert checklist.current_version.is_frozen
+
+
+def test_it_writes_no_photo_file_for_a_refused_submission(persona, units, checklist, settings):
+    inspection = make(persona, units, checklist)
+    with pytest.raises(Invalid):
+        services.submit(
+            persona("school_a_officer"),
+            inspection.pk,
+            results=results(inspection, s01="pass"),  # two items left open
+            photos=photos_for(inspection),
+        )
+    stored = settings.MEDIA_ROOT / "inspections"
+    assert not stored.exists() or not any(p.is_file() for p in stored.rglob("*"))
+
+
+def test_it_removes_a_photo_file_once_committed(
+    persona, units, checklist, settings, django_capture_on_commit_callbacks
+):
+    inspection = make(persona, units, checklist)
+    officer = persona("school_a_officer")
+    services.save_draft(officer, inspection.pk, photos=photos_for(inspection))
+    photo = ResultPhoto.objects.get(result__inspection=inspection)
+    path = settings.MEDIA_ROOT / photo.image.name
+    assert path.is_file()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_draft(officer, inspection.pk, remove_photos=[photo.pk])
+    assert not ResultPhoto.objects.filter(pk=photo.pk).exists()
+    assert not path.exists()

@@ -104,3 +104,37 @@ def test_it_counts_the_inspections_of_each_version(client_for, persona, units, c
         reverse("inspections:checklist_detail", args=[checklist.pk])
     )
     assert 'v1</a><span class="text-muted me-2">（2 次检查）' in page.content.decode()
+
+
+def test_it_copies_and_adapts_on_the_pages(client_for, units, checklist):
+    client = client_for("school_a_officer")
+    school = units[SCHOOL_A]
+    copied = client.post(
+        reverse("inspections:checklist_copy", args=[checklist.pk]),
+        {"unit": school.pk, "name": "本校消防检查表"},
+    )
+    assert copied.status_code == 302
+    copy = ChecklistTemplate.objects.get(owner_unit=school, name="本校消防检查表")
+    assert copied["Location"] == reverse("inspections:checklist_detail", args=[copy.pk])
+    edit_url = reverse("inspections:checklist_edit", args=[copy.pk])
+    form = client.get(edit_url).content.decode()
+    assert "TEST-SMALL-02 | 消防管理 | 消防安全责任体系健全并落实" in form
+    lines = "\n".join(
+        [
+            "TEST-SMALL-01 | 消防设施 | 灭火器配置齐全 | 现场查看 | 是 |",
+            " | 消防管理 | 疏散通道畅通 | 现场查看 | 否 | FIRE-D-06",
+        ]
+    )
+    saved = client.post(
+        edit_url, {"name": "本校消防检查表", "description": "", "is_active": "on", "items": lines}
+    )
+    assert saved.status_code == 302
+    copy.refresh_from_db()
+    items = list(copy.current_version.items.order_by("seq"))
+    assert copy.current_version.number == 2
+    assert [(i.code, i.photo_required, i.criterion) for i in items] == [
+        ("TEST-SMALL-01", True, ""),
+        (f"{copy.code}-02", False, "FIRE-D-06"),
+    ]
+    bad = client.post(edit_url, {"name": "x", "items": "只有一列"})
+    assert bad.status_code == 400 and "至少要有" in bad.content.decode()

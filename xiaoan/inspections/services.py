@@ -9,8 +9,7 @@ service, made 重大 when the item carries a direct criterion) → close.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,10 +24,10 @@ from django.utils.translation import gettext as _
 from xiaoan.accounts.models import User
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
-from xiaoan.core.scoping import Grant, grants_for
+from xiaoan.core.scoping import grants_for
 from xiaoan.hazards import criteria
 from xiaoan.hazards import services as hazard_services
-from xiaoan.hazards.choices import HazardLevel, HazardSource
+from xiaoan.hazards.choices import HazardSource
 from xiaoan.hazards.models import Hazard
 from xiaoan.hazards.photos import clean_photo
 from xiaoan.inspections.choices import (
@@ -51,15 +50,6 @@ from xiaoan.inspections.models import (
 from xiaoan.notifications.models import Notification
 from xiaoan.notifications.services import notify
 from xiaoan.orgs.models import Unit
-
-# What an inspection lets the person doing it do about its own findings, at its target unit
-# only and only while submitting: report each failed item and confirm a direct-criterion
-# failure as 重大. Invited experts, peer schools and third-party firms hold no standing
-# rights at the unit; the inspection they were invited to is their authority.
-FINDING_PERMISSIONS = frozenset(
-    {"hazards.view_hazard", "hazards.add_hazard", "hazards.confirm_hazard"}
-)
-
 
 # ---------------------------------------------------------------- checklists
 
@@ -543,31 +533,6 @@ def save_draft(
     return inspection
 
 
-def _forget(actor: Any) -> None:
-    """Drop the cached grants and unit ids, on the user and on a request's lazy wrapper of it
-    (`forget_grants` cannot delete through the wrapper)."""
-    wrapped = getattr(actor, "_wrapped", None)
-    for obj in (actor, wrapped):
-        if obj is not None and hasattr(obj, "__dict__"):
-            vars(obj).pop("_xiaoan_grants", None)
-            vars(obj).pop("_xiaoan_unit_ids", None)
-
-
-@contextmanager
-def _inspection_authority(actor: Any, inspection: Inspection) -> Iterator[None]:
-    """For the duration of a submit, the person submitting holds FINDING_PERMISSIONS at the
-    inspection's target unit (and nowhere else), next to their own grants."""
-    own = list(grants_for(actor))
-    unit = inspection.unit
-    extra = Grant(FINDING_PERMISSIONS, unit.pk, unit.path, False, unit.kind)
-    _forget(actor)
-    actor._xiaoan_grants = [*own, extra]
-    try:
-        yield
-    finally:
-        _forget(actor)
-
-
 def _hazard_text(item: ChecklistItem, note: str) -> str:
     if note:
         return _("%(note)s（检查项 %(code)s：%(text)s）") % {
@@ -674,34 +639,32 @@ def submit(
     now = timezone.now()
     failed = [r for r in rows if r.result == ResultValue.FAIL]
     template = inspection.checklist.template
-    with _inspection_authority(actor, inspection):
-        for row in failed:
-            if row.hazard_id:
-                continue
-            hazard = hazard_services.report(
-                actor,
-                inspection.unit,
-                description=_hazard_text(row.item, row.note),
-                source=HazardSource.INSPECTION,
-                domain=template.domain,
-                category=row.item.section[:60],
-                criterion=row.item.criterion,
-                photos=_photo_copies(row),
-                idempotency_key=f"inspection-{inspection.pk}-item-{row.item_id}",
-                found_at=now,
-            )
-            if row.item.criterion:
-                hazard = hazard_services.confirm(
-                    actor,
-                    hazard.pk,
-                    level=HazardLevel.MAJOR,
-                    criterion=row.item.criterion,
-                    note=_("检查项 %(code)s 不符合，按判定标准 %(c)s 直接判定为重大事故隐患。")
-                    % {"code": row.item.code, "c": row.item.criterion},
-                )
-            row.hazard = hazard
-            stamp(row, actor)
-            row.save(update_fields=["hazard", "updated_at"])
+    # The inspection is the authority here: whoever may conduct it (an invited expert or a
+    # peer school's inspector included) records its findings in the target unit's ledger.
+    for row in failed:
+        if row.hazard_id:
+            continue
+        item = row.item
+        row.hazard = hazard_services.record_finding(
+            actor,
+            inspection.unit,
+            description=_hazard_text(item, row.note),
+            source=HazardSource.INSPECTION,
+            domain=template.domain,
+            category=item.section[:60],
+            criterion=item.criterion,
+            photos=_photo_copies(row),
+            idempotency_key=f"inspection-{inspection.pk}-item-{item.pk}",
+            found_at=now,
+            major_note=(
+                _("检查项 %(code)s 不符合，按判定标准 %(c)s 直接判定为重大事故隐患。")
+                % {"code": item.code, "c": item.criterion}
+                if item.criterion
+                else ""
+            ),
+        )
+        stamp(row, actor)
+        row.save(update_fields=["hazard", "updated_at"])
     missed = _missed_by_self_check(inspection, failed)
     if missed:
         ItemResult.objects.filter(pk__in=[r.pk for r in missed]).update(missed_by_self_check=True)

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
+from xiaoan.hazards import tally
 from xiaoan.inspections import services
 from xiaoan.inspections.choices import InspectionKind
 from xiaoan.inspections.models import ItemResult
@@ -62,6 +63,7 @@ def test_it_flags_what_the_self_check_passed(persona, units, checklist, self_che
     assert not ItemResult.objects.get(
         inspection=supervision, item__code="TEST-SMALL-03"
     ).hazard.missed_by_self_check
+    assert tally.reconcile() == 0  # the ledger's counts agree with its rows
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from xiaoan.core.errors import Conflict, Invalid
+from xiaoan.hazards import tally
 from xiaoan.hazards.choices import HazardLevel, HazardSource, HazardStatus
 from xiaoan.hazards.models import Hazard
 from xiaoan.inspections import services
@@ -44,6 +45,7 @@ def test_it_turns_every_failed_item_into_a_hazard(persona, units, checklist):
     assert major.level == HazardLevel.MAJOR and major.criterion == "FIRE-D-01"
     assert major.confirmed_at is not None
     assert major.finder == persona("school_a_officer")
+    assert tally.reconcile() == 0  # the ledger's counts agree with its rows
 
 
 def test_it_submits_only_once(persona, units, checklist):

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from xiaoan.accounts.api import views as accounts_api
 from xiaoan.hazards.api import views as hazards_api
+from xiaoan.inspections.api import exports as inspection_exports_api
 from xiaoan.inspections.api import views as inspections_api
 from xiaoan.orgs.api import views as orgs_api
 
@@ -15,6 +16,10 @@ router.register("roles", accounts_api.RoleViewSet, basename="role")
 router.register("hazards", hazards_api.HazardViewSet, basename="hazard")
 router.register(
     "hazard-extensions", hazards_api.HazardExtensionViewSet, basename="hazard-extension"
+)
+# Before the inspections themselves: /inspections/export/ must not be read as an id.
+router.register(
+    "inspections", inspection_exports_api.InspectionExportViewSet, basename="inspection-export"
 )
 router.register("inspections", inspections_api.InspectionViewSet, basename="inspection")
 router.register("checklists", inspections_api.ChecklistViewSet, basename="checklist")

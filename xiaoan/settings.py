@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -235,6 +236,13 @@ XIAOAN_HAZARD_OVERDUE_SUPERVISE_DAYS = env.int(
 XIAOAN_HAZARD_DUE_SOON_DAYS = env.int("XIAOAN_HAZARD_DUE_SOON_DAYS", 3, minimum=0)
 XIAOAN_RECURRENCE_MONTHS = env.int("XIAOAN_RECURRENCE_MONTHS", 12, minimum=1)
 XIAOAN_IMPORT_MAX_BYTES = env.int("XIAOAN_IMPORT_MAX_MB", 10, minimum=1) * 1024 * 1024
+# The CJK font family the printed records (PDF) are set in; it must be installed on the
+# machine (Debian: fonts-wqy-microhei). Only a plain family name: it goes into CSS.
+XIAOAN_PDF_FONT = env.str("XIAOAN_PDF_FONT", "WenQuanYi Micro Hei")
+if not re.fullmatch(r"[\w][\w .\-]{0,99}", XIAOAN_PDF_FONT):
+    raise ImproperlyConfigured(
+        "XIAOAN_PDF_FONT must be a font family name (letters, digits, spaces, '.', '-')."
+    )
 
 EMAIL_BACKEND = env.str("XIAOAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("XIAOAN_EMAIL_HOST", "localhost")
@@ -310,5 +318,10 @@ LOGGING = {
     "root": {
         "handlers": ["console"],
         "level": env.choice("XIAOAN_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+    },
+    # WeasyPrint reports every rendering step and fontTools every font subset at INFO.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

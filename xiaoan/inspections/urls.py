@@ -1,11 +1,18 @@
 from django.urls import path
 
-from xiaoan.inspections import views
+from xiaoan.inspections import print_views, views
 
 app_name = "inspections"
 urlpatterns = [
     path("", views.InspectionListView.as_view(), name="inspection_list"),
     path("new/", views.InspectionCreateView.as_view(), name="inspection_create"),
+    path("export.xlsx", print_views.InspectionListExportView.as_view(), name="inspection_export"),
+    path("<int:pk>/print.pdf", print_views.InspectionPrintView.as_view(), name="inspection_print"),
+    path(
+        "<int:pk>/results.xlsx",
+        print_views.InspectionResultsExportView.as_view(),
+        name="inspection_results_export",
+    ),
     path("<int:pk>/", views.InspectionDetailView.as_view(), name="inspection_detail"),
     path("<int:pk>/run/", views.InspectionRunView.as_view(), name="inspection_run"),
     path("<int:pk>/invite/", views.InspectionInviteView.as_view(), name="inspection_invite"),

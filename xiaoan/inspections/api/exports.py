@@ -39,6 +39,11 @@ class InspectionExportViewSet(viewsets.GenericViewSet):
     filter_backends = [DjangoFilterBackend]
     pagination_class = None
 
+    def perform_content_negotiation(self, request, force=False):
+        # The answer is a file whatever the client accepts; a client that asks for the
+        # file's own type (Accept: application/pdf) must not get 406. Errors stay JSON.
+        return super().perform_content_negotiation(request, force=True)
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         user = request.user

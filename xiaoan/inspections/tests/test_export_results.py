@@ -170,3 +170,31 @@ def test_it_exports_with_as_many_queries_for_many_items(persona, units):
     small, large = count(3), count(40)
     assert small == large
     assert small[1] <= 4  # the summary and the results, whatever the number of rows
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/inspections/{pk}/print.pdf",
+        "/inspections/{pk}/results.xlsx",
+        "/inspections/export.xlsx",
+        "/api/inspections/{pk}/pdf/",
+        "/api/inspections/{pk}/xlsx/",
+        "/api/inspections/export/",
+    ],
+)
+def test_it_answers_every_endpoint_with_as_many_queries_for_many_items(
+    client_for, persona, units, url
+):
+    client = client_for("school_a_officer")
+
+    def count(n: int) -> int:
+        inspection = filled(persona, units, big_checklist(n))
+        client.get(url.format(pk=inspection.pk))  # warm the session and grant caches
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url.format(pk=inspection.pk))
+            b"".join(response.streaming_content)
+        assert response.status_code == 200
+        return len(queries)
+
+    assert count(3) == count(40)

@@ -86,3 +86,15 @@ def test_it_reads_no_id_from_the_export_path(api_for, record):
     # /api/inspections/export/ is the list export, never an inspection called "export".
     assert api_for("district_officer").get("/api/inspections/export/").status_code == 200
     assert api_for("district_officer").get("/api/inspections/abc/pdf/").status_code == 404
+
+
+def test_it_answers_clients_that_accept_only_the_file_type(api_for, record):
+    api = api_for("school_a_officer")
+    pdf = api.get(f"/api/inspections/{record.pk}/pdf/", HTTP_ACCEPT="application/pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    for url in (f"/api/inspections/{record.pk}/xlsx/", "/api/inspections/export/"):
+        response = api.get(url, HTTP_ACCEPT=xlsx)
+        assert response.status_code == 200 and response["Content-Type"] == xlsx
+    missing = api.get("/api/inspections/999999999/pdf/", HTTP_ACCEPT="application/pdf")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"

@@ -156,6 +156,11 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         "accept_supervision": "supervise",
     }
 
+    def perform_content_negotiation(self, request, force=False):
+        # The export answers a file whatever the client accepts (Accept: the xlsx type must
+        # not get 406); errors stay JSON.
+        return super().perform_content_negotiation(request, force=force or self.action == "export")
+
     def initial(self, request, *args, **kwargs):
         # Authentication and DRF permissions first (401/403 for anonymous), then the gate.
         super().initial(request, *args, **kwargs)

@@ -271,3 +271,13 @@ def test_it_serves_the_page_export_link(ledger, persona, units):
     anonymous = factory.get("/hazards/export/problems/")
     anonymous.user = AnonymousUser()
     assert exports.export_view(anonymous, "problems").status_code == 302
+
+
+def test_it_answers_a_client_that_accepts_only_the_file_type(api_for, ledger):
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    api = api_for("district_officer")
+    response = api.get("/api/hazards/export/?kind=problems", HTTP_ACCEPT=xlsx)
+    assert response.status_code == 200 and response["Content-Type"].startswith(xlsx)
+    # Errors stay JSON even then.
+    response = api.get("/api/hazards/export/?kind=everything", HTTP_ACCEPT=xlsx)
+    assert response.status_code == 400 and error_of(response)["fields"]["kind"]

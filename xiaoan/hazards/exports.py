@@ -8,9 +8,8 @@ client, so memory stays flat however many rows are exported. Pages and the API s
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -23,14 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.core.scoping import has_permission_anywhere
+from xiaoan.core.xlsx import Column, append_row, finish_sheet, local_time, start_sheet
 from xiaoan.hazards.choices import OPEN_STATUSES, HazardLevel, HazardSource, HazardStatus
 from xiaoan.hazards.models import Hazard, Supervision
 
@@ -38,13 +33,6 @@ CHUNK = 2000
 EXPORT_PERMISSION = "hazards.export_hazard"
 # Place.full_name joins at most five names; the export reads the same five levels.
 PLACE_LEVELS = ["place__" + "parent__" * i + "name" for i in range(5)]
-
-
-@dataclass(frozen=True)
-class Column:
-    header: Any  # lazy translation
-    width: float
-    value: Callable[[dict, Context], Any]
 
 
 @dataclass(frozen=True)
@@ -87,11 +75,6 @@ def _status(row: dict, ctx: Context) -> str:
     return label
 
 
-def _local(value: dt.datetime | None) -> dt.datetime | None:
-    # Excel has no time zones: write the local wall-clock time.
-    return timezone.localtime(value).replace(tzinfo=None, microsecond=0) if value else None
-
-
 SEQ = Column(gettext_lazy("序号"), 6, lambda row, ctx: row["_seq"])
 NUMBER = Column(gettext_lazy("编号"), 18, lambda row, ctx: row["number"])
 UNIT = Column(gettext_lazy("单位"), 22, lambda row, ctx: row["unit__name"])
@@ -124,7 +107,7 @@ KINDS: dict[str, Kind] = {
             DESCRIPTION,
             Column(gettext_lazy("等级"), 10, lambda row, ctx: ctx.levels.get(row["level"], "")),
             Column(gettext_lazy("来源"), 12, lambda row, ctx: ctx.sources.get(row["source"], "")),
-            Column(gettext_lazy("发现时间"), 17, lambda row, ctx: _local(row["found_at"])),
+            Column(gettext_lazy("发现时间"), 17, lambda row, ctx: local_time(row["found_at"])),
             Column(gettext_lazy("发现人"), 10, lambda row, ctx: _person(row, "finder")),
             STATUS,
         ),
@@ -168,7 +151,7 @@ KINDS: dict[str, Kind] = {
             Column(gettext_lazy("整改责任人"), 12, lambda row, ctx: _person(row, "owner")),
             DEADLINE,
             Column(gettext_lazy("验收人"), 10, lambda row, ctx: _person(row, "closed_by")),
-            Column(gettext_lazy("销号时间"), 17, lambda row, ctx: _local(row["closed_at"])),
+            Column(gettext_lazy("销号时间"), 17, lambda row, ctx: local_time(row["closed_at"])),
             Column(
                 gettext_lazy("督办单位"), 22, lambda row, ctx: ctx.supervising.get(row["id"], "")
             ),
@@ -177,9 +160,6 @@ KINDS: dict[str, Kind] = {
     ),
 }
 EXPORT_KINDS = tuple(KINDS)
-
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def _batches(rows: Iterator[dict], size: int) -> Iterator[list[dict]]:
@@ -209,25 +189,6 @@ def _supervising_units(ids: Iterable[int]) -> dict[int, str]:
     return {k: "、".join(v) for k, v in names.items()}
 
 
-def _cell(ws, value: Any) -> Any:
-    """Plain values go in as they are; text is cleaned of characters xlsx cannot hold and
-    is never read as a formula (a description may start with "=")."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if not value:
-            return None  # no empty inline-string cells: a blank cell is simply absent
-        if value.startswith("="):
-            cell = WriteOnlyCell(ws, value)
-            cell.data_type = "s"
-            return cell
-        return value
-    if isinstance(value, dt.datetime):
-        cell = WriteOnlyCell(ws, value)
-        cell.number_format = "yyyy-mm-dd hh:mm"
-        return cell
-    return value
-
-
 def write_export(queryset: QuerySet, kind: str, fileobj: IO[bytes]) -> int:
     """Write the `kind` list ("problems", "measures" or "responsibilities") of `queryset`
     (already scoped, filtered and ordered; it may be sliced) as xlsx into `fileobj`.
@@ -238,35 +199,7 @@ def write_export(queryset: QuerySet, kind: str, fileobj: IO[bytes]) -> int:
     columns = spec.columns
     ctx = Context()
     workbook = Workbook(write_only=True)
-    ws = workbook.create_sheet(str(spec.sheet))
-    for index, column in enumerate(columns, 1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    ws.freeze_panes = "A3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:2"
-    last = get_column_letter(len(columns))
-    ws.merged_cells.add(f"A1:{last}1")
-    ws.row_dimensions[1].height = 32
-    ws.row_dimensions[2].height = 22
-
-    title = WriteOnlyCell(ws, str(spec.title))
-    title.font = Font(name="宋体", size=16, bold=True)
-    title.alignment = Alignment(horizontal="center", vertical="center")
-    ws.append([title])
-    header_font = Font(name="宋体", size=11, bold=True)
-    header_fill = PatternFill("solid", fgColor="D9D9D9")
-    header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    headers = []
-    for column in columns:
-        cell = WriteOnlyCell(ws, str(column.header))
-        cell.font, cell.fill = header_font, header_fill
-        cell.alignment, cell.border = header_alignment, _BORDER
-        headers.append(cell)
-    ws.append(headers)
+    ws, header_row = start_sheet(workbook, str(spec.sheet), str(spec.title), columns)
 
     count = 0
     rows = queryset.values(*spec.fields).iterator(chunk_size=CHUNK)
@@ -276,9 +209,8 @@ def write_export(queryset: QuerySet, kind: str, fileobj: IO[bytes]) -> int:
         for row in batch:
             count += 1
             row["_seq"] = count
-            ws.append([_cell(ws, column.value(row, ctx)) for column in columns])
-    if count:
-        ws.auto_filter.ref = f"A2:{last}{count + 2}"
+            append_row(ws, columns, row, ctx)
+    finish_sheet(ws, columns, header_row, count)
     workbook.save(fileobj)
     return count
 

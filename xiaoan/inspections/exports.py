@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import IO, Any
 
 from django.db.models import Count, Q, QuerySet
@@ -20,16 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
-from xiaoan.hazards.choices import HazardLevel
 
 # The hazard lists' cell rules (formula-safe text, local datetimes) and borders: one look
 # for every export of the platform.
-from xiaoan.hazards.exports import _BORDER, _cell, _local
+from xiaoan.core.xlsx import Column, append_row, finish_sheet, local_time, start_sheet
+from xiaoan.hazards.choices import HazardLevel
 from xiaoan.inspections.choices import InspectionKind, InspectionStatus, ResultValue
 from xiaoan.inspections.models import ChecklistItem, Inspection, ItemResult
 
@@ -50,13 +44,6 @@ class Labels:
 
     def missed(self, row: dict) -> str:
         return self.yes if row["missed_by_self_check"] else ""
-
-
-@dataclass(frozen=True)
-class Column:
-    header: Any  # lazy translation
-    width: float
-    value: Callable[[dict, Labels], Any]
 
 
 def _level(row: dict, labels: Labels) -> str:
@@ -120,7 +107,7 @@ SUMMARY_COLUMNS = (
     ),
     Column(gettext_lazy("计划日期"), 12, lambda row, lb: row["scheduled_on"]),
     Column(gettext_lazy("状态"), 9, lambda row, lb: lb.statuses.get(row["status"], "")),
-    Column(gettext_lazy("提交时间"), 17, lambda row, lb: _local(row["submitted_at"])),
+    Column(gettext_lazy("提交时间"), 17, lambda row, lb: local_time(row["submitted_at"])),
     Column(gettext_lazy("符合"), 7, lambda row, lb: row["n_pass"]),
     Column(gettext_lazy("不符合"), 7, lambda row, lb: row["n_fail"]),
     Column(gettext_lazy("不适用"), 7, lambda row, lb: row["n_na"]),
@@ -142,48 +129,13 @@ def _sheet(
 ) -> int:
     """One styled sheet: a title row, an optional information row, the header row, then
     one row per dict. Returns the number of data rows."""
-    ws = workbook.create_sheet(name)
-    for index, column in enumerate(columns, 1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    header_row = 3 if info else 2
-    ws.freeze_panes = f"A{header_row + 1}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"1:{header_row}"
-    last = get_column_letter(len(columns))
-    ws.merged_cells.add(f"A1:{last}1")
-    ws.row_dimensions[1].height = 32
-    cell = WriteOnlyCell(ws, title)
-    cell.font = Font(name="宋体", size=16, bold=True)
-    cell.alignment = Alignment(horizontal="center", vertical="center")
-    ws.append([cell])
-    if info:
-        ws.merged_cells.add(f"A2:{last}2")
-        ws.row_dimensions[2].height = 20
-        cell = WriteOnlyCell(ws, info)
-        cell.font = Font(name="宋体", size=10)
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        ws.append([cell])
-    header_font = Font(name="宋体", size=11, bold=True)
-    header_fill = PatternFill("solid", fgColor="D9D9D9")
-    header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    headers = []
-    for column in columns:
-        cell = WriteOnlyCell(ws, str(column.header))
-        cell.font, cell.fill = header_font, header_fill
-        cell.alignment, cell.border = header_alignment, _BORDER
-        headers.append(cell)
-    ws.append(headers)
+    ws, header_row = start_sheet(workbook, name, title, columns, info)
     count = 0
     for row in rows:
         count += 1
         row["_seq"] = count
-        ws.append([_cell(ws, column.value(row, labels)) for column in columns])
-    if count:
-        ws.auto_filter.ref = f"A{header_row}:{last}{count + header_row}"
+        append_row(ws, columns, row, labels)
+    finish_sheet(ws, columns, header_row, count)
     return count
 
 

@@ -6,6 +6,7 @@ from xiaoan.accounts.api import views as accounts_api
 from xiaoan.hazards.api import views as hazards_api
 from xiaoan.inspections.api import exports as inspection_exports_api
 from xiaoan.inspections.api import views as inspections_api
+from xiaoan.inspections.api.coverage import CoverageView
 from xiaoan.orgs.api import views as orgs_api
 
 router = DefaultRouter()
@@ -30,5 +31,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("auth/token/", accounts_api.obtain_token, name="token"),
     path("me/", accounts_api.me, name="me"),
+    # Before the router: "coverage" would otherwise be taken for an inspection id.
+    path("inspections/coverage/", CoverageView.as_view(), name="inspection-coverage"),
     path("", include(router.urls)),
 ]

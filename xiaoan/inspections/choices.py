@@ -41,3 +41,21 @@ class InviteRole(models.TextChoices):
     PEER = "peer", _("交叉检查人员")
     EXPERT = "expert", _("校外专家")
     THIRD_PARTY = "third_party", _("第三方机构")
+
+
+# ---------------------------------------------------------------- schedules
+
+
+class Recurrence(models.TextChoices):
+    MONTHLY = "monthly", _("每月")
+    BIMONTHLY = "bimonthly", _("每两月")
+    QUARTERLY = "quarterly", _("每季度")
+    SEMESTER = "semester", _("每学期（2–7 月、9–次年 1 月）")
+    HALF_YEARLY = "half_yearly", _("每半年")
+    YEARLY = "yearly", _("每年")
+
+
+class ScheduleTarget(models.TextChoices):
+    SCHOOLS = "schools", _("组织单位下的全部学校")
+    KIND = "kind", _("组织单位下某一类型的全部单位")
+    CHOSEN = "chosen", _("指定单位")

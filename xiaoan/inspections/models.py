@@ -20,7 +20,9 @@ from xiaoan.inspections.choices import (
     InspectionKind,
     InspectionStatus,
     InviteRole,
+    Recurrence,
     ResultValue,
+    ScheduleTarget,
 )
 
 INVITED_LIMIT = 1000
@@ -463,3 +465,127 @@ class ResultPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.result_id}/{self.pk}"
+
+
+# ---------------------------------------------------------------- schedules and draws
+# Rules in xiaoan.inspections.schedules. Both are kept by the organiser unit and reuse the
+# inspection permissions: viewing needs view_inspection there, managing add_inspection.
+
+
+class OrganiserScopedQuerySet(ScopedQuerySet):
+    def restrict(self, user, action: str = "view") -> OrganiserScopedQuerySet:
+        perm = "inspections.view_inspection" if action == "view" else "inspections.add_inspection"
+        return self.with_permission(user, perm)
+
+
+class InspectionSchedule(models.Model):
+    """A recurring plan (每月自查, 每季度校领导带队检查…) that generates one dated inspection
+    per target unit and period."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("检查类型"), max_length=20, choices=InspectionKind.choices)
+    checklist = models.ForeignKey(
+        ChecklistTemplate,
+        verbose_name=_("检查表"),
+        on_delete=models.PROTECT,
+        related_name="schedules",
+        help_text=_("生成检查时使用检查表的当前版本"),
+    )
+    organiser = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("组织单位"),
+        on_delete=models.PROTECT,
+        related_name="inspection_schedules",
+    )
+    target = models.CharField(
+        _("检查对象"), max_length=10, choices=ScheduleTarget.choices, default="schools"
+    )
+    target_kind = models.CharField(_("单位类型"), max_length=20, blank=True)
+    units = models.ManyToManyField(
+        "orgs.Unit", verbose_name=_("指定单位"), blank=True, related_name="+"
+    )
+    recurrence = models.CharField(_("周期"), max_length=12, choices=Recurrence.choices)
+    day = models.PositiveSmallIntegerField(
+        _("周期内第几天"), default=1, help_text=_("计划日期：周期第一天起的第几天")
+    )
+    days_allowed = models.PositiveSmallIntegerField(
+        _("完成期限（天）"), default=20, help_text=_("截止日期 = 计划日期 + 天数 - 1")
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = OrganiserScopedQuerySet.as_manager()
+
+    scope_unit_field = "organiser"
+
+    class Meta:
+        verbose_name = _("检查计划")
+        verbose_name_plural = _("检查计划")
+        ordering = ["organiser", "name", "pk"]
+        indexes = [
+            models.Index(fields=["is_active", "recurrence"], name="schedule_active"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+    def key(self, period: str) -> str:
+        return f"s{self.pk}:{period}"
+
+
+class UnannouncedDraw(models.Model):
+    """A recorded random pick of units for 暗访. The candidates are stored sorted, with the seed,
+    so anyone can re-run the pick and get the same units."""
+
+    organiser = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("组织单位"),
+        on_delete=models.PROTECT,
+        related_name="unannounced_draws",
+    )
+    title = models.CharField(_("名称"), max_length=200)
+    population = models.JSONField(_("候选单位"), default=list)
+    count = models.PositiveIntegerField(_("抽取数量"))
+    seed = models.BigIntegerField(_("随机种子"))
+    picked = models.JSONField(_("抽中单位"), default=list)
+    checklist = models.ForeignKey(
+        ChecklistVersion,
+        verbose_name=_("检查表版本"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    scheduled_on = models.DateField(_("计划日期"))
+    due_on = models.DateField(_("截止日期"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    objects = OrganiserScopedQuerySet.as_manager()
+
+    scope_unit_field = "organiser"
+
+    class Meta:
+        verbose_name = _("暗访抽取")
+        verbose_name_plural = _("暗访抽取")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organiser", "-created_at"], name="draw_organiser")]
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+    def key(self) -> str:
+        return f"d{self.pk}"

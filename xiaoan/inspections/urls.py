@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaoan.inspections import print_views, views
+from xiaoan.inspections import print_views, schedule_views, views
 
 app_name = "inspections"
 urlpatterns = [
@@ -27,4 +27,24 @@ urlpatterns = [
     path("checklists/<int:pk>/", views.ChecklistDetailView.as_view(), name="checklist_detail"),
     path("checklists/<int:pk>/copy/", views.ChecklistCopyView.as_view(), name="checklist_copy"),
     path("checklists/<int:pk>/edit/", views.ChecklistEditView.as_view(), name="checklist_edit"),
+    # Schedules, unannounced draws, coverage (xiaoan.inspections.schedule_views).
+    path("schedules/", schedule_views.ScheduleListView.as_view(), name="schedule_list"),
+    path("schedules/new/", schedule_views.ScheduleCreateView.as_view(), name="schedule_create"),
+    path(
+        "schedules/defaults/",
+        schedule_views.ScheduleDefaultsView.as_view(),
+        name="schedule_defaults",
+    ),
+    path(
+        "schedules/<int:pk>/", schedule_views.ScheduleDetailView.as_view(), name="schedule_detail"
+    ),
+    path(
+        "schedules/<int:pk>/generate/",
+        schedule_views.ScheduleGenerateView.as_view(),
+        name="schedule_generate",
+    ),
+    path("draws/", schedule_views.DrawListView.as_view(), name="draw_list"),
+    path("draws/new/", schedule_views.DrawCreateView.as_view(), name="draw_create"),
+    path("draws/<int:pk>/", schedule_views.DrawDetailView.as_view(), name="draw_detail"),
+    path("coverage/", schedule_views.CoverageView.as_view(), name="coverage"),
 ]

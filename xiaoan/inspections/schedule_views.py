@@ -1,0 +1,276 @@
+"""Pages for inspection schedules, unannounced draws and the coverage report. Thin: every
+rule lives in `xiaoan.inspections.schedules` and `xiaoan.inspections.coverage`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from xiaoan.core.errors import ServiceError
+from xiaoan.core.scoping import has_permission_anywhere
+from xiaoan.core.views import raise_for_service_error
+from xiaoan.inspections import coverage as coverage_service
+from xiaoan.inspections import schedule_forms as forms
+from xiaoan.inspections import schedules
+from xiaoan.inspections.choices import InspectionKind
+from xiaoan.inspections.services import checklist_choices
+from xiaoan.inspections.views import PermissionMixin
+from xiaoan.orgs.place_views import unit_choices
+
+VIEW = "inspections.view_inspection"
+ADD = "inspections.add_inspection"
+
+
+def _checklists(user):
+    return checklist_choices(user).select_related("owner_unit")
+
+
+# ---------------------------------------------------------------- schedules
+
+
+class ScheduleListView(PermissionMixin, ListView):
+    permission = VIEW
+    template_name = "inspections/schedule_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (
+            schedules.schedules_for(self.request.user)
+            .select_related("organiser", "checklist")
+            .order_by("organiser__path", "name", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        can_create = has_permission_anywhere(user, ADD)
+        manageable = set()
+        if can_create:
+            ids = [s.pk for s in context["object_list"]]
+            manageable = set(
+                schedules.schedules_for(user, "add").filter(pk__in=ids).values_list("pk", flat=True)
+            )
+        for schedule in context["object_list"]:
+            schedule.can_generate = schedule.pk in manageable
+        context.update(
+            can_create=can_create,
+            defaults_form=forms.DefaultSchedulesForm(units=unit_choices(user, ADD))
+            if can_create
+            else None,
+            defaults=schedules.DEFAULT_SCHEDULES,
+        )
+        return context
+
+
+class ScheduleCreateView(PermissionMixin, View):
+    permission = ADD
+    template_name = "inspections/schedule_form.html"
+
+    def form(self, data=None) -> forms.ScheduleForm:
+        user = self.request.user
+        return forms.ScheduleForm(data, units=unit_choices(user, ADD), checklists=_checklists(user))
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": self.form()})
+
+    def post(self, request):
+        form = self.form(request.POST)
+        if form.is_valid():
+            try:
+                schedule = schedules.create_schedule(request.user, **form.cleaned_data)
+            except ServiceError as error:
+                raise_for_service_error(error, form)
+            else:
+                messages.success(request, _("已创建检查计划：%(n)s。") % {"n": schedule.name})
+                return redirect("inspections:schedule_detail", pk=schedule.pk)
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+class ScheduleDefaultsView(PermissionMixin, View):
+    """The suggested schedules of a district, created in one action."""
+
+    permission = ADD
+
+    def post(self, request):
+        form = forms.DefaultSchedulesForm(request.POST, units=unit_choices(request.user, ADD))
+        if not form.is_valid():
+            messages.error(request, _("请选择组织单位。"))
+            return redirect("inspections:schedule_list")
+        try:
+            made = schedules.create_default_schedules(request.user, form.cleaned_data["organiser"])
+        except ServiceError as error:
+            raise_for_service_error(error)
+            raise  # pragma: no cover - raise_for_service_error raised already
+        if made:
+            messages.success(request, _("已创建 %(n)d 个常用检查计划。") % {"n": len(made)})
+        else:
+            messages.info(request, _("常用检查计划均已存在。"))
+        return redirect("inspections:schedule_list")
+
+
+class ScheduleDetailView(PermissionMixin, View):
+    permission = VIEW
+    template_name = "inspections/schedule_detail.html"
+
+    def get(self, request, pk):
+        try:
+            schedule = schedules.load_schedule(request.user, pk)
+        except ServiceError as error:
+            raise_for_service_error(error)
+            raise  # pragma: no cover
+        period = schedules.period_of(schedule.recurrence, timezone.localdate())
+        context = {
+            "schedule": schedule,
+            "object": schedule,
+            "period": period,
+            "dates": schedules.dates_in(schedule, period) if period else None,
+            "targets": schedules.target_units(schedule).count(),
+            "can_generate": schedules.schedules_for(request.user, "add")
+            .filter(pk=schedule.pk)
+            .exists(),
+        }
+        return render(request, self.template_name, context)
+
+
+class ScheduleGenerateView(PermissionMixin, View):
+    permission = ADD
+
+    def post(self, request, pk):
+        try:
+            result = schedules.generate_now(request.user, pk)
+        except ServiceError as error:
+            raise_for_service_error(error)
+            raise  # pragma: no cover
+        if result.skipped:
+            messages.warning(request, _("未生成：%(r)s。") % {"r": result.skipped})
+        else:
+            messages.success(
+                request,
+                _("%(p)s：新生成 %(n)d 项检查（共 %(t)d 个单位）。")
+                % {"p": result.period.label, "n": result.created, "t": result.targets},
+            )
+        return redirect("inspections:schedule_detail", pk=pk)
+
+
+# ---------------------------------------------------------------- draws
+
+
+class DrawListView(PermissionMixin, ListView):
+    permission = VIEW
+    template_name = "inspections/draw_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return schedules.draws_for(self.request.user).select_related(
+            "organiser", "created_by", "checklist__template"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_create"] = has_permission_anywhere(self.request.user, ADD)
+        return context
+
+
+class DrawCreateView(PermissionMixin, View):
+    permission = ADD
+    template_name = "inspections/draw_form.html"
+
+    def form(self, data=None) -> forms.DrawForm:
+        user = self.request.user
+        return forms.DrawForm(
+            data,
+            initial={"scheduled_on": timezone.localdate()},
+            units=unit_choices(user, ADD),
+            checklists=_checklists(user),
+        )
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": self.form()})
+
+    def post(self, request):
+        form = self.form(request.POST)
+        if form.is_valid():
+            try:
+                draw = schedules.create_draw(request.user, **form.cleaned_data)
+            except ServiceError as error:
+                raise_for_service_error(error, form)
+            else:
+                messages.success(
+                    request, _("已抽取 %(n)d 个单位并安排暗访。") % {"n": len(draw.picked)}
+                )
+                return redirect("inspections:draw_detail", pk=draw.pk)
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+class DrawDetailView(PermissionMixin, View):
+    permission = VIEW
+    template_name = "inspections/draw_detail.html"
+
+    def get(self, request, pk):
+        try:
+            draw = schedules.load_draw(request.user, pk)
+        except ServiceError as error:
+            raise_for_service_error(error)
+            raise  # pragma: no cover
+        context = {
+            "draw": draw,
+            "object": draw,
+            "check": schedules.verify(draw),
+            "inspections": list(schedules.draw_inspections(draw).order_by("unit__path")),
+        }
+        return render(request, self.template_name, context)
+
+
+# ---------------------------------------------------------------- coverage
+
+
+class CoverageView(PermissionMixin, View):
+    permission = VIEW
+    template_name = "inspections/coverage.html"
+    per_page = 100
+
+    def get(self, request):
+        user = request.user
+        data = request.GET
+        status = 200
+        errors: dict[str, list[str]] = {}
+        try:
+            unit = coverage_service.coverage_unit(user, data.get("unit"), request.current_unit)
+        except ServiceError as error:
+            raise_for_service_error(error)
+            raise  # pragma: no cover
+        kind = data.get("kind") or None
+        try:
+            date_from, date_to = coverage_service.parse_range(
+                data.get("period"), data.get("date_from"), data.get("date_to")
+            )
+            report = coverage_service.coverage(user, unit, date_from, date_to, kind)
+        except ServiceError as error:
+            errors, status = error.fields or {"": [str(error.message)]}, 400
+            date_from, date_to = coverage_service.parse_range()
+            report = coverage_service.Coverage(unit, date_from, date_to, None)
+        only_idle = data.get("nothing_done") == "1"
+        rows = report.nothing_done if only_idle else report.rows
+        page = Paginator(rows, self.per_page).get_page(data.get("page"))
+        query = data.copy()
+        query.pop("page", None)
+        context = {
+            "report": report,
+            "totals": report.totals,
+            "page_obj": page,
+            "paginator": page.paginator,
+            "is_paginated": page.has_other_pages(),
+            "rows": page.object_list,
+            "query_string": query.urlencode(),
+            "data": data,
+            "errors": errors,
+            "only_idle": only_idle,
+            "unit_options": unit_choices(user, VIEW, unit),
+            "kind_choices": InspectionKind.choices,
+        }
+        return render(request, self.template_name, context, status=status)

@@ -3,9 +3,12 @@ rule lives in `xiaoan.inspections.schedules` and `xiaoan.inspections.coverage`."
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -259,7 +262,16 @@ class CoverageView(PermissionMixin, View):
         page = Paginator(rows, self.per_page).get_page(data.get("page"))
         query = data.copy()
         query.pop("page", None)
+        # Each row links to its unit's inspections of the range; built once, not per row.
+        filters = {
+            "scheduled_after": f"{report.date_from:%Y-%m-%d}",
+            "scheduled_before": f"{report.date_to:%Y-%m-%d}",
+        }
+        if report.kind:
+            filters["kind"] = report.kind
+        list_url = f"{reverse('inspections:inspection_list')}?{urlencode(filters)}&unit="
         context = {
+            "list_url": list_url,
             "report": report,
             "totals": report.totals,
             "page_obj": page,

@@ -4,22 +4,33 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Benchmarks: `xiaoan bench hazards` (p50/p95 of the pages that matter, export cost)."
+    help = (
+        "Benchmarks: `xiaoan bench hazards` (p50/p95 of the pages that matter, export cost), "
+        "`xiaoan bench inspections` (a month's generation, the coverage report)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("area", choices=["hazards"])
+        parser.add_argument("area", choices=["hazards", "inspections"])
         parser.add_argument("--units", type=int, default=10_000)
         parser.add_argument("--hazards", type=int, default=1_000_000)
         parser.add_argument("--runs", type=int, default=30, help="requests per measurement")
         parser.add_argument("--export-rows", type=int, default=100_000)
+        parser.add_argument(
+            "--months", type=int, default=12, help="inspections: months of history to keep"
+        )
 
     def handle(self, *args, **options):
-        if options["area"] == "hazards":
-            from xiaoan.hazards import bench
+        def out(line: str) -> None:
+            self.stdout.write(line)
+            self.stdout.flush()
 
-            def out(line: str) -> None:
-                self.stdout.write(line)
-                self.stdout.flush()
+        if options["area"] == "inspections":
+            from xiaoan.inspections import bench as inspection_bench
+
+            root, schedule = inspection_bench.build(options["units"], options["months"], out)
+            inspection_bench.measure(root, schedule, options["runs"], out)
+        elif options["area"] == "hazards":
+            from xiaoan.hazards import bench
 
             root = bench.build(options["units"], options["hazards"], out)
             bench.measure(root, options["runs"], options["export_rows"], out)

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from xiaoan.accounts.api import views as accounts_api
 from xiaoan.hazards.api import views as hazards_api
 from xiaoan.inspections.api import exports as inspection_exports_api
+from xiaoan.inspections.api import schedules as schedules_api
 from xiaoan.inspections.api import views as inspections_api
 from xiaoan.inspections.api.coverage import CoverageView
 from xiaoan.orgs.api import views as orgs_api
@@ -24,6 +25,10 @@ router.register(
 )
 router.register("inspections", inspections_api.InspectionViewSet, basename="inspection")
 router.register("checklists", inspections_api.ChecklistViewSet, basename="checklist")
+router.register(
+    "inspection-schedules", schedules_api.ScheduleViewSet, basename="inspection-schedule"
+)
+router.register("unannounced-draws", schedules_api.DrawViewSet, basename="unannounced-draw")
 
 app_name = "api"
 urlpatterns = [

@@ -543,6 +543,21 @@ class InspectionSchedule(models.Model):
         return f"s{self.pk}:{period}"
 
 
+class DrawQuerySet(OrganiserScopedQuerySet):
+    def restrict(self, user, action: str = "view") -> DrawQuerySet:
+        """Only people whose grant covers the organiser's subtree: a draw names the units
+        that will be visited, which only those above them may know beforehand."""
+        perm = "inspections.view_inspection" if action == "view" else "inspections.add_inspection"
+        scope = scope_filter(user, perm, "organiser")
+        if not scope.children:  # platform-wide or superuser
+            return self.filter(scope)
+        subtrees = models.Q(pk__in=[])
+        for grant in grants_for(user):
+            if perm in grant.permissions and grant.descendants and grant.unit_path:
+                subtrees |= models.Q(organiser__path__startswith=grant.unit_path)
+        return self.filter(subtrees)
+
+
 class UnannouncedDraw(models.Model):
     """A recorded random pick of units for 暗访. The candidates are stored sorted, with the seed,
     so anyone can re-run the pick and get the same units."""
@@ -574,7 +589,7 @@ class UnannouncedDraw(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
-    objects = OrganiserScopedQuerySet.as_manager()
+    objects = DrawQuerySet.as_manager()
 
     scope_unit_field = "organiser"
 

@@ -98,3 +98,19 @@ def test_a_school_cannot_draw_itself(persona, units, checklist):
         unit_kind="department", count=1,
     )  # fmt: skip
     assert units[SCHOOL_A].pk not in record.population
+
+
+def test_only_people_above_the_picked_units_see_the_draw(persona, units, checklist):
+    from xiaoan.accounts.models import Role, RoleAssignment, User
+
+    record = draw(persona, units, checklist)
+    # An auditor of the district bureau itself only (not its schools) sees the bureau's
+    # inspections but may not learn which schools will be visited.
+    clerk = User.objects.create(username="bureau_clerk", name="局办事员")
+    RoleAssignment.objects.create(
+        user=clerk, role=Role.objects.get(code="auditor"), unit=units[DISTRICT],
+        include_descendants=False,
+    )  # fmt: skip
+    assert not schedules.draws_for(clerk).filter(pk=record.pk).exists()
+    assert schedules.draws_for(persona("auditor")).filter(pk=record.pk).exists()
+    assert not schedules.draws_for(persona("school_a_head")).exists()

@@ -80,7 +80,7 @@ def build(units: int, months: int, out: Callable[[str], None]) -> tuple[Unit, In
 
 
 def _line(out: Callable[[str], None], label: str, figures: tuple[float, float]) -> None:
-    out(f"{label:44} p50 {figures[0]:7.1f} ms   p95 {figures[1]:7.1f} ms")
+    out(f"{label:48} p50 {figures[0]:7.1f} ms   p95 {figures[1]:7.1f} ms")
 
 
 def measure(
@@ -101,12 +101,12 @@ def measure(
     made = schedules.generate(schedule, today, actor=user)
     elapsed = time.perf_counter() - started
     results["generate"] = (elapsed, made.created)
-    out(f"{'generate one month of self-checks':44} {elapsed:6.2f} s   ({made.created} created)")
+    out(f"{'generate one month of self-checks':48} {elapsed:6.2f} s   ({made.created} created)")
     started = time.perf_counter()
     again = schedules.generate(schedule, today, actor=user)
     results["generate again"] = (time.perf_counter() - started, again.created)
     out(
-        f"{'generate again (idempotent)':44} {results['generate again'][0]:6.2f} s   "
+        f"{'generate again (idempotent)':48} {results['generate again'][0]:6.2f} s   "
         f"({again.created} created)"
     )
     _mark_done(key)
@@ -115,29 +115,37 @@ def measure(
             cursor.execute("ANALYZE inspections_inspection")
 
     date_from, date_to = coverage.month_range(period)
-    samples = []
-    coverage.coverage(user, root, date_from, date_to)  # warm
-    for _ in range(runs):
-        started = time.perf_counter()
-        report = coverage.coverage(user, root, date_from, date_to)
-        samples.append(time.perf_counter() - started)
-    results["coverage service"] = hazard_bench._percentiles(samples)
+    for label, limit in (("all rows", None), ("first 100 rows", 100)):
+        coverage.coverage(user, root, date_from, date_to, limit=limit)  # warm
+        samples = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            report = coverage.coverage(user, root, date_from, date_to, limit=limit)
+            samples.append(time.perf_counter() - started)
+        results[f"coverage service, {label}"] = hazard_bench._percentiles(samples)
+        _line(
+            out, f"coverage: service (whole tree, {label})", results[f"coverage service, {label}"]
+        )
     totals = report.totals
     out(
         f"coverage of {totals['units']} units: required {totals['required']}, done "
         f"{totals['completed']}, overdue {totals['overdue']}, nothing done {totals['nothing_done']}"
     )
-    _line(out, "coverage: service (whole tree)", results["coverage service"])
     client = Client()
     client.force_login(user)
     page = f"{reverse('inspections:coverage')}?unit={root.pk}&period={period}"
     api = f"/api/inspections/coverage/?unit={root.pk}&period={period}"
+    timings = {
+        "coverage: page (whole tree, 100 rows)": page,
+        "coverage: page (nothing done, page 10)": f"{page}&nothing_done=1&page=10",
+        "coverage: API (whole tree, 100 rows)": api,
+        "coverage: API (whole tree, 500 rows)": f"{api}&page_size=500&page=7",
+    }
     client.get(page)
     client.get(api)
-    results["coverage page"] = hazard_bench._time_get(client, page, runs)
-    _line(out, "coverage: page (whole tree, first 100 rows)", results["coverage page"])
-    results["coverage api"] = hazard_bench._time_get(client, api, runs)
-    _line(out, "coverage: API (whole tree, all rows)", results["coverage api"])
+    for label, url in timings.items():
+        results[label] = hazard_bench._time_get(client, url, runs)
+        _line(out, label, results[label])
     district = Unit.objects.filter(path__startswith=root.path, depth=2).order_by("path").first()
     district_api = f"/api/inspections/coverage/?unit={district.pk}&period={period}"
     results["coverage api district"] = hazard_bench._time_get(client, district_api, runs)

@@ -3,6 +3,8 @@ rule lives in `xiaoan.inspections.schedules` and `xiaoan.inspections.coverage`."
 
 from __future__ import annotations
 
+import math
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -232,6 +234,13 @@ class DrawDetailView(PermissionMixin, View):
 # ---------------------------------------------------------------- coverage
 
 
+def page_number(raw: Any) -> int:
+    try:
+        return max(1, int(raw))
+    except (TypeError, ValueError):
+        return 1
+
+
 class CoverageView(PermissionMixin, View):
     permission = VIEW
     template_name = "inspections/coverage.html"
@@ -248,18 +257,24 @@ class CoverageView(PermissionMixin, View):
             raise_for_service_error(error)
             raise  # pragma: no cover
         kind = data.get("kind") or None
+        only_idle = data.get("nothing_done") == "1"
+        number = page_number(data.get("page"))
         try:
             date_from, date_to = coverage_service.parse_range(
                 data.get("period"), data.get("date_from"), data.get("date_to")
             )
-            report = coverage_service.coverage(user, unit, date_from, date_to, kind)
+            report = self.report(user, unit, date_from, date_to, kind, only_idle, number)
+            pages = max(1, math.ceil(report.row_count / self.per_page))
+            if number > pages:  # past the end: show the last page
+                number = pages
+                report = self.report(user, unit, date_from, date_to, kind, only_idle, number)
         except ServiceError as error:
             errors, status = error.fields or {"": [str(error.message)]}, 400
             date_from, date_to = coverage_service.parse_range()
             report = coverage_service.Coverage(unit, date_from, date_to, None)
-        only_idle = data.get("nothing_done") == "1"
-        rows = report.nothing_done if only_idle else report.rows
-        page = Paginator(rows, self.per_page).get_page(data.get("page"))
+        # The rows of this page come from the database already cut; the paginator only
+        # numbers the pages.
+        page = Paginator(range(report.row_count), self.per_page).get_page(number)
         query = data.copy()
         query.pop("page", None)
         # Each row links to its unit's inspections of the range; built once, not per row.
@@ -277,7 +292,7 @@ class CoverageView(PermissionMixin, View):
             "page_obj": page,
             "paginator": page.paginator,
             "is_paginated": page.has_other_pages(),
-            "rows": page.object_list,
+            "rows": report.rows,
             "query_string": query.urlencode(),
             "data": data,
             "errors": errors,
@@ -286,3 +301,15 @@ class CoverageView(PermissionMixin, View):
             "kind_choices": InspectionKind.choices,
         }
         return render(request, self.template_name, context, status=status)
+
+    def report(self, user, unit, date_from, date_to, kind, only_idle, number):
+        return coverage_service.coverage(
+            user,
+            unit,
+            date_from,
+            date_to,
+            kind,
+            only_nothing_done=only_idle,
+            offset=(number - 1) * self.per_page,
+            limit=self.per_page,
+        )

@@ -3,6 +3,7 @@ not, and what is overdue, for a subtree (rules in `xiaoan.inspections.coverage`)
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -10,10 +11,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xiaoan.core.api.views import with_errors
-from xiaoan.core.errors import Forbidden
+from xiaoan.core.errors import Forbidden, Invalid
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.inspections import coverage as service
 from xiaoan.inspections.choices import InspectionKind
+
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
 
 
 class CoverageTotalsSerializer(serializers.Serializer):
@@ -44,7 +48,11 @@ class CoverageSerializer(serializers.Serializer):
     date_to = serializers.DateField()
     kind = serializers.CharField(allow_null=True)
     totals = CoverageTotalsSerializer()
-    rows = CoverageRowSerializer(many=True)
+    row_count = serializers.IntegerField(
+        help_text="全部行数（nothing_done=true 时为一项未完成的单位数）"
+    )
+    offset = serializers.IntegerField(help_text="本页第一行在全部行中的位置（从 0 起）")
+    rows = CoverageRowSerializer(many=True, help_text="本页的行，按单位树顺序")
 
 
 class CoverageView(APIView):
@@ -69,6 +77,12 @@ class CoverageView(APIView):
             OpenApiParameter(
                 "nothing_done", OpenApiTypes.BOOL, description="true：只列一项都未完成的单位"
             ),
+            OpenApiParameter("page", OpenApiTypes.INT, description="页码，从 1 起"),
+            OpenApiParameter(
+                "page_size",
+                OpenApiTypes.INT,
+                description=f"每页行数，默认 {PAGE_SIZE}，最多 {MAX_PAGE_SIZE}",
+            ),
         ],
         responses=with_errors({200: CoverageSerializer}),
     )
@@ -81,8 +95,29 @@ class CoverageView(APIView):
         date_from, date_to = service.parse_range(
             params.get("period"), params.get("date_from"), params.get("date_to")
         )
-        report = service.coverage(user, unit, date_from, date_to, params.get("kind") or None)
-        only = params.get("nothing_done", "").lower() in ("1", "true", "yes")
-        # Plain dicts: tens of thousands of rows through serializer fields cost more than
-        # the query; the serializer above documents the shape.
-        return Response(report.as_dict(only_nothing_done=only))
+        size = _number(params.get("page_size"), PAGE_SIZE, "page_size")
+        page = _number(params.get("page"), 1, "page")
+        report = service.coverage(
+            user,
+            unit,
+            date_from,
+            date_to,
+            params.get("kind") or None,
+            only_nothing_done=params.get("nothing_done", "").lower() in ("1", "true", "yes"),
+            offset=(page - 1) * min(size, MAX_PAGE_SIZE),
+            limit=min(size, MAX_PAGE_SIZE),
+        )
+        # Plain dicts; the serializer above documents the shape.
+        return Response(report.as_dict())
+
+
+def _number(raw: str | None, default: int, name: str) -> int:
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise Invalid(fields={name: [_("须为正整数。")]})
+    return value

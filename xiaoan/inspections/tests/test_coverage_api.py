@@ -119,3 +119,19 @@ def test_it_is_in_the_openapi_schema(api_for):
     assert operation["operationId"] == "inspections_coverage"
     names = {p["name"] for p in operation["parameters"]}
     assert {"unit", "period", "date_from", "date_to", "kind", "nothing_done"} <= names
+
+
+def test_it_pages_the_rows_and_keeps_the_totals_whole(units, schedule, api_for):
+    client = api_for("district_officer")
+    params = {"unit": units[DISTRICT].pk, "period": "2026-03", "page_size": 5}
+    whole = client.get(URL, {"unit": units[DISTRICT].pk, "period": "2026-03"}).json()
+    names = [r["unit_name"] for r in whole["rows"]]
+    pages = [client.get(URL, {**params, "page": n}).json() for n in (1, 2, 3, 4)]
+    assert [len(p["rows"]) for p in pages] == [5, 5, 2, 0]
+    assert [r["unit_name"] for p in pages for r in p["rows"]] == names
+    assert {p["row_count"] for p in pages} == {12}
+    assert pages[2]["offset"] == 10
+    assert all(p["totals"] == whole["totals"] for p in pages)
+    for bad in ({"page_size": 0}, {"page": "x"}):
+        assert client.get(URL, {**params, **bad}).status_code == 400
+    assert len(client.get(URL, {**params, "page_size": 9999}).json()["rows"]) == 12

@@ -140,3 +140,13 @@ def test_it_refuses_bad_ranges():
             coverage.parse_range(*args)
     with pytest.raises(Invalid):
         coverage.parse_range(None, "2020-01-01", "2026-01-01")
+
+
+def test_it_cuts_one_page_in_the_database(persona, units, march):
+    whole = report(persona, units)
+    page = coverage.coverage(
+        persona("district_officer"), units[DISTRICT], D(2026, 3, 1), D(2026, 3, 31),
+        today=MID_MARCH, offset=4, limit=3, only_nothing_done=True,
+    )  # fmt: skip
+    assert page.totals == whole.totals and page.row_count == 11
+    assert [r.name for r in page.rows] == [r.name for r in whole.nothing_done][4:7]

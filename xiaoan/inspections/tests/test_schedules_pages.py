@@ -209,3 +209,48 @@ def test_the_inspection_list_links_to_the_new_pages(client_for):
     content = client_for("district_officer").get(reverse("inspections:inspection_list"))
     for name in ("coverage", "schedule_list", "draw_list"):
         assert reverse(f"inspections:{name}") in content.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "organiser", "status", "made"),
+    [
+        ("district_officer", DISTRICT, 302, 5),
+        ("school_a_head", DISTRICT, 302, 0),  # not a unit of theirs: refused, nothing made
+        ("school_a_head", SCHOOL_A, 302, 5),
+        ("auditor", DISTRICT, 403, 0),
+        ("school_b_teacher", DISTRICT, 403, 0),
+    ],
+)
+def test_it_scopes_the_default_schedules(who, organiser, status, made, units, client_for):
+    response = client_for(who).post(
+        reverse("inspections:schedule_defaults"), {"organiser": units[organiser].pk}
+    )
+    assert response.status_code == status
+    assert InspectionSchedule.objects.filter(organiser=units[organiser]).count() == made
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("district_officer", 302),
+        ("school_a_head", 400),
+        ("auditor", 403),
+        ("school_b_teacher", 403),
+    ],
+)
+def test_it_scopes_drawing_through_the_page(who, status, units, checklist, client_for):
+    response = client_for(who).post(
+        reverse("inspections:draw_create"),
+        {"organiser": units[DISTRICT].pk, "unit_kind": "school", "count": 1,
+         "checklist": checklist.pk, "scheduled_on": dt.date.today().isoformat()},
+    )  # fmt: skip
+    assert response.status_code == status
+    assert UnannouncedDraw.objects.exists() == (status == 302)
+
+
+def test_the_coverage_page_shows_the_last_page_past_the_end(units, objects, client_for):
+    client = client_for("district_officer")
+    response = client.get(reverse("inspections:coverage"), {"page": 99})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 1
+    assert len(response.context["rows"]) == 12

@@ -24,6 +24,7 @@ from xiaoan.inspections.choices import (
     ResultValue,
     ScheduleTarget,
 )
+from xiaoan.orgs.choices import UnitKind
 
 INVITED_LIMIT = 1000
 
@@ -500,7 +501,9 @@ class InspectionSchedule(models.Model):
     target = models.CharField(
         _("检查对象"), max_length=10, choices=ScheduleTarget.choices, default="schools"
     )
-    target_kind = models.CharField(_("单位类型"), max_length=20, blank=True)
+    target_kind = models.CharField(
+        _("单位类型"), max_length=20, blank=True, choices=UnitKind.choices
+    )
     units = models.ManyToManyField(
         "orgs.Unit", verbose_name=_("指定单位"), blank=True, related_name="+"
     )

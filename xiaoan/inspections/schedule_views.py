@@ -162,6 +162,25 @@ class ScheduleGenerateView(PermissionMixin, View):
         return redirect("inspections:schedule_detail", pk=pk)
 
 
+class ScheduleActiveView(PermissionMixin, View):
+    """Stop or resume a schedule (POST active=1 or 0)."""
+
+    permission = ADD
+
+    def post(self, request, pk):
+        active = request.POST.get("active") == "1"
+        try:
+            schedule = schedules.set_active(request.user, pk, active)
+        except ServiceError as error:
+            raise_for_service_error(error)
+            raise  # pragma: no cover
+        if schedule.is_active:
+            messages.success(request, _("检查计划已启用。"))
+        else:
+            messages.success(request, _("检查计划已停用，不再生成新的检查。"))
+        return redirect("inspections:schedule_detail", pk=schedule.pk)
+
+
 # ---------------------------------------------------------------- draws
 
 

@@ -311,6 +311,17 @@ def load_schedule(actor: Any, pk: Any, action: str = "view") -> InspectionSchedu
     return schedule
 
 
+@transaction.atomic
+def set_active(actor: Any, pk: Any, active: bool) -> InspectionSchedule:
+    """Stop or resume a schedule: a stopped one generates nothing; what it generated stays."""
+    schedule = load_schedule(actor, pk, "change")
+    if schedule.is_active != bool(active):
+        schedule.is_active = bool(active)
+        stamp(schedule, actor)
+        schedule.save(update_fields=["is_active", "updated_at"])
+    return schedule
+
+
 def generate_now(actor: Any, pk: Any, on_date: dt.date | None = None) -> Generated:
     """Generate a schedule's current (or `on_date`'s) period at once, without waiting for the
     daily job."""

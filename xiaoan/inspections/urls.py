@@ -43,6 +43,11 @@ urlpatterns = [
         schedule_views.ScheduleGenerateView.as_view(),
         name="schedule_generate",
     ),
+    path(
+        "schedules/<int:pk>/active/",
+        schedule_views.ScheduleActiveView.as_view(),
+        name="schedule_active",
+    ),
     path("draws/", schedule_views.DrawListView.as_view(), name="draw_list"),
     path("draws/new/", schedule_views.DrawCreateView.as_view(), name="draw_create"),
     path("draws/<int:pk>/", schedule_views.DrawDetailView.as_view(), name="draw_detail"),

@@ -79,6 +79,10 @@ class GeneratedSerializer(serializers.Serializer):
     skipped = serializers.CharField(help_text="未生成的原因")
 
 
+class ActiveInputSerializer(serializers.Serializer):
+    is_active = serializers.BooleanField(help_text="false：停用（不再生成）；true：启用")
+
+
 class DefaultsInputSerializer(serializers.Serializer):
     organiser = serializers.IntegerField(help_text="组织单位 id（其下全部学校）")
 
@@ -197,6 +201,18 @@ class ScheduleViewSet(
         data.is_valid(raise_exception=True)
         result = schedules.generate_now(request.user, pk, data.validated_data["date"])
         return Response(GeneratedSerializer(result.as_dict()).data)
+
+    @extend_schema(
+        summary="停用或启用检查计划",
+        request=ActiveInputSerializer,
+        responses=with_errors({200: ScheduleSerializer}),
+    )
+    @action(detail=True, methods=["post"])
+    def active(self, request, pk=None):
+        data = ActiveInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        schedule = schedules.set_active(request.user, pk, data.validated_data["is_active"])
+        return Response(ScheduleSerializer(schedule).data)
 
     @extend_schema(
         summary="一键创建常用检查计划（每月自查、每季度校领导带队检查、每两月督查、每学期专家评估、每年两轮全覆盖检查）",

@@ -117,3 +117,19 @@ def test_it_refuses_anonymous_callers(schedule):
     client = APIClient()
     assert client.get(URL).status_code in (401, 403)
     assert client.post(f"{URL}{schedule.pk}/generate/").status_code in (401, 403)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("district_officer", 200),
+        ("auditor", 403),
+        ("school_a_head", 404),
+        ("school_b_teacher", 403),
+    ],
+)
+def test_it_scopes_stopping(who, expected, schedule, api_for):
+    response = api_for(who).post(f"{URL}{schedule.pk}/active/", {"is_active": False}, format="json")
+    assert response.status_code == expected
+    schedule.refresh_from_db()
+    assert schedule.is_active == (expected != 200)

@@ -254,3 +254,30 @@ def test_the_coverage_page_shows_the_last_page_past_the_end(units, objects, clie
     assert response.status_code == 200
     assert response.context["page_obj"].number == 1
     assert len(response.context["rows"]) == 12
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("district_officer", 302),
+        ("auditor", 403),
+        ("school_a_head", 404),
+        ("school_b_teacher", 403),
+    ],
+)
+def test_it_scopes_stopping_a_schedule(who, expected, objects, client_for):
+    response = client_for(who).post(url("schedule_active", objects, "schedule"), {"active": "0"})
+    assert response.status_code == expected
+    stopped = not InspectionSchedule.objects.get(pk=objects["schedule"]).is_active
+    assert stopped == (expected == 302)
+
+
+def test_a_stopped_schedule_generates_nothing_until_resumed(objects, client_for):
+    client = client_for("district_officer")
+    client.post(url("schedule_active", objects, "schedule"), {"active": "0"})
+    schedule = InspectionSchedule.objects.get(pk=objects["schedule"])
+    assert schedules.generate(schedule).created == 0
+    assert schedule.history.count() == 2
+    client.post(url("schedule_active", objects, "schedule"), {"active": "1"})
+    schedule.refresh_from_db()
+    assert schedules.generate(schedule).created == 12

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from xiaoan.accounts.models import User
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
+from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.hazards import criteria, tally
 from xiaoan.hazards.choices import (
     TRANSITIONS,
@@ -1030,6 +1031,25 @@ def daily(today: dt.date | None = None) -> dict[str, int]:
 
 
 # ---------------------------------------------------------------- what a person may do now
+
+
+# The rights that let a person at least see hazards, and what they take part in counts too.
+PERSONAL = {"view": ("view", "add", "rectify"), "rectify": ("rectify",)}
+
+
+def may_act_somewhere(actor: Any, action: str) -> bool:
+    """Whether `actor` may `action` any hazard at all: the gate before a hazard is looked up
+    (pages and API alike). Reporters, owners and finders (an invited expert whose inspection
+    recorded findings) get in for what they took part in."""
+    perms = PERSONAL.get(action, (action,))
+    if any(has_permission_anywhere(actor, f"hazards.{p}_hazard") for p in perms):
+        return True
+    if action not in PERSONAL or not getattr(actor, "is_authenticated", False):
+        return False
+    mine = (
+        Q(owner_id=actor.pk) | Q(finder_id=actor.pk) if action == "view" else Q(owner_id=actor.pk)
+    )
+    return Hazard.objects.filter(mine).exists()
 
 
 def allowed_actions(actor: Any, hazard: Hazard) -> set[str]:

@@ -46,14 +46,12 @@ LIST_RELATED = (
 
 
 class HazardAccessMixin(LoginRequiredMixin):
-    """Hazard pages open to people who may view hazards somewhere, and to reporters (who see
-    what they reported). Rows come only through `Hazard.objects.restrict`."""
+    """Hazard pages open to people who may view hazards somewhere, and to those who took part
+    in one (reporters, owners, an invited expert whose inspection found it). Rows come only
+    through `Hazard.objects.restrict`."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (
-            has_permission_anywhere(request.user, "hazards.view_hazard")
-            or has_permission_anywhere(request.user, "hazards.add_hazard")
-        ):
+        if request.user.is_authenticated and not services.may_act_somewhere(request.user, "view"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -360,6 +360,12 @@ def invite(
     person = user if isinstance(user, User) else find_user(user)
     if person is None or not person.is_active:
         raise Invalid(_("找不到该账号。"), fields={"user": [_("请输入有效的用户名或手机号。")]})
+    if inspection.kind == InspectionKind.UNANNOUNCED and _belongs_to(person, inspection.unit):
+        # Inviting someone of the target would tell the target of the visit.
+        raise Invalid(
+            _("暗访不能邀请被检查单位的人员。"),
+            fields={"user": [_("该人员属于被检查单位。")]},
+        )
     invitation = InspectionInvite.objects.filter(inspection=inspection, user=person).first()
     created = invitation is None
     if created:
@@ -381,6 +387,13 @@ def invite(
         stamp(invitation, actor)
         invitation.save(update_fields=["role"])
     return invitation
+
+
+def _belongs_to(person: User, unit: Unit) -> bool:
+    """Whether the person is a member of `unit` or holds a role at it or below it."""
+    units = [person.unit] if person.unit_id else []
+    units += [a.unit for a in person.assignments.select_related("unit") if a.unit_id]
+    return any(u.path.startswith(unit.path) for u in units)
 
 
 @transaction.atomic

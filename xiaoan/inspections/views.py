@@ -22,6 +22,7 @@ from xiaoan.core.errors import Conflict, ServiceError
 from xiaoan.core.history import entries_for
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import raise_for_service_error
+from xiaoan.hazards.models import Hazard
 from xiaoan.inspections import forms, services
 from xiaoan.inspections.choices import InspectionKind, InspectionStatus, ResultValue
 from xiaoan.inspections.filtersets import ChecklistFilterSet, InspectionFilterSet
@@ -210,6 +211,13 @@ def _rows(inspection: Inspection) -> list[dict[str, Any]]:
     return rows
 
 
+def _openable(user: Any, rows: list[dict]) -> set[int]:
+    ids = [row["result"].hazard_id for row in rows if row["result"] and row["result"].hazard_id]
+    if not ids:
+        return set()
+    return set(Hazard.objects.restrict(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def _visible(user: Any, pk: Any) -> Inspection:
     return get_object_or_404(
         Inspection.objects.restrict(user).select_related(
@@ -251,10 +259,9 @@ class InspectionDetailView(InspectionAccessMixin, View):
                 if can_change and inspection.status == InspectionStatus.SUBMITTED
                 else None
             ),
-            # Findings link to the ledger for those who may open it; an invited expert
-            # sees the numbers here.
-            "can_open_hazards": has_permission_anywhere(user, "hazards.view_hazard")
-            or has_permission_anywhere(user, "hazards.add_hazard"),
+            # A finding links to its record only for those who may open it (one query);
+            # the others, such as a co-inspector from a peer school, see its number here.
+            "openable_hazards": _openable(user, rows),
             "history": history(inspection),
             "missed_count": sum(
                 1 for r in rows if r["result"] and r["result"].missed_by_self_check

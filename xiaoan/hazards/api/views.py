@@ -25,7 +25,6 @@ from rest_framework.response import Response
 
 from xiaoan.core.api.views import with_errors
 from xiaoan.core.errors import Forbidden, Invalid, NotFound
-from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.hazards import exports, services, tally
 from xiaoan.hazards.api.serializers import (
     AssignSerializer,
@@ -57,23 +56,14 @@ from xiaoan.orgs.models import Place
 
 EXPORT_KINDS = list(exports.EXPORT_KINDS)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 # The people a hazard names (finder, owner) take part without a role: `restrict` widens
 # "view" and "rectify" for them, so the gate does too.
-PERSONAL = {"view": ("view", "add", "rectify"), "rectify": ("rectify",)}
-
-
 def _gate(user: Any, action: str) -> None:
     """403 when `user` may `action` no hazard at all (the hazard itself is checked later)."""
-    perms = PERSONAL.get(action, (action,))
-    if any(has_permission_anywhere(user, f"hazards.{p}_hazard") for p in perms):
-        return
-    if action in PERSONAL:
-        mine = (
-            Q(owner_id=user.pk) | Q(finder_id=user.pk) if action == "view" else Q(owner_id=user.pk)
-        )
-        if Hazard.objects.filter(mine).exists():
-            return
-    raise Forbidden()
+    if not services.may_act_somewhere(user, action):
+        raise Forbidden()
 
 
 def _pk(value: Any) -> int:

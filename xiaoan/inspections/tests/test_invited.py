@@ -157,3 +157,28 @@ def test_it_forgets_a_withdrawn_invitation(persona, invited):
         ("+", "district_officer"),
         ("-", "district_officer"),
     ]
+
+
+def test_findings_link_to_their_record_only_for_who_may_open_it(
+    client_for, persona, units, checklist
+):
+    cross = make(persona, units, checklist, who="district_officer", kind=InspectionKind.CROSS_CHECK)
+    for login, role in (("expert", InviteRole.EXPERT), ("13800000021", InviteRole.PEER)):
+        services.invite(persona("district_officer"), cross.pk, user=login, role=role)
+    done(persona, cross, who="expert", s02="fail")
+    hazard = ItemResult.objects.get(inspection=cross, item__code="TEST-SMALL-02").hazard
+    record = reverse("hazards:hazard_detail", args=[hazard.pk])
+    detail = reverse("inspections:inspection_detail", args=[cross.pk])
+    # The expert found it: he opens its record (and the ledger shows him that one only).
+    expert = client_for("expert")
+    assert f'href="{record}"' in expert.get(detail).content.decode()
+    assert expert.get(record).status_code == 200
+    ledger = expert.get(reverse("hazards:hazard_list"))
+    assert [h.pk for h in ledger.context["object_list"]] == [hazard.pk]
+    # The peer school's co-inspector sees the number, not a link he could not follow.
+    teacher = client_for("school_b_teacher")
+    page = teacher.get(detail).content.decode()
+    assert hazard.number in page and f'href="{record}"' not in page
+    assert teacher.get(record).status_code == 404
+    # The school's officer opens it as any hazard of the school.
+    assert f'href="{record}"' in client_for("school_a_officer").get(detail).content.decode()

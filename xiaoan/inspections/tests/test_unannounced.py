@@ -57,3 +57,17 @@ def test_it_shows_the_visit_once_submitted(persona, visit):
 def test_it_keeps_a_school_from_visiting_itself_unannounced(persona, units, checklist):
     with pytest.raises(Invalid):
         make(persona, units, checklist, kind=InspectionKind.UNANNOUNCED, unit=SCHOOL_A)
+
+
+def test_it_refuses_to_invite_someone_of_the_target_school(persona, visit):
+    from xiaoan.inspections.models import InspectionInvite
+
+    for who in ("school_a_officer", "school_a_owner"):  # a member, a department's person
+        with pytest.raises(Invalid) as refused:
+            services.invite(persona("district_officer"), visit.pk, user=who)
+        assert "暗访" in str(refused.value.message)
+        assert not _sees(persona, who, visit)
+    assert not InspectionInvite.objects.filter(inspection=visit).exists()
+    # Someone from elsewhere may come along.
+    services.invite(persona("district_officer"), visit.pk, user="expert")
+    assert _sees(persona, "expert", visit)

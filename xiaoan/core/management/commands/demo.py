@@ -1,11 +1,18 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from xiaoan.hazards.demo import load_hazards
+from xiaoan.inspections.demo import load_inspections
 from xiaoan.orgs.demo import DEMO_PASSWORD, PEOPLE, load_demo
 
 
 class Command(BaseCommand):
     help = _("载入演示数据（可重复执行，不会重复创建），并列出演示账号。")
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--bare", action="store_true", help=_("只建单位和账号，不生成示例隐患和检查。")
+        )
 
     def handle(self, *args, **options):
         created = load_demo()
@@ -13,6 +20,11 @@ class Command(BaseCommand):
             _("演示数据：新建单位 %(units)d 个，账号 %(users)d 个，授权 %(assignments)d 项。")
             % created
         )
+        if not options["bare"]:
+            hazards, inspections = load_hazards(), load_inspections()
+            self.stdout.write(
+                _("示例：新建隐患 %(h)d 条，检查 %(i)d 项。") % {"h": hazards, "i": inspections}
+            )
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:
             login = f"{username}" + (f" / {mobile}" if mobile else "")

@@ -1,0 +1,37 @@
+"""`xiaoan demo` fills a new installation with a ledger and inspections worth looking at,
+made through the services, and running it again adds nothing."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from xiaoan.hazards import tally
+from xiaoan.hazards.models import Hazard
+from xiaoan.inspections.models import Inspection, InspectionSchedule
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_loads_sample_work_once(units):
+    assert "演示账号" in run("--bare")
+    assert not Hazard.objects.exists() and not Inspection.objects.exists()
+    output = run()
+    statuses = set(Hazard.objects.values_list("status", flat=True))
+    assert {"reported", "rectifying", "assigned", "submitted", "closed"} <= statuses
+    assert Hazard.objects.filter(level="major", is_supervised=True).exists()
+    district = units["梁子湖区教育局"]
+    assert InspectionSchedule.objects.filter(organiser=district).count() == 5
+    done = Inspection.objects.filter(status="submitted").get()
+    assert done.results.filter(result="fail", hazard__isnull=False).count() == 1
+    assert f"新建隐患 {Hazard.objects.count() - 1} 条" in output  # one came from the inspection
+    assert tally.reconcile() == 0
+    before = (Hazard.objects.count(), Inspection.objects.count())
+    assert "新建隐患 0 条，检查 0 项" in run()
+    assert (Hazard.objects.count(), Inspection.objects.count()) == before

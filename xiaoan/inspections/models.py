@@ -272,7 +272,7 @@ class Inspection(models.Model):
     scheduled_on = models.DateField(_("计划日期"))
     due_on = models.DateField(_("截止日期"), null=True, blank=True)
     # "YYYY-MM" of the scheduled date: the period coverage and 自查未发现 compare within.
-    # `save()` fills it in; bulk inserts go through `services.bulk_plan`, which does too.
+    # `save()` fills it in; `schedules.generate`, which inserts in bulk, sets it itself.
     period = models.CharField(_("所属期间"), max_length=7, editable=False)
     # Set by a schedule that generates inspections in bulk: one per unit and key, so running
     # the generation again adds nothing (bulk_create(ignore_conflicts=True)).

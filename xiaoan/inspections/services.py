@@ -316,25 +316,6 @@ def create_inspection(
     return inspection
 
 
-def bulk_plan(inspections: Sequence[Inspection], *, batch_size: int = 2000) -> int:
-    """Save many planned inspections at once (a schedule generating a month for every school).
-
-    The caller builds unsaved `Inspection`s (unit, organiser, checklist version, kind, title,
-    scheduled_on, and a `schedule_key` per unit and round); this fills in what `save()`
-    would, freezes the checklist versions and inserts them in batches. A row whose unit
-    already has that `schedule_key` is skipped, so generating the same round twice adds
-    nothing. Returns the number of rows offered (the database skips the duplicates)."""
-    rows = list(inspections)
-    for row in rows:
-        row.period = f"{row.scheduled_on:%Y-%m}"
-        row.status = InspectionStatus.PLANNED
-    versions = {row.checklist_id for row in rows}
-    with transaction.atomic():
-        ChecklistVersion.objects.filter(pk__in=versions, is_frozen=False).update(is_frozen=True)
-        Inspection.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
-    return len(rows)
-
-
 def find_user(identifier: Any) -> User | None:
     """An active person by id, username or mobile number."""
     value = str(identifier or "").strip()

@@ -3,8 +3,6 @@ submitting twice creates nothing twice, and bad submissions are refused whole.""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from xiaoan.core.errors import Conflict, Invalid
@@ -13,7 +11,7 @@ from xiaoan.hazards.choices import HazardLevel, HazardSource, HazardStatus
 from xiaoan.hazards.models import Hazard
 from xiaoan.inspections import services
 from xiaoan.inspections.choices import InspectionStatus
-from xiaoan.inspections.models import Inspection, ItemResult, ResultPhoto
+from xiaoan.inspections.models import ItemResult, ResultPhoto
 from xiaoan.inspections.tests.support import (
     checklist,
     done,
@@ -23,7 +21,6 @@ from xiaoan.inspections.tests.support import (
     photos_for,
     results,
 )
-from xiaoan.orgs.models import Unit
 
 pytestmark = pytest.mark.django_db
 __all__ = ["checklist"]
@@ -157,33 +154,6 @@ def test_it_keeps_drafts_to_resume(persona, units, checklist):
     services.submit(officer, inspection.pk, results=results(inspection, s01="pass", s02="pass"))
     row.refresh_from_db()
     assert row.hazard is not None and row.hazard.description.startswith("无巡查记录")
-
-
-def test_it_plans_many_inspections_at_once_and_only_once(persona, units, checklist):
-    schools = list(Unit.objects.filter(kind="school"))
-    district = units["梁子湖区教育局"]
-
-    def round_():
-        return [
-            Inspection(
-                kind="self_check",
-                title=f"{school.name} 月度自查",
-                unit=school,
-                organiser=district,
-                checklist_id=checklist.current_version_id,
-                scheduled_on=dt.date(2026, 12, 1),
-                schedule_key="monthly-self-check:2026-12",
-            )
-            for school in schools
-        ]
-
-    services.bulk_plan(round_())
-    services.bulk_plan(round_())
-    planned = Inspection.objects.filter(schedule_key="monthly-self-check:2026-12")
-    assert planned.count() == len(schools)
-    assert set(planned.values_list("period", "status").distinct()) == {("2026-12", "planned")}
-    checklist.current_version.refresh_from_db()
-    assert checklist.current_version.is_frozen
 
 
 def test_it_writes_no_photo_file_for_a_refused_submission(persona, units, checklist, settings):

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -17,6 +17,30 @@ from django.views.generic import DetailView, ListView, TemplateView
 from xiaoan.core.errors import Forbidden, NotFound, ServiceError
 from xiaoan.core.middleware import SESSION_KEY
 from xiaoan.core.scoping import has_permission_anywhere, permission_name
+
+
+def photo_response(photo) -> FileResponse:
+    """A stored (re-encoded JPEG) photo the caller has already been allowed to see; 404 when
+    its file is gone. Private: the browser may keep it, shared caches may not."""
+    try:
+        handle = photo.image.open("rb")
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+class CurrentUnitFilterMixin:
+    """List filters default to the unit chosen in the header's unit switcher."""
+
+    def filter_data(self):
+        data = self.request.GET.copy()
+        data.pop("page", None)
+        current = self.request.current_unit
+        if "unit" not in data and current is not None:
+            data["unit"] = str(current.pk)
+        return data
 
 
 class ScopedMixin(LoginRequiredMixin):

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from xiaoan.core.errors import Conflict, ServiceError
 from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.core.views import raise_for_service_error
+from xiaoan.core.views import CurrentUnitFilterMixin, photo_response, raise_for_service_error
 from xiaoan.hazards import criteria, forms, services, tally
 from xiaoan.hazards.choices import (
     OPEN_STATUSES,
@@ -66,17 +66,9 @@ def _home_unit(unit: Unit) -> Unit:
 # ---------------------------------------------------------------- ledger
 
 
-class HazardListView(HazardAccessMixin, ListView):
+class HazardListView(CurrentUnitFilterMixin, HazardAccessMixin, ListView):
     template_name = "hazards/hazard_list.html"
     paginate_by = 25
-
-    def filter_data(self):
-        data = self.request.GET.copy()
-        data.pop("page", None)
-        current = self.request.current_unit
-        if "unit" not in data and current is not None:
-            data["unit"] = str(current.pk)
-        return data
 
     def get_queryset(self):
         user = self.request.user
@@ -569,13 +561,7 @@ class HazardPhotoView(HazardAccessMixin, View):
         photo = get_object_or_404(
             HazardPhoto.objects.filter(hazard__in=Hazard.objects.restrict(request.user)), pk=pk
         )
-        try:
-            handle = photo.image.open("rb")
-        except (FileNotFoundError, OSError):
-            raise Http404 from None
-        response = FileResponse(handle, content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=86400"
-        return response
+        return photo_response(photo)
 
 
 # ---------------------------------------------------------------- 随手拍

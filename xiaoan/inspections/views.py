@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from django.views.generic import ListView
 from xiaoan.core.errors import Conflict, ServiceError
 from xiaoan.core.history import entries_for
 from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.core.views import raise_for_service_error
+from xiaoan.core.views import CurrentUnitFilterMixin, photo_response, raise_for_service_error
 from xiaoan.hazards.models import Hazard
 from xiaoan.inspections import forms, services
 from xiaoan.inspections.choices import InspectionKind, InspectionStatus, ResultValue
@@ -86,17 +86,9 @@ def _allowed(user: Any, inspection: Inspection, action: str) -> bool:
 # ---------------------------------------------------------------- list
 
 
-class InspectionListView(InspectionAccessMixin, ListView):
+class InspectionListView(CurrentUnitFilterMixin, InspectionAccessMixin, ListView):
     template_name = "inspections/inspection_list.html"
     paginate_by = 25
-
-    def filter_data(self):
-        data = self.request.GET.copy()
-        data.pop("page", None)
-        current = self.request.current_unit
-        if "unit" not in data and current is not None:
-            data["unit"] = str(current.pk)
-        return data
 
     def get_queryset(self):
         base = Inspection.objects.restrict(self.request.user)
@@ -445,13 +437,7 @@ class ResultPhotoView(InspectionAccessMixin, View):
             ),
             pk=pk,
         )
-        try:
-            handle = photo.image.open("rb")
-        except OSError:
-            raise Http404 from None
-        response = FileResponse(handle, content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=86400"
-        return response
+        return photo_response(photo)
 
 
 # ---------------------------------------------------------------- checklists

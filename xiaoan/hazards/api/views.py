@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Min, Prefetch, Q
-from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -25,6 +24,7 @@ from rest_framework.response import Response
 
 from xiaoan.core.api.views import with_errors
 from xiaoan.core.errors import Forbidden, Invalid, NotFound
+from xiaoan.core.views import photo_response
 from xiaoan.hazards import exports, services, tally
 from xiaoan.hazards.api.serializers import (
     AssignSerializer,
@@ -262,13 +262,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         photo = HazardPhoto.objects.filter(hazard__in=visible, pk=_pk(photo_pk)).first()
         if photo is None:
             raise NotFound()
-        try:
-            handle = photo.image.open("rb")
-        except OSError:
-            raise NotFound() from None
-        response = FileResponse(handle, content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=86400"
-        return response
+        return photo_response(photo)
 
     @extend_schema(
         summary="隐患统计（按状态、未销号重大隐患）",

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, F, Prefetch
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +22,7 @@ from rest_framework.response import Response
 from xiaoan.core.api.views import with_errors
 from xiaoan.core.errors import Forbidden, NotFound
 from xiaoan.core.scoping import has_permission_anywhere
+from xiaoan.core.views import photo_response
 from xiaoan.inspections import services
 from xiaoan.inspections.api.serializers import (
     ChecklistCopySerializer,
@@ -241,13 +241,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         ).first()
         if photo is None:
             raise NotFound()
-        try:
-            handle = photo.image.open("rb")
-        except OSError:
-            raise NotFound() from None
-        response = FileResponse(handle, content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=86400"
-        return response
+        return photo_response(photo)
 
     @extend_schema(
         summary="邀请检查人员（交叉检查、校外专家、第三方）",

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "xiaoan.notifications",
     "xiaoan.hazards",
     "xiaoan.inspections",
+    "xiaoan.plans",
 ]
 
 MIDDLEWARE = [

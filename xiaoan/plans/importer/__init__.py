@@ -1,0 +1,38 @@
+"""Plan-document importer: a file in, a draft plan out (see segment.build_plan).
+
+Readers (readers/) → Document (paragraphs and tables) → tasks (segment.py), with the
+deadline parser (deadlines.py), unit lists and trailers (units.py) and the title/year
+detection (meta.py) as separate pure functions. Unit matching against the database is
+matching.py, called by the review step, never by the import itself.
+"""
+
+from __future__ import annotations
+
+from .model import Deadline, Document, DraftPlan, DraftTask, PlanImportError
+from .readers import read_document
+from .segment import build_plan
+
+
+def import_plan(data: bytes, filename: str = "") -> DraftPlan:
+    """Read a plan document (.docx, .xlsx, .txt, .md, .pdf; "" for pasted text)."""
+    return build_plan(read_document(data, filename))
+
+
+def import_text(text: str, name: str = "") -> DraftPlan:
+    """Read pasted text."""
+    from .readers.plain import read_text
+
+    return build_plan(read_text(text, name))
+
+
+__all__ = [
+    "Deadline",
+    "Document",
+    "DraftPlan",
+    "DraftTask",
+    "PlanImportError",
+    "build_plan",
+    "import_plan",
+    "import_text",
+    "read_document",
+]

@@ -1,0 +1,68 @@
+"""Readers: bytes of one file format → `Document`. The format is chosen by the file name's
+extension and checked against the content (a .docx is a zip with word/document.xml)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import PurePath
+
+from django.utils.translation import gettext as _
+
+from ..model import Document, PlanImportError
+
+TEXT_SUFFIXES = {"", ".txt", ".text", ".md", ".markdown", ".tsv"}
+OLD_BINARY = {".doc", ".xls", ".wps", ".et", ".rtf"}
+SUFFIXES = {".docx", ".xlsx", ".pdf", *TEXT_SUFFIXES}
+
+
+def read_document(data: bytes, filename: str = "") -> Document:
+    path = PurePath(filename or "")
+    suffix = path.suffix.lower()
+    name = path.stem
+    if suffix in OLD_BINARY:
+        raise PlanImportError(
+            _("不支持旧版 %(s)s 格式：请在 Office/WPS 中另存为 .docx 或 .xlsx 后再导入。")
+            % {"s": suffix}
+        )
+    if suffix not in SUFFIXES:
+        raise PlanImportError(
+            _("不支持的文件类型“%(s)s”：请上传 .docx、.xlsx、.txt、.md 或带文字层的 .pdf 文件。")
+            % {"s": suffix or filename}
+        )
+    if suffix == ".docx":
+        from .word import read_docx
+
+        _check_zip(data, "word/document.xml", _("Word"))
+        return read_docx(data, name)
+    if suffix == ".xlsx":
+        from .excel import read_xlsx
+
+        _check_zip(data, "xl/workbook.xml", _("Excel"))
+        return read_xlsx(data, name)
+    if suffix == ".pdf":
+        from .pdf import read_pdf
+
+        if not data.lstrip()[:5] == b"%PDF-":
+            raise PlanImportError(_("无法读取 PDF 文件：文件已损坏或不是 PDF 格式。"))
+        return read_pdf(data, name)
+    from .plain import decode, read_text
+
+    if data.startswith(b"PK\x03\x04") or data[:1024].count(b"\x00") > 8:
+        raise PlanImportError(
+            _("文件内容不是文本：请确认文件类型，Word/Excel 文件请使用 .docx/.xlsx 扩展名。")
+        )
+    return read_text(decode(data), name)
+
+
+def _check_zip(data: bytes, member: str, kind: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            archive.getinfo(member)
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        raise PlanImportError(
+            _("无法读取 %(k)s 文件：文件已损坏或不是有效的 %(k)s 文档。") % {"k": kind}
+        ) from None
+
+
+__all__ = ["read_document"]

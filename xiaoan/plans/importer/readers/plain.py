@@ -1,0 +1,237 @@
+"""Plain text, Markdown and pasted text.
+
+Three table shapes are recognised besides paragraphs:
+- Markdown pipe tables (`| 序号 | 工作任务 | … |`);
+- rows with tab-separated cells, as Word and Excel export and paste them (a blank first
+  cell shows as a leading tab; a table broken by a page repeats its header);
+- one cell per line after a header of one column name per line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..columns import DEADLINE, SEQ, column_role, header_roles
+from ..model import Block, Cell, Document, Paragraph, Table
+from ..text import norm, split_number, tidy
+
+_HEADING = re.compile(r"^(#{1,6})\s+")
+_BULLET = re.compile(r"^(?:[-*+]\s+|>\s*)")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_PIPE_SEPARATOR = re.compile(r"^:?-{2,}:?$")
+
+
+def decode(data: bytes) -> str:
+    """Text files from Chinese offices come as UTF-8, UTF-16 or GB18030 (GBK)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def read_text(text: str, name: str = "") -> Document:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return Document(blocks=lines_to_blocks(lines), name=name)
+
+
+def lines_to_blocks(lines: list[str]) -> list[Block]:
+    blocks: list[Block] = []
+    index = 0
+    count = len(lines)
+    while index < count:
+        line = lines[index]
+        if not line.strip():
+            index += 1
+            continue
+        if _is_pipe_row(line):
+            table, index = _collect(lines, index, _is_pipe_row, _pipe_cells)
+            blocks.append(table)
+            continue
+        if _is_tab_row(line):
+            table, index = _collect(lines, index, _is_tab_row, _tab_cells)
+            blocks.append(table)
+            continue
+        header = _cell_per_line_header(lines, index)
+        if header:
+            table, index = _cell_per_line_table(lines, index, header)
+            blocks.append(table)
+            continue
+        blocks.append(paragraph(line))
+        index += 1
+    return blocks
+
+
+def paragraph(line: str) -> Paragraph:
+    text = line.strip()
+    heading = 0
+    match = _HEADING.match(text)
+    if match:
+        heading = len(match.group(1))
+        text = text[match.end() :]
+    text = _BULLET.sub("", text)
+    bold = ""
+    match = _BOLD.search(text)
+    if match and (not text[: match.start()].strip() or split_number(text)[2].startswith("**")):
+        bold = tidy(split_number(tidy(match.group(1)))[2])
+    text = tidy(text.replace("**", ""))
+    return Paragraph(text=text, bold=bold, heading=heading)
+
+
+def _cell(text: str) -> Cell:
+    bold = ""
+    match = _BOLD.match(text.strip())
+    if match:
+        bold = tidy(match.group(1))
+    return Cell(tidy(text.replace("**", "")), bold=bold)
+
+
+def _is_pipe_row(line: str) -> bool:
+    stripped = line.strip()
+    return stripped.startswith("|") and stripped.count("|") >= 2
+
+
+def _pipe_cells(line: str) -> list[str] | None:
+    stripped = line.strip().strip("|")
+    cells = [c.strip() for c in stripped.split("|")]
+    if all(_PIPE_SEPARATOR.match(c) for c in cells if c):
+        return None
+    return cells
+
+
+def _is_tab_row(line: str) -> bool:
+    cells = line.rstrip(" \n").split("\t")
+    filled = sum(1 for c in cells if c.strip())
+    return filled >= 2 or (len(cells) >= 3 and filled >= 1)
+
+
+def _tab_cells(line: str) -> list[str]:
+    return line.rstrip(" \n").split("\t")
+
+
+def _collect(lines, index, is_row, cells_of) -> tuple[Table, int]:
+    """Consecutive rows; blank lines in between do not end the table (page breaks)."""
+    rows: list[list[Cell]] = []
+    count = len(lines)
+    while index < count:
+        line = lines[index]
+        if not line.strip():
+            ahead = index
+            while ahead < count and not lines[ahead].strip():
+                ahead += 1
+            if ahead < count and is_row(lines[ahead]):
+                index = ahead
+                continue
+            break
+        if not is_row(line):
+            break
+        cells = cells_of(line)
+        if cells is not None:
+            rows.append([_cell(c) for c in cells])
+        index += 1
+    return Table(rows=rows), index
+
+
+def _cell_per_line_header(lines: list[str], index: int) -> list[str] | None:
+    """Three or more lines in a row that are each one column name, one of them a task."""
+    names: list[str] = []
+    while index < len(lines) and len(names) < 12:
+        text = lines[index].strip()
+        index += 1
+        if not text:
+            continue
+        if "\t" in text or len(text) > 16 or column_role(text) is None:
+            break
+        names.append(text)
+    if len(names) >= 3 and header_roles(names):
+        return names
+    return None
+
+
+def _cell_per_line_table(lines: list[str], index: int, header: list[str]) -> tuple[Table, int]:
+    """Rows of a table exported one cell per line.
+
+    With a 序号 column the numbers 1, 2, 3 … start the rows, so a blank cell that left no
+    line behind does not shift the rest; without one, every len(header) lines make a row.
+    """
+    width = len(header)
+    consumed = 0
+    position = index
+    while consumed < width:
+        if lines[position].strip():
+            consumed += 1
+        position += 1
+    end = position
+    cells: list[str] = []
+    while end < len(lines):
+        text = lines[end].strip()
+        if text and (_HEADING.match(text) or split_number(norm(text))[0] == 1):
+            break
+        if text:
+            cells.append(text)
+        end += 1
+    rows: list[list[str]] = [header]
+    roles = [column_role(h) for h in header]
+    if SEQ in roles:
+        rows.extend(_rows_by_number(cells, roles, roles.index(SEQ)))
+    else:
+        rows.extend(cells[i : i + width] for i in range(0, len(cells), width))
+    return Table(rows=[[_cell(c) for c in row] for row in rows]), end
+
+
+def _rows_by_number(cells: list[str], roles: list[str | None], seq_col: int) -> list[list[str]]:
+    width = len(roles)
+    after = width - seq_col
+    starts: list[int] = []
+    expected = 1
+    for i, text in enumerate(cells):
+        if norm(text).rstrip(".、") == str(expected):
+            starts.append(i)
+            expected += 1
+    rows: list[list[str]] = []
+    carried: list[str] = []
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(cells)
+        row = cells[start:end]
+        before, carried = carried, []
+        if seq_col and n + 1 < len(starts) and len(row) > after:
+            # Cells left of 序号 (a 领域 column) belong to the row they precede.
+            carried = row[-min(seq_col, len(row) - after) :]
+            row = row[: len(row) - len(carried)]
+        left = [""] * (seq_col - len(before)) + before
+        rows.append(left + _place(row, roles[seq_col:]))
+    return rows
+
+
+def _place(row: list[str], roles: list[str | None]) -> list[str]:
+    """Put a row's cells under their columns; a missing cell was a blank one."""
+    if len(row) >= len(roles):
+        return [*row[: len(roles) - 1], "\n".join(row[len(roles) - 1 :])]
+    placed = [""] * len(roles)
+    placed[0] = row[0]
+    free = list(range(1, len(roles)))
+    for text in row[1:]:
+        column = free[0]
+        if DEADLINE in roles and looks_like_deadline(text):
+            wanted = roles.index(DEADLINE)
+            if wanted in free:
+                column = wanted
+        elif roles[column] == DEADLINE and len(free) > 1:
+            column = free[1]
+        placed[column] = text
+        free.remove(column)
+        if not free:
+            break
+    return placed
+
+
+_DEADLINE_LIKE = re.compile(
+    r"((19|20)\d{2}|\d{1,2}\s*月|年底|长期|立即|立整立改|常态化|上半年|下半年|季度)"
+)
+
+
+def looks_like_deadline(text: str) -> bool:
+    return len(text) <= 40 and bool(_DEADLINE_LIKE.search(norm(text)))

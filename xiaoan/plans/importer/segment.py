@@ -1,0 +1,419 @@
+"""From a `Document` to a `DraftPlan`: which blocks are tasks, and what each task says.
+
+A document with a responsibility table (a header naming a task column) is read from its
+tables: that is where deadlines and units are. Otherwise the tasks are the numbered
+paragraphs of its task section ("二、主要任务"), at the numbering level that carries content.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from .columns import (
+    COOPERATING,
+    DEADLINE,
+    DOMAIN,
+    LEAD,
+    RESPONSIBLE,
+    SEQ,
+    TASK,
+    TITLE,
+    UNIT_ROLES,
+    header_roles,
+)
+from .deadlines import parse_deadlines, year_end
+from .meta import detect_title, detect_year, table_title_rows
+from .model import Cell, Document, DraftPlan, DraftTask, Paragraph, PlanImportError, Table
+from .readers.plain import looks_like_deadline
+from .text import first_sentence_end, join_broken, norm, split_number, tidy
+from .units import Roles, parse_roles, split_trailer
+
+
+@dataclass
+class _Pending:
+    """A task being assembled; deadlines are parsed once the plan's year is known."""
+
+    title: str
+    content: str
+    phrases: list[str] = field(default_factory=list)
+    roles: Roles = field(default_factory=Roles)
+    domain: str = ""
+
+
+def build_plan(doc: Document) -> DraftPlan:
+    title = detect_title(doc)
+    tables = _task_tables(doc)
+    if tables:
+        pending = _tasks_from_tables(tables)
+        year = detect_year(title, tables[0].title, doc)
+    else:
+        pending = _tasks_from_paragraphs(doc)
+        year = detect_year(title, "", doc)
+    if not pending:
+        raise PlanImportError(
+            _("没有在文件中找到工作任务：需要带“工作任务”等表头的表格，或编号的任务条目。")
+        )
+    tasks = []
+    for seq, item in enumerate(pending, start=1):
+        deadlines = []
+        for phrase in item.phrases:
+            deadlines.extend(d for d in parse_deadlines(phrase, year) if d not in deadlines)
+        tasks.append(
+            DraftTask(
+                seq=seq,
+                title=item.title,
+                content=item.content,
+                deadlines=deadlines or [year_end(year)],
+                lead_units=item.roles.lead,
+                responsible_units=item.roles.responsible,
+                cooperating_units=item.roles.cooperating,
+                domain=item.domain,
+            )
+        )
+    return DraftPlan(plan_title=title or doc.name, plan_year=year, tasks=tasks)
+
+
+def split_title(text: str, bold: str = "") -> tuple[str, str]:
+    """A task's title is its lead sentence (its bold run when it has one); the rest is content."""
+    text = text.strip()
+    bold = bold.strip()
+    if bold and text.startswith(bold) and len(bold) < len(text):
+        return _clean_title(bold), text[len(bold) :].strip()
+    first_line, _sep, rest_lines = text.partition("\n")
+    end = first_sentence_end(text)
+    if rest_lines and (end == -1 or end > len(first_line)):
+        return _clean_title(first_line), rest_lines.strip()
+    if end != -1:
+        return _clean_title(text[:end]), text[end:].strip()
+    return _clean_title(text), ""
+
+
+def _clean_title(text: str) -> str:
+    return text.strip().rstrip("。！？!?；;：:，, ").strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+
+@dataclass
+class _TaskTable:
+    roles: list[str | None]
+    rows: list[list[Cell]]
+    title: str = ""
+
+
+def _task_tables(doc: Document) -> list[_TaskTable]:
+    found: list[_TaskTable] = []
+    recent: list[str] = []
+    previous_block_was_table = False
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            if block.text:
+                recent = [*recent[-2:], block.text]
+                previous_block_was_table = False
+            continue
+        header_index, roles = _find_header(block)
+        if roles is None:
+            last = found[-1] if found else None
+            width = max((len(r) for r in block.rows), default=0)
+            if last and previous_block_was_table and width == len(last.roles):
+                last.rows.extend(block.rows)  # the same table, continued after a page break
+            continue
+        titles = (
+            table_title_rows(block, header_index)
+            or [t for t in reversed(recent) if len(t) <= 70 and t[-1] not in "。；;"][:1]
+        )
+        header = [c.text for c in block.rows[header_index]]
+        rows = [r for r in block.rows[header_index + 1 :] if [c.text for c in r] != header]
+        found.append(_TaskTable(roles=roles, rows=rows, title=titles[0] if titles else ""))
+        previous_block_was_table = True
+        recent = []
+    return found
+
+
+def _find_header(table: Table) -> tuple[int, list[str | None] | None]:
+    for index, row in enumerate(table.rows[:6]):
+        roles = header_roles([c.text for c in row])
+        if roles:
+            return index, roles
+    return -1, None
+
+
+def _tasks_from_tables(tables: list[_TaskTable]) -> list[_Pending]:
+    tasks: list[_Pending] = []
+    for table in tables:
+        tasks.extend(_table_tasks(table))
+    return tasks
+
+
+def _table_tasks(table: _TaskTable) -> list[_Pending]:
+    roles = table.roles
+    width = len(roles)
+    rows = [_fit(row, width) for row in table.rows]
+    if not rows:
+        return []
+    col = {role: roles.index(role) for role in set(roles) if role}
+    seq_col = col.get(SEQ)
+    if seq_col is not None and not any(r[seq_col].text for r in rows):
+        seq_col = None
+    # A blank cell means "same as above" in a grouping column, and in any column that is
+    # filled in most rows; a column that is mostly blank (配合单位) is blank where blank.
+    inherit = [False] * width
+    for index, role in enumerate(roles):
+        filled = sum(1 for r in rows if r[index].text) / len(rows)
+        inherit[index] = role == DOMAIN or (
+            role in (DEADLINE, *UNIT_ROLES) and filled > 0.5 and index != seq_col
+        )
+    above = [""] * width
+    tasks: list[_Pending] = []
+    group = ""
+    last_seq = None
+    for row in rows:
+        own = [c.text if not (c.merged or c.spanned) else "" for c in row]
+        if not any(own) and not any(c.merged for c in row):
+            continue
+        grouping = _group_heading(row, own, roles)
+        if grouping:
+            group = grouping
+            above = [""] * width
+            continue
+        value = [own[i] or (above[i] if row[i].merged or inherit[i] else "") for i in range(width)]
+        task_text, bold = _task_text(row, value, col)
+        if seq_col is not None:
+            seq_text = own[seq_col]
+            new = bool(seq_text) and (seq_text != last_seq or not tasks)
+            if seq_text:
+                last_seq = seq_text
+            new = new or not tasks
+        else:
+            task_cell = row[col[TASK]] if TASK in col else row[col[TITLE]]
+            new = not tasks or (bool(task_text) and not task_cell.merged)
+        if new:
+            if not task_text:
+                above = value
+                continue
+            task = _new_task(task_text, bold, value, col, roles)
+            task.domain = value[col[DOMAIN]] if DOMAIN in col else group
+            tasks.append(task)
+        else:
+            _continue_task(tasks[-1], row, own, col, roles)
+        above = value
+    return tasks
+
+
+def _fit(row: list[Cell], width: int) -> list[Cell]:
+    if len(row) < width:
+        return row + [Cell("") for _ in range(width - len(row))]
+    if len(row) > width:
+        extra = "\n".join(c.text for c in row[width - 1 :] if c.text)
+        return [*row[: width - 1], Cell(extra)]
+    return row
+
+
+def _group_heading(row: list[Cell], own: list[str], roles: list[str | None]) -> str:
+    """A row that only names a group ("一、消防安全" across the table) sets the domain."""
+    texts = [t for t in own if t]
+    if len(set(texts)) != 1 or len(texts[0]) > 40 or any(c.merged for c in row):
+        return ""
+    index = own.index(texts[0])
+    spans = any(c.spanned for c in row) or len(texts) > 1
+    if spans or roles[index] not in (TASK, TITLE):
+        if roles[index] == SEQ and not spans and norm(texts[0]).rstrip(".、").isdigit():
+            return ""
+        return split_number(texts[0])[2].rstrip("。：:")
+    return ""
+
+
+def _task_text(row: list[Cell], value: list[str], col: dict[str, int]) -> tuple[str, str]:
+    column = col.get(TASK, col.get(TITLE))
+    cell = row[column]
+    text = cell.text if not (cell.merged or cell.spanned) else ""
+    level, _number, rest = split_number(text)
+    if level >= 3:
+        text = rest
+    bold = split_number(cell.bold)[2] if cell.bold else ""
+    return text, bold
+
+
+def _new_task(
+    text: str, bold: str, value: list[str], col: dict[str, int], roles: list[str | None]
+) -> _Pending:
+    text, trailer = split_trailer(text)
+    if TITLE in col and TASK in col:
+        title, content = _clean_title(value[col[TITLE]]), text
+        if not title:
+            title, content = split_title(text, bold)
+    else:
+        title, content = split_title(text, bold)
+    task = _Pending(title=title, content=content)
+    for index, role in enumerate(roles):
+        if role in UNIT_ROLES and value[index]:
+            task.roles.merge(parse_roles(value[index], role))
+    task.roles.merge(trailer)
+    if DEADLINE in col and value[col[DEADLINE]]:
+        task.phrases.append(value[col[DEADLINE]])
+    if task.roles.deadline:
+        task.phrases.append(task.roles.deadline)
+    return task
+
+
+def _continue_task(
+    task: _Pending, row: list[Cell], own: list[str], col: dict[str, int], roles
+) -> None:
+    """A row that adds to the task above: an extra requirement, its own deadline or units."""
+    column = col.get(TASK, col.get(TITLE))
+    if own[column]:
+        text, trailer = split_trailer(own[column])
+        task.content = f"{task.content}\n{text}".strip()
+        task.roles.merge(trailer)
+        if trailer.deadline:
+            task.phrases.append(trailer.deadline)
+    if DEADLINE in col and own[col[DEADLINE]]:
+        task.phrases.append(own[col[DEADLINE]])
+    for index, role in enumerate(roles):
+        if role in UNIT_ROLES and own[index]:
+            task.roles.merge(parse_roles(own[index], role))
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbered paragraphs
+
+_TASK_SECTION = re.compile(r"(任务|重点工作|工作内容|主要措施|工作措施|具体措施|举措|工作重点)")
+_OTHER_SECTION = re.compile(
+    r"(目标|指导思想|总体要求|基本原则|原则|保障|要求|组织领导|领导小组|步骤|安排|阶段|附件"
+    r"|适用范围|背景|依据|考核|问责|意义|总体思路|工作机制)"
+)
+_DUE = re.compile(r"(前|底|完成|截止|月|长期|立即)")
+_DEADLINE_TRAILER = re.compile(r"[（(]\s*([^（）()]{2,40}?)\s*[）)]\s*[。.]?$")
+
+
+@dataclass
+class _Item:
+    level: int
+    text: str
+    bold: str
+    section: int
+    raw: str = ""
+    groups: list[str] = field(default_factory=list)
+
+
+def _is_short_heading(paragraph: Paragraph) -> bool:
+    text = paragraph.text
+    return (
+        len(text) <= 20
+        and "\n" not in text
+        and text[-1] not in "。；;，,：:！？!?）)"
+        and not looks_like_deadline(text)
+    )
+
+
+def _tasks_from_paragraphs(doc: Document) -> list[_Pending]:
+    sections: list[str] = []  # "task", "other" or "" per section
+    section_rank = 99
+    items: list[_Item] = []
+    current: _Item | None = None
+    for block in doc.blocks:
+        if not isinstance(block, Paragraph) or not block.text:
+            continue
+        level, _number, rest = split_number(block.text)
+        if not level and block.list_level:
+            level, rest = 2 + block.list_level, block.text
+        rank = 0
+        if level == 1 and len(rest) <= 30 and first_sentence_end(rest) in (-1, len(rest)):
+            rank = 1
+        elif not level and (block.heading or _is_short_heading(block)):
+            rank = block.heading or 1
+        if rank and (rank <= section_rank or not sections):
+            kind = ""
+            if _TASK_SECTION.search(rest):
+                kind = "task"
+            elif _OTHER_SECTION.search(rest):
+                kind = "other"
+            sections.append(kind)
+            section_rank = rank
+            current = None
+            continue
+        if rank:  # a sub-heading inside a section: a group of the tasks below it
+            current = _Item(level=0, text=rest, bold="", section=len(sections) - 1)
+            items.append(current)
+            continue
+        if level:
+            bold = block.bold if block.bold and rest.startswith(block.bold) else ""
+            current = _Item(
+                level=level, text=rest, bold=bold, section=len(sections) - 1, raw=block.text
+            )
+            items.append(current)
+        elif current is not None:
+            current.text = join_broken(current.text, block.text)
+            current.raw = join_broken(current.raw, block.text)
+    wanted = {"task"} if "task" in sections else {""}
+    items = [i for i in items if (sections[i.section] if i.section >= 0 else "") in wanted]
+    return _items_to_tasks(items)
+
+
+def _substantial(item: _Item) -> bool:
+    body, roles = split_trailer(item.text)
+    end = first_sentence_end(body)
+    return bool(roles) or len(body) > 50 or (end != -1 and end < len(body))
+
+
+def _items_to_tasks(items: list[_Item]) -> list[_Pending]:
+    levels = sorted({i.level for i in items if i.level})
+    task_level = None
+    for level in levels:
+        at_level = [i for i in items if i.level == level]
+        if sum(1 for i in at_level if _substantial(i)) * 2 >= len(at_level):
+            task_level = level
+            break
+    if task_level is None:
+        return []
+    tasks: list[_Pending] = []
+    groups: dict[int, tuple[str, Roles]] = {}
+    current: _Pending | None = None
+    for item in items:
+        if item.level < task_level:
+            body, roles = split_trailer(item.text)
+            groups = {k: v for k, v in groups.items() if k < item.level}
+            groups[item.level] = (split_title(body, item.bold)[0], roles)
+            current = None
+        elif item.level == task_level:
+            current = _paragraph_task(item, groups)
+            tasks.append(current)
+        elif current is not None:
+            body, roles = split_trailer(item.text)
+            current.content = f"{current.content}\n{_numbered(item)}".strip()
+            current.roles.merge(roles)
+    return tasks
+
+
+def _numbered(item: _Item) -> str:
+    return split_trailer(item.raw or item.text)[0]
+
+
+def _paragraph_task(item: _Item, groups: dict[int, tuple[str, Roles]]) -> _Pending:
+    body, roles = split_trailer(item.text)
+    phrase = roles.deadline
+    if not phrase:
+        match = _DEADLINE_TRAILER.search(body)
+        if match and looks_like_deadline(match.group(1)) and _DUE.search(match.group(1)):
+            phrase = match.group(1)
+            body = body[: match.start()].rstrip()
+    title, content = split_title(body, item.bold)
+    task = _Pending(title=title, content=content)
+    task.roles.merge(roles)
+    if not (roles.lead or roles.responsible or roles.cooperating):
+        for _title, group_roles in groups.values():
+            task.roles.add(LEAD, group_roles.lead)
+            task.roles.add(RESPONSIBLE, group_roles.responsible)
+            task.roles.add(COOPERATING, group_roles.cooperating)
+    if phrase:
+        task.phrases.append(phrase)
+    task.domain = " / ".join(t for t, _roles in groups.values())
+    return task
+
+
+__all__ = ["build_plan", "split_title", "tidy"]

@@ -16,6 +16,7 @@ _NOT_TITLE = re.compile(r"(〔|\[|【|文件$|印发?$|份\]?$|号$|^附[件：:
 _YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*[-—–－~～至到]+\s*((?:19|20)\d{2})")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|学年|年度)")
 _DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?")
+_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*[.\-/年])")
 _SENTENCE_END = "。；;！？!?，,：:"
 
 
@@ -115,8 +116,13 @@ def detect_year(title: str, list_title: str, doc: Document) -> int:
         years = years_in(text) if text else None
         if years:
             return years[1]
-    for line in _lines(doc, limit=200):
-        match = _YEAR.search(norm(line.text))
-        if match:
-            return int(match.group(1))
+    texts = [p.text for p in _lines(doc, limit=200)]
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            texts.extend(c.text for row in block.rows[:50] for c in row if c.text)
+    for pattern in (_YEAR, _ANY_YEAR):
+        for text in texts:
+            match = pattern.search(norm(text))
+            if match:
+                return int(match.group(1))
     return datetime.date.today().year

@@ -298,7 +298,7 @@ class _Item:
     bold: str
     section: int
     raw: str = ""
-    groups: list[str] = field(default_factory=list)
+    roles: Roles = field(default_factory=Roles)
 
 
 def _is_short_heading(paragraph: Paragraph) -> bool:
@@ -320,7 +320,7 @@ def _tasks_from_paragraphs(doc: Document) -> list[_Pending]:
         if not isinstance(block, Paragraph) or not block.text:
             continue
         level, _number, rest = split_number(block.text)
-        if not level and block.list_level:
+        if not level and block.list_level and not block.heading:
             level, rest = 2 + block.list_level, block.text
         rank = 0
         if level == 1 and len(rest) <= 30 and first_sentence_end(rest) in (-1, len(rest)):
@@ -348,6 +348,10 @@ def _tasks_from_paragraphs(doc: Document) -> list[_Pending]:
             )
             items.append(current)
         elif current is not None:
+            body, roles = split_trailer(current.text)
+            if roles:  # a trailer ends the paragraph the lines below continue
+                current.roles.merge(roles)
+                current.text, current.raw = body, split_trailer(current.raw)[0]
             current.text = join_broken(current.text, block.text)
             current.raw = join_broken(current.raw, block.text)
     wanted = {"task"} if "task" in sections else {""}
@@ -358,7 +362,7 @@ def _tasks_from_paragraphs(doc: Document) -> list[_Pending]:
 def _substantial(item: _Item) -> bool:
     body, roles = split_trailer(item.text)
     end = first_sentence_end(body)
-    return bool(roles) or len(body) > 50 or (end != -1 and end < len(body))
+    return bool(roles) or bool(item.roles) or len(body) > 50 or (end != -1 and end < len(body))
 
 
 def _items_to_tasks(items: list[_Item]) -> list[_Pending]:
@@ -396,6 +400,7 @@ def _numbered(item: _Item) -> str:
 
 def _paragraph_task(item: _Item, groups: dict[int, tuple[str, Roles]]) -> _Pending:
     body, roles = split_trailer(item.text)
+    roles.merge(item.roles)
     phrase = roles.deadline
     if not phrase:
         match = _DEADLINE_TRAILER.search(body)

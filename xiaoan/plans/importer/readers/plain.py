@@ -143,7 +143,7 @@ def _cell_per_line_header(lines: list[str], index: int) -> list[str] | None:
         index += 1
         if not text:
             continue
-        if "\t" in text or len(text) > 16 or column_role(text) is None:
+        if "\t" in text or len(text) > 12 or re.search(r"\d", text) or not column_role(text):
             break
         names.append(text)
     if len(names) >= 3 and header_roles(names):

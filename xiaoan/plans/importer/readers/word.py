@@ -40,9 +40,9 @@ def read_docx(data: bytes, name: str = "") -> Document:
     return Document(blocks=blocks, name=name)
 
 
-def _style_info(document) -> dict[str, tuple[int, bool]]:
-    """Style id → (heading level, bold) for the paragraph and character styles."""
-    info: dict[str, tuple[int, bool]] = {}
+def _style_info(document) -> dict[str, tuple[int, bool, bool]]:
+    """Style id → (heading level, bold, list-numbered) for paragraph and character styles."""
+    info: dict[str, tuple[int, bool, bool]] = {}
     for style in document.styles:
         try:
             style_id, style_name = style.style_id, style.name or ""
@@ -54,7 +54,8 @@ def _style_info(document) -> dict[str, tuple[int, bool]]:
         font = getattr(style, "font", None)
         if font is not None and font.bold:
             bold = True
-        info[style_id] = (level, bold)
+        numbered = style.element.find(f"{{{W}}}pPr/{{{W}}}numPr") is not None
+        info[style_id] = (level, bold, numbered)
     return info
 
 
@@ -82,21 +83,22 @@ def _is_bold(run, paragraph_bold: bool, styles) -> bool:
     if value is not None:
         return value not in ("0", "false", "off")
     style = _attr(run, f"{{{W}}}rPr/{{{W}}}rStyle")
-    if style and styles.get(style, (0, False))[1]:
+    if style and styles.get(style, (0, False, False))[1]:
         return True
     return paragraph_bold
 
 
 def _paragraph(p, styles) -> Paragraph:
     style = _attr(p, f"{{{W}}}pPr/{{{W}}}pStyle")
-    heading, paragraph_bold = styles.get(style or "", (0, False))
+    heading, paragraph_bold, style_numbered = styles.get(style or "", (0, False, False))
     outline = _attr(p, f"{{{W}}}pPr/{{{W}}}outlineLvl")
     if not heading and outline and outline.isdigit() and int(outline) < 6:
         heading = int(outline) + 1
-    list_level = 0
+    list_level = 1 if style_numbered and not heading else 0
     if p.find(f"{{{W}}}pPr/{{{W}}}numPr") is not None:
         num_id = _attr(p, f"{{{W}}}pPr/{{{W}}}numPr/{{{W}}}numId")
         ilvl = _attr(p, f"{{{W}}}pPr/{{{W}}}numPr/{{{W}}}ilvl") or "0"
+        list_level = 0
         if num_id not in (None, "0"):
             list_level = int(ilvl) + 1 if ilvl.isdigit() else 1
     parts: list[str] = []

@@ -1,0 +1,178 @@
+"""Plain text, pasted text and Markdown, in the shapes plans arrive in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from xiaoan.plans.importer import import_plan, import_text
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+NUMBERED_WITH_TRAILERS = (FIXTURES / "school-points.txt").read_text(encoding="utf-8")
+
+PASTED_CELLS = (
+    "序号\t工作任务\t完成时限\t牵头单位\t配合单位\n"
+    "1\t<p>建立隐患台账。</p><p>对排查出的隐患逐项登记，明确整改责任人。</p>\t2025.6\t安全股\t各学校\n"
+    "\t<p>对重大隐患实行挂牌督办。</p>\t立整立改 长期坚持\t\t\n"
+    "2\t<p>开展防溺水防欺凌专项治理。暑期前集中开展防溺水教育。</p>"
+    "\t防溺水：2025.6 防欺凌：2025.12\t安全股、基教股\t\n"
+    "\n"
+    "序号\t工作任务\t完成时限\t牵头单位\t配合单位\n"
+    "3\t<p>开展督查检查。全年开展两轮全覆盖督查。</p>\t上半年 6月30日 下半年12月31日\t督导办\t\n"
+)
+
+ONE_CELL_PER_LINE = """2025年安全工作责任清单
+序号
+工作任务
+完成时限
+责任单位
+1
+落实校园安全主体责任。签订责任书。
+2025年3月
+各学校
+2
+开展消防安全检查。每季度一次。
+长期坚持
+安全股、各学校
+3
+开展应急演练。每学期至少一次。
+2025年12月
+安全股
+"""
+
+MARKDOWN_TABLE = """# 某某中学2025年安全工作计划
+
+## 一、工作目标
+
+杜绝重大安全事故。
+
+## 二、主要任务
+
+| 序号 | 工作任务 | 完成时限 | 责任部门 | 配合部门 |
+|:---:|---|---|---|---|
+| 1 | **消防安全检查。**每月检查消防设施，<br>建立检查记录。 | 每月 | 总务处 | |
+| 2 | 防溺水教育。暑假前开展专题教育。 | 2025年6月 | 德育处、各年级组 | 团委 |
+| 3 | 校车安全。春秋开学季联合检查。 | 2025年3月 2025年9月 | 总务处 | |
+"""
+
+MARKDOWN_LIST = (FIXTURES / "points.md").read_text(encoding="utf-8")
+
+
+def _deadlines(task):
+    return [(d.date.isoformat() if d.date else None, d.label, d.kind) for d in task.deadlines]
+
+
+def test_it_reads_numbered_paragraphs_with_unit_trailers():
+    plan = import_text(NUMBERED_WITH_TRAILERS)
+    assert plan.plan_title == "某某职业技术学院2025年安全稳定工作要点"
+    assert plan.plan_year == 2025
+    assert [t.title for t in plan.tasks] == [
+        "签订安全责任书",
+        "开展隐患排查整治",
+        "开展安全教育进课堂",
+        "组织应急疏散演练",
+    ]
+    first, second, third, fourth = plan.tasks
+    assert first.content == "学校与各二级单位层层签订安全责任书，明确第一责任人。"
+    assert (first.lead_units, first.responsible_units) == (["保卫处"], ["学校各单位"])
+    assert _deadlines(first) == [("2025-12-31", "", "date")]  # none: the plan's year end
+    # A paragraph broken mid-sentence is joined; its sub-items stay in its content.
+    assert second.content == (
+        "每月开展一次全面排查，建立问题清单、措施清单、责任清单，做到闭环管理。\n"
+        "（1）重点检查实验室危化品。\n（2）重点检查学生宿舍用电。"
+    )
+    assert second.lead_units == ["保卫处"]
+    assert second.cooperating_units == ["后勤处", "资产处", "各二级学院"]
+    assert (third.lead_units, third.responsible_units) == (["学生处"], ["各二级学院"])
+    assert _deadlines(third) == [("2025-06-30", "", "date"), ("2025-12-31", "", "date")]
+    assert third.content == "每学期开展不少于两次安全教育课"
+    assert _deadlines(fourth) == [("2025-11-30", "", "date")]
+    assert fourth.content == "每学期组织一次全员应急疏散演练。"
+    assert [t.domain for t in plan.tasks] == ["压实安全责任"] * 2 + ["强化宣传教育"] * 2
+
+
+def test_it_reads_pasted_cells_with_html_and_a_continuation_row():
+    plan = import_plan(PASTED_CELLS.encode(), "")
+    assert plan.plan_year == 2025  # from the deadlines: no title names a year
+    assert [t.title for t in plan.tasks] == [
+        "建立隐患台账",
+        "开展防溺水防欺凌专项治理",
+        "开展督查检查",
+    ]
+    first, second, third = plan.tasks
+    assert first.content == "对排查出的隐患逐项登记，明确整改责任人。\n对重大隐患实行挂牌督办。"
+    assert _deadlines(first) == [
+        ("2025-06-30", "", "date"),
+        (None, "立整立改", "immediate"),
+        (None, "长期坚持", "ongoing"),
+    ]
+    assert (first.lead_units, first.cooperating_units) == (["安全股"], ["各学校"])
+    assert _deadlines(second) == [
+        ("2025-06-30", "防溺水", "date"),
+        ("2025-12-31", "防欺凌", "date"),
+    ]
+    assert second.lead_units == ["安全股", "基教股"]
+    # 配合单位 is mostly blank: blank there is blank, not "same as above".
+    assert second.cooperating_units == third.cooperating_units == []
+    assert _deadlines(third) == [("2025-06-30", "上半年", "date"), ("2025-12-31", "下半年", "date")]
+    assert third.lead_units == ["督导办"]
+
+
+def test_it_reads_gbk_encoded_text():
+    plan = import_plan(PASTED_CELLS.encode("gb18030"), "清单.txt")
+    assert [t.seq for t in plan.tasks] == [1, 2, 3]
+
+
+def test_it_reads_a_table_exported_one_cell_per_line():
+    plan = import_text(ONE_CELL_PER_LINE)
+    assert plan.plan_title == "2025年安全工作责任清单"
+    assert plan.plan_year == 2025
+    assert [(t.title, t.content) for t in plan.tasks] == [
+        ("落实校园安全主体责任", "签订责任书。"),
+        ("开展消防安全检查", "每季度一次。"),
+        ("开展应急演练", "每学期至少一次。"),
+    ]
+    assert [_deadlines(t) for t in plan.tasks] == [
+        [("2025-03-31", "", "date")],
+        [(None, "长期坚持", "ongoing")],
+        [("2025-12-31", "", "date")],
+    ]
+    assert [t.responsible_units for t in plan.tasks] == [
+        ["各学校"],
+        ["安全股", "各学校"],
+        ["安全股"],
+    ]
+
+
+def test_it_reads_a_markdown_table():
+    plan = import_plan(MARKDOWN_TABLE.encode(), "plan.md")
+    assert plan.plan_title == "某某中学2025年安全工作计划"
+    assert [(t.title, t.content) for t in plan.tasks] == [
+        ("消防安全检查", "每月检查消防设施，\n建立检查记录。"),
+        ("防溺水教育", "暑假前开展专题教育。"),
+        ("校车安全", "春秋开学季联合检查。"),
+    ]
+    assert [_deadlines(t) for t in plan.tasks] == [
+        [(None, "每月", "ongoing")],
+        [("2025-06-30", "", "date")],
+        [("2025-03-31", "", "date"), ("2025-09-30", "", "date")],
+    ]
+    assert [t.responsible_units for t in plan.tasks] == [
+        ["总务处"],
+        ["德育处", "各年级组"],
+        ["总务处"],
+    ]
+    assert [t.cooperating_units for t in plan.tasks] == [[], ["团委"], []]
+
+
+def test_it_reads_markdown_numbered_paragraphs():
+    plan = import_plan(MARKDOWN_LIST.encode(), "要点.md")
+    assert plan.plan_title == "2025年校园安全工作要点"
+    assert [t.title for t in plan.tasks] == ["健全责任体系", "加强隐患排查", "开展应急演练"]
+    first, second, third = plan.tasks
+    assert first.content == "签订责任书，明确岗位职责。"
+    assert (first.lead_units, first.responsible_units) == (["校办"], ["各处室", "各年级"])
+    assert second.content == "每月全面排查一次，隐患立查立改。\n重点排查食堂和宿舍。"
+    assert (second.lead_units, second.cooperating_units) == (["总务处"], ["保卫科"])
+    assert third.lead_units == ["德育处"]
+    assert _deadlines(third) == [("2025-06-30", "上半年", "date"), ("2025-12-31", "下半年", "date")]

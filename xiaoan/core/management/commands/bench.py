@@ -6,11 +6,12 @@ from django.core.management.base import BaseCommand, CommandError
 class Command(BaseCommand):
     help = (
         "Benchmarks: `xiaoan bench hazards` (p50/p95 of the pages that matter, export cost), "
-        "`xiaoan bench inspections` (a month's generation, the coverage report)."
+        "`xiaoan bench inspections` (a month's generation, the coverage report), "
+        "`xiaoan bench import` (plan-document import of a generated 100-page plan)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("area", choices=["hazards", "inspections"])
+        parser.add_argument("area", choices=["hazards", "inspections", "import"])
         parser.add_argument("--units", type=int, default=10_000)
         parser.add_argument("--hazards", type=int, default=1_000_000)
         parser.add_argument("--runs", type=int, default=30, help="requests per measurement")
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--months", type=int, default=12, help="inspections: months of history to keep"
         )
+        parser.add_argument("--tasks", type=int, default=400, help="import: tasks in the plan")
 
     def handle(self, *args, **options):
         def out(line: str) -> None:
@@ -34,5 +36,9 @@ class Command(BaseCommand):
 
             root = bench.build(options["units"], options["hazards"], out)
             bench.measure(root, options["runs"], options["export_rows"], out)
+        elif options["area"] == "import":
+            from xiaoan.plans import bench as plans_bench
+
+            plans_bench.measure(options["tasks"], min(options["runs"], 5), out)
         else:  # pragma: no cover - argparse refuses other values
             raise CommandError(options["area"])

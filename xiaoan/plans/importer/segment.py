@@ -29,7 +29,7 @@ from .meta import detect_title, detect_year, table_title_rows
 from .model import Cell, Document, DraftPlan, DraftTask, Paragraph, PlanImportError, Table
 from .readers.plain import looks_like_deadline
 from .text import first_sentence_end, join_broken, norm, split_number, tidy
-from .units import Roles, parse_roles, split_trailer
+from .units import Roles, is_role_line, parse_roles, split_trailer
 
 
 @dataclass
@@ -308,6 +308,7 @@ def _is_short_heading(paragraph: Paragraph) -> bool:
         and "\n" not in text
         and text[-1] not in "。；;，,：:！？!?）)"
         and not looks_like_deadline(text)
+        and not is_role_line(text)
     )
 
 

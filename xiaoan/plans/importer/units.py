@@ -137,6 +137,11 @@ def parse_roles(text: str, default: str = RESPONSIBLE) -> Roles:
     return roles
 
 
+def is_role_line(text: str) -> bool:
+    """ "牵头单位：保卫处" on a line of its own."""
+    return bool(_STRICT_KEY.match(norm(text.strip())))
+
+
 def _starts_with_key(text: str) -> bool:
     return any(text.startswith(key) for key, _ in ROLE_KEYS if len(key) >= 4)
 

@@ -176,3 +176,103 @@ def test_it_reads_markdown_numbered_paragraphs():
     assert (second.lead_units, second.cooperating_units) == (["总务处"], ["保卫科"])
     assert third.lead_units == ["德育处"]
     assert _deadlines(third) == [("2025-06-30", "上半年", "date"), ("2025-12-31", "下半年", "date")]
+
+
+def test_it_reads_the_district_body_as_numbered_paragraphs_without_its_list():
+    # Cut off the attached responsibility list: the tasks are then the body's 1.–20.,
+    # numbered "1. ", "**7. …**" and "2. **…**", some broken across a page end.
+    text = (FIXTURES / "district-plan-2024-2026.txt").read_text(encoding="utf-8")
+    body = text[: text.index("## 梁子湖区教育系统安全生产攻坚三年行动2024年责任清单")]
+    plan = import_text(body)
+    assert plan.plan_year == 2026  # the end of the 2024–2026 period
+    assert [t.title for t in plan.tasks] == [
+        "严格落实校园主体责任",
+        "严格落实部门监管责任",
+        "制定出台校园安全标准规范",
+        "修订完善校园安全事故隐患排查清单",
+        "建立校园重大事故隐患自查自改常态机制",
+        "常态化开展消防安全专项整治",
+        "加强危化品安全专项治理",
+        "定期开展校舍和在建工程专项检查",
+        "规范开展校车安全专项治理",
+        "扎实开展防溺水防欺凌专项治理",
+        "严密开展校园大型集会（研学）活动安全隐患排查",
+        "持续开展食品安全专项治理",
+        "深入开展学校周边安全区域专项整治",
+        "加快推进平安校园智能化监控预警平台建设",
+        "大力提升校园安防建设水平",
+        "建强校园安全工作队伍",
+        "加强学校心理健康工作和矛盾纠纷排查化解工作",
+        "推动建立校园安全信息平台",
+        "强化师生安全教育",
+        "常态抓好应急演练",
+    ]
+    # Page breaks mid-sentence are joined without a break.
+    assert "实现全园校园烟雾感应报警装置安装全覆盖" in plan.tasks[5].content
+    assert "建立一套工作台账" in plan.tasks[12].content
+    assert [t.domain for t in plan.tasks[:5]] == [
+        "健全校园安全工作责任体系",
+        "健全校园安全工作责任体系",
+        "提升校园安全标准规范",
+        "提升校园安全标准规范",
+        "深化校园安全隐患排查整治",
+    ]
+    # 三、工作要求 is not a task section.
+    assert not any("加强组织领导" in t.title for t in plan.tasks)
+
+
+def test_it_reads_top_level_items_with_trailers():
+    plan = import_text(
+        "2025年安全工作要点\n"
+        "一、落实安全责任制。签订责任书，明确责任人。（牵头单位：办公室 责任单位：各科室）\n"
+        "二、开展隐患排查。每月排查一次。（牵头单位：安全科 完成时限：立行立改）\n"
+    )
+    assert [(t.title, t.content, t.lead_units) for t in plan.tasks] == [
+        ("落实安全责任制", "签订责任书，明确责任人。", ["办公室"]),
+        ("开展隐患排查", "每月排查一次。", ["安全科"]),
+    ]
+    assert plan.tasks[0].responsible_units == ["各科室"]
+    assert _deadlines(plan.tasks[1]) == [(None, "立行立改", "immediate")]
+
+
+def test_it_reads_units_given_on_lines_of_their_own():
+    plan = import_text(
+        "二、主要任务\n1. 开展检查。每月一次。\n牵头单位：保卫处\n责任单位：各学院\n"
+        "完成时限：2025年10月\n"
+        "2. 开展培训。每学期一次。\n牵头单位：人事处\n"
+    )
+    first, second = plan.tasks
+    assert (first.title, first.content) == ("开展检查", "每月一次。")
+    assert (first.lead_units, first.responsible_units) == (["保卫处"], ["各学院"])
+    assert _deadlines(first) == [("2025-10-31", "", "date")]
+    assert (second.content, second.lead_units) == ("每学期一次。", ["人事处"])
+
+
+def test_it_reads_a_title_and_a_detail_column_and_cells_broken_over_lines():
+    text = (
+        "序号\t工作任务\t具体措施\t责任单位\t完成时间\n"
+        "1\t消防安全\t检查灭火器。\n更换过期器材。\t总务处\t2025年6月\n"
+        "2\t用电安全\t排查线路。\t后勤处\t2025年9月\n"
+    )
+    plan = import_text(text)
+    assert [(t.title, t.content, t.responsible_units) for t in plan.tasks] == [
+        ("消防安全", "检查灭火器。\n更换过期器材。", ["总务处"]),
+        ("用电安全", "排查线路。", ["后勤处"]),
+    ]
+    assert [_deadlines(t) for t in plan.tasks] == [
+        [("2025-06-30", "", "date")],
+        [("2025-09-30", "", "date")],
+    ]
+
+
+def test_it_reads_cells_copied_from_excel_with_line_breaks():
+    text = (
+        "序号\t工作任务\t完成时限\t责任单位\n"
+        '1\t"开展检查。\n每月一次，全覆盖。"\t2025年6月\t安全股\n'
+        '2\t开展演练。\t2025年9月\t"安全股、\n各学校"\n'
+    )
+    plan = import_text(text)
+    assert [(t.title, t.content, t.responsible_units) for t in plan.tasks] == [
+        ("开展检查", "每月一次，全覆盖。", ["安全股"]),
+        ("开展演练", "", ["安全股", "各学校"]),
+    ]

@@ -9,6 +9,7 @@ Three table shapes are recognised besides paragraphs:
 
 from __future__ import annotations
 
+import csv
 import re
 
 from ..columns import DEADLINE, SEQ, column_role, header_roles
@@ -52,7 +53,7 @@ def lines_to_blocks(lines: list[str]) -> list[Block]:
             blocks.append(table)
             continue
         if _is_tab_row(line):
-            table, index = _collect(lines, index, _is_tab_row, _tab_cells)
+            table, index = _collect_tab_rows(lines, index)
             blocks.append(table)
             continue
         header = _cell_per_line_header(lines, index)
@@ -110,6 +111,55 @@ def _is_tab_row(line: str) -> bool:
 
 def _tab_cells(line: str) -> list[str]:
     return line.rstrip(" \n").split("\t")
+
+
+def _logical_tab_line(lines: list[str], index: int) -> tuple[list[str], int]:
+    """One row of a tab-separated block; a cell quoted the way Excel copies a multi-line
+    cell ("line one\nline two") may run over several lines."""
+    line = lines[index]
+    index += 1
+    if any(cell.startswith('"') for cell in line.split("\t")):
+        while line.count('"') % 2 and index < len(lines):
+            line += "\n" + lines[index]
+            index += 1
+        cells = next(csv.reader([line], delimiter="\t", quotechar='"'), [])
+        return cells, index
+    return _tab_cells(line), index
+
+
+def _collect_tab_rows(lines: list[str], index: int) -> tuple[Table, int]:
+    """Tab-separated rows. A row with fewer cells than the first row that is followed at
+    once by a line completing it was a cell holding a line break: the two are joined."""
+    rows: list[list[str]] = []
+    count = len(lines)
+    width = 0
+    while index < count:
+        line = lines[index]
+        if not line.strip():
+            ahead = index
+            while ahead < count and not lines[ahead].strip():
+                ahead += 1
+            if ahead < count and _is_tab_row(lines[ahead]):
+                index = ahead
+                continue
+            break
+        if rows and len(rows[-1]) < width and ("\t" not in line or not _is_tab_row(line)):
+            more, index = _logical_tab_line(lines, index)
+            rows[-1] = _join_cells(rows[-1], more)
+            continue
+        if not _is_tab_row(line):
+            break
+        cells, index = _logical_tab_line(lines, index)
+        if rows and len(rows[-1]) < width and len(rows[-1]) + len(cells) - 1 <= width:
+            rows[-1] = _join_cells(rows[-1], cells)
+            continue
+        rows.append(cells)
+        width = width or len(cells)
+    return Table(rows=[[_cell(c) for c in row] for row in rows]), index
+
+
+def _join_cells(first: list[str], second: list[str]) -> list[str]:
+    return [*first[:-1], f"{first[-1]}\n{second[0]}", *second[1:]]
 
 
 def _collect(lines, index, is_row, cells_of) -> tuple[Table, int]:

@@ -22,6 +22,7 @@ from .columns import (
     TASK,
     TITLE,
     UNIT_ROLES,
+    column_role,
     header_roles,
 )
 from .deadlines import parse_deadlines, year_end
@@ -139,8 +140,24 @@ def _find_header(table: Table) -> tuple[int, list[str | None] | None]:
     for index, row in enumerate(table.rows[:6]):
         roles = header_roles([c.text for c in row])
         if roles:
-            return index, roles
+            return _sub_header(table, index, roles)
     return -1, None
+
+
+def _sub_header(table: Table, index: int, roles: list[str | None]) -> tuple[int, list]:
+    """A two-row header: "责任单位" over "牵头单位 | 配合单位". The second row names the
+    columns the first row spans; the data start below it."""
+    if index + 1 >= len(table.rows):
+        return index, roles
+    below = table.rows[index + 1]
+    texts = [c.text if not (c.merged or c.spanned) else "" for c in below]
+    named = [(i, column_role(t)) for i, t in enumerate(texts) if t]
+    if not named or any(role is None or role == SEQ for _i, role in named):
+        return index, roles
+    roles = list(roles) + [None] * max(0, len(below) - len(roles))
+    for i, role in named:
+        roles[i] = role
+    return index + 1, roles
 
 
 def _tasks_from_tables(tables: list[_TaskTable]) -> list[_Pending]:

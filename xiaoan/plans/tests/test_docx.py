@@ -175,3 +175,37 @@ def test_it_refuses_a_word_file_without_tasks():
     with pytest.raises(PlanImportError) as error:
         import_plan(_bytes(document), "通知.docx")
     assert "没有在文件中找到工作任务" in error.value.message
+
+
+def test_it_reads_a_two_row_header_a_table_split_in_two_and_a_merged_task_cell():
+    document = docx.Document()
+    document.add_paragraph("某某中学2025年安全工作责任分工")
+    table = document.add_table(rows=4, cols=4)
+    # 工作任务 and 完成时限 span both header rows; 责任单位 spans 牵头单位 | 配合单位.
+    table.cell(0, 0).merge(table.cell(1, 0)).text = "工作任务"
+    table.cell(0, 1).merge(table.cell(1, 1)).text = "完成时限"
+    table.cell(0, 2).merge(table.cell(0, 3)).text = "责任单位"
+    table.cell(1, 2).text = "牵头单位"
+    table.cell(1, 3).text = "配合单位"
+    # No 序号 column: a task cell merged over two rows is one task with two deadlines.
+    table.cell(2, 0).merge(table.cell(3, 0)).text = "校车安全管理。春秋两季联合检查。"
+    table.cell(2, 1).text = "2025年3月"
+    table.cell(2, 2).text = "总务处"
+    table.cell(3, 1).text = "2025年9月"
+    table.cell(3, 3).text = "交警中队"
+    # The table goes on after a page break as a second table without a header.
+    document.add_paragraph("")
+    rest = document.add_table(rows=1, cols=4)
+    for column, text in enumerate(["食堂安全检查。每周一次。", "长期坚持", "总务处", "市场监管所"]):
+        rest.cell(0, column).text = text
+    plan = import_plan(_bytes(document), "分工.docx")
+    assert plan.plan_title == "某某中学2025年安全工作责任分工"
+    assert [(t.title, t.content) for t in plan.tasks] == [
+        ("校车安全管理", "春秋两季联合检查。"),
+        ("食堂安全检查", "每周一次。"),
+    ]
+    bus, canteen = plan.tasks
+    assert _deadlines(bus) == [("2025-03-31", "", "date"), ("2025-09-30", "", "date")]
+    assert (bus.lead_units, bus.cooperating_units) == (["总务处"], ["交警中队"])
+    assert _deadlines(canteen) == [(None, "长期坚持", "ongoing")]
+    assert (canteen.lead_units, canteen.cooperating_units) == (["总务处"], ["市场监管所"])

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from .text import CLOSE_BRACKETS, OPEN_BRACKETS, norm, split_top_level, tidy
 
 LEAD, RESPONSIBLE, COOPERATING, DEADLINE = "lead", "responsible", "cooperating", "deadline"
+IGNORE = "ignore"  # people, not units: 责任人, 牵头领导 …
 
 # Longest first so "牵头单位" wins over "牵头".
 ROLE_KEYS: list[tuple[str, str]] = sorted(
@@ -49,6 +50,10 @@ ROLE_KEYS: list[tuple[str, str]] = sorted(
                 "配合",
                 "协办",
             )
+        ],
+        *[
+            (k, IGNORE)
+            for k in ("牵头领导", "责任领导", "分管领导", "责任人", "联系人", "督办领导")
         ],
         *[
             (k, DEADLINE)
@@ -132,6 +137,8 @@ def parse_roles(text: str, default: str = RESPONSIBLE) -> Roles:
         role = _ROLE_OF[match.group(1)]
         if role == DEADLINE:
             roles.deadline = f"{roles.deadline} {value}".strip()
+        elif role == IGNORE:
+            continue
         else:
             _add_marked(roles, value, role)
     return roles

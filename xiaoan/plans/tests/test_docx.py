@@ -209,3 +209,21 @@ def test_it_reads_a_two_row_header_a_table_split_in_two_and_a_merged_task_cell()
     assert (bus.lead_units, bus.cooperating_units) == (["总务处"], ["交警中队"])
     assert _deadlines(canteen) == [(None, "长期坚持", "ongoing")]
     assert (canteen.lead_units, canteen.cooperating_units) == (["总务处"], ["市场监管所"])
+
+
+def test_it_takes_a_bold_title_after_a_plain_number():
+    document = docx.Document()
+    document.add_paragraph("2025年安全工作计划")
+    document.add_paragraph("二、主要任务")
+    paragraph = document.add_paragraph("1. ")
+    paragraph.add_run("消防安全").bold = True
+    paragraph.add_run("开展消防检查，整改隐患。（牵头单位：总务处）")
+    paragraph = document.add_paragraph("2．")
+    paragraph.add_run("用电安全：").bold = True
+    paragraph.add_run("排查私拉乱接。")
+    plan = import_plan(_bytes(document), "计划.docx")
+    assert [(t.title, t.content) for t in plan.tasks] == [
+        ("消防安全", "开展消防检查，整改隐患。"),
+        ("用电安全", "排查私拉乱接。"),
+    ]
+    assert plan.tasks[0].lead_units == ["总务处"]

@@ -276,3 +276,20 @@ def test_it_reads_cells_copied_from_excel_with_line_breaks():
         ("开展检查", "每月一次，全覆盖。", ["安全股"]),
         ("开展演练", "", ["安全股", "各学校"]),
     ]
+
+
+def test_it_skips_page_numbers_inside_an_exported_table():
+    text = (
+        "序号\t工作任务\t完成时限\t责任单位\n"
+        "1\t开展检查。每月一次。\t2025年6月\t安全股\n"
+        "\n— 3 —\n\n"
+        "2\t开展演练。每学期一次。\t2025年9月\t各学校\n"
+        "第 4 页 共 9 页\n"
+        "3\t开展培训。\t2025年10月\t安全股\n"
+    )
+    plan = import_text(text)
+    assert [(t.seq, t.title) for t in plan.tasks] == [
+        (1, "开展检查"),
+        (2, "开展演练"),
+        (3, "开展培训"),
+    ]

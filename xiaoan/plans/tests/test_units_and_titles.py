@@ -125,3 +125,11 @@ def test_it_takes_the_title_from_a_notice():
         ]
     )
     assert detect_title(doc) == "2025年校园安全工作要点"
+
+
+def test_it_drops_people_named_in_a_trailer():
+    body, roles = split_trailer(
+        "开展检查。（牵头领导：张三 牵头单位：保卫处 责任人：李四 责任单位：各学院）"
+    )
+    assert body == "开展检查。"
+    assert (roles.lead, roles.responsible) == (["保卫处"], ["各学院"])

@@ -19,6 +19,10 @@ from ..text import norm, split_number, tidy
 _HEADING = re.compile(r"^(#{1,6})\s+")
 _BULLET = re.compile(r"^(?:[-*+]\s+|>\s*)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+# "- 3 -", "— 12 —", "第 3 页 共 10 页": page furniture from a Word/PDF export, never content.
+PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?)\s*$"
+)
 _PIPE_SEPARATOR = re.compile(r"^:?-{2,}:?$")
 
 
@@ -45,7 +49,7 @@ def lines_to_blocks(lines: list[str]) -> list[Block]:
     count = len(lines)
     while index < count:
         line = lines[index]
-        if not line.strip():
+        if not line.strip() or PAGE_NUMBER.match(line):
             index += 1
             continue
         if _is_pipe_row(line):
@@ -80,6 +84,10 @@ def paragraph(line: str) -> Paragraph:
         bold = tidy(split_number(tidy(match.group(1)))[2])
     text = tidy(text.replace("**", ""))
     return Paragraph(text=text, bold=bold, heading=heading)
+
+
+def _blank(line: str) -> bool:
+    return not line.strip() or bool(PAGE_NUMBER.match(line))
 
 
 def _cell(text: str) -> Cell:
@@ -135,9 +143,9 @@ def _collect_tab_rows(lines: list[str], index: int) -> tuple[Table, int]:
     width = 0
     while index < count:
         line = lines[index]
-        if not line.strip():
+        if _blank(line):
             ahead = index
-            while ahead < count and not lines[ahead].strip():
+            while ahead < count and _blank(lines[ahead]):
                 ahead += 1
             if ahead < count and _is_tab_row(lines[ahead]):
                 index = ahead
@@ -168,9 +176,9 @@ def _collect(lines, index, is_row, cells_of) -> tuple[Table, int]:
     count = len(lines)
     while index < count:
         line = lines[index]
-        if not line.strip():
+        if _blank(line):
             ahead = index
-            while ahead < count and not lines[ahead].strip():
+            while ahead < count and _blank(lines[ahead]):
                 ahead += 1
             if ahead < count and is_row(lines[ahead]):
                 index = ahead
@@ -220,7 +228,7 @@ def _cell_per_line_table(lines: list[str], index: int, header: list[str]) -> tup
         text = lines[end].strip()
         if text and (_HEADING.match(text) or split_number(norm(text))[0] == 1):
             break
-        if text:
+        if text and not PAGE_NUMBER.match(text):
             cells.append(text)
         end += 1
     rows: list[list[str]] = [header]

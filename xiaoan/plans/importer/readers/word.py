@@ -18,6 +18,9 @@ from ..text import tidy
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _P, _TBL, _TR, _TC, _SDT = (f"{{{W}}}{t}" for t in ("p", "tbl", "tr", "tc", "sdt"))
+_NUMBER_ONLY = re.compile(
+    r"^\s*(?:\d{1,3}\s*[.、．]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|[一二三四五六七八九十]+[、.．]|[①-⑳])\s*$"
+)
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
 
 
@@ -118,7 +121,8 @@ def _paragraph(p, styles) -> Paragraph:
         if leading_bold:
             if _is_bold(run, paragraph_bold, styles):
                 bold_parts.append(text)
-            elif text.strip():
+            elif text.strip() and (bold_parts or not _NUMBER_ONLY.match("".join(parts))):
+                # A plain "1. " before the bold title is the number, not the end of it.
                 leading_bold = False
     text = tidy("".join(parts))
     bold = tidy("".join(bold_parts)) if bold_parts and not leading_bold else ""

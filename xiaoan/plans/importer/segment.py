@@ -199,22 +199,21 @@ def _table_tasks(table: _TaskTable) -> list[_Pending]:
             above = [""] * width
             continue
         value = [own[i] or (above[i] if row[i].merged or inherit[i] else "") for i in range(width)]
-        task_text, bold = _task_text(row, value, col)
+        task_text, bold = _task_text(row, col)
+        # The cell that says which task a row belongs to: 序号, else the title, else the task.
+        identity = seq_col if seq_col is not None else col.get(TITLE, col.get(TASK))
         if seq_col is not None:
             seq_text = own[seq_col]
-            new = bool(seq_text) and (seq_text != last_seq or not tasks)
-            if seq_text:
-                last_seq = seq_text
-            new = new or not tasks
+            new = not tasks or (bool(seq_text) and seq_text != last_seq)
+            last_seq = seq_text or last_seq
         else:
-            task_cell = row[col[TASK]] if TASK in col else row[col[TITLE]]
-            new = not tasks or (bool(task_text) and not task_cell.merged)
+            new = not tasks or bool(own[identity])
         if new:
-            if not task_text:
+            if not (task_text or (TITLE in col and own[col[TITLE]])):
                 above = value
                 continue
             task = _new_task(task_text, bold, value, col, roles)
-            task.domain = value[col[DOMAIN]] if DOMAIN in col else group
+            task.domain = (value[col[DOMAIN]] if DOMAIN in col else "") or group
             tasks.append(task)
         else:
             _continue_task(tasks[-1], row, own, col, roles)
@@ -237,15 +236,19 @@ def _group_heading(row: list[Cell], own: list[str], roles: list[str | None]) -> 
     if len(set(texts)) != 1 or len(texts[0]) > 40 or any(c.merged for c in row):
         return ""
     index = own.index(texts[0])
-    spans = any(c.spanned for c in row) or len(texts) > 1
-    if spans or roles[index] not in (TASK, TITLE):
-        if roles[index] == SEQ and not spans and norm(texts[0]).rstrip(".、").isdigit():
+    name = split_number(texts[0])[2].rstrip("。：:")
+    if any(c.spanned for c in row) or len(texts) > 1:
+        return name
+    # Alone in the first, 序号 or 领域 column: "一、消防安全" above its tasks. Alone in a
+    # deadline or unit column it is a row adding to the task above.
+    if roles[index] in (SEQ, DOMAIN) or (index == 0 and roles[index] not in (TASK, TITLE)):
+        if norm(texts[0]).rstrip(".、").isdigit() or looks_like_deadline(texts[0]):
             return ""
-        return split_number(texts[0])[2].rstrip("。：:")
+        return name
     return ""
 
 
-def _task_text(row: list[Cell], value: list[str], col: dict[str, int]) -> tuple[str, str]:
+def _task_text(row: list[Cell], col: dict[str, int]) -> tuple[str, str]:
     column = col.get(TASK, col.get(TITLE))
     cell = row[column]
     text = cell.text if not (cell.merged or cell.spanned) else ""

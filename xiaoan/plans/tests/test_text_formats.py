@@ -293,3 +293,36 @@ def test_it_skips_page_numbers_inside_an_exported_table():
         (2, "开展演练"),
         (3, "开展培训"),
     ]
+
+
+def test_it_reads_rows_that_only_add_a_deadline_or_units_to_the_task_above():
+    text = (
+        "工作任务\t完成时限\t牵头单位\t配合单位\n"
+        "一、安全检查\n"
+        "开展全面检查。覆盖全部校舍。\t2025年6月\t安全股\t\n"
+        "\t2025年12月\t\t各学校\n"
+        "二、教育培训\n"
+        "开展安全培训。\t2025年9月\t基教股\t\n"
+    )
+    plan = import_text(text)
+    assert [(t.title, t.domain) for t in plan.tasks] == [
+        ("开展全面检查", "安全检查"),
+        ("开展安全培训", "教育培训"),
+    ]
+    first, second = plan.tasks
+    assert _deadlines(first) == [("2025-06-30", "", "date"), ("2025-12-31", "", "date")]
+    assert (first.lead_units, first.cooperating_units) == (["安全股"], ["各学校"])
+    assert (second.lead_units, second.cooperating_units) == (["基教股"], [])
+
+
+def test_it_keeps_a_task_whose_detail_cell_is_empty():
+    text = (
+        "序号\t任务名称\t工作内容\t责任单位\n"
+        "1\t消防安全检查\t\t总务处\n"
+        "2\t防溺水教育\t暑假前开展。\t德育处\n"
+    )
+    plan = import_text(text)
+    assert [(t.title, t.content) for t in plan.tasks] == [
+        ("消防安全检查", ""),
+        ("防溺水教育", "暑假前开展。"),
+    ]

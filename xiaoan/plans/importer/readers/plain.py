@@ -139,6 +139,7 @@ def _collect_tab_rows(lines: list[str], index: int) -> tuple[Table, int]:
     """Tab-separated rows. A row with fewer cells than the first row that is followed at
     once by a line completing it was a cell holding a line break: the two are joined."""
     rows: list[list[str]] = []
+    groups: set[int] = set()
     count = len(lines)
     width = 0
     while index < count:
@@ -151,19 +152,38 @@ def _collect_tab_rows(lines: list[str], index: int) -> tuple[Table, int]:
                 index = ahead
                 continue
             break
-        if rows and len(rows[-1]) < width and ("\t" not in line or not _is_tab_row(line)):
+        short = bool(rows) and len(rows[-1]) < width and len(rows) - 1 not in groups
+        if short and ("\t" not in line or not _is_tab_row(line)):
             more, index = _logical_tab_line(lines, index)
             rows[-1] = _join_cells(rows[-1], more)
             continue
         if not _is_tab_row(line):
+            following = index + 1
+            while following < count and _blank(lines[following]):
+                following += 1
+            if (
+                rows
+                and len(line.strip()) <= 40
+                and not _HEADING.match(line.strip())
+                and following < count
+                and _is_tab_row(lines[following])
+            ):
+                # A group row ("一、安全检查") merged across the table exports as one cell.
+                groups.add(len(rows))
+                rows.append([line.strip()])
+                index += 1
+                continue
             break
         cells, index = _logical_tab_line(lines, index)
-        if rows and len(rows[-1]) < width and len(rows[-1]) + len(cells) - 1 <= width:
+        if short and len(rows[-1]) + len(cells) - 1 <= width:
             rows[-1] = _join_cells(rows[-1], cells)
             continue
         rows.append(cells)
         width = width or len(cells)
-    return Table(rows=[[_cell(c) for c in row] for row in rows]), index
+    table = Table(rows=[[_cell(c) for c in row] for row in rows])
+    for row in groups:
+        table.rows[row].extend(Cell("", spanned=True) for _ in range(width - 1))
+    return table, index
 
 
 def _join_cells(first: list[str], second: list[str]) -> list[str]:

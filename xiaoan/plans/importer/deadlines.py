@@ -99,6 +99,9 @@ def _month(text: str) -> int:
 
 
 def _label(text: str) -> str:
+    # Only the words right before a date label it ("防欺凌：2026.12"); what follows the
+    # previous date ("6月底前完成初步排查，12月底前…") describes that one, not this.
+    text = re.split(r"[，,；;、/／\s]+", text)[-1]
     label = _FILLER.sub("", text).strip()
     # A long run of words before a date is a sentence, not a label.
     return label if 0 < len(label) <= 12 else ""

@@ -81,10 +81,31 @@ _MARKER_ROLE.update({"协办": COOPERATING, "协助": COOPERATING})
 UNIT_SEPARATORS = "、，,；;／/ \t\n\u3000"
 
 
+_AND = re.compile(r"(?<=[股处室科局校园站办所队院会部心])[和及与](?=[\u4e00-\u9fff]{2})")
+
+
+def _split_and(text: str) -> list[str]:
+    pieces, start = [], 0
+    for match in _AND.finditer(text):
+        before = text[: match.start()]
+        depth = sum(before.count(c) for c in OPEN_BRACKETS) - sum(
+            before.count(c) for c in CLOSE_BRACKETS
+        )
+        if depth == 0:
+            pieces.append(text[start : match.start()])
+            start = match.end()
+    pieces.append(text[start:])
+    return pieces
+
+
 def split_units(text: str) -> list[str]:
-    """ "安全股，梁子湖高中、各中心小学 梧桐湖教办" → four names. Brackets stay whole."""
+    """ "安全股，梁子湖高中、各中心小学 梧桐湖教办" → four names. Brackets stay whole;
+    和/及/与 split only between two names ending like units ("安全股和基教股")."""
     names: list[str] = []
+    parts: list[str] = []
     for part in split_top_level(tidy(text), UNIT_SEPARATORS):
+        parts.extend(_split_and(part))
+    for part in parts:
         name = part.strip().strip("。.:：")
         if len(name) > 2 and name.endswith("等"):
             name = name[:-1]

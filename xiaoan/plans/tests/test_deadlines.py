@@ -95,6 +95,17 @@ def test_it_reads_several_months_and_quarters():
     ]
 
 
+def test_it_labels_a_date_only_with_the_words_right_before_it():
+    assert _parsed("2024年6月底前完成初步排查，12月底前全面完成") == [
+        ("2024-06-30", "", "date"),
+        ("2024-12-31", "", "date"),
+    ]
+    assert _parsed("第一阶段2024年6月；第二阶段2024年12月") == [
+        ("2024-06-30", "第一阶段", "date"),
+        ("2024-12-31", "第二阶段", "date"),
+    ]
+
+
 def test_it_gives_nothing_for_no_phrase_and_keeps_an_unknown_one_for_review():
     assert _parsed("") == []
     assert _parsed("  \n ") == []

@@ -24,6 +24,11 @@ from xiaoan.plans.importer.units import parse_roles, split_trailer, split_units
             ["区教育局（安全股、基教股）", "公安局(治安大队)"],
         ),
         ("安全股、安全股、后勤办等", ["安全股", "后勤办"]),
+        # 和/及/与 split two unit names, not a name that contains the word.
+        ("安全股和基教股", ["安全股", "基教股"]),
+        ("卫生健康局及教育局", ["卫生健康局", "教育局"]),
+        ("文化和旅游局", ["文化和旅游局"]),
+        ("区教育局（安全股和基教股）", ["区教育局（安全股和基教股）"]),
         ("", []),
     ],
 )

@@ -7,12 +7,14 @@ import re
 from .text import norm
 
 SEQ, DOMAIN, TITLE, TASK, DEADLINE = "seq", "domain", "title", "task", "deadline"
+PHASE = "phase"
 LEAD, RESPONSIBLE, COOPERATING, IGNORE = "lead", "responsible", "cooperating", "ignore"
 UNIT_ROLES = (LEAD, RESPONSIBLE, COOPERATING)
 
 # Checked in order: the first rule that matches names the column.
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     (SEQ, re.compile(r"^(序号|编号|序|项次|No\.?|#)$", re.I)),
+    (PHASE, re.compile(r"^(工作|实施|推进)?(阶段|步骤)(名称)?$")),
     (
         IGNORE,
         re.compile(
@@ -45,6 +47,9 @@ def header_roles(cells: list[str]) -> list[str | None] | None:
     found = [r for r in roles if r and r != IGNORE]
     if len(found) < 2 or not any(r in (TASK, TITLE) for r in found):
         return None
+    if PHASE in found and not any(r in UNIT_ROLES for r in found):
+        return None  # the plan's phases (动员部署 → 排查整治 …), not its tasks
+    roles = [DOMAIN if r == PHASE else r for r in roles]  # a phase groups the tasks
     # Two task-like columns: the first is the title ("工作任务"), the second the detail
     # ("具体措施"). A title column beside a task column makes the task column the detail.
     tasks = [i for i, r in enumerate(roles) if r == TASK]

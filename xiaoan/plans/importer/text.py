@@ -91,6 +91,7 @@ _NUMBERING: list[tuple[int, re.Pattern[str]]] = [
     (3, re.compile(r"^(\d{1,3})\s*(?:[、．]|\.(?!\d))\s*")),
     (4, re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*[、.．]?\s*")),
     (4, re.compile(r"^(\d{1,3})[）)]\s*")),
+    (4, re.compile(r"^([⑴-⒇])\s*")),
     (5, re.compile(r"^([①-⑳])\s*")),
 ]
 

@@ -326,3 +326,21 @@ def test_it_keeps_a_task_whose_detail_cell_is_empty():
         ("消防安全检查", ""),
         ("防溺水教育", "暑假前开展。"),
     ]
+
+
+def test_it_does_not_take_the_phase_table_for_tasks():
+    text = (
+        "某县2025年校园安全专项整治方案\n"
+        "阶段\t时间安排\t主要任务\n"
+        "动员部署\t2025年3月\t制定方案，召开动员会。\n"
+        "排查整治\t2025年4月至10月\t全面排查，建立台账。\n"
+        "\n"
+        "二、主要任务\n"
+        "⑴ 开展消防检查。逐校检查。（牵头单位：安全股）\n"
+        "⑵ 开展食品安全检查。逐校检查食堂。（牵头单位：后勤办）\n"
+    )
+    plan = import_text(text)
+    assert [(t.title, t.lead_units) for t in plan.tasks] == [
+        ("开展消防检查", ["安全股"]),
+        ("开展食品安全检查", ["后勤办"]),
+    ]

@@ -1,8 +1,8 @@
 """`xiaoan bench import`: time the importer on a generated 100-page plan.
 
 The plan is a responsibility list of `tasks` rows (400 by default: four rows of about
-250 characters fill an A4 page), written as a .docx table with merged cells and as the
-same table exported to text. The target is under 2 s for each.
+250 characters fill an A4 page), written as a .docx table and an .xlsx sheet with merged
+cells and as the same table exported to text. The target is under 2 s for each.
 """
 
 from __future__ import annotations
@@ -91,10 +91,30 @@ def plan_docx(tasks: int) -> bytes:
     return buffer.getvalue()
 
 
+def plan_xlsx(tasks: int) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["某区教育系统安全生产治本攻坚三年行动2025年责任清单"])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
+    sheet.append(HEADER)
+    for row in _rows(tasks):
+        sheet.append(row)
+    for start in range(3, tasks + 3, 10):
+        end = min(start + 9, tasks + 2)
+        if end > start:
+            sheet.merge_cells(start_row=start, start_column=1, end_row=end, end_column=1)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def measure(tasks: int, runs: int, out: Callable[[str], None]) -> dict[str, float]:
     results: dict[str, float] = {}
     for label, filename, make in (
         ("docx", "plan.docx", plan_docx),
+        ("xlsx", "plan.xlsx", plan_xlsx),
         ("text", "plan.txt", plan_text),
     ):
         data = make(tasks)

@@ -211,3 +211,12 @@ def _unique(deadlines: list[Deadline]) -> list[Deadline]:
 def year_end(year: int) -> Deadline:
     """A task without a deadline is due at the end of the plan's year."""
     return Deadline(datetime.date(year, 12, 31), "", "date")
+
+
+_DEADLINE_LIKE = re.compile(
+    r"((19|20)\d{2}|\d{1,2}\s*月|年底|长期|立即|立整立改|常态化|上半年|下半年|季度)"
+)
+
+
+def looks_like_deadline(text: str) -> bool:
+    return len(text) <= 40 and bool(_DEADLINE_LIKE.search(norm(text)))

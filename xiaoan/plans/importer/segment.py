@@ -25,11 +25,10 @@ from .columns import (
     column_role,
     header_roles,
 )
-from .deadlines import parse_deadlines, year_end
+from .deadlines import looks_like_deadline, parse_deadlines, year_end
 from .meta import detect_title, detect_year, table_title_rows
 from .model import Cell, Document, DraftPlan, DraftTask, Paragraph, PlanImportError, Table
-from .readers.plain import looks_like_deadline
-from .text import first_sentence_end, join_broken, norm, split_number, tidy
+from .text import first_sentence_end, join_broken, norm, split_number
 from .units import Roles, is_role_line, parse_roles, split_trailer
 
 
@@ -403,6 +402,7 @@ def _items_to_tasks(items: list[_Item]) -> list[_Pending]:
         if item.level < task_level:
             body, roles = split_trailer(item.text)
             groups = {k: v for k, v in groups.items() if k < item.level}
+            roles.merge(item.roles)
             groups[item.level] = (split_title(body, item.bold)[0], roles)
             current = None
         elif item.level == task_level:
@@ -442,4 +442,4 @@ def _paragraph_task(item: _Item, groups: dict[int, tuple[str, Roles]]) -> _Pendi
     return task
 
 
-__all__ = ["build_plan", "split_title", "tidy"]
+__all__ = ["build_plan", "split_title"]

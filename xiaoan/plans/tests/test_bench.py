@@ -12,7 +12,11 @@ from xiaoan.plans.importer import import_plan
 
 
 def test_it_generates_plans_that_import_back():
-    for data, name in ((bench.plan_docx(14), "p.docx"), (bench.plan_text(14), "p.txt")):
+    for data, name in (
+        (bench.plan_docx(14), "p.docx"),
+        (bench.plan_xlsx(14), "p.xlsx"),
+        (bench.plan_text(14), "p.txt"),
+    ):
         plan = import_plan(data, name)
         assert plan.plan_year == 2025
         assert [t.seq for t in plan.tasks] == list(range(1, 15))
@@ -28,5 +32,5 @@ def test_it_reports_the_import_timings():
     out = io.StringIO()
     call_command("bench", "import", "--tasks", "20", "--runs", "1", stdout=out)
     lines = out.getvalue().splitlines()
-    assert [line.split(":")[0] for line in lines] == ["import docx", "import text"]
+    assert [line.split(":")[0] for line in lines] == ["import docx", "import xlsx", "import text"]
     assert all("20 tasks" in line for line in lines)

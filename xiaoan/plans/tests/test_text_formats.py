@@ -344,3 +344,22 @@ def test_it_does_not_take_the_phase_table_for_tasks():
         ("开展消防检查", ["安全股"]),
         ("开展食品安全检查", ["后勤办"]),
     ]
+
+
+def test_it_reads_a_sheet_saved_as_csv():
+    text = (
+        "序号,工作任务,完成时限,责任单位\n"
+        '1,"开展检查。每月一次，全覆盖。",2025年6月,"安全股、各学校"\n'
+        "2,开展演练。,,督导办\n"
+    )
+    plan = import_plan(text.encode("gb18030"), "清单.csv")
+    assert [(t.title, t.content, t.responsible_units) for t in plan.tasks] == [
+        ("开展检查", "每月一次，全覆盖。", ["安全股", "各学校"]),
+        ("开展演练", "", ["督导办"]),
+    ]
+    # Half the deadline cells are blank: not "mostly filled", so blank means no deadline
+    # and the task is due at the end of the plan's year.
+    assert [_deadlines(t) for t in plan.tasks] == [
+        [("2025-06-30", "", "date")],
+        [("2025-12-31", "", "date")],
+    ]

@@ -13,7 +13,7 @@ from ..model import Document, PlanImportError
 
 TEXT_SUFFIXES = {"", ".txt", ".text", ".md", ".markdown", ".tsv"}
 OLD_BINARY = {".doc", ".xls", ".wps", ".et", ".rtf"}
-SUFFIXES = {".docx", ".xlsx", ".pdf", *TEXT_SUFFIXES}
+SUFFIXES = {".docx", ".xlsx", ".pdf", ".csv", *TEXT_SUFFIXES}
 
 
 def read_document(data: bytes, filename: str = "") -> Document:
@@ -46,12 +46,14 @@ def read_document(data: bytes, filename: str = "") -> Document:
         if not data.lstrip()[:5] == b"%PDF-":
             raise PlanImportError(_("无法读取 PDF 文件：文件已损坏或不是 PDF 格式。"))
         return read_pdf(data, name)
-    from .plain import decode, read_text
+    from .plain import decode, read_csv, read_text
 
     if data.startswith(b"PK\x03\x04") or data[:1024].count(b"\x00") > 8:
         raise PlanImportError(
             _("文件内容不是文本：请确认文件类型，Word/Excel 文件请使用 .docx/.xlsx 扩展名。")
         )
+    if suffix == ".csv":
+        return read_csv(decode(data), name)
     return read_text(decode(data), name)
 
 

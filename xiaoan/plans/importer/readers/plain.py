@@ -10,9 +10,11 @@ Three table shapes are recognised besides paragraphs:
 from __future__ import annotations
 
 import csv
+import io
 import re
 
 from ..columns import DEADLINE, SEQ, column_role, header_roles
+from ..deadlines import looks_like_deadline
 from ..model import Block, Cell, Document, Paragraph, Table
 from ..text import norm, split_number, tidy
 
@@ -41,6 +43,12 @@ def decode(data: bytes) -> str:
 def read_text(text: str, name: str = "") -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return Document(blocks=lines_to_blocks(lines), name=name)
+
+
+def read_csv(text: str, name: str = "") -> Document:
+    """A sheet saved as CSV: one table."""
+    rows = [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
+    return Document(blocks=[Table(rows=[r for r in rows if any(c.text for c in r)])], name=name)
 
 
 def lines_to_blocks(lines: list[str]) -> list[Block]:
@@ -304,12 +312,3 @@ def _place(row: list[str], roles: list[str | None]) -> list[str]:
         if not free:
             break
     return placed
-
-
-_DEADLINE_LIKE = re.compile(
-    r"((19|20)\d{2}|\d{1,2}\s*月|年底|长期|立即|立整立改|常态化|上半年|下半年|季度)"
-)
-
-
-def looks_like_deadline(text: str) -> bool:
-    return len(text) <= 40 and bool(_DEADLINE_LIKE.search(norm(text)))

@@ -306,6 +306,11 @@ _OTHER_SECTION = re.compile(
     r"(目标|指导思想|总体要求|基本原则|原则|保障|要求|组织领导|领导小组|步骤|安排|阶段|附件"
     r"|适用范围|背景|依据|考核|问责|意义|总体思路|工作机制)"
 )
+_NAMED_SECTION = re.compile(
+    r"^(指导思想|总体要求|总体目标|工作目标|目标任务|基本原则|工作原则|主要任务|重点任务|工作任务"
+    r"|重点工作|工作措施|主要措施|保障措施|工作要求|组织领导|实施步骤|工作步骤|时间安排|进度安排"
+    r"|组织保障|工作保障|职责分工|任务分工)$"
+)
 _DUE = re.compile(r"(前|底|完成|截止|月|长期|立即)")
 _DEADLINE_TRAILER = re.compile(r"[（(]\s*([^（）()]{2,40}?)\s*[）)]\s*[。.]?$")
 
@@ -343,11 +348,14 @@ def _tasks_from_paragraphs(doc: Document) -> list[_Pending]:
         if not level and block.list_level and not block.heading:
             level, rest = 2 + block.list_level, block.text
         rank = 0
-        if level == 1 and len(rest) <= 30 and first_sentence_end(rest) in (-1, len(rest)):
+        named = level in (1, 2) and bool(_NAMED_SECTION.match(rest.strip().rstrip("。：:")))
+        if named:
+            rank = level  # "（二）主要任务" under "一、总体要求" is a section of its own
+        elif level == 1 and len(rest) <= 30 and first_sentence_end(rest) in (-1, len(rest)):
             rank = 1
         elif not level and (block.heading or _is_short_heading(block)):
             rank = block.heading or 1
-        if rank and (rank <= section_rank or not sections):
+        if rank and (rank <= section_rank or not sections or named):
             kind = ""
             if _TASK_SECTION.search(rest):
                 kind = "task"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import CLOSE_BRACKETS, OPEN_BRACKETS, norm, split_top_level, tidy
+from .text import CLOSE_BRACKETS, OPEN_BRACKETS, norm, split_number, split_top_level, tidy
 
 LEAD, RESPONSIBLE, COOPERATING, DEADLINE = "lead", "responsible", "cooperating", "deadline"
 IGNORE = "ignore"  # people, not units: 责任人, 牵头领导 …
@@ -75,7 +75,10 @@ _ROLE_OF = dict(ROLE_KEYS)
 # A key is only a key when a colon follows or it opens the segment ("牵头单位 保卫处").
 _KEY = re.compile(rf"(?:^|(?<=[\s;；,，、]))({_KEYS})\s*(?:[:：]|\s+|(?=[^\s]))")
 _STRICT_KEY = re.compile(rf"({_KEYS})\s*[:：]")
-_MARKER = re.compile(r"[（(]\s*(牵头|主责|配合|协办|协助)\s*[）)]$")
+# "安全股（牵头）" or "安全股牵头": the role written after the name.
+_MARKER = re.compile(
+    r"(?:[（(]\s*(牵头|主责|配合|协办|协助)\s*[）)]|(?<=..)(牵头|配合|协办|协助))$"
+)
 _MARKER_ROLE = {"牵头": LEAD, "主责": RESPONSIBLE, "配合": COOPERATING}
 _MARKER_ROLE.update({"协办": COOPERATING, "协助": COOPERATING})
 UNIT_SEPARATORS = "、，,；;／/ \t\n\u3000"
@@ -107,6 +110,12 @@ def split_units(text: str) -> list[str]:
         parts.extend(_split_and(part))
     for part in parts:
         name = part.strip().strip("。.:：")
+        level, _number, rest = split_number(name)
+        if level >= 3:  # "1.安全股 2.基教股"
+            name = rest.strip()
+        # "由安全股负责" → 安全股
+        name = re.sub(r"^由(?=..)", "", name)
+        name = re.sub(r"(?<=..)(负责|落实|承担)$", "", name)
         if len(name) > 2 and name.endswith("等"):
             name = name[:-1]
         if name and name not in names:
@@ -178,7 +187,8 @@ def _add_marked(roles: Roles, text: str, role: str) -> None:
     for name in split_units(text):
         marker = _MARKER.search(name)
         if marker:
-            roles.add(_MARKER_ROLE[marker.group(1)], [name[: marker.start()].strip()])
+            word = marker.group(1) or marker.group(2)
+            roles.add(_MARKER_ROLE[word], [name[: marker.start()].strip()])
         else:
             roles.add(role, [name])
 

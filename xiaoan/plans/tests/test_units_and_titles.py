@@ -26,6 +26,8 @@ from xiaoan.plans.importer.units import parse_roles, split_trailer, split_units
         ("安全股、安全股、后勤办等", ["安全股", "后勤办"]),
         # 和/及/与 split two unit names, not a name that contains the word.
         ("安全股和基教股", ["安全股", "基教股"]),
+        ("1.安全股 2.基教股", ["安全股", "基教股"]),
+        ("由安全股负责", ["安全股"]),
         ("卫生健康局及教育局", ["卫生健康局", "教育局"]),
         ("文化和旅游局", ["文化和旅游局"]),
         ("区教育局（安全股和基教股）", ["区教育局（安全股和基教股）"]),
@@ -47,6 +49,8 @@ def test_it_reads_units_by_role():
         ["基教股"],
         ["后勤办"],
     )
+    roles = parse_roles("安全股牵头，各学校配合")
+    assert (roles.lead, roles.cooperating) == (["安全股"], ["各学校"])
     roles = parse_roles("后勤办、安全股", default="cooperating")
     assert roles.cooperating == ["后勤办", "安全股"]
 

@@ -6,7 +6,7 @@ import pytest
 
 from xiaoan.plans.importer import PlanImportError, import_plan
 
-from .pdfmaker import make_pdf, table_pdf
+from .pdfmaker import make_pages, make_pdf, table_page, table_pdf
 
 
 def _deadlines(task):
@@ -75,3 +75,35 @@ def test_it_refuses_a_pdf_without_a_text_layer_or_a_broken_one():
     assert "PDF" in error.value.message
     with pytest.raises(PlanImportError):
         import_plan(b"not a pdf", "坏.pdf")
+
+
+def test_it_reads_a_table_running_over_two_pages():
+    first = table_page(
+        "某某学校2025年安全工作责任清单",
+        [
+            ["序号", "工作任务", "完成时限", "责任单位"],
+            ["1", "开展消防检查。每月一次。", "2025年6月", "总务处"],
+        ],
+        set(),
+        footer="— 1 —",
+    )
+    second = table_page(
+        "",
+        [
+            ["2", "开展应急演练。每学期一次。", "2025年11月", "德育处"],
+            ["3", "开展防溺水教育。", "2025年6月", "各班"],
+        ],
+        set(),
+        footer="— 2 —",
+    )
+    plan = import_plan(make_pages([first, second]), "清单.pdf")
+    assert [(t.seq, t.title, t.responsible_units) for t in plan.tasks] == [
+        (1, "开展消防检查", ["总务处"]),
+        (2, "开展应急演练", ["德育处"]),
+        (3, "开展防溺水教育", ["各班"]),
+    ]
+    assert [t.deadlines[0].date.isoformat() for t in plan.tasks] == [
+        "2025-06-30",
+        "2025-11-30",
+        "2025-06-30",
+    ]

@@ -109,18 +109,21 @@ class _TaskTable:
 def _task_tables(doc: Document) -> list[_TaskTable]:
     found: list[_TaskTable] = []
     recent: list[str] = []
-    previous_block_was_table = False
+    # Whether a header-less table may continue the last task table: only running
+    # headers and footers (short lines) since it.
+    may_continue = False
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             if block.text:
                 recent = [*recent[-2:], block.text]
-                previous_block_was_table = False
+                if len(block.text) > 30 or block.heading or split_number(block.text)[0]:
+                    may_continue = False
             continue
         header_index, roles = _find_header(block)
         if roles is None:
             last = found[-1] if found else None
             width = max((len(r) for r in block.rows), default=0)
-            if last and previous_block_was_table and width == len(last.roles):
+            if last and may_continue and width == len(last.roles) and not _header_like(block):
                 last.rows.extend(block.rows)  # the same table, continued after a page break
             continue
         titles = (
@@ -130,9 +133,15 @@ def _task_tables(doc: Document) -> list[_TaskTable]:
         header = [c.text for c in block.rows[header_index]]
         rows = [r for r in block.rows[header_index + 1 :] if [c.text for c in r] != header]
         found.append(_TaskTable(roles=roles, rows=rows, title=titles[0] if titles else ""))
-        previous_block_was_table = True
+        may_continue = True
         recent = []
     return found
+
+
+def _header_like(table: Table) -> bool:
+    """A table of something else (单位 | 联系人 | 电话) starts with a row of column names."""
+    first = table.rows[0] if table.rows else []
+    return sum(1 for c in first if c.text and column_role(c.text)) >= 2
 
 
 def _find_header(table: Table) -> tuple[int, list[str | None] | None]:

@@ -382,3 +382,30 @@ def test_it_finds_the_task_section_one_level_down():
         ("完善考核评价机制", ["人事科"]),
         ("开展隐患排查", ["安全科"]),
     ]
+
+
+def test_it_continues_a_table_across_running_headers_but_not_into_another_table():
+    # As a PDF or Word file gives them: tables as blocks, a page's running header between.
+    from xiaoan.plans.importer import build_plan
+    from xiaoan.plans.importer.model import Cell, Document, Paragraph, Table
+
+    def table(*rows):
+        return Table(rows=[[Cell(c) for c in row] for row in rows])
+
+    doc = Document(
+        blocks=[
+            table(
+                ["序号", "工作任务", "完成时限", "责任单位"],
+                ["1", "开展检查。", "2025年6月", "安全股"],
+            ),
+            Paragraph("某某区教育局"),
+            table(["2", "开展演练。", "2025年9月", "各学校"]),
+            Paragraph("附件2：联系人名单"),
+            table(["单位", "联系人", "电话", "备注"], ["安全股", "张三", "12345", ""]),
+        ]
+    )
+    plan = build_plan(doc)
+    assert [(t.seq, t.title, t.responsible_units) for t in plan.tasks] == [
+        (1, "开展检查", ["安全股"]),
+        (2, "开展演练", ["各学校"]),
+    ]

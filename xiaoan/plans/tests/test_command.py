@@ -120,3 +120,14 @@ def test_it_exits_with_status_2_from_the_shell(tmp_path):
     assert result.returncode == 2
     assert result.stdout == ""
     assert "无法读取 Word 文件" in result.stderr
+
+
+def test_it_refuses_a_file_too_large_to_be_a_plan(tmp_path, monkeypatch):
+    from xiaoan.plans.importer import readers
+
+    monkeypatch.setattr(readers, "MAX_BYTES", 10)
+    path = tmp_path / "plan.txt"
+    path.write_bytes("序号\t工作任务\n1\t开展检查。\n".encode())
+    code, _out, err = _run(str(path), "--dry-run")
+    assert code == 2
+    assert "文件过大" in err

@@ -13,6 +13,9 @@ from ..model import Document, PlanImportError
 
 TEXT_SUFFIXES = {"", ".txt", ".text", ".md", ".markdown", ".tsv"}
 OLD_BINARY = {".doc", ".xls", ".wps", ".et", ".rtf"}
+# An upload larger than this is not a plan; a package that unpacks to more is a zip bomb.
+MAX_BYTES = 30 * 1024 * 1024
+MAX_UNPACKED = 300 * 1024 * 1024
 SUFFIXES = {".docx", ".xlsx", ".pdf", ".csv", *TEXT_SUFFIXES}
 
 
@@ -24,6 +27,10 @@ def read_document(data: bytes, filename: str = "") -> Document:
         raise PlanImportError(
             _("不支持旧版 %(s)s 格式：请在 Office/WPS 中另存为 .docx 或 .xlsx 后再导入。")
             % {"s": suffix}
+        )
+    if len(data) > MAX_BYTES:
+        raise PlanImportError(
+            _("文件过大（超过 %(n)d MB）：请只上传方案正文或责任清单。") % {"n": MAX_BYTES >> 20}
         )
     if suffix not in SUFFIXES:
         raise PlanImportError(
@@ -61,10 +68,13 @@ def _check_zip(data: bytes, member: str, kind: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             archive.getinfo(member)
+            unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, KeyError, ValueError):
         raise PlanImportError(
             _("无法读取 %(k)s 文件：文件已损坏或不是有效的 %(k)s 文档。") % {"k": kind}
         ) from None
+    if unpacked > MAX_UNPACKED:
+        raise PlanImportError(_("无法读取 %(k)s 文件：解压后内容过大。") % {"k": kind})
 
 
 __all__ = ["read_document"]

@@ -332,6 +332,7 @@ class _Item:
     section: int
     raw: str = ""
     roles: Roles = field(default_factory=Roles)
+    continued: bool = False
 
 
 def _is_short_heading(paragraph: Paragraph) -> bool:
@@ -389,11 +390,21 @@ def _tasks_from_paragraphs(doc: Document) -> list[_Pending]:
             if roles:  # a trailer ends the paragraph the lines below continue
                 current.roles.merge(roles)
                 current.text, current.raw = body, split_trailer(current.raw)[0]
-            current.text = join_broken(current.text, block.text)
-            current.raw = join_broken(current.raw, block.text)
+            if not current.continued and _is_title_line(current.text):
+                # "1. 严格落实主体责任" on a line of its own, its content below.
+                current.text += "\n" + block.text
+                current.raw += "\n" + block.text
+            else:
+                current.text = join_broken(current.text, block.text)
+                current.raw = join_broken(current.raw, block.text)
+            current.continued = True
     wanted = {"task"} if "task" in sections else {""}
     items = [i for i in items if (sections[i.section] if i.section >= 0 else "") in wanted]
     return _items_to_tasks(items)
+
+
+def _is_title_line(text: str) -> bool:
+    return len(text) <= 30 and first_sentence_end(text) == -1 and "，" not in text
 
 
 def _substantial(item: _Item) -> bool:

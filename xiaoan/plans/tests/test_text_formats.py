@@ -409,3 +409,17 @@ def test_it_continues_a_table_across_running_headers_but_not_into_another_table(
         (1, "开展检查", ["安全股"]),
         (2, "开展演练", ["各学校"]),
     ]
+
+
+def test_it_reads_a_title_on_its_own_line_above_the_content():
+    text = (
+        "二、主要任务\n"
+        "1. 严格落实主体责任\n对照《学校安全条例》，建立责任体系。（牵头单位：安全股）\n"
+        "2. 加强隐患排查\n每月排查一次，\n建立台账。\n"
+    )
+    plan = import_text(text)
+    assert [(t.title, t.content) for t in plan.tasks] == [
+        ("严格落实主体责任", "对照《学校安全条例》，建立责任体系。"),
+        ("加强隐患排查", "每月排查一次，建立台账。"),
+    ]
+    assert plan.tasks[0].lead_units == ["安全股"]

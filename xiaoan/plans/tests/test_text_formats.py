@@ -423,3 +423,26 @@ def test_it_reads_a_title_on_its_own_line_above_the_content():
         ("加强隐患排查", "每月排查一次，建立台账。"),
     ]
     assert plan.tasks[0].lead_units == ["安全股"]
+
+
+def test_it_reads_a_table_exported_one_cell_per_line_with_tab_indentation():
+    text = (
+        "2025年安全工作责任清单\n"
+        "序号\n\t工作任务\n\t完成时限\n\t责任单位\n"
+        "1\n\t<p>落实主体责任。签订责任书。</p>\n\t2025年3月\n\t安全股、各学校\n"
+        "\n"
+        "2\n\t开展消防检查。每季度一次。\n\t\n\t安全股\n"
+        "3\n\t开展应急演练。\n\t立整立改 长期坚持\n\t各学校\n"
+    )
+    plan = import_text(text)
+    assert plan.plan_title == "2025年安全工作责任清单"
+    assert [(t.title, t.content, t.responsible_units) for t in plan.tasks] == [
+        ("落实主体责任", "签订责任书。", ["安全股", "各学校"]),
+        ("开展消防检查", "每季度一次。", ["安全股"]),
+        ("开展应急演练", "", ["各学校"]),
+    ]
+    assert [_deadlines(t) for t in plan.tasks] == [
+        [("2025-03-31", "", "date")],
+        [("2025-03-31", "", "date")],  # a blank cell in a filled column: same as above
+        [(None, "立整立改", "immediate"), (None, "长期坚持", "ongoing")],
+    ]

@@ -68,6 +68,10 @@ def lines_to_blocks(lines: list[str]) -> list[Block]:
             table, index = _collect_tab_rows(lines, index)
             blocks.append(table)
             continue
+        if _starts_indented_row(lines, index):
+            table, index = _collect_indented_rows(lines, index)
+            blocks.append(table)
+            continue
         header = _cell_per_line_header(lines, index)
         if header:
             table, index = _cell_per_line_table(lines, index, header)
@@ -219,6 +223,45 @@ def _collect(lines, index, is_row, cells_of) -> tuple[Table, int]:
             rows.append([_cell(c) for c in cells])
         index += 1
     return Table(rows=rows), index
+
+
+def _is_indented_cell(line: str) -> bool:
+    return line.startswith("\t") and "\t" not in line[1:].rstrip("\t")
+
+
+def _starts_indented_row(lines: list[str], index: int) -> bool:
+    """A row written one cell per line: its first cell flush left, the others indented by
+    a tab ("1" / "\t严格落实…" / "\t2024年12月" / "\t安全股")."""
+    line = lines[index]
+    return (
+        not line.startswith(("\t", " "))
+        and index + 2 < len(lines)
+        and _is_indented_cell(lines[index + 1])
+        and _is_indented_cell(lines[index + 2])
+    )
+
+
+def _collect_indented_rows(lines: list[str], index: int) -> tuple[Table, int]:
+    rows: list[list[str]] = []
+    count = len(lines)
+    while index < count:
+        if _blank(lines[index]) and not lines[index].startswith("\t"):
+            ahead = index
+            while ahead < count and _blank(lines[ahead]) and not lines[ahead].startswith("\t"):
+                ahead += 1
+            if ahead < count and _starts_indented_row(lines, ahead):
+                index = ahead
+                continue
+            break
+        if not _starts_indented_row(lines, index):
+            break
+        row = [lines[index].strip()]
+        index += 1
+        while index < count and _is_indented_cell(lines[index]):
+            row.append(lines[index].strip())
+            index += 1
+        rows.append(row)
+    return Table(rows=[[_cell(c) for c in row] for row in rows]), index
 
 
 def _cell_per_line_header(lines: list[str], index: int) -> list[str] | None:

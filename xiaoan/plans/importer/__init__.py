@@ -19,10 +19,12 @@ def import_plan(data: bytes, filename: str = "") -> DraftPlan:
 
 
 def import_text(text: str, name: str = "") -> DraftPlan:
-    """Read pasted text."""
+    """Read pasted text (an HTML table in it is read as a table)."""
+    from .readers.html import HAS_TABLE, read_html
     from .readers.plain import read_text
 
-    return build_plan(read_text(text, name))
+    reader = read_html if HAS_TABLE.search(text) else read_text
+    return build_plan(reader(text, name))
 
 
 __all__ = [

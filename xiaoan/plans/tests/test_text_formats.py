@@ -446,3 +446,25 @@ def test_it_reads_a_table_exported_one_cell_per_line_with_tab_indentation():
         [("2025-03-31", "", "date")],  # a blank cell in a filled column: same as above
         [(None, "立整立改", "immediate"), (None, "长期坚持", "ongoing")],
     ]
+
+
+def test_it_reads_an_html_table_with_rowspan_and_colspan():
+    html = """<h1>某校2025年安全工作责任清单</h1>
+    <table>
+      <tr><th>序号</th><th>工作任务</th><th>完成时限</th><th>责任部门</th></tr>
+      <tr><td colspan="4">一、消防安全</td></tr>
+      <tr><td>1</td><td><p><b>消防设施检查。</b>每月检查灭火器。</p></td>
+          <td>2025.6</td><td rowspan="2">总务处</td></tr>
+      <tr><td>2</td><td>消防演练。<br>每学期一次。</td><td>上半年 6月30日 下半年12月31日</td></tr>
+    </table>"""
+    for plan in (import_text(html), import_plan(html.encode(), "清单.html")):
+        assert plan.plan_title == "某校2025年安全工作责任清单"
+        assert [(t.title, t.content, t.domain) for t in plan.tasks] == [
+            ("消防设施检查", "每月检查灭火器。", "消防安全"),
+            ("消防演练", "每学期一次。", "消防安全"),
+        ]
+        assert [t.responsible_units for t in plan.tasks] == [["总务处"], ["总务处"]]
+        assert _deadlines(plan.tasks[1]) == [
+            ("2025-06-30", "上半年", "date"),
+            ("2025-12-31", "下半年", "date"),
+        ]

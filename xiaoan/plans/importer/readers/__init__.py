@@ -16,7 +16,7 @@ OLD_BINARY = {".doc", ".xls", ".wps", ".et", ".rtf"}
 # An upload larger than this is not a plan; a package that unpacks to more is a zip bomb.
 MAX_BYTES = 30 * 1024 * 1024
 MAX_UNPACKED = 300 * 1024 * 1024
-SUFFIXES = {".docx", ".xlsx", ".pdf", ".csv", *TEXT_SUFFIXES}
+SUFFIXES = {".docx", ".xlsx", ".pdf", ".csv", ".html", ".htm", *TEXT_SUFFIXES}
 
 
 def read_document(data: bytes, filename: str = "") -> Document:
@@ -53,15 +53,19 @@ def read_document(data: bytes, filename: str = "") -> Document:
         if not data.lstrip()[:5] == b"%PDF-":
             raise PlanImportError(_("无法读取 PDF 文件：文件已损坏或不是 PDF 格式。"))
         return read_pdf(data, name)
+    from .html import HAS_TABLE, read_html
     from .plain import decode, read_csv, read_text
 
     if data.startswith(b"PK\x03\x04") or data[:1024].count(b"\x00") > 8:
         raise PlanImportError(
             _("文件内容不是文本：请确认文件类型，Word/Excel 文件请使用 .docx/.xlsx 扩展名。")
         )
+    text = decode(data)
     if suffix == ".csv":
-        return read_csv(decode(data), name)
-    return read_text(decode(data), name)
+        return read_csv(text, name)
+    if suffix in (".html", ".htm") or HAS_TABLE.search(text):
+        return read_html(text, name)
+    return read_text(text, name)
 
 
 def _check_zip(data: bytes, member: str, kind: str) -> None:

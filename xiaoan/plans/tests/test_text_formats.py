@@ -468,3 +468,13 @@ def test_it_reads_an_html_table_with_rowspan_and_colspan():
             ("2025-06-30", "上半年", "date"),
             ("2025-12-31", "下半年", "date"),
         ]
+
+
+def test_it_reads_a_stray_quote_as_text():
+    text = (
+        "序号\t工作任务\t完成时限\t责任单位\n"
+        '1\t"平安校园"创建。开展四个一活动。\t2025年6月\t安全股\n'
+        "2\t开展演练。\t2025年9月\t各学校\n"
+    )
+    plan = import_text(text)
+    assert [t.title for t in plan.tasks] == ['"平安校园"创建', "开展演练"]

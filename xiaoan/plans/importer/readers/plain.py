@@ -136,14 +136,22 @@ def _tab_cells(line: str) -> list[str]:
 def _logical_tab_line(lines: list[str], index: int) -> tuple[list[str], int]:
     """One row of a tab-separated block; a cell quoted the way Excel copies a multi-line
     cell ("line one\nline two") may run over several lines."""
-    line = lines[index]
-    index += 1
-    if any(cell.startswith('"') for cell in line.split("\t")):
-        while line.count('"') % 2 and index < len(lines):
+    first = line = lines[index]
+    start = index = index + 1
+    # Only a quote left open on its line starts a quoted multi-line cell; quotes that
+    # close on the line ("平安校园"创建) are the text's own.
+    if line.count('"') % 2 and any(cell.startswith('"') for cell in line.split("\t")):
+        while line.count('"') % 2 and index < len(lines) and index - start < 50:
             line += "\n" + lines[index]
             index += 1
-        cells = next(csv.reader([line], delimiter="\t", quotechar='"'), [])
-        return cells, index
+        if line.count('"') % 2:  # a stray quote, not a quoted cell
+            return _tab_cells(first), start
+        try:
+            parsed = list(csv.reader(io.StringIO(line), delimiter="\t", quotechar='"'))
+        except csv.Error:
+            parsed = []
+        if len(parsed) == 1:
+            return parsed[0], index
     return _tab_cells(line), index
 
 

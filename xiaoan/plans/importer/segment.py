@@ -162,10 +162,12 @@ def _sub_header(table: Table, index: int, roles: list[str | None]) -> tuple[int,
     named = [(i, column_role(t)) for i, t in enumerate(texts) if t]
     if not named or any(role is None or role == SEQ for _i, role in named):
         return index, roles
-    roles = list(roles) + [None] * max(0, len(below) - len(roles))
+    refined = list(roles) + [None] * max(0, len(below) - len(roles))
     for i, role in named:
-        roles[i] = role
-    return index + 1, roles
+        refined[i] = role
+    if TASK not in refined and TITLE not in refined:
+        return index + 1, roles  # only column names: header noise, not a task
+    return index + 1, refined
 
 
 def _tasks_from_tables(tables: list[_TaskTable]) -> list[_Pending]:
@@ -182,6 +184,8 @@ def _table_tasks(table: _TaskTable) -> list[_Pending]:
     if not rows:
         return []
     col = {role: roles.index(role) for role in set(roles) if role}
+    if TASK not in col and TITLE not in col:
+        return []
     seq_col = col.get(SEQ)
     if seq_col is not None and not any(r[seq_col].text for r in rows):
         seq_col = None

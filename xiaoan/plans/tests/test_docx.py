@@ -227,3 +227,17 @@ def test_it_takes_a_bold_title_after_a_plain_number():
         ("用电安全", "排查私拉乱接。"),
     ]
     assert plan.tasks[0].lead_units == ["总务处"]
+
+
+def test_it_ignores_a_sub_header_that_leaves_no_task_column():
+    # Found by fuzzing: the row under the header names 领域 over the task column.
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=3)
+    for column, text in enumerate(["序号", "工作任务", "责任单位"]):
+        table.cell(0, column).text = text
+    for column, text in enumerate(["", "领域", ""]):
+        table.cell(1, column).text = text
+    for column, text in enumerate(["1", "开展检查。", "安全股"]):
+        table.cell(2, column).text = text
+    plan = import_plan(_bytes(document), "清单.docx")
+    assert [(t.title, t.responsible_units) for t in plan.tasks] == [("开展检查", ["安全股"])]

@@ -328,6 +328,9 @@ _DUE = re.compile(r"(前|底|完成|截止|月|长期|立即)")
 _DEADLINE_TRAILER = re.compile(r"[（(]\s*([^（）()]{2,40}?)\s*[）)]\s*[。.]?$")
 
 
+BOLD_LEVEL = 6
+
+
 @dataclass
 class _Item:
     level: int
@@ -361,6 +364,10 @@ def _tasks_from_paragraphs(doc: Document) -> list[_Pending]:
         level, _number, rest = split_number(block.text)
         if not level and block.list_level and not block.heading:
             level, rest = 2 + block.list_level, block.text
+        if not level and block.bold and not block.heading and len(block.bold) < len(block.text):
+            # "**加强消防安全。**各校要…": an unnumbered paragraph led by a bold title is an
+            # item below every numbered level (a task when nothing is numbered).
+            level, rest = BOLD_LEVEL, block.text
         rank = 0
         named = level in (1, 2) and bool(_NAMED_SECTION.match(rest.strip().rstrip("。：:")))
         if named:

@@ -478,3 +478,26 @@ def test_it_reads_a_stray_quote_as_text():
     )
     plan = import_text(text)
     assert [t.title for t in plan.tasks] == ['"平安校园"创建', "开展演练"]
+
+
+def test_it_reads_unnumbered_paragraphs_led_by_a_bold_title():
+    text = (
+        "# 2025年学校安全工作要点\n\n"
+        "## 重点工作\n\n"
+        "**加强消防安全。**各校每月检查消防设施。（牵头单位：总务处）\n\n"
+        "**加强食品安全。**落实校长陪餐制度。（牵头单位：后勤处 完成时限：长期坚持）\n"
+    )
+    plan = import_text(text)
+    assert [(t.title, t.content, t.lead_units) for t in plan.tasks] == [
+        ("加强消防安全", "各校每月检查消防设施。", ["总务处"]),
+        ("加强食品安全", "落实校长陪餐制度。", ["后勤处"]),
+    ]
+    assert _deadlines(plan.tasks[1]) == [(None, "长期坚持", "ongoing")]
+    # Under numbered tasks, bold-led paragraphs stay in the task's content.
+    numbered = import_text(
+        "二、主要任务\n1. 加强消防安全。每月检查。\n**一是**更换灭火器。\n2. 加强食品安全。陪餐。\n"
+    )
+    assert [(t.title, t.content) for t in numbered.tasks] == [
+        ("加强消防安全", "每月检查。\n一是更换灭火器。"),
+        ("加强食品安全", "陪餐。"),
+    ]

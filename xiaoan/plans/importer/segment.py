@@ -369,7 +369,7 @@ def _tasks_from_paragraphs(doc: Document) -> list[_Pending]:
             # item below every numbered level (a task when nothing is numbered).
             level, rest = BOLD_LEVEL, block.text
         rank = 0
-        named = level in (1, 2) and bool(_NAMED_SECTION.match(rest.strip().rstrip("。：:")))
+        named = bool(level) and bool(_NAMED_SECTION.match(rest.strip().rstrip("。：:")))
         if named:
             rank = level  # "（二）主要任务" under "一、总体要求" is a section of its own
         elif level == 1 and len(rest) <= 30 and first_sentence_end(rest) in (-1, len(rest)):

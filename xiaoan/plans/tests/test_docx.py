@@ -241,3 +241,24 @@ def test_it_ignores_a_sub_header_that_leaves_no_task_column():
         table.cell(2, column).text = text
     plan = import_plan(_bytes(document), "清单.docx")
     assert [(t.title, t.responsible_units) for t in plan.tasks] == [("开展检查", ["安全股"])]
+
+
+def test_it_reads_a_plan_numbered_by_word_lists_only():
+    # Every number comes from Word's list numbering; the section names still decide.
+    document = docx.Document()
+    document.add_paragraph("某某小学2025年安全工作计划", style="Title")
+    document.add_paragraph("指导思想", style="List Number")
+    document.add_paragraph("坚持安全第一、预防为主、综合治理，确保师生平安，建设平安校园。")
+    document.add_paragraph("主要任务", style="List Number")
+    document.add_paragraph("开展消防检查。每月一次。（牵头单位：总务处）", style="List Number 2")
+    document.add_paragraph(
+        "开展防溺水教育。暑假前开展。（牵头单位：德育处）", style="List Number 2"
+    )
+    document.add_paragraph("保障措施", style="List Number")
+    document.add_paragraph("加强领导。成立领导小组，校长任组长。", style="List Number 2")
+    plan = import_plan(_bytes(document), "计划.docx")
+    assert plan.plan_title == "某某小学2025年安全工作计划"
+    assert [(t.title, t.lead_units) for t in plan.tasks] == [
+        ("开展消防检查", ["总务处"]),
+        ("开展防溺水教育", ["德育处"]),
+    ]

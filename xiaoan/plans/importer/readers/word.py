@@ -43,9 +43,9 @@ def read_docx(data: bytes, name: str = "") -> Document:
     return Document(blocks=blocks, name=name)
 
 
-def _style_info(document) -> dict[str, tuple[int, bool, bool]]:
+def _style_info(document) -> dict[str, tuple[int, bool, int]]:
     """Style id → (heading level, bold, list-numbered) for paragraph and character styles."""
-    info: dict[str, tuple[int, bool, bool]] = {}
+    info: dict[str, tuple[int, bool, int]] = {}
     for style in document.styles:
         try:
             style_id, style_name = style.style_id, style.name or ""
@@ -57,7 +57,14 @@ def _style_info(document) -> dict[str, tuple[int, bool, bool]]:
         font = getattr(style, "font", None)
         if font is not None and font.bold:
             bold = True
-        numbered = style.element.find(f"{{{W}}}pPr/{{{W}}}numPr") is not None
+        # A list style's level: its own ilvl, else the N of "List Number N" (0: not a list).
+        numbered = 0
+        if style.element.find(f"{{{W}}}pPr/{{{W}}}numPr") is not None:
+            ilvl = _attr(style.element, f"{{{W}}}pPr/{{{W}}}numPr/{{{W}}}ilvl")
+            named = re.search(r"(\d)$", style_name.strip())
+            numbered = int(ilvl) + 1 if ilvl and ilvl.isdigit() else 1
+            if numbered == 1 and named:
+                numbered = int(named.group(1))
         info[style_id] = (level, bold, numbered)
     return info
 
@@ -86,18 +93,18 @@ def _is_bold(run, paragraph_bold: bool, styles) -> bool:
     if value is not None:
         return value not in ("0", "false", "off")
     style = _attr(run, f"{{{W}}}rPr/{{{W}}}rStyle")
-    if style and styles.get(style, (0, False, False))[1]:
+    if style and styles.get(style, (0, False, 0))[1]:
         return True
     return paragraph_bold
 
 
 def _paragraph(p, styles) -> Paragraph:
     style = _attr(p, f"{{{W}}}pPr/{{{W}}}pStyle")
-    heading, paragraph_bold, style_numbered = styles.get(style or "", (0, False, False))
+    heading, paragraph_bold, style_numbered = styles.get(style or "", (0, False, 0))
     outline = _attr(p, f"{{{W}}}pPr/{{{W}}}outlineLvl")
     if not heading and outline and outline.isdigit() and int(outline) < 6:
         heading = int(outline) + 1
-    list_level = 1 if style_numbered and not heading else 0
+    list_level = style_numbered if not heading else 0
     if p.find(f"{{{W}}}pPr/{{{W}}}numPr") is not None:
         num_id = _attr(p, f"{{{W}}}pPr/{{{W}}}numPr/{{{W}}}numId")
         ilvl = _attr(p, f"{{{W}}}pPr/{{{W}}}numPr/{{{W}}}ilvl") or "0"

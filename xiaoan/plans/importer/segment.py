@@ -418,6 +418,12 @@ def _is_title_line(text: str) -> bool:
     return len(text) <= 30 and first_sentence_end(text) == -1 and "，" not in text
 
 
+def _has_units(item: _Item) -> bool:
+    roles = split_trailer(item.text)[1]
+    roles.merge(item.roles)
+    return bool(roles.lead or roles.responsible or roles.cooperating)
+
+
 def _substantial(item: _Item) -> bool:
     body, roles = split_trailer(item.text)
     end = first_sentence_end(body)
@@ -427,10 +433,14 @@ def _substantial(item: _Item) -> bool:
 def _items_to_tasks(items: list[_Item]) -> list[_Pending]:
     levels = sorted({i.level for i in items if i.level})
     task_level = None
-    for level in levels:
-        at_level = [i for i in items if i.level == level]
-        if sum(1 for i in at_level if _substantial(i)) * 2 >= len(at_level):
-            task_level = level
+    # Units trailers mark the tasks; without any, the first level that carries content.
+    for test in (_has_units, _substantial):
+        for level in levels:
+            at_level = [i for i in items if i.level == level]
+            if sum(1 for i in at_level if test(i)) * 2 >= len(at_level):
+                task_level = level
+                break
+        if task_level is not None:
             break
     if task_level is None:
         return []
@@ -448,9 +458,12 @@ def _items_to_tasks(items: list[_Item]) -> list[_Pending]:
             current = _paragraph_task(item, groups)
             tasks.append(current)
         elif current is not None:
-            body, roles = split_trailer(item.text)
+            _body, roles = split_trailer(item.text)
+            roles.merge(item.roles)
             current.content = f"{current.content}\n{_numbered(item)}".strip()
             current.roles.merge(roles)
+            if roles.deadline:
+                current.phrases.append(roles.deadline)
     return tasks
 
 

@@ -501,3 +501,24 @@ def test_it_reads_unnumbered_paragraphs_led_by_a_bold_title():
         ("加强消防安全", "每月检查。\n一是更换灭火器。"),
         ("加强食品安全", "陪餐。"),
     ]
+
+
+def test_it_takes_the_level_with_unit_trailers_as_the_tasks():
+    text = (
+        "二、主要任务\n"
+        "（一）健全责任体系。各校要建立健全安全责任体系，层层压实责任，确保责任落实到岗到人。\n"
+        "1. 签订责任书。逐级签订。（牵头单位：办公室 责任单位：各处室）\n"
+        "2. 明确岗位职责。制定清单。（牵头单位：人事处）\n"
+        "（二）强化隐患排查。各校要定期排查，建立台账，及时整改发现的各类安全隐患问题。\n"
+        "3. 开展月度排查。每月一次。（牵头单位：保卫处）\n"
+        "（1）重点排查宿舍。（完成时限：2025年6月）\n"
+    )
+    plan = import_text(text)
+    assert [(t.title, t.domain, t.lead_units) for t in plan.tasks] == [
+        ("签订责任书", "健全责任体系", ["办公室"]),
+        ("明确岗位职责", "健全责任体系", ["人事处"]),
+        ("开展月度排查", "强化隐患排查", ["保卫处"]),
+    ]
+    third = plan.tasks[2]
+    assert third.content == "每月一次。\n（1）重点排查宿舍。"
+    assert _deadlines(third) == [("2025-06-30", "", "date")]

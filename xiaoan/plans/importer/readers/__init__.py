@@ -34,7 +34,10 @@ def read_document(data: bytes, filename: str = "") -> Document:
         )
     if suffix not in SUFFIXES:
         raise PlanImportError(
-            _("不支持的文件类型“%(s)s”：请上传 .docx、.xlsx、.txt、.md 或带文字层的 .pdf 文件。")
+            _(
+                "不支持的文件类型“%(s)s”：请上传 .docx、.xlsx、.csv、.txt、.md、.html "
+                "或带文字层的 .pdf 文件。"
+            )
             % {"s": suffix or filename}
         )
     if suffix == ".docx":

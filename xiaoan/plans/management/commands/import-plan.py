@@ -14,7 +14,7 @@ EXIT_UNREADABLE = 2
 
 class Command(BaseCommand):
     help = _(
-        "读取方案文件（.docx、.xlsx、.txt、.md、带文字层的 .pdf，"
+        "读取方案文件（.docx、.xlsx、.csv、.txt、.md、.html、带文字层的 .pdf，"
         "或用 - 从标准输入读取粘贴的文字），"
         "输出拆分出的任务草稿。本版本只提供预览（--dry-run），不写入数据库；"
         "文件无法读取或找不到任务时以状态码 2 退出。"

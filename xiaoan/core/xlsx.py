@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -90,8 +90,28 @@ def start_sheet(workbook, name: str, title: str, columns: Sequence[Column], info
     return ws, header_row
 
 
-def append_row(ws, columns: Sequence[Column], row: dict, context: Any) -> None:
-    ws.append([cell(ws, column.value(row, context)) for column in columns])
+WRAP = Alignment(vertical="top", wrap_text=True)
+
+
+def append_row(
+    ws, columns: Sequence[Column], row: dict, context: Any, *, wrap: bool = False
+) -> None:
+    """One data row; with `wrap`, long text wraps inside its column (bordered, for print)."""
+    values = [cell(ws, column.value(row, context)) for column in columns]
+    if wrap:
+        values = [_wrapped(ws, value) for value in values]
+    ws.append(values)
+
+
+def _wrapped(ws, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, Cell):
+        value.alignment, value.border = WRAP, BORDER
+        return value
+    written = WriteOnlyCell(ws, value)
+    written.alignment, written.border = WRAP, BORDER
+    return written
 
 
 def finish_sheet(ws, columns: Sequence[Column], header_row: int, count: int) -> None:

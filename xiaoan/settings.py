@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "xiaoan.hazards",
     "xiaoan.inspections",
     "xiaoan.plans",
+    "xiaoan.duties",
 ]
 
 MIDDLEWARE = [

@@ -44,6 +44,16 @@ INSPECTION_MANAGE = [
     "inspections.change_checklisttemplate",
 ]
 INSPECTION_VIEW = ["inspections.view_inspection", "inspections.view_checklisttemplate"]
+# Recurring duties: issue them (an authority to its schools, a school to its departments),
+# see the obligations they create and report the records that prove them.
+DUTY_MANAGE = [
+    "duties.view_duty",
+    "duties.add_duty",
+    "duties.change_duty",
+    "duties.view_obligation",
+    "duties.report_obligation",
+]
+DUTY_VIEW = ["duties.view_duty", "duties.view_obligation"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *PLACES_MANAGE,
             *HAZARD_MANAGE,
             *INSPECTION_MANAGE,
+            *DUTY_MANAGE,
         ),
     ),
     RoleSpec(
@@ -80,6 +91,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *PLACES_MANAGE,
             *HAZARD_MANAGE,
             *INSPECTION_MANAGE,
+            *DUTY_MANAGE,
         ),
     ),
     RoleSpec(
@@ -128,6 +140,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             "inspections.add_inspection",
             "inspections.change_inspection",
             "inspections.conduct_inspection",
+            *DUTY_VIEW,
         ),
     ),
     RoleSpec(
@@ -142,6 +155,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             "hazards.view_hazard",
             "hazards.export_hazard",
             *INSPECTION_VIEW,
+            *DUTY_VIEW,
         ),
     ),
     RoleSpec(

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DutiesConfig(AppConfig):
+    name = "xiaoan.duties"
+    label = "duties"
+    verbose_name = _("常态化任务")

@@ -1,0 +1,47 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DutyRecurrence(models.TextChoices):
+    """The inspection schedules' recurrences (same values, so `schedules.period_of` serves
+    both) plus a one-off duty such as the three-year summary."""
+
+    MONTHLY = "monthly", _("每月")
+    BIMONTHLY = "bimonthly", _("每两月")
+    QUARTERLY = "quarterly", _("每季度")
+    SEMESTER = "semester", _("每学期（2–7 月、9–次年 1 月）")
+    HALF_YEARLY = "half_yearly", _("每半年")
+    YEARLY = "yearly", _("每年")
+    ONCE = "once", _("一次性")
+
+
+class DutyTarget(models.TextChoices):
+    SCHOOLS = "schools", _("发布单位下的全部学校")
+    KIND = "kind", _("发布单位下某一类型的全部单位")
+
+
+class DueRule(models.TextChoices):
+    PERIOD_END = "period_end", _("周期结束前")
+    AFTER_START = "after_start", _("周期开始后若干天内")
+    AFTER_END = "after_end", _("周期结束后若干天内")
+    FIXED_DATES = "fixed_dates", _("固定日期（如 6-30、12-31）")
+
+
+class ProofKind(models.TextChoices):
+    INSPECTION = "inspection", _("完成相应类型的检查")
+    RECORD = "record", _("上传记录")
+
+
+class RecordKind(models.TextChoices):
+    DRILL = "drill", _("演练记录")
+    SUMMARY = "summary", _("工作总结")
+    STAGE_REPORT = "stage_report", _("阶段报告")
+    SCREENING = "screening", _("排查记录")
+    REVIEW = "review", _("督查点评")
+    OTHER = "other", _("其他记录")
+
+
+class ObligationStatus(models.TextChoices):
+    PENDING = "pending", _("待完成")
+    MET = "met", _("已完成")
+    MISSED = "missed", _("未按期完成")

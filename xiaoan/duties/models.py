@@ -1,0 +1,233 @@
+"""Recurring duties (常态化要求) and their dated obligations (应办事项) per unit.
+
+A `Duty` is a rule an authority or school issues: "every school under me does X each period".
+`services.generate` turns it into one `Obligation` per bound unit and period (unique per
+duty, unit and period: generating again adds nothing). An obligation is met by the records
+that prove it: completed inspections of the duty's kind in the period, or `DutyRecord`s
+(drill records, summaries, stage reports, screening records) with their evidence file.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from xiaoan.core.scoping import ScopedQuerySet, grants_for, permission_name, scope_filter
+from xiaoan.duties.choices import (
+    DueRule,
+    DutyRecurrence,
+    DutyTarget,
+    ObligationStatus,
+    ProofKind,
+    RecordKind,
+)
+from xiaoan.inspections.choices import InspectionKind
+from xiaoan.orgs.choices import UnitKind
+
+
+class DutyQuerySet(ScopedQuerySet):
+    def restrict(self, user, action: str = "view") -> DutyQuerySet:
+        """Viewing: duties issued at the units where the person holds the permission or
+        below, and those issued above them (a school sees the bureau's duties that bind it).
+        Other actions: the issuing unit must be in scope."""
+        from xiaoan.orgs.models import Unit
+
+        perm = permission_name(self.model, action)
+        owned = scope_filter(user, perm, "issuer")
+        if not owned.children or action != "view":
+            return self.filter(owned)
+        ancestors: set[str] = set()
+        for grant in grants_for(user):
+            if perm in grant.permissions and grant.unit_path:
+                ancestors.update(
+                    grant.unit_path[:i]
+                    for i in range(Unit.steplen, len(grant.unit_path), Unit.steplen)
+                )
+        if not ancestors:
+            return self.filter(owned)
+        above = models.Q(issuer__in=Unit.objects.filter(path__in=sorted(ancestors)).values("pk"))
+        return self.filter(owned | above)
+
+
+class Duty(models.Model):
+    name = models.CharField(_("名称"), max_length=100)
+    description = models.TextField(_("要求"), blank=True)
+    issuer = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("发布单位"), on_delete=models.PROTECT, related_name="duties"
+    )
+    target = models.CharField(
+        _("适用单位"), max_length=20, choices=DutyTarget.choices, default=DutyTarget.SCHOOLS
+    )
+    target_kind = models.CharField(
+        _("单位类型"), max_length=20, choices=UnitKind.choices, blank=True
+    )
+    recurrence = models.CharField(_("周期"), max_length=20, choices=DutyRecurrence.choices)
+    due_rule = models.CharField(
+        _("完成时限"), max_length=20, choices=DueRule.choices, default=DueRule.PERIOD_END
+    )
+    due_days = models.PositiveSmallIntegerField(
+        _("天数"), default=0, help_text=_("“周期开始后/结束后若干天内”的天数")
+    )
+    due_dates = models.CharField(
+        _("固定日期"),
+        max_length=100,
+        blank=True,
+        help_text=_("月-日，逗号分隔，如 06-30,12-31；取周期内最早的一个"),
+    )
+    required_count = models.PositiveSmallIntegerField(_("每周期次数"), default=1)
+    proof = models.CharField(_("完成依据"), max_length=20, choices=ProofKind.choices)
+    inspection_kind = models.CharField(
+        _("检查类型"), max_length=20, choices=InspectionKind.choices, blank=True
+    )
+    record_kind = models.CharField(
+        _("记录类型"), max_length=20, choices=RecordKind.choices, blank=True
+    )
+    source_ref = models.CharField(
+        _("来源"),
+        max_length=200,
+        blank=True,
+        help_text=_("方案、文号或任务，如 梁教〔2024〕12号 第5项"),
+    )
+    starts_on = models.DateField(_("起始日期"), null=True, blank=True)
+    ends_on = models.DateField(
+        _("截止日期"),
+        null=True,
+        blank=True,
+        help_text=_("一次性任务的完成时限；周期任务的结束日期"),
+    )
+    builtin_code = models.CharField(_("内置代码"), max_length=40, blank=True, editable=False)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = DutyQuerySet.as_manager()
+
+    scope_unit_field = "issuer"
+
+    class Meta:
+        verbose_name = _("常态化任务")
+        verbose_name_plural = _("常态化任务")
+        ordering = ["issuer__path", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "builtin_code"],
+                condition=~models.Q(builtin_code=""),
+                name="duty_builtin_once",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["issuer", "is_active"], name="duty_issuer_active"),
+            models.Index(fields=["is_active", "recurrence"], name="duty_active_recurrence"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+    @property
+    def proof_label(self) -> str:
+        if self.proof == ProofKind.INSPECTION:
+            return str(_("%(k)s（已提交）")) % {"k": self.get_inspection_kind_display()}
+        return str(self.get_record_kind_display())
+
+
+class Obligation(models.Model):
+    """One dated instance of a duty for one unit."""
+
+    duty = models.ForeignKey(
+        Duty, verbose_name=_("常态化任务"), on_delete=models.CASCADE, related_name="obligations"
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    period_key = models.CharField(_("周期"), max_length=20)
+    period_label = models.CharField(_("周期名称"), max_length=40)
+    period_start = models.DateField(_("周期开始"))
+    period_end = models.DateField(_("周期结束"))
+    due_on = models.DateField(_("完成时限"))
+    required_count = models.PositiveSmallIntegerField(_("应完成次数"), default=1)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=ObligationStatus.choices,
+        default=ObligationStatus.PENDING,
+    )
+    met_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    met_by = models.CharField(_("完成依据"), max_length=200, blank=True)
+    due_soon_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("应办事项")
+        verbose_name_plural = _("应办事项")
+        ordering = ["due_on", "unit__path", "pk"]
+        permissions = [("report_obligation", _("报送应办事项（上传记录）"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["duty", "unit", "period_key"], name="obligation_once_per_period"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["unit", "status", "due_on"], name="obligation_unit_status"),
+            models.Index(fields=["status", "due_on"], name="obligation_status_due"),
+            models.Index(fields=["period_key", "status"], name="obligation_period_status"),
+            models.Index(fields=["due_on", "unit"], name="obligation_due_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duty} · {self.period_label}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ObligationStatus.PENDING
+
+
+def evidence_path(instance: DutyRecord, filename: str) -> str:
+    ext = os.path.splitext(filename)[1].lower()[:10]
+    return f"duties/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
+
+
+class DutyRecord(models.Model):
+    """A record proving an obligation that no inspection proves (drill, summary, report)."""
+
+    obligation = models.ForeignKey(
+        Obligation, verbose_name=_("应办事项"), on_delete=models.CASCADE, related_name="records"
+    )
+    kind = models.CharField(_("记录类型"), max_length=20, choices=RecordKind.choices)
+    note = models.TextField(_("说明"), blank=True)
+    evidence = models.FileField(_("佐证材料"), upload_to=evidence_path, max_length=200)
+    evidence_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("报送时间"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("报送记录")
+        verbose_name_plural = _("报送记录")
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [models.Index(fields=["obligation", "submitted_at"], name="dutyrecord_obl")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.obligation}"

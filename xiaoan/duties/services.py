@@ -1,0 +1,816 @@
+"""Recurring duties: the rules the pages, the API, the command and the daily job share.
+
+- `generate` turns every active duty into this period's obligation for each unit it binds,
+  in bulk; an obligation is unique per duty, unit and period, so running it again adds
+  nothing.
+- `evaluate` decides pending obligations in one query whatever their number: each row is
+  annotated with the count of its proofs (completed inspections of the duty's kind of that
+  unit, scheduled in the period and submitted by the due date; or its submitted records).
+  Enough proofs: met. Due date passed without them: missed, which is final (an
+  accountability fact; a late record is kept but does not turn it into met).
+- `daily` = generate + evaluate + notices of due-soon and newly missed obligations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xiaoan.core.errors import Forbidden, Invalid, NotFound
+from xiaoan.core.history import stamp
+from xiaoan.core.scoping import has_permission_anywhere
+from xiaoan.duties.choices import (
+    DueRule,
+    DutyRecurrence,
+    DutyTarget,
+    ObligationStatus,
+    ProofKind,
+    RecordKind,
+)
+from xiaoan.duties.models import Duty, DutyRecord, Obligation
+from xiaoan.inspections.choices import DONE_STATUSES, InspectionKind
+from xiaoan.inspections.models import Inspection
+from xiaoan.inspections.schedules import Period, period_of
+from xiaoan.orgs.choices import UnitKind
+from xiaoan.orgs.models import Unit
+
+BATCH = 2000
+DUE_SOON_DAYS = 7
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+EVIDENCE_EXTENSIONS = (
+    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt",
+    ".jpg", ".jpeg", ".png", ".zip", ".ofd", ".wps",
+)  # fmt: skip
+DATE_RE = re.compile(r"^(\d{1,2})-(\d{1,2})$")
+
+VIEW_OBLIGATION = "duties.view_obligation"
+REPORT_OBLIGATION = "duties.report_obligation"
+ADD_DUTY = "duties.add_duty"
+
+
+# ---------------------------------------------------------------- periods and dates
+
+
+def period_for(duty: Duty, on: dt.date) -> Period | None:
+    """The period of the duty holding `on` (the inspections' period arithmetic); None when
+    the date is outside the duty's window or in no period (August for semesters)."""
+    if duty.starts_on and on < duty.starts_on:
+        return None
+    if duty.recurrence == DutyRecurrence.ONCE:
+        if duty.ends_on is None or on > duty.ends_on:
+            return None
+        start = duty.starts_on or min(duty.created_at.date(), duty.ends_on)
+        return Period("once", start, duty.ends_on, _("一次性（截至 %(d)s）") % {"d": duty.ends_on})
+    period = period_of(duty.recurrence, on)
+    if period is None or (duty.ends_on and period.start > duty.ends_on):
+        return None
+    return period
+
+
+def fixed_dates(text: str) -> list[tuple[int, int]]:
+    """ "06-30,12-31" → [(6, 30), (12, 31)]; raises ValueError on a bad date."""
+    out = []
+    for part in re.split(r"[,，、\s]+", (text or "").strip()):
+        if not part:
+            continue
+        match = DATE_RE.match(part)
+        if not match:
+            raise ValueError(part)
+        month, day = int(match[1]), int(match[2])
+        dt.date(2024, month, day)  # a leap year accepts 02-29
+        out.append((month, day))
+    return sorted(out)
+
+
+def due_date(duty: Duty, period: Period) -> dt.date:
+    if duty.recurrence == DutyRecurrence.ONCE or duty.due_rule == DueRule.PERIOD_END:
+        return period.end
+    if duty.due_rule == DueRule.AFTER_START:
+        return period.start + dt.timedelta(days=max(duty.due_days, 1) - 1)
+    if duty.due_rule == DueRule.AFTER_END:
+        return period.end + dt.timedelta(days=duty.due_days)
+    # Fixed dates: the earliest that falls inside the period, else the period's end.
+    for year in range(period.start.year, period.end.year + 1):
+        for month, day in fixed_dates(duty.due_dates):
+            try:
+                candidate = dt.date(year, month, day)
+            except ValueError:  # 02-29 in a common year
+                candidate = dt.date(year, month, 28)
+            if period.start <= candidate <= period.end:
+                return candidate
+    return period.end
+
+
+# ---------------------------------------------------------------- generation
+
+
+def target_units(duty: Duty) -> QuerySet[Unit]:
+    units = Unit.objects.filter(path__startswith=duty.issuer.path, is_active=True)
+    if duty.target == DutyTarget.KIND and duty.target_kind:
+        return units.filter(kind=duty.target_kind)
+    return units.filter(kind=UnitKind.SCHOOL)
+
+
+@dataclass
+class Generated:
+    duty: Duty
+    period: Period | None
+    targets: int = 0
+    created: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "duty": self.duty.pk,
+            "name": self.duty.name,
+            "period": self.period.key if self.period else None,
+            "targets": self.targets,
+            "created": self.created,
+        }
+
+
+@transaction.atomic
+def generate_duty(duty: Duty, on_date: dt.date | None = None) -> Generated:
+    """This period's obligation of the duty for every bound unit lacking one: three queries
+    (plus one per 2,000 rows) whatever the number of units."""
+    on_date = on_date or timezone.localdate()
+    period = period_for(duty, on_date) if duty.is_active else None
+    if period is None:
+        return Generated(duty, None)
+    units = list(target_units(duty).values_list("pk", flat=True))
+    have = set(
+        Obligation.objects.filter(duty=duty, period_key=period.key).values_list(
+            "unit_id", flat=True
+        )
+    )
+    due = due_date(duty, period)
+    rows = [
+        Obligation(
+            duty_id=duty.pk,
+            unit_id=pk,
+            period_key=period.key,
+            period_label=period.label[:40],
+            period_start=period.start,
+            period_end=period.end,
+            due_on=due,
+            required_count=max(duty.required_count, 1),
+        )
+        for pk in units
+        if pk not in have
+    ]
+    Obligation.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    return Generated(duty, period, targets=len(units), created=len(rows))
+
+
+def generate(
+    on_date: dt.date | None = None, duties: Iterable[Duty] | None = None
+) -> list[Generated]:
+    """The current period of every active duty (the daily job and the command)."""
+    if duties is None:
+        duties = Duty.objects.filter(is_active=True).select_related("issuer").order_by("pk")
+    return [generate_duty(d, on_date) for d in duties]
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def _done_inspections() -> Subquery:
+    """Completed inspections proving the outer obligation, counted in SQL."""
+    found = (
+        Inspection.objects.filter(
+            unit_id=OuterRef("unit_id"),
+            kind=OuterRef("duty__inspection_kind"),
+            status__in=DONE_STATUSES,
+            scheduled_on__gte=OuterRef("period_start"),
+            scheduled_on__lte=OuterRef("period_end"),
+            submitted_at__date__lte=OuterRef("due_on"),
+        )
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(found, output_field=IntegerField())
+
+
+def _records() -> Subquery:
+    found = (
+        DutyRecord.objects.filter(obligation_id=OuterRef("pk"))
+        .order_by()
+        .values("obligation_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(found, output_field=IntegerField())
+
+
+def with_proofs(obligations: QuerySet[Obligation]) -> QuerySet[Obligation]:
+    """Each obligation annotated with `proofs`: the count of what proves it (one query)."""
+    return obligations.annotate(
+        done_inspections=Coalesce(_done_inspections(), Value(0)),
+        record_count=Coalesce(_records(), Value(0)),
+    ).select_related("duty")
+
+
+def proofs_of(obligation: Obligation) -> int:
+    if obligation.duty.proof == ProofKind.INSPECTION:
+        return obligation.done_inspections  # type: ignore[attr-defined]
+    return obligation.record_count  # type: ignore[attr-defined]
+
+
+@dataclass
+class Evaluated:
+    met: list[Obligation] = field(default_factory=list)
+    missed: list[Obligation] = field(default_factory=list)
+
+
+@transaction.atomic
+def evaluate(
+    obligations: QuerySet[Obligation] | None = None, today: dt.date | None = None
+) -> Evaluated:
+    """Decide the pending obligations among `obligations` (all by default): two queries
+    (the annotated read and the bulk update) however many there are."""
+    today = today or timezone.localdate()
+    base = obligations if obligations is not None else Obligation.objects.all()
+    pending = with_proofs(
+        base.filter(status=ObligationStatus.PENDING, period_start__lte=today).order_by()
+    )
+    now = timezone.now()
+    result = Evaluated()
+    for ob in pending:
+        n = proofs_of(ob)
+        if n >= ob.required_count:
+            ob.status = ObligationStatus.MET
+            ob.met_at = now
+            if ob.duty.proof == ProofKind.INSPECTION:
+                ob.met_by = _("%(k)s %(n)d 次") % {
+                    "k": ob.duty.get_inspection_kind_display(),
+                    "n": n,
+                }
+            else:
+                ob.met_by = _("%(k)s %(n)d 份") % {"k": ob.duty.get_record_kind_display(), "n": n}
+            result.met.append(ob)
+        elif ob.due_on < today:
+            ob.status = ObligationStatus.MISSED
+            result.missed.append(ob)
+    changed = result.met + result.missed
+    if changed:
+        Obligation.objects.bulk_update(changed, ["status", "met_at", "met_by"], batch_size=BATCH)
+    return result
+
+
+# ---------------------------------------------------------------- notices
+
+
+def _reporters(unit_ids: Iterable[int]) -> dict[int, list[Any]]:
+    """The people of each unit who report its obligations (one query)."""
+    from xiaoan.accounts.models import RoleAssignment
+
+    people: dict[int, list[Any]] = defaultdict(list)
+    rows = RoleAssignment.objects.filter(
+        unit_id__in=sorted(set(unit_ids)), role__is_active=True, user__is_active=True
+    ).select_related("user", "role")
+    for row in rows:
+        if REPORT_OBLIGATION in (row.role.permissions or ()):
+            people[row.unit_id].append(row.user)
+    return people
+
+
+def _notify_units(obligations: Sequence[Obligation], kind: str, title: str) -> int:
+    from xiaoan.notifications.services import notify
+
+    by_unit: dict[int, list[Obligation]] = defaultdict(list)
+    for ob in obligations:
+        by_unit[ob.unit_id].append(ob)
+    people = _reporters(by_unit)
+    url = reverse("duties:obligation_list")
+    sent = 0
+    for unit_id, items in by_unit.items():
+        if not people.get(unit_id):
+            continue
+        lines = [f"{ob.duty.name}（{ob.period_label}，{ob.due_on:%Y-%m-%d}）" for ob in items]
+        sent += notify(people[unit_id], kind, title % {"n": len(items)}, "\n".join(lines), url=url)
+    return sent
+
+
+def notify_due_soon(today: dt.date | None = None, days: int = DUE_SOON_DAYS) -> tuple[int, int]:
+    """Warn once per obligation when its due date is within `days`. (obligations, messages)"""
+    today = today or timezone.localdate()
+    due = list(
+        Obligation.objects.filter(
+            status=ObligationStatus.PENDING,
+            due_soon_notified_at__isnull=True,
+            due_on__gte=today,
+            due_on__lte=today + dt.timedelta(days=days),
+        ).select_related("duty")
+    )
+    if not due:
+        return 0, 0
+    sent = _notify_units(due, "due_soon", _("%(n)d 项常态化任务即将到期"))
+    Obligation.objects.filter(pk__in=[o.pk for o in due]).update(
+        due_soon_notified_at=timezone.now()
+    )
+    return len(due), sent
+
+
+def daily(today: dt.date | None = None) -> dict[str, Any]:
+    """Generate, evaluate, warn: what the daily job and `xiaoan duties-daily` run."""
+    today = today or timezone.localdate()
+    generated = generate(today)
+    result = evaluate(today=today)
+    soon, soon_sent = notify_due_soon(today)
+    missed_sent = _notify_units(result.missed, "overdue", _("%(n)d 项常态化任务未按期完成"))
+    return {
+        "date": today.isoformat(),
+        "generated": sum(g.created for g in generated),
+        "duties": [g.as_dict() for g in generated],
+        "met": len(result.met),
+        "missed": len(result.missed),
+        "due_soon": soon,
+        "notifications": soon_sent + missed_sent,
+    }
+
+
+# ---------------------------------------------------------------- duties
+
+
+def duties_for(actor: Any, action: str = "view") -> QuerySet[Duty]:
+    return Duty.objects.restrict(actor, action)
+
+
+def _issuer(actor: Any, pk: Any) -> Unit:
+    unit_pk = pk.pk if isinstance(pk, Unit) else pk
+    try:
+        unit = Unit.objects.with_permission(actor, ADD_DUTY).filter(pk=int(unit_pk)).first()
+    except (TypeError, ValueError):
+        unit = None
+    if unit is None:
+        if unit_pk and Unit.objects.restrict(actor).filter(pk=unit_pk).exists():
+            raise Forbidden(_("您不能以该单位的名义发布常态化任务。"))
+        raise Invalid(fields={"issuer": [_("单位不存在或不在您的范围内。")]})
+    return unit
+
+
+def _check(data: dict[str, Any]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not (data.get("name") or "").strip():
+        errors["name"] = [_("必填。")]
+    if data.get("recurrence") not in DutyRecurrence.values:
+        errors["recurrence"] = [_("周期无效。")]
+    if data.get("target") not in DutyTarget.values:
+        errors["target"] = [_("适用单位无效。")]
+    if data.get("target") == DutyTarget.KIND and data.get("target_kind") not in UnitKind.values:
+        errors["target_kind"] = [_("请选择单位类型。")]
+    if data.get("due_rule") not in DueRule.values:
+        errors["due_rule"] = [_("完成时限规则无效。")]
+    if data.get("due_rule") == DueRule.FIXED_DATES:
+        try:
+            if not fixed_dates(data.get("due_dates") or ""):
+                raise ValueError
+        except ValueError:
+            errors["due_dates"] = [_("请按 月-日 填写，如 06-30,12-31。")]
+    if not 0 <= int(data.get("due_days") or 0) <= 366:
+        errors["due_days"] = [_("须在 0 到 366 之间。")]
+    if not 1 <= int(data.get("required_count") or 0) <= 100:
+        errors["required_count"] = [_("须在 1 到 100 之间。")]
+    proof = data.get("proof")
+    if proof == ProofKind.INSPECTION:
+        if data.get("inspection_kind") not in InspectionKind.values:
+            errors["inspection_kind"] = [_("请选择检查类型。")]
+    elif proof == ProofKind.RECORD:
+        if data.get("record_kind") not in RecordKind.values:
+            errors["record_kind"] = [_("请选择记录类型。")]
+    else:
+        errors["proof"] = [_("完成依据无效。")]
+    if data.get("recurrence") == DutyRecurrence.ONCE and not data.get("ends_on"):
+        errors["ends_on"] = [_("一次性任务须填写截止日期。")]
+    starts, ends = data.get("starts_on"), data.get("ends_on")
+    if starts and ends and ends < starts:
+        errors["ends_on"] = [_("截止日期不能早于起始日期。")]
+    return errors
+
+
+DUTY_FIELDS = (
+    "name", "description", "target", "target_kind", "recurrence", "due_rule", "due_days",
+    "due_dates", "required_count", "proof", "inspection_kind", "record_kind", "source_ref",
+    "starts_on", "ends_on", "is_active",
+)  # fmt: skip
+
+
+@transaction.atomic
+def create_duty(actor: Any, *, issuer: Unit | int, builtin_code: str = "", **data: Any) -> Duty:
+    data = {
+        "target": DutyTarget.SCHOOLS,
+        "due_rule": DueRule.PERIOD_END,
+        "due_days": 0,
+        "due_dates": "",
+        "required_count": 1,
+        "inspection_kind": "",
+        "record_kind": "",
+        "description": "",
+        "source_ref": "",
+        "target_kind": "",
+        "starts_on": None,
+        "ends_on": None,
+        "is_active": True,
+        **{k: v for k, v in data.items() if v is not None or k in ("starts_on", "ends_on")},
+    }
+    unknown = set(data) - set(DUTY_FIELDS)
+    if unknown:
+        raise TypeError(sorted(unknown))
+    errors = _check(data)
+    if errors:
+        raise Invalid(fields=errors)
+    unit = _issuer(actor, issuer)
+    duty = Duty(issuer=unit, builtin_code=builtin_code, created_by=_person(actor), **data)
+    duty.name = duty.name.strip()[:100]
+    if duty.proof == ProofKind.INSPECTION:
+        duty.record_kind = ""
+    else:
+        duty.inspection_kind = ""
+    if duty.target != DutyTarget.KIND:
+        duty.target_kind = ""
+    stamp(duty, actor)
+    duty.save()
+    if not duties_for(actor, "add").filter(pk=duty.pk).exists():
+        raise Forbidden(_("保存后的记录不在您的管理范围内，操作已撤销。"))
+    return duty
+
+
+def _person(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def load_duty(actor: Any, pk: Any, action: str = "view") -> Duty:
+    try:
+        duty = duties_for(actor).select_related("issuer").filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        duty = None
+    if duty is None:
+        raise NotFound()
+    if action != "view" and not duties_for(actor, action).filter(pk=duty.pk).exists():
+        raise Forbidden()
+    return duty
+
+
+@transaction.atomic
+def set_active(actor: Any, pk: Any, active: bool) -> Duty:
+    """Stop or resume a duty: a stopped one generates nothing new; what it generated stays."""
+    duty = load_duty(actor, pk, "change")
+    if duty.is_active != bool(active):
+        duty.is_active = bool(active)
+        stamp(duty, actor)
+        duty.save(update_fields=["is_active", "updated_at"])
+    return duty
+
+
+@dataclass(frozen=True)
+class BuiltinDuty:
+    code: str
+    name: Any
+    recurrence: str
+    proof: str
+    kind: str  # inspection kind or record kind
+    due_rule: str = DueRule.PERIOD_END
+    due_days: int = 0
+    due_dates: str = ""
+    required_count: int = 1
+    target: str = DutyTarget.SCHOOLS
+    target_kind: str = ""
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+
+
+INSPECTION, RECORD = ProofKind.INSPECTION, ProofKind.RECORD
+# The recurring duties domain.md §1 lists, as an authority issues them to its schools.
+_l = gettext_lazy
+BUILTIN_DUTIES: Sequence[BuiltinDuty] = (
+    BuiltinDuty(
+        "principal_self_check", _l("校长每月重大事故隐患自查"), "monthly", INSPECTION, "self_check"
+    ),
+    BuiltinDuty(
+        "leader_inspection", _l("校领导每季度带队安全检查"), "quarterly", INSPECTION, "self_check"
+    ),
+    BuiltinDuty(
+        "supervision_rounds",
+        _l("全覆盖安全督查（每年不少于两轮，6月30日、12月31日前）"),
+        "half_yearly",
+        INSPECTION,
+        "supervision",
+        DueRule.FIXED_DATES,
+        due_dates="06-30,12-31",
+    ),
+    BuiltinDuty("expert_evaluation", _l("每学期专家评估"), "semester", INSPECTION, "expert"),
+    BuiltinDuty(
+        "bus_joint_check",
+        _l("春秋季开学校车联合检查"),
+        "semester",
+        INSPECTION,
+        "joint",
+        DueRule.AFTER_START,
+        due_days=30,
+    ),
+    BuiltinDuty(
+        "drill", _l("每学期至少一次应急疏散演练（全体学生参加）"), "semester", RECORD, "drill"
+    ),
+    BuiltinDuty(
+        "conflict_screening", _l("每学期学生矛盾纠纷排查"), "semester", RECORD, "screening"
+    ),
+    BuiltinDuty(
+        "supervision_review",
+        _l("双月督查点评"),
+        "bimonthly",
+        RECORD,
+        "review",
+        target=DutyTarget.KIND,
+        target_kind=UnitKind.AUTHORITY,
+    ),
+    BuiltinDuty("stage_report", _l("季度末阶段性工作报告"), "quarterly", RECORD, "stage_report"),
+    BuiltinDuty(
+        "half_year_summary",
+        _l("半年工作总结"),
+        "yearly",
+        RECORD,
+        "summary",
+        DueRule.FIXED_DATES,
+        due_dates="06-30",
+    ),
+    BuiltinDuty("annual_summary", _l("年度工作总结"), "yearly", RECORD, "summary"),
+    BuiltinDuty(
+        "three_year_summary",
+        _l("三年行动总结（2024–2026）"),
+        "once",
+        RECORD,
+        "summary",
+        starts_on=dt.date(2024, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+    ),
+)
+
+
+@transaction.atomic
+def create_builtin_duties(actor: Any, issuer: Unit | int) -> list[Duty]:
+    """The duties of domain.md §1 for every school under `issuer`, in one action. One already
+    there (by its built-in code) is left alone: doing it twice adds nothing."""
+    unit = _issuer(actor, issuer)
+    have = set(
+        Duty.objects.filter(issuer=unit)
+        .exclude(builtin_code="")
+        .values_list("builtin_code", flat=True)
+    )
+    made = []
+    for spec in BUILTIN_DUTIES:
+        if spec.code in have:
+            continue
+        made.append(
+            create_duty(
+                actor,
+                issuer=unit,
+                builtin_code=spec.code,
+                name=str(spec.name),
+                recurrence=spec.recurrence,
+                proof=spec.proof,
+                inspection_kind=spec.kind if spec.proof == INSPECTION else "",
+                record_kind=spec.kind if spec.proof == RECORD else "",
+                due_rule=spec.due_rule,
+                due_days=spec.due_days,
+                due_dates=spec.due_dates,
+                required_count=spec.required_count,
+                target=spec.target,
+                target_kind=spec.target_kind,
+                starts_on=spec.starts_on,
+                ends_on=spec.ends_on,
+                source_ref=_("教育系统安全生产治本攻坚三年行动"),
+            )
+        )
+    return made
+
+
+# ---------------------------------------------------------------- obligations
+
+
+def obligations_for(actor: Any, action: str = "view") -> QuerySet[Obligation]:
+    return Obligation.objects.restrict(actor, action)
+
+
+def load_obligation(actor: Any, pk: Any, action: str = "view") -> Obligation:
+    """404 if the actor cannot see it, 403 if they may not `action` it."""
+    try:
+        ob = (
+            obligations_for(actor)
+            .select_related("duty", "duty__issuer", "unit")
+            .filter(pk=int(pk))
+            .first()
+        )
+    except (TypeError, ValueError):
+        ob = None
+    if ob is None:
+        raise NotFound()
+    if action != "view" and not obligations_for(actor, action).filter(pk=ob.pk).exists():
+        raise Forbidden()
+    return ob
+
+
+def check_evidence(upload: Any) -> None:
+    if upload is None:
+        raise Invalid(fields={"evidence": [_("请上传佐证材料。")]})
+    ext = os.path.splitext(getattr(upload, "name", "") or "")[1].lower()
+    if ext not in EVIDENCE_EXTENSIONS:
+        allowed = "、".join(EVIDENCE_EXTENSIONS)
+        raise Invalid(fields={"evidence": [_("文件类型不支持，可上传：%(e)s。") % {"e": allowed}]})
+    if (getattr(upload, "size", 0) or 0) > MAX_EVIDENCE_BYTES:
+        raise Invalid(fields={"evidence": [_("文件不能超过 20 MB。")]})
+    if not getattr(upload, "size", 0):
+        raise Invalid(fields={"evidence": [_("文件是空的。")]})
+
+
+@transaction.atomic
+def submit_record(
+    actor: Any, pk: Any, *, evidence: Any, note: str = "", kind: str = ""
+) -> DutyRecord:
+    """Report a record (drill record, summary, stage report …) with its evidence file. The
+    obligation is evaluated at once, so a sufficient record makes it met."""
+    ob = load_obligation(actor, pk, "report")
+    if ob.duty.proof != ProofKind.RECORD:
+        raise Invalid(_("该事项以完成相应类型的检查为准，无需上传记录。"))
+    kind = kind or ob.duty.record_kind
+    if kind not in RecordKind.values:
+        raise Invalid(fields={"kind": [_("记录类型无效。")]})
+    check_evidence(evidence)
+    record = DutyRecord(
+        obligation=ob,
+        kind=kind,
+        note=(note or "").strip(),
+        evidence=evidence,
+        evidence_name=os.path.basename(getattr(evidence, "name", "") or "")[:200],
+        submitted_by=actor,
+    )
+    stamp(record, actor)
+    record.save()
+    evaluate(Obligation.objects.filter(pk=ob.pk))
+    return record
+
+
+def load_record(actor: Any, pk: Any) -> DutyRecord:
+    try:
+        record = (
+            DutyRecord.objects.filter(obligation__in=obligations_for(actor), pk=int(pk))
+            .select_related("obligation")
+            .first()
+        )
+    except (TypeError, ValueError):
+        record = None
+    if record is None:
+        raise NotFound()
+    return record
+
+
+def obligation_units(actor: Any) -> QuerySet[Unit]:
+    return Unit.objects.with_permission(actor, VIEW_OBLIGATION)
+
+
+def can_report(actor: Any) -> bool:
+    return has_permission_anywhere(actor, REPORT_OBLIGATION)
+
+
+# ---------------------------------------------------------------- overview
+
+PERIOD_KEY_RE = re.compile(r"^(\d{4})(?:-(\d{2}|Q[1-4]|H[12]|B[1-6]|spring|autumn))?$")
+
+
+def parse_period(key: str | None) -> Period:
+    """ "2026", "2026-03", "2026-Q1", "2026-H2", "2026-B3", "2026-spring", "2026-autumn" →
+    its dates (the inspections' period arithmetic); empty: the current year."""
+    key = (key or "").strip() or str(timezone.localdate().year)
+    match = PERIOD_KEY_RE.match(key)
+    if not match:
+        raise Invalid(
+            fields={"period": [_("周期格式如 2026、2026-03、2026-Q1、2026-H1、2026-spring。")]}
+        )
+    year, part = int(match[1]), match[2]
+    if not 2000 <= year <= 2100:
+        raise Invalid(fields={"period": [_("年份无效。")]})
+    if part is None:
+        recurrence, on = "yearly", dt.date(year, 1, 1)
+    elif part.isdigit():
+        if not 1 <= int(part) <= 12:
+            raise Invalid(fields={"period": [_("月份无效。")]})
+        recurrence, on = "monthly", dt.date(year, int(part), 1)
+    elif part[0] == "Q":
+        recurrence, on = "quarterly", dt.date(year, (int(part[1]) - 1) * 3 + 1, 1)
+    elif part[0] == "H":
+        recurrence, on = "half_yearly", dt.date(year, (int(part[1]) - 1) * 6 + 1, 1)
+    elif part[0] == "B":
+        recurrence, on = "bimonthly", dt.date(year, (int(part[1]) - 1) * 2 + 1, 1)
+    else:
+        recurrence, on = "semester", dt.date(year, 3 if part == "spring" else 10, 1)
+    period = period_of(recurrence, on)
+    assert period is not None
+    return period
+
+
+STATUS_KEYS = tuple(ObligationStatus.values)
+
+
+@dataclass
+class OverviewRow:
+    unit_id: int
+    name: str
+    depth: int
+    cells: dict[int, dict[str, int]] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUS_KEYS, 0))
+
+    def cells_for(self, duties: Sequence[Duty]) -> list[dict[str, int] | None]:
+        return [self.cells.get(d.pk) for d in duties]
+
+
+@dataclass
+class Overview:
+    period: Period
+    unit: Unit | None
+    duties: list[Duty]
+    rows: list[OverviewRow]
+    totals: dict[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "period": self.period.key,
+            "period_label": self.period.label,
+            "date_from": self.period.start.isoformat(),
+            "date_to": self.period.end.isoformat(),
+            "unit": self.unit.pk if self.unit else None,
+            "duties": [{"id": d.pk, "name": d.name} for d in self.duties],
+            "totals": self.totals,
+            "rows": [
+                {
+                    "unit": r.unit_id,
+                    "unit_name": r.name,
+                    "totals": r.totals,
+                    "cells": [
+                        {"duty": duty_id, **counts} for duty_id, counts in sorted(r.cells.items())
+                    ],
+                }
+                for r in self.rows
+            ],
+        }
+
+
+def overview(actor: Any, period: str | None = None, unit: Any = None) -> Overview:
+    """Per unit × duty: how many obligations due in the period are met, pending, missed.
+    Three queries whatever the numbers (the grouped counts, the units, the duties)."""
+    span = parse_period(period)
+    scope = obligations_for(actor)
+    root = None
+    if unit not in (None, ""):
+        try:
+            root = obligation_units(actor).filter(pk=int(unit)).first()
+        except (TypeError, ValueError):
+            root = None
+        if root is None:
+            raise NotFound()
+        scope = scope.filter(unit__path__startswith=root.path)
+    counts = (
+        scope.filter(due_on__gte=span.start, due_on__lte=span.end)
+        .order_by()
+        .values_list("unit_id", "duty_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    cells: dict[int, dict[int, dict[str, int]]] = defaultdict(dict)
+    for unit_id, duty_id, status, n in counts:
+        cell = cells[unit_id].setdefault(duty_id, dict.fromkeys(STATUS_KEYS, 0))
+        cell[status] = n
+    duty_ids = sorted({d for per_unit in cells.values() for d in per_unit})
+    duties = (
+        list(Duty.objects.filter(pk__in=duty_ids).order_by("issuer_id", "pk")) if duty_ids else []
+    )
+    units = (
+        list(
+            Unit.objects.filter(pk__in=sorted(cells))
+            .order_by("path")
+            .values_list("pk", "name", "depth")
+        )
+        if cells
+        else []
+    )
+    totals = dict.fromkeys(STATUS_KEYS, 0)
+    rows = []
+    for pk, name, depth in units:
+        row = OverviewRow(pk, name, depth, cells[pk])
+        for cell in row.cells.values():
+            for key in STATUS_KEYS:
+                row.totals[key] += cell[key]
+                totals[key] += cell[key]
+        rows.append(row)
+    return Overview(span, root, duties, rows, totals)

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from xiaoan.accounts.api import views as accounts_api
+from xiaoan.duties.api import views as duties_api
 from xiaoan.hazards.api import views as hazards_api
 from xiaoan.inspections.api import exports as inspection_exports_api
 from xiaoan.inspections.api import schedules as schedules_api
@@ -29,6 +30,8 @@ router.register(
     "inspection-schedules", schedules_api.ScheduleViewSet, basename="inspection-schedule"
 )
 router.register("unannounced-draws", schedules_api.DrawViewSet, basename="unannounced-draw")
+router.register("duties", duties_api.DutyViewSet, basename="duty")
+router.register("obligations", duties_api.ObligationViewSet, basename="obligation")
 
 app_name = "api"
 urlpatterns = [
@@ -38,5 +41,6 @@ urlpatterns = [
     path("me/", accounts_api.me, name="me"),
     # Before the router: "coverage" would otherwise be taken for an inspection id.
     path("inspections/coverage/", CoverageView.as_view(), name="inspection-coverage"),
+    path("obligations/overview/", duties_api.OverviewView.as_view(), name="obligation-overview"),
     path("", include(router.urls)),
 ]

@@ -310,6 +310,12 @@ SPECTACULAR_SETTINGS = {
         "InspectionStatusEnum": "xiaoan.inspections.choices.InspectionStatus",
         "ResultValueEnum": "xiaoan.inspections.choices.ResultValue",
         "InviteRoleEnum": "xiaoan.inspections.choices.InviteRole",
+        "RecurrenceEnum": "xiaoan.inspections.choices.Recurrence",
+        "TargetEnum": "xiaoan.inspections.choices.ScheduleTarget",
+        "DutyRecurrenceEnum": "xiaoan.duties.choices.DutyRecurrence",
+        "DutyTargetEnum": "xiaoan.duties.choices.DutyTarget",
+        "ObligationStatusEnum": "xiaoan.duties.choices.ObligationStatus",
+        "RecordKindEnum": "xiaoan.duties.choices.RecordKind",
     },
 }
 

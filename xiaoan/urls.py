@@ -11,6 +11,7 @@ urlpatterns = [
     path("units/", include("xiaoan.orgs.urls")),
     path("hazards/", include("xiaoan.hazards.urls")),
     path("inspections/", include("xiaoan.inspections.urls")),
+    path("duties/", include("xiaoan.duties.urls")),
     path("notifications/", include("xiaoan.notifications.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

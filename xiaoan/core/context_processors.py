@@ -8,6 +8,7 @@ from xiaoan.core.scoping import user_permissions
 
 HAZARD_PAGES = ("hazards.view_hazard", "hazards.add_hazard")
 INSPECTION_PAGES = "inspections.view_inspection"
+DUTY_PAGES = ("duties.view_duty", "duties.view_obligation")
 
 # Modules to come are listed so the shape of the product is visible from day one.
 # The third value is the permission (or any of several) the entry needs; None: everyone.
@@ -18,6 +19,7 @@ MODULES = [
     ("hazards:hazard_list", _("隐患台账"), HAZARD_PAGES),
     ("hazards:my_tasks", _("我的待办"), HAZARD_PAGES),
     ("inspections:inspection_list", _("检查排查"), INSPECTION_PAGES),
+    ("duties:obligation_list", _("常态化任务"), DUTY_PAGES),
     (None, _("方案任务"), None),
     (None, _("安全台账"), None),
     (None, _("培训演练"), None),

@@ -56,3 +56,29 @@ def done_inspection(units, unit: str, kind: str, on: dt.date, *, submitted: dt.d
 @pytest.fixture
 def monthly(persona, units):
     return duty(persona, units)
+
+
+@pytest.fixture
+def objects(persona, units):
+    """A district drill duty for March 2026 with School A's record, School B's obligation
+    left pending, and a duty the university issued for itself."""
+    from xiaoan.duties.models import Obligation
+
+    drill = duty(
+        persona, units, name="每学期演练", recurrence="semester", proof="record",
+        record_kind="drill",
+    )  # fmt: skip
+    services.generate_duty(drill, dt.date(2026, 3, 10))
+    ob_a = Obligation.objects.get(duty=drill, unit=units[SCHOOL_A])
+    ob_b = Obligation.objects.get(duty=drill, unit=units[SCHOOL_B])
+    record = services.submit_record(persona("school_a_officer"), ob_a.pk, evidence=evidence())
+    uni = duty(persona, units, who="uni_security", issuer=UNIVERSITY, name="校内自查")
+    return {
+        "duty": drill.pk,
+        "ob_a": ob_a.pk,
+        "ob_b": ob_b.pk,
+        "record": record.pk,
+        "uni_duty": uni.pk,
+        "district": units[DISTRICT].pk,
+        "school_a": units[SCHOOL_A].pk,
+    }

@@ -1,0 +1,107 @@
+"""Forms of the duty pages. They only shape input; the rules are in `services`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xiaoan.core.forms import StyledFormMixin
+from xiaoan.duties.choices import (
+    DueRule,
+    DutyRecurrence,
+    DutyTarget,
+    ObligationStatus,
+    ProofKind,
+    RecordKind,
+)
+from xiaoan.inspections.choices import InspectionKind
+from xiaoan.orgs.choices import UnitKind
+
+BLANK = [("", "---------")]
+
+
+def _units(units) -> list[tuple[int | str, str]]:
+    return BLANK + [(u.pk, getattr(u, "indent_label", u.name)) for u in units]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class DutyForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    description = forms.CharField(
+        label=_("要求"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    issuer = forms.TypedChoiceField(label=_("发布单位"), coerce=int)
+    target = forms.ChoiceField(label=_("适用单位"), choices=DutyTarget.choices)
+    target_kind = forms.ChoiceField(
+        label=_("单位类型"), choices=BLANK + list(UnitKind.choices), required=False,
+        help_text=_("适用单位为“某一类型的全部单位”时选择"),
+    )  # fmt: skip
+    recurrence = forms.ChoiceField(label=_("周期"), choices=DutyRecurrence.choices)
+    required_count = forms.IntegerField(
+        label=_("每周期次数"), min_value=1, max_value=100, initial=1
+    )
+    due_rule = forms.ChoiceField(label=_("完成时限"), choices=DueRule.choices)
+    due_days = forms.IntegerField(
+        label=_("天数"), min_value=0, max_value=366, initial=0, required=False
+    )
+    due_dates = forms.CharField(
+        label=_("固定日期"),
+        max_length=100,
+        required=False,
+        help_text=_("月-日，逗号分隔，如 06-30,12-31"),
+    )
+    proof = forms.ChoiceField(label=_("完成依据"), choices=ProofKind.choices)
+    inspection_kind = forms.ChoiceField(
+        label=_("检查类型"), choices=BLANK + list(InspectionKind.choices), required=False
+    )
+    record_kind = forms.ChoiceField(
+        label=_("记录类型"), choices=BLANK + list(RecordKind.choices), required=False
+    )
+    source_ref = forms.CharField(
+        label=_("来源（方案、文号或任务）"), max_length=200, required=False
+    )
+    starts_on = forms.DateField(label=_("起始日期"), required=False, widget=DateInput)
+    ends_on = forms.DateField(
+        label=_("截止日期"), required=False, widget=DateInput, help_text=_("一次性任务必填")
+    )
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].choices = _units(units)
+
+
+class BuiltinForm(StyledFormMixin, forms.Form):
+    issuer = forms.TypedChoiceField(label=_("发布单位"), coerce=int)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].choices = _units(units)
+
+
+class RecordForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("记录类型"), choices=RecordKind.choices)
+    note = forms.CharField(
+        label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    evidence = forms.FileField(
+        label=_("佐证材料"), help_text=_("PDF、Word、Excel、图片或压缩包，不超过 20 MB")
+    )
+
+
+class ObligationFilterForm(StyledFormMixin, forms.Form):
+    period = forms.CharField(
+        label=_("周期"), required=False, max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "2026 / 2026-Q1 / 2026-03"}),
+    )  # fmt: skip
+    status = forms.ChoiceField(
+        label=_("状态"), choices=BLANK + list(ObligationStatus.choices), required=False
+    )
+    duty = forms.TypedChoiceField(label=_("任务"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, duties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duty"].choices = BLANK + [(d.pk, d.name) for d in duties]

@@ -271,6 +271,20 @@ def evaluate(
     return result
 
 
+def decide_shown(obligations: list[Obligation]) -> list[Obligation]:
+    """Decide the pending ones among the obligations about to be shown (a page), so a page
+    reflects an inspection submitted since the daily job ran: two queries at most."""
+    pending = [o.pk for o in obligations if o.status == ObligationStatus.PENDING]
+    if pending:
+        decided = evaluate(Obligation.objects.filter(pk__in=pending))
+        changed = {o.pk: o for o in decided.met + decided.missed}
+        for ob in obligations:
+            if ob.pk in changed:
+                ob.status = changed[ob.pk].status
+                ob.met_at, ob.met_by = changed[ob.pk].met_at, changed[ob.pk].met_by
+    return obligations
+
+
 # ---------------------------------------------------------------- notices
 
 

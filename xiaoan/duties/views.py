@@ -16,7 +16,7 @@ from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import raise_for_service_error
 from xiaoan.duties import forms, services
 from xiaoan.duties.choices import ObligationStatus, ProofKind
-from xiaoan.duties.models import DutyRecord, Obligation
+from xiaoan.duties.models import DutyRecord
 from xiaoan.inspections.choices import DONE_STATUSES
 from xiaoan.inspections.models import Inspection
 from xiaoan.inspections.views import PermissionMixin
@@ -182,15 +182,8 @@ class ObligationListView(PermissionMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = context["object_list"]
-        pending = [o.pk for o in page if o.status == ObligationStatus.PENDING]
-        if pending:
-            # Decide what is shown before showing it (the daily job does the rest).
-            decided = services.evaluate(Obligation.objects.filter(pk__in=pending))
-            changed = {o.pk: o for o in decided.met + decided.missed}
-            for ob in page:
-                if ob.pk in changed:
-                    ob.status, ob.met_by = changed[ob.pk].status, changed[ob.pk].met_by
+        # Decide what is shown before showing it (the daily job does the rest).
+        services.decide_shown(context["object_list"])
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -213,9 +206,7 @@ def _detail(request, pk, form=None, status=200):
     except ServiceError as error:
         _fail(error)
         raise  # pragma: no cover
-    if ob.status == ObligationStatus.PENDING:
-        services.evaluate(Obligation.objects.filter(pk=ob.pk))
-        ob = services.load_obligation(request.user, pk)
+    services.decide_shown([ob])
     can_report = (
         ob.duty.proof == ProofKind.RECORD
         and services.obligations_for(request.user, "report").filter(pk=ob.pk).exists()

@@ -285,6 +285,13 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                     raise Invalid(fields={name: ["须为整数。"]}) from None
         return query.order_by("due_on", "unit__path", "pk")
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return services.decide_shown(page) if page is not None else page
+
+    def get_object(self):
+        return services.decide_shown([super().get_object()])[0]
+
     def get_serializer_class(self):
         return ObligationDetailSerializer if self.action == "retrieve" else ObligationSerializer
 

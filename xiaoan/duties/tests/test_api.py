@@ -132,3 +132,28 @@ def test_it_refuses_anonymous_callers(objects):
                 f"/api/obligations/{objects['ob_a']}/"):  # fmt: skip
         assert client.get(url).status_code in (401, 403)
     assert client.post(f"/api/obligations/{objects['ob_a']}/record/").status_code in (401, 403)
+
+
+def test_the_list_takes_a_constant_number_of_queries(persona, units, api_for):
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from xiaoan.duties import services
+    from xiaoan.duties.tests.support import duty
+
+    today = timezone.localdate()
+    client = api_for("district_officer")
+    first = duty(persona, units, recurrence="yearly", name="一")
+    services.generate_duty(first, today)
+    client.get("/api/obligations/")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/api/obligations/").status_code == 200
+    for i in range(3):
+        services.generate_duty(duty(persona, units, recurrence="yearly", name=f"多{i}"), today)
+    with CaptureQueriesContext(connection) as many:
+        body = client.get("/api/obligations/").json()
+    assert body["count"] > 30 and dt.date.fromisoformat(body["results"][0]["due_on"]) >= today
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from xiaoan.duties.models import Obligation
 from xiaoan.hazards import tally
 from xiaoan.hazards.models import Hazard
 from xiaoan.inspections.models import Inspection, InspectionSchedule
@@ -33,5 +34,6 @@ def test_it_loads_sample_work_once(units):
     assert f"新建隐患 {Hazard.objects.count() - 1} 条" in output  # one came from the inspection
     assert tally.reconcile() == 0
     before = (Hazard.objects.count(), Inspection.objects.count())
-    assert "新建隐患 0 条，检查 0 项" in run()
+    assert Obligation.objects.filter(unit=units["梁子湖高级中学"]).exists()
+    assert "新建隐患 0 条，检查 0 项，常态化任务 0 项" in run()
     assert (Hazard.objects.count(), Inspection.objects.count()) == before

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from xiaoan.duties.demo import load_duties
 from xiaoan.hazards.demo import load_hazards
 from xiaoan.inspections.demo import load_inspections
 from xiaoan.orgs.demo import DEMO_PASSWORD, PEOPLE, load_demo
@@ -21,9 +22,10 @@ class Command(BaseCommand):
             % created
         )
         if not options["bare"]:
-            hazards, inspections = load_hazards(), load_inspections()
+            hazards, inspections, duties = load_hazards(), load_inspections(), load_duties()
             self.stdout.write(
-                _("示例：新建隐患 %(h)d 条，检查 %(i)d 项。") % {"h": hazards, "i": inspections}
+                _("示例：新建隐患 %(h)d 条，检查 %(i)d 项，常态化任务 %(d)d 项。")
+                % {"h": hazards, "i": inspections, "d": duties}
             )
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("hazards/", include("xiaoan.hazards.urls")),
     path("inspections/", include("xiaoan.inspections.urls")),
     path("duties/", include("xiaoan.duties.urls")),
+    path("plans/", include("xiaoan.plans.urls")),
     path("notifications/", include("xiaoan.notifications.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -54,6 +54,11 @@ DUTY_MANAGE = [
     "duties.report_obligation",
 ]
 DUTY_VIEW = ["duties.view_duty", "duties.view_obligation"]
+# Plans: the issuer's heads and safety officers manage them; the units a task is assigned to
+# report on it (every permission is `plans.<action>_plan`, see xiaoan.plans.models).
+PLAN_MANAGE = ["plans.view_plan", "plans.add_plan", "plans.change_plan", "plans.report_plan"]
+PLAN_REPORT = ["plans.view_plan", "plans.report_plan"]
+PLAN_VIEW = ["plans.view_plan"]
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *HAZARD_MANAGE,
             *INSPECTION_MANAGE,
             *DUTY_MANAGE,
+            *PLAN_MANAGE,
         ),
     ),
     RoleSpec(
@@ -92,6 +98,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *HAZARD_MANAGE,
             *INSPECTION_MANAGE,
             *DUTY_MANAGE,
+            *PLAN_MANAGE,
         ),
     ),
     RoleSpec(
@@ -116,6 +123,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             "hazards.view_hazard",
             "hazards.add_hazard",
             "hazards.rectify_hazard",
+            *PLAN_REPORT,
         ),
     ),
     RoleSpec(
@@ -141,6 +149,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             "inspections.change_inspection",
             "inspections.conduct_inspection",
             *DUTY_VIEW,
+            *PLAN_VIEW,
         ),
     ),
     RoleSpec(
@@ -156,6 +165,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             "hazards.export_hazard",
             *INSPECTION_VIEW,
             *DUTY_VIEW,
+            *PLAN_VIEW,
         ),
     ),
     RoleSpec(

@@ -1,4 +1,5 @@
-"""`xiaoan import-plan`: the JSON contract, the preview-only rule and exit status 2.
+"""`xiaoan import-plan`: the JSON contract, the preview rule and exit status 2 (creating a
+plan is tested in test_import_confirm.py).
 
 No test here has database access (pytest-django would refuse it): the command must not
 touch the database.
@@ -73,11 +74,11 @@ def test_it_reads_text_from_standard_input(monkeypatch):
     assert (task["title"], task["responsible_units"]) == ("开展检查", ["安全股"])
 
 
-def test_it_only_previews_in_this_version():
+def test_it_needs_a_user_and_a_unit_to_create_a_plan():
     code, out, err = _run(str(FIXTURES / "county-plan-2024-2026.txt"))
     assert code == 2
     assert out == ""
-    assert "只提供预览" in err
+    assert "--as" in err and "--dry-run" in err
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,45 @@
+"""Plan vocabulary: lifecycle, progress statuses, deadline kinds."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    ACTIVE = "active", _("执行中")
+    CLOSED = "closed", _("已结束")
+
+
+class Progress(models.TextChoices):
+    NOT_STARTED = "not_started", _("未开始")
+    IN_PROGRESS = "in_progress", _("进行中")
+    DONE = "done", _("已完成")
+    OVERDUE = "overdue", _("已逾期")
+    ONGOING = "ongoing", _("长期坚持")
+
+
+# What an assignee may report; overdue is set by the daily pass, not by people.
+REPORT_STATUSES = (Progress.IN_PROGRESS, Progress.DONE, Progress.ONGOING)
+FINISHED = (Progress.DONE, Progress.ONGOING)
+
+
+class DeadlineKind(models.TextChoices):
+    DATE = "date", _("日期")
+    IMMEDIATE = "immediate", _("立即")
+    ONGOING = "ongoing", _("长期坚持")
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    DISCARDED = "discarded", _("已放弃")
+
+
+# Bootstrap colours of the progress table.
+PROGRESS_COLOURS = {
+    Progress.NOT_STARTED: "secondary",
+    Progress.IN_PROGRESS: "primary",
+    Progress.DONE: "success",
+    Progress.OVERDUE: "danger",
+    Progress.ONGOING: "info",
+}

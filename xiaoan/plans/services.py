@@ -1,0 +1,925 @@
+"""Plan rules shared by the pages, the API, the commands and the daily job: creating and
+editing plans and tasks, cascading tasks to units, progress reports and their roll-up, the
+deadline pass, the responsibility list rows, and confirming an imported document."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xiaoan.core.errors import Forbidden, Invalid, NotFound
+from xiaoan.core.history import stamp
+from xiaoan.core.scoping import has_permission_anywhere
+from xiaoan.notifications.models import Notification
+from xiaoan.notifications.services import notify
+from xiaoan.orgs.choices import UnitKind
+from xiaoan.orgs.models import Unit
+from xiaoan.plans.choices import (
+    FINISHED,
+    REPORT_STATUSES,
+    DeadlineKind,
+    ImportStatus,
+    PlanStatus,
+    Progress,
+)
+from xiaoan.plans.models import (
+    Assignment,
+    Evidence,
+    Plan,
+    PlanImport,
+    PlanPhase,
+    ProgressReport,
+    Task,
+    TaskDeadline,
+    plan_perm,
+)
+
+DUE_SOON_DAYS = 7
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+EVIDENCE_EXTENSIONS = (
+    ".pdf",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".txt",
+    ".zip",
+)
+Kind = Notification.Kind
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def require(actor: Any, action: str) -> None:
+    """403 when the plan permission is held nowhere."""
+    if not has_permission_anywhere(actor, plan_perm(action)):
+        raise Forbidden()
+
+
+def get_scoped(actor: Any, model: type, pk: Any, action: str = "view"):
+    """The object if visible (else 404) and the action allowed on it (else 403)."""
+    require(actor, "view" if action == "view" else action)
+    manager = model._default_manager
+    try:
+        obj = manager.restrict(actor, "view").get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if action != "view" and not manager.restrict(actor, action).filter(pk=obj.pk).exists():
+        raise Forbidden()
+    return obj
+
+
+def issuing_units(actor: Any):
+    """Units where the actor may issue plans."""
+    return Unit.objects.with_permission(actor, plan_perm("add")).filter(is_active=True)
+
+
+def _issuer(actor: Any, unit: Unit | int) -> Unit:
+    pk = unit.pk if isinstance(unit, Unit) else unit
+    found = issuing_units(actor).filter(pk=pk).first()
+    if found is None:
+        message = _("您不能以该单位名义下发方案。")
+        raise Invalid(message, fields={"unit": [message]})
+    return found
+
+
+# ---------------------------------------------------------------- plans
+
+
+PLAN_FIELDS = ("title", "document_number", "start_date", "end_date")
+
+
+def _check_period(start: dt.date | None, end: dt.date | None) -> None:
+    if start and end and end < start:
+        raise Invalid(fields={"end_date": [_("结束日期不能早于开始日期。")]})
+
+
+@transaction.atomic
+def create_plan(
+    actor: Any,
+    *,
+    unit: Unit | int,
+    title: str,
+    document_number: str = "",
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    phases: Sequence[dict] = (),
+    status: str = PlanStatus.DRAFT,
+    source_name: str = "",
+) -> Plan:
+    require(actor, "add")
+    issuer = _issuer(actor, unit)
+    if not (title or "").strip():
+        raise Invalid(fields={"title": [_("请填写方案名称。")]})
+    _check_period(start_date, end_date)
+    plan = Plan(
+        title=title.strip()[:200],
+        unit=issuer,
+        document_number=(document_number or "").strip()[:60],
+        start_date=start_date,
+        end_date=end_date,
+        status=PlanStatus.DRAFT,
+        source_name=source_name[:200],
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    stamp(plan, actor).save()
+    for seq, phase in enumerate(phases, start=1):
+        PlanPhase.objects.create(plan=plan, seq=seq, **phase)
+    if status == PlanStatus.ACTIVE:
+        activate_plan(actor, plan.pk)
+        plan.refresh_from_db()
+    return plan
+
+
+@transaction.atomic
+def update_plan(actor: Any, pk: int, **fields: Any) -> Plan:
+    plan = get_scoped(actor, Plan, pk, "change")
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    for name in PLAN_FIELDS:
+        if name in fields:
+            setattr(plan, name, fields[name])
+    if not (plan.title or "").strip():
+        raise Invalid(fields={"title": [_("请填写方案名称。")]})
+    _check_period(plan.start_date, plan.end_date)
+    stamp(plan, actor).save()
+    return plan
+
+
+@transaction.atomic
+def activate_plan(actor: Any, pk: int) -> Plan:
+    """Publish a draft: every task goes out to its units."""
+    plan = get_scoped(actor, Plan, pk, "change")
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.DRAFT:
+        raise Invalid(_("只有草稿状态的方案可以下发。"))
+    plan.status = PlanStatus.ACTIVE
+    stamp(plan, actor).save()
+    cascade(list(plan.tasks.filter(parent__isnull=True)), actor)
+    return plan
+
+
+@transaction.atomic
+def close_plan(actor: Any, pk: int) -> Plan:
+    plan = get_scoped(actor, Plan, pk, "change")
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.ACTIVE:
+        raise Invalid(_("只有执行中的方案可以结束。"))
+    plan.status = PlanStatus.CLOSED
+    stamp(plan, actor).save()
+    return plan
+
+
+# ---------------------------------------------------------------- tasks
+
+
+@dataclass
+class DeadlineSpec:
+    date: dt.date | None
+    label: str = ""
+    kind: str = DeadlineKind.DATE
+
+
+def parse_deadlines(items: Iterable[Any]) -> list[DeadlineSpec]:
+    """Deadlines from the importer's JSON shape or from DeadlineSpec objects."""
+    out = []
+    for item in items:
+        if isinstance(item, DeadlineSpec):
+            out.append(item)
+            continue
+        kind = item.get("kind") or DeadlineKind.DATE
+        if kind not in DeadlineKind.values:
+            raise Invalid(fields={"deadlines": [_("时限类型有误：%(k)s") % {"k": kind}]})
+        raw = item.get("date")
+        try:
+            date = dt.date.fromisoformat(raw) if isinstance(raw, str) and raw else raw
+        except ValueError:
+            raise Invalid(fields={"deadlines": [_("日期格式有误：%(d)s") % {"d": raw}]}) from None
+        if kind == DeadlineKind.DATE and date is None:
+            raise Invalid(fields={"deadlines": [_("日期类型的时限须填写日期。")]})
+        out.append(DeadlineSpec(date, (item.get("label") or "")[:60], kind))
+    return out
+
+
+def final_due(deadlines: Sequence[DeadlineSpec]) -> dt.date | None:
+    dates = [d.date for d in deadlines if d.date]
+    return max(dates) if dates else None
+
+
+def _units_below(issuer: Unit, ids: Iterable[int], field: str) -> list[Unit]:
+    ids = list(dict.fromkeys(int(i) for i in ids))
+    found = {
+        u.pk: u
+        for u in Unit.objects.filter(pk__in=ids, path__startswith=issuer.path, is_active=True)
+    }
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise Invalid(fields={field: [_("所选单位不在发文单位范围内。")]})
+    return [found[i] for i in ids]
+
+
+@transaction.atomic
+def save_task(
+    actor: Any,
+    plan: Plan | int,
+    *,
+    task: Task | int | None = None,
+    seq: int | None = None,
+    title: str,
+    content: str = "",
+    domain: str = "",
+    deadlines: Iterable[Any] = (),
+    lead_units: Iterable[int] = (),
+    responsible_units: Iterable[int] = (),
+    cooperating_units: Iterable[int] = (),
+    all_below: bool = False,
+    collective_text: str = "",
+    _checked: bool = False,
+) -> Task:
+    """Create or edit a top-level task. On an active plan it goes out (again) at once."""
+    if not _checked:
+        plan = get_scoped(actor, Plan, plan.pk if isinstance(plan, Plan) else plan, "change")
+    assert isinstance(plan, Plan)
+    if plan.status == PlanStatus.CLOSED:
+        raise Invalid(_("方案已结束，不能再修改任务。"))
+    if not (title or "").strip():
+        raise Invalid(fields={"title": [_("请填写工作任务。")]})
+    specs = parse_deadlines(deadlines)
+    issuer = plan.unit
+    lead = _units_below(issuer, lead_units, "lead_units")
+    responsible = _units_below(issuer, responsible_units, "responsible_units")
+    cooperating = _units_below(issuer, cooperating_units, "cooperating_units")
+    if task is None:
+        if seq is None:
+            last = plan.tasks.filter(parent__isnull=True).order_by("-seq").first()
+            seq = (last.seq if last else 0) + 1
+        obj = Task(plan=plan, unit=issuer)
+    else:
+        pk = task.pk if isinstance(task, Task) else task
+        obj = Task.objects.select_for_update().filter(plan=plan, parent__isnull=True, pk=pk).first()
+        if obj is None:
+            raise NotFound()
+    if seq is not None:
+        obj.seq = seq
+    obj.title = title.strip()[:300]
+    obj.content = content or ""
+    obj.domain = (domain or "")[:200]
+    obj.all_below = bool(all_below)
+    obj.collective_text = (collective_text or "")[:300]
+    obj.due_on = final_due(specs) or plan.end_date
+    stamp(obj, actor).save()
+    obj.lead_units.set(lead)
+    obj.responsible_units.set(responsible)
+    obj.cooperating_units.set(cooperating)
+    obj.deadlines.all().delete()
+    TaskDeadline.objects.bulk_create(
+        TaskDeadline(task=obj, seq=i, date=d.date, label=d.label, kind=d.kind)
+        for i, d in enumerate(specs)
+    )
+    if plan.status == PlanStatus.ACTIVE:
+        cascade([obj], actor)
+    return obj
+
+
+# ---------------------------------------------------------------- cascade
+
+
+def level_kind(issuer: Unit) -> tuple[str, ...]:
+    """The units a task of this issuer goes to when it names them as a whole."""
+    if issuer.kind == UnitKind.AUTHORITY:
+        return (UnitKind.SCHOOL,)
+    return (UnitKind.DEPARTMENT,)
+
+
+def cascade_targets(task: Task) -> list[Unit]:
+    """Each unit below the issuer the task names; every school (for an authority) or
+    department (for a school) when it names them as a whole ("各学校", "学校各处室") or names
+    no unit below the issuer at all."""
+    issuer = task.unit
+    named: dict[int, Unit] = {}
+    for field in (task.lead_units, task.responsible_units, task.cooperating_units):
+        for unit in field.all():
+            if unit.pk != issuer.pk and unit.path.startswith(issuer.path) and unit.is_active:
+                named.setdefault(unit.pk, unit)
+    targets = dict(named)
+    if task.all_below or not named:
+        for unit in Unit.objects.filter(
+            path__startswith=issuer.path, kind__in=level_kind(issuer), is_active=True
+        ).exclude(pk=issuer.pk):
+            targets.setdefault(unit.pk, unit)
+    return sorted(targets.values(), key=lambda u: u.path)
+
+
+def cascade(tasks: Sequence[Task], actor: Any = None) -> list[Assignment]:
+    """Create the missing assignments of each task, drop the ones no longer meant (if never
+    reported on), and tell each newly assigned unit once."""
+    created: list[Assignment] = []
+    for task in tasks:
+        targets = {u.pk: u for u in cascade_targets(task)}
+        existing = {a.unit_id: a for a in task.assignments.all()}
+        for unit_id, assignment in existing.items():
+            if unit_id not in targets and assignment.last_report_id is None:
+                if not assignment.reports.exists() and not task.children.filter(unit_id=unit_id):
+                    assignment.delete()
+        new = [
+            Assignment(task=task, unit=unit, due_on=task.due_on)
+            for pk, unit in targets.items()
+            if pk not in existing
+        ]
+        for assignment in new:
+            stamp(assignment, actor).save()
+        Assignment.objects.filter(task=task).exclude(due_on=task.due_on).update(due_on=task.due_on)
+        created += new
+        recompute(task)
+    by_unit: dict[int, list[Assignment]] = defaultdict(list)
+    for assignment in created:
+        by_unit[assignment.unit_id].append(assignment)
+    for assignments in by_unit.values():
+        unit = assignments[0].unit
+        first = assignments[0].task
+        notify(
+            people_with(plan_perm("report"), unit),
+            Kind.ASSIGNED,
+            _("新的工作任务：%(p)s") % {"p": first.plan.title[:80]},
+            _("%(u)s 承办 %(n)d 项任务，首项：%(t)s")
+            % {"u": unit.name, "n": len(assignments), "t": first.title[:80]},
+            reverse("plans:my_tasks"),
+        )
+    return created
+
+
+@transaction.atomic
+def decompose(actor: Any, assignment_pk: int, unit_ids: Iterable[int] = ()) -> Task:
+    """A school passes its assignment on to its departments (all of them when none are
+    chosen): a child task issued by the school, whose progress becomes the school's."""
+    assignment = get_scoped(actor, Assignment, assignment_pk, "view")
+    if (
+        not Unit.objects.with_permission(actor, plan_perm("change"))
+        .filter(pk=assignment.unit_id)
+        .exists()
+    ):
+        raise Forbidden()
+    parent = assignment.task
+    if parent.plan.status != PlanStatus.ACTIVE:
+        raise Invalid(_("方案不在执行中。"))
+    unit = assignment.unit
+    units = _units_below(unit, unit_ids, "units")
+    child = Task.objects.filter(parent=parent, unit=unit).first()
+    if child is None:
+        child = Task(
+            plan=parent.plan,
+            unit=unit,
+            parent=parent,
+            seq=parent.seq,
+            domain=parent.domain,
+            title=parent.title,
+            content=parent.content,
+            due_on=parent.due_on,
+        )
+    child.all_below = not units
+    stamp(child, actor).save()
+    child.responsible_units.set(units)
+    child.deadlines.all().delete()
+    TaskDeadline.objects.bulk_create(
+        TaskDeadline(task=child, seq=d.seq, date=d.date, label=d.label, kind=d.kind)
+        for d in parent.deadlines.all()
+    )
+    cascade([child], actor)
+    return child
+
+
+# ---------------------------------------------------------------- roll-up
+
+
+def rollup(
+    items: Sequence[tuple[str, int]], due_on: dt.date | None, today: dt.date
+) -> tuple[str, int]:
+    """The status and progress of a whole from its parts: done when all are done; overdue
+    when past the deadline and not done; ongoing when every part is done or ongoing (长期坚持);
+    in progress once anything moved."""
+    if not items:
+        return Progress.NOT_STARTED, 0
+    statuses = [s for s, _p in items]
+    progress = round(sum(100 if s == Progress.DONE else p for s, p in items) / len(items))
+    if all(s == Progress.DONE for s in statuses):
+        return Progress.DONE, 100
+    if (due_on and due_on < today and not all(s in FINISHED for s in statuses)) or any(
+        s == Progress.OVERDUE for s in statuses
+    ):
+        return Progress.OVERDUE, progress
+    if all(s in FINISHED for s in statuses):
+        return Progress.ONGOING, progress
+    if progress > 0 or any(s != Progress.NOT_STARTED for s in statuses):
+        return Progress.IN_PROGRESS, progress
+    return Progress.NOT_STARTED, 0
+
+
+def recompute(task: Task, today: dt.date | None = None) -> None:
+    """Roll a task up from its assignments, then into the assignment it decomposes (a
+    cascaded task), its parent task, and the plan."""
+    today = today or _today()
+    items = list(task.assignments.values_list("status", "progress"))
+    status, progress = rollup(items, task.due_on, today)
+    if (task.status, task.progress) != (status, progress):
+        Task.objects.filter(pk=task.pk).update(status=status, progress=progress)
+        task.status, task.progress = status, progress
+    if task.parent_id:
+        Assignment.objects.filter(task_id=task.parent_id, unit_id=task.unit_id).update(
+            status=status, progress=progress, updated_at=timezone.now()
+        )
+        recompute(Task.objects.get(pk=task.parent_id), today)
+    else:
+        recompute_plan(task.plan_id, today)
+
+
+def recompute_plan(plan_id: int, today: dt.date | None = None) -> None:
+    today = today or _today()
+    items = list(
+        Task.objects.filter(plan_id=plan_id, parent__isnull=True).values_list("status", "progress")
+    )
+    status, progress = rollup(items, None, today)
+    Plan.objects.filter(pk=plan_id).update(progress_status=status, progress=progress)
+
+
+# ---------------------------------------------------------------- progress reports
+
+
+def _check_file(upload: Any) -> None:
+    name = getattr(upload, "name", "") or ""
+    if not name.lower().endswith(EVIDENCE_EXTENSIONS):
+        raise Invalid(fields={"files": [_("不支持的文件类型：%(n)s") % {"n": name}]})
+    if (getattr(upload, "size", 0) or 0) > EVIDENCE_MAX_BYTES:
+        raise Invalid(fields={"files": [_("文件过大（上限 20 MB）：%(n)s") % {"n": name}]})
+
+
+@transaction.atomic
+def report_progress(
+    actor: Any,
+    assignment_pk: int,
+    *,
+    text: str,
+    status: str,
+    progress: int | None = None,
+    files: Sequence[Any] = (),
+    today: dt.date | None = None,
+) -> ProgressReport:
+    """The assignee's people report: the assignment takes the reported status (overdue
+    stays overdue until done), and the task and plan roll up."""
+    today = today or _today()
+    found = get_scoped(actor, Assignment, assignment_pk, "report")
+    assignment = (
+        Assignment.objects.select_for_update().select_related("task__plan").get(pk=found.pk)
+    )
+    if assignment.task.plan.status != PlanStatus.ACTIVE:
+        raise Invalid(_("方案不在执行中，不能报送进展。"))
+    if not (text or "").strip():
+        raise Invalid(fields={"text": [_("请填写进展情况。")]})
+    if status not in REPORT_STATUSES:
+        raise Invalid(fields={"status": [_("请选择进展状态。")]})
+    if progress is None:
+        progress = assignment.progress
+    try:
+        progress = int(progress)
+    except (TypeError, ValueError):
+        raise Invalid(fields={"progress": [_("进度应为 0 到 100 的整数。")]}) from None
+    if not 0 <= progress <= 100:
+        raise Invalid(fields={"progress": [_("进度应为 0 到 100 的整数。")]})
+    for upload in files:
+        _check_file(upload)
+    if status == Progress.DONE:
+        progress = 100
+    report = ProgressReport.objects.create(
+        assignment=assignment, text=text.strip(), status=status, progress=progress, author=actor
+    )
+    for upload in files:
+        Evidence.objects.create(
+            report=report,
+            file=upload,
+            name=(upload.name or "")[:200],
+            size=getattr(upload, "size", 0) or 0,
+        )
+    new_status = status
+    if status == Progress.IN_PROGRESS and assignment.due_on and assignment.due_on < today:
+        new_status = Progress.OVERDUE
+    assignment.status = new_status
+    assignment.progress = progress
+    assignment.last_report = report
+    assignment.last_reported_at = report.created_at
+    stamp(assignment, actor).save()
+    recompute(assignment.task, today)
+    return report
+
+
+# ---------------------------------------------------------------- deadlines (daily job)
+
+
+def people_with(perm: str, unit: Unit) -> list[Any]:
+    """Active people whose grants give `perm` over `unit` (its subtree grants included)."""
+    from xiaoan.accounts.models import RoleAssignment
+
+    ancestors = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+    rows = RoleAssignment.objects.filter(
+        Q(unit__path=unit.path) | Q(unit__path__in=ancestors, include_descendants=True),
+        role__is_active=True,
+        user__is_active=True,
+    ).select_related("user", "role")
+    return list({a.user_id: a.user for a in rows if perm in a.role.permissions}.values())
+
+
+def _task_url(task_id: int) -> str:
+    return reverse("plans:task_detail", args=[task_id])
+
+
+def mark_overdue(today: dt.date | None = None) -> dict[str, int]:
+    """Assignments past their deadline and not done become overdue (their units and the
+    issuer are told); those due within a week get one reminder. Safe to run twice a day."""
+    today = today or _today()
+    overdue = 0
+    touched: set[int] = set()
+    pending = Assignment.objects.filter(
+        due_on__lt=today,
+        task__plan__status=PlanStatus.ACTIVE,
+        status__in=[Progress.NOT_STARTED, Progress.IN_PROGRESS],
+    ).values_list("pk", flat=True)
+    for pk in list(pending):
+        with transaction.atomic():
+            assignment = (
+                Assignment.objects.select_for_update()
+                .select_related("unit", "task__unit", "task__plan")
+                .get(pk=pk)
+            )
+            if assignment.status in (Progress.OVERDUE, *FINISHED) or not (
+                assignment.due_on and assignment.due_on < today
+            ):
+                continue
+            assignment.status = Progress.OVERDUE
+            assignment.save(update_fields=["status", "updated_at"])
+            task = assignment.task
+            people = people_with(plan_perm("report"), assignment.unit) + people_with(
+                plan_perm("change"), task.unit
+            )
+            notify(
+                people,
+                Kind.OVERDUE,
+                _("工作任务逾期：%(t)s") % {"t": task.title[:80]},
+                _("%(u)s，完成期限 %(d)s") % {"u": assignment.unit.name, "d": assignment.due_on},
+                _task_url(task.pk),
+            )
+            overdue += 1
+            touched.add(task.pk)
+    for task in Task.objects.filter(pk__in=touched):
+        recompute(task, today)
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    due_soon = 0
+    for assignment in (
+        Assignment.objects.filter(
+            due_on__gte=today,
+            due_on__lte=soon,
+            task__plan__status=PlanStatus.ACTIVE,
+            status__in=[Progress.NOT_STARTED, Progress.IN_PROGRESS],
+        )
+        .select_related("unit", "task")
+        .iterator()
+    ):
+        url = _task_url(assignment.task_id)
+        people = [
+            p
+            for p in people_with(plan_perm("report"), assignment.unit)
+            if not Notification.objects.filter(recipient=p, kind=Kind.DUE_SOON, url=url).exists()
+        ]
+        if people:
+            notify(
+                people,
+                Kind.DUE_SOON,
+                _("工作任务即将到期：%(t)s") % {"t": assignment.task.title[:80]},
+                _("%(u)s，完成期限 %(d)s") % {"u": assignment.unit.name, "d": assignment.due_on},
+                url,
+            )
+            due_soon += 1
+    return {"overdue": overdue, "due_soon": due_soon}
+
+
+def daily(today: dt.date | None = None) -> dict[str, int]:
+    return mark_overdue(today)
+
+
+# ---------------------------------------------------------------- responsibility list
+
+
+@dataclass
+class ResponsibilityRow:
+    seq: int
+    task: str
+    deadline: str
+    lead_units: str
+    responsible_units: str
+    cooperating_units: str
+
+    def as_list(self) -> list[Any]:
+        return [
+            self.seq,
+            self.task,
+            self.deadline,
+            self.lead_units,
+            self.responsible_units,
+            self.cooperating_units,
+        ]
+
+
+RESPONSIBILITY_HEADER = ("序号", "工作任务", "完成时限", "牵头单位", "责任单位", "配合单位")
+
+
+def deadline_text(deadlines: Iterable[TaskDeadline]) -> str:
+    return "；".join(str(d) for d in deadlines)
+
+
+def responsibility_rows(plan: Plan) -> list[ResponsibilityRow]:
+    """The plan's top-level tasks in the official table order: 序号, 工作任务, 完成时限,
+    牵头单位, 责任单位, 配合单位 (unit names joined with 、; the responsible units end with
+    the collective phrase the plan used, such as 全区中小学幼儿园)."""
+    tasks = (
+        Task.objects.filter(plan=plan, parent__isnull=True)
+        .order_by("seq", "id")
+        .prefetch_related("deadlines", "lead_units", "responsible_units", "cooperating_units")
+    )
+    rows = []
+    for task in tasks:
+        text = task.title
+        if task.content:
+            text = f"{task.title.rstrip('。')}。{task.content}"
+        responsible = [u.name for u in task.responsible_units.all()]
+        if task.collective_text:
+            responsible.append(task.collective_text)
+        rows.append(
+            ResponsibilityRow(
+                seq=task.seq,
+                task=text,
+                deadline=deadline_text(task.deadlines.all()),
+                lead_units="、".join(u.name for u in task.lead_units.all()),
+                responsible_units="、".join(responsible),
+                cooperating_units="、".join(u.name for u in task.cooperating_units.all()),
+            )
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- progress table
+
+
+def progress_table(plan: Plan, actor: Any) -> dict[str, Any]:
+    """Units × top-level tasks: the status of each assignment the actor may see."""
+    tasks = list(
+        Task.objects.restrict(actor).filter(plan=plan, parent__isnull=True).order_by("seq", "id")
+    )
+    assignments = (
+        Assignment.objects.restrict(actor)
+        .filter(task__plan=plan, task__parent__isnull=True)
+        .select_related("unit")
+        .only("id", "task_id", "unit__name", "unit__path", "status", "progress")
+    )
+    cells: dict[int, dict[int, Assignment]] = defaultdict(dict)
+    units: dict[int, Unit] = {}
+    for assignment in assignments:
+        cells[assignment.unit_id][assignment.task_id] = assignment
+        units[assignment.unit_id] = assignment.unit
+    rows = [
+        {"unit": unit, "cells": [cells[unit.pk].get(task.pk) for task in tasks]}
+        for unit in sorted(units.values(), key=lambda u: u.path)
+    ]
+    return {"tasks": tasks, "rows": rows}
+
+
+# ---------------------------------------------------------------- importing a document
+
+
+def read_draft(data: bytes | None = None, filename: str = "", text: str = "") -> dict:
+    """The importer's draft as JSON (with each task's group kept as "domain")."""
+    from xiaoan.plans.importer import PlanImportError, import_plan, import_text
+
+    try:
+        draft = import_text(text) if text.strip() else import_plan(data or b"", filename)
+    except PlanImportError as error:
+        raise Invalid(error.message, fields={"file": [error.message]}) from None
+    out = draft.as_json()
+    for task, raw in zip(out["tasks"], draft.tasks, strict=True):
+        task["domain"] = raw.domain
+    return out
+
+
+def start_import(
+    actor: Any, *, unit: Unit | int, data: bytes | None = None, filename: str = "", text: str = ""
+) -> PlanImport:
+    require(actor, "add")
+    issuer = _issuer(actor, unit)
+    draft = read_draft(data, filename, text)
+    return PlanImport.objects.create(
+        unit=issuer,
+        source_name=(filename or _("粘贴的文字"))[:200],
+        draft=draft,
+        created_by=actor,
+    )
+
+
+@dataclass
+class NameSuggestion:
+    written: str
+    unit_id: int | None
+    collective: bool
+    candidates: list[tuple[int, str]]
+    how: str = ""
+
+
+def suggest_units(draft: dict, issuer: Unit) -> list[NameSuggestion]:
+    """Every unit name the draft writes, with the importer's match below the issuer."""
+    from xiaoan.plans.importer.matching import UnitRef, match_unit_names
+
+    names: list[str] = []
+    for task in draft.get("tasks", []):
+        for key in ("lead_units", "responsible_units", "cooperating_units"):
+            for name in task.get(key, []):
+                if name not in names:
+                    names.append(name)
+    refs = [
+        UnitRef(u.id, u.name, tuple(u.alias_list()))
+        for u in Unit.objects.filter(is_active=True, path__startswith=issuer.path).only(
+            "id", "name", "aliases", "path"
+        )
+    ]
+    report = match_unit_names(names, refs)
+    out: dict[str, NameSuggestion] = {}
+    for match in report.matched:
+        out[match.written] = NameSuggestion(
+            match.written,
+            match.unit.id if match.unit else None,
+            False,
+            [(c.id, c.name) for c in match.candidates],
+            match.how,
+        )
+    for match in report.collective:
+        out[match.written] = NameSuggestion(match.written, None, True, [], "collective")
+    for match in report.unmatched:
+        out[match.written] = NameSuggestion(
+            match.written, None, False, [(c.id, c.name) for c in match.candidates]
+        )
+    return [out[name] for name in names]
+
+
+ALL_BELOW = "all"
+DROP = "drop"
+
+
+def _apply_mapping(
+    task: dict, mapping: dict[str, str], allowed: set[int]
+) -> tuple[dict[str, list[int]], bool, str]:
+    """A draft task's written names → unit ids per role, whether it addresses every unit
+    below, and the collective phrases as written."""
+    ids: dict[str, list[int]] = {}
+    all_below = False
+    collective: list[str] = []
+    for key in ("lead_units", "responsible_units", "cooperating_units"):
+        ids[key] = []
+        for name in task.get(key, []):
+            choice = str(mapping.get(name, "") or "")
+            if choice == ALL_BELOW:
+                all_below = True
+                if name not in collective:
+                    collective.append(name)
+            elif choice == DROP:
+                continue
+            elif choice.isdigit() and int(choice) in allowed:
+                if int(choice) not in ids[key]:
+                    ids[key].append(int(choice))
+            else:
+                raise Invalid(
+                    _("还有单位未对应：%(n)s。请选择对应的单位，或选择“不下达”。") % {"n": name},
+                    fields={"units": [name]},
+                )
+    return ids, all_below, "、".join(collective)
+
+
+def default_mapping(suggestions: Sequence[NameSuggestion]) -> dict[str, str]:
+    out = {}
+    for s in suggestions:
+        if s.collective:
+            out[s.written] = ALL_BELOW
+        elif s.unit_id:
+            out[s.written] = str(s.unit_id)
+    return out
+
+
+def unmatched_names(suggestions: Sequence[NameSuggestion]) -> list[str]:
+    return [s.written for s in suggestions if not s.collective and not s.unit_id]
+
+
+@transaction.atomic
+def create_from_draft(
+    actor: Any,
+    *,
+    unit: Unit | int,
+    draft: dict,
+    mapping: dict[str, str],
+    title: str | None = None,
+    document_number: str = "",
+    source_name: str = "",
+    activate: bool = True,
+) -> Plan:
+    """The plan, its tasks, deadlines and (when activated) assignments, all or nothing."""
+    issuer = _issuer(actor, unit)
+    year = int(draft.get("plan_year") or _today().year)
+    tasks = draft.get("tasks") or []
+    if not tasks:
+        raise Invalid(_("草稿中没有任务。"))
+    parsed = []
+    for index, task in enumerate(tasks, start=1):
+        try:
+            parsed.append(parse_deadlines(task.get("deadlines") or []))
+        except Invalid as error:
+            raise Invalid(
+                _("第 %(n)d 项任务：%(m)s")
+                % {"n": index, "m": "；".join(m for ms in error.fields.values() for m in ms)},
+                fields=error.fields,
+            ) from None
+    dates = [d.date for specs in parsed for d in specs if d.date]
+    plan = create_plan(
+        actor,
+        unit=issuer,
+        title=title or draft.get("plan_title") or "",
+        document_number=document_number,
+        start_date=dt.date(year, 1, 1),
+        end_date=max([dt.date(year, 12, 31), *dates]),
+        source_name=source_name,
+    )
+    allowed = set(
+        Unit.objects.filter(path__startswith=issuer.path, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    for index, (task, specs) in enumerate(zip(tasks, parsed, strict=True), start=1):
+        ids, all_below, collective = _apply_mapping(task, mapping, allowed)
+        save_task(
+            actor,
+            plan,
+            seq=int(task.get("seq") or index),
+            title=task.get("title") or "",
+            content=task.get("content") or "",
+            domain=task.get("domain") or "",
+            deadlines=specs,
+            lead_units=ids["lead_units"],
+            responsible_units=ids["responsible_units"],
+            cooperating_units=ids["cooperating_units"],
+            all_below=all_below,
+            collective_text=collective,
+            _checked=True,
+        )
+    if activate:
+        activate_plan(actor, plan.pk)
+        plan.refresh_from_db()
+    return plan
+
+
+@transaction.atomic
+def confirm_import(
+    actor: Any,
+    import_pk: int,
+    *,
+    mapping: dict[str, str],
+    tasks: list[dict] | None = None,
+    title: str | None = None,
+    document_number: str = "",
+) -> Plan:
+    """Confirm a reviewed import: the edited tasks (titles, deadlines) and the unit mapping
+    become the plan in one transaction; the import is marked confirmed."""
+    found = get_scoped(actor, PlanImport, import_pk, "add")
+    pending = PlanImport.objects.select_for_update().get(pk=found.pk)
+    if pending.status != ImportStatus.PENDING:
+        raise Invalid(_("该导入已处理。"))
+    draft = dict(pending.draft)
+    if tasks is not None:
+        draft["tasks"] = tasks
+    plan = create_from_draft(
+        actor,
+        unit=pending.unit,
+        draft=draft,
+        mapping=mapping,
+        title=title,
+        document_number=document_number,
+        source_name=pending.source_name,
+    )
+    pending.status = ImportStatus.CONFIRMED
+    pending.plan = plan
+    pending.draft = draft
+    pending.save(update_fields=["status", "plan", "draft"])
+    return plan

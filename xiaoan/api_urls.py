@@ -10,6 +10,7 @@ from xiaoan.inspections.api import schedules as schedules_api
 from xiaoan.inspections.api import views as inspections_api
 from xiaoan.inspections.api.coverage import CoverageView
 from xiaoan.orgs.api import views as orgs_api
+from xiaoan.plans.api import views as plans_api
 
 router = DefaultRouter()
 router.register("units", orgs_api.UnitViewSet, basename="unit")
@@ -32,6 +33,9 @@ router.register(
 router.register("unannounced-draws", schedules_api.DrawViewSet, basename="unannounced-draw")
 router.register("duties", duties_api.DutyViewSet, basename="duty")
 router.register("obligations", duties_api.ObligationViewSet, basename="obligation")
+router.register("plans", plans_api.PlanViewSet, basename="plan")
+router.register("plan-tasks", plans_api.TaskViewSet, basename="plan-task")
+router.register("plan-assignments", plans_api.AssignmentViewSet, basename="plan-assignment")
 
 app_name = "api"
 urlpatterns = [

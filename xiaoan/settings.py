@@ -316,6 +316,10 @@ SPECTACULAR_SETTINGS = {
         "DutyTargetEnum": "xiaoan.duties.choices.DutyTarget",
         "ObligationStatusEnum": "xiaoan.duties.choices.ObligationStatus",
         "RecordKindEnum": "xiaoan.duties.choices.RecordKind",
+        "PlanStatusEnum": "xiaoan.plans.choices.PlanStatus",
+        "PlanProgressEnum": "xiaoan.plans.choices.Progress",
+        "PlanReportStatusEnum": "xiaoan.plans.choices.REPORT_STATUS_CHOICES",
+        "DeadlineKindEnum": "xiaoan.plans.choices.DeadlineKind",
     },
 }
 

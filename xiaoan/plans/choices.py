@@ -20,6 +20,7 @@ class Progress(models.TextChoices):
 
 # What an assignee may report; overdue is set by the daily pass, not by people.
 REPORT_STATUSES = (Progress.IN_PROGRESS, Progress.DONE, Progress.ONGOING)
+REPORT_STATUS_CHOICES = [(s.value, s.label) for s in REPORT_STATUSES]
 FINISHED = (Progress.DONE, Progress.ONGOING)
 
 

@@ -1,9 +1,30 @@
 from django.urls import path
-from django.views.generic import RedirectView
+
+from xiaoan.plans import views
 
 app_name = "plans"
-# The pages come next; the names are used by notifications already.
 urlpatterns = [
-    path("my/", RedirectView.as_view(url="/"), name="my_tasks"),
-    path("tasks/<int:pk>/", RedirectView.as_view(url="/"), name="task_detail"),
+    path("", views.PlanListView.as_view(), name="plan_list"),
+    path("new/", views.PlanCreateView.as_view(), name="plan_create"),
+    path("my/", views.MyTasksView.as_view(), name="my_tasks"),
+    path("import/", views.ImportView.as_view(), name="plan_import"),
+    path("import/<int:pk>/", views.ImportReviewView.as_view(), name="import_review"),
+    path("<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
+    path("<int:pk>/edit/", views.PlanEditView.as_view(), name="plan_edit"),
+    path(
+        "<int:pk>/activate/",
+        views.PlanActionView.as_view(service="activate_plan"),
+        name="plan_activate",
+    ),
+    path("<int:pk>/close/", views.PlanActionView.as_view(service="close_plan"), name="plan_close"),
+    path("<int:plan_pk>/tasks/new/", views.TaskFormView.as_view(), name="task_create"),
+    path("tasks/<int:pk>/", views.TaskDetailView.as_view(), name="task_detail"),
+    path("tasks/<int:pk>/edit/", views.TaskFormView.as_view(), name="task_edit"),
+    path(
+        "assignments/<int:pk>/decompose/",
+        views.DecomposeView.as_view(),
+        name="assignment_decompose",
+    ),
+    path("assignments/<int:pk>/report/", views.ReportView.as_view(), name="assignment_report"),
+    path("evidence/<int:pk>/", views.EvidenceView.as_view(), name="evidence"),
 ]

@@ -1,0 +1,177 @@
+"""Plan API shapes. Requests only parse and type-check; every rule lives in
+`xiaoan.plans.services`."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from xiaoan.plans.choices import REPORT_STATUS_CHOICES, DeadlineKind
+from xiaoan.plans.models import (
+    Assignment,
+    Evidence,
+    Plan,
+    PlanPhase,
+    ProgressReport,
+    Task,
+    TaskDeadline,
+)
+
+
+class PlanUnitRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class PlanPhaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanPhase
+        fields = ["id", "seq", "name", "start_date", "end_date"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    unit = PlanUnitRefSerializer(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    task_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "title",
+            "unit",
+            "document_number",
+            "start_date",
+            "end_date",
+            "status",
+            "status_display",
+            "progress_status",
+            "progress",
+            "task_count",
+            "created_at",
+        ]
+
+
+class PlanDetailSerializer(PlanSerializer):
+    phases = PlanPhaseSerializer(many=True, read_only=True)
+
+    class Meta(PlanSerializer.Meta):
+        fields = [*PlanSerializer.Meta.fields, "source_name", "phases"]
+
+
+class PlanCreateSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(help_text="发文单位编号")
+    title = serializers.CharField(max_length=200)
+    document_number = serializers.CharField(max_length=60, required=False, default="")
+    start_date = serializers.DateField(required=False, allow_null=True, default=None)
+    end_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class PlanUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    document_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    start_date = serializers.DateField(required=False, allow_null=True)
+    end_date = serializers.DateField(required=False, allow_null=True)
+
+
+class PlanDeadlineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TaskDeadline
+        fields = ["date", "label", "kind"]
+
+
+class PlanTaskSerializer(serializers.ModelSerializer):
+    deadlines = PlanDeadlineSerializer(many=True, read_only=True)
+    lead_units = PlanUnitRefSerializer(many=True, read_only=True)
+    responsible_units = PlanUnitRefSerializer(many=True, read_only=True)
+    cooperating_units = PlanUnitRefSerializer(many=True, read_only=True)
+    unit = PlanUnitRefSerializer(read_only=True)
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "plan",
+            "parent",
+            "unit",
+            "seq",
+            "domain",
+            "title",
+            "content",
+            "deadlines",
+            "lead_units",
+            "responsible_units",
+            "cooperating_units",
+            "all_below",
+            "collective_text",
+            "status",
+            "progress",
+            "due_on",
+        ]
+
+
+class PlanDeadlineInputSerializer(serializers.Serializer):
+    date = serializers.DateField(required=False, allow_null=True, default=None)
+    label = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
+    kind = serializers.ChoiceField(choices=DeadlineKind.choices, default=DeadlineKind.DATE)
+
+
+class PlanTaskInputSerializer(serializers.Serializer):
+    plan = serializers.IntegerField()
+    seq = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
+    domain = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    title = serializers.CharField(max_length=300)
+    content = serializers.CharField(required=False, default="", allow_blank=True)
+    deadlines = PlanDeadlineInputSerializer(many=True, required=False, default=list)
+    lead_units = serializers.ListField(child=serializers.IntegerField(), default=list)
+    responsible_units = serializers.ListField(child=serializers.IntegerField(), default=list)
+    cooperating_units = serializers.ListField(child=serializers.IntegerField(), default=list)
+    all_below = serializers.BooleanField(default=False)
+    collective_text = serializers.CharField(
+        max_length=300, required=False, default="", allow_blank=True
+    )
+
+
+class PlanEvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evidence
+        fields = ["id", "name", "size", "uploaded_at"]
+
+
+class PlanReportSerializer(serializers.ModelSerializer):
+    files = PlanEvidenceSerializer(many=True, read_only=True)
+    author = serializers.CharField(source="author.username", read_only=True, default=None)
+
+    class Meta:
+        model = ProgressReport
+        fields = ["id", "text", "status", "progress", "author", "created_at", "files"]
+
+
+class PlanAssignmentSerializer(serializers.ModelSerializer):
+    unit = PlanUnitRefSerializer(read_only=True)
+    task_title = serializers.CharField(source="task.title", read_only=True)
+    plan = serializers.IntegerField(source="task.plan_id", read_only=True)
+    last_report = PlanReportSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "task",
+            "task_title",
+            "plan",
+            "unit",
+            "status",
+            "progress",
+            "due_on",
+            "last_reported_at",
+            "last_report",
+        ]
+
+
+class PlanReportInputSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    status = serializers.ChoiceField(choices=REPORT_STATUS_CHOICES)
+    progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, help_text="佐证材料"
+    )

@@ -1,0 +1,170 @@
+"""Forms of the plan pages. They only shape input; the services check every rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from xiaoan.core.forms import StyledFormMixin
+from xiaoan.plans.choices import REPORT_STATUSES, DeadlineKind, Progress
+
+_DATE = re.compile(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$")
+IMMEDIATE_WORDS = {"立即", "立整立改", "立行立改"}
+ONGOING_WORDS = {"长期", "长期坚持", "持续"}
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def parse_deadline_lines(text: str) -> list[dict]:
+    """One deadline a line: "2026-12-31", "上半年 2026-06-30", "立即", "长期坚持"."""
+    out = []
+    for raw in (text or "").splitlines():
+        words = raw.replace("：", " ").replace(":", " ").split()
+        if not words:
+            continue
+        date, kind, label = None, DeadlineKind.DATE, []
+        for word in words:
+            match = _DATE.match(word)
+            if match:
+                try:
+                    date = dt.date(*(int(g) for g in match.groups()))
+                except ValueError:
+                    raise ValidationError(_("日期有误：%(d)s") % {"d": word}) from None
+            elif word in IMMEDIATE_WORDS:
+                kind = DeadlineKind.IMMEDIATE
+            elif word in ONGOING_WORDS:
+                kind = DeadlineKind.ONGOING
+            else:
+                label.append(word)
+        if kind == DeadlineKind.DATE and date is None:
+            raise ValidationError(_("无法识别的时限：%(d)s") % {"d": raw.strip()})
+        out.append(
+            {"date": date.isoformat() if date else None, "label": " ".join(label), "kind": kind}
+        )
+    return out
+
+
+def deadline_lines(deadlines) -> str:
+    lines = []
+    for d in deadlines:
+        get = d.get if isinstance(d, dict) else lambda k, d=d: getattr(d, k)
+        kind = get("kind")
+        date = get("date")
+        if kind == DeadlineKind.IMMEDIATE:
+            when = "立即"
+        elif kind == DeadlineKind.ONGOING:
+            when = "长期坚持"
+        else:
+            when = date.isoformat() if isinstance(date, dt.date) else (date or "")
+        lines.append(" ".join(p for p in (get("label"), when) if p))
+    return "\n".join(lines)
+
+
+class DeadlineField(forms.CharField):
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def clean(self, value):
+        return parse_deadline_lines(super().clean(value))
+
+
+class PlanForm(StyledFormMixin, forms.Form):
+    unit = forms.TypedChoiceField(label=_("发文单位"), coerce=int)
+    title = forms.CharField(label=_("方案名称"), max_length=200)
+    document_number = forms.CharField(label=_("文号"), max_length=60, required=False)
+    start_date = forms.DateField(label=_("开始日期"), required=False, widget=_date_input())
+    end_date = forms.DateField(label=_("结束日期"), required=False, widget=_date_input())
+
+    def __init__(self, *args, units=(), editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, u.name) for u in units]
+        if editing:
+            del self.fields["unit"]
+
+
+class UnitsField(forms.TypedMultipleChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(coerce=int, required=False, **kwargs)
+
+
+class TaskForm(StyledFormMixin, forms.Form):
+    seq = forms.IntegerField(label=_("序号"), min_value=0, required=False)
+    domain = forms.CharField(label=_("领域"), max_length=200, required=False)
+    title = forms.CharField(label=_("工作任务"), max_length=300)
+    content = forms.CharField(label=_("任务内容"), required=False, widget=forms.Textarea)
+    deadlines = DeadlineField(
+        label=_("完成时限"),
+        required=False,
+        help_text=_("每行一个：如 2026-12-31、上半年 2026-06-30、立即、长期坚持"),
+    )
+    lead_units = UnitsField(label=_("牵头单位"))
+    responsible_units = UnitsField(label=_("责任单位"))
+    cooperating_units = UnitsField(label=_("配合单位"))
+    all_below = forms.BooleanField(label=_("下达至全部下级（各学校 / 学校各处室）"), required=False)
+    collective_text = forms.CharField(label=_("泛指的单位写法"), max_length=300, required=False)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(u.pk, u.name) for u in units]
+        for name in ("lead_units", "responsible_units", "cooperating_units"):
+            self.fields[name].choices = choices
+            self.fields[name].widget.attrs["size"] = 6
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class ReportForm(StyledFormMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=_("状态"), choices=[(s.value, s.label) for s in REPORT_STATUSES]
+    )
+    progress = forms.IntegerField(label=_("完成进度（%）"), min_value=0, max_value=100)
+    text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    files = MultipleFileField(label=_("佐证材料"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].initial = Progress.IN_PROGRESS
+
+
+class ImportForm(StyledFormMixin, forms.Form):
+    unit = forms.TypedChoiceField(label=_("发文单位"), coerce=int)
+    file = forms.FileField(
+        label=_("方案文件"),
+        required=False,
+        help_text=_("Word（.docx）、Excel（.xlsx）、.txt、.md、.csv、.html 或带文字层的 PDF"),
+    )
+    text = forms.CharField(
+        label=_("或粘贴文字"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, u.name) for u in units]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not (data.get("text") or "").strip():
+            raise ValidationError(_("请上传方案文件或粘贴文字。"))
+        return data
+
+
+class DecomposeForm(forms.Form):
+    units = forms.TypedMultipleChoiceField(coerce=int, required=False)

@@ -5,6 +5,7 @@ deadline pass, the responsibility list rows, and confirming an imported document
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -781,11 +782,16 @@ ALL_BELOW = "all"
 DROP = "drop"
 
 
+# "局各股室", "局机关各股室": an authority's own sections, not its schools.
+_SECTIONS_PHRASE = re.compile(r"股室|科室|机关")
+
+
 def _apply_mapping(
-    task: dict, mapping: dict[str, str], allowed: set[int]
+    task: dict, mapping: dict[str, str], allowed: set[int], sections: Sequence[int] = ()
 ) -> tuple[dict[str, list[int]], bool, str]:
     """A draft task's written names → unit ids per role, whether it addresses every unit
-    below, and the collective phrases as written."""
+    below, and the collective phrases as written. A collective phrase naming an authority's
+    sections (局各股室) stands for those sections."""
     ids: dict[str, list[int]] = {}
     all_below = False
     collective: list[str] = []
@@ -794,7 +800,10 @@ def _apply_mapping(
         for name in task.get(key, []):
             choice = str(mapping.get(name, "") or "")
             if choice == ALL_BELOW:
-                all_below = True
+                if sections and _SECTIONS_PHRASE.search(name):
+                    ids[key] += [pk for pk in sections if pk not in ids[key]]
+                else:
+                    all_below = True
                 if name not in collective:
                     collective.append(name)
             elif choice == DROP:
@@ -867,8 +876,20 @@ def create_from_draft(
             "pk", flat=True
         )
     )
+    sections = (
+        list(
+            Unit.objects.filter(
+                path__startswith=issuer.path,
+                depth=issuer.depth + 1,
+                kind=UnitKind.SECTION,
+                is_active=True,
+            ).values_list("pk", flat=True)
+        )
+        if issuer.kind == UnitKind.AUTHORITY
+        else []
+    )
     for index, (task, specs) in enumerate(zip(tasks, parsed, strict=True), start=1):
-        ids, all_below, collective = _apply_mapping(task, mapping, allowed)
+        ids, all_below, collective = _apply_mapping(task, mapping, allowed, sections)
         save_task(
             actor,
             plan,

@@ -238,3 +238,41 @@ def test_the_lists_show_only_what_is_in_scope(api_for, world):
     assert api_for("school_a_owner").get(reverse("api:plan-list")).json()["count"] == 1
     owner = api_for("school_a_owner").get(reverse("api:plan-assignment-list")).json()
     assert {row["unit"]["name"] for row in owner["results"]} == {"总务处"}
+
+
+API_WRITES = [
+    ("post", "plan-list", None, "district_officer", 201),
+    ("post", "plan-list", None, "auditor", 403),
+    ("post", "plan-list", None, "school_a_officer", 400),
+    ("patch", "plan-detail", "plan", "district_officer", 200),
+    ("patch", "plan-detail", "plan", "school_a_officer", 403),
+    ("patch", "plan-detail", "plan", "uni_security", 404),
+    ("patch", "plan-detail", "plan", "auditor", 403),
+    ("post", "plan-activate", "plan", "district_officer", 400),
+    ("post", "plan-activate", "plan", "uni_security", 404),
+    ("post", "plan-task-list", None, "district_officer", 201),
+    ("post", "plan-task-list", None, "school_a_officer", 403),
+    ("post", "plan-task-list", None, "uni_security", 404),
+    ("post", "plan-task-list", None, "auditor", 403),
+]
+
+
+@pytest.mark.parametrize(("method", "name", "obj", "who", "expected"), API_WRITES)
+def test_it_guards_each_write(api_for, units, world, method, name, obj, who, expected):
+    args = [world[obj].pk] if obj else []
+    body = {
+        "plan-list": {"unit": units["梁子湖区教育局"].pk, "title": "新方案"},
+        "plan-detail": {"title": "改名"},
+        "plan-activate": {},
+        "plan-task-list": {
+            "plan": world["plan"].pk,
+            "title": "新任务",
+            "deadlines": [{"date": "2026-06-30", "label": "上半年", "kind": "date"}],
+            "responsible_units": [units[SCHOOL_A].pk],
+        },
+    }[name]
+    client = api_for(who)
+    response = getattr(client, method)(reverse(f"api:{name}", args=args), body, format="json")
+    _check_api(response, expected)
+    if expected == 201 and name == "plan-task-list":
+        assert response.json()["deadlines"][0]["label"] == "上半年"

@@ -217,3 +217,10 @@ def test_it_re_cascades_an_edited_task(persona, units):
     assert {a.unit.name for a in named.assignments.all()} == {SCHOOL_B}
     assert Task.objects.get(pk=named.pk).due_on == plan.end_date
     assert Plan.objects.get(pk=plan.pk).status == PlanStatus.ACTIVE
+
+
+def test_the_nightly_job_runs_the_deadline_pass(persona, units):
+    from xiaoan.plans.tasks import daily_deadline_pass
+
+    make_plan(persona, units, due=dt.date(2020, 1, 31))
+    assert daily_deadline_pass.call_local() == {"overdue": 2, "due_soon": 0}

@@ -63,6 +63,11 @@ def test_it_confirms_the_district_plan(persona, units):
     names = set(first.assignments.values_list("unit__name", flat=True))
     assert {"安全股", SCHOOL_A, "东沟镇中心小学"} <= names
     assert "鄂州职业大学" not in names
+    # 局各股室: the bureau's own sections, not its schools.
+    second = tasks[1]
+    sections = {"安全股", "办公室", "督导办", "基础教育股", "计财股"}
+    assert sections <= set(second.responsible_units.values_list("name", flat=True))
+    assert sections <= set(second.assignments.values_list("unit__name", flat=True))
     pending.refresh_from_db()
     assert (pending.status, pending.plan_id) == (ImportStatus.CONFIRMED, plan.pk)
     rows = services.responsibility_rows(plan)

@@ -73,12 +73,55 @@ class DeadlineField(forms.CharField):
         return parse_deadline_lines(super().clean(value))
 
 
+def parse_phase_lines(text: str) -> list[dict]:
+    """One phase a line: "动员部署 2024-04-01 2024-04-30" (dates optional)."""
+    out = []
+    for raw in (text or "").splitlines():
+        words = raw.split()
+        if not words:
+            continue
+        dates, name = [], []
+        for word in words:
+            match = _DATE.match(word)
+            if match:
+                try:
+                    dates.append(dt.date(*(int(g) for g in match.groups())))
+                except ValueError:
+                    raise ValidationError(_("日期有误：%(d)s") % {"d": word}) from None
+            else:
+                name.append(word)
+        if not name or len(dates) > 2:
+            raise ValidationError(_("无法识别的阶段：%(d)s") % {"d": raw.strip()})
+        dates += [None] * (2 - len(dates))
+        out.append({"name": " ".join(name)[:100], "start_date": dates[0], "end_date": dates[1]})
+    return out
+
+
+def phase_lines(phases) -> str:
+    return "\n".join(
+        " ".join(str(p) for p in (phase.name, phase.start_date, phase.end_date) if p)
+        for phase in phases
+    )
+
+
+class PhaseField(forms.CharField):
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def clean(self, value):
+        return parse_phase_lines(super().clean(value))
+
+
 class PlanForm(StyledFormMixin, forms.Form):
     unit = forms.TypedChoiceField(label=_("发文单位"), coerce=int)
     title = forms.CharField(label=_("方案名称"), max_length=200)
     document_number = forms.CharField(label=_("文号"), max_length=60, required=False)
     start_date = forms.DateField(label=_("开始日期"), required=False, widget=_date_input())
     end_date = forms.DateField(label=_("结束日期"), required=False, widget=_date_input())
+    phases = PhaseField(
+        label=_("实施阶段"),
+        required=False,
+        help_text=_("每行一个：如 动员部署 2024-04-01 2024-04-30"),
+    )
 
     def __init__(self, *args, units=(), editing=False, **kwargs):
         super().__init__(*args, **kwargs)

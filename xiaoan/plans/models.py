@@ -121,7 +121,7 @@ class Plan(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "progress", "progress_status"])
+    history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = PlanQuerySet.as_manager()
 
     class Meta:
@@ -222,7 +222,7 @@ class Task(ColourMixin, models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "progress", "status"])
+    history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = TaskQuerySet.as_manager()
 
     class Meta:
@@ -297,7 +297,7 @@ class Assignment(ColourMixin, models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "last_report"])
+    history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:

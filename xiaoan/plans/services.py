@@ -104,6 +104,22 @@ def _issuer(actor: Any, unit: Unit | int) -> Unit:
 PLAN_FIELDS = ("title", "document_number", "start_date", "end_date")
 
 
+def _phases(plan: Plan, phases: Sequence[dict]) -> None:
+    plan.phases.all().delete()
+    for seq, phase in enumerate(phases, start=1):
+        name = (phase.get("name") or "").strip()
+        if not name:
+            raise Invalid(fields={"phases": [_("请填写阶段名称。")]})
+        start, end = phase.get("start_date"), phase.get("end_date")
+        if start and end and end < start:
+            raise Invalid(
+                fields={"phases": [_("阶段“%(n)s”的结束日期早于开始日期。") % {"n": name}]}
+            )
+        PlanPhase.objects.create(
+            plan=plan, seq=seq, name=name[:100], start_date=start, end_date=end
+        )
+
+
 def _check_period(start: dt.date | None, end: dt.date | None) -> None:
     if start and end and end < start:
         raise Invalid(fields={"end_date": [_("结束日期不能早于开始日期。")]})
@@ -138,8 +154,7 @@ def create_plan(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     stamp(plan, actor).save()
-    for seq, phase in enumerate(phases, start=1):
-        PlanPhase.objects.create(plan=plan, seq=seq, **phase)
+    _phases(plan, phases)
     if status == PlanStatus.ACTIVE:
         activate_plan(actor, plan.pk)
         plan.refresh_from_db()
@@ -157,6 +172,8 @@ def update_plan(actor: Any, pk: int, **fields: Any) -> Plan:
         raise Invalid(fields={"title": [_("请填写方案名称。")]})
     _check_period(plan.start_date, plan.end_date)
     stamp(plan, actor).save()
+    if fields.get("phases") is not None:
+        _phases(plan, fields["phases"])
     return plan
 
 

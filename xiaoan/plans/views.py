@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from xiaoan.core.errors import ServiceError
+from xiaoan.core.history import entries_for
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import raise_for_service_error
 from xiaoan.orgs.choices import UnitKind
@@ -129,6 +130,7 @@ class PlanEditView(PlanAccessMixin, View):
 
     def _form(self, plan, data=None):
         initial = {f: getattr(plan, f) for f in services.PLAN_FIELDS}
+        initial["phases"] = forms.phase_lines(plan.phases.all())
         return forms.PlanForm(data, initial=initial, editing=True)
 
     def get(self, request, pk):
@@ -167,6 +169,7 @@ class PlanDetailView(PlanAccessMixin, View):
             "table": services.progress_table(plan, user),
             "can_change": _can(user, Plan, plan, "change"),
             "statuses": Progress,
+            "history": entries_for(plan, limit=50),
         }
         return render(request, "plans/plan_detail.html", context)
 
@@ -285,6 +288,7 @@ class TaskDetailView(PlanAccessMixin, View):
             "decomposable": decomposable if task.plan.status == PlanStatus.ACTIVE else set(),
             "children": task.children.select_related("unit"),
             "can_change": task.parent_id is None and _can(user, Plan, task.plan, "change"),
+            "history": entries_for(task, limit=50),
         }
         return render(request, "plans/task_detail.html", context)
 

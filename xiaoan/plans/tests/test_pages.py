@@ -208,3 +208,30 @@ def test_list_query_counts_are_flat(client_for, api_for, persona, units, who, ur
     _plans(persona, units, 8)
     many = _count(client, reverse(url))
     assert few == many
+
+
+def test_it_edits_a_plan_with_its_phases_and_shows_the_history(client_for, persona, units):
+    plan, _named, _ = make_plan(persona, units)
+    client = client_for("district_officer")
+    response = client.post(
+        reverse("plans:plan_edit", args=[plan.pk]),
+        {
+            "title": "改过的方案",
+            "document_number": "梁教〔2024〕12号",
+            "start_date": "2024-01-01",
+            "end_date": "2026-12-31",
+            "phases": "动员部署 2024-04-01 2024-04-30\n排查整治 2024-05-01 2024-12-31",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:800]
+    plan.refresh_from_db()
+    assert plan.title == "改过的方案"
+    assert [p.name for p in plan.phases.all()] == ["动员部署", "排查整治"]
+    page = client.get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
+    assert "排查整治" in page and "变更记录" in page and "改过的方案" in page
+    bad = client.post(
+        reverse("plans:plan_edit", args=[plan.pk]),
+        {"title": "x", "phases": "阶段 2024-05-01 2024-04-01"},
+    )
+    assert bad.status_code == 400
+    assert plan.phases.count() == 2

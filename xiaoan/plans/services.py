@@ -297,7 +297,8 @@ def save_task(
     obj.domain = (domain or "")[:200]
     obj.all_below = bool(all_below)
     obj.collective_text = (collective_text or "")[:300]
-    obj.due_on = final_due(specs) or plan.end_date
+    # No deadline at all: the plan's end. Only 立即 / 长期坚持: no date to be late against.
+    obj.due_on = final_due(specs) if specs else plan.end_date
     stamp(obj, actor).save()
     obj.lead_units.set(lead)
     obj.responsible_units.set(responsible)

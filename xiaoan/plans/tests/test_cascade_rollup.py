@@ -149,6 +149,8 @@ def test_it_marks_overdue_and_warns_of_due_dates(persona, units):
     assert plan.progress_status == Progress.OVERDUE
     assert Notification.objects.filter(recipient=officer, kind="overdue").exists()
     # The ongoing task (立整立改 长期坚持) has no date: never overdue.
+    assert everyone.due_on is None
+    assert services.daily(today=dt.date(2030, 1, 1))["overdue"] == 0
     assert everyone.assignments.filter(status=Progress.OVERDUE).count() == 0
     assert services.daily(today=dt.date(2026, 7, 2))["overdue"] == 0
     # A late report keeps it overdue until done.

@@ -235,3 +235,27 @@ def test_it_edits_a_plan_with_its_phases_and_shows_the_history(client_for, perso
     )
     assert bad.status_code == 400
     assert plan.phases.count() == 2
+
+
+def test_the_plan_page_query_count_is_flat_in_tasks(client_for, persona, units):
+    officer = persona("district_officer")
+    plan = services.create_plan(officer, unit=units[DISTRICT], title="方案")
+    services.activate_plan(officer, plan.pk)
+
+    def add(count):
+        for _index in range(count):
+            services.save_task(
+                officer,
+                plan,
+                title="任务",
+                deadlines=[{"date": "2026-06-30", "label": "上半年", "kind": "date"}],
+                lead_units=[units["安全股"].pk],
+                responsible_units=[units[SCHOOL_A].pk],
+            )
+
+    client = client_for("district_officer")
+    url = reverse("plans:plan_detail", args=[plan.pk])
+    add(2)
+    few = _count(client, url)
+    add(8)
+    assert _count(client, url) == few

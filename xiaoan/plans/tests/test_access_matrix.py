@@ -147,6 +147,16 @@ POST_PAGES = [
     ("assignment_report", "school", "school_a_officer", 302),
     ("assignment_report", "school", "auditor", 403),
     ("assignment_report", "school", "uni_security", 404),
+    ("assignment_report", "school", None, LOGIN),
+    ("plan_edit", "plan", "school_a_officer", 403),
+    ("plan_edit", "plan", "uni_security", 404),
+    ("task_edit", "task", "school_a_head", 403),
+    ("task_edit", "task", "uni_security", 404),
+    ("task_create", "plan", "uni_security", 404),
+    ("import_review", "import", "uni_security", 404),
+    ("import_review", "import", "school_a_officer", 404),
+    ("import_review", "import", "auditor", 403),
+    ("import_review", "import", None, LOGIN),
 ]
 
 
@@ -155,6 +165,20 @@ def test_it_guards_each_action(client_for, world, name, obj, who, expected):
     data = {"status": "in_progress", "progress": "50", "text": "进行中"}
     response = _client(client_for, who).post(reverse(f"plans:{name}", args=[world[obj].pk]), data)
     _check(response, expected)
+
+
+def test_a_refused_write_changes_nothing(client_for, world):
+    plan = world["plan"]
+    _client(client_for, "uni_security").post(
+        reverse("plans:plan_edit", args=[plan.pk]), {"title": "改名"}
+    )
+    _client(client_for, "uni_security").post(
+        reverse("plans:import_review", args=[world["import"].pk]), {"plan_title": "x"}
+    )
+    plan.refresh_from_db()
+    assert plan.title != "改名"
+    world["import"].refresh_from_db()
+    assert world["import"].status == "pending"
 
 
 def test_a_refused_report_changes_nothing(client_for, world):

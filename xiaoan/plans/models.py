@@ -208,6 +208,9 @@ class Task(ColourMixin, models.Model):
         default=False,
         help_text=_("“各学校”“学校各处室”等：下达给全部学校（或本校全部处室）"),
     )
+    all_sections = models.BooleanField(
+        _("下达至机关各股室"), default=False, help_text=_("“局各股室”：下达给发文单位的全部股室")
+    )
     collective_text = models.CharField(
         _("泛指的单位"),
         max_length=300,

@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -264,6 +264,7 @@ def save_task(
     responsible_units: Iterable[int] = (),
     cooperating_units: Iterable[int] = (),
     all_below: bool = False,
+    all_sections: bool = False,
     collective_text: str = "",
     _checked: bool = False,
 ) -> Task:
@@ -296,6 +297,7 @@ def save_task(
     obj.content = content or ""
     obj.domain = (domain or "")[:200]
     obj.all_below = bool(all_below)
+    obj.all_sections = bool(all_sections) and issuer.kind == UnitKind.AUTHORITY
     obj.collective_text = (collective_text or "")[:300]
     # No deadline at all: the plan's end. Only 立即 / 长期坚持: no date to be late against.
     obj.due_on = final_due(specs) if specs else plan.end_date
@@ -324,17 +326,25 @@ def level_kind(issuer: Unit) -> tuple[str, ...]:
 
 
 def cascade_targets(task: Task) -> list[Unit]:
-    """Each unit below the issuer the task names; every school (for an authority) or
-    department (for a school) when it names them as a whole ("各学校", "学校各处室") or names
-    no unit below the issuer at all."""
+    """Each unit below the issuer the task names; the authority's sections when it says
+    局各股室; every school (for an authority) or department (for a school) when it names them
+    as a whole ("各学校", "学校各处室") or names no unit below the issuer at all."""
     issuer = task.unit
     named: dict[int, Unit] = {}
-    for field in (task.lead_units, task.responsible_units, task.cooperating_units):
-        for unit in field.all():
+    for related in (task.lead_units, task.responsible_units, task.cooperating_units):
+        for unit in related.all():
             if unit.pk != issuer.pk and unit.path.startswith(issuer.path) and unit.is_active:
                 named.setdefault(unit.pk, unit)
     targets = dict(named)
-    if task.all_below or not named:
+    if task.all_sections:
+        for unit in Unit.objects.filter(
+            path__startswith=issuer.path,
+            depth=issuer.depth + 1,
+            kind=UnitKind.SECTION,
+            is_active=True,
+        ):
+            targets.setdefault(unit.pk, unit)
+    if task.all_below or not (named or task.all_sections):
         for unit in Unit.objects.filter(
             path__startswith=issuer.path, kind__in=level_kind(issuer), is_active=True
         ).exclude(pk=issuer.pk):
@@ -640,21 +650,35 @@ def daily(today: dt.date | None = None) -> dict[str, int]:
 
 @dataclass
 class ResponsibilityRow:
-    seq: int
-    task: str
-    deadline: str
-    lead_units: str
-    responsible_units: str
-    cooperating_units: str
+    """One row of the responsibility list, in the shape of `xiaoan.plans.exports`' rows."""
+
+    seq: int | str
+    title: str
+    content: str = ""
+    deadline: str = ""  # as a list writes it: "2024年12月31日", "立即、长期坚持" …
+    lead_units: Sequence[str] = field(default_factory=list)
+    responsible_units: Sequence[str] = field(default_factory=list)
+    cooperating_units: Sequence[str] = field(default_factory=list)
+
+    @property
+    def task_text(self) -> str:
+        """The lead sentence, then the rest, as one cell."""
+        title = self.title.strip()
+        if not self.content:
+            return title
+        if title and not title.endswith(("。", "；", "！", "？", ".", ";")):
+            title += "。"
+        return f"{title}{self.content.strip()}"
 
     def as_list(self) -> list[Any]:
+        """序号, 工作任务, 完成时限, 牵头单位, 责任单位, 配合单位."""
         return [
             self.seq,
-            self.task,
+            self.task_text,
             self.deadline,
-            self.lead_units,
-            self.responsible_units,
-            self.cooperating_units,
+            "、".join(self.lead_units),
+            "、".join(self.responsible_units),
+            "、".join(self.cooperating_units),
         ]
 
 
@@ -662,13 +686,24 @@ RESPONSIBILITY_HEADER = ("序号", "工作任务", "完成时限", "牵头单位
 
 
 def deadline_text(deadlines: Iterable[TaskDeadline]) -> str:
-    return "；".join(str(d) for d in deadlines)
+    """Deadlines the way a list writes them: "上半年：2026年6月30日；下半年：2026年12月31日",
+    "立即、长期坚持"."""
+    parts = []
+    for d in deadlines:
+        if d.kind == DeadlineKind.DATE and d.date:
+            when = f"{d.date.year}年{d.date.month}月{d.date.day}日"
+        else:
+            when = str(d.get_kind_display())
+        parts.append(f"{d.label}：{when}" if d.label else when)
+    if parts and all(":" not in p and "：" not in p for p in parts) and len(parts) > 1:
+        return "、".join(parts)
+    return "；".join(parts)
 
 
 def responsibility_rows(plan: Plan) -> list[ResponsibilityRow]:
     """The plan's top-level tasks in the official table order: 序号, 工作任务, 完成时限,
-    牵头单位, 责任单位, 配合单位 (unit names joined with 、; the responsible units end with
-    the collective phrase the plan used, such as 全区中小学幼儿园)."""
+    牵头单位, 责任单位, 配合单位. The responsible units end with the collective phrases the
+    plan used (全区中小学幼儿园, 局各股室) rather than every school they stand for."""
     tasks = (
         Task.objects.filter(plan=plan, parent__isnull=True)
         .order_by("seq", "id")
@@ -676,20 +711,18 @@ def responsibility_rows(plan: Plan) -> list[ResponsibilityRow]:
     )
     rows = []
     for task in tasks:
-        text = task.title
-        if task.content:
-            text = f"{task.title.rstrip('。')}。{task.content}"
         responsible = [u.name for u in task.responsible_units.all()]
         if task.collective_text:
             responsible.append(task.collective_text)
         rows.append(
             ResponsibilityRow(
                 seq=task.seq,
-                task=text,
+                title=task.title,
+                content=task.content,
                 deadline=deadline_text(task.deadlines.all()),
-                lead_units="、".join(u.name for u in task.lead_units.all()),
-                responsible_units="、".join(responsible),
-                cooperating_units="、".join(u.name for u in task.cooperating_units.all()),
+                lead_units=[u.name for u in task.lead_units.all()],
+                responsible_units=responsible,
+                cooperating_units=[u.name for u in task.cooperating_units.all()],
             )
         )
     return rows
@@ -805,21 +838,21 @@ _SECTIONS_PHRASE = re.compile(r"股室|科室|机关")
 
 
 def _apply_mapping(
-    task: dict, mapping: dict[str, str], allowed: set[int], sections: Sequence[int] = ()
-) -> tuple[dict[str, list[int]], bool, str]:
+    task: dict, mapping: dict[str, str], allowed: set[int], authority: bool = False
+) -> tuple[dict[str, list[int]], bool, bool, str]:
     """A draft task's written names → unit ids per role, whether it addresses every unit
-    below, and the collective phrases as written. A collective phrase naming an authority's
-    sections (局各股室) stands for those sections."""
+    below and (an authority's 局各股室) every section, and the collective phrases as
+    written."""
     ids: dict[str, list[int]] = {}
-    all_below = False
+    all_below = all_sections = False
     collective: list[str] = []
     for key in ("lead_units", "responsible_units", "cooperating_units"):
         ids[key] = []
         for name in task.get(key, []):
             choice = str(mapping.get(name, "") or "")
             if choice == ALL_BELOW:
-                if sections and _SECTIONS_PHRASE.search(name):
-                    ids[key] += [pk for pk in sections if pk not in ids[key]]
+                if authority and _SECTIONS_PHRASE.search(name):
+                    all_sections = True
                 else:
                     all_below = True
                 if name not in collective:
@@ -834,7 +867,7 @@ def _apply_mapping(
                     _("还有单位未对应：%(n)s。请选择对应的单位，或选择“不下达”。") % {"n": name},
                     fields={"units": [name]},
                 )
-    return ids, all_below, "、".join(collective)
+    return ids, all_below, all_sections, "、".join(collective)
 
 
 def default_mapping(suggestions: Sequence[NameSuggestion]) -> dict[str, str]:
@@ -894,20 +927,10 @@ def create_from_draft(
             "pk", flat=True
         )
     )
-    sections = (
-        list(
-            Unit.objects.filter(
-                path__startswith=issuer.path,
-                depth=issuer.depth + 1,
-                kind=UnitKind.SECTION,
-                is_active=True,
-            ).values_list("pk", flat=True)
-        )
-        if issuer.kind == UnitKind.AUTHORITY
-        else []
-    )
     for index, (task, specs) in enumerate(zip(tasks, parsed, strict=True), start=1):
-        ids, all_below, collective = _apply_mapping(task, mapping, allowed, sections)
+        ids, all_below, all_sections, collective = _apply_mapping(
+            task, mapping, allowed, issuer.kind == UnitKind.AUTHORITY
+        )
         save_task(
             actor,
             plan,
@@ -920,6 +943,7 @@ def create_from_draft(
             responsible_units=ids["responsible_units"],
             cooperating_units=ids["cooperating_units"],
             all_below=all_below,
+            all_sections=all_sections,
             collective_text=collective,
             _checked=True,
         )

@@ -228,6 +228,7 @@ class TaskFormView(PlanAccessMixin, View):
                 "responsible_units": [u.pk for u in task.responsible_units.all()],
                 "cooperating_units": [u.pk for u in task.cooperating_units.all()],
                 "all_below": task.all_below,
+                "all_sections": task.all_sections,
                 "collective_text": task.collective_text,
             }
         return forms.TaskForm(data, initial=initial, units=_task_units(plan))

@@ -102,6 +102,7 @@ class PlanTaskSerializer(serializers.ModelSerializer):
             "responsible_units",
             "cooperating_units",
             "all_below",
+            "all_sections",
             "collective_text",
             "status",
             "progress",
@@ -126,6 +127,7 @@ class PlanTaskInputSerializer(serializers.Serializer):
     responsible_units = serializers.ListField(child=serializers.IntegerField(), default=list)
     cooperating_units = serializers.ListField(child=serializers.IntegerField(), default=list)
     all_below = serializers.BooleanField(default=False)
+    all_sections = serializers.BooleanField(default=False)
     collective_text = serializers.CharField(
         max_length=300, required=False, default="", allow_blank=True
     )

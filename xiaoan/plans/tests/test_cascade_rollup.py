@@ -182,11 +182,12 @@ def test_it_gives_the_responsibility_rows_in_table_order(persona, units):
     assert [r.seq for r in rows] == [1, 2]
     first = rows[0].as_list()
     assert first[1].startswith("严格落实学校主体责任。建立")
-    assert first[2] == "2026-12-31"
+    assert first[2] == "2026年12月31日"
     assert first[3] == "安全股"
     assert first[4] == SCHOOL_A
-    assert rows[1].deadline == "立即；长期坚持"
-    assert rows[1].responsible_units == "全区中小学幼儿园"
+    assert rows[1].deadline == "立即、长期坚持"
+    assert list(rows[1].responsible_units) == ["全区中小学幼儿园"]
+    assert rows[1].as_list()[4] == "全区中小学幼儿园"
     assert services.RESPONSIBILITY_HEADER[:3] == ("序号", "工作任务", "完成时限")
 
 
@@ -226,3 +227,20 @@ def test_the_nightly_job_runs_the_deadline_pass(persona, units):
 
     make_plan(persona, units, due=dt.date(2020, 1, 31))
     assert daily_deadline_pass.call_local() == {"overdue": 2, "due_soon": 0}
+
+
+def test_it_writes_labelled_deadlines_the_way_lists_do(persona, units):
+    plan, named, _ = make_plan(persona, units, active=False)
+    services.save_task(
+        persona("district_officer"),
+        plan,
+        task=named,
+        title=named.title,
+        deadlines=[
+            {"date": "2026-06-30", "label": "上半年", "kind": "date"},
+            {"date": "2026-12-31", "label": "下半年", "kind": "date"},
+        ],
+    )
+    row = services.responsibility_rows(plan)[0]
+    assert row.deadline == "上半年：2026年6月30日；下半年：2026年12月31日"
+    assert Task.objects.get(pk=named.pk).due_on == dt.date(2026, 12, 31)

@@ -66,12 +66,13 @@ def test_it_confirms_the_district_plan(persona, units):
     # 局各股室: the bureau's own sections, not its schools.
     second = tasks[1]
     sections = {"安全股", "办公室", "督导办", "基础教育股", "计财股"}
-    assert sections <= set(second.responsible_units.values_list("name", flat=True))
+    assert second.all_sections
     assert sections <= set(second.assignments.values_list("unit__name", flat=True))
     pending.refresh_from_db()
     assert (pending.status, pending.plan_id) == (ImportStatus.CONFIRMED, plan.pk)
     rows = services.responsibility_rows(plan)
-    assert len(rows) == 18 and rows[0].deadline == "2024-12-31"
+    assert len(rows) == 18 and rows[0].deadline == "2024年12月31日"
+    assert rows[1].responsible_units[-1].startswith("局各股室")
 
 
 def test_it_confirms_the_county_plan_with_edits(persona, units):

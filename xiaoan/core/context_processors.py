@@ -20,7 +20,6 @@ MODULES = [
     ("hazards:my_tasks", _("我的待办"), HAZARD_PAGES),
     ("inspections:inspection_list", _("检查排查"), INSPECTION_PAGES),
     ("duties:obligation_list", _("常态化任务"), DUTY_PAGES),
-    (None, _("方案任务"), None),
     ("plans:plan_list", _("工作方案"), "plans.view_plan"),
     (None, _("安全台账"), None),
     (None, _("培训演练"), None),

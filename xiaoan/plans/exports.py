@@ -188,8 +188,9 @@ def rows_from_draft(draft: dict) -> list[ResponsibilityRow]:
 
 
 def deadline_text(deadlines: Iterable[dict]) -> str:
-    """完成时限 as a list writes it: "2024年12月31日", "上半年6月30日、下半年12月31日",
-    "立整立改、长期坚持"."""
+    """完成时限 as a list writes it: "2024年12月31日", "上半年：2026年6月30日；下半年：…",
+    "立行立改、长期坚持"."""
+    deadlines = list(deadlines)
     parts = []
     for deadline in deadlines:
         kind, label, date = deadline.get("kind"), deadline.get("label") or "", deadline.get("date")
@@ -202,5 +203,7 @@ def deadline_text(deadlines: Iterable[dict]) -> str:
             text = _("%(y)d年%(m)d月%(d)d日") % {"y": year, "m": month, "d": day}
         else:
             continue
-        parts.append(f"{label}{'：' if label and kind == 'date' else ''}{text}")
-    return UNIT_SEPARATOR.join(parts)
+        parts.append(f"{label}：{text}" if label else text)
+    # Labelled deadlines ("上半年：…；下半年：…") read better apart.
+    labelled = any(d.get("label") for d in deadlines)
+    return ("；" if labelled else UNIT_SEPARATOR).join(parts)

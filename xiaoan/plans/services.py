@@ -5,10 +5,11 @@ deadline pass, the responsibility list rows, and confirming an imported document
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -24,6 +25,7 @@ from xiaoan.notifications.models import Notification
 from xiaoan.notifications.services import notify
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
+from xiaoan.plans import exports
 from xiaoan.plans.choices import (
     FINISHED,
     REPORT_STATUSES,
@@ -648,59 +650,14 @@ def daily(today: dt.date | None = None) -> dict[str, int]:
 # ---------------------------------------------------------------- responsibility list
 
 
-@dataclass
-class ResponsibilityRow:
-    """One row of the responsibility list, in the shape of `xiaoan.plans.exports`' rows."""
-
-    seq: int | str
-    title: str
-    content: str = ""
-    deadline: str = ""  # as a list writes it: "2024年12月31日", "立即、长期坚持" …
-    lead_units: Sequence[str] = field(default_factory=list)
-    responsible_units: Sequence[str] = field(default_factory=list)
-    cooperating_units: Sequence[str] = field(default_factory=list)
-
-    @property
-    def task_text(self) -> str:
-        """The lead sentence, then the rest, as one cell."""
-        title = self.title.strip()
-        if not self.content:
-            return title
-        if title and not title.endswith(("。", "；", "！", "？", ".", ";")):
-            title += "。"
-        return f"{title}{self.content.strip()}"
-
-    def as_list(self) -> list[Any]:
-        """序号, 工作任务, 完成时限, 牵头单位, 责任单位, 配合单位."""
-        return [
-            self.seq,
-            self.task_text,
-            self.deadline,
-            "、".join(self.lead_units),
-            "、".join(self.responsible_units),
-            "、".join(self.cooperating_units),
-        ]
+def _deadline_text(deadlines: Iterable[TaskDeadline]) -> str:
+    return exports.deadline_text(
+        {"date": d.date.isoformat() if d.date else None, "label": d.label, "kind": d.kind}
+        for d in deadlines
+    )
 
 
-RESPONSIBILITY_HEADER = ("序号", "工作任务", "完成时限", "牵头单位", "责任单位", "配合单位")
-
-
-def deadline_text(deadlines: Iterable[TaskDeadline]) -> str:
-    """Deadlines the way a list writes them: "上半年：2026年6月30日；下半年：2026年12月31日",
-    "立即、长期坚持"."""
-    parts = []
-    for d in deadlines:
-        if d.kind == DeadlineKind.DATE and d.date:
-            when = f"{d.date.year}年{d.date.month}月{d.date.day}日"
-        else:
-            when = str(d.get_kind_display())
-        parts.append(f"{d.label}：{when}" if d.label else when)
-    if parts and all(":" not in p and "：" not in p for p in parts) and len(parts) > 1:
-        return "、".join(parts)
-    return "；".join(parts)
-
-
-def responsibility_rows(plan: Plan) -> list[ResponsibilityRow]:
+def responsibility_rows(plan: Plan) -> list[exports.ResponsibilityRow]:
     """The plan's top-level tasks in the official table order: 序号, 工作任务, 完成时限,
     牵头单位, 责任单位, 配合单位. The responsible units end with the collective phrases the
     plan used (全区中小学幼儿园, 局各股室) rather than every school they stand for."""
@@ -715,17 +672,41 @@ def responsibility_rows(plan: Plan) -> list[ResponsibilityRow]:
         if task.collective_text:
             responsible.append(task.collective_text)
         rows.append(
-            ResponsibilityRow(
+            exports.ResponsibilityRow(
                 seq=task.seq,
                 title=task.title,
                 content=task.content,
-                deadline=deadline_text(task.deadlines.all()),
+                deadline=_deadline_text(task.deadlines.all()),
                 lead_units=[u.name for u in task.lead_units.all()],
                 responsible_units=responsible,
                 cooperating_units=[u.name for u in task.cooperating_units.all()],
             )
         )
     return rows
+
+
+RESPONSIBILITY_FORMATS = {
+    "xlsx": (
+        exports.write_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "docx": (
+        exports.write_docx,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+}
+
+
+def responsibility_file(actor: Any, pk: Any, fmt: str) -> tuple[bytes, str, str]:
+    """The plan's responsibility list as a file: (content, content type, file name). Whoever
+    may open the plan may take its list."""
+    if fmt not in RESPONSIBILITY_FORMATS:
+        raise Invalid(fields={"format": [_("格式只能是 xlsx 或 docx。")]})
+    plan = get_scoped(actor, Plan, pk, "view")
+    writer, content_type = RESPONSIBILITY_FORMATS[fmt]
+    buffer = io.BytesIO()
+    writer(_("%(t)s 责任清单") % {"t": plan.title}, responsibility_rows(plan), buffer)
+    return buffer.getvalue(), content_type, f"{plan.title[:60]}-责任清单.{fmt}"
 
 
 # ---------------------------------------------------------------- progress table

@@ -12,6 +12,18 @@ urlpatterns = [
     path("<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
     path("<int:pk>/edit/", views.PlanEditView.as_view(), name="plan_edit"),
     path(
+        "<int:pk>/responsibilities.xlsx",
+        views.ResponsibilityExportView.as_view(),
+        {"fmt": "xlsx"},
+        name="plan_responsibilities_xlsx",
+    ),
+    path(
+        "<int:pk>/responsibilities.docx",
+        views.ResponsibilityExportView.as_view(),
+        {"fmt": "docx"},
+        name="plan_responsibilities_docx",
+    ),
+    path(
         "<int:pk>/activate/",
         views.PlanActionView.as_view(service="activate_plan"),
         name="plan_activate",

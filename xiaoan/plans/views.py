@@ -12,8 +12,9 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
@@ -172,6 +173,19 @@ class PlanDetailView(PlanAccessMixin, View):
             "history": entries_for(plan, limit=50),
         }
         return render(request, "plans/plan_detail.html", context)
+
+
+class ResponsibilityExportView(PlanAccessMixin, View):
+    """责任清单 of a plan as Excel or Word."""
+
+    def get(self, request, pk, fmt):
+        try:
+            content, content_type, name = services.responsibility_file(request.user, pk, fmt)
+        except ServiceError as error:
+            raise_for_service_error(error)
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response
 
 
 class PlanActionView(PlanAccessMixin, View):

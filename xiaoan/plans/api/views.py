@@ -9,8 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -58,6 +61,10 @@ class PlanPermissionMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
         services.require(request.user, self.action_permission.get(self.action, "view"))  # type: ignore[attr-defined]
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class PlanViewSet(
@@ -128,6 +135,36 @@ class PlanViewSet(
     def activate(self, request, pk=None):
         services.activate_plan(request.user, _pk(pk))
         return self._detail(_pk(pk))
+
+    def perform_content_negotiation(self, request, force=False):
+        # The list is a file whatever the client accepts; errors stay JSON.
+        forced = force or self.action == "responsibilities"
+        return super().perform_content_negotiation(request, force=forced)
+
+    @extend_schema(
+        summary="导出责任清单（xlsx 或 docx，正式表格格式）",
+        parameters=[
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=["xlsx", "docx"],
+                description="文件格式",
+            )
+        ],
+        responses=with_errors(
+            {
+                (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="xlsx 文件"),
+                (200, DOCX): OpenApiResponse(OpenApiTypes.BINARY, description="docx 文件"),
+            }
+        ),
+    )
+    @action(detail=True, methods=["get"])
+    def responsibilities(self, request, pk=None):
+        fmt = request.query_params.get("format") or "xlsx"
+        content, content_type, name = services.responsibility_file(request.user, _pk(pk), fmt)
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response
 
 
 class TaskViewSet(

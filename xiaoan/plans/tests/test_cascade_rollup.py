@@ -180,15 +180,13 @@ def test_it_gives_the_responsibility_rows_in_table_order(persona, units):
     plan, _named, _everyone = make_plan(persona, units)
     rows = services.responsibility_rows(plan)
     assert [r.seq for r in rows] == [1, 2]
-    first = rows[0].as_list()
-    assert first[1].startswith("严格落实学校主体责任。建立")
-    assert first[2] == "2026年12月31日"
-    assert first[3] == "安全股"
-    assert first[4] == SCHOOL_A
-    assert rows[1].deadline == "立即、长期坚持"
+    first = rows[0]
+    assert first.task_text.startswith("严格落实学校主体责任。建立")
+    assert first.deadline == "2026年12月31日"
+    assert list(first.lead_units) == ["安全股"]
+    assert list(first.responsible_units) == [SCHOOL_A]
+    assert rows[1].deadline == "立行立改、长期坚持"
     assert list(rows[1].responsible_units) == ["全区中小学幼儿园"]
-    assert rows[1].as_list()[4] == "全区中小学幼儿园"
-    assert services.RESPONSIBILITY_HEADER[:3] == ("序号", "工作任务", "完成时限")
 
 
 def test_it_keeps_plans_inside_the_issuers_scope(persona, units):

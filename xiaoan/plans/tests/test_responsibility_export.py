@@ -104,7 +104,7 @@ def test_deadlines_are_written_as_lists_write_them():
             {"date": "2026-06-30", "label": "上半年", "kind": "date"},
             {"date": "2026-12-31", "label": "下半年", "kind": "date"},
         ]
-    ) == ("上半年：2026年6月30日、下半年：2026年12月31日")
+    ) == ("上半年：2026年6月30日；下半年：2026年12月31日")
     assert (
         deadline_text(
             [

@@ -1,6 +1,4 @@
-from django.conf import settings
 from django.urls import include, path
-from django.views.static import serve
 
 from xiaoan.core.views import healthz
 
@@ -18,5 +16,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
-if settings.DEBUG:
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+# Uploaded files (photos, evidence) are served only through views that check who may see
+# them; MEDIA_ROOT is never exposed as such, not even in development.

@@ -865,6 +865,17 @@ def unmatched_names(suggestions: Sequence[NameSuggestion]) -> list[str]:
     return [s.written for s in suggestions if not s.collective and not s.unit_id]
 
 
+TITLE_YEARS = re.compile(r"((?:19|20)\d{2})\s*[-—–~至到]+\s*((?:19|20)\d{2})")
+
+
+def _title_years(title: str, year: int) -> tuple[int, int]:
+    """A three-year plan's title names its years ("（2024—2026年）"); else the draft's year."""
+    match = TITLE_YEARS.search(title)
+    if match and int(match.group(1)) <= year <= int(match.group(2)):
+        return int(match.group(1)), int(match.group(2))
+    return year, year
+
+
 @transaction.atomic
 def create_from_draft(
     actor: Any,
@@ -894,13 +905,15 @@ def create_from_draft(
                 fields=error.fields,
             ) from None
     dates = [d.date for specs in parsed for d in specs if d.date]
+    title = title or draft.get("plan_title") or ""
+    first, last = _title_years(title, year)
     plan = create_plan(
         actor,
         unit=issuer,
-        title=title or draft.get("plan_title") or "",
+        title=title,
         document_number=document_number,
-        start_date=dt.date(year, 1, 1),
-        end_date=max([dt.date(year, 12, 31), *dates]),
+        start_date=dt.date(first, 1, 1),
+        end_date=max([dt.date(last, 12, 31), *dates]),
         source_name=source_name,
     )
     allowed = set(

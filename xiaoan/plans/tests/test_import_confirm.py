@@ -51,6 +51,8 @@ def test_it_confirms_the_district_plan(persona, units):
     assert plan.status == PlanStatus.ACTIVE
     assert plan.unit == units[DISTRICT]
     assert plan.document_number == "梁教〔2024〕12号"
+    # The 2024 list's deadlines, the three years of the plan's title.
+    assert (plan.start_date.isoformat(), plan.end_date.isoformat()) == ("2024-01-01", "2026-12-31")
     tasks = list(plan.tasks.order_by("seq"))
     assert len(tasks) == len(pending.draft["tasks"]) == 18
     first = tasks[0]

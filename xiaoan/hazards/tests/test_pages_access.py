@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
+from xiaoan.core.testing import LOGIN
+from xiaoan.core.testing import check_page as _check
+from xiaoan.core.testing import page_client as _client
 from xiaoan.hazards import services
 from xiaoan.hazards.choices import HazardLevel
 from xiaoan.hazards.models import Hazard
@@ -17,7 +19,6 @@ from xiaoan.hazards.tests.pages_support import assigned, jpeg, reported, submitt
 from xiaoan.orgs.models import Place
 
 private_media = support.private_media
-LOGIN = "login"
 
 
 @pytest.fixture
@@ -29,18 +30,6 @@ def hazard(units, persona):
 @pytest.fixture
 def place(units):
     return Place.objects.create(unit=units["梁子湖高级中学"], kind="building", name="一号教学楼")
-
-
-def _client(client_for, who: str | None) -> Client:
-    return client_for(who) if who else Client()
-
-
-def _check(response, expected) -> None:
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("accounts:login"))
-    else:
-        assert response.status_code == expected, response.content.decode()[:500]
 
 
 # ---------------------------------------------------------------- pages read with GET

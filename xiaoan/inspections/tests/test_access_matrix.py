@@ -5,10 +5,12 @@ API). A refused call changes nothing."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from xiaoan.core.testing import LOGIN
+from xiaoan.core.testing import check_page as _check
+from xiaoan.core.testing import page_client as _client
 from xiaoan.inspections import services
 from xiaoan.inspections.choices import InspectionStatus
 from xiaoan.inspections.models import ChecklistTemplate, Inspection, ResultPhoto
@@ -16,7 +18,6 @@ from xiaoan.inspections.tests.support import SCHOOL_A, checklist, done, items_of
 
 pytestmark = pytest.mark.django_db
 __all__ = ["checklist"]
-LOGIN = "login"
 
 
 @pytest.fixture
@@ -33,18 +34,6 @@ def world(persona, units, checklist):
         "builtin": checklist,
         "copy": copy,
     }
-
-
-def _client(client_for, who):
-    return client_for(who) if who else Client()
-
-
-def _check(response, expected):
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("accounts:login"))
-    else:
-        assert response.status_code == expected, response.content.decode()[:300]
 
 
 GET_PAGES = [

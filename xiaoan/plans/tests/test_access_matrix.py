@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from xiaoan.core.testing import LOGIN
+from xiaoan.core.testing import check_page as _check
+from xiaoan.core.testing import page_client as _client
 from xiaoan.plans import services
 from xiaoan.plans.tests.support import SCHOOL_A, make_plan
 
 pytestmark = pytest.mark.django_db
-LOGIN = "login"
 
 
 @pytest.fixture
@@ -47,18 +48,6 @@ def world(persona, units):
         "evidence": report.files.get(),
         "import": draft,
     }
-
-
-def _client(client_for, who):
-    return client_for(who) if who else Client()
-
-
-def _check(response, expected):
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("accounts:login"))
-    else:
-        assert response.status_code == expected, response.content.decode()[:300]
 
 
 GET_PAGES = [

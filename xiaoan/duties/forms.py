@@ -63,15 +63,22 @@ class DutyForm(StyledFormMixin, forms.Form):
     source_ref = forms.CharField(
         label=_("来源（方案、文号或任务）"), max_length=200, required=False
     )
+    task = forms.TypedChoiceField(
+        label=_("来源任务（方案中的任务）"), required=False, coerce=int, empty_value=None
+    )
     starts_on = forms.DateField(label=_("起始日期"), required=False, widget=DateInput)
     ends_on = forms.DateField(
         label=_("截止日期"), required=False, widget=DateInput, help_text=_("一次性任务必填")
     )
     is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
 
-    def __init__(self, *args, units=(), **kwargs):
+    def __init__(self, *args, units=(), tasks=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["issuer"].choices = _units(units)
+        if "task" in self.fields:
+            self.fields["task"].choices = BLANK + [
+                (t.pk, f"{t.plan.title[:24]} · {t.seq}. {t.title[:30]}") for t in tasks
+            ]
 
 
 class BuiltinForm(StyledFormMixin, forms.Form):

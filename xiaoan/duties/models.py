@@ -94,6 +94,15 @@ class Duty(models.Model):
         blank=True,
         help_text=_("方案、文号或任务，如 梁教〔2024〕12号 第5项"),
     )
+    task = models.ForeignKey(
+        "plans.Task",
+        verbose_name=_("来源任务"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duties",
+        help_text=_("提出这项常态化任务的方案任务"),
+    )
     starts_on = models.DateField(_("起始日期"), null=True, blank=True)
     ends_on = models.DateField(
         _("截止日期"),

@@ -419,7 +419,7 @@ def _check(data: dict[str, Any]) -> dict[str, list[str]]:
 DUTY_FIELDS = (
     "name", "description", "target", "target_kind", "recurrence", "due_rule", "due_days",
     "due_dates", "required_count", "proof", "inspection_kind", "record_kind", "source_ref",
-    "starts_on", "ends_on", "is_active",
+    "task", "starts_on", "ends_on", "is_active",
 )  # fmt: skip
 
 
@@ -435,6 +435,7 @@ def create_duty(actor: Any, *, issuer: Unit | int, builtin_code: str = "", **dat
         "record_kind": "",
         "description": "",
         "source_ref": "",
+        "task": None,
         "target_kind": "",
         "starts_on": None,
         "ends_on": None,
@@ -448,6 +449,15 @@ def create_duty(actor: Any, *, issuer: Unit | int, builtin_code: str = "", **dat
     if errors:
         raise Invalid(fields=errors)
     unit = _issuer(actor, issuer)
+    data["task"] = _source_task(actor, data["task"])
+    if data["task"] is not None and not data["source_ref"]:
+        task = data["task"]
+        data["source_ref"] = _("%(plan)s 第%(seq)s项：%(title)s") % {
+            "plan": task.plan.document_number or task.plan.title,
+            "seq": task.seq,
+            "title": task.title,
+        }
+        data["source_ref"] = data["source_ref"][:200]
     duty = Duty(issuer=unit, builtin_code=builtin_code, created_by=_person(actor), **data)
     duty.name = duty.name.strip()[:100]
     if duty.proof == ProofKind.INSPECTION:
@@ -461,6 +471,39 @@ def create_duty(actor: Any, *, issuer: Unit | int, builtin_code: str = "", **dat
     if not duties_for(actor, "add").filter(pk=duty.pk).exists():
         raise Forbidden(_("保存后的记录不在您的管理范围内，操作已撤销。"))
     return duty
+
+
+def _source_task(actor: Any, task: Any):
+    """The plan task a duty comes from, if given: one the actor can see (else a field error)."""
+    if task in (None, ""):
+        return None
+    from xiaoan.plans.models import Task
+
+    pk = task.pk if isinstance(task, Task) else task
+    found = Task.objects.restrict(actor).select_related("plan").filter(pk=pk).first()
+    if found is None:
+        raise Invalid(fields={"task": [_("方案任务不存在或不在您的范围内。")]})
+    return found
+
+
+def visible_source_task(actor: Any, duty: Duty):
+    if not duty.task_id:
+        return None
+    from xiaoan.plans.models import Task
+
+    return Task.objects.restrict(actor).filter(pk=duty.task_id).first()
+
+
+def source_tasks(actor: Any):
+    """Plan tasks a duty may be linked to: the actor's visible top-level tasks, newest first."""
+    from xiaoan.plans.models import Task
+
+    return (
+        Task.objects.restrict(actor)
+        .filter(parent__isnull=True)
+        .select_related("plan")
+        .order_by("-plan__created_at", "plan_id", "seq")[:300]
+    )
 
 
 def _person(actor: Any) -> Any:

@@ -62,7 +62,11 @@ class DutyCreateView(PermissionMixin, View):
     template_name = "duties/duty_form.html"
 
     def form(self, data=None) -> forms.DutyForm:
-        return forms.DutyForm(data, units=unit_choices(self.request.user, ADD_DUTY))
+        return forms.DutyForm(
+            data,
+            units=unit_choices(self.request.user, ADD_DUTY),
+            tasks=services.source_tasks(self.request.user),
+        )
 
     def get(self, request):
         return render(request, self.template_name, {"form": self.form()})
@@ -126,6 +130,8 @@ class DutyDetailView(PermissionMixin, View):
             "counts": [(label, counts.get(value, 0)) for value, label in ObligationStatus.choices],
             "can_change": services.duties_for(request.user, "change").filter(pk=duty.pk).exists(),
             "can_view_obligations": has_permission_anywhere(request.user, VIEW),
+            # Linked only for those who may open the task.
+            "source_task": services.visible_source_task(request.user, duty),
         }
         return render(request, "duties/duty_detail.html", context)
 

@@ -55,6 +55,7 @@ class DutySerializer(serializers.ModelSerializer):
             "inspection_kind",
             "record_kind",
             "source_ref",
+            "task",
             "starts_on",
             "ends_on",
             "builtin_code",
@@ -86,6 +87,9 @@ class DutyInputSerializer(serializers.Serializer):
         choices=RecordKind.choices, required=False, allow_blank=True, default=""
     )
     source_ref = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    task = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="来源方案任务 id（可选）"
+    )
     starts_on = serializers.DateField(required=False, allow_null=True, default=None)
     ends_on = serializers.DateField(required=False, allow_null=True, default=None)
     is_active = serializers.BooleanField(default=True)

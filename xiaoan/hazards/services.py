@@ -181,6 +181,14 @@ def reportable_units(actor: Any):
     return Unit.objects.with_permission(actor, "hazards.add_hazard")
 
 
+def _retried(actor: Any, idempotency_key: str | None) -> tuple[str | None, Hazard | None]:
+    """The cleaned idempotency key, and the hazard an earlier try with it already made."""
+    key = (idempotency_key or "").strip()[:64] or None
+    if key is None:
+        return None, None
+    return key, Hazard.objects.filter(finder_id=actor.pk, idempotency_key=key).first()
+
+
 @transaction.atomic
 def report(
     actor: Any,
@@ -198,11 +206,9 @@ def report(
     found_at: dt.datetime | None = None,
 ) -> Hazard:
     """Record a new hazard (待确认). With an idempotency key, a retry returns the first one."""
-    key = (idempotency_key or "").strip()[:64] or None
-    if key:
-        existing = Hazard.objects.filter(finder_id=actor.pk, idempotency_key=key).first()
-        if existing is not None:
-            return existing
+    key, existing = _retried(actor, idempotency_key)
+    if existing is not None:
+        return existing
     unit_pk = unit.pk if isinstance(unit, Unit) else unit
     unit_obj = reportable_units(actor).filter(pk=unit_pk).first()
     if unit_obj is None:
@@ -244,11 +250,9 @@ def record_finding(
     (invited experts and peer inspectors hold no hazard rights of their own). It lands in the
     unit's ledger as reported, or, for an item with a direct major-hazard criterion, already
     confirmed as 重大 (and so under supervision). A retry with the same key returns it."""
-    key = (idempotency_key or "").strip()[:64] or None
-    if key:
-        existing = Hazard.objects.filter(finder_id=actor.pk, idempotency_key=key).first()
-        if existing is not None:
-            return existing
+    key, existing = _retried(actor, idempotency_key)
+    if existing is not None:
+        return existing
     hazard = _create(
         actor,
         unit,

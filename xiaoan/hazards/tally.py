@@ -97,5 +97,20 @@ def counts(user: Any, unit_pk: int | None = None) -> dict[str, int] | None:
     return answer
 
 
+# Query parameters that order or page a list without narrowing it (besides the unit).
+NOT_NARROWING = ("unit", "ordering", "page", "page_size")
+
+
+def counts_for_query(user: Any, params) -> dict[str, int] | None:
+    """`counts` for a list asked for with `params` (a QueryDict), or None when anything but
+    the unit narrows it: then only counting the rows can answer."""
+    unit = params.get("unit") or ""
+    if unit and not unit.isdigit():
+        return None
+    if any(any(values) for key, values in params.lists() if key not in NOT_NARROWING):
+        return None
+    return counts(user, int(unit) if unit else None)
+
+
 def _by_id(condition: Q) -> bool:
     return len(condition.children) == 1 and condition.children[0][0] == "pk__in"

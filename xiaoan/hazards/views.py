@@ -85,8 +85,8 @@ class HazardListView(CurrentUnitFilterMixin, HazardAccessMixin, ListView):
         if not self.filterset.data.get("ordering"):
             queryset = queryset.order_by("-found_at", "-pk")
         self.counts = None
-        if self.filterset.is_valid() and not self.narrowed():
-            self.counts = tally.counts(user, self.unit_pk)
+        if self.filterset.is_valid():
+            self.counts = tally.counts_for_query(user, self.filterset.data)
         if self.counts is None:
             # One aggregate for the counts by status; its total also feeds the paginator.
             self.counts = queryset.order_by().aggregate(
@@ -94,14 +94,6 @@ class HazardListView(CurrentUnitFilterMixin, HazardAccessMixin, ListView):
                 **{s: Count("unit", filter=Q(status=s)) for s in HazardStatus.values},
             )
         return queryset
-
-    def narrowed(self) -> bool:
-        """Whether anything but the unit narrows the list (then the tally cannot count it)."""
-        return any(
-            any(values)
-            for key, values in self.filterset.data.lists()
-            if key not in ("unit", "ordering", "page")
-        )
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kw):
         paginator = super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, **kw)

@@ -191,24 +191,11 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def filter_queryset(self, queryset):
         return exports.ordered(super().filter_queryset(queryset))
 
-    def _narrowed(self) -> bool:
-        """Whether anything but the unit narrows the rows (then the tally cannot count them)."""
-        unit = self.request.query_params.get("unit") or ""
-        return (unit != "" and not unit.isdigit()) or any(
-            any(values)
-            for key, values in self.request.query_params.lists()
-            if key not in ("unit", "ordering", "page", "page_size")
-        )
-
-    def _unit(self) -> int | None:
-        unit = self.request.query_params.get("unit") or ""
-        return int(unit) if unit.isdigit() else None
-
     def known_total(self) -> int | None:
         """The list's total from the tally when nothing but the unit narrows it."""
-        if self.action != "list" or self._narrowed():
+        if self.action != "list":
             return None
-        counts = tally.counts(self.request.user, self._unit())
+        counts = tally.counts_for_query(self.request.user, self.request.query_params)
         return counts["total"] if counts else None
 
     # ------------------------------------------------------------ read
@@ -275,7 +262,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         queryset = self.filter_queryset(self.get_queryset()).order_by()
         open_q = Q(status__in=OPEN_STATUSES)
         open_major = open_q & Q(level=HazardLevel.MAJOR)
-        tallied = None if self._narrowed() else tally.counts(self.request.user, self._unit())
+        tallied = tally.counts_for_query(self.request.user, request.query_params)
         if tallied is None:
             row = queryset.aggregate(
                 total=Count("unit"),

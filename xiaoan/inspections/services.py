@@ -372,9 +372,9 @@ def invite(
 
 def _belongs_to(person: User, unit: Unit) -> bool:
     """Whether the person is a member of `unit` or holds a role at it or below it."""
-    units = [person.unit] if person.unit_id else []
-    units += [a.unit for a in person.assignments.select_related("unit") if a.unit_id]
-    return any(u.path.startswith(unit.path) for u in units)
+    paths = [person.unit.path] if person.unit_id else []
+    paths += [g.unit_path for g in grants_for(person) if g.unit_path]
+    return any(path.startswith(unit.path) for path in paths)
 
 
 @transaction.atomic

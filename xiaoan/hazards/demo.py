@@ -43,63 +43,51 @@ def load_hazards() -> int:
         made += 1
         return services.report(who, unit, description=text, photos=[photo()])
 
-    # Assigned and being fixed.
-    hazard = report("二号宿舍楼三楼楼道堆放纸箱、旧桌椅，阻塞疏散通道")
-    services.confirm(
-        officer, hazard.pk, level=HazardLevel.GENERAL, domain="fire", category="疏散通道"
-    )
-    services.assign(
-        officer,
-        hazard.pk,
-        owner_unit=general,
-        owner=owner,
-        measures="清理楼道杂物，设置禁止堆放标识",
-        deadline=today + dt.timedelta(days=5),
+    def assigned(text, domain, category, measures, days, level=HazardLevel.GENERAL, **extra):
+        """Reported, confirmed and given to 总务处's owner, due in `days`."""
+        hazard = report(text)
+        services.confirm(officer, hazard.pk, level=level, domain=domain, category=category)
+        services.assign(
+            officer,
+            hazard.pk,
+            owner_unit=general,
+            owner=owner,
+            measures=measures,
+            deadline=today + dt.timedelta(days=days),
+            **extra,
+        )
+        return hazard
+
+    # Being fixed.
+    hazard = assigned(
+        "二号宿舍楼三楼楼道堆放纸箱、旧桌椅，阻塞疏散通道",
+        "fire",
+        "疏散通道",
+        "清理楼道杂物，设置禁止堆放标识",
+        5,
     )
     services.start(owner, hazard.pk)
     services.progress(owner, hazard.pk, note="已清走纸箱，旧桌椅待回收", photos=[photo("#e67e22")])
     # A major hazard: supervised from above, interim controls required.
-    hazard = report("学生宿舍楼夜间安全出口上锁，值班人员无钥匙")
-    services.confirm(
-        officer, hazard.pk, level=HazardLevel.MAJOR, domain="fire", category="安全出口"
-    )
-    services.assign(
-        officer,
-        hazard.pk,
-        owner_unit=general,
-        owner=owner,
-        measures="更换为推闩式安全出口门锁，值班室配备钥匙并建立交接记录",
-        deadline=today + dt.timedelta(days=40),
+    assigned(
+        "学生宿舍楼夜间安全出口上锁，值班人员无钥匙",
+        "fire",
+        "安全出口",
+        "更换为推闩式安全出口门锁，值班室配备钥匙并建立交接记录",
+        40,
+        level=HazardLevel.MAJOR,
         interim_controls="夜间安排专人值守安全出口，每两小时巡查一次并记录",
     )
     # Closed (销号) after verification.
-    hazard = report("实验楼二层灭火器压力不足（指针在红区）")
-    services.confirm(
-        officer, hazard.pk, level=HazardLevel.GENERAL, domain="fire", category="消防器材"
-    )
-    services.assign(
-        officer,
-        hazard.pk,
-        owner_unit=general,
-        owner=owner,
-        measures="更换灭火器并复查全楼",
-        deadline=today + dt.timedelta(days=3),
+    hazard = assigned(
+        "实验楼二层灭火器压力不足（指针在红区）", "fire", "消防器材", "更换灭火器并复查全楼", 3
     )
     services.start(owner, hazard.pk)
     services.submit(owner, hazard.pk, note="已更换 4 具灭火器", photos=[photo("#27ae60")])
     services.verify(head, hazard.pk, passed=True, note="现场复核合格，同意销号")
     # Waiting for verification.
-    hazard = report("食堂燃气软管老化开裂")
-    services.confirm(
-        officer, hazard.pk, level=HazardLevel.GENERAL, domain="gas", category="燃气管道"
-    )
-    services.assign(
-        officer,
-        hazard.pk,
-        owner_unit=general,
-        owner=owner,
-        measures="更换为金属波纹管并加装燃气泄漏报警器",
-        deadline=today + dt.timedelta(days=7),
+    hazard = assigned(
+        "食堂燃气软管老化开裂", "gas", "燃气管道", "更换为金属波纹管并加装燃气泄漏报警器", 7
     )
     services.start(owner, hazard.pk)
     services.submit(owner, hazard.pk, note="软管已更换，报警器已安装", photos=[photo("#27ae60")])

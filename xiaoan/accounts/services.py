@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
@@ -21,7 +22,7 @@ from xiaoan.core.scoping import (
     scope_filter,
 )
 from xiaoan.core.services import ensure_in_scope, get_scoped
-from xiaoan.orgs.models import Unit
+from xiaoan.orgs.models import Unit, ancestor_paths
 
 USER_FIELDS = ["username", "name", "mobile", "email", "unit", "position", "is_active"]
 
@@ -294,3 +295,16 @@ def save_role(actor: Any, role: Role | None, data: dict[str, Any]) -> Role:
         raise Invalid(fields={k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from exc
     role.save()
     return role
+
+
+def people_with(perm: str, unit: Unit) -> list[User]:
+    """Active people whose grants give `perm` over `unit` (its subtree grants included): the
+    ones to tell of something that happened there."""
+    rows = RoleAssignment.objects.filter(
+        Q(unit__path=unit.path)
+        | Q(unit__path__in=ancestor_paths(unit.path), include_descendants=True),
+        role__is_active=True,
+        user__is_active=True,
+    ).select_related("user", "role")
+    # Permission lists are JSON; SQLite cannot search inside them, and the rows are few.
+    return list({a.user_id: a.user for a in rows if perm in a.role.permissions}.values())

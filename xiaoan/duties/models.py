@@ -36,7 +36,7 @@ class DutyQuerySet(ScopedQuerySet):
         """Viewing: duties issued at the units where the person holds the permission or
         below, and those issued above them (a school sees the bureau's duties that bind it).
         Other actions: the issuing unit must be in scope."""
-        from xiaoan.orgs.models import Unit
+        from xiaoan.orgs.models import Unit, ancestor_paths
 
         perm = permission_name(self.model, action)
         owned = scope_filter(user, perm, "issuer")
@@ -45,10 +45,7 @@ class DutyQuerySet(ScopedQuerySet):
         ancestors: set[str] = set()
         for grant in grants_for(user):
             if perm in grant.permissions and grant.unit_path:
-                ancestors.update(
-                    grant.unit_path[:i]
-                    for i in range(Unit.steplen, len(grant.unit_path), Unit.steplen)
-                )
+                ancestors.update(ancestor_paths(grant.unit_path, include_self=False))
         if not ancestors:
             return self.filter(owned)
         above = models.Q(issuer__in=Unit.objects.filter(path__in=sorted(ancestors)).values("pk"))

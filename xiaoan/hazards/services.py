@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoan.accounts.models import User
+from xiaoan.accounts.services import people_with
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xiaoan.core.scoping import has_permission_anywhere
@@ -43,7 +44,7 @@ from xiaoan.hazards.similarity import similarity
 from xiaoan.notifications.models import Notification
 from xiaoan.notifications.services import notify
 from xiaoan.orgs.choices import UnitKind
-from xiaoan.orgs.models import Place, Unit
+from xiaoan.orgs.models import Place, Unit, ancestor_paths
 
 Kind = Notification.Kind
 
@@ -136,23 +137,9 @@ def _require_note(note: str, what: str) -> str:
     return note
 
 
-def _people_with(perm: str, unit: Unit) -> list[User]:
-    """Active people whose grants give `perm` over `unit` (its subtree grants included)."""
-    from xiaoan.accounts.models import RoleAssignment
-
-    ancestors = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
-    rows = RoleAssignment.objects.filter(
-        Q(unit__path=unit.path) | Q(unit__path__in=ancestors, include_descendants=True),
-        role__is_active=True,
-        user__is_active=True,
-    ).select_related("user", "role")
-    # Permission lists are JSON; SQLite cannot search inside them, and the rows are few.
-    return list({a.user_id: a.user for a in rows if perm in a.role.permissions}.values())
-
-
 def _superior_authority(unit: Unit) -> Unit | None:
     """The nearest authority above the unit: the bureau that supervises a school."""
-    paths = [unit.path[:i] for i in range(Unit.steplen, len(unit.path), Unit.steplen)]
+    paths = ancestor_paths(unit.path, include_self=False)
     return Unit.objects.filter(path__in=paths, kind=UnitKind.AUTHORITY).order_by("-depth").first()
 
 
@@ -491,7 +478,7 @@ def assign(
             "deadline": deadline.isoformat(),
         },
     )
-    recipients = [owner_obj] if owner_obj else _people_with("hazards.rectify_hazard", unit_obj)
+    recipients = [owner_obj] if owner_obj else people_with("hazards.rectify_hazard", unit_obj)
     notify(
         recipients,
         Kind.ASSIGNED,
@@ -618,7 +605,7 @@ def submit(
 def _notify_verifiers(hazard: Hazard) -> None:
     people = [
         p
-        for p in _people_with("hazards.verify_hazard", hazard.unit)
+        for p in people_with("hazards.verify_hazard", hazard.unit)
         if p.pk not in (hazard.owner_id, hazard.submitted_by_id)
     ]
     notify(
@@ -687,7 +674,7 @@ def verify(
         )
         for supervision in pending.select_related("supervising_unit"):
             notify(
-                _people_with("hazards.supervise_hazard", supervision.supervising_unit),
+                people_with("hazards.supervise_hazard", supervision.supervising_unit),
                 Kind.SUPERVISED,
                 _("督办隐患已验收，待认可销号：%(n)s") % {"n": hazard.number},
                 hazard.description[:120],
@@ -744,7 +731,7 @@ def _supervise_automatically(hazard: Hazard, reason: str) -> Supervision | None:
             data={"unit": superior.name, "automatic": True},
         )
         notify(
-            [hazard.owner, *_people_with("hazards.rectify_hazard", hazard.unit)],
+            [hazard.owner, *people_with("hazards.rectify_hazard", hazard.unit)],
             Kind.SUPERVISED,
             _("隐患被挂牌督办：%(n)s") % {"n": hazard.number},
             reason,
@@ -755,7 +742,7 @@ def _supervise_automatically(hazard: Hazard, reason: str) -> Supervision | None:
 
 def supervising_units(actor: Any, hazard: Hazard):
     """Units strictly above the hazard's unit where the actor may supervise."""
-    paths = [hazard.unit.path[:i] for i in range(Unit.steplen, len(hazard.unit.path), Unit.steplen)]
+    paths = ancestor_paths(hazard.unit.path, include_self=False)
     return (
         Unit.objects.with_permission(actor, "hazards.supervise_hazard")
         .filter(path__in=paths)
@@ -779,7 +766,7 @@ def supervise(actor: Any, pk: Any, *, reason: str, version: int | None = None) -
     hazard.is_supervised = True
     _record(hazard, actor, HazardAction.SUPERVISE, None, reason, data={"unit": unit.name})
     notify(
-        [hazard.owner, *_people_with("hazards.rectify_hazard", hazard.unit)],
+        [hazard.owner, *people_with("hazards.rectify_hazard", hazard.unit)],
         Kind.SUPERVISED,
         _("隐患被挂牌督办：%(n)s") % {"n": hazard.number},
         reason,
@@ -857,7 +844,7 @@ def request_extension(
     superior = _superior_unit(hazard)
     if superior is not None:
         notify(
-            _people_with("hazards.decide_extension_hazard", superior),
+            people_with("hazards.decide_extension_hazard", superior),
             Kind.EXTENSION,
             _("延期申请待审批：%(n)s") % {"n": hazard.number},
             reason,
@@ -977,9 +964,9 @@ def mark_overdue(today: dt.date | None = None) -> dict[str, int]:
                 hazard, None, HazardAction.OVERDUE, None, _("已超过整改期限 %(d)d 天") % {"d": days}
             )
             superior = _superior_unit(hazard)
-            people = [hazard.owner, *_people_with("hazards.assign_hazard", hazard.unit)]
+            people = [hazard.owner, *people_with("hazards.assign_hazard", hazard.unit)]
             if superior is not None:
-                people += _people_with("hazards.supervise_hazard", superior)
+                people += people_with("hazards.supervise_hazard", superior)
             notify(
                 people,
                 Kind.OVERDUE,

@@ -29,10 +29,6 @@ from xiaoan.orgs.choices import UnitKind
 INVITED_LIMIT = 1000
 
 
-def _ancestor_paths(path: str, steplen: int) -> list[str]:
-    return [path[:i] for i in range(steplen, len(path) + 1, steplen)]
-
-
 # ---------------------------------------------------------------- checklists
 
 
@@ -42,7 +38,7 @@ class ChecklistTemplateQuerySet(ScopedQuerySet):
         the units where the person holds the permission (a unit's copy serves its subtree;
         a superior sees what its schools adapted). Other actions: the owner unit only, so
         built-ins change only through `loadchecklists`."""
-        from xiaoan.orgs.models import Unit
+        from xiaoan.orgs.models import Unit, ancestor_paths
 
         perm = permission_name(self.model, action)
         owned = scope_filter(user, perm, "owner_unit")
@@ -55,7 +51,7 @@ class ChecklistTemplateQuerySet(ScopedQuerySet):
         ancestors: set[str] = set()
         for grant in grants_for(user):
             if perm in grant.permissions and grant.unit_path:
-                ancestors.update(_ancestor_paths(grant.unit_path, Unit.steplen))
+                ancestors.update(ancestor_paths(grant.unit_path))
         above = models.Q(
             owner_unit__in=Unit.objects.filter(path__in=sorted(ancestors)).values("pk")
         )

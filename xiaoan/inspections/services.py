@@ -49,7 +49,7 @@ from xiaoan.inspections.models import (
 )
 from xiaoan.notifications.models import Notification
 from xiaoan.notifications.services import notify
-from xiaoan.orgs.models import Unit
+from xiaoan.orgs.models import Unit, ancestor_paths
 
 # ---------------------------------------------------------------- checklists
 
@@ -226,10 +226,6 @@ def checklist_choices(actor: Any):
     )
 
 
-def _ancestors(unit: Unit) -> list[str]:
-    return [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
-
-
 def _load(actor: Any, pk: Any, action: str, *, lock: bool = True) -> Inspection:
     """404 if the actor cannot see the inspection, 403 if they may not `action` it."""
     try:
@@ -266,7 +262,7 @@ def create_inspection(
         if Unit.objects.restrict(actor).filter(pk=unit_pk).exists():
             raise Forbidden(_("您不能对该单位组织检查。"))
         raise Invalid(fields={"unit": [_("单位不存在或不在您的范围内。")]})
-    above = allowed.filter(path__in=_ancestors(target))
+    above = allowed.filter(path__in=ancestor_paths(target.path))
     if organiser is None:
         # The unit the person's own grant sits at: a district officer organises for the
         # district, a school's safety officer for the school.

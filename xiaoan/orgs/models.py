@@ -25,6 +25,12 @@ class UnitManager(MP_NodeManager):
         return self.get_queryset().with_permission(user, perm)
 
 
+def ancestor_paths(path: str, *, include_self: bool = True) -> list[str]:
+    """Tree paths of the units above `path`, root first (and `path` itself if asked)."""
+    end = len(path) + 1 if include_self else len(path)
+    return [path[:i] for i in range(Unit.steplen, end, Unit.steplen)]
+
+
 class Unit(MP_Node):
     """A node of the organisation tree: authority, section, school, department or campus."""
 

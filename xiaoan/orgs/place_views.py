@@ -19,7 +19,7 @@ from xiaoan.core.forms import StyledFormMixin
 from xiaoan.core.scoping import grants_for
 from xiaoan.core.views import ScopedDetailView, ScopedMixin, raise_for_service_error
 from xiaoan.orgs import place_services
-from xiaoan.orgs.models import Place, Unit
+from xiaoan.orgs.models import Place, Unit, ancestor_paths
 
 
 class PlaceForm(StyledFormMixin, forms.ModelForm):
@@ -62,9 +62,7 @@ def unit_choices(user: Any, perm: str, selected: Unit | None = None, limit: int 
         return []
     query = Q(depth__lte=top + 1)
     if selected is not None:
-        ancestors = [
-            selected.path[:i] for i in range(Unit.steplen, len(selected.path) + 1, Unit.steplen)
-        ]
+        ancestors = ancestor_paths(selected.path)
         query |= Q(path__in=ancestors) | Q(path__startswith=selected.path, depth=selected.depth + 1)
     units = list(Unit.objects.with_permission(user, perm).filter(query).order_by("path")[:limit])
     for unit in units:

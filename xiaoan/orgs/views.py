@@ -16,7 +16,7 @@ from xiaoan.core.views import ScopedDetailView, ScopedListView, ScopedMixin, rai
 from xiaoan.orgs import importer, services
 from xiaoan.orgs.filtersets import UnitFilterSet
 from xiaoan.orgs.forms import UnitCreateForm, UnitForm, UnitImportForm, UnitMoveForm
-from xiaoan.orgs.models import Unit
+from xiaoan.orgs.models import Unit, ancestor_paths
 
 
 class UnitListView(ScopedListView):
@@ -52,7 +52,7 @@ class UnitDetailView(ScopedDetailView):
         user = self.request.user
         visible = Unit.objects.restrict(user)
         context["ancestors"] = visible.filter(
-            path__in=[unit.path[:i] for i in range(Unit.steplen, len(unit.path), Unit.steplen)]
+            path__in=ancestor_paths(unit.path, include_self=False)
         )
         context["children"] = visible.filter(path__startswith=unit.path, depth=unit.depth + 1)
         context["can_change"] = Unit.objects.restrict(user, "change").filter(pk=unit.pk).exists()

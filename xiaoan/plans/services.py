@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoan.accounts.services import people_with
 from xiaoan.core.errors import Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
 from xiaoan.core.scoping import has_permission_anywhere
@@ -555,19 +555,6 @@ def report_progress(
 
 
 # ---------------------------------------------------------------- deadlines (daily job)
-
-
-def people_with(perm: str, unit: Unit) -> list[Any]:
-    """Active people whose grants give `perm` over `unit` (its subtree grants included)."""
-    from xiaoan.accounts.models import RoleAssignment
-
-    ancestors = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
-    rows = RoleAssignment.objects.filter(
-        Q(unit__path=unit.path) | Q(unit__path__in=ancestors, include_descendants=True),
-        role__is_active=True,
-        user__is_active=True,
-    ).select_related("user", "role")
-    return list({a.user_id: a.user for a in rows if perm in a.role.permissions}.values())
 
 
 def _task_url(task_id: int) -> str:

@@ -1,8 +1,8 @@
-import datetime as dt
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from xiaoan.core.commands import date_option
 from xiaoan.duties import services
 
 
@@ -14,12 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="输出 JSON")
 
     def handle(self, *args, **options):
-        on_date = None
-        if options["date"]:
-            try:
-                on_date = dt.date.fromisoformat(options["date"])
-            except ValueError:
-                raise CommandError("日期格式为 YYYY-MM-DD") from None
+        on_date = date_option(options["date"])
         result = services.daily(on_date)
         if options["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False))

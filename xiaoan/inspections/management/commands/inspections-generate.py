@@ -1,9 +1,9 @@
-import datetime as dt
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from xiaoan.core.commands import date_option
 from xiaoan.inspections import schedules
 
 
@@ -15,12 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="输出 JSON")
 
     def handle(self, *args, **options):
-        on_date = None
-        if options["date"]:
-            try:
-                on_date = dt.date.fromisoformat(options["date"])
-            except ValueError:
-                raise CommandError("日期格式为 YYYY-MM-DD") from None
+        on_date = date_option(options["date"])
         results = schedules.generate_all(on_date)
         rows = [r.as_dict() for r in results]
         total = sum(r["created"] for r in rows)

@@ -41,8 +41,14 @@ class User(AbstractUser):
         related_name="members",
     )
     position = models.CharField(_("职务"), max_length=50, blank=True)
+    # Password policy (等保): when the owner last chose a password, and whether the current one
+    # was set by someone else (a reset) and must be replaced at the next login.
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login", "password_changed_at", "must_change_password"]
+    )
     objects = ScopedUserManager()
 
     class Meta:
@@ -75,6 +81,11 @@ class Role(models.Model):
     )
     is_builtin = models.BooleanField(_("内置"), default=False)
     is_active = models.BooleanField(_("启用"), default=True)
+    require_mfa = models.BooleanField(
+        _("要求双因素认证"),
+        default=False,
+        help_text=_("持有此角色的人登录时须输入动态验证码（平台管理角色始终要求）"),
+    )
 
     history = HistoricalRecords()
 
@@ -133,3 +144,17 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         where = self.unit.name if self.unit_id else _("全平台")
         return f"{self.user} · {self.role} · {where}"
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a person's previous passwords: a new one may not repeat the last few."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="password_history_user")]

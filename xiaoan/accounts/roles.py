@@ -215,13 +215,15 @@ def sync_builtin_roles(**_kwargs) -> None:
     from xiaoan.accounts.models import Role
 
     for spec in BUILTIN_ROLES:
-        Role.objects.update_or_create(
-            code=spec.code,
-            defaults={
-                "name": str(spec.name),
-                "description": str(spec.description),
-                "permissions": sorted(set(spec.permissions)),
-                "is_platform": spec.is_platform,
-                "is_builtin": True,
-            },
-        )
+        defaults = {
+            "name": str(spec.name),
+            "description": str(spec.description),
+            "permissions": sorted(set(spec.permissions)),
+            "is_platform": spec.is_platform,
+            "is_builtin": True,
+        }
+        if spec.is_platform:
+            # The three administrators always need a second factor; for the other built-in
+            # roles it is the security administrator's setting and survives a migrate.
+            defaults["require_mfa"] = True
+        Role.objects.update_or_create(code=spec.code, defaults=defaults)

@@ -69,7 +69,12 @@ def entries_for(obj: models.Model, limit: int = 200) -> list[Entry]:
     records = list(
         obj.history.select_related("history_user").order_by("history_date", "history_id")[:limit]
     )
-    fields = [f for f in model._meta.concrete_fields if f.name not in HIDDEN]
+    tracked = {f.attname for f in obj.history.model._meta.concrete_fields}
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in HIDDEN and f.attname in tracked  # excluded_fields are not tracked
+    ]
     # One query per foreign key type to name the referenced rows.
     related: dict[tuple[str, Any], str] = {}
     for field in fields:

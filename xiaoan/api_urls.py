@@ -42,6 +42,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("auth/token/", accounts_api.obtain_token, name="token"),
+    path("auth/password/", accounts_api.change_password, name="password"),
     path("me/", accounts_api.me, name="me"),
     # Before the router: "coverage" would otherwise be taken for an inspection id.
     path("inspections/coverage/", CoverageView.as_view(), name="inspection-coverage"),

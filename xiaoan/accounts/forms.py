@@ -48,9 +48,7 @@ class UserForm(StyledFormMixin, forms.ModelForm):
 
 
 class UserCreateForm(UserForm):
-    password = forms.CharField(
-        label=_("初始密码"), widget=forms.PasswordInput, help_text=_("至少8位，不能全是数字")
-    )
+    """No password field: the account gets a one-time password its owner replaces."""
 
 
 class UserUpdateForm(UserForm):
@@ -59,8 +57,29 @@ class UserUpdateForm(UserForm):
 
 
 class PasswordForm(StyledFormMixin, forms.Form):
-    password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput)
-    confirm = forms.CharField(label=_("再次输入"), widget=forms.PasswordInput)
+    """The owner's own change: the current password, then the new one twice."""
+
+    old_password = forms.CharField(
+        label=_("当前密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    password = forms.CharField(
+        label=_("新密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    confirm = forms.CharField(
+        label=_("再次输入新密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth.password_validation import password_validators_help_texts
+
+        self.fields["password"].help_text = "；".join(password_validators_help_texts())
 
     def clean(self):
         data = super().clean()

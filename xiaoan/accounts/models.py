@@ -158,3 +158,6 @@ class PasswordHistory(models.Model):
         verbose_name_plural = _("历史密码")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"], name="password_history_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"

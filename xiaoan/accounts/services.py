@@ -8,15 +8,17 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from xiaoan.accounts import passwords
+from xiaoan.accounts.authority import check_may_manage, holds_at
 from xiaoan.accounts.models import Role, RoleAssignment, User
 from xiaoan.core.errors import Conflict, Forbidden, Invalid
 from xiaoan.core.history import stamp
 from xiaoan.core.scoping import (
     forget_grants,
-    grants_for,
     has_permission_anywhere,
     holds_everywhere,
     scope_filter,
@@ -50,25 +52,17 @@ def _full_clean(user: User) -> None:
         raise Invalid(fields={k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from exc
 
 
-def _check_may_reset(actor: Any, target: User) -> None:
-    """A password reset lets the resetter act as the target, so: platform administrators are
-    reset only by themselves or from the server console (三员分立); platform-wide account
-    managers may reset anyone else; others only people holding no right they lack."""
-    if getattr(actor, "is_superuser", False):
-        return
-    if RoleAssignment.objects.filter(user=target, role__is_platform=True).exists():
-        raise Forbidden(_("平台管理员的密码只能由本人修改，或在服务器控制台重置。"))
-    if holds_everywhere(actor, "accounts.change_user"):
-        return
-    from xiaoan.core.scoping import user_permissions
+def _notify_account(user: User, title: str, body: str) -> None:
+    from xiaoan.notifications.models import Notification
+    from xiaoan.notifications.services import notify
 
-    forget_grants(target)
-    if not user_permissions(target) <= user_permissions(actor):
-        raise Forbidden(_("该账号拥有您没有的权限，不能由您重置密码。"))
+    notify([user], Notification.Kind.OTHER, title, body, url="/accounts/password/")
 
 
 @transaction.atomic
-def create_user(actor: Any, data: dict[str, Any], password: str) -> User:
+def create_user(actor: Any, data: dict[str, Any]) -> tuple[User, str]:
+    """Create an account with a one-time password (shown once to the creator, to hand over);
+    the person chooses their own at the first login."""
     if not has_permission_anywhere(actor, "accounts.add_user"):
         raise Forbidden()
     _check_unit(actor, data.get("unit"), "accounts.add_user")
@@ -76,25 +70,36 @@ def create_user(actor: Any, data: dict[str, Any], password: str) -> User:
     if user.mobile == "":
         user.mobile = None
     _full_clean(user)
-    _check_password(password, user)
+    password = passwords.one_time_password()
     user.set_password(password)
+    user.must_change_password = True
     try:
         stamp(user, actor).save()
     except IntegrityError:
         raise Conflict(_("用户名或手机号码已被使用。")) from None
     ensure_in_scope(actor, user, "add")
-    return user
+    return user, password
+
+
+def _managed(actor: Any, pk: Any, action: str) -> User:
+    """The person `actor` may `action`, locked for the change: 404 out of scope, 403 when
+    visible but not theirs to manage."""
+    user = get_scoped(actor, User, pk, "view")
+    check_may_manage(actor, user, action)
+    if action in {"change", "reset"}:
+        get_scoped(actor, User, pk, "change")
+    return User.objects.select_for_update().get(pk=user.pk)
 
 
 @transaction.atomic
 def update_user(actor: Any, user: User | int, data: dict[str, Any]) -> User:
     pk = user.pk if isinstance(user, User) else user
-    user = get_scoped(actor, User, pk, "change")
-    user = User.objects.select_for_update().get(pk=user.pk)
+    if pk == getattr(actor, "pk", None):
+        get_scoped(actor, User, pk, "change")
+        raise Forbidden(_("不能在这里修改自己的账号。"))
+    user = _managed(actor, pk, "change")
     if "unit" in data and data["unit"] != user.unit:
         _check_unit(actor, data["unit"], "accounts.change_user")
-    if "is_active" in data and not data["is_active"] and user.pk == getattr(actor, "pk", None):
-        raise Invalid(_("不能停用自己的账号。"))
     for key, value in data.items():
         if key in USER_FIELDS:
             setattr(user, key, value)
@@ -106,34 +111,57 @@ def update_user(actor: Any, user: User | int, data: dict[str, Any]) -> User:
     except IntegrityError:
         raise Conflict(_("用户名或手机号码已被使用。")) from None
     ensure_in_scope(actor, user, "change")
+    # The person may have moved: the moved account must still be theirs to manage.
+    check_may_manage(actor, User.objects.get(pk=user.pk), "change")
     return user
+
+
+def _store_password(user: User, password: str, *, by_owner: bool) -> None:
+    previous = user.password
+    user.set_password(password)
+    user.must_change_password = not by_owner
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    passwords.remember(user, previous)
+    # A new password ends every API token issued under the old one.
+    Token.objects.filter(user=user).delete()
 
 
 @transaction.atomic
-def set_password(actor: Any, user: User | int, password: str) -> User:
+def change_own_password(user: Any, old_password: str, new_password: str) -> User:
+    """The owner chooses a password: only with the current one, and within the policy."""
+    person = User.objects.select_for_update().get(pk=user.pk)
+    if not person.check_password(old_password):
+        raise Invalid(fields={"old_password": [_("当前密码不正确。")]})
+    if old_password == new_password:
+        raise Invalid(fields={"password": [_("新密码不能与当前密码相同。")]})
+    _check_password(new_password, person)
+    _store_password(person, new_password, by_owner=True)
+    return person
+
+
+@transaction.atomic
+def reset_password(actor: Any, user: User | int) -> tuple[User, str]:
+    """Someone else's reset: a one-time password the person must replace at the next login.
+    The person is told, so a reset can never go unnoticed."""
     pk = user.pk if isinstance(user, User) else user
     if pk == getattr(actor, "pk", None):
-        user = User.objects.get(pk=pk)
-    else:
-        user = get_scoped(actor, User, pk, "change")
-        _check_may_reset(actor, user)
-    _check_password(password, user)
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    # A new password ends every API token issued under the old one.
-    Token.objects.filter(user=user).delete()
-    return user
-
-
-def _holds_over_subtree(actor: Any, perm: str, unit: Unit) -> bool:
-    """True when one of the actor's grants gives `perm` over `unit` and everything below it."""
-    if getattr(actor, "is_superuser", False) and actor.is_active:
-        return True
-    return any(
-        perm in g.permissions
-        and (g.unit_id is None or (g.descendants and unit.path.startswith(g.unit_path or "")))
-        for g in grants_for(actor)
+        get_scoped(actor, User, pk, "view")
+        raise Forbidden(_("修改自己的密码请到“我的账号 → 修改密码”。"))
+    user = _managed(actor, pk, "reset")
+    password = passwords.one_time_password()
+    _store_password(user, password, by_owner=False)
+    who = getattr(actor, "display_name", "") or str(actor)
+    _notify_account(
+        user,
+        _("您的登录密码已被重置"),
+        _(
+            "%(who)s于%(when)s重置了您的登录密码，下次登录请使用管理员告知的临时密码并设置新密码。"
+            "如非您本人申请，请立即联系单位安全管理员。"
+        )
+        % {"who": who, "when": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
     )
+    return user, password
 
 
 def grantable_roles(actor: Any):
@@ -164,6 +192,7 @@ def grant_role(
     if not has_permission_anywhere(actor, "accounts.add_roleassignment"):
         raise Forbidden()
     target = get_scoped(actor, User, user.pk if isinstance(user, User) else user, "view")
+    check_may_manage(actor, target, "grant")
     role_obj = role if isinstance(role, Role) else Role.objects.filter(pk=role).first()
     if role_obj is None or not role_obj.is_active:
         raise Invalid(fields={"role": [_("角色不存在或已停用。")]})
@@ -200,7 +229,8 @@ def grant_role(
             if not query.exists():
                 raise Forbidden(_("您不能授予超出自身权限的角色。"))
             if include_descendants and not all(
-                _holds_over_subtree(actor, perm, unit_obj) for perm in role_obj.permissions
+                holds_at(actor, perm, unit_obj.path, unit_obj.pk, subtree=True)
+                for perm in role_obj.permissions
             ):
                 # A grant without the subtree must not hand out the subtree.
                 raise Forbidden(_("您不能授予超出自身权限的角色。"))
@@ -230,12 +260,9 @@ def grant_role(
 def revoke_role(actor: Any, assignment: RoleAssignment | int) -> None:
     pk = assignment.pk if isinstance(assignment, RoleAssignment) else assignment
     assignment = get_scoped(actor, RoleAssignment, pk, "delete")
-    platform_revoker = holds_everywhere(actor, "accounts.delete_roleassignment")
-    if assignment.role.is_platform and not platform_revoker:
-        raise Forbidden()
-    if assignment.user_id == getattr(actor, "pk", None) and assignment.role.is_platform:
-        raise Invalid(_("不能撤销自己的平台管理角色。"))
+    check_may_manage(actor, assignment.user, "revoke")
     stamp(assignment, actor).delete()
+    forget_grants(assignment.user)
 
 
 def assignable_units(actor: Any):

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
-from xiaoan.accounts import services
+from xiaoan.accounts import passwords, services
+from xiaoan.accounts.authority import check_may_manage, may_manage
 from xiaoan.accounts.filtersets import UserFilterSet
 from xiaoan.accounts.forms import (
     AssignmentForm,
@@ -98,9 +99,15 @@ class UserDetailView(ScopedDetailView):
         context["assignments"] = (
             assignments.filter(user=target).select_related("role", "unit").order_by("unit__path")
         )
-        context["can_change"] = User.objects.restrict(actor, "change").filter(pk=target.pk).exists()
-        context["can_revoke"] = has_permission_anywhere(actor, "accounts.delete_roleassignment")
-        if has_permission_anywhere(actor, "accounts.add_roleassignment"):
+        context["can_change"] = User.objects.restrict(actor, "change").filter(
+            pk=target.pk
+        ).exists() and may_manage(actor, target, "change")
+        context["can_revoke"] = has_permission_anywhere(
+            actor, "accounts.delete_roleassignment"
+        ) and may_manage(actor, target, "revoke")
+        if has_permission_anywhere(actor, "accounts.add_roleassignment") and may_manage(
+            actor, target, "grant"
+        ):
             context["assignment_form"] = kwargs.get("assignment_form") or AssignmentForm(
                 role_queryset=services.grantable_roles(actor),
                 unit_queryset=services.assignable_units(actor),
@@ -133,15 +140,12 @@ class UserCreateView(ScopedMixin, View):
     def post(self, request):
         form = self.form(request.POST)
         if form.is_valid():
-            data = dict(form.cleaned_data)
-            password = data.pop("password")
             try:
-                user = services.create_user(request.user, data, password)
+                user, password = services.create_user(request.user, dict(form.cleaned_data))
             except ServiceError as error:
                 raise_for_service_error(error, form)
             else:
-                messages.success(request, _("已创建账号“%(name)s”。") % {"name": user})
-                return redirect("accounts:user_detail", pk=user.pk)
+                return _show_one_time_password(request, user, password, created=True)
         return render(request, self.template_name, {"form": form, "creating": True}, status=400)
 
 
@@ -161,6 +165,10 @@ class UserUpdateView(ScopedDetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
+        try:
+            check_may_manage(request.user, self.object, "change")
+        except ServiceError as error:
+            raise_for_service_error(error)
         return render(request, self.template_name, {"form": self.form(), "object": self.object})
 
     def post(self, request, *args, **kwargs):
@@ -179,29 +187,39 @@ class UserUpdateView(ScopedDetailView):
         )
 
 
+def _show_one_time_password(request, user: User, password: str, *, created: bool):
+    """The one-time password, shown once and never stored in clear; the page is not cached."""
+    response = render(
+        request,
+        "accounts/one_time_password.html",
+        {"object": user, "password": password, "created": created},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 class UserPasswordView(ScopedDetailView):
+    """Reset someone's password: a confirmation, then a one-time password shown once."""
+
     model = User
     permission_action = "change"
-    template_name = "accounts/password_form.html"
+    template_name = "accounts/password_reset.html"
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        return render(request, self.template_name, {"form": PasswordForm(), "object": self.object})
+        try:
+            check_may_manage(request.user, self.object, "reset")
+        except ServiceError as error:
+            raise_for_service_error(error)
+        return render(request, self.template_name, {"object": self.object})
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        form = PasswordForm(request.POST)
-        if form.is_valid():
-            try:
-                services.set_password(request.user, self.object.pk, form.cleaned_data["password"])
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            else:
-                messages.success(request, _("已重置密码。"))
-                return redirect("accounts:user_detail", pk=self.object.pk)
-        return render(
-            request, self.template_name, {"form": form, "object": self.object}, status=400
-        )
+        try:
+            user, password = services.reset_password(request.user, self.object.pk)
+        except ServiceError as error:
+            raise_for_service_error(error)
+        return _show_one_time_password(request, user, password, created=False)
 
 
 class AssignmentCreateView(ScopedDetailView):
@@ -290,21 +308,25 @@ class RoleListView(LoginRequiredMixin, ListView):
 class MyPasswordView(LoginRequiredMixin, View):
     template_name = "accounts/password_form.html"
 
+    def context(self, form) -> dict:
+        return {"form": form, "own": True, "reason": passwords.change_required(self.request.user)}
+
     def get(self, request):
-        return render(request, self.template_name, {"form": PasswordForm(), "own": True})
+        return render(request, self.template_name, self.context(PasswordForm()))
 
     def post(self, request):
         form = PasswordForm(request.POST)
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                services.set_password(request.user, request.user.pk, form.cleaned_data["password"])
+                services.change_own_password(request.user, data["old_password"], data["password"])
             except ServiceError as error:
                 raise_for_service_error(error, form)
             else:
                 update_session_auth_hash(request, User.objects.get(pk=request.user.pk))
                 messages.success(request, _("密码已修改。"))
                 return redirect("core:home")
-        return render(request, self.template_name, {"form": form, "own": True}, status=400)
+        return render(request, self.template_name, self.context(form), status=400)
 
 
 class AuditLogView(LoginRequiredMixin, View):

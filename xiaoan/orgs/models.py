@@ -67,6 +67,9 @@ class Unit(MP_Node):
     class Meta:
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
+        # The unit head's mark (第一责任人): people holding it are managed only by someone who
+        # holds it too, so a safety officer cannot reset or switch off their principal.
+        permissions = [("lead_unit", _("作为单位负责人"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["code"], condition=~models.Q(code=""), name="unit_code_unique"

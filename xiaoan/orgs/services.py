@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from xiaoan.accounts.authority import check_may_deactivate_unit
 from xiaoan.core.errors import Forbidden, Invalid
 from xiaoan.core.history import stamp
 from xiaoan.core.scoping import forget_grants, holds_everywhere
@@ -93,6 +94,8 @@ def update_unit(user: Any, unit: Unit | int, data: dict[str, Any]) -> Unit:
     pk = unit.pk if isinstance(unit, Unit) else unit
     unit = get_scoped(user, Unit, pk, "change")
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if unit.is_active and data.get("is_active") is False:
+        check_may_deactivate_unit(user, unit)
     for key, value in data.items():
         if key in EDITABLE_FIELDS:
             setattr(unit, key, value)

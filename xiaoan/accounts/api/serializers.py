@@ -67,11 +67,18 @@ class UserSerializer(serializers.ModelSerializer):
             "unit_name",
             "position",
             "is_active",
+            "must_change_password",
             "last_login",
             "date_joined",
             "assignments",
         ]
-        read_only_fields = ["id", "last_login", "date_joined", "assignments"]
+        read_only_fields = [
+            "id",
+            "must_change_password",
+            "last_login",
+            "date_joined",
+            "assignments",
+        ]
 
     def get_assignments(self, obj: User) -> list[dict]:
         return [
@@ -88,8 +95,6 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class UserCreateSerializer(serializers.ModelSerializer):
-    password = serializers.CharField(write_only=True, style={"input_type": "password"})
-
     class Meta:
         model = User
         fields = [
@@ -100,7 +105,6 @@ class UserCreateSerializer(serializers.ModelSerializer):
             "unit",
             "position",
             "is_active",
-            "password",
         ]
         extra_kwargs = {"unit": {"required": True, "allow_null": True}}
 
@@ -111,8 +115,28 @@ class UserUpdateSerializer(serializers.ModelSerializer):
         fields = ["name", "mobile", "email", "unit", "position", "is_active"]
 
 
-class PasswordSerializer(serializers.Serializer):
-    password = serializers.CharField(write_only=True)
+class OwnPasswordSerializer(serializers.Serializer):
+    old_password = serializers.CharField(write_only=True, trim_whitespace=False)
+    password = serializers.CharField(write_only=True, trim_whitespace=False)
+
+
+class OneTimePasswordSerializer(serializers.Serializer):
+    one_time_password = serializers.CharField(
+        help_text="一次性临时密码，只显示这一次；本人下次登录时必须修改"
+    )
+    must_change_password = serializers.BooleanField()
+
+
+class CreatedUserSerializer(UserSerializer):
+    one_time_password = serializers.SerializerMethodField(
+        help_text="一次性临时密码，只显示这一次；本人首次登录时必须修改"
+    )
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "one_time_password"]
+
+    def get_one_time_password(self, obj) -> str:
+        return self.context.get("one_time_password", "")
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -7,13 +7,15 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action, api_view, permission_classes
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from xiaoan.accounts import services
 from xiaoan.accounts.api.serializers import (
     AssignmentSerializer,
-    PasswordSerializer,
+    CreatedUserSerializer,
+    OneTimePasswordSerializer,
+    OwnPasswordSerializer,
     RoleSerializer,
     TokenRequestSerializer,
     TokenSerializer,
@@ -52,14 +54,18 @@ class UserViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
             Prefetch("assignments", visible)
         )
 
-    @extend_schema(request=UserCreateSerializer, responses=with_errors({201: UserSerializer}))
+    @extend_schema(
+        request=UserCreateSerializer, responses=with_errors({201: CreatedUserSerializer})
+    )
     def create(self, request, *args, **kwargs):
+        """Create an account. Its one-time password is in the answer, once."""
         data = UserCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        password = values.pop("password")
-        user = services.create_user(request.user, values, password)
-        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+        user, password = services.create_user(request.user, dict(data.validated_data))
+        body = CreatedUserSerializer(
+            self.get_queryset().get(pk=user.pk), context={"one_time_password": password}
+        ).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=UserUpdateSerializer, responses=with_errors({200: UserSerializer}))
     def partial_update(self, request, *args, **kwargs):
@@ -69,14 +75,14 @@ class UserViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         user = services.update_user(request.user, user, dict(data.validated_data))
         return Response(UserSerializer(self.get_queryset().get(pk=user.pk)).data)
 
-    @extend_schema(request=PasswordSerializer, responses=with_errors({204: None}))
+    @extend_schema(request=None, responses=with_errors({200: OneTimePasswordSerializer}))
     @action(detail=True, methods=["post"], url_path="password")
     def set_password(self, request, pk=None):
+        """Reset someone's password: the answer holds a one-time password, shown once, that
+        the person must replace at the next login; they are told of the reset."""
         user = self.get_object()
-        data = PasswordSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.set_password(request.user, user, data.validated_data["password"])
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        _user, password = services.reset_password(request.user, user)
+        return Response({"one_time_password": password, "must_change_password": True})
 
     @extend_schema(responses=with_errors({200: HistoryEntrySerializer(many=True)}))
     @action(detail=True, methods=["get"])
@@ -135,6 +141,7 @@ class RoleViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema(responses=with_errors({200: UserSerializer}))
 @api_view(["GET"])
+@permission_classes([IsAuthenticated])  # also while the password must change: it says so
 def me(request):
     """The caller, with their role assignments."""
     user = (
@@ -145,6 +152,19 @@ def me(request):
         .get(pk=request.user.pk)
     )
     return Response(UserSerializer(user).data)
+
+
+@extend_schema(request=OwnPasswordSerializer, responses=with_errors({204: None}))
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])  # the one call open while the password must change
+def change_password(request):
+    """Change one's own password (the current one is required)."""
+    data = OwnPasswordSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    services.change_own_password(
+        request.user, data.validated_data["old_password"], data.validated_data["password"]
+    )
+    return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema(

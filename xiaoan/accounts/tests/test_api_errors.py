@@ -15,7 +15,7 @@ def test_it_reports_validation_errors_per_field(api_for, demo):
     error = error_of(response)
     assert error["code"] == "invalid"
     assert error["message"] == "提交的内容有误，请检查后重试。"
-    assert {"username", "mobile", "unit", "password"} <= set(error["fields"])
+    assert {"username", "mobile", "unit"} <= set(error["fields"])
     for messages in error["fields"].values():
         assert messages and all(isinstance(m, str) and has_chinese(m) for m in messages)
 

@@ -62,9 +62,14 @@ GET_TABLE = [
     ("expert", "accounts:user_add", None, 403),
     # edit a person
     ("school_a_officer", "accounts:user_change", "@user:school_a_owner", 200),
-    ("district_officer", "accounts:user_change", "@user:school_a_head", 200),
+    ("district_head", "accounts:user_change", "@user:school_a_head", 200),
     ("sysadmin", "accounts:user_change", "@user:uni_head", 200),
-    ("secadmin", "accounts:user_change", "@user:uni_head", 200),
+    # who may manage whom: the officer does not hold what the principal holds
+    ("district_officer", "accounts:user_change", "@user:school_a_head", 403),
+    ("school_a_officer", "accounts:user_change", "@user:school_a_head", 403),
+    # 三员分立: accounts are the system administrator's; platform admins the console's
+    ("secadmin", "accounts:user_change", "@user:uni_head", 403),
+    ("sysadmin", "accounts:user_change", "@user:secadmin", 403),
     ("school_a_officer", "accounts:user_change", "@user:uni_security", 404),
     ("school_a_officer", "accounts:user_change", "@user:district_head", 404),
     ("district_officer", "accounts:user_change", "@user:secadmin", 404),
@@ -76,7 +81,11 @@ GET_TABLE = [
     # reset a person's password
     ("school_a_officer", "accounts:user_password", "@user:school_a_owner", 200),
     ("district_officer", "accounts:user_password", "@user:school_b_teacher", 200),
-    ("secadmin", "accounts:user_password", "@user:sysadmin", 200),
+    ("sysadmin", "accounts:user_password", "@user:school_a_head", 200),
+    ("secadmin", "accounts:user_password", "@user:school_a_head", 403),
+    ("secadmin", "accounts:user_password", "@user:sysadmin", 403),
+    ("sysadmin", "accounts:user_password", "@user:secadmin", 403),
+    ("school_a_officer", "accounts:user_password", "@user:school_a_head", 403),
     ("school_a_officer", "accounts:user_password", "@user:uni_security", 404),
     ("uni_security", "accounts:user_password", "@user:school_a_head", 404),
     ("auditor", "accounts:user_password", "@user:school_a_head", 403),
@@ -123,7 +132,8 @@ REVOKE_TABLE = [
     ("school_a_officer", "school_a_owner", 302),
     ("district_officer", "school_b_teacher", 302),
     ("secadmin", "uni_head", 302),
-    ("secadmin", "sysadmin", 302),
+    ("secadmin", "sysadmin", 403),  # platform roles change only from the console
+    ("school_a_officer", "school_a_head", 403),
     ("school_a_officer", "uni_security", 404),
     ("school_a_officer", "district_officer", 404),
     ("district_officer", "uni_head", 404),

@@ -148,8 +148,8 @@ def test_it_lets_only_the_security_administrator_grant_platform_roles(
 
 def test_it_keeps_one_person_to_one_platform_role(api_for, persona):
     response = _grant(api_for("secadmin"), persona("sysadmin"), "audit_admin")
-    assert response.status_code == 400
-    assert "三员分立" in error_of(response)["message"]
+    assert response.status_code == 403
+    assert "三员" in error_of(response)["message"]
     assert list(persona("sysadmin").assignments.values_list("role__code", flat=True)) == [
         "system_admin"
     ]
@@ -157,8 +157,8 @@ def test_it_keeps_one_person_to_one_platform_role(api_for, persona):
 
 def test_it_refuses_unit_roles_for_a_platform_administrator(api_for, persona, demo):
     response = _grant(api_for("secadmin"), persona("sysadmin"), "inspector", demo["梁子湖区教育局"])
-    assert response.status_code == 400
-    assert error_of(response)["message"] == "平台管理账号不能再授予单位角色。"
+    assert response.status_code == 403
+    assert "控制台" in error_of(response)["message"]
     assert persona("sysadmin").assignments.count() == 1
 
 
@@ -230,7 +230,7 @@ def test_it_keeps_the_security_administrator_from_revoking_their_own_platform_ro
 ):
     own = persona("secadmin").assignments.get()
     response = api_for("secadmin").delete(f"/api/role-assignments/{own.pk}/")
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert RoleAssignment.objects.filter(pk=own.pk).exists()
 
 

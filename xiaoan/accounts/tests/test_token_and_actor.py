@@ -38,10 +38,7 @@ def test_it_ends_api_tokens_when_the_password_is_reset(demo, client_for):
     client = token_client("school_a_owner")
     assert client.get("/api/me/").status_code == 200
     owner = User.objects.get(username="school_a_owner")
-    response = client_for("school_a_officer").post(
-        f"/accounts/users/{owner.pk}/password/",
-        {"password": "An0ther-pass!", "confirm": "An0ther-pass!"},
-    )
-    assert response.status_code == 302
+    response = client_for("school_a_officer").post(f"/accounts/users/{owner.pk}/password/")
+    assert response.status_code == 200
     assert not Token.objects.filter(user=owner).exists()
     assert client.get("/api/me/").status_code in (401, 403)

@@ -28,14 +28,16 @@ def test_it_creates_a_person_on_the_page_who_can_then_log_in(client_for, demo):
             "unit": demo["政教处"].pk,
             "position": "干事",
             "is_active": "on",
-            "password": NEW_PASSWORD,
         },
     )
     created = User.objects.get(username="zhou_new")
-    assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:user_detail", args=[created.pk])
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    one_time = response.context["password"]
+    assert one_time in response.content.decode()
     assert created.unit == demo["政教处"]
-    assert Client().login(username="13900000001", password=NEW_PASSWORD)
+    assert created.must_change_password
+    assert Client().login(username="13900000001", password=one_time)
 
 
 def test_it_offers_only_units_in_scope_when_creating(client_for):
@@ -54,7 +56,6 @@ def test_it_refuses_to_create_a_person_outside_scope_on_the_page(client_for, dem
             "username": "outsider",
             "name": "外人",
             "unit": demo["保卫处"].pk,
-            "password": NEW_PASSWORD,
         },
     )
     assert response.status_code == 400
@@ -62,15 +63,8 @@ def test_it_refuses_to_create_a_person_outside_scope_on_the_page(client_for, dem
     assert not User.objects.filter(username="outsider").exists()
 
 
-def test_it_refuses_weak_passwords_and_duplicate_names_with_chinese_messages(api_for, demo):
+def test_it_refuses_duplicate_names_with_chinese_messages(api_for, demo):
     client = api_for("district_officer")
-    weak = client.post(
-        "/api/users/",
-        {"username": "weak", "name": "弱", "unit": demo["安全股"].pk, "password": "12345678"},
-        format="json",
-    )
-    assert weak.status_code == 400
-    assert any("密码" in m for m in error_of(weak)["fields"]["password"])
     taken = client.post(
         "/api/users/",
         {
@@ -78,7 +72,6 @@ def test_it_refuses_weak_passwords_and_duplicate_names_with_chinese_messages(api
             "name": "重名",
             "mobile": "13800000011",
             "unit": demo["安全股"].pk,
-            "password": NEW_PASSWORD,
         },
         format="json",
     )
@@ -91,12 +84,25 @@ def test_it_refuses_weak_passwords_and_duplicate_names_with_chinese_messages(api
             "name": "号",
             "mobile": "123",
             "unit": demo["安全股"].pk,
-            "password": NEW_PASSWORD,
         },
         format="json",
     )
     assert error_of(bad_mobile)["fields"]["mobile"] == ["请输入11位手机号码。"]
     assert not User.objects.filter(username__in=["weak", "m"]).exists()
+
+
+def test_it_answers_a_created_person_with_a_one_time_password_once(api_for, demo):
+    response = api_for("district_officer").post(
+        "/api/users/",
+        {"username": "new_one", "name": "新人", "unit": demo["安全股"].pk},
+        format="json",
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["must_change_password"] is True
+    assert Client().login(username="new_one", password=body["one_time_password"])
+    again = api_for("district_officer").get(f"/api/users/{body['id']}/").json()
+    assert "one_time_password" not in again
 
 
 def test_it_moves_a_person_within_scope(api_for, persona, demo):
@@ -177,7 +183,6 @@ def test_it_rolls_back_a_create_outside_scope_when_rechecked_after_the_write(
             "username": "slipped",
             "name": "漏网",
             "unit": demo["保卫处"].pk,
-            "password": NEW_PASSWORD,
         },
         format="json",
     )
@@ -191,8 +196,8 @@ def test_it_refuses_to_deactivate_ones_own_account(api_for, persona):
     response = api_for("district_officer").patch(
         f"/api/users/{officer.pk}/", {"is_active": False}, format="json"
     )
-    assert response.status_code == 400
-    assert error_of(response)["message"] == "不能停用自己的账号。"
+    assert response.status_code == 403
+    assert error_of(response)["message"] == "不能在这里修改自己的账号。"
     assert User.objects.get(pk=officer.pk).is_active
 
 
@@ -205,38 +210,42 @@ def test_it_deactivates_a_person_who_then_cannot_log_in(api_for, persona):
     assert not Client().login(username="school_b_teacher", password=PASSWORD)
 
 
-def test_it_resets_a_password_on_the_page(client_for, persona):
+def test_it_resets_a_password_on_the_page_to_a_one_time_password(client_for, persona):
     owner = persona("school_a_owner")
     url = reverse("accounts:user_password", args=[owner.pk])
     client = client_for("school_a_officer")
-    mismatch = client.post(url, {"password": NEW_PASSWORD, "confirm": "other"})
-    assert mismatch.status_code == 400
-    assert "两次输入的密码不一致" in mismatch.content.decode()
-    weak = client.post(url, {"password": "abc", "confirm": "abc"})
-    assert weak.status_code == 400
-    assert Client().login(username="school_a_owner", password=PASSWORD)
+    confirm = client.get(url)
+    assert confirm.status_code == 200
+    assert Client().login(username="school_a_owner", password=PASSWORD)  # GET changes nothing
 
-    response = client.post(url, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
-    assert response.status_code == 302
+    response = client.post(url)
+    assert response.status_code == 200
+    one_time = response.context["password"]
     assert not Client().login(username="school_a_owner", password=PASSWORD)
-    assert Client().login(username="school_a_owner", password=NEW_PASSWORD)
+    fresh = Client()
+    assert fresh.login(username="school_a_owner", password=one_time)
+    # the person must choose their own before anything else
+    home = fresh.get(reverse("core:home"))
+    assert home.status_code == 302
+    assert home["Location"] == reverse("accounts:my_password")
+    assert "临时密码" in fresh.get(reverse("accounts:my_password")).content.decode()
 
 
 def test_it_resets_a_password_through_the_api(api_for, persona):
     owner = persona("school_a_owner")
-    client = api_for("school_a_officer")
-    weak = client.post(f"/api/users/{owner.pk}/password/", {"password": "1234"}, format="json")
-    assert weak.status_code == 400
-    assert "password" in error_of(weak)["fields"]
-    ok = client.post(f"/api/users/{owner.pk}/password/", {"password": NEW_PASSWORD}, format="json")
-    assert ok.status_code == 204
-    assert Client().login(username="school_a_owner", password=NEW_PASSWORD)
+    ok = api_for("school_a_officer").post(f"/api/users/{owner.pk}/password/", format="json")
+    assert ok.status_code == 200
+    body = ok.json()
+    assert body["must_change_password"] is True
+    assert Client().login(username="school_a_owner", password=body["one_time_password"])
+    assert User.objects.get(pk=owner.pk).must_change_password
 
 
 def test_it_lets_anyone_change_their_own_password_and_stay_logged_in(client_for):
     client = client_for("expert")
     response = client.post(
-        reverse("accounts:my_password"), {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+        reverse("accounts:my_password"),
+        {"old_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
     )
     assert response.status_code == 302
     assert client.get(reverse("core:home")).status_code == 200
@@ -245,7 +254,7 @@ def test_it_lets_anyone_change_their_own_password_and_stay_logged_in(client_for)
 
 def test_it_edits_a_person_on_the_page(client_for, persona, demo):
     head = persona("school_a_head")
-    response = client_for("district_officer").post(
+    response = client_for("district_head").post(
         reverse("accounts:user_change", args=[head.pk]),
         {
             "name": "王校长",

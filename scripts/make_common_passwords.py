@@ -1,6 +1,8 @@
 """Regenerate xiaoan/accounts/data/common-passwords.txt.gz: the passwords people in Chinese
 schools and offices pick most (words, pinyin, names of the product and the sector, keyboard
-walks) with the endings they add to pass composition rules. Run: python3 scripts/make_common_passwords.py"""
+walks) with the endings they add to pass composition rules.
+
+Run: python3 scripts/make_common_passwords.py"""
 
 import gzip
 from pathlib import Path
@@ -20,9 +22,39 @@ asd123 zxc123 qwer1234 asdf1234 zxcv1234 1234qwer 1234abcd abcd1234 aa123456 a12
 admin123 root123 test123 user123 pass123 p@ss123
 """.split()
 ENDINGS = [
-    "", "1", "12", "123", "1234", "12345", "123456", "12345678", "888", "666", "520", "1314",
-    "5201314", "000", "111", "!", "!!", "!@#", "@", "#", ".", "1!", "123!", "123.", "@123",
-    "#123", "@1234", "@123456", "!123", "_123", "@abc", "@qq", "@163",
+    "",
+    "1",
+    "12",
+    "123",
+    "1234",
+    "12345",
+    "123456",
+    "12345678",
+    "888",
+    "666",
+    "520",
+    "1314",
+    "5201314",
+    "000",
+    "111",
+    "!",
+    "!!",
+    "!@#",
+    "@",
+    "#",
+    ".",
+    "1!",
+    "123!",
+    "123.",
+    "@123",
+    "#123",
+    "@1234",
+    "@123456",
+    "!123",
+    "_123",
+    "@abc",
+    "@qq",
+    "@163",
     *[str(year) for year in range(1990, 2031)],
     *[f"@{year}" for year in range(2015, 2031)],
     *[f"#{year}" for year in range(2020, 2031)],

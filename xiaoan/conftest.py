@@ -82,6 +82,14 @@ def api_for(persona):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit and lockout counters live in the cache: no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded photos go to a per-test directory, never into var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"

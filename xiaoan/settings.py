@@ -187,7 +187,7 @@ XIAOAN_PASSWORD_MAX_AGE_DAYS = env.int("XIAOAN_PASSWORD_MAX_AGE_DAYS", 90, minim
 XIAOAN_PASSWORD_WARN_DAYS = env.int("XIAOAN_PASSWORD_WARN_DAYS", 7, minimum=0)
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "xiaoan.accounts.passwords.LengthValidator",
         "OPTIONS": {"min_length": XIAOAN_PASSWORD_MIN_LENGTH},
     },
     {
@@ -211,8 +211,21 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("XIAOAN_SECURE_COOKIES", PRODUCTION)
 
 AXES_FAILURE_LIMIT = env.int("XIAOAN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = env.int("XIAOAN_LOGIN_COOLOFF_MINUTES", 30, minimum=1) / 60
-AXES_LOCKOUT_PARAMETERS = ["username"]
+XIAOAN_LOGIN_COOLOFF_MINUTES = env.int("XIAOAN_LOGIN_COOLOFF_MINUTES", 30, minimum=1)
+AXES_COOLOFF_TIME = XIAOAN_LOGIN_COOLOFF_MINUTES / 60
+# An account is locked for the address the failures came from: an attacker who knows a
+# username locks it out only for their own machine. An address failing across many accounts
+# is refused as a whole (xiaoan.accounts.throttling), at a limit a school's NAT never reaches.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+XIAOAN_LOGIN_ADDRESS_FAILURE_LIMIT = env.int("XIAOAN_LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=0)
+# API rate limits ("N/sec|min|hour|day", empty = off); off under pytest unless a test sets them.
+XIAOAN_RATE_TOKEN = env.str("XIAOAN_RATE_TOKEN", "" if TESTING else "20/min")
+XIAOAN_RATE_PASSWORD = env.str("XIAOAN_RATE_PASSWORD", "" if TESTING else "10/min")
+XIAOAN_RATE_WRITE = env.str("XIAOAN_RATE_WRITE", "" if TESTING else "300/min")
+for _rate_name in ("XIAOAN_RATE_TOKEN", "XIAOAN_RATE_PASSWORD", "XIAOAN_RATE_WRITE"):
+    _rate = globals()[_rate_name]
+    if _rate and not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", _rate):
+        raise ImproperlyConfigured(f"{_rate_name} must look like 300/min (or be empty).")
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
@@ -310,6 +323,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "xiaoan.core.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["xiaoan.accounts.throttling.WriteRateThrottle"],
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {

@@ -29,6 +29,22 @@ CLASSES = (
 )
 
 
+class LengthValidator:
+    """At least `min_length` characters (Django's own message has no Chinese translation)."""
+
+    def __init__(self, min_length: int = 8) -> None:
+        self.min_length = min_length
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if len(password) < self.min_length:
+            raise ValidationError(
+                _("密码至少需要%(n)d个字符。") % {"n": self.min_length}, code="password_too_short"
+            )
+
+    def get_help_text(self) -> str:
+        return _("至少%(n)d个字符。") % {"n": self.min_length}
+
+
 class CharacterClassesValidator:
     """At least `classes` of the four classes: lower case, upper case, digits, symbols."""
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -15,6 +17,7 @@ from rest_framework.authtoken.models import Token
 from xiaoan.accounts import passwords
 from xiaoan.accounts.authority import check_may_manage, holds_at
 from xiaoan.accounts.models import Role, RoleAssignment, User
+from xiaoan.accounts.throttling import TooManyRequests
 from xiaoan.core.errors import Conflict, Forbidden, Invalid
 from xiaoan.core.history import stamp
 from xiaoan.core.scoping import (
@@ -131,8 +134,14 @@ def _store_password(user: User, password: str, *, by_owner: bool) -> None:
 def change_own_password(user: Any, old_password: str, new_password: str) -> User:
     """The owner chooses a password: only with the current one, and within the policy."""
     person = User.objects.select_for_update().get(pk=user.pk)
+    guesses = f"xiaoan:old-password-failures:{person.pk}"
+    if (cache.get(guesses) or 0) >= settings.AXES_FAILURE_LIMIT:
+        raise TooManyRequests(_("当前密码输错次数过多，请稍后再试。"))
     if not person.check_password(old_password):
+        if not cache.add(guesses, 1, settings.XIAOAN_LOGIN_COOLOFF_MINUTES * 60):
+            cache.incr(guesses)
         raise Invalid(fields={"old_password": [_("当前密码不正确。")]})
+    cache.delete(guesses)
     if old_password == new_password:
         raise Invalid(fields={"password": [_("新密码不能与当前密码相同。")]})
     _check_password(new_password, person)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
-from xiaoan.accounts import passwords, services
+from xiaoan.accounts import passwords, services, throttling
 from xiaoan.accounts.authority import check_may_manage, may_manage
 from xiaoan.accounts.filtersets import UserFilterSet
 from xiaoan.accounts.forms import (
@@ -33,6 +33,15 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if throttling.address_blocked(request):
+            return render(request, "accounts/locked.html", {"address": True}, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        throttling.count_address_failure(self.request)
+        return super().form_invalid(form)
 
 
 class UserListView(ScopedListView):

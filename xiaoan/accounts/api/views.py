@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
-from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.decorators import action, api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
@@ -26,6 +26,13 @@ from xiaoan.accounts.api.serializers import (
 from xiaoan.accounts.backends import login_name
 from xiaoan.accounts.filtersets import RoleAssignmentFilterSet, UserFilterSet
 from xiaoan.accounts.models import Role, RoleAssignment, User
+from xiaoan.accounts.throttling import (
+    PasswordRateThrottle,
+    TokenRateThrottle,
+    WriteRateThrottle,
+    check_address,
+    count_address_failure,
+)
 from xiaoan.core.api.views import ScopedViewSetMixin, with_errors
 from xiaoan.core.errors import Forbidden, ServiceError
 from xiaoan.core.history import entries_for
@@ -76,7 +83,12 @@ class UserViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         return Response(UserSerializer(self.get_queryset().get(pk=user.pk)).data)
 
     @extend_schema(request=None, responses=with_errors({200: OneTimePasswordSerializer}))
-    @action(detail=True, methods=["post"], url_path="password")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="password",
+        throttle_classes=[PasswordRateThrottle, WriteRateThrottle],
+    )
     def set_password(self, request, pk=None):
         """Reset someone's password: the answer holds a one-time password, shown once, that
         the person must replace at the next login; they are told of the reset."""
@@ -157,6 +169,7 @@ def me(request):
 @extend_schema(request=OwnPasswordSerializer, responses=with_errors({204: None}))
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])  # the one call open while the password must change
+@throttle_classes([PasswordRateThrottle, WriteRateThrottle])
 def change_password(request):
     """Change one's own password (the current one is required)."""
     data = OwnPasswordSerializer(data=request.data)
@@ -172,8 +185,10 @@ def change_password(request):
 )
 @api_view(["POST"])
 @permission_classes([AllowAny])
+@throttle_classes([TokenRateThrottle])
 def obtain_token(request):
     """Exchange username (or mobile) and password for an API token."""
+    check_address(request)
     data = TokenRequestSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     user = authenticate(
@@ -182,6 +197,7 @@ def obtain_token(request):
         password=data.validated_data["password"],
     )
     if user is None:
+        count_address_failure(request)
         if getattr(request, "axes_locked_out", False):
             raise Forbidden(_("连续多次登录失败，账号已被暂时锁定。请稍后再试，或联系管理员解锁。"))
         raise ServiceError(_("用户名或密码错误。"))

@@ -69,6 +69,11 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         fields = _flatten(detail)
         message = _("提交的内容有误，请检查后重试。")
         code = "invalid"
+    elif isinstance(exc, exceptions.Throttled):
+        fields = {}
+        wait = int(exc.wait or 0) + 1
+        message = _("请求过于频繁，请%(seconds)d秒后再试。") % {"seconds": wait}
+        code = "throttled"
     elif isinstance(exc, exceptions.ParseError):
         # DRF's parse errors are English and untranslatable ("JSON parse error - …").
         fields = {}

@@ -289,8 +289,23 @@ DEFAULT_FROM_EMAIL = env.str("XIAOAN_EMAIL_FROM", "xiaoan@localhost")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
-if env.bool("XIAOAN_BEHIND_TLS_PROXY", False):
+XIAOAN_BEHIND_TLS_PROXY = env.bool("XIAOAN_BEHIND_TLS_PROXY", False)
+if XIAOAN_BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS only in production (or behind a TLS proxy): plain requests are redirected and browsers
+# told to come back over HTTPS for a year. /healthz stays reachable for the load balancer.
+SECURE_SSL_REDIRECT = env.bool("XIAOAN_SSL_REDIRECT", PRODUCTION or XIAOAN_BEHIND_TLS_PROXY)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+SECURE_HSTS_SECONDS = env.int(
+    "XIAOAN_HSTS_SECONDS", 31536000 if PRODUCTION or XIAOAN_BEHIND_TLS_PROXY else 0, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = env.bool("XIAOAN_HSTS_PRELOAD", False)
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+if not SECURE_HSTS_PRELOAD:
+    # Preloading binds every subdomain of the school's or bureau's domain for years: the
+    # operator's decision (XIAOAN_HSTS_PRELOAD), not a default.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # No inline scripts or styles anywhere: every page lives with default-src 'self'.
 CONTENT_SECURITY_POLICY = {
@@ -331,6 +346,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "学校与教育系统安全治理平台接口。所有列表均按调用者的授权范围过滤。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema maps every endpoint: outside development only for people who are logged in.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"]
+    if DEBUG
+    else ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI from our own static files: no CDN, and it must live with the page CSP.
     "SWAGGER_UI_DIST": "SIDECAR",

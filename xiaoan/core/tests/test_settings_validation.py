@@ -55,6 +55,10 @@ BAD = [
     ({"XIAOAN_LOGIN_FAILURE_LIMIT": "0"}, "XIAOAN_LOGIN_FAILURE_LIMIT"),
     ({"XIAOAN_LOG_LEVEL": "LOUD"}, "XIAOAN_LOG_LEVEL"),
     ({"XIAOAN_SECURE_COOKIES": "sometimes"}, "XIAOAN_SECURE_COOKIES"),
+    ({"XIAOAN_RATE_WRITE": "lots"}, "XIAOAN_RATE_WRITE"),
+    ({"XIAOAN_HSTS_SECONDS": "-5"}, "XIAOAN_HSTS_SECONDS"),
+    ({"XIAOAN_PASSWORD_MIN_LENGTH": "6"}, "XIAOAN_PASSWORD_MIN_LENGTH"),
+    ({"XIAOAN_PASSWORD_CLASSES": "5"}, "XIAOAN_PASSWORD_CLASSES"),
 ]
 
 
@@ -97,3 +101,29 @@ def test_it_reads_the_login_failure_limit_and_cool_off_from_the_environment(tmp_
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == ["3", "0.25", "True"]
+
+
+def test_it_passes_the_deployment_check_in_production(tmp_path):
+    key = "Zq8-w3LpX_t9Rv2mKc7Hn4Jd6Fb1Gs5Ye0Ua8Ti3Oo2Pe7Wr4Qx6Mz9Nv1Bc5Lk"
+    variables = {**PRODUCTION, "XIAOAN_SECRET_KEY": key}
+    result = run(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **variables)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_sends_hsts_and_redirects_to_https_in_production(tmp_path):
+    code = (
+        "from django.test import Client; c = Client(HTTP_HOST='xiaoan.example.edu.cn'); "
+        "plain = c.get('/accounts/login/'); "
+        "schema = c.get('/api/schema/', secure=True); "
+        "docs = c.get('/api/docs/', secure=True); "
+        "login = c.get('/accounts/login/', secure=True); "
+        "print(plain.status_code, plain['Location'], schema.status_code, docs.status_code, "
+        "login['Strict-Transport-Security'])"
+    )
+    result = run(tmp_path, "shell", "--no-imports", "-c", code, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    plain, location, schema, docs, hsts = result.stdout.strip().splitlines()[-1].split(" ", 4)
+    assert plain == "301" and location.startswith("https://xiaoan.example.edu.cn/")
+    assert schema in ("401", "403") and docs in ("401", "403")  # the API map needs a login
+    assert hsts == "max-age=31536000; includeSubDomains"

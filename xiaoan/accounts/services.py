@@ -55,11 +55,16 @@ def _full_clean(user: User) -> None:
         raise Invalid(fields={k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from exc
 
 
-def _notify_account(user: User, title: str, body: str) -> None:
+def _actor_name(actor: Any) -> str:
+    return getattr(actor, "display_name", "") or str(actor)
+
+
+def _notify_account(user: User, title: str, body: str, url: str = "") -> None:
+    """Tell the person of what someone else did to their account (in-app and by email)."""
     from xiaoan.notifications.models import Notification
     from xiaoan.notifications.services import notify
 
-    notify([user], Notification.Kind.OTHER, title, body, url="/accounts/password/")
+    notify([user], Notification.Kind.OTHER, title, body, url=url or f"/accounts/users/{user.pk}/")
 
 
 @transaction.atomic
@@ -160,7 +165,7 @@ def reset_password(actor: Any, user: User | int) -> tuple[User, str]:
     user = _managed(actor, pk, "reset")
     password = passwords.one_time_password()
     _store_password(user, password, by_owner=False)
-    who = getattr(actor, "display_name", "") or str(actor)
+    who = _actor_name(actor)
     _notify_account(
         user,
         _("您的登录密码已被重置"),
@@ -262,6 +267,13 @@ def grant_role(
     if unit_obj is not None:
         ensure_in_scope(actor, assignment, "add")
     forget_grants(target)
+    where = unit_obj.name if unit_obj else _("全平台")
+    _notify_account(
+        target,
+        _("您获得了新的授权"),
+        _("%(who)s授予您“%(role)s”（%(where)s）。如有疑问，请联系单位安全管理员。")
+        % {"who": _actor_name(actor), "role": role_obj.name, "where": where},
+    )
     return assignment
 
 
@@ -272,6 +284,13 @@ def revoke_role(actor: Any, assignment: RoleAssignment | int) -> None:
     check_may_manage(actor, assignment.user, "revoke")
     stamp(assignment, actor).delete()
     forget_grants(assignment.user)
+    where = assignment.unit.name if assignment.unit_id else _("全平台")
+    _notify_account(
+        assignment.user,
+        _("您的一项授权已被撤销"),
+        _("%(who)s撤销了您的“%(role)s”（%(where)s）授权。")
+        % {"who": _actor_name(actor), "role": assignment.role.name, "where": where},
+    )
 
 
 def assignable_units(actor: Any):

@@ -186,3 +186,21 @@ def test_it_refuses_revoking_the_principals_role_from_below(api_for, persona):
     response = api_for("school_a_officer").delete(f"/api/role-assignments/{grant.pk}/")
     assert response.status_code == 403
     assert RoleAssignment.objects.filter(pk=grant.pk).exists()
+
+
+def test_it_tells_a_person_of_every_grant_and_revocation(api_for, persona, demo):
+    teacher = persona("school_b_teacher")
+    response = api_for("secadmin").post(
+        "/api/role-assignments/",
+        {
+            "user": teacher.pk,
+            "role": Role.objects.get(code="inspector").pk,
+            "unit": demo["鄂州市教育局"].pk,
+        },
+        format="json",
+    )
+    assert response.status_code == 201
+    granted = Notification.objects.get(recipient=teacher, title="您获得了新的授权")
+    assert "检查员" in granted.body and "鄂州市教育局" in granted.body
+    api_for("secadmin").delete(f"/api/role-assignments/{response.json()['id']}/")
+    assert Notification.objects.filter(recipient=teacher, title="您的一项授权已被撤销").exists()

@@ -10,6 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.core.crypto import check_keys as check_field_keys
 from xiaoan.envconf import Env
 
 env = Env()
@@ -38,6 +39,11 @@ if not SECRET_KEY:
     SECRET_KEY = "development-only-insecure-key-do-not-use-in-production-xiaoan"
 elif PRODUCTION and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("XIAOAN_SECRET_KEY must be at least 50 characters long.")
+
+# Encryption of sensitive fields at rest and their lookup hashes (xiaoan/core/crypto.py).
+XIAOAN_FIELD_KEYS = env.str("XIAOAN_FIELD_KEYS")
+XIAOAN_LOOKUP_KEY = env.str("XIAOAN_LOOKUP_KEY")
+check_field_keys(XIAOAN_FIELD_KEYS, XIAOAN_LOOKUP_KEY, production=PRODUCTION)
 
 ALLOWED_HOSTS = env.list(
     "XIAOAN_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]

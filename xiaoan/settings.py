@@ -40,11 +40,6 @@ if not SECRET_KEY:
 elif PRODUCTION and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("XIAOAN_SECRET_KEY must be at least 50 characters long.")
 
-# Encryption of sensitive fields at rest and their lookup hashes (xiaoan/core/crypto.py).
-XIAOAN_FIELD_KEYS = env.str("XIAOAN_FIELD_KEYS")
-XIAOAN_LOOKUP_KEY = env.str("XIAOAN_LOOKUP_KEY")
-check_field_keys(XIAOAN_FIELD_KEYS, XIAOAN_LOOKUP_KEY, production=PRODUCTION)
-
 ALLOWED_HOSTS = env.list(
     "XIAOAN_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
@@ -53,6 +48,11 @@ if PRODUCTION and not ALLOWED_HOSTS:
         "XIAOAN_ALLOWED_HOSTS is required when XIAOAN_ENV=production (comma-separated)."
     )
 CSRF_TRUSTED_ORIGINS = env.list("XIAOAN_CSRF_TRUSTED_ORIGINS", [])
+
+# Encryption of sensitive fields at rest and their lookup hashes (xiaoan/core/crypto.py).
+XIAOAN_FIELD_KEYS = env.str("XIAOAN_FIELD_KEYS")
+XIAOAN_LOOKUP_KEY = env.str("XIAOAN_LOOKUP_KEY")
+check_field_keys(XIAOAN_FIELD_KEYS, XIAOAN_LOOKUP_KEY, production=PRODUCTION)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -37,26 +37,26 @@ def _write_raw(model, pk: int, mobile: str | None, pk_column: str = "id") -> Non
 
 
 def test_it_stores_no_plain_mobile_for_users_or_their_history(client_for, persona, demo):
-    head = persona("school_a_head")
+    person = persona("school_a_owner")
     response = client_for("district_officer").post(
-        reverse("accounts:user_change", args=[head.pk]),
+        reverse("accounts:user_change", args=[person.pk]),
         {
-            "name": head.name,
+            "name": person.name,
             "mobile": "13912345678",
-            "unit": demo["梁子湖高级中学"].pk,
+            "unit": person.unit_id,
             "is_active": "on",
         },
     )
     assert response.status_code == 302
     users, history = _raw(User), _raw(User.history.model)
     assert users and history
-    plain = {person[2] for person in PEOPLE if person[2]}
+    plain = {entry[2] for entry in PEOPLE if entry[2]}
     for stored in users + history:
         assert stored.startswith("sm4gcm:"), stored
         assert not any(number in stored for number in plain | {"13912345678"})
-    assert User.objects.get(pk=head.pk).mobile == "13912345678"
-    assert User.history.filter(id=head.pk).first().mobile == "13912345678"
-    assert User.objects.get(pk=head.pk).mobile_hash == crypto.lookup_hash("13912345678")
+    assert User.objects.get(pk=person.pk).mobile == "13912345678"
+    assert User.history.filter(id=person.pk).first().mobile == "13912345678"
+    assert User.objects.get(pk=person.pk).mobile_hash == crypto.lookup_hash("13912345678")
 
 
 def test_it_logs_in_by_mobile_on_the_page_and_for_a_token(demo):

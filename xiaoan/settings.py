@@ -10,6 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.core.crypto import check_keys as check_field_keys
 from xiaoan.envconf import Env
 
 env = Env()
@@ -47,6 +48,11 @@ if PRODUCTION and not ALLOWED_HOSTS:
         "XIAOAN_ALLOWED_HOSTS is required when XIAOAN_ENV=production (comma-separated)."
     )
 CSRF_TRUSTED_ORIGINS = env.list("XIAOAN_CSRF_TRUSTED_ORIGINS", [])
+
+# Encryption of sensitive fields at rest and their lookup hashes (xiaoan/core/crypto.py).
+XIAOAN_FIELD_KEYS = env.str("XIAOAN_FIELD_KEYS")
+XIAOAN_LOOKUP_KEY = env.str("XIAOAN_LOOKUP_KEY")
+check_field_keys(XIAOAN_FIELD_KEYS, XIAOAN_LOOKUP_KEY, production=PRODUCTION)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -18,7 +18,9 @@ def login_name(identifier: str) -> str:
     if not identifier or model._default_manager.filter(username=identifier).exists():
         return identifier
     username = (
-        model._default_manager.filter(mobile=identifier).values_list("username", flat=True).first()
+        model._default_manager.filter(mobile_hash__matches=identifier)
+        .values_list("username", flat=True)
+        .first()
     )
     return username or identifier
 
@@ -36,7 +38,9 @@ class ScopedRoleBackend(ModelBackend):
         if not username or not password:
             return None
         model = get_user_model()
-        user = model._default_manager.filter(Q(username=username) | Q(mobile=username)).first()
+        user = model._default_manager.filter(
+            Q(username=username) | Q(mobile_hash__matches=username)
+        ).first()
         if user is None:
             model().set_password(password)  # same work either way: no timing oracle
             return None

@@ -26,7 +26,8 @@ class UserFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(name__icontains=value) | Q(username__icontains=value) | Q(mobile__startswith=value)
+            # A mobile number matches whole, through its keyed hash (the column is encrypted).
+            Q(name__icontains=value) | Q(username__icontains=value) | Q(mobile_hash__matches=value)
         )
 
     def filter_within(self, queryset, name, value):

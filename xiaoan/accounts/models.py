@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from xiaoan.core.fields import EncryptedCharField, HashedLookupsMixin, LookupHashField
 from xiaoan.core.scoping import ScopedQuerySet
 
 mobile_validator = RegexValidator(r"^1\d{10}$", _("请输入11位手机号码。"))
@@ -19,18 +20,26 @@ class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignor
     pass
 
 
-class User(AbstractUser):
+class User(HashedLookupsMixin, AbstractUser):
     """A person. Logs in with username or mobile number; belongs to one unit (none for the
     platform administrators)."""
 
     name = models.CharField(_("姓名"), max_length=50, blank=True)
-    mobile = models.CharField(
+    # Encrypted at rest; uniqueness and lookups go through mobile_hash (xiaoan/core/fields.py).
+    mobile = EncryptedCharField(
         _("手机号码"),
         max_length=11,
         null=True,
         blank=True,
-        unique=True,
         validators=[mobile_validator],
+    )
+    mobile_hash = LookupHashField(
+        _("手机号码"),
+        source="mobile",
+        null=True,
+        blank=True,
+        unique=True,
+        error_messages={"unique": _("该手机号码已被使用。")},
     )
     unit = models.ForeignKey(
         "orgs.Unit",
@@ -47,7 +56,13 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
 
     history = HistoricalRecords(
-        excluded_fields=["password", "last_login", "password_changed_at", "must_change_password"]
+        excluded_fields=[
+            "password",
+            "last_login",
+            "password_changed_at",
+            "must_change_password",
+            "mobile_hash",
+        ]
     )
     objects = ScopedUserManager()
 

@@ -317,7 +317,7 @@ def find_user(identifier: Any) -> User | None:
     value = str(identifier or "").strip()
     if not value:
         return None
-    query = Q(username=value) | Q(mobile=value)
+    query = Q(username=value) | Q(mobile_hash__matches=value)
     if value.isdigit() and len(value) < 11:
         query |= Q(pk=int(value))
     return User.objects.filter(query, is_active=True).first()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from xiaoan.accounts.models import Role, RoleAssignment, User
@@ -94,7 +95,22 @@ class UserSerializer(serializers.ModelSerializer):
         ]
 
 
-class UserCreateSerializer(serializers.ModelSerializer):
+class UniqueMobileMixin:
+    """The mobile column is encrypted, so its uniqueness is checked through mobile_hash."""
+
+    instance: User | None
+
+    def validate_mobile(self, value: str | None) -> str | None:
+        if value:
+            taken = User.objects.filter(mobile_hash__matches=value)
+            if self.instance is not None:
+                taken = taken.exclude(pk=self.instance.pk)
+            if taken.exists():
+                raise serializers.ValidationError(_("该手机号码已被使用。"))
+        return value
+
+
+class UserCreateSerializer(UniqueMobileMixin, serializers.ModelSerializer):
     class Meta:
         model = User
         fields = [
@@ -109,7 +125,7 @@ class UserCreateSerializer(serializers.ModelSerializer):
         extra_kwargs = {"unit": {"required": True, "allow_null": True}}
 
 
-class UserUpdateSerializer(serializers.ModelSerializer):
+class UserUpdateSerializer(UniqueMobileMixin, serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["name", "mobile", "email", "unit", "position", "is_active"]

@@ -44,7 +44,8 @@ class UserViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     model = User
     serializer_class = UserSerializer
     filterset_class = UserFilterSet
-    search_fields = ["name", "username", "mobile"]
+    # A mobile number matches whole, through its keyed hash (the column is encrypted).
+    search_fields = ["name", "username", "mobile_hash__matches"]
     ordering_fields = ["username", "name", "date_joined"]
     ordering = ["username"]
     http_method_names = ["get", "post", "patch", "head", "options"]

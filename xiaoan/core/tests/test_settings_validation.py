@@ -38,6 +38,7 @@ PRODUCTION = {
     "XIAOAN_ENV": "production",
     "XIAOAN_SECRET_KEY": GOOD_KEY,
     "XIAOAN_ALLOWED_HOSTS": "xiaoan.example.edu.cn",
+    "XIAOAN_AUDIT_KEY": "a" * 40,
 }
 
 BAD = [
@@ -45,6 +46,8 @@ BAD = [
     ({**PRODUCTION, "XIAOAN_SECRET_KEY": "short"}, "XIAOAN_SECRET_KEY"),
     ({"XIAOAN_ENV": "production", "XIAOAN_SECRET_KEY": GOOD_KEY}, "XIAOAN_ALLOWED_HOSTS"),
     ({**PRODUCTION, "XIAOAN_DEBUG": "true"}, "XIAOAN_DEBUG"),
+    ({**PRODUCTION, "XIAOAN_AUDIT_KEY": ""}, "XIAOAN_AUDIT_KEY"),
+    ({**PRODUCTION, "XIAOAN_AUDIT_KEY": "short"}, "XIAOAN_AUDIT_KEY"),
     ({"XIAOAN_ENV": "staging"}, "XIAOAN_ENV"),
     ({"XIAOAN_DEBUG": "maybe"}, "XIAOAN_DEBUG"),
     ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),

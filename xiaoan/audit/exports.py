@@ -62,4 +62,3 @@ def response(queryset: QuerySet) -> FileResponse:
     name = f"{_('安全审计记录')}-{timezone.localdate():%Y%m%d}.xlsx"
     file_served("export", "audit-entries", filename=name, rows=count)
     return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
-

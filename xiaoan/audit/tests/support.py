@@ -30,7 +30,8 @@ def without_guard():
     """SQL that switches the append-only trigger off inside the test's transaction (rolled
     back with it), so a test can tamper like someone with direct database access."""
     if connection.vendor == "postgresql":
-        return ["ALTER TABLE audit_auditentry DISABLE TRIGGER audit_append_only"]
+        # A superuser's way round every ordinary trigger, for this transaction only.
+        return ["SET LOCAL session_replication_role = replica"]
     return ["DROP TRIGGER audit_no_update", "DROP TRIGGER audit_no_delete"]
 
 

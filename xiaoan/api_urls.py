@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from xiaoan.accounts.api import views as accounts_api
+from xiaoan.audit.api import views as audit_api
 from xiaoan.duties.api import views as duties_api
 from xiaoan.hazards.api import views as hazards_api
 from xiaoan.inspections.api import exports as inspection_exports_api
@@ -36,6 +37,7 @@ router.register("obligations", duties_api.ObligationViewSet, basename="obligatio
 router.register("plans", plans_api.PlanViewSet, basename="plan")
 router.register("plan-tasks", plans_api.TaskViewSet, basename="plan-task")
 router.register("plan-assignments", plans_api.AssignmentViewSet, basename="plan-assignment")
+router.register("audit", audit_api.AuditEntryViewSet, basename="audit")
 
 app_name = "api"
 urlpatterns = [

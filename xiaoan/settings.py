@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 from pathlib import Path
@@ -54,6 +55,22 @@ XIAOAN_FIELD_KEYS = env.str("XIAOAN_FIELD_KEYS")
 XIAOAN_LOOKUP_KEY = env.str("XIAOAN_LOOKUP_KEY")
 check_field_keys(XIAOAN_FIELD_KEYS, XIAOAN_LOOKUP_KEY, production=PRODUCTION)
 
+# Key of the audit trail's hash chain (HMAC). Required in production like the secret key;
+# changing it makes `xiaoan audit verify` fail on every older row.
+XIAOAN_AUDIT_KEY = env.str("XIAOAN_AUDIT_KEY")
+if not XIAOAN_AUDIT_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "XIAOAN_AUDIT_KEY is required when XIAOAN_ENV=production "
+            "(32 or more random characters)."
+        )
+    XIAOAN_AUDIT_KEY = hashlib.sha256(f"xiaoan-audit:{SECRET_KEY}".encode()).hexdigest()
+elif PRODUCTION and len(XIAOAN_AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("XIAOAN_AUDIT_KEY must be at least 32 characters long.")
+XIAOAN_AUDIT_RETENTION_DAYS = env.int("XIAOAN_AUDIT_RETENTION_DAYS", 180, minimum=1)
+# The client address is REMOTE_ADDR unless a proxy we run sets X-Forwarded-For (its first hop).
+XIAOAN_TRUST_X_FORWARDED_FOR = env.bool("XIAOAN_TRUST_X_FORWARDED_FOR", False)
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -80,6 +97,7 @@ INSTALLED_APPS = [
     "xiaoan.inspections",
     "xiaoan.plans",
     "xiaoan.duties",
+    "xiaoan.audit",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "xiaoan.audit.middleware.AuditRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -202,7 +202,13 @@ BUILTIN_ROLES: list[RoleSpec] = [
         "audit_admin",
         _("安全审计员"),
         _("三员之一：查看全平台审计日志，只读"),
-        (*UNIT_VIEW, *PEOPLE_VIEW, "accounts.view_role", "accounts.view_auditlog"),
+        (
+            *UNIT_VIEW,
+            *PEOPLE_VIEW,
+            "accounts.view_role",
+            "audit.view_auditentry",
+            "audit.export_auditentry",
+        ),
         is_platform=True,
     ),
 ]

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from xiaoan.accounts import role_views, views
+from xiaoan.audit.views import OldAuditLogRedirect
 
 app_name = "accounts"
 urlpatterns = [
@@ -22,5 +23,5 @@ urlpatterns = [
     path("roles/", views.RoleListView.as_view(), name="role_list"),
     path("roles/new/", role_views.RoleEditView.as_view(), name="role_add"),
     path("roles/<int:pk>/edit/", role_views.RoleEditView.as_view(), name="role_change"),
-    path("audit/", views.AuditLogView.as_view(), name="auditlog"),
+    path("audit/", OldAuditLogRedirect.as_view(), name="auditlog"),
 ]

@@ -336,16 +336,3 @@ class MyPasswordView(LoginRequiredMixin, View):
                 messages.success(request, _("密码已修改。"))
                 return redirect("core:home")
         return render(request, self.template_name, self.context(form), status=400)
-
-
-class AuditLogView(LoginRequiredMixin, View):
-    """Every recorded change across the platform, for the audit administrator."""
-
-    template_name = "accounts/audit_log.html"
-
-    def get(self, request):
-        if not has_permission_anywhere(request.user, "accounts.view_auditlog"):
-            raise PermissionDenied
-        from xiaoan.core.audit import recent_changes
-
-        return render(request, self.template_name, {"entries": recent_changes(limit=200)})

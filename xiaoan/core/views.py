@@ -14,6 +14,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
+from xiaoan.audit.files import file_served
 from xiaoan.core.errors import Forbidden, NotFound, ServiceError
 from xiaoan.core.middleware import SESSION_KEY
 from xiaoan.core.scoping import has_permission_anywhere, permission_name
@@ -28,6 +29,7 @@ def photo_response(photo) -> FileResponse:
         raise Http404 from None
     response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=86400"
+    file_served("download", "photo", obj=photo, filename=photo.image.name)
     return response
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from xiaoan.audit.files import file_served
 from xiaoan.core.errors import ServiceError
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import raise_for_service_error
@@ -282,6 +283,7 @@ class RecordFileView(PermissionMixin, View):
             handle, as_attachment=True, filename=record.evidence_name or "evidence"
         )
         response["Cache-Control"] = "private, no-store"
+        file_served("download", "duty-evidence", obj=record, filename=record.evidence_name)
         return response
 
 

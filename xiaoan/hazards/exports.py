@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
+from xiaoan.audit.files import file_served
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.xlsx import Column, append_row, finish_sheet, local_time, start_sheet
@@ -247,6 +248,7 @@ def export_response(queryset: QuerySet, kind: str) -> FileResponse:
     except BaseException:
         handle.close()
         raise
+    file_served("export", f"hazards-{kind}", filename=export_filename(kind))
     return FileResponse(
         handle,
         as_attachment=True,

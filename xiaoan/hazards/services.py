@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from xiaoan.accounts.models import User
 from xiaoan.accounts.services import people_with
+from xiaoan.audit import services as audit
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xiaoan.core.scoping import has_permission_anywhere
@@ -111,6 +112,12 @@ def _record(
         note=note,
         data=data or {},
         created_at=timezone.now(),
+    )
+    audit.record(
+        "create" if action == HazardAction.REPORT else "transition",
+        actor=event.actor,
+        obj=hazard,
+        detail={"action": action, "from": from_status, "to": hazard.status, "event": event.pk},
     )
     _attach_photos(hazard, event, actor, photos, photo_kind)
     return event

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from xiaoan.audit.files import file_served
+
 # The hazard lists' cell rules (formula-safe text, local datetimes) and borders: one look
 # for every export of the platform.
 from xiaoan.core.xlsx import Column, append_row, finish_sheet, local_time, start_sheet
@@ -274,9 +276,13 @@ def _stream(write: Callable[[IO[bytes]], Any], filename: str) -> FileResponse:
 
 def inspection_response(inspection: Inspection) -> FileResponse:
     name = f"{_('检查结果')}-{inspection.unit.name}-{inspection.scheduled_on:%Y%m%d}.xlsx"
-    return _stream(lambda handle: write_inspection(inspection, handle), name)
+    response = _stream(lambda handle: write_inspection(inspection, handle), name)
+    file_served("export", "inspection-results", obj=inspection, filename=name)
+    return response
 
 
 def inspections_response(inspections: QuerySet) -> FileResponse:
     name = f"{_('检查结果汇总')}-{timezone.localdate():%Y%m%d}.xlsx"
-    return _stream(lambda handle: write_inspections(inspections, handle), name)
+    response = _stream(lambda handle: write_inspections(inspections, handle), name)
+    file_served("export", "inspections-results", filename=name)
+    return response

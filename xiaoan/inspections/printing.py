@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xiaoan.audit.files import file_served
 from xiaoan.core.errors import ServiceError
 from xiaoan.hazards.choices import HazardLevel
 from xiaoan.inspections.choices import PENDING_STATUSES, ResultValue
@@ -310,4 +311,5 @@ def pdf_response(inspection: Inspection) -> FileResponse:
         filename=pdf_filename(inspection),
     )
     response["Cache-Control"] = "private, no-store"
+    file_served("export", "inspection-pdf", obj=inspection, filename=pdf_filename(inspection))
     return response

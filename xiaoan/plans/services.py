@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoan.accounts.services import people_with
+from xiaoan.audit.files import file_served
 from xiaoan.core.errors import Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
 from xiaoan.core.scoping import has_permission_anywhere
@@ -693,7 +694,9 @@ def responsibility_file(actor: Any, pk: Any, fmt: str) -> tuple[bytes, str, str]
     writer, content_type = RESPONSIBILITY_FORMATS[fmt]
     buffer = io.BytesIO()
     writer(_("%(t)s 责任清单") % {"t": plan.title}, responsibility_rows(plan), buffer)
-    return buffer.getvalue(), content_type, f"{plan.title[:60]}-责任清单.{fmt}"
+    name = f"{plan.title[:60]}-责任清单.{fmt}"
+    file_served("export", f"plan-responsibilities-{fmt}", obj=plan, filename=name)
+    return buffer.getvalue(), content_type, name
 
 
 # ---------------------------------------------------------------- progress table

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from xiaoan.audit.files import file_served
 from xiaoan.core.errors import ServiceError
 from xiaoan.core.history import entries_for
 from xiaoan.core.scoping import has_permission_anywhere
@@ -409,6 +410,7 @@ class EvidenceView(PlanAccessMixin, View):
             raise Http404 from None
         response = FileResponse(handle, as_attachment=True, filename=evidence.name)
         response["Cache-Control"] = "private, max-age=3600"
+        file_served("download", "plan-evidence", obj=evidence, filename=evidence.name)
         return response
 
 

@@ -103,12 +103,12 @@ GET_TABLE = [
     ("school_b_teacher", "accounts:role_list", None, 403),
     ("expert", "accounts:role_list", None, 403),
     # the platform audit log: the audit administrator only (三员分立)
-    ("auditadmin", "accounts:auditlog", None, 200),
-    ("secadmin", "accounts:auditlog", None, 403),
-    ("sysadmin", "accounts:auditlog", None, 403),
-    ("district_head", "accounts:auditlog", None, 403),
-    ("auditor", "accounts:auditlog", None, 403),
-    ("expert", "accounts:auditlog", None, 403),
+    ("auditadmin", "audit:auditentry_list", None, 200),
+    ("secadmin", "audit:auditentry_list", None, 403),
+    ("sysadmin", "audit:auditentry_list", None, 403),
+    ("district_head", "audit:auditentry_list", None, 403),
+    ("auditor", "audit:auditentry_list", None, 403),
+    ("expert", "audit:auditentry_list", None, 403),
 ]
 
 # (who, target user, role code, unit name, expected status) for POST to roleassignment_add.
@@ -214,7 +214,7 @@ ANONYMOUS_PAGES = [
     ("accounts:roleassignment_add", "@user:school_a_head"),
     ("accounts:roleassignment_delete", "@assignment:school_a_head"),
     ("accounts:role_list", None),
-    ("accounts:auditlog", None),
+    ("audit:auditentry_list", None),
     ("accounts:my_password", None),
 ]
 
@@ -244,9 +244,9 @@ def test_it_lists_only_the_people_in_scope(client_for):
 def test_it_shows_the_audit_log_to_the_audit_administrator(client_for):
     client_for("school_a_officer").post(
         reverse("accounts:user_change", args=[_pk("school_a_owner")]),
-        {"name": "周总务", "unit": _unit_pk("总务处"), "position": "总务主任", "is_active": "on"},
+        {"name": "周总务", "unit": _unit_pk("总务处"), "position": "总务副主任", "is_active": "on"},
     )
-    content = client_for("auditadmin").get(reverse("accounts:auditlog")).content.decode()
+    content = client_for("auditadmin").get(reverse("audit:auditentry_list")).content.decode()
     assert "李安办" in content and "周总务" in content
 
 

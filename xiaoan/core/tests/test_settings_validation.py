@@ -40,6 +40,7 @@ PRODUCTION = {
     "XIAOAN_ALLOWED_HOSTS": "xiaoan.example.edu.cn",
     "XIAOAN_FIELD_KEYS": "k1:QUFBQUFBQUFBQUFBQUFBQQ==",
     "XIAOAN_LOOKUP_KEY": "TExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTEw=",
+    "XIAOAN_AUDIT_KEY": "a" * 40,
 }
 
 BAD = [
@@ -47,6 +48,8 @@ BAD = [
     ({**PRODUCTION, "XIAOAN_SECRET_KEY": "short"}, "XIAOAN_SECRET_KEY"),
     ({"XIAOAN_ENV": "production", "XIAOAN_SECRET_KEY": GOOD_KEY}, "XIAOAN_ALLOWED_HOSTS"),
     ({**PRODUCTION, "XIAOAN_DEBUG": "true"}, "XIAOAN_DEBUG"),
+    ({**PRODUCTION, "XIAOAN_AUDIT_KEY": ""}, "XIAOAN_AUDIT_KEY"),
+    ({**PRODUCTION, "XIAOAN_AUDIT_KEY": "short"}, "XIAOAN_AUDIT_KEY"),
     ({"XIAOAN_ENV": "staging"}, "XIAOAN_ENV"),
     ({"XIAOAN_DEBUG": "maybe"}, "XIAOAN_DEBUG"),
     ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),

@@ -43,7 +43,7 @@ def test_it_shows_menu_entries_by_permission(who, people, roles, audit, client_f
     content = client_for(who).get(reverse("core:home")).content.decode()
     assert (f'href="{reverse("accounts:user_list")}"' in content) == people
     assert (f'href="{reverse("accounts:role_list")}"' in content) == roles
-    assert (f'href="{reverse("accounts:auditlog")}"' in content) == audit
+    assert (f'href="{reverse("audit:auditentry_list")}"' in content) == audit
 
 
 def test_it_shows_a_person_their_own_roles_on_their_account_page(client_for, persona):

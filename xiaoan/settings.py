@@ -242,6 +242,8 @@ AXES_COOLOFF_TIME = XIAOAN_LOGIN_COOLOFF_MINUTES / 60
 # username locks it out only for their own machine. An address failing across many accounts
 # is refused as a whole (xiaoan.accounts.throttling), at a limit a school's NAT never reaches.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# One notion of the client's address for lock-outs, rate limits and the audit trail.
+AXES_CLIENT_IP_CALLABLE = "xiaoan.audit.services.client_ip"
 XIAOAN_LOGIN_ADDRESS_FAILURE_LIMIT = env.int("XIAOAN_LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=0)
 # API rate limits ("N/sec|min|hour|day", empty = off); off under pytest unless a test sets them.
 XIAOAN_RATE_TOKEN = env.str("XIAOAN_RATE_TOKEN", "" if TESTING else "20/min")

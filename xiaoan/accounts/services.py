@@ -18,6 +18,8 @@ from xiaoan.accounts import passwords
 from xiaoan.accounts.authority import check_may_manage, holds_at
 from xiaoan.accounts.models import Role, RoleAssignment, User
 from xiaoan.accounts.throttling import TooManyRequests
+from xiaoan.audit.models import AuditAction
+from xiaoan.audit.services import record as audit
 from xiaoan.core.errors import Conflict, Forbidden, Invalid
 from xiaoan.core.history import stamp
 from xiaoan.core.scoping import (
@@ -86,6 +88,7 @@ def create_user(actor: Any, data: dict[str, Any]) -> tuple[User, str]:
     except IntegrityError:
         raise Conflict(_("用户名或手机号码已被使用。")) from None
     ensure_in_scope(actor, user, "add")
+    audit(AuditAction.ACCOUNT, actor=actor, obj=user, detail={"step": "create"})
     return user, password
 
 
@@ -121,6 +124,9 @@ def update_user(actor: Any, user: User | int, data: dict[str, Any]) -> User:
     ensure_in_scope(actor, user, "change")
     # The person may have moved: the moved account must still be theirs to manage.
     check_may_manage(actor, User.objects.get(pk=user.pk), "change")
+    changed = sorted(k for k in data if k in USER_FIELDS)
+    step = "deactivate" if data.get("is_active") is False else "change"
+    audit(AuditAction.ACCOUNT, actor=actor, obj=user, detail={"step": step, "fields": changed})
     return user
 
 
@@ -151,6 +157,7 @@ def change_own_password(user: Any, old_password: str, new_password: str) -> User
         raise Invalid(fields={"password": [_("新密码不能与当前密码相同。")]})
     _check_password(new_password, person)
     _store_password(person, new_password, by_owner=True)
+    audit(AuditAction.PASSWORD_CHANGE, actor=person, obj=person)
     return person
 
 
@@ -165,6 +172,7 @@ def reset_password(actor: Any, user: User | int) -> tuple[User, str]:
     user = _managed(actor, pk, "reset")
     password = passwords.one_time_password()
     _store_password(user, password, by_owner=False)
+    audit(AuditAction.PASSWORD_RESET, actor=actor, obj=user, detail={"one_time": True})
     who = _actor_name(actor)
     _notify_account(
         user,
@@ -267,6 +275,17 @@ def grant_role(
     if unit_obj is not None:
         ensure_in_scope(actor, assignment, "add")
     forget_grants(target)
+    audit(
+        AuditAction.GRANT,
+        actor=actor,
+        obj=target,
+        unit=unit_obj,
+        detail={
+            "role": role_obj.code,
+            "unit": unit_obj.pk if unit_obj else None,
+            "include_descendants": assignment.include_descendants,
+        },
+    )
     where = unit_obj.name if unit_obj else _("全平台")
     _notify_account(
         target,
@@ -284,6 +303,13 @@ def revoke_role(actor: Any, assignment: RoleAssignment | int) -> None:
     check_may_manage(actor, assignment.user, "revoke")
     stamp(assignment, actor).delete()
     forget_grants(assignment.user)
+    audit(
+        AuditAction.REVOKE,
+        actor=actor,
+        obj=assignment.user,
+        unit=assignment.unit_id,
+        detail={"role": assignment.role.code, "unit": assignment.unit_id},
+    )
     where = assignment.unit.name if assignment.unit_id else _("全平台")
     _notify_account(
         assignment.user,

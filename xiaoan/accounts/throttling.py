@@ -23,9 +23,9 @@ class TooManyRequests(ServiceError):
 
 
 def client_ip(request: Any) -> str:
-    from axes.helpers import get_client_ip_address
+    from xiaoan.audit.services import client_ip as address
 
-    return get_client_ip_address(request) or "unknown"
+    return address(request) or "unknown"
 
 
 def _address_key(request: Any) -> str:

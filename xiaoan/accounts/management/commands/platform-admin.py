@@ -39,6 +39,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options) -> None:
         result = getattr(self, "_" + action.replace("-", "_"))(options)
+        if action != "list":
+            from xiaoan.audit.models import AuditAction
+            from xiaoan.audit.services import record
+
+            user = User.objects.filter(username=options["username"]).first()
+            kind = AuditAction.PASSWORD_RESET if action == "reset-password" else AuditAction.ACCOUNT
+            record(kind, obj=user, detail={"console": "platform-admin", "step": action})
         if options["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
         else:

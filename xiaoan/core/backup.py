@@ -65,6 +65,10 @@ SEEDED_BY_MIGRATE = (
     "inspections.ChecklistItem",
 )
 
+# Append-only tables that `migrate` writes to on the target (the audit trail records the
+# reference data it loads): the backup's rows replace them, past their triggers.
+APPEND_ONLY_SEEDED = ("audit.AuditEntry",)
+
 Report = Callable[[str], None]
 
 
@@ -202,7 +206,7 @@ def dependency_order(tables: dict[str, type[Model]]) -> list[str]:
 
 
 def seeded_tables(tables: dict[str, type[Model]]) -> set[str]:
-    seeded = {apps.get_model(label) for label in SEEDED_BY_MIGRATE}
+    seeded = {apps.get_model(label) for label in (*SEEDED_BY_MIGRATE, *APPEND_ONLY_SEEDED)}
     result = set()
     for table, model in tables.items():
         history_of = getattr(model, "instance_type", None)  # django-simple-history
@@ -669,7 +673,7 @@ def _load_tables(
             if table in seeded:
                 cursor.execute(f"SELECT 1 FROM {quote(table)} LIMIT 1")
                 if cursor.fetchone():  # reference rows from migrate: the backup's replace them
-                    cursor.execute(f"DELETE FROM {quote(table)}")
+                    _clear(cursor, connection, table)
         for table in order:
             entry = entries[table]
             rows = _insert_table(cursor, connection, root / entry["file"], entry)
@@ -681,6 +685,27 @@ def _load_tables(
             cursor.execute(sql)
     summary.tables = len(order)
     return summary
+
+
+def _clear(cursor, connection: BaseDatabaseWrapper, table: str) -> None:
+    """Empty a table inside the restore's transaction, also an append-only one: PostgreSQL's
+    row triggers do not fire on TRUNCATE; SQLite's are set aside and put back."""
+    quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        cursor.execute(f"TRUNCATE {quote(table)} CASCADE")
+        return
+    triggers = []
+    if connection.vendor == "sqlite":
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+            [table],
+        )
+        triggers = cursor.fetchall()
+        for name, _sql in triggers:
+            cursor.execute(f"DROP TRIGGER {quote(name)}")
+    cursor.execute(f"DELETE FROM {quote(table)}")
+    for _name, sql in triggers:
+        cursor.execute(sql)
 
 
 def _insert_table(cursor, connection: BaseDatabaseWrapper, file: Path, entry: dict) -> int:

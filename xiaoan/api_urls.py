@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from xiaoan.accounts.api import tokens as tokens_api
 from xiaoan.accounts.api import views as accounts_api
 from xiaoan.audit.api import views as audit_api
 from xiaoan.duties.api import views as duties_api
@@ -45,6 +46,8 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("auth/token/", accounts_api.obtain_token, name="token"),
     path("auth/password/", accounts_api.change_password, name="password"),
+    path("auth/tokens/", tokens_api.token_list, name="token-list"),
+    path("auth/tokens/<int:pk>/", tokens_api.token_revoke, name="token-detail"),
     path("me/", accounts_api.me, name="me"),
     # Before the router: "coverage" would otherwise be taken for an inspection id.
     path("inspections/coverage/", CoverageView.as_view(), name="inspection-coverage"),

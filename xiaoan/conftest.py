@@ -62,8 +62,12 @@ def persona(demo):
 @pytest.fixture
 def client_for(persona):
     def make(username: str) -> Client:
+        from xiaoan.accounts.tests.mfa_helpers import pass_second_factor
+
         client = Client()
-        client.force_login(persona(username))
+        user = persona(username)
+        client.force_login(user)
+        pass_second_factor(client, user)  # the three administrators must use one
         return client
 
     return make

@@ -12,12 +12,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from xiaoan.accounts import passwords
 from xiaoan.accounts.authority import check_may_manage, holds_at
 from xiaoan.accounts.models import Role, RoleAssignment, User
 from xiaoan.accounts.throttling import TooManyRequests
+from xiaoan.accounts.tokens import revoke_all as revoke_all_tokens
 from xiaoan.audit.models import AuditAction
 from xiaoan.audit.services import record as audit
 from xiaoan.core.errors import Conflict, Forbidden, Invalid
@@ -138,7 +138,7 @@ def _store_password(user: User, password: str, *, by_owner: bool) -> None:
     user.save(update_fields=["password", "must_change_password", "password_changed_at"])
     passwords.remember(user, previous)
     # A new password ends every API token issued under the old one.
-    Token.objects.filter(user=user).delete()
+    revoke_all_tokens(user)
 
 
 @transaction.atomic

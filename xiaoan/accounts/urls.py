@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from xiaoan.accounts import role_views, views
+from xiaoan.accounts import mfa_views, role_views, token_views, views
 from xiaoan.audit.views import OldAuditLogRedirect
 
 app_name = "accounts"
@@ -24,4 +24,10 @@ urlpatterns = [
     path("roles/new/", role_views.RoleEditView.as_view(), name="role_add"),
     path("roles/<int:pk>/edit/", role_views.RoleEditView.as_view(), name="role_change"),
     path("audit/", OldAuditLogRedirect.as_view(), name="auditlog"),
+    path("mfa/", mfa_views.MfaManageView.as_view(), name="mfa_manage"),
+    path("mfa/verify/", mfa_views.MfaVerifyView.as_view(), name="mfa_verify"),
+    path("mfa/setup/", mfa_views.MfaSetupView.as_view(), name="mfa_setup"),
+    path("users/<int:pk>/mfa-reset/", mfa_views.MfaResetView.as_view(), name="user_mfa_reset"),
+    path("tokens/", token_views.TokenListView.as_view(), name="token_list"),
+    path("tokens/<int:pk>/revoke/", token_views.TokenRevokeView.as_view(), name="token_revoke"),
 ]

@@ -158,7 +158,20 @@ class CreatedUserSerializer(UserSerializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(help_text="用户名或手机号码")
     password = serializers.CharField()
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text="动态验证码（6位）或恢复码；启用了双因素认证的账号必填",
+    )
+    name = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="令牌名称，便于辨认"
+    )
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="令牌，仅此一次返回，请妥善保存")
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    prefix = serializers.CharField()
+    expires_at = serializers.DateTimeField(allow_null=True)

@@ -5,12 +5,11 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action, api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from xiaoan.accounts import services
+from xiaoan.accounts import mfa, services, tokens
 from xiaoan.accounts.api.serializers import (
     AssignmentSerializer,
     CreatedUserSerializer,
@@ -188,7 +187,8 @@ def change_password(request):
 @permission_classes([AllowAny])
 @throttle_classes([TokenRateThrottle])
 def obtain_token(request):
-    """Exchange username (or mobile) and password for an API token."""
+    """Exchange username (or mobile) and password — plus the `otp` code for anyone using a
+    second factor — for a new API token. The key is returned only this once."""
     check_address(request)
     data = TokenRequestSerializer(data=request.data)
     data.is_valid(raise_exception=True)
@@ -202,5 +202,30 @@ def obtain_token(request):
         if getattr(request, "axes_locked_out", False):
             raise Forbidden(_("连续多次登录失败，账号已被暂时锁定。请稍后再试，或联系管理员解锁。"))
         raise ServiceError(_("用户名或密码错误。"))
-    token, _created = Token.objects.get_or_create(user=user)
-    return Response({"token": token.key})
+    if mfa.mfa_applies(user):
+        _check_otp(request, user, data.validated_data.get("otp", ""))
+    token, key = tokens.create_token(user, data.validated_data.get("name", ""))
+    return Response(
+        {
+            "token": key,
+            "id": token.pk,
+            "name": token.name,
+            "prefix": token.prefix,
+            "expires_at": token.expires_at,
+        }
+    )
+
+
+def _check_otp(request, user: User, code: str) -> None:
+    """A person with a second factor gets a token only with a valid code (400, field otp)."""
+    if not mfa.is_enrolled(user):
+        message = _("您的账号须使用双因素认证，请先登录网页绑定验证器。")
+    elif not code.strip():
+        message = _("请输入动态验证码。")
+    else:
+        try:
+            mfa.verify_code(user, code, request)
+            return
+        except ServiceError as error:
+            message = str(error.message)
+    raise ServiceError(message, fields={"otp": [message]})

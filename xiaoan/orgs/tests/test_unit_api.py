@@ -288,10 +288,10 @@ def test_it_names_each_units_parent_in_the_list(units, api_for):
 
 
 def test_it_accepts_a_token_and_scopes_by_it(units, persona):
-    from rest_framework.authtoken.models import Token
+    from xiaoan.accounts.tokens import create_token
 
-    token = Token.objects.create(user=persona("school_a_officer"))
+    _token, key = create_token(persona("school_a_officer"))
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get(f"/api/units/{units['梁子湖高级中学'].pk}/").status_code == 200
     _check(client.get(f"/api/units/{units['东沟镇中心小学'].pk}/"), 404)

@@ -172,15 +172,17 @@ class MfaManageView(LoginRequiredMixin, View):
                 codes = mfa.regenerate_recovery_codes(request.user, code, request)
             except ServiceError as error:
                 form.add_error("code", str(error.message))
-            else:
-                return render(
-                    request,
-                    "accounts/mfa_recovery_codes.html",
-                    {"codes": codes, "next": reverse("accounts:mfa_manage")},
-                )
+                return self._page(request, form, action, error=str(error.message), status=400)
+            return render(
+                request,
+                "accounts/mfa_recovery_codes.html",
+                {"codes": codes, "next": reverse("accounts:mfa_manage")},
+            )
         return self._page(request, form, action, status=400)
 
-    def _page(self, request, form=None, action: str = "", status: int = 200) -> HttpResponse:
+    def _page(
+        self, request, form=None, action: str = "", error: str = "", status: int = 200
+    ) -> HttpResponse:
         user = request.user
         enrolled = mfa.is_enrolled(user)
         context = {
@@ -189,6 +191,7 @@ class MfaManageView(LoginRequiredMixin, View):
             "codes_left": mfa.recovery_codes_left(user) if enrolled else 0,
             "recovery_form": form if form is not None and action != "disable" else CodeForm(),
             "disable_form": form if form is not None and action == "disable" else CodeForm(),
+            "error": error,
         }
         return render(request, self.template_name, context, status=status)
 
@@ -218,6 +221,8 @@ class MfaResetView(LoginRequiredMixin, View):
 
     @staticmethod
     def _target(request, pk: int) -> User:
+        if pk == request.user.pk:
+            return request.user  # refused by the service with its own message
         try:
             return get_scoped(request.user, User, pk, "change")
         except ServiceError as error:

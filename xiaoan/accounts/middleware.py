@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -60,7 +60,9 @@ class SessionTimeoutMiddleware:
                 return _redirect(request, settings.LOGIN_URL)
             self._stamp(request, now)
         response = self.get_response(request)
-        if request.user.is_authenticated:  # a login during this request starts the clocks
+        # A login during this request starts the clocks. Only a session login: DRF sets
+        # request.user for token callers too, who must not get a session.
+        if request.user.is_authenticated and SESSION_KEY in request.session:
             self._stamp(request, int(time.time()))
         return response
 

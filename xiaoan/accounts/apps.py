@@ -13,3 +13,8 @@ class AccountsConfig(AppConfig):
 
         # Built-in roles are reference data: keep them in step with the code on every migrate.
         post_migrate.connect(sync_builtin_roles, sender=self)
+        from django.contrib.auth.signals import user_logged_in
+
+        from xiaoan.accounts.middleware import start_session_clocks
+
+        user_logged_in.connect(start_session_clocks, dispatch_uid="xiaoan_session_clocks")

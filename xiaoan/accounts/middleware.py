@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -38,6 +38,13 @@ def _redirect(request: HttpRequest, url_name: str) -> HttpResponse:
     return redirect(url)
 
 
+def start_session_clocks(sender, request, user, **kwargs) -> None:
+    """On login (signal user_logged_in): the idle and the absolute limit count from now."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[AUTH_AT] = session[LAST_SEEN] = int(time.time())
+
+
 class SessionTimeoutMiddleware:
     """Logs a session out after `XIAOAN_SESSION_IDLE_MINUTES` without a request, and after
     `XIAOAN_SESSION_HOURS` since login whatever the activity (saving the activity stamp
@@ -59,12 +66,7 @@ class SessionTimeoutMiddleware:
                 messages.warning(request, message)
                 return _redirect(request, settings.LOGIN_URL)
             self._stamp(request, now)
-        response = self.get_response(request)
-        # A login during this request starts the clocks. Only a session login: DRF sets
-        # request.user for token callers too, who must not get a session.
-        if request.user.is_authenticated and SESSION_KEY in request.session:
-            self._stamp(request, int(time.time()))
-        return response
+        return self.get_response(request)
 
     @staticmethod
     def _expired(request: HttpRequest, now: int) -> str:
@@ -83,7 +85,7 @@ class SessionTimeoutMiddleware:
     @staticmethod
     def _stamp(request: HttpRequest, now: int) -> None:
         session = request.session
-        if session.get(AUTH_AT) is None:
+        if session.get(AUTH_AT) is None:  # a session from before this middleware
             session[AUTH_AT] = now
             session[LAST_SEEN] = now
         elif now - session.get(LAST_SEEN, 0) >= TOUCH_SECONDS:

@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import importlib
 
-import pytest
 from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient

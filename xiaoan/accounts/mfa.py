@@ -144,8 +144,9 @@ def _locked_device(model: type[Device], user: Any) -> Device | None:
 
 def verify_code(user: Any, code: str, request: Any = None) -> Device:
     """The device that accepts `code` (a 6-digit TOTP code or a recovery code, which is used
-    up). A wrong code counts as a failed login (django-axes and the audit trail listen to
-    `user_login_failed`); django-otp itself slows down repeated tries per device."""
+    up). A wrong code counts as a failed login: for the account (django-axes and the audit
+    trail listen to `user_login_failed`) and for the address; django-otp itself slows down
+    repeated tries per device."""
     digits = _digits(code)
     is_totp = digits.isdigit() and len(digits) == 6
     with transaction.atomic():
@@ -159,6 +160,10 @@ def verify_code(user: Any, code: str, request: Any = None) -> Device:
     user_login_failed.send(
         sender=__name__, credentials={"username": user.get_username()}, request=request
     )
+    if request is not None:
+        from xiaoan.accounts.throttling import count_address_failure
+
+        count_address_failure(request)  # guessing from one address counts as for passwords
     raise CodeRefused(_("验证码不正确或已使用。"))
 
 

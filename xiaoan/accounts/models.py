@@ -177,6 +177,7 @@ class PasswordHistory(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
 
+
 class ApiToken(models.Model):
     """An API key (`Authorization: Token <key>`). Only a SHA-256 hash of the key is stored;
     the key itself is shown once, when it is created (see accounts.tokens)."""

@@ -120,10 +120,16 @@ def test_it_answers_404_for_another_persons_token(demo):
 def test_it_revokes_every_token_when_the_password_changes(persona):
     keys = [_obtain("school_a_owner")["token"] for _ in range(2)]
     owner = persona("school_a_owner")
-    services.set_password(owner, owner.pk, "An0ther-pass!x")
+    services.change_own_password(owner, PASSWORD, "An0ther-pass!x")
     assert not tokens.active_tokens(owner).exists()
     for key in keys:
         _refused(_client(key).get("/api/me/"), "撤销")
+
+
+def test_it_revokes_every_token_when_someone_resets_the_password(persona):
+    key = _obtain("school_a_owner")["token"]
+    services.reset_password(persona("school_a_officer"), persona("school_a_owner").pk)
+    _refused(_client(key).get("/api/me/"), "撤销")
 
 
 def test_it_notes_the_last_use_at_most_once_a_minute(demo):
@@ -183,7 +189,7 @@ def test_it_revokes_a_token_from_the_page_and_404s_anyone_elses(client_for):
 def test_it_moves_old_plaintext_tokens_into_hashed_rows(persona):
     from django.apps import apps
 
-    migration = importlib.import_module("xiaoan.accounts.migrations.0004_api_tokens")
+    migration = importlib.import_module("xiaoan.accounts.migrations.0005_api_tokens")
     user = persona("uni_head")
     key = "0123456789abcdef0123456789abcdef01234567"
     with connection.cursor() as cursor:

@@ -22,6 +22,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xiaoan.accounts.models import RoleAssignment, User
+from xiaoan.audit.models import AuditAction
+from xiaoan.audit.services import record as audit
 from xiaoan.core.errors import Conflict, Forbidden, Invalid
 from xiaoan.core.services import get_scoped
 
@@ -124,6 +126,7 @@ def confirm_enrolment(user: User, code: str) -> tuple[TOTPDevice, list[str]]:
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         codes = _new_recovery_codes(user)
+        audit(AuditAction.MFA, actor=user, obj=user, detail={"step": "enrol"})
     return device, codes
 
 
@@ -154,6 +157,8 @@ def verify_code(user: Any, code: str, request: Any = None) -> Device:
         allowed = device is not None and device.verify_is_allowed()[0]
         accepted = allowed and device.verify_token(digits if is_totp else _recovery(code))
     if accepted:
+        kind = "totp" if is_totp else "recovery_code"
+        audit(AuditAction.MFA, actor=user, request=request, obj=user, detail={"step": kind})
         return device
     if device is not None and not allowed:
         raise CodeRefused(_("尝试过于频繁，请稍后再试。"))
@@ -176,6 +181,7 @@ def regenerate_recovery_codes(user: User, code: str, request: Any = None) -> lis
         raise Conflict(_("尚未启用双因素认证。"))
     verify_code(user, code, request)
     with transaction.atomic():
+        audit(AuditAction.MFA, actor=user, obj=user, detail={"step": "new_recovery_codes"})
         return _new_recovery_codes(user)
 
 
@@ -191,7 +197,9 @@ def disable(user: User, code: str, request: Any = None) -> None:
     if not is_enrolled(user):
         raise Conflict(_("尚未启用双因素认证。"))
     verify_code(user, code, request)
-    _remove_devices(user)
+    with transaction.atomic():
+        _remove_devices(user)
+        audit(AuditAction.MFA, actor=user, obj=user, detail={"step": "disable"})
 
 
 @transaction.atomic
@@ -211,6 +219,7 @@ def reset_mfa(actor: Any, user: User | int) -> User:
         # 三员分立: nobody resets another platform administrator (the console can).
         raise Forbidden(_("平台管理员的双因素认证只能在服务器控制台重置。"))
     _remove_devices(target)
+    audit(AuditAction.MFA, actor=actor, obj=target, detail={"step": "reset"})
     notify(
         [target],
         Notification.Kind.OTHER,
@@ -223,4 +232,6 @@ def reset_mfa(actor: Any, user: User | int) -> User:
 
 def reset_from_console(user: User) -> None:
     """`xiaoan mfa-reset USERNAME`: for platform administrators, whom nobody else resets."""
-    _remove_devices(user)
+    with transaction.atomic():
+        _remove_devices(user)
+        audit(AuditAction.MFA, actor=None, obj=user, detail={"step": "reset", "console": True})

@@ -22,6 +22,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
 from xiaoan.accounts.models import ApiToken, User
+from xiaoan.audit.models import AuditAction
+from xiaoan.audit.services import record as audit
 from xiaoan.core.errors import NotFound
 
 PREFIX_LENGTH = 8
@@ -44,6 +46,7 @@ def default_expiry(now: dt.datetime | None = None) -> dt.datetime | None:
     return (now or timezone.now()) + dt.timedelta(days=days)
 
 
+@transaction.atomic
 def create_token(user: User, name: str = "") -> tuple[ApiToken, str]:
     """A new token for `user`; returns the row and the key, which is never stored."""
     key = new_key()
@@ -54,7 +57,13 @@ def create_token(user: User, name: str = "") -> tuple[ApiToken, str]:
         key_hash=hash_key(key),
         expires_at=default_expiry(),
     )
+    _audit(user, "create", token)
     return token, key
+
+
+def _audit(owner: Any, step: str, token: ApiToken) -> None:
+    detail = {"step": step, "token": token.pk, "prefix": token.prefix, "name": token.name}
+    audit(AuditAction.TOKEN, actor=owner, obj=owner, detail=detail)
 
 
 def active_tokens(user: Any):
@@ -78,14 +87,18 @@ def revoke(user: Any, token_id: Any) -> ApiToken:
         raise NotFound(_("令牌不存在或已撤销。")) from None
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
+    _audit(user, "revoke", token)
     return token
 
 
 def revoke_all(user: Any) -> int:
-    """End every API token of the person (a new password, a reset second factor …)."""
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+    """End every API token of the person (a new password, set by its owner or reset)."""
+    count = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    if count:  # the actor is the request's user (who changed the password), if any
+        audit(AuditAction.TOKEN, obj=user, detail={"step": "revoke_all", "count": count})
+    return count
 
 
 class TokenRejected(exceptions.APIException):

@@ -134,3 +134,21 @@ def test_it_lets_the_console_reset_an_administrator(persona):
     _enrol(persona("secadmin"))
     call_command("mfa-reset", "secadmin")
     assert not mfa.is_enrolled(persona("secadmin"))
+
+
+def test_it_writes_second_factor_steps_to_the_audit_trail(persona, client_for):
+    from xiaoan.audit.models import AuditEntry
+
+    owner = persona("school_a_owner")
+    device, codes = _enrol(owner)
+    mfa.verify_code(owner, codes[0])
+    with pytest.raises(mfa.CodeRefused):
+        mfa.verify_code(owner, "000000")
+    client_for("district_officer").post(f"/accounts/users/{owner.pk}/mfa-reset/")
+    entries = AuditEntry.objects.filter(action__in=["mfa", "login_failed"]).order_by("id")
+    assert [(e.action, e.detail.get("step"), e.actor_id) for e in entries] == [
+        ("mfa", "enrol", owner.pk),
+        ("mfa", "recovery_code", owner.pk),
+        ("login_failed", None, None),
+        ("mfa", "reset", persona("district_officer").pk),
+    ]

@@ -214,3 +214,23 @@ def test_it_moves_old_plaintext_tokens_into_hashed_rows(persona):
     assert row.key_hash == hashlib.sha256(key.encode()).hexdigest()
     assert row.expires_at is not None
     assert _client(key).get("/api/me/").json()["username"] == "uni_head"
+
+
+def test_it_writes_token_steps_to_the_audit_trail(persona):
+    from xiaoan.audit.models import AuditEntry
+
+    body = _obtain("school_a_owner", name="审计")
+    _client(body["token"]).delete(f"{LIST}{body['id']}/")
+    _obtain("school_a_owner")
+    services.reset_password(persona("school_a_officer"), persona("school_a_owner").pk)
+    steps = list(
+        AuditEntry.objects.filter(action="token", object_id=str(persona("school_a_owner").pk))
+        .order_by("id")
+        .values_list("detail__step", "actor__username")
+    )
+    assert steps == [
+        ("create", "school_a_owner"),
+        ("revoke", "school_a_owner"),
+        ("create", "school_a_owner"),
+        ("revoke_all", None),  # no request here: a page or API call names its user
+    ]

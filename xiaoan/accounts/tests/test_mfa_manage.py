@@ -140,7 +140,7 @@ def test_it_writes_second_factor_steps_to_the_audit_trail(persona, client_for):
     from xiaoan.audit.models import AuditEntry
 
     owner = persona("school_a_owner")
-    device, codes = _enrol(owner)
+    _device, codes = _enrol(owner)
     mfa.verify_code(owner, codes[0])
     with pytest.raises(mfa.CodeRefused):
         mfa.verify_code(owner, "000000")

@@ -204,6 +204,8 @@ def disable(user: User, code: str, request: Any = None) -> None:
 
 @transaction.atomic
 def reset_mfa(actor: Any, user: User | int) -> User:
+    from xiaoan.accounts.authority import check_may_manage
+
     """An account manager removes someone's second factor (lost phone): they enrol again at
     their next login if their role requires it. The person is told."""
     from xiaoan.notifications.models import Notification
@@ -212,12 +214,11 @@ def reset_mfa(actor: Any, user: User | int) -> User:
     pk = user.pk if isinstance(user, User) else user
     if pk == getattr(actor, "pk", None):
         raise Forbidden(_("不能重置自己的双因素认证；请在“双因素认证”页面自行管理。"))
-    target = get_scoped(actor, User, pk, "change")
-    if not getattr(actor, "is_superuser", False) and (
-        RoleAssignment.objects.filter(user=target, role__is_platform=True).exists()
-    ):
-        # 三员分立: nobody resets another platform administrator (the console can).
-        raise Forbidden(_("平台管理员的双因素认证只能在服务器控制台重置。"))
+    target = get_scoped(actor, User, pk, "view")
+    # The same rule as a password reset: only someone who could manage the person, never a
+    # platform administrator (the console can: `xiaoan mfa-reset`).
+    check_may_manage(actor, target, "reset")
+    get_scoped(actor, User, pk, "change")
     _remove_devices(target)
     audit(AuditAction.MFA, actor=actor, obj=target, detail={"step": "reset"})
     notify(

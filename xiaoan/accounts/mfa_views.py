@@ -223,7 +223,11 @@ class MfaResetView(LoginRequiredMixin, View):
     def _target(request, pk: int) -> User:
         if pk == request.user.pk:
             return request.user  # refused by the service with its own message
+        from xiaoan.accounts.authority import check_may_manage
+
         try:
-            return get_scoped(request.user, User, pk, "change")
+            target = get_scoped(request.user, User, pk, "change")
+            check_may_manage(request.user, target, "reset")
         except ServiceError as error:
             raise_for_service_error(error)
+        return target

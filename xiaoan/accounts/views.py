@@ -111,6 +111,10 @@ class UserDetailView(ScopedDetailView):
         context["can_change"] = User.objects.restrict(actor, "change").filter(
             pk=target.pk
         ).exists() and may_manage(actor, target, "change")
+        if context["can_change"]:
+            from xiaoan.accounts.mfa import is_enrolled
+
+            context["mfa_enrolled"] = is_enrolled(target)
         context["can_revoke"] = has_permission_anywhere(
             actor, "accounts.delete_roleassignment"
         ) and may_manage(actor, target, "revoke")

@@ -52,6 +52,7 @@ class UserViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         **ScopedViewSetMixin.action_permission,
         "history": "view",
         "set_password": "change",
+        "mfa_reset": "change",
     }
 
     def base_queryset(self):
@@ -95,6 +96,21 @@ class UserViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         user = self.get_object()
         _user, password = services.reset_password(request.user, user)
         return Response({"one_time_password": password, "must_change_password": True})
+
+    @extend_schema(request=None, responses=with_errors({204: None}))
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="mfa-reset",
+        throttle_classes=[PasswordRateThrottle, WriteRateThrottle],
+    )
+    def mfa_reset(self, request, pk=None):
+        """Remove someone's second factor (a lost phone): they enrol again at the next login
+        where their role requires it, and are told."""
+        from xiaoan.accounts.mfa import reset_mfa
+
+        reset_mfa(request.user, self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses=with_errors({200: HistoryEntrySerializer(many=True)}))
     @action(detail=True, methods=["get"])

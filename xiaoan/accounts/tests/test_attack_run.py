@@ -17,6 +17,7 @@ from xiaoan.core.scoping import forget_grants
 from xiaoan.orgs.models import Unit
 
 PERMS = {
+    "mfa-reset": "accounts.change_user",
     "edit": "accounts.change_user",
     "deactivate": "accounts.change_user",
     "reset": "accounts.change_user",
@@ -43,7 +44,7 @@ def _oracle(actor, target, action: str) -> bool:
     if not User.objects.restrict(actor).filter(pk=target.pk).exists():
         return False
     perm = PERMS[action]
-    if action in ("edit", "deactivate", "reset"):
+    if action in ("edit", "deactivate", "reset", "mfa-reset"):
         if not User.objects.restrict(actor, "change").filter(pk=target.pk).exists():
             return False
     if _everywhere(actor, perm):
@@ -91,6 +92,8 @@ def _attempt(client, action: str, target: User, role: Role):
         return client.patch(f"/api/users/{target.pk}/", {"is_active": False}, format="json")
     if action == "reset":
         return client.post(f"/api/users/{target.pk}/password/")
+    if action == "mfa-reset":
+        return client.post(f"/api/users/{target.pk}/mfa-reset/")
     if action == "grant":
         unit = target.unit_id or Unit.objects.order_by("path").values_list("pk", flat=True)[0]
         body = {"user": target.pk, "role": role.pk, "unit": unit, "include_descendants": False}
@@ -107,7 +110,7 @@ def test_it_lets_nobody_manage_a_person_or_unit_beyond_the_rules(people, api_for
         forget_grants(actor)
         client = api_for(actor.username)
         for target in people:
-            for action in ("edit", "deactivate", "reset", "grant"):
+            for action in ("edit", "deactivate", "reset", "mfa-reset", "grant"):
                 expected = _oracle(actor, target, action)
                 with transaction.atomic():
                     response = _attempt(client, action, target, role)

@@ -102,7 +102,7 @@ def test_it_makes_a_required_person_enrol_again_after_a_reset(persona, client_fo
     _enrol(head)
     session = client_for("school_a_head")
     assert session.get("/").status_code == 200
-    mfa.reset_mfa(persona("district_officer"), head.pk)
+    mfa.reset_mfa(persona("district_head"), head.pk)
     # the open session loses its verified device at once
     assert session.get("/")["Location"].startswith("/accounts/mfa/setup/")
 
@@ -115,6 +115,8 @@ def test_it_makes_a_required_person_enrol_again_after_a_reset(persona, client_fo
         ("school_b_teacher", "school_a_owner", 404),
         ("auditor", "school_a_officer", 403),  # visible, but may not change people
         ("sysadmin", "secadmin", 403),  # 三员分立: another platform administrator
+        ("school_a_officer", "school_a_head", 403),  # who may manage whom: not the principal
+        ("secadmin", "school_a_head", 403),  # accounts are the system administrator's
     ],
 )
 def test_it_refuses_a_reset_to_those_who_may_not_make_it(

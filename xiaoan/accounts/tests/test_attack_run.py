@@ -164,3 +164,43 @@ def _count(figures, leaks, refused_wrongly, response, expected, action, actor, t
         figures["refused"] += 1
         if expected:
             refused_wrongly.append((status, action, actor.username, str(target)))
+
+
+def test_it_keeps_tokens_and_the_audit_trail_to_their_owners(people, api_for, client_for):
+    """Every persona tries to list, read and revoke everyone's API tokens and to read and
+    export the audit trail; only the owner touches a token, only the audit administrator
+    the trail."""
+    from xiaoan.accounts.models import ApiToken
+    from xiaoan.accounts.tokens import create_token
+
+    tokens = {person.pk: create_token(person, "attack")[0] for person in people}
+    figures: Counter = Counter()
+    leaks: list = []
+    for actor in people:
+        client = api_for(actor.username)
+        listed = {row["id"] for row in client.get("/api/auth/tokens/").json()}
+        figures["tried"] += 1
+        if listed - {tokens[actor.pk].pk}:
+            leaks.append(("list", actor.username, listed))
+        for owner, token in tokens.items():
+            with transaction.atomic():
+                response = client.delete(f"/api/auth/tokens/{token.pk}/")
+                gone = ApiToken.objects.get(pk=token.pk).revoked_at is not None
+                transaction.set_rollback(True)
+            figures["tried"] += 1
+            figures["5xx"] += response.status_code >= 500
+            if owner != actor.pk and (response.status_code < 400 or gone):
+                leaks.append(("revoke", actor.username, owner))
+        pages = client_for(actor.username)
+        for path in ("/api/audit/", "/audit/", "/audit/export.xlsx"):
+            response = (client if path.startswith("/api/") else pages).get(path)
+            figures["tried"] += 1
+            figures["5xx"] += response.status_code >= 500
+            allowed = actor.username == "auditadmin"
+            if (response.status_code == 200) != allowed:
+                leaks.append(("audit", actor.username, path, response.status_code))
+    print(
+        f"\nattack run (tokens, audit): tried {figures['tried']}, leaked {len(leaks)}, "
+        f"5xx {figures['5xx']}"
+    )
+    assert leaks == [] and figures["5xx"] == 0

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "xiaoan.core.middleware.CurrentUnitMiddleware",
     "axes.middleware.AxesMiddleware",
+    "xiaoan.core.middleware.BadInputMiddleware",
 ]
 
 ROOT_URLCONF = "xiaoan.urls"
@@ -281,6 +282,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "xiaoan.core.api.Pagination",
+    # Bounded in size and nesting (xiaoan/core/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "xiaoan.core.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",

@@ -19,9 +19,9 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from xiaoan.core.api.parsers import upload_parsers
 from xiaoan.core.api.views import with_errors
 from xiaoan.core.errors import Forbidden, Invalid, NotFound
 from xiaoan.core.views import photo_response
@@ -95,7 +95,7 @@ def _body(request, serializer_class) -> dict:
     return dict(data.validated_data)
 
 
-PARSERS = [JSONParser, MultiPartParser, FormParser]
+PARSERS = upload_parsers()
 
 
 def _request(serializer, upload=None) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from xiaoan.core.ids import IdField
 from xiaoan.inspections.choices import InspectionKind, InviteRole, ResultValue
 from xiaoan.inspections.models import (
     ChecklistItem,
@@ -229,7 +230,7 @@ class InspectionDraftSerializer(_Versioned):
     results = ResultInputSerializer(many=True, required=False, default=list)
     summary = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
     remove_photos = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list, help_text="要删除的照片 id"
+        child=IdField(), required=False, default=list, help_text="要删除的照片 id"
     )
 
 

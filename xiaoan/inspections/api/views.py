@@ -16,9 +16,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from xiaoan.core.api.parsers import upload_parsers
 from xiaoan.core.api.views import with_errors
 from xiaoan.core.errors import Forbidden, NotFound
 from xiaoan.core.scoping import has_permission_anywhere
@@ -50,7 +50,7 @@ from xiaoan.inspections.models import (
 )
 from xiaoan.orgs.models import Unit
 
-PARSERS = [JSONParser, MultiPartParser, FormParser]
+PARSERS = upload_parsers()
 
 
 def _pk(value: Any) -> int:

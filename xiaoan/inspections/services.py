@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from xiaoan.accounts.models import User
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
+from xiaoan.core.idempotency import check_same_request
 from xiaoan.core.scoping import grants_for
 from xiaoan.hazards import criteria
 from xiaoan.hazards import services as hazard_services
@@ -607,10 +608,12 @@ def submit(
     photos: Mapping[Any, Sequence] | None = None,
     summary: str | None = None,
     idempotency_key: str | None = None,
+    fingerprint: str = "",
     version: int | None = None,
 ) -> Inspection:
     """Submit the inspection (with any last results). Submitting again returns it as it is
-    and creates nothing; after it is closed, or with another key, it is a conflict. Missing
+    and creates nothing; after it is closed, or with another key, it is a conflict; with the
+    same key but another request (`fingerprint`, xiaoan.core.idempotency), 422. Missing
     results or required photos, or items not in the checklist, are refused and nothing is
     written. Every failed item becomes a hazard (重大 for a direct-criterion item)."""
     inspection = _load(actor, pk, "conduct")
@@ -618,6 +621,8 @@ def submit(
     if inspection.status == InspectionStatus.SUBMITTED and (
         key is None or key == inspection.submit_key
     ):
+        if key is not None:
+            check_same_request(inspection.submit_fingerprint, fingerprint)
         return inspection
     if inspection.status == InspectionStatus.SUBMITTED:
         raise Conflict(_("该检查已经提交，不能重复提交。"))
@@ -665,6 +670,7 @@ def submit(
     inspection.submitted_at = now
     inspection.submitted_by = actor
     inspection.submit_key = key
+    inspection.submit_fingerprint = fingerprint if key else ""
     inspection.version += 1
     stamp(inspection, actor)
     inspection.save()

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from xiaoan.core.api.parsers import upload_parsers
 from xiaoan.core.api.views import with_errors
 from xiaoan.core.errors import Forbidden, NotFound
+from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import photo_response
 from xiaoan.inspections import services
@@ -75,7 +76,10 @@ IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="客户端生成的唯一值（最多 64 个字符）：同一把钥匙重试提交返回同一结果",
+    description=(
+        "客户端生成的唯一值（最多 64 个字符）：同一把钥匙原样重试返回同一结果；"
+        "同一把钥匙用于内容不同的请求返回 422（idempotency_mismatch）"
+    ),
 )
 
 
@@ -210,6 +214,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             results=data["results"],
             summary=data["summary"],
             idempotency_key=request.headers.get("Idempotency-Key"),
+            fingerprint=request_fingerprint(request),
             version=data.get("version"),
         )
         return self._detail(_pk(pk))

@@ -313,15 +313,43 @@ def create_inspection(
     return inspection
 
 
-def find_user(identifier: Any) -> User | None:
-    """An active person by id, username or mobile number."""
+def invitable_people(actor: Any):
+    """Who `actor` may invite to an inspection, look up or find by name: the people they may
+    see (`User.objects.restrict`), plus the platform's expert pool — active people with no
+    home unit who hold no platform role (outside experts, like the demo `expert`). Anyone
+    else is "not found", as a person who does not exist."""
+    from xiaoan.accounts.models import RoleAssignment
+
+    platform = RoleAssignment.objects.filter(role__is_platform=True).values("user_id")
+    expert_pool = Q(unit__isnull=True) & ~Q(pk__in=platform)
+    seen = User.objects.restrict(actor).values("pk")
+    return User.objects.filter(Q(pk__in=seen) | expert_pool, is_active=True)
+
+
+def find_user(identifier: Any, among=None) -> User | None:
+    """An active person by id, username or mobile number, among `among` (all people when
+    None)."""
     value = str(identifier or "").strip()
     if not value:
         return None
     query = Q(username=value) | Q(mobile=value)
     if value.isdigit() and len(value) < 11:
         query |= Q(pk=int(value))
-    return User.objects.filter(query, is_active=True).first()
+    people = User.objects.filter(is_active=True) if among is None else among
+    return people.filter(query).first()
+
+
+def invite_candidates(actor: Any, pk: Any, query: str = "", limit: int = 20) -> list[User]:
+    """People the invite picker offers for an inspection `actor` may change: invitable
+    people whose name or username contains `query` (or whose mobile number is it)."""
+    _load(actor, pk, "change", lock=False)
+    people = invitable_people(actor).select_related("unit")
+    text = (query or "").strip()[:50]
+    if text:
+        people = people.filter(
+            Q(name__icontains=text) | Q(username__icontains=text) | Q(mobile=text)
+        )
+    return list(people.order_by("unit__path", "username")[:limit])
 
 
 @transaction.atomic
@@ -335,8 +363,9 @@ def invite(
         raise Conflict(_("检查已结束，不能再邀请。"))
     if role not in InviteRole.values:
         raise Invalid(fields={"role": [_("身份无效。")]})
-    person = user if isinstance(user, User) else find_user(user)
-    if person is None or not person.is_active:
+    # Someone the inviter may not see is answered like someone who does not exist.
+    person = find_user(user.pk if isinstance(user, User) else user, invitable_people(actor))
+    if person is None:
         raise Invalid(_("找不到该账号。"), fields={"user": [_("请输入有效的用户名或手机号。")]})
     if inspection.kind == InspectionKind.UNANNOUNCED and _belongs_to(person, inspection.unit):
         # Inviting someone of the target would tell the target of the visit.

@@ -243,6 +243,17 @@ class PhotoUploadSerializer(serializers.Serializer):
     photos = serializers.ListField(child=serializers.FileField(), help_text="照片（可多张）")
 
 
+class InviteCandidateSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+    name = serializers.CharField(source="display_name", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", default="", read_only=True)
+    expert = serializers.SerializerMethodField(help_text="平台专家库（无所属单位）")
+
+    def get_expert(self, user) -> bool:
+        return user.unit_id is None
+
+
 class InviteInputSerializer(serializers.Serializer):
     user = serializers.CharField(max_length=150, help_text="受邀人的用户 id、用户名或手机号")
     role = serializers.ChoiceField(choices=InviteRole.choices, required=False, default="inspector")

@@ -36,6 +36,7 @@ from xiaoan.inspections.api.serializers import (
     InspectionDraftSerializer,
     InspectionListSerializer,
     InspectionSubmitSerializer,
+    InviteCandidateSerializer,
     InviteInputSerializer,
     InviteSerializer,
     MissedCountSerializer,
@@ -101,6 +102,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         "submit": "conduct",
         "upload": "conduct",
         "invite": "change",
+        "invite_candidates": "change",
         "close": "change",
     }
 
@@ -258,6 +260,21 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data = _body(request, InviteInputSerializer)
         invitation = services.invite(request.user, _pk(pk), user=data["user"], role=data["role"])
         return Response(InviteSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="可邀请的人员（邀请选择器用）",
+        description=(
+            "只列出调用者可见的人员和平台专家库（无所属单位、无平台角色的在用账号），最多 20 人。"
+        ),
+        parameters=[OpenApiParameter("q", OpenApiTypes.STR, description="姓名、用户名或手机号")],
+        responses=with_errors({200: InviteCandidateSerializer(many=True)}),
+    )
+    @action(detail=True, methods=["get"], url_path="invite-candidates")
+    def invite_candidates(self, request, pk=None):
+        people = services.invite_candidates(
+            request.user, _pk(pk), request.query_params.get("q", "")
+        )
+        return Response(InviteCandidateSerializer(people, many=True).data)
 
     @extend_schema(summary="结束检查", request=InspectionCloseSerializer, responses=DETAIL)
     @action(detail=True, methods=["post"])

@@ -80,7 +80,7 @@ def lookalike_of(
     else:
         candidates = Unit.objects.get_children(parent)
         if kind == UnitKind.SCHOOL:
-            ancestors = [*parent.get_ancestors(), parent]
+            ancestors = [*Unit.objects.get_ancestors(parent), parent]
             near = Q(path__startswith=parent.path)
             for above in ancestors:
                 near |= Q(path__startswith=above.path, depth=above.depth + 1)

@@ -343,11 +343,16 @@ def invite_candidates(actor: Any, pk: Any, query: str = "", limit: int = 20) -> 
     """People the invite picker offers for an inspection `actor` may change: invitable
     people whose name or username contains `query` (or whose mobile number is it)."""
     _load(actor, pk, "change", lock=False)
-    people = invitable_people(actor).select_related("unit")
+    invitable = invitable_people(actor)
+    people = invitable.select_related("unit")
     text = (query or "").strip()[:50]
     if text:
+        # A mobile number (or id) only as a whole, through find_user's one lookup.
+        exact = find_user(text, invitable)
         people = people.filter(
-            Q(name__icontains=text) | Q(username__icontains=text) | Q(mobile=text)
+            Q(name__icontains=text)
+            | Q(username__icontains=text)
+            | Q(pk=exact.pk if exact else None)
         )
     return list(people.order_by("unit__path", "username")[:limit])
 

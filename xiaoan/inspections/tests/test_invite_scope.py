@@ -95,6 +95,9 @@ def test_it_searches_the_picker_within_the_same_set(api_for, persona, inspection
     assert [row["username"] for row in found] == ["expert"]
     district = _candidates(api_for, inspection, "district_officer", "school_b").json()
     assert [row["username"] for row in district] == ["school_b_teacher"]
+    if teacher.mobile:  # a mobile number is found as a whole
+        by_mobile = _candidates(api_for, inspection, "district_officer", teacher.mobile).json()
+        assert [row["username"] for row in by_mobile] == ["school_b_teacher"]
 
 
 def test_it_keeps_the_picker_to_those_who_may_invite(api_for, inspection, units, checklist):

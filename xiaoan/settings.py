@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "xiaoan.core.middleware.CurrentUnitMiddleware",
     "xiaoan.accounts.password_middleware.PasswordPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "xiaoan.core.middleware.BadInputMiddleware",
 ]
 
 ROOT_URLCONF = "xiaoan.urls"
@@ -297,6 +298,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 XIAOAN_PHOTO_MAX_BYTES = env.int("XIAOAN_PHOTO_MAX_MB", 10, minimum=1) * 1024 * 1024
 XIAOAN_PHOTO_MAX_COUNT = env.int("XIAOAN_PHOTO_MAX_COUNT", 9, minimum=1)
+# Refused from the image header, before decoding (a decompression bomb is a small file).
+XIAOAN_PHOTO_MAX_MEGAPIXELS = env.int("XIAOAN_PHOTO_MAX_MEGAPIXELS", 40, minimum=1)
 # Hazard loop rules (domain.md §3): when interim controls become mandatory, when an overdue
 # hazard is put under supervision, when owners are warned, how far back recurrence looks.
 XIAOAN_HAZARD_CONTROL_DAYS = env.int("XIAOAN_HAZARD_CONTROL_DAYS", 30, minimum=1)
@@ -367,6 +370,12 @@ REST_FRAMEWORK = {
         "xiaoan.accounts.password_middleware.PasswordCurrent",
     ],
     "DEFAULT_PAGINATION_CLASS": "xiaoan.core.api.Pagination",
+    # Bounded in size and nesting (xiaoan/core/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "xiaoan.core.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",

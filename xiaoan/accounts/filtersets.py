@@ -3,13 +3,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.accounts.models import Role, RoleAssignment, User
+from xiaoan.core.ids import IdFilter
 from xiaoan.orgs.filtersets import within_unit
 
 
 class UserFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("姓名/用户名/手机"), method="filter_q")
-    unit = django_filters.NumberFilter(label=_("所属单位"), field_name="unit_id")
-    within = django_filters.NumberFilter(label=_("在此单位之下"), method="filter_within")
+    unit = IdFilter(label=_("所属单位"), field_name="unit_id")
+    within = IdFilter(label=_("在此单位之下"), method="filter_within")
     role = django_filters.ModelChoiceFilter(
         label=_("角色"),
         queryset=Role.objects.all(),
@@ -35,10 +36,10 @@ class UserFilterSet(django_filters.FilterSet):
 
 
 class RoleAssignmentFilterSet(django_filters.FilterSet):
-    user = django_filters.NumberFilter(field_name="user_id", label=_("用户"))
+    user = IdFilter(field_name="user_id", label=_("用户"))
     role = django_filters.CharFilter(field_name="role__code", label=_("角色代码"))
-    unit = django_filters.NumberFilter(field_name="unit_id", label=_("授权单位"))
-    within = django_filters.NumberFilter(label=_("在此单位之下"), method="filter_within")
+    unit = IdFilter(field_name="unit_id", label=_("授权单位"))
+    within = IdFilter(label=_("在此单位之下"), method="filter_within")
 
     class Meta:
         model = RoleAssignment

@@ -23,3 +23,50 @@ class CurrentUnitMiddleware:
     def __call__(self, request):
         request.current_unit = _current_unit(request)
         return self.get_response(request)
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+class BadInputMiddleware:
+    """Input the database cannot take is the client's error, never a 500.
+
+    Before the view: a path number no 64-bit key can hold names no record (pages: 404, as any
+    missing record; API: the structured 400). After: an OverflowError or DataError that got
+    past the forms and serializers, or a body over the limits, becomes a 400."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.http import Http404, JsonResponse
+        from django.utils.translation import gettext as _
+
+        from xiaoan.core.api import error_body
+        from xiaoan.core.limits import out_of_bigint_range
+
+        if not any(out_of_bigint_range(v) for v in (*view_args, *view_kwargs.values())):
+            return None
+        if _is_api(request):
+            body = error_body("out_of_range", _("路径中的编号超出允许范围。"))
+            return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
+        raise Http404
+
+    def process_exception(self, request, exception):
+        from django.http import JsonResponse
+        from django.shortcuts import render
+
+        from xiaoan.core.api import bad_input_error, error_body
+
+        bad = bad_input_error(exception)
+        if bad is None:
+            return None
+        if _is_api(request):
+            return JsonResponse(
+                error_body(*bad), status=400, json_dumps_params={"ensure_ascii": False}
+            )
+        return render(request, "400.html", {"message": bad[1]}, status=400)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.choices import SafetyDomain
+from xiaoan.core.ids import IdFilter
 from xiaoan.hazards.choices import OPEN_STATUSES, HazardLevel, HazardSource, HazardStatus
 from xiaoan.hazards.models import Hazard
 from xiaoan.orgs.filtersets import within_unit
@@ -15,7 +16,7 @@ from xiaoan.orgs.filtersets import within_unit
 
 class HazardFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_q")
-    unit = django_filters.NumberFilter(label=_("单位（含下级）"), method="filter_unit")
+    unit = IdFilter(label=_("单位（含下级）"), method="filter_unit")
     level = django_filters.ChoiceFilter(label=_("等级"), choices=HazardLevel.choices)
     status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=HazardStatus.choices)
     open = django_filters.BooleanFilter(label=_("未销号"), method="filter_open")
@@ -25,7 +26,7 @@ class HazardFilterSet(django_filters.FilterSet):
     supervised = django_filters.BooleanFilter(label=_("挂牌督办"), field_name="is_supervised")
     recurring = django_filters.BooleanFilter(label=_("屡查屡犯"), field_name="is_recurring")
     missed = django_filters.BooleanFilter(label=_("自查未发现"), field_name="missed_by_self_check")
-    owner = django_filters.NumberFilter(label=_("整改责任人"), field_name="owner_id")
+    owner = IdFilter(label=_("整改责任人"), field_name="owner_id")
     found_after = django_filters.DateFilter(label=_("发现日期起"), method="filter_found_after")
     found_before = django_filters.DateFilter(label=_("发现日期止"), method="filter_found_before")
     deadline_after = django_filters.DateFilter(

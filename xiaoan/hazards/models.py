@@ -216,6 +216,13 @@ class Hazard(models.Model):
     )
     missed_by_self_check = models.BooleanField(_("自查未发现"), default=False)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    # SHA-256 of the request that used the key (xiaoan.core.idempotency): a reuse of the key
+    # with another request is refused.
+    idempotency_fingerprint = models.CharField(
+        max_length=64, blank=True, default="", editable=False
+    )
+    # Not stored: True on the hazard that services.report returns for a retried key.
+    replayed = False
     version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

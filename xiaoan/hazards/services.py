@@ -23,6 +23,7 @@ from xiaoan.accounts.services import people_with
 from xiaoan.audit import services as audit
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
+from xiaoan.core.idempotency import check_same_request
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.hazards import criteria, tally
 from xiaoan.hazards.choices import (
@@ -175,12 +176,29 @@ def reportable_units(actor: Any):
     return Unit.objects.with_permission(actor, "hazards.add_hazard")
 
 
-def _retried(actor: Any, idempotency_key: str | None) -> tuple[str | None, Hazard | None]:
-    """The cleaned idempotency key, and the hazard an earlier try with it already made."""
+def _retried(
+    actor: Any, idempotency_key: str | None, fingerprint: str = ""
+) -> tuple[str | None, Hazard | None]:
+    """The cleaned idempotency key, and the hazard an earlier try with it already made
+    (marked `replayed`); 422 when that try was a different request."""
     key = (idempotency_key or "").strip()[:64] or None
     if key is None:
         return None, None
-    return key, Hazard.objects.filter(finder_id=actor.pk, idempotency_key=key).first()
+    existing = Hazard.objects.filter(finder_id=actor.pk, idempotency_key=key).first()
+    return key, _replay(existing, fingerprint) if existing is not None else None
+
+
+def _replay(hazard: Hazard, fingerprint: str) -> Hazard:
+    check_same_request(hazard.idempotency_fingerprint, fingerprint)
+    hazard.replayed = True
+    return hazard
+
+
+def _winner(actor: Any, key: str, fingerprint: str) -> Hazard:
+    """The hazard a concurrent request with the same key made first. Our insert waited on
+    the unique constraint until that request committed, then failed; its savepoint is rolled
+    back and, read committed, this statement sees the winner."""
+    return _replay(Hazard.objects.get(finder_id=actor.pk, idempotency_key=key), fingerprint)
 
 
 @transaction.atomic
@@ -196,11 +214,14 @@ def report(
     place_text: str = "",
     photos: Sequence = (),
     idempotency_key: str | None = None,
+    fingerprint: str = "",
     criterion: str = "",
     found_at: dt.datetime | None = None,
 ) -> Hazard:
-    """Record a new hazard (待确认). With an idempotency key, a retry returns the first one."""
-    key, existing = _retried(actor, idempotency_key)
+    """Record a new hazard (待确认). With an idempotency key, a retry returns the first one
+    (its `replayed` set), concurrent retries included; the key with a request of another
+    `fingerprint` (xiaoan.core.idempotency) is refused with 422."""
+    key, existing = _retried(actor, idempotency_key, fingerprint)
     if existing is not None:
         return existing
     unit_pk = unit.pk if isinstance(unit, Unit) else unit
@@ -213,6 +234,7 @@ def report(
         actor,
         unit_obj,
         key,
+        fingerprint=fingerprint,
         description=description,
         source=source,
         domain=domain,
@@ -277,6 +299,7 @@ def _create(
     unit_obj: Unit,
     key: str | None,
     *,
+    fingerprint: str = "",
     description: str,
     source: str,
     domain: str,
@@ -310,6 +333,7 @@ def _create(
         finder=actor,
         found_at=found_at or timezone.now(),
         idempotency_key=key,
+        idempotency_fingerprint=fingerprint if key else "",
         number=f"tmp-{timezone.now().timestamp()}-{actor.pk}",
     )
     if suggestion:
@@ -321,9 +345,9 @@ def _create(
         with transaction.atomic():
             hazard.save()
     except IntegrityError:
-        # A retry racing the first request: the first one wins, both get it.
+        # A retry racing the first request: the unique key decides, both get the winner.
         if key:
-            return Hazard.objects.get(finder_id=actor.pk, idempotency_key=key)
+            return _winner(actor, key, fingerprint)
         raise
     hazard.number = f"YH{timezone.localdate():%Y%m%d}-{hazard.pk:06d}"
     Hazard.objects.filter(pk=hazard.pk).update(number=hazard.number)

@@ -20,6 +20,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from xiaoan.core.errors import Conflict, ServiceError
+from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import CurrentUnitFilterMixin, photo_response, raise_for_service_error
 from xiaoan.hazards import criteria, forms, services, tally
@@ -635,6 +636,7 @@ class HazardReportView(LoginRequiredMixin, View):
                     place_text=data["place_text"],
                     photos=data["photos"],
                     idempotency_key=data["idempotency_key"],
+                    fingerprint=request_fingerprint(request),
                 )
             except ServiceError as error:
                 raise_for_service_error(error, form)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.choices import SafetyDomain
+from xiaoan.core.ids import IdFilter
 from xiaoan.inspections.choices import InspectionKind, InspectionStatus
 from xiaoan.inspections.models import ChecklistTemplate, Inspection
 from xiaoan.orgs.filtersets import within_unit
@@ -19,7 +20,7 @@ class InspectionFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_q")
     kind = django_filters.ChoiceFilter(label=_("检查类型"), choices=InspectionKind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=InspectionStatus.choices)
-    unit = django_filters.NumberFilter(label=_("被检查单位（含下级）"), method="filter_unit")
+    unit = IdFilter(label=_("被检查单位（含下级）"), method="filter_unit")
     period = django_filters.CharFilter(
         label=_("期间（YYYY-MM）"), field_name="period", validators=[period_validator]
     )

@@ -292,6 +292,10 @@ class Inspection(models.Model):
     submit_key = models.CharField(
         _("提交幂等键"), max_length=64, null=True, blank=True, editable=False
     )
+    # SHA-256 of the submitting request (xiaoan.core.idempotency).
+    submit_fingerprint = models.CharField(
+        _("提交指纹"), max_length=64, blank=True, default="", editable=False
+    )
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from xiaoan.accounts.models import User
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
+from xiaoan.core.idempotency import check_same_request
 from xiaoan.core.scoping import grants_for
 from xiaoan.hazards import criteria
 from xiaoan.hazards import services as hazard_services
@@ -312,15 +313,48 @@ def create_inspection(
     return inspection
 
 
-def find_user(identifier: Any) -> User | None:
-    """An active person by id, username or mobile number."""
+def invitable_people(actor: Any):
+    """Who `actor` may invite to an inspection, look up or find by name: the people they may
+    see (`User.objects.restrict`), plus the platform's expert pool — active people with no
+    home unit who hold no platform role (outside experts, like the demo `expert`). Anyone
+    else is "not found", as a person who does not exist."""
+    from xiaoan.accounts.models import RoleAssignment
+
+    platform = RoleAssignment.objects.filter(role__is_platform=True).values("user_id")
+    expert_pool = Q(unit__isnull=True) & ~Q(pk__in=platform)
+    seen = User.objects.restrict(actor).values("pk")
+    return User.objects.filter(Q(pk__in=seen) | expert_pool, is_active=True)
+
+
+def find_user(identifier: Any, among=None) -> User | None:
+    """An active person by id, username or mobile number, among `among` (all people when
+    None)."""
     value = str(identifier or "").strip()
     if not value:
         return None
     query = Q(username=value) | Q(mobile_hash__matches=value)
     if value.isdigit() and len(value) < 11:
         query |= Q(pk=int(value))
-    return User.objects.filter(query, is_active=True).first()
+    people = User.objects.filter(is_active=True) if among is None else among
+    return people.filter(query).first()
+
+
+def invite_candidates(actor: Any, pk: Any, query: str = "", limit: int = 20) -> list[User]:
+    """People the invite picker offers for an inspection `actor` may change: invitable
+    people whose name or username contains `query` (or whose mobile number is it)."""
+    _load(actor, pk, "change", lock=False)
+    invitable = invitable_people(actor)
+    people = invitable.select_related("unit")
+    text = (query or "").strip()[:50]
+    if text:
+        # A mobile number (or id) only as a whole, through find_user's one lookup.
+        exact = find_user(text, invitable)
+        people = people.filter(
+            Q(name__icontains=text)
+            | Q(username__icontains=text)
+            | Q(pk=exact.pk if exact else None)
+        )
+    return list(people.order_by("unit__path", "username")[:limit])
 
 
 @transaction.atomic
@@ -334,8 +368,9 @@ def invite(
         raise Conflict(_("检查已结束，不能再邀请。"))
     if role not in InviteRole.values:
         raise Invalid(fields={"role": [_("身份无效。")]})
-    person = user if isinstance(user, User) else find_user(user)
-    if person is None or not person.is_active:
+    # Someone the inviter may not see is answered like someone who does not exist.
+    person = find_user(user.pk if isinstance(user, User) else user, invitable_people(actor))
+    if person is None:
         raise Invalid(_("找不到该账号。"), fields={"user": [_("请输入有效的用户名或手机号。")]})
     if inspection.kind == InspectionKind.UNANNOUNCED and _belongs_to(person, inspection.unit):
         # Inviting someone of the target would tell the target of the visit.
@@ -607,10 +642,12 @@ def submit(
     photos: Mapping[Any, Sequence] | None = None,
     summary: str | None = None,
     idempotency_key: str | None = None,
+    fingerprint: str = "",
     version: int | None = None,
 ) -> Inspection:
     """Submit the inspection (with any last results). Submitting again returns it as it is
-    and creates nothing; after it is closed, or with another key, it is a conflict. Missing
+    and creates nothing; after it is closed, or with another key, it is a conflict; with the
+    same key but another request (`fingerprint`, xiaoan.core.idempotency), 422. Missing
     results or required photos, or items not in the checklist, are refused and nothing is
     written. Every failed item becomes a hazard (重大 for a direct-criterion item)."""
     inspection = _load(actor, pk, "conduct")
@@ -618,6 +655,8 @@ def submit(
     if inspection.status == InspectionStatus.SUBMITTED and (
         key is None or key == inspection.submit_key
     ):
+        if key is not None:
+            check_same_request(inspection.submit_fingerprint, fingerprint)
         return inspection
     if inspection.status == InspectionStatus.SUBMITTED:
         raise Conflict(_("该检查已经提交，不能重复提交。"))
@@ -665,6 +704,7 @@ def submit(
     inspection.submitted_at = now
     inspection.submitted_by = actor
     inspection.submit_key = key
+    inspection.submit_fingerprint = fingerprint if key else ""
     inspection.version += 1
     stamp(inspection, actor)
     inspection.save()

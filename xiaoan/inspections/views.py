@@ -20,6 +20,7 @@ from django.views.generic import ListView
 
 from xiaoan.core.errors import Conflict, ServiceError
 from xiaoan.core.history import entries_for
+from xiaoan.core.idempotency import IdempotencyMismatch, request_fingerprint
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import CurrentUnitFilterMixin, photo_response, raise_for_service_error
 from xiaoan.hazards.models import Hazard
@@ -38,7 +39,7 @@ from xiaoan.orgs.models import Unit
 from xiaoan.orgs.place_views import unit_choices
 
 LIST_RELATED = ("unit", "organiser", "checklist__template")
-INTERNAL_FIELDS = ("version", "submit_key", "schedule_key")
+INTERNAL_FIELDS = ("version", "submit_key", "submit_fingerprint", "schedule_key")
 
 
 def history(obj) -> list:
@@ -318,6 +319,7 @@ class InspectionRunView(InspectionAccessMixin, View):
                     photos=photos,
                     summary=summary,
                     idempotency_key=key,
+                    fingerprint=request_fingerprint(request),
                     version=version,
                 )
                 messages.success(request, _("检查已提交，不符合项已转入隐患台账。"))
@@ -331,7 +333,8 @@ class InspectionRunView(InspectionAccessMixin, View):
                 summary=summary,
                 version=version,
             )
-        except Conflict as error:
+        except (Conflict, IdempotencyMismatch) as error:
+            # Already submitted (by this page's key with other content, or otherwise).
             messages.error(request, str(error.message))
             return redirect("inspections:inspection_detail", pk=inspection.pk)
         except ServiceError as error:

@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.core.ids import IdFilter
 from xiaoan.orgs.choices import SchoolType, UnitKind
 from xiaoan.orgs.models import Unit
 
@@ -29,8 +30,8 @@ class UnitFilterSet(django_filters.FilterSet):
     school_type = django_filters.ChoiceFilter(label=_("学校类型"), choices=SchoolType.choices)
     boarding = django_filters.BooleanFilter(label=_("寄宿制"))
     is_active = django_filters.BooleanFilter(label=_("启用"))
-    within = django_filters.NumberFilter(label=_("在此单位之下（含本级）"), method="filter_within")
-    parent = django_filters.NumberFilter(label=_("直属上级单位"), method="filter_parent")
+    within = IdFilter(label=_("在此单位之下（含本级）"), method="filter_within")
+    parent = IdFilter(label=_("直属上级单位"), method="filter_parent")
 
     class Meta:
         model = Unit

@@ -7,7 +7,6 @@ reported with its row number. Re-importing the same sheet updates instead of dup
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -16,11 +15,12 @@ from django.utils.translation import gettext as _
 
 from xiaoan.core.errors import Invalid
 from xiaoan.core.history import stamp
+from xiaoan.core.names import normalize_name, skeleton
 from xiaoan.core.scoping import forget_grants
 from xiaoan.core.services import ensure_in_scope
 from xiaoan.orgs.choices import SchoolType, UnitKind
 from xiaoan.orgs.models import Unit, child_kind_allowed
-from xiaoan.orgs.services import can_add_root
+from xiaoan.orgs.services import can_add_root, lookalike_error, lookalike_of
 
 MAX_ROWS = 20000
 
@@ -115,7 +115,8 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return re.sub(r"\s+", " ", str(value)).strip()
+    # Names and references are compared as stored: NFKC, no invisible characters.
+    return normalize_name(str(value))
 
 
 def _read_rows(
@@ -374,22 +375,24 @@ def import_units(user: Any, source: IO[bytes] | bytes, *, dry_run: bool = False)
                         },
                     )
                 )
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str], tuple[int, str]] = {}
     for row in order:
         _row, parent = plan[row.number]
         key = (
             f"row{parent.number}" if isinstance(parent, _Row) else str(parent.pk if parent else ""),
-            row.values["name"],
+            skeleton(row.values["name"]),
         )
         if key in seen:
-            result.errors.append(
-                RowError(
-                    row.number,
-                    _("名称"),
-                    _("与第 %(n)d 行重复：同一上级下的单位名称不能相同。") % {"n": seen[key]},
-                )
+            number, name = seen[key]
+            message = (
+                _("与第 %(n)d 行重复：同一上级下的单位名称不能相同。")
+                if name == row.values["name"]
+                else _("与第 %(n)d 行的“%(other)s”看起来相同：同一上级下的单位名称不能相近。")
             )
-        seen[key] = row.number
+            result.errors.append(
+                RowError(row.number, _("名称"), message % {"n": number, "other": name})
+            )
+        seen[key] = (row.number, row.values["name"])
 
     # A row that updates an existing unit must leave it consistent with the facts it keeps.
     stored = {
@@ -409,6 +412,13 @@ def import_units(user: Any, source: IO[bytes] | bytes, *, dry_run: bool = False)
         unit = stored.get((parent_path, row.values["name"])) if parent_path is not None else None
         found[row.number] = unit
         if unit is None:
+            # A new unit: its name must not read like that of an existing one nearby.
+            above = parent if not isinstance(parent, _Row) else found.get(parent.number)
+            if above is not None or parent is None:
+                clash = lookalike_of(row.values["name"], row.values["kind"], above)
+                if clash is not None:
+                    error = lookalike_error(row.values["name"], clash, above)
+                    result.errors.append(RowError(row.number, _("名称"), str(error.message)))
             continue
         enrolment = row.values["enrolment"]
         boarders = row.values["boarding_students"]

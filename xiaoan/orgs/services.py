@@ -6,11 +6,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from xiaoan.accounts.authority import check_may_deactivate_unit
 from xiaoan.core.errors import Forbidden, Invalid
 from xiaoan.core.history import stamp
+from xiaoan.core.names import normalize_name, skeleton
 from xiaoan.core.scoping import forget_grants, holds_everywhere
 from xiaoan.core.services import ensure_in_scope, get_scoped
 from xiaoan.orgs.choices import UnitKind
@@ -54,14 +56,59 @@ def _validate(unit: Unit, parent: Unit | None) -> None:
         unit.full_clean(exclude=["path", "depth", "numchild"])
     except ValidationError as exc:
         raise Invalid(fields={k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from exc
-    siblings = Unit.objects.get_children(parent) if parent else Unit.objects.get_root_nodes()
-    if siblings.filter(name=unit.name).exclude(pk=unit.pk).exists():
-        raise Invalid(
-            _("同一上级单位下已有名为“%(name)s”的单位。") % {"name": unit.name},
-            fields={"name": [_("名称重复。")]},
-        )
+    clash = lookalike_of(unit.name, unit.kind, parent, exclude_pk=unit.pk)
+    if clash is not None:
+        raise lookalike_error(unit.name, clash, parent)
     if unit.kind == UnitKind.SCHOOL and unit.school_type == "":
         raise Invalid(fields={"school_type": [_("请选择学校类型。")]})
+
+
+def lookalike_of(
+    name: str, kind: str, parent: Unit | None, exclude_pk: int | None = None
+) -> Unit | None:
+    """An existing unit whose name reads the same as `name` (same `skeleton`) where the two
+    would be confused, or None. The rule:
+
+    - no two units under one parent (or two tree roots) look alike;
+    - no two schools under one education authority look alike, counting the schools of
+      its subordinate authorities (a town's schools within its district) and the schools
+      directly under the authorities above it. Departments and sections repeat across
+      schools and bureaus (every school has its 总务处) and are compared with siblings only.
+    """
+    key = skeleton(name)
+    if parent is None:
+        candidates = Unit.objects.get_root_nodes()
+    else:
+        candidates = Unit.objects.get_children(parent)
+        if kind == UnitKind.SCHOOL:
+            ancestors = [*Unit.objects.get_ancestors(parent), parent]
+            near = Q(path__startswith=parent.path)
+            for above in ancestors:
+                near |= Q(path__startswith=above.path, depth=above.depth + 1)
+            candidates = Unit.objects.filter(near, kind=UnitKind.SCHOOL) | candidates
+    candidates = candidates.exclude(pk=exclude_pk) if exclude_pk else candidates
+    for other in candidates.only("id", "name", "path", "kind").order_by("path"):
+        if skeleton(other.name) == key:
+            return other
+    return None
+
+
+def lookalike_error(name: str, clash: Unit, parent: Unit | None) -> Invalid:
+    """The refusal of a name that reads like `clash`'s, in words saying where that one is."""
+    sibling = clash.path[: -Unit.steplen] == (parent.path if parent else "")
+    if clash.name == name and sibling:
+        return Invalid(
+            _("同一上级单位下已有名为“%(name)s”的单位。") % {"name": name},
+            fields={"name": [_("名称重复。")]},
+        )
+    if clash.name == name:
+        message = _("同一教育行政部门下已有名为“%(name)s”的学校。") % {"name": name}
+    else:
+        message = _("名称“%(name)s”与已有单位“%(other)s”看起来相同，容易混淆，请换一个名称。") % {
+            "name": name,
+            "other": clash.name,
+        }
+    return Invalid(message, fields={"name": [_("与已有单位名称相同或相近。")]})
 
 
 def _resolve_parent(user: Any, parent: Unit | int | None) -> Unit | None:
@@ -77,6 +124,7 @@ def _resolve_parent(user: Any, parent: Unit | int | None) -> Unit | None:
 def create_unit(user: Any, parent: Unit | int | None, data: dict[str, Any]) -> Unit:
     parent_unit = _resolve_parent(user, parent)
     unit = Unit(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    unit.name = normalize_name(unit.name)
     if unit.kind != UnitKind.SCHOOL:
         unit.school_type = ""
     _validate(unit, parent_unit)
@@ -98,7 +146,7 @@ def update_unit(user: Any, unit: Unit | int, data: dict[str, Any]) -> Unit:
         check_may_deactivate_unit(user, unit)
     for key, value in data.items():
         if key in EDITABLE_FIELDS:
-            setattr(unit, key, value)
+            setattr(unit, key, normalize_name(value) if key == "name" else value)
     if unit.kind != UnitKind.SCHOOL:
         unit.school_type = ""
     parent = Unit.objects.get_parent(unit)

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.core.ids import IdFilter
 from xiaoan.orgs.filtersets import within_unit
 from xiaoan.plans.choices import PlanStatus, Progress
 from xiaoan.plans.models import Assignment, Plan, Task
@@ -13,7 +14,7 @@ from xiaoan.plans.models import Assignment, Plan, Task
 
 class PlanFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_q")
-    unit = django_filters.NumberFilter(label=_("发文单位（含下级）"), method="filter_unit")
+    unit = IdFilter(label=_("发文单位（含下级）"), method="filter_unit")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=PlanStatus.choices)
     progress_status = django_filters.ChoiceFilter(label=_("完成情况"), choices=Progress.choices)
 
@@ -29,7 +30,7 @@ class PlanFilterSet(django_filters.FilterSet):
 
 
 class TaskFilterSet(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(label=_("方案"), field_name="plan_id")
+    plan = IdFilter(label=_("方案"), field_name="plan_id")
     status = django_filters.ChoiceFilter(label=_("完成情况"), choices=Progress.choices)
     top = django_filters.BooleanFilter(
         label=_("仅方案任务（不含分解）"), field_name="parent", lookup_expr="isnull"
@@ -41,9 +42,9 @@ class TaskFilterSet(django_filters.FilterSet):
 
 
 class AssignmentFilterSet(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(label=_("方案"), field_name="task__plan_id")
-    task = django_filters.NumberFilter(label=_("任务"), field_name="task_id")
-    unit = django_filters.NumberFilter(label=_("承办单位（含下级）"), method="filter_unit")
+    plan = IdFilter(label=_("方案"), field_name="task__plan_id")
+    task = IdFilter(label=_("任务"), field_name="task_id")
+    unit = IdFilter(label=_("承办单位（含下级）"), method="filter_unit")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Progress.choices)
     due_before = django_filters.DateFilter(
         label=_("期限止"), field_name="due_on", lookup_expr="lte"

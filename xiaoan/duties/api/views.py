@@ -10,12 +10,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from xiaoan.core.api.parsers import upload_parsers
 from xiaoan.core.api.views import with_errors
 from xiaoan.core.errors import Forbidden, Invalid
+from xiaoan.core.ids import parse_id
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.duties import services
 from xiaoan.duties.choices import (
@@ -262,7 +263,7 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     serializer_class = ObligationSerializer
     filter_backends: list = []
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = upload_parsers()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -283,10 +284,7 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             query = query.filter(status=params["status"])
         for name in ("unit", "duty"):
             if params.get(name):
-                try:
-                    query = query.filter(**{f"{name}_id": int(params[name])})
-                except ValueError:
-                    raise Invalid(fields={name: ["须为整数。"]}) from None
+                query = query.filter(**{f"{name}_id": parse_id(params[name], name)})
         return query.order_by("due_on", "unit__path", "pk")
 
     def paginate_queryset(self, queryset):

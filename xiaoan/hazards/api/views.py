@@ -19,11 +19,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from xiaoan.core.api.parsers import upload_parsers
 from xiaoan.core.api.views import with_errors
 from xiaoan.core.errors import Forbidden, Invalid, NotFound
+from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.core.views import photo_response
 from xiaoan.hazards import exports, services, tally
 from xiaoan.hazards.api.serializers import (
@@ -95,7 +96,7 @@ def _body(request, serializer_class) -> dict:
     return dict(data.validated_data)
 
 
-PARSERS = [JSONParser, MultiPartParser, FormParser]
+PARSERS = upload_parsers()
 
 
 def _request(serializer, upload=None) -> dict:
@@ -338,7 +339,8 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         summary="上报隐患（随手拍）",
         description=(
             "multipart 上传照片 photos（可多张）。带 Idempotency-Key 请求头或 idempotency_key "
-            "字段时，同一把钥匙的重试返回同一条隐患（200），不会重复创建。"
+            "字段时，同一把钥匙的重试返回同一条隐患（200），不会重复创建；同一把钥匙用于内容不同的请求时"
+            "返回 422（idempotency_mismatch）。"
         ),
         request=_request(HazardReportSerializer, HazardReportUploadSerializer),
         parameters=[
@@ -355,9 +357,6 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data = _body(request, HazardReportUploadSerializer)
         key = (request.headers.get("Idempotency-Key") or data["idempotency_key"] or "").strip()
         key = key[:64] or None
-        existed = bool(
-            key and Hazard.objects.filter(finder_id=request.user.pk, idempotency_key=key).exists()
-        )
         hazard = services.report(
             request.user,
             data["unit"],
@@ -369,10 +368,11 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             place_text=data["place_text"],
             photos=_photos(request, data),
             idempotency_key=key,
+            fingerprint=request_fingerprint(request) if key else "",
             found_at=data["found_at"],
         )
         response = self._detail(hazard.pk)
-        response.status_code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        response.status_code = status.HTTP_200_OK if hazard.replayed else status.HTTP_201_CREATED
         return response
 
     # ------------------------------------------------------------ transitions

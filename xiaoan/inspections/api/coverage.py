@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from xiaoan.core.api.views import with_errors
 from xiaoan.core.errors import Forbidden, Invalid
+from xiaoan.core.limits import BIGINT_MAX
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.inspections import coverage as service
 from xiaoan.inspections.choices import InspectionKind
@@ -115,9 +116,9 @@ def _number(raw: str | None, default: int, name: str) -> int:
     if raw in (None, ""):
         return default
     try:
-        value = int(raw)
+        value = int(raw) if len(raw) <= 20 else 0
     except ValueError:
         value = 0
-    if value < 1:
+    if value < 1 or value > BIGINT_MAX // MAX_PAGE_SIZE:
         raise Invalid(fields={name: [_("须为正整数。")]})
     return value

@@ -6,6 +6,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from xiaoan.core.ids import IdField
 from xiaoan.inspections.choices import InspectionKind, InviteRole, ResultValue
 from xiaoan.inspections.models import (
     ChecklistItem,
@@ -229,7 +230,7 @@ class InspectionDraftSerializer(_Versioned):
     results = ResultInputSerializer(many=True, required=False, default=list)
     summary = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
     remove_photos = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list, help_text="要删除的照片 id"
+        child=IdField(), required=False, default=list, help_text="要删除的照片 id"
     )
 
 
@@ -240,6 +241,17 @@ class InspectionSubmitSerializer(_Versioned):
 
 class PhotoUploadSerializer(serializers.Serializer):
     photos = serializers.ListField(child=serializers.FileField(), help_text="照片（可多张）")
+
+
+class InviteCandidateSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+    name = serializers.CharField(source="display_name", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", default="", read_only=True)
+    expert = serializers.SerializerMethodField(help_text="平台专家库（无所属单位）")
+
+    def get_expert(self, user) -> bool:
+        return user.unit_id is None
 
 
 class InviteInputSerializer(serializers.Serializer):

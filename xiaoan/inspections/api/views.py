@@ -16,11 +16,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from xiaoan.core.api.parsers import upload_parsers
 from xiaoan.core.api.views import with_errors
 from xiaoan.core.errors import Forbidden, NotFound
+from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import photo_response
 from xiaoan.inspections import services
@@ -35,6 +36,7 @@ from xiaoan.inspections.api.serializers import (
     InspectionDraftSerializer,
     InspectionListSerializer,
     InspectionSubmitSerializer,
+    InviteCandidateSerializer,
     InviteInputSerializer,
     InviteSerializer,
     MissedCountSerializer,
@@ -50,7 +52,7 @@ from xiaoan.inspections.models import (
 )
 from xiaoan.orgs.models import Unit
 
-PARSERS = [JSONParser, MultiPartParser, FormParser]
+PARSERS = upload_parsers()
 
 
 def _pk(value: Any) -> int:
@@ -75,7 +77,10 @@ IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="客户端生成的唯一值（最多 64 个字符）：同一把钥匙重试提交返回同一结果",
+    description=(
+        "客户端生成的唯一值（最多 64 个字符）：同一把钥匙原样重试返回同一结果；"
+        "同一把钥匙用于内容不同的请求返回 422（idempotency_mismatch）"
+    ),
 )
 
 
@@ -97,6 +102,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         "submit": "conduct",
         "upload": "conduct",
         "invite": "change",
+        "invite_candidates": "change",
         "close": "change",
     }
 
@@ -210,6 +216,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             results=data["results"],
             summary=data["summary"],
             idempotency_key=request.headers.get("Idempotency-Key"),
+            fingerprint=request_fingerprint(request),
             version=data.get("version"),
         )
         return self._detail(_pk(pk))
@@ -253,6 +260,21 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data = _body(request, InviteInputSerializer)
         invitation = services.invite(request.user, _pk(pk), user=data["user"], role=data["role"])
         return Response(InviteSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="可邀请的人员（邀请选择器用）",
+        description=(
+            "只列出调用者可见的人员和平台专家库（无所属单位、无平台角色的在用账号），最多 20 人。"
+        ),
+        parameters=[OpenApiParameter("q", OpenApiTypes.STR, description="姓名、用户名或手机号")],
+        responses=with_errors({200: InviteCandidateSerializer(many=True)}),
+    )
+    @action(detail=True, methods=["get"], url_path="invite-candidates")
+    def invite_candidates(self, request, pk=None):
+        people = services.invite_candidates(
+            request.user, _pk(pk), request.query_params.get("q", "")
+        )
+        return Response(InviteCandidateSerializer(people, many=True).data)
 
     @extend_schema(summary="结束检查", request=InspectionCloseSerializer, responses=DETAIL)
     @action(detail=True, methods=["post"])

@@ -248,8 +248,12 @@ def test_it_runs_an_inspection_through_the_api(persona, units, checklist):
     assert body["status"] == "submitted"
     failed = next(r for r in body["results"] if r["result"] == "fail")
     assert failed["hazard_number"] and failed["hazard_level"] == "major"
+    # A retry is the same request again; the key with another body is refused (422).
     again = api.post(
-        f"/api/inspections/{inspection.pk}/submit/", {}, format="json", HTTP_IDEMPOTENCY_KEY="abc"
+        f"/api/inspections/{inspection.pk}/submit/",
+        {"results": results},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="abc",
     )
     assert again.status_code == 200 and again.json()["submitted_at"] == body["submitted_at"]
     unknown = _api(persona, "school_a_officer").post(

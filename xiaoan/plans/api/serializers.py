@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from xiaoan.core.ids import IdField
 from xiaoan.plans.choices import REPORT_STATUS_CHOICES, DeadlineKind
 from xiaoan.plans.models import (
     Assignment,
@@ -123,9 +124,9 @@ class PlanTaskInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     content = serializers.CharField(required=False, default="", allow_blank=True)
     deadlines = PlanDeadlineInputSerializer(many=True, required=False, default=list)
-    lead_units = serializers.ListField(child=serializers.IntegerField(), default=list)
-    responsible_units = serializers.ListField(child=serializers.IntegerField(), default=list)
-    cooperating_units = serializers.ListField(child=serializers.IntegerField(), default=list)
+    lead_units = serializers.ListField(child=IdField(), default=list)
+    responsible_units = serializers.ListField(child=IdField(), default=list)
+    cooperating_units = serializers.ListField(child=IdField(), default=list)
     all_below = serializers.BooleanField(default=False)
     all_sections = serializers.BooleanField(default=False)
     collective_text = serializers.CharField(

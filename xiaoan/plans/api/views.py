@@ -16,9 +16,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from xiaoan.core.api.parsers import upload_parsers
 from xiaoan.core.api.views import with_errors
 from xiaoan.core.errors import NotFound
 from xiaoan.plans import services
@@ -36,7 +36,7 @@ from xiaoan.plans.api.serializers import (
 from xiaoan.plans.filtersets import AssignmentFilterSet, PlanFilterSet, TaskFilterSet
 from xiaoan.plans.models import Assignment, Plan, Task
 
-PARSERS = [JSONParser, MultiPartParser, FormParser]
+PARSERS = upload_parsers()
 TASK_PREFETCH = ("deadlines", "lead_units", "responsible_units", "cooperating_units")
 
 

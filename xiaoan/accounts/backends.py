@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 
+from xiaoan.core.names import normalize_name
 from xiaoan.core.scoping import scope_filter, user_permissions
 
 
@@ -15,6 +16,7 @@ def login_name(identifier: str) -> str:
     Login failures are counted and locked per username (django-axes); resolving the mobile
     number first makes both spellings count against, and be locked with, the same account."""
     model = get_user_model()
+    identifier = normalize_name(identifier or "")  # as usernames are stored
     if not identifier or model._default_manager.filter(username=identifier).exists():
         return identifier
     username = (
@@ -37,6 +39,7 @@ class ScopedRoleBackend(ModelBackend):
     ):
         if not username or not password:
             return None
+        username = normalize_name(username)
         model = get_user_model()
         user = model._default_manager.filter(
             Q(username=username) | Q(mobile_hash__matches=username)

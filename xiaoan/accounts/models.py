@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from xiaoan.core.fields import EncryptedCharField, HashedLookupsMixin, LookupHashField
+from xiaoan.core.names import skeleton
 from xiaoan.core.scoping import ScopedQuerySet
 
 mobile_validator = RegexValidator(r"^1\d{10}$", _("请输入11位手机号码。"))
@@ -50,6 +51,9 @@ class User(HashedLookupsMixin, AbstractUser):
         related_name="members",
     )
     position = models.CharField(_("职务"), max_length=50, blank=True)
+    # The username's look-alike key (xiaoan.core.names.skeleton): "zhang1" and "zhangl",
+    # or a Cyrillic "а" for a Latin "a", are one name to a reader and so refused.
+    username_key = models.CharField(max_length=150, db_index=True, blank=True, editable=False)
     # Password policy (等保): when the owner last chose a password, and whether the current one
     # was set by someone else (a reset) and must be replaced at the next login.
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
@@ -61,6 +65,7 @@ class User(HashedLookupsMixin, AbstractUser):
             "last_login",
             "password_changed_at",
             "must_change_password",
+            "username_key",
             "mobile_hash",
         ]
     )
@@ -81,6 +86,10 @@ class User(HashedLookupsMixin, AbstractUser):
     def save(self, *args, **kwargs) -> None:
         if self.mobile == "":
             self.mobile = None
+        self.username_key = skeleton(self.username or "")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_key"}
         super().save(*args, **kwargs)
 
 

@@ -22,6 +22,7 @@ from xiaoan.audit.models import AuditAction
 from xiaoan.audit.services import record as audit
 from xiaoan.core.errors import Conflict, Forbidden, Invalid
 from xiaoan.core.history import stamp
+from xiaoan.core.names import normalize_name, skeleton
 from xiaoan.core.scoping import (
     forget_grants,
     has_permission_anywhere,
@@ -69,6 +70,24 @@ def _notify_account(user: User, title: str, body: str, url: str = "") -> None:
     notify([user], Notification.Kind.OTHER, title, body, url=url or f"/accounts/users/{user.pk}/")
 
 
+def _clean_names(data: dict[str, Any], exclude_pk: int | None = None) -> dict[str, Any]:
+    """Names are stored normalised (NFKC, no invisible characters); a username that reads
+    like an existing one is refused, so nobody can pose as "school_a_head" with a Cyrillic
+    "а" or "schoo1_a_head"."""
+    data = dict(data)
+    for key in ("username", "name", "position"):
+        if isinstance(data.get(key), str):
+            data[key] = normalize_name(data[key])
+    username = data.get("username")
+    if username:
+        clash = User.objects.filter(username_key=skeleton(username))
+        if exclude_pk:
+            clash = clash.exclude(pk=exclude_pk)
+        if clash.exclude(username=username).exists():
+            raise Invalid(fields={"username": [_("与已有的用户名过于相似，容易混淆，请换一个。")]})
+    return data
+
+
 @transaction.atomic
 def create_user(actor: Any, data: dict[str, Any]) -> tuple[User, str]:
     """Create an account with a one-time password (shown once to the creator, to hand over);
@@ -76,6 +95,7 @@ def create_user(actor: Any, data: dict[str, Any]) -> tuple[User, str]:
     if not has_permission_anywhere(actor, "accounts.add_user"):
         raise Forbidden()
     _check_unit(actor, data.get("unit"), "accounts.add_user")
+    data = _clean_names(data)
     user = User(**{k: v for k, v in data.items() if k in USER_FIELDS})
     if user.mobile == "":
         user.mobile = None
@@ -109,6 +129,7 @@ def update_user(actor: Any, user: User | int, data: dict[str, Any]) -> User:
         get_scoped(actor, User, pk, "change")
         raise Forbidden(_("不能在这里修改自己的账号。"))
     user = _managed(actor, pk, "change")
+    data = _clean_names(data, exclude_pk=user.pk)
     if "unit" in data and data["unit"] != user.unit:
         _check_unit(actor, data["unit"], "accounts.change_user")
     for key, value in data.items():

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from xiaoan.accounts.models import Role, RoleAssignment, User
+from xiaoan.core.names import normalize_name
 
 
 class RoleSerializer(serializers.ModelSerializer):
@@ -110,7 +111,24 @@ class UniqueMobileMixin:
         return value
 
 
-class UserCreateSerializer(UniqueMobileMixin, serializers.ModelSerializer):
+class NormalisedNamesMixin:
+    """Names are normalised (NFKC, invisible characters removed) before they are validated,
+    as the service stores them: a zero-width space is no reason for a refusal."""
+
+    NAME_FIELDS = ("username", "name", "position")
+
+    def to_internal_value(self, data):
+        if hasattr(data, "items"):
+            data = {
+                key: normalize_name(value)
+                if key in self.NAME_FIELDS and isinstance(value, str)
+                else value
+                for key, value in data.items()
+            }
+        return super().to_internal_value(data)
+
+
+class UserCreateSerializer(NormalisedNamesMixin, UniqueMobileMixin, serializers.ModelSerializer):
     class Meta:
         model = User
         fields = [
@@ -125,7 +143,7 @@ class UserCreateSerializer(UniqueMobileMixin, serializers.ModelSerializer):
         extra_kwargs = {"unit": {"required": True, "allow_null": True}}
 
 
-class UserUpdateSerializer(UniqueMobileMixin, serializers.ModelSerializer):
+class UserUpdateSerializer(NormalisedNamesMixin, UniqueMobileMixin, serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["name", "mobile", "email", "unit", "position", "is_active"]

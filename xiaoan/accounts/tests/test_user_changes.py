@@ -266,3 +266,28 @@ def test_it_edits_a_person_on_the_page(client_for, persona, demo):
     )
     assert response.status_code == 302
     assert User.objects.get(pk=head.pk).position == "校长、党委书记"
+
+
+def test_it_stores_names_normalised_and_refuses_look_alike_usernames(api_for, demo):
+    client = api_for("district_officer")
+    unit = demo["安全股"].pk
+    for lookalike in ("school_а_head", "schoo1_a_head", "SCHOOL_A_HEAD", "schooI_a_head"):
+        response = client.post(
+            "/api/users/", {"username": lookalike, "name": "冒名", "unit": unit}, format="json"
+        )
+        assert response.status_code == 400, lookalike
+        assert "过于相似" in error_of(response)["fields"]["username"][0]
+    hidden = client.post(
+        "/api/users/", {"username": "school_a_he\u200bad", "name": "冒名", "unit": unit}
+    )
+    assert hidden.status_code in (400, 409)  # the very same name once the invisible one goes
+    response = client.post(
+        "/api/users/",
+        {"username": "ｗａｎｇ\u200b_new", "name": "王\u200d新 ", "unit": unit},
+        format="json",
+    )
+    assert response.status_code == 201
+    created = User.objects.get(pk=response.json()["id"])
+    assert (created.username, created.name) == ("wang_new", "王新")
+    # typed in full width at login, it still finds the account
+    assert Client().login(username="ｗａｎｇ_new", password=response.json()["one_time_password"])

@@ -84,28 +84,26 @@ class TokenRateThrottle(_ConfiguredRate):
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
 
 
-class PasswordRateThrottle(_ConfiguredRate):
+class _PerPersonWrites(_ConfiguredRate):
+    """Counts writes (not reads) per person, or per address before anyone is known."""
+
+    def get_cache_key(self, request, view) -> str | None:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return None
+        ident = request.user.pk if request.user.is_authenticated else client_ip(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class PasswordRateThrottle(_PerPersonWrites):
     """Password changes and resets per person."""
 
     scope = "password"
     setting = "XIAOAN_RATE_PASSWORD"
 
-    def get_cache_key(self, request, view) -> str | None:
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return None
-        ident = request.user.pk if request.user.is_authenticated else client_ip(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
 
-
-class WriteRateThrottle(_ConfiguredRate):
+class WriteRateThrottle(_PerPersonWrites):
     """Every write (POST, PUT, PATCH, DELETE) per person: a runaway script or a stolen
     token cannot flood the ledger."""
 
     scope = "write"
     setting = "XIAOAN_RATE_WRITE"
-
-    def get_cache_key(self, request, view) -> str | None:
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return None
-        ident = request.user.pk if request.user.is_authenticated else client_ip(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -1,14 +1,10 @@
 from __future__ import annotations
 
-import json
-import sys
-
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from xiaoan.core.backup import BackupError, backup, default_backup_path, human_size
-
-EXIT_REFUSED = 2
+from xiaoan.core.backup import backup, default_backup_path
+from xiaoan.core.commands import run_reporting
 
 
 class Command(BaseCommand):
@@ -22,27 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help=_("以 JSON 输出结果"))
 
     def handle(self, *args, **options):
-        path = options["path"] or default_backup_path()
-        # Progress goes to stderr under --json so stdout stays one JSON document.
-        out = self.stderr if options["json"] else self.stdout
-        report = out.write if options["verbosity"] > 0 else (lambda _m: None)
-        try:
-            summary = backup(path, report=report)
-        except BackupError as error:
-            self.stderr.write(error.message)
-            sys.exit(EXIT_REFUSED)
-        if options["json"]:
-            self.stdout.write(json.dumps(summary.as_json(), ensure_ascii=False))
-            return
-        for note in summary.notes:
-            self.stdout.write(note)
-        self.stdout.write(
-            _("备份完成：%(p)s，%(t)d 个表，%(r)d 行，上传文件 %(m)d 个，共 %(s)s。")
-            % {
-                "p": summary.path,
-                "t": summary.tables,
-                "r": summary.rows,
-                "m": summary.media_files,
-                "s": human_size(summary.bytes),
-            }
+        run_reporting(
+            self,
+            options,
+            lambda report: backup(options["path"] or default_backup_path(), report=report),
+            _("备份完成：%(p)s，%(t)d 个表，%(r)d 行，上传文件 %(m)d 个，共 %(s)s。"),
         )

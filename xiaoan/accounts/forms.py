@@ -77,9 +77,15 @@ class PasswordForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.contrib.auth.password_validation import password_validators_help_texts
+        from django.contrib.auth.password_validation import get_default_password_validators
 
-        self.fields["password"].help_text = "；".join(password_validators_help_texts())
+        # Our rules, one sentence: Django's own validators repeat them in other words.
+        rules = [
+            str(v.get_help_text()).rstrip("。")
+            for v in get_default_password_validators()
+            if type(v).__module__.startswith("xiaoan.")
+        ]
+        self.fields["password"].help_text = "；".join(rules) + "。"
 
     def clean(self):
         data = super().clean()

@@ -108,8 +108,11 @@ def _client(client_for, username: str, api: bool) -> Client:
 class Findings(list):
     """Every badly answered request of a walk, reported together at its end."""
 
+    tried = 0
+
     def check(self, response, route: Route, what: str, *, expect_400: bool = False) -> None:
         status = response.status_code
+        self.tried += 1
         if status >= 500:
             self.append(f"{route.name} {what}: {status}")
         elif route.is_api and status == 400:
@@ -120,6 +123,8 @@ class Findings(list):
             self.append(f"{route.name} {what}: {status}, not 400")
 
     def assert_none(self) -> None:
+        # The figures of the walk (pytest -s shows them).
+        print(f"\nbad-input walk: tried {self.tried}, badly answered {len(self)}")
         assert not self, f"{len(self)} bad answers:\n" + "\n".join(self[:60])
 
 

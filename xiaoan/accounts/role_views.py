@@ -27,6 +27,11 @@ class RoleForm(StyledFormMixin, forms.Form):
         label=gettext_lazy("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     is_active = forms.BooleanField(label=gettext_lazy("启用"), required=False, initial=True)
+    require_mfa = forms.BooleanField(
+        label=gettext_lazy("要求双因素认证"),
+        required=False,
+        help_text=gettext_lazy("持有此角色的人登录时须输入动态验证码"),
+    )
     permissions = forms.MultipleChoiceField(
         label=gettext_lazy("权限"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -60,6 +65,7 @@ class RoleEditView(LoginRequiredMixin, View):
                 "name": role.name,
                 "description": role.description,
                 "is_active": role.is_active,
+                "require_mfa": role.require_mfa,
                 "permissions": role.permissions,
             }
         return render(
@@ -78,3 +84,23 @@ class RoleEditView(LoginRequiredMixin, View):
                 messages.success(request, _("已保存角色“%(name)s”。") % {"name": saved.name})
                 return redirect("accounts:role_list")
         return render(request, self.template_name, {"form": form, "object": role}, status=400)
+
+
+class RoleMfaView(LoginRequiredMixin, View):
+    """Switch a role's second-factor requirement (also for the built-in roles)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        required = request.POST.get("require_mfa") == "on"
+        try:
+            role = services.set_role_mfa(request.user, pk, required)
+        except ServiceError as error:
+            raise_for_service_error(error)
+        text = (
+            _("“%(name)s”的持有人登录时须使用双因素认证。")
+            if role.require_mfa
+            else _("“%(name)s”不再要求双因素认证。")
+        )
+        messages.success(request, text % {"name": role.name})
+        return redirect("accounts:role_list")

@@ -20,7 +20,7 @@ from xiaoan.accounts.throttling import TooManyRequests
 from xiaoan.accounts.tokens import revoke_all as revoke_all_tokens
 from xiaoan.audit.models import AuditAction
 from xiaoan.audit.services import record as audit
-from xiaoan.core.errors import Conflict, Forbidden, Invalid
+from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
 from xiaoan.core.names import normalize_name, skeleton
 from xiaoan.core.scoping import (
@@ -385,7 +385,7 @@ def save_role(actor: Any, role: Role | None, data: dict[str, Any]) -> Role:
     unknown = [p for p in permissions if p not in known]
     if unknown:
         raise Invalid(fields={"permissions": [_("未知权限：%(p)s") % {"p": "、".join(unknown)}]})
-    for key in ("code", "name", "description", "is_active"):
+    for key in ("code", "name", "description", "is_active", "require_mfa"):
         if key in data:
             setattr(role, key, data[key])
     role.permissions = permissions
@@ -396,6 +396,26 @@ def save_role(actor: Any, role: Role | None, data: dict[str, Any]) -> Role:
     except ValidationError as exc:
         raise Invalid(fields={k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from exc
     role.save()
+    return role
+
+
+@transaction.atomic
+def set_role_mfa(actor: Any, role: Role | int, required: bool) -> Role:
+    """The security administrator's policy: whether holders of a role must use a second
+    factor. Built-in roles too (their permissions stay as the code defines them); the
+    platform roles always require it."""
+    if not holds_everywhere(actor, "accounts.change_role"):
+        raise Forbidden()
+    pk = role.pk if isinstance(role, Role) else role
+    role = Role.objects.select_for_update().filter(pk=pk).first()
+    if role is None:
+        raise NotFound()
+    if role.is_platform and not required:
+        raise Invalid(_("三员角色必须使用双因素认证，不能关闭。"))
+    if role.require_mfa != required:
+        role.require_mfa = required
+        stamp(role, actor).save(update_fields=["require_mfa"])
+        audit(AuditAction.MFA, actor=actor, obj=role, detail={"require_mfa": required})
     return role
 
 

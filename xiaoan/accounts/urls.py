@@ -23,6 +23,7 @@ urlpatterns = [
     path("roles/", views.RoleListView.as_view(), name="role_list"),
     path("roles/new/", role_views.RoleEditView.as_view(), name="role_add"),
     path("roles/<int:pk>/edit/", role_views.RoleEditView.as_view(), name="role_change"),
+    path("roles/<int:pk>/mfa/", role_views.RoleMfaView.as_view(), name="role_mfa"),
     path("audit/", OldAuditLogRedirect.as_view(), name="auditlog"),
     path("mfa/", mfa_views.MfaManageView.as_view(), name="mfa_manage"),
     path("mfa/verify/", mfa_views.MfaVerifyView.as_view(), name="mfa_verify"),

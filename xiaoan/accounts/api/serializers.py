@@ -19,8 +19,13 @@ class RoleSerializer(serializers.ModelSerializer):
             "is_platform",
             "is_builtin",
             "is_active",
+            "require_mfa",
         ]
         read_only_fields = fields
+
+
+class RoleMfaSerializer(serializers.Serializer):
+    require_mfa = serializers.BooleanField()
 
 
 class AssignmentSerializer(serializers.ModelSerializer):

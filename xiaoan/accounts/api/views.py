@@ -15,6 +15,7 @@ from xiaoan.accounts.api.serializers import (
     CreatedUserSerializer,
     OneTimePasswordSerializer,
     OwnPasswordSerializer,
+    RoleMfaSerializer,
     RoleSerializer,
     TokenRequestSerializer,
     TokenSerializer,
@@ -165,6 +166,15 @@ class RoleViewSet(viewsets.ReadOnlyModelViewSet):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         require_permission(request.user, Role, "view")  # as the role page: 403 without it
+
+    @extend_schema(request=RoleMfaSerializer, responses=with_errors({200: RoleSerializer}))
+    @action(detail=True, methods=["post"])
+    def mfa(self, request, pk=None):
+        """Whether holders of this role must use a second factor (security administrator)."""
+        data = RoleMfaSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        role = services.set_role_mfa(request.user, pk, data.validated_data["require_mfa"])
+        return Response(RoleSerializer(role).data)
 
 
 @extend_schema(responses=with_errors({200: UserSerializer}))

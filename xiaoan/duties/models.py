@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from xiaoan.core.models import TimeStamped
 from xiaoan.core.scoping import ScopedQuerySet, grants_for, permission_name, scope_filter
 from xiaoan.duties.choices import (
     DueRule,
@@ -52,7 +53,7 @@ class DutyQuerySet(ScopedQuerySet):
         return self.filter(owned | above)
 
 
-class Duty(models.Model):
+class Duty(TimeStamped):
     name = models.CharField(_("名称"), max_length=100)
     description = models.TextField(_("要求"), blank=True)
     issuer = models.ForeignKey(
@@ -117,8 +118,6 @@ class Duty(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = DutyQuerySet.as_manager()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from xiaoan.core.choices import SafetyDomain
+from xiaoan.core.models import TimeStamped
 from xiaoan.core.scoping import ScopedQuerySet, grants_for, permission_name, scope_filter
 from xiaoan.inspections.choices import (
     PENDING_STATUSES,
@@ -64,7 +65,7 @@ def _holds(user, perm: str) -> bool:
     return has_permission_anywhere(user, perm)
 
 
-class ChecklistTemplate(models.Model):
+class ChecklistTemplate(TimeStamped):
     """A checklist (检查表). `owner_unit` empty: the built-in library."""
 
     code = models.CharField(_("代码"), max_length=60, unique=True)
@@ -97,8 +98,6 @@ class ChecklistTemplate(models.Model):
         related_name="+",
     )
     is_active = models.BooleanField(_("启用"), default=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords()
     objects = ChecklistTemplateQuerySet.as_manager()
@@ -242,7 +241,7 @@ class InspectionQuerySet(ScopedQuerySet):
         return self.filter(in_scope | models.Q(pk__in=ids)) if ids else self.filter(in_scope)
 
 
-class Inspection(models.Model):
+class Inspection(TimeStamped):
     """One inspection of one unit with one checklist version."""
 
     kind = models.CharField(_("检查类型"), max_length=20, choices=InspectionKind.choices)
@@ -306,8 +305,6 @@ class Inspection(models.Model):
         related_name="created_inspections",
     )
     version = models.PositiveIntegerField(_("修订号"), default=0, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     # Every field is kept (core.history reads the model's fields); the page leaves the
     # internal ones out (see INTERNAL_FIELDS).
@@ -479,7 +476,7 @@ class OrganiserScopedQuerySet(ScopedQuerySet):
         return self.with_permission(user, perm)
 
 
-class InspectionSchedule(models.Model):
+class InspectionSchedule(TimeStamped):
     """A recurring plan (每月自查, 每季度校领导带队检查…) that generates one dated inspection
     per target unit and period."""
 
@@ -523,8 +520,6 @@ class InspectionSchedule(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = OrganiserScopedQuerySet.as_manager()

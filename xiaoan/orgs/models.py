@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from xiaoan.core.models import TimeStamped
 from xiaoan.core.scoping import ScopedQuerySet, ScopedQuerySetMixin
 from xiaoan.orgs.choices import ALLOWED_CHILDREN, BuildingUse, PlaceKind, SchoolType, UnitKind
 
@@ -31,7 +32,7 @@ def ancestor_paths(path: str, *, include_self: bool = True) -> list[str]:
     return [path[:i] for i in range(Unit.steplen, end, Unit.steplen)]
 
 
-class Unit(MP_Node):
+class Unit(TimeStamped, MP_Node):
     """A node of the organisation tree: authority, section, school, department or campus."""
 
     scope_unit_field = ""
@@ -58,8 +59,6 @@ class Unit(MP_Node):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=40, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["numchild", "updated_at"])
     objects = UnitManager()

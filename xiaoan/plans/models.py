@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from xiaoan.core.models import TimeStamped
 from xiaoan.core.scoping import ScopedQuerySet, scope_filter
 from xiaoan.plans.choices import PROGRESS_COLOURS, DeadlineKind, ImportStatus, PlanStatus, Progress
 
@@ -92,7 +93,7 @@ class ImportQuerySet(PlanScopedQuerySet):
     issuer_lookups = ("unit",)
 
 
-class Plan(models.Model):
+class Plan(TimeStamped):
     title = models.CharField(_("方案名称"), max_length=200)
     unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("发文单位"), on_delete=models.PROTECT, related_name="plans"
@@ -118,8 +119,6 @@ class Plan(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = PlanQuerySet.as_manager()
@@ -172,7 +171,7 @@ class PlanPhase(models.Model):
         return self.name
 
 
-class Task(ColourMixin, models.Model):
+class Task(ColourMixin, TimeStamped):
     """A task of a plan. `unit` is who issued it: the plan's unit, or for a cascaded task
     (`parent` set) the school that passed its own assignment on to its departments."""
 
@@ -222,8 +221,6 @@ class Task(ColourMixin, models.Model):
     )
     progress = models.PositiveSmallIntegerField(_("完成进度（%）"), default=0)
     due_on = models.DateField(_("最终期限"), null=True, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = TaskQuerySet.as_manager()
@@ -271,7 +268,7 @@ class TaskDeadline(models.Model):
         return "：".join(p for p in (self.label, when) if p)
 
 
-class Assignment(ColourMixin, models.Model):
+class Assignment(ColourMixin, TimeStamped):
     """A task as one unit's duty: the unit reports, the task's issuer follows."""
 
     task = models.ForeignKey(
@@ -297,8 +294,6 @@ class Assignment(ColourMixin, models.Model):
         related_name="+",
     )
     last_reported_at = models.DateTimeField(_("最近报送时间"), null=True, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = AssignmentQuerySet.as_manager()

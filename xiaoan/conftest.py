@@ -20,6 +20,37 @@ from django.test import Client
 from xiaoan.core.scoping import forget_grants
 
 
+def pytest_configure(config):
+    """Note how every route answered (xiaoan/core/route_coverage.py)."""
+    from django.conf import settings
+
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "xiaoan.core.route_coverage.RouteRecorder"]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """After a whole, green run: every route was both refused to someone and served to
+    someone by some test, or the run fails naming the routes."""
+    options = session.config.option
+    whole = (
+        not options.keyword
+        and not options.markexpr
+        and [str(a) for a in session.config.args] in ([], session.config.getini("testpaths"))
+    )
+    if exitstatus != 0 or not whole or session.testscollected < 1000:
+        return
+    from xiaoan.core.route_coverage import gaps
+
+    missing = gaps()
+    if missing:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line(
+            f"\n{len(missing)} routes are in no access table (no test refused or served them):"
+        )
+        for line in missing:
+            reporter.write_line(f"  {line}")
+        session.exitstatus = 1
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the demo district once per run; each test then runs inside a rolled-back

@@ -264,3 +264,28 @@ def test_it_runs_an_inspection_through_the_api(persona, units, checklist):
     assert (
         unknown.status_code == 400 and "不在本检查的检查表中" in unknown.json()["error"]["message"]
     )
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("school_a_officer", 302), ("uni_security", 404), ("auditor", 403), (None, LOGIN)],
+)
+def test_it_guards_withdrawing_an_invitation(client_for, persona, world, who, expected):
+    planned = world["planned"]
+    expert = persona("expert")
+    services.invite(persona("school_a_officer"), planned.pk, user=expert)
+    url = reverse("inspections:inspection_uninvite", args=[planned.pk, expert.pk])
+    _check(_client(client_for, who).post(url), expected)
+    assert planned.invites.filter(user=expert).exists() == (expected != 302)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"), [("school_a_officer", 200), ("uni_security", 404), ("auditor", 403)]
+)
+def test_it_guards_uploading_a_result_photo(api_for, world, who, expected):
+    planned = world["planned"]
+    item = items_of(planned)["TEST-SMALL-01"]
+    response = api_for(who).post(
+        f"/api/inspections/{planned.pk}/items/{item}/photos/", {"photos": [jpeg()]}
+    )
+    assert response.status_code == expected, response.content

@@ -289,3 +289,12 @@ def test_it_guards_each_write(api_for, units, world, method, name, obj, who, exp
     _check_api(response, expected)
     if expected == 201 and name == "plan-task-list":
         assert response.json()["deadlines"][0]["label"] == "上半年"
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"), [("district_officer", 200), ("auditor", 403), ("uni_security", 404)]
+)
+def test_it_guards_activating_a_draft_plan(api_for, persona, units, who, expected):
+    draft = make_plan(persona, units, active=False)[0]
+    response = api_for(who).post(reverse("api:plan-activate", args=[draft.pk]), {}, format="json")
+    assert response.status_code == expected, response.content

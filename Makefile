@@ -22,6 +22,8 @@ $(VENDOR)/.stamp: package.json
 	mkdir -p $(VENDOR)/bootstrap
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map $(VENDOR)/bootstrap/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/bootstrap/
+	mkdir -p $(VENDOR)/noto-sans-sc
+	cp node_modules/@fontsource/noto-sans-sc/LICENSE node_modules/@fontsource/noto-sans-sc/files/noto-sans-sc-chinese-simplified-400-normal.woff node_modules/@fontsource/noto-sans-sc/files/noto-sans-sc-chinese-simplified-700-normal.woff $(VENDOR)/noto-sans-sc/
 	touch $(VENDOR)/.stamp
 
 assets: $(VENDOR)/.stamp

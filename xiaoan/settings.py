@@ -309,10 +309,10 @@ XIAOAN_HAZARD_OVERDUE_SUPERVISE_DAYS = env.int(
 XIAOAN_HAZARD_DUE_SOON_DAYS = env.int("XIAOAN_HAZARD_DUE_SOON_DAYS", 3, minimum=0)
 XIAOAN_RECURRENCE_MONTHS = env.int("XIAOAN_RECURRENCE_MONTHS", 12, minimum=1)
 XIAOAN_IMPORT_MAX_BYTES = env.int("XIAOAN_IMPORT_MAX_MB", 10, minimum=1) * 1024 * 1024
-# The CJK font family the printed records (PDF) are set in; it must be installed on the
-# machine (Debian: fonts-wqy-microhei). Only a plain family name: it goes into CSS.
-XIAOAN_PDF_FONT = env.str("XIAOAN_PDF_FONT", "WenQuanYi Micro Hei")
-if not re.fullmatch(r"[\w][\w .\-]{0,99}", XIAOAN_PDF_FONT):
+# An installed CJK font family to set the printed records (PDF) in instead of the font
+# `make` ships (empty). Only a plain family name: it goes into CSS.
+XIAOAN_PDF_FONT = env.str("XIAOAN_PDF_FONT", "")
+if XIAOAN_PDF_FONT and not re.fullmatch(r"[\w][\w .\-]{0,99}", XIAOAN_PDF_FONT):
     raise ImproperlyConfigured(
         "XIAOAN_PDF_FONT must be a font family name (letters, digits, spaces, '.', '-')."
     )

@@ -1,11 +1,16 @@
 """The printable inspection record (检查记录): an HTML template rendered to an A4 PDF by
 WeasyPrint, set in a CJK font that is embedded in the file, with signature lines.
 
+The font is Noto Sans SC (its simplified-Chinese subset, regular and bold) from the npm
+package @fontsource/noto-sans-sc, copied into static/vendor by `make`: no system font is
+needed. XIAOAN_PDF_FONT names an installed system font to use instead.
+
 WeasyPrint never fetches anything over the network here: the only resources are the
-record's own stylesheet (read from the template directory and passed as a string) and the
-result photos, passed as file:// paths inside MEDIA_ROOT. `LocalFetcher` refuses every
-other URL. When the storage is not a local directory (object storage), photos are left out
-of the PDF; the record then says how many photos the online record holds.
+record's own stylesheet (read from the template directory and passed as a string), the
+shipped font files and the result photos, passed as file:// paths inside MEDIA_ROOT.
+`LocalFetcher` refuses every other URL. When the storage is not a local directory (object
+storage), photos are left out of the PDF; the record then says how many photos the online
+record holds.
 
 Access is decided by the caller (pages and API load the inspection through
 `Inspection.objects.restrict(user)`); this module only renders.
@@ -16,6 +21,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +53,16 @@ PDF = "application/pdf"
 # stays a few megabytes.
 PHOTO_DPI = 150
 PHOTO_JPEG_QUALITY = 80
+
+# The shipped font (Makefile, vendor target). Its own family name is odd ("Noto Sans SC
+# Thin" for every weight), so it is declared under a name of ours that no system font
+# shadows. WOFF, not WOFF2: WeasyPrint decodes WOFF2 in pure Python, ~5 s per record.
+SHIPPED_FONT_DIR = Path(__file__).resolve().parent.parent / "static/vendor/noto-sans-sc"
+SHIPPED_FAMILY = "Xiaoan Noto Sans SC"
+SHIPPED_FACES = {
+    400: "noto-sans-sc-chinese-simplified-400-normal.woff",
+    700: "noto-sans-sc-chinese-simplified-700-normal.woff",
+}
 
 
 class PdfUnavailable(ServiceError):
@@ -118,20 +134,56 @@ def font_installed(family: str) -> bool:
     return found
 
 
-def pdf_font() -> str:
-    """The configured family, or PdfUnavailable with a sentence an administrator can act on:
-    without it Chinese text would come out as empty boxes."""
+@dataclass(frozen=True)
+class PdfFont:
+    """The family the record is set in, and the files of a shipped font (none for a
+    system font)."""
+
+    family: str
+    files: tuple[tuple[int, Path], ...] = ()
+
+    def css(self) -> str:
+        faces = "".join(
+            f"@font-face {{ font-family: {_css_string(self.family)}; font-style: normal; "
+            f"font-weight: {weight}; src: url({_css_string(path.as_uri())}) format('woff'); }}\n"
+            for weight, path in self.files
+        )
+        # The generic family lets Pango take a character the subset lacks from any
+        # installed font.
+        return faces + f"html {{ font-family: {_css_string(self.family)}, sans-serif; }}\n"
+
+
+def shipped_font() -> PdfFont:
+    """The font installed by `make`, or PdfUnavailable when its files are missing."""
+    files = tuple((weight, SHIPPED_FONT_DIR / name) for weight, name in SHIPPED_FACES.items())
+    missing = [path for _weight, path in files if not path.is_file()]
+    if missing:
+        raise PdfUnavailable(
+            _(
+                "服务器缺少中文字体文件“%(file)s”，无法生成 PDF。请管理员运行 make"
+                "（它从 npm 安装字体），或在 XIAOAN_PDF_FONT 中设置已安装的中文字体。"
+            )
+            % {"file": missing[0].name}
+        )
+    return PdfFont(SHIPPED_FAMILY, files)
+
+
+def pdf_font() -> PdfFont:
+    """The configured system family, else the shipped font; PdfUnavailable with a
+    sentence an administrator can act on when it is missing: without it Chinese text
+    would come out as empty boxes."""
     family = settings.XIAOAN_PDF_FONT
+    if not family:
+        return shipped_font()
     if not font_installed(family):
         raise PdfUnavailable(
             _(
-                "服务器缺少中文字体“%(font)s”，无法生成 PDF。请管理员安装该字体"
-                "（如 apt-get install fonts-wqy-microhei），或在 XIAOAN_PDF_FONT 中"
-                "设置已安装的中文字体。"
+                "服务器缺少中文字体“%(font)s”，无法生成 PDF。请管理员安装该字体，"
+                "或清空 XIAOAN_PDF_FONT 以使用随项目安装的字体。"
             )
             % {"font": family}
         )
-    return family
+    return PdfFont(family)
 
 
 # ---------------------------------------------------------------- content
@@ -237,7 +289,7 @@ def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def _page_css(font: str) -> str:
+def _page_css(font: PdfFont) -> str:
     """The font and the translated page footer; the rest is in record.css."""
     footer = _("第 {page} 页，共 {pages} 页")
     parts: list[str] = []
@@ -249,19 +301,18 @@ def _page_css(font: str) -> str:
         parts.append(counter)
     if rest:
         parts.append(_css_string(rest))
-    return (
-        f"html {{ font-family: {_css_string(font)}, sans-serif; }}\n"
-        f"@page {{ @bottom-center {{ content: {' '.join(parts)}; }} }}\n"
-    )
+    return font.css() + f"@page {{ @bottom-center {{ content: {' '.join(parts)}; }} }}\n"
 
 
-def _fetcher():
+def _fetcher(files: Iterable[Path] = ()):
     from weasyprint.urls import URLFetcher
 
     media_root = Path(settings.MEDIA_ROOT).resolve()
+    allowed = {path.resolve() for path in files}
 
     class LocalFetcher(URLFetcher):
-        """Only files under MEDIA_ROOT: no network, no other local file."""
+        """Only files under MEDIA_ROOT and the given font files: no network, no other
+        local file."""
 
         def fetch(self, url, headers=None):
             if not url.startswith("file:"):
@@ -269,32 +320,43 @@ def _fetcher():
             from urllib.request import url2pathname
 
             path = Path(url2pathname(url.removeprefix("file:").split("?")[0])).resolve()
-            if not path.is_relative_to(media_root):
+            if not (path.is_relative_to(media_root) or path in allowed):
                 raise ValueError(f"refused: {url[:80]}")
             return super().fetch(path.as_uri(), headers)
 
     return LocalFetcher(allowed_protocols=("file",), allow_redirects=False)
 
 
-def render_pdf(inspection: Inspection) -> bytes:
-    """The record as PDF bytes. Raises PdfUnavailable when the CJK font is missing."""
+def write_pdf(html: str, font: PdfFont, *, identifier: bytes | None = None) -> bytes:
+    """HTML (with record.css and the page footer) as PDF bytes set in `font`, the glyphs
+    used embedded. Needs no database: the font test runs it in a bare subprocess."""
     from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
-    font = pdf_font()
-    html = get_template(TEMPLATE).render(record_context(inspection))
-    fetcher = _fetcher()
+    # @font-face rules are only read through a FontConfiguration shared by the
+    # stylesheets and the document.
+    fonts = FontConfiguration()
+    fetcher = _fetcher(path for _weight, path in font.files)
     stylesheets = [
         CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher),
-        CSS(string=_page_css(font), url_fetcher=fetcher),
+        CSS(string=_page_css(font), url_fetcher=fetcher, font_config=fonts),
     ]
     document = HTML(string=html, url_fetcher=fetcher)
     return document.write_pdf(
         stylesheets=stylesheets,
+        font_config=fonts,
         dpi=PHOTO_DPI,
         jpeg_quality=PHOTO_JPEG_QUALITY,
         optimize_images=True,
-        pdf_identifier=f"xiaoan-inspection-{inspection.pk}".encode(),
+        pdf_identifier=identifier,
     )
+
+
+def render_pdf(inspection: Inspection) -> bytes:
+    """The record as PDF bytes. Raises PdfUnavailable when the CJK font is missing."""
+    font = pdf_font()
+    html = get_template(TEMPLATE).render(record_context(inspection))
+    return write_pdf(html, font, identifier=f"xiaoan-inspection-{inspection.pk}".encode())
 
 
 def pdf_filename(inspection: Inspection) -> str:

@@ -1,6 +1,7 @@
 """The printed inspection record: a real PDF whose text carries the unit, the items, the
 results and the signature lines, set in the CJK font embedded in the file; drafts marked
-草稿; a clear Chinese error when the font is missing; nothing fetched from the network."""
+草稿; a clear Chinese error when the font is missing; nothing fetched from the network.
+The font itself: test_pdf_font.py."""
 
 from __future__ import annotations
 
@@ -66,15 +67,9 @@ def test_it_embeds_the_cjk_font(client_for, record):
     fonts = embedded_fonts(
         pdf_of(client_for("school_a_officer").get(f"/inspections/{record.pk}/print.pdf"))
     )
-    cjk = {name: kind for name, kind in fonts.items() if "WenQuanYi" in name}
+    cjk = {name: kind for name, kind in fonts.items() if "Noto-Sans-SC" in name}
     assert cjk, fonts
     assert set(cjk.values()) <= {"/FontFile2", "/FontFile3"}
-
-
-def test_it_uses_the_configured_font(settings, record):
-    settings.XIAOAN_PDF_FONT = "WenQuanYi Micro Hei Mono"
-    fonts = embedded_fonts(printing.render_pdf(record))
-    assert any("WenQuanYi-Micro-Hei-Mono" in name for name in fonts), fonts
 
 
 def test_it_marks_a_draft(persona, units, checklist, client_for):
@@ -127,11 +122,6 @@ def test_it_says_in_chinese_when_the_font_is_missing(settings, client_for, api_f
     assert api.status_code == 503
     assert api.json()["error"]["code"] == "pdf_unavailable"
     assert "缺少中文字体" in api.json()["error"]["message"]
-
-
-def test_it_knows_which_fonts_are_installed():
-    assert printing.font_installed("WenQuanYi Micro Hei")
-    assert not printing.font_installed("No Such Font 12345")
 
 
 def test_it_prints_with_as_many_queries_for_many_items(persona, units):

@@ -216,9 +216,23 @@ BUILTIN_ROLES: list[RoleSpec] = [
 PLATFORM_ROLE_CODES = {spec.code for spec in BUILTIN_ROLES if spec.is_platform}
 
 
-def sync_builtin_roles(**_kwargs) -> None:
-    """Create or update the built-in roles (idempotent; runs after every migrate)."""
-    from xiaoan.accounts.models import Role
+def sync_builtin_roles(**kwargs) -> None:
+    """Create or update the built-in roles (idempotent; runs after every migrate). Uses the
+    migrated state's model, so a partial `migrate <app>` does not trip over columns that do
+    not exist yet."""
+    state = kwargs.get("apps")
+    if state is None:
+        from xiaoan.accounts.models import Role
+    else:
+        try:
+            Role = state.get_model("accounts", "Role")
+        except LookupError:  # accounts not migrated yet
+            return
+    fields = {f.name for f in Role._meta.get_fields()}
+    from xiaoan.accounts.models import Role as CurrentRole
+
+    if fields >= {f.name for f in CurrentRole._meta.get_fields()}:
+        Role = CurrentRole
 
     for spec in BUILTIN_ROLES:
         defaults = {
@@ -228,7 +242,7 @@ def sync_builtin_roles(**_kwargs) -> None:
             "is_platform": spec.is_platform,
             "is_builtin": True,
         }
-        if spec.is_platform:
+        if spec.is_platform and "require_mfa" in fields:
             # The three administrators always need a second factor; for the other built-in
             # roles it is the security administrator's setting and survives a migrate.
             defaults["require_mfa"] = True

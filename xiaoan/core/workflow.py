@@ -154,6 +154,7 @@ class Workflow:
         on_move: Callable[[Any, str | None, str], None] | None = None,
         stale_message: Any = STALE,
         state_message: Any = WRONG_STATE,
+        register: bool = True,
     ) -> None:
         self.model = model
         self.states = states
@@ -170,7 +171,8 @@ class Workflow:
         for action in actions:
             self._check(action)
             self.actions[action.name] = action
-        _REGISTRY[model] = self
+        if register:  # `begin(actor, Model, …)` finds it
+            _REGISTRY[model] = self
 
     # ------------------------------------------------------------ declaration checks
 

@@ -72,7 +72,7 @@ class Button:
     value: bool = True
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Action:
     """One thing a person may do to a record. `name` is the URL slug with "_" for "-"."""
 
@@ -89,7 +89,7 @@ class Action:
     photos: str = ""  # "", "optional" or "required"
     guard: Callable[[Any, Any], bool] | None = None  # extra rule: (actor, obj) → may
     scoped: bool = True  # False: the guard checks the right elsewhere (a superior unit)
-    style: str = "secondary"  # primary actions open first; danger asks before posting
+    style: str = "secondary"  # "primary" opens first and stands out; "danger" is red
     confirm: str = ""  # the question the browser asks before posting
     buttons: tuple[Button, ...] = ()  # default: one button with the label
     api: bool = True

@@ -67,7 +67,7 @@ def _endpoint(workflow: Workflow, action: Action, response_serializer: type) -> 
         if action.photos:
             # Some form libraries send `photos[]`.
             data["photos"] = list(data.get("photos") or request.FILES.getlist("photos[]"))
-        record = object_pk(pk)
+        record = object_pk(pk)  # 404 for a malformed id, before the input's own checks
         action.service(request.user, record, **self.workflow_input(action, data))
         response = self.workflow_result(record)
         response.status_code = action.api_status

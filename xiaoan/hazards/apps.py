@@ -6,3 +6,7 @@ class HazardsConfig(AppConfig):
     name = "xiaoan.hazards"
     label = "hazards"
     verbose_name = _("隐患台账")
+
+    def ready(self) -> None:
+        # Declare (and check) the hazard workflow at start-up.
+        from xiaoan.hazards import workflow  # noqa: F401

@@ -59,30 +59,3 @@ class ExtensionStatus(models.TextChoices):
     PENDING = "pending", _("待审批")
     APPROVED = "approved", _("已同意")
     REJECTED = "rejected", _("未同意")
-
-
-# The workflow: which action moves a hazard from which states to which state.
-# None as the target means the status stays as it is.
-TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
-    HazardAction.CONFIRM: (frozenset({HazardStatus.REPORTED}), None),
-    HazardAction.DISMISS: (frozenset({HazardStatus.REPORTED}), HazardStatus.DISMISSED),
-    HazardAction.ASSIGN: (frozenset({HazardStatus.REPORTED}), HazardStatus.ASSIGNED),
-    HazardAction.FIX_ON_SPOT: (frozenset({HazardStatus.REPORTED}), HazardStatus.SUBMITTED),
-    HazardAction.START: (frozenset({HazardStatus.ASSIGNED}), HazardStatus.RECTIFYING),
-    HazardAction.PROGRESS: (
-        frozenset({HazardStatus.ASSIGNED, HazardStatus.RECTIFYING}),
-        HazardStatus.RECTIFYING,
-    ),
-    HazardAction.CONTROL: (frozenset({HazardStatus.ASSIGNED, HazardStatus.RECTIFYING}), None),
-    HazardAction.SUBMIT: (
-        frozenset({HazardStatus.ASSIGNED, HazardStatus.RECTIFYING}),
-        HazardStatus.SUBMITTED,
-    ),
-    HazardAction.CLOSE: (frozenset({HazardStatus.SUBMITTED}), HazardStatus.CLOSED),
-    HazardAction.REJECT: (frozenset({HazardStatus.SUBMITTED}), HazardStatus.RECTIFYING),
-    HazardAction.EXTENSION_REQUEST: (
-        frozenset({HazardStatus.ASSIGNED, HazardStatus.RECTIFYING}),
-        None,
-    ),
-    HazardAction.SUPERVISE: (frozenset(OPEN_STATUSES), None),
-}

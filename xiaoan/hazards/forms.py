@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.core.forms import StyledFormMixin
-from xiaoan.hazards import criteria
-from xiaoan.hazards.choices import HazardLevel
+from xiaoan.core.workflow_pages import WorkflowForm
+from xiaoan.hazards import criteria, services
+from xiaoan.hazards.choices import ExtensionStatus, HazardLevel
+from xiaoan.orgs.models import Place
 
 # ---------------------------------------------------------------- widgets and fields
 
@@ -108,25 +110,15 @@ class ReportForm(StyledFormMixin, forms.Form):
 # ---------------------------------------------------------------- actions on a record
 
 
-class HazardActionForm(StyledFormMixin, forms.Form):
-    """Every action posts the version of the record the person was looking at."""
+class HazardActionForm(WorkflowForm):
+    """An action's form (declared in xiaoan.hazards.workflow); choices are scoped to the person."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def __init__(self, *args, hazard=None, actor=None, **kwargs):
-        self.hazard = hazard
-        self.actor = actor
-        kwargs.setdefault("auto_id", f"id_{self.key}_%s")
-        super().__init__(*args, **kwargs)
-        if hazard is not None and not self.is_bound:
-            self.initial.setdefault("version", hazard.version)
-
-    key = "action"
-    multipart = False
+    @property
+    def hazard(self):
+        return self.obj
 
 
 class ConfirmForm(HazardActionForm):
-    key = "confirm"
     level = forms.ChoiceField(label=_("隐患等级"), choices=HazardLevel.choices)
     domain = forms.ChoiceField(label=_("领域"), choices=DOMAIN_CHOICES, required=False)
     category = forms.CharField(label=_("类别"), max_length=60, required=False)
@@ -139,9 +131,17 @@ class ConfirmForm(HazardActionForm):
     )
     note = forms.CharField(label=_("说明"), required=False, widget=_text())
 
-    def __init__(self, *args, places=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         hazard = self.hazard
+        places = Place.objects.none()
+        if hazard is not None:
+            places = (
+                Place.objects.restrict(self.actor)
+                .filter(unit__path__startswith=services.home_unit(hazard.unit).path, is_active=True)
+                .select_related("parent__parent__parent")
+                .order_by("unit__path", "name")
+            )
         self.fields["place"].queryset = places
         self.fields["place"].label_from_instance = lambda p: p.full_name
         if hazard is not None and not self.is_bound:
@@ -156,12 +156,10 @@ class ConfirmForm(HazardActionForm):
 
 
 class DismissForm(HazardActionForm):
-    key = "dismiss"
     note = forms.CharField(label=_("不构成隐患的理由"), widget=_text())
 
 
 class AssignForm(HazardActionForm):
-    key = "assign"
     owner_unit = forms.TypedChoiceField(label=_("整改单位"), coerce=int)
     owner = forms.TypedChoiceField(
         label=_("整改责任人"), coerce=int, empty_value=None, required=False
@@ -179,8 +177,9 @@ class AssignForm(HazardActionForm):
     )
     note = forms.CharField(label=_("交办说明"), required=False, widget=_text())
 
-    def __init__(self, *args, owner_units=(), owners=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        owner_units, owners = self.owner_choices()
         top = min((u.depth for u in owner_units), default=1)
         self.fields["owner_unit"].widget = OptionAttrsSelect(
             attrs={"class": "form-select", "data-owner-filter": f"{self.auto_id % 'owner'}"},
@@ -208,10 +207,19 @@ class AssignForm(HazardActionForm):
             self.initial.setdefault("measures", hazard.measures)
             self.initial.setdefault("interim_controls", hazard.interim_controls)
 
+    def owner_choices(self) -> tuple[list, list]:
+        """Units the person may assign to, those of the hazard's school first, and their staff."""
+        if self.hazard is None:
+            return [], []
+        home = services.home_unit(self.hazard.unit)
+        assignable = services.assignable_owner_units(self.actor)
+        units = list(assignable.filter(path__startswith=home.path).order_by("path")[:500])
+        if not units:
+            units = list(assignable.order_by("path")[:500])
+        return units, services.visible_owners(units)
+
 
 class FixOnSpotForm(HazardActionForm):
-    key = "fix_on_spot"
-    multipart = True
     note = forms.CharField(label=_("整改情况"), widget=_text())
     photos = PhotosField(label=_("整改后照片"))
     level = forms.ChoiceField(
@@ -220,20 +228,15 @@ class FixOnSpotForm(HazardActionForm):
 
 
 class StartForm(HazardActionForm):
-    key = "start"
     note = forms.CharField(label=_("说明"), required=False, widget=_text())
 
 
 class ProgressForm(HazardActionForm):
-    key = "progress"
-    multipart = True
     note = forms.CharField(label=_("整改进展"), widget=_text())
     photos = PhotosField(label=_("照片"), required=False)
 
 
 class ControlForm(HazardActionForm):
-    key = "control"
-    multipart = True
     measures = forms.CharField(
         label=_("临时管控措施"),
         widget=forms.Textarea(
@@ -244,56 +247,51 @@ class ControlForm(HazardActionForm):
 
 
 class SubmitForm(HazardActionForm):
-    key = "submit"
-    multipart = True
     note = forms.CharField(label=_("整改完成情况"), widget=_text())
     photos = PhotosField(label=_("整改后照片"))
 
 
-class _DecisionForm(HazardActionForm):
-    """Two submit buttons (pass / reject) carry the decision, not a field."""
+class VerifyForm(HazardActionForm):
+    """Two buttons decide: passed (销号) or not (back to rectification)."""
 
-    decision_name = "passed"
-
-    def clean(self):
-        cleaned = super().clean()
-        value = self.data.get(self.decision_name)
-        if value not in ("1", "0"):
-            raise ValidationError(_("请选择通过或不通过。"))
-        cleaned[self.decision_name] = value == "1"
-        return cleaned
-
-
-class VerifyForm(_DecisionForm):
-    key = "verify"
-    multipart = True
     note = forms.CharField(label=_("验收意见"), widget=_text())
     photos = PhotosField(label=_("验收照片"), required=False)
 
 
 class ExtensionRequestForm(HazardActionForm):
-    key = "extension_request"
     new_deadline = forms.DateField(label=_("申请延至"), widget=_date_input())
     reason = forms.CharField(label=_("延期理由"), widget=_text())
 
 
-class ExtensionDecideForm(_DecisionForm):
-    key = "extension_decide"
-    decision_name = "approve"
+class ExtensionDecideForm(HazardActionForm):
+    """The hazard's pending request; two buttons decide: approve or not."""
+
     request = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("审批意见"), widget=_text())
 
-    def __init__(self, *args, pending=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if pending is not None and not self.is_bound:
-            self.initial["request"] = pending.pk
+        pending = None
+        if self.hazard is not None:
+            pending = (
+                self.hazard.extensions.filter(status=ExtensionStatus.PENDING)
+                .select_related("requested_by")
+                .first()
+            )
+        if pending is not None:
+            self.intro = _("%(who)s 申请将期限由 %(old)s 延至 %(new)s：%(reason)s") % {
+                "who": pending.requested_by.display_name,
+                "old": f"{pending.old_deadline:%Y-%m-%d}",
+                "new": f"{pending.new_deadline:%Y-%m-%d}",
+                "reason": pending.reason,
+            }
+            if not self.is_bound:
+                self.initial["request"] = pending.pk
 
 
 class SuperviseForm(HazardActionForm):
-    key = "supervise"
     reason = forms.CharField(label=_("督办原因"), widget=_text())
 
 
 class SupervisionAcceptForm(HazardActionForm):
-    key = "supervision_accept"
     note = forms.CharField(label=_("认可意见"), widget=_text())

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from xiaoan.core.workflow_pages import action_urls
 from xiaoan.hazards import exports, views
 
 app_name = "hazards"
@@ -11,11 +12,4 @@ urlpatterns = [
     path("photos/<int:pk>/", views.HazardPhotoView.as_view(), name="hazard_photo"),
     path("<int:pk>/", views.HazardDetailView.as_view(), name="hazard_detail"),
 ]
-urlpatterns += [
-    path(
-        f"<int:pk>/{key.replace('_', '-')}/",
-        views.action_view(key).as_view(),
-        name=f"hazard_{key}",
-    )
-    for key in views.ACTION_FORMS
-]
+urlpatterns += action_urls(views.HazardActionView)

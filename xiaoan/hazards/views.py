@@ -1,4 +1,5 @@
-"""The hazard pages: ledger, record, 随手拍, my tasks, and one small POST view per action.
+"""The hazard pages: ledger, record, 随手拍, my tasks, and the POST views of the workflow's
+actions (declared in `xiaoan.hazards.workflow`).
 
 Views only shape input and output: every rule lives in `xiaoan.hazards.services`."""
 
@@ -12,29 +13,26 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from xiaoan.core.errors import Conflict, ServiceError
+from xiaoan.core.errors import ServiceError
 from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import CurrentUnitFilterMixin, photo_response, raise_for_service_error
+from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
 from xiaoan.hazards import criteria, forms, services, tally
 from xiaoan.hazards.choices import (
     OPEN_STATUSES,
-    ExtensionStatus,
-    HazardAction,
     HazardLevel,
     HazardSource,
     HazardStatus,
 )
 from xiaoan.hazards.filtersets import HazardFilterSet
 from xiaoan.hazards.models import Hazard, HazardPhoto, allows
-from xiaoan.orgs.choices import UnitKind
+from xiaoan.hazards.workflow import HAZARD
 from xiaoan.orgs.models import Place, Unit
 from xiaoan.orgs.place_views import unit_choices
 
@@ -55,13 +53,6 @@ class HazardAccessMixin(LoginRequiredMixin):
         if request.user.is_authenticated and not services.may_act_somewhere(request.user, "view"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-
-def _home_unit(unit: Unit) -> Unit:
-    """The school a department's hazard belongs to (places and owners live there)."""
-    if unit.kind in (UnitKind.DEPARTMENT, UnitKind.CAMPUS):
-        return unit.school() or unit
-    return unit
 
 
 # ---------------------------------------------------------------- ledger
@@ -219,72 +210,6 @@ class HazardListView(CurrentUnitFilterMixin, HazardAccessMixin, ListView):
 # ---------------------------------------------------------------- record
 
 
-ACTION_FORMS: dict[str, type[forms.HazardActionForm]] = {
-    "confirm": forms.ConfirmForm,
-    "dismiss": forms.DismissForm,
-    "assign": forms.AssignForm,
-    "fix_on_spot": forms.FixOnSpotForm,
-    "start": forms.StartForm,
-    "progress": forms.ProgressForm,
-    "control": forms.ControlForm,
-    "submit": forms.SubmitForm,
-    "verify": forms.VerifyForm,
-    "extension_request": forms.ExtensionRequestForm,
-    "extension_decide": forms.ExtensionDecideForm,
-    "supervise": forms.SuperviseForm,
-    "supervision_accept": forms.SupervisionAcceptForm,
-}
-ACTION_LABELS = {
-    "confirm": gettext_lazy("确认隐患"),
-    "dismiss": gettext_lazy("不构成隐患"),
-    "assign": gettext_lazy("交办整改"),
-    "fix_on_spot": gettext_lazy("立查立改"),
-    "start": gettext_lazy("开始整改"),
-    "progress": gettext_lazy("报告整改进展"),
-    "control": gettext_lazy("登记临时管控措施"),
-    "submit": gettext_lazy("提交验收"),
-    "verify": gettext_lazy("验收"),
-    "extension_request": gettext_lazy("申请延期"),
-    "extension_decide": gettext_lazy("审批延期申请"),
-    "supervise": gettext_lazy("挂牌督办"),
-    "supervision_accept": gettext_lazy("认可销号"),
-}
-# The permission an action needs somewhere at all (else 403 before anything is looked up).
-ACTION_PERMISSIONS = {
-    "confirm": "hazards.confirm_hazard",
-    "dismiss": "hazards.confirm_hazard",
-    "assign": "hazards.assign_hazard",
-    "fix_on_spot": "hazards.rectify_hazard",
-    "start": "hazards.rectify_hazard",
-    "progress": "hazards.rectify_hazard",
-    "control": "hazards.rectify_hazard",
-    "submit": "hazards.rectify_hazard",
-    "verify": "hazards.verify_hazard",
-    "extension_request": "hazards.rectify_hazard",
-    "extension_decide": "hazards.decide_extension_hazard",
-    "supervise": "hazards.supervise_hazard",
-    "supervision_accept": "hazards.supervise_hazard",
-}
-# Page order; the service's action names (close/reject are both "verify" here).
-ACTION_ORDER = list(ACTION_FORMS)
-SERVICE_TO_FORM = {
-    HazardAction.CONFIRM: "confirm",
-    HazardAction.DISMISS: "dismiss",
-    HazardAction.ASSIGN: "assign",
-    HazardAction.FIX_ON_SPOT: "fix_on_spot",
-    HazardAction.START: "start",
-    HazardAction.PROGRESS: "progress",
-    HazardAction.CONTROL: "control",
-    HazardAction.SUBMIT: "submit",
-    HazardAction.CLOSE: "verify",
-    HazardAction.REJECT: "verify",
-    HazardAction.EXTENSION_REQUEST: "extension_request",
-    HazardAction.SUPERVISE: "supervise",
-    HazardAction.SUPERVISION_ACCEPT: "supervision_accept",
-}
-PRIMARY = {"confirm", "assign", "start", "submit", "verify", "supervision_accept", "fix_on_spot"}
-
-
 RECORD_RELATED = (
     "unit",
     "place__parent__parent__parent",
@@ -310,80 +235,15 @@ def load_record(user, pk) -> Hazard:
     return hazard
 
 
-def pending_extension(hazard: Hazard):
-    return (
-        hazard.extensions.filter(status=ExtensionStatus.PENDING)
-        .select_related("requested_by")
-        .first()
-    )
-
-
-def form_kwargs(key: str, request, hazard: Hazard, pending=None) -> dict[str, Any]:
-    """What each action's form needs besides the hazard: choices scoped to the person."""
-    kwargs: dict[str, Any] = {"hazard": hazard, "actor": request.user}
-    if key == "confirm":
-        home = _home_unit(hazard.unit)
-        kwargs["places"] = (
-            Place.objects.restrict(request.user)
-            .filter(unit__path__startswith=home.path, is_active=True)
-            .select_related("parent__parent__parent")
-            .order_by("unit__path", "name")
-        )
-    elif key == "assign":
-        home = _home_unit(hazard.unit)
-        assignable = services.assignable_owner_units(request.user)
-        units = list(assignable.filter(path__startswith=home.path).order_by("path")[:500])
-        if not units:
-            units = list(assignable.order_by("path")[:500])
-        kwargs["owner_units"] = units
-        kwargs["owners"] = services.visible_owners(units)
-    elif key == "extension_decide":
-        kwargs["pending"] = pending
-    return kwargs
-
-
 def record_context(request, hazard: Hazard, bound: forms.HazardActionForm | None = None):
     """Everything the record page shows; `bound` is a submitted form to show with its errors."""
-    user = request.user
-    allowed = services.allowed_actions(user, hazard)
-    keys = {SERVICE_TO_FORM[a] for a in allowed if a in SERVICE_TO_FORM}
     extensions = list(
         hazard.extensions.select_related("requested_by", "decided_by").order_by("-created_at")
     )
-    pending = next((e for e in extensions if e.status == ExtensionStatus.PENDING), None)
-    if pending is not None and services.may_decide_extension(user, hazard):
-        keys.add("extension_decide")
     supervisions = list(
         hazard.supervisions.select_related("supervising_unit", "listed_by", "accepted_by")
     )
-    if "supervise" in keys:
-        # allowed_actions offers it even when one's unit already supervises this hazard,
-        # which the service then refuses; do not offer a button that can only fail.
-        mine = services.supervising_units(user, hazard).first()
-        if mine is not None and any(s.supervising_unit_id == mine.pk for s in supervisions):
-            keys.discard("supervise")
-    actions = []
-    for key in ACTION_ORDER:
-        if key not in keys:
-            continue
-        if bound is not None and bound.key == key:
-            form = bound
-        else:
-            form = ACTION_FORMS[key](**form_kwargs(key, request, hazard, pending))
-        actions.append(
-            {
-                "key": key,
-                "label": ACTION_LABELS[key],
-                "form": form,
-                "url": reverse(f"hazards:hazard_{key}", args=[hazard.pk]),
-                "primary": key in PRIMARY,
-                "open": bound is not None and bound.key == key,
-            }
-        )
-    if bound is None:
-        first = next((a for a in actions if a["primary"]), None)
-        if first is not None:
-            first["open"] = True
+    actions = action_panel(request, HAZARD, hazard, bound)
     photos = list(hazard.photos.select_related("uploaded_by").order_by("created_at", "pk"))
     by_event: dict[int, list[HazardPhoto]] = {}
     for photo in photos:
@@ -402,7 +262,6 @@ def record_context(request, hazard: Hazard, bound: forms.HazardActionForm | None
         "before_photos": [p for p in photos if p.kind == HazardPhoto.Kind.BEFORE],
         "supervisions": supervisions,
         "extensions": extensions,
-        "pending_extension": pending,
         "suggestion": suggestion,
         "awaiting_supervision": services.awaiting_supervision(hazard),
         "age": hazard.age_days(today),
@@ -426,125 +285,17 @@ class HazardDetailView(HazardAccessMixin, DetailView):
         return context
 
 
-class HazardActionView(LoginRequiredMixin, View):
-    """POST one action's form; the service decides. A stale version or a state that changed
-    meanwhile comes back as a message on the fresh record page."""
+class HazardActionView(WorkflowActionView):
+    """POST one declared action's form (xiaoan.hazards.workflow) for a hazard one sees."""
 
-    http_method_names = ["post"]
-    key = ""
+    workflow = HAZARD
+    template_name = "hazards/hazard_detail.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not has_permission_anywhere(
-            request.user, ACTION_PERMISSIONS[self.key]
-        ):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def get_queryset(self):
+        return record_queryset(self.request.user)
 
-    def post(self, request, pk):
-        hazard = get_object_or_404(record_queryset(request.user), pk=pk)
-        pending = pending_extension(hazard) if self.key == "extension_decide" else None
-        form = ACTION_FORMS[self.key](
-            request.POST, request.FILES, **form_kwargs(self.key, request, hazard, pending)
-        )
-        if form.is_valid():
-            try:
-                self.perform(request.user, hazard, form.cleaned_data)
-            except Conflict as error:
-                messages.error(request, str(error.message))
-                return redirect("hazards:hazard_detail", pk=hazard.pk)
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            else:
-                messages.success(
-                    request, _("已完成：%(action)s。") % {"action": ACTION_LABELS[self.key]}
-                )
-                return redirect("hazards:hazard_detail", pk=hazard.pk)
-        context = record_context(request, hazard, bound=form)
-        context["form_error_key"] = self.key
-        return render(request, "hazards/hazard_detail.html", context, status=400)
-
-    def perform(self, actor, hazard: Hazard, data: dict[str, Any]) -> None:
-        pk, version = hazard.pk, data["version"]
-        key = self.key
-        if key == "confirm":
-            services.confirm(
-                actor,
-                pk,
-                level=data["level"],
-                domain=data["domain"],
-                category=data["category"],
-                place=data["place"],
-                place_text=data["place_text"],
-                criterion=data["criterion"],
-                note=data["note"],
-                version=version,
-            )
-        elif key == "dismiss":
-            services.dismiss(actor, pk, note=data["note"], version=version)
-        elif key == "assign":
-            services.assign(
-                actor,
-                pk,
-                owner_unit=data["owner_unit"],
-                owner=data["owner"],
-                measures=data["measures"],
-                deadline=data["deadline"],
-                budget=data["budget"],
-                interim_controls=data["interim_controls"],
-                note=data["note"],
-                version=version,
-            )
-        elif key == "fix_on_spot":
-            services.fix_on_spot(
-                actor,
-                pk,
-                note=data["note"],
-                photos=data["photos"],
-                level=data["level"],
-                version=version,
-            )
-        elif key == "start":
-            services.start(actor, pk, note=data["note"], version=version)
-        elif key == "progress":
-            services.progress(actor, pk, note=data["note"], photos=data["photos"], version=version)
-        elif key == "control":
-            services.add_control(
-                actor, pk, measures=data["measures"], photos=data["photos"], version=version
-            )
-        elif key == "submit":
-            services.submit(actor, pk, note=data["note"], photos=data["photos"], version=version)
-        elif key == "verify":
-            services.verify(
-                actor,
-                pk,
-                passed=data["passed"],
-                note=data["note"],
-                photos=data["photos"],
-                version=version,
-            )
-        elif key == "extension_request":
-            services.request_extension(
-                actor, pk, new_deadline=data["new_deadline"], reason=data["reason"], version=version
-            )
-        elif key == "extension_decide":
-            # decide_extension takes no version: check it here so a stale page is told so.
-            if version != hazard.version:
-                raise Conflict(_("该隐患已被他人处理，请刷新后查看最新状态。"))
-            if not hazard.extensions.filter(pk=data["request"]).exists():
-                raise Http404
-            services.decide_extension(
-                actor, data["request"], approve=data["approve"], note=data["note"]
-            )
-        elif key == "supervise":
-            services.supervise(actor, pk, reason=data["reason"], version=version)
-        elif key == "supervision_accept":
-            services.accept_supervision(actor, pk, note=data["note"], version=version)
-        else:  # pragma: no cover - every key above has a URL
-            raise Http404
-
-
-def action_view(key: str):
-    return type(f"Hazard{key.title().replace('_', '')}View", (HazardActionView,), {"key": key})
+    def record_context(self, obj: Hazard, bound: forms.HazardActionForm) -> dict[str, Any]:
+        return record_context(self.request, obj, bound=bound)
 
 
 class HazardPhotoView(HazardAccessMixin, View):
@@ -600,7 +351,7 @@ class HazardReportView(LoginRequiredMixin, View):
         if unit is not None:
             places = (
                 Place.objects.restrict(self.request.user)
-                .filter(unit__path__startswith=_home_unit(unit).path, is_active=True)
+                .filter(unit__path__startswith=services.home_unit(unit).path, is_active=True)
                 .select_related("parent__parent__parent")
                 .order_by("unit__path", "name")
             )

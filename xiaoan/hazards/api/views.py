@@ -23,36 +23,25 @@ from rest_framework.response import Response
 
 from xiaoan.core.api.parsers import upload_parsers
 from xiaoan.core.api.views import with_errors
+from xiaoan.core.api.workflow import WorkflowViewSetMixin, object_pk
 from xiaoan.core.errors import Forbidden, Invalid, NotFound
 from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.core.views import photo_response
+from xiaoan.core.workflow import Action
 from xiaoan.hazards import exports, services, tally
 from xiaoan.hazards.api.serializers import (
-    AssignSerializer,
-    ConfirmSerializer,
-    ControlSerializer,
-    ControlUploadSerializer,
     DecideExtensionSerializer,
-    ExtensionCreateSerializer,
     ExtensionRequestSerializer,
-    FixOnSpotSerializer,
     HazardCountsSerializer,
     HazardDetailSerializer,
     HazardListSerializer,
     HazardReportSerializer,
     HazardReportUploadSerializer,
-    NoteSerializer,
-    ProgressSerializer,
-    ProgressUploadSerializer,
-    SubmitSerializer,
-    SuperviseSerializer,
-    SupervisionDecisionSerializer,
-    VerifySerializer,
-    VerifyUploadSerializer,
 )
 from xiaoan.hazards.choices import OPEN_STATUSES, HazardLevel, HazardStatus
 from xiaoan.hazards.filtersets import HazardFilterSet
 from xiaoan.hazards.models import ExtensionRequest, Hazard, HazardEvent, HazardPhoto, Supervision
+from xiaoan.hazards.workflow import HAZARD
 from xiaoan.orgs.models import Place
 
 EXPORT_KINDS = list(exports.EXPORT_KINDS)
@@ -65,13 +54,6 @@ def _gate(user: Any, action: str) -> None:
     """403 when `user` may `action` no hazard at all (the hazard itself is checked later)."""
     if not services.may_act_somewhere(user, action):
         raise Forbidden()
-
-
-def _pk(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise NotFound() from None
 
 
 def _place(pk: int | None) -> Place | None:
@@ -104,17 +86,18 @@ def _request(serializer, upload=None) -> dict:
     return {"application/json": serializer, "multipart/form-data": upload or serializer}
 
 
-def _upload(serializer) -> dict:
-    """Photos are required (fix on the spot, submit): multipart only."""
-    return {"multipart/form-data": serializer}
-
-
 DETAIL = with_errors({200: HazardDetailSerializer})
 FILTER_NOTE = "筛选参数与隐患台账相同。"
 
 
-class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """隐患台账 in the caller's scope: the unit scope, plus what they reported or own.
+class HazardViewSet(
+    WorkflowViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """隐患台账 in the caller's scope: the unit scope, plus what they reported or own; one POST
+    per action of the hazard workflow (declared in xiaoan.hazards.workflow).
 
     Not ScopedViewSetMixin: its gate asks for "view" on lists, which would shut out the
     随手拍 reporters who see only their own reports."""
@@ -125,7 +108,10 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     filter_backends = [DjangoFilterBackend, SearchFilter]
     search_fields = ["number", "description", "place_text", "category"]
     parser_classes = PARSERS
-    # The permission each endpoint needs somewhere (see `_gate`).
+    workflow = HAZARD
+    workflow_response = HazardDetailSerializer
+    # The permission each other endpoint needs somewhere (see `_gate`); the workflow's
+    # actions need theirs (`workflow_gate`).
     action_permission = {
         "list": "view",
         "retrieve": "view",
@@ -133,18 +119,6 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         "photo": "view",
         "export": "export",
         "create": "add",
-        "confirm": "confirm",
-        "dismiss": "confirm",
-        "assign": "assign",
-        "fix_on_spot": "rectify",
-        "start": "rectify",
-        "progress": "rectify",
-        "control": "rectify",
-        "submit": "rectify",
-        "extension_request": "rectify",
-        "verify": "verify",
-        "supervise": "supervise",
-        "accept_supervision": "supervise",
     }
 
     def perform_content_negotiation(self, request, force=False):
@@ -155,7 +129,8 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def initial(self, request, *args, **kwargs):
         # Authentication and DRF permissions first (401/403 for anonymous), then the gate.
         super().initial(request, *args, **kwargs)
-        _gate(request.user, self.action_permission.get(self.action, "view"))
+        if self.workflow_action() is None:
+            _gate(request.user, self.action_permission.get(self.action, "view"))
 
     def get_queryset(self):
         return self.base_queryset(record=self.action == "retrieve").restrict(
@@ -218,7 +193,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 by_event.setdefault(photo.event_id, []).append(photo.pk)
         return {
             "request": self.request,
-            "allowed_actions": services.allowed_actions(user, hazard),
+            "allowed_actions": HAZARD.allowed_names(user, hazard),
             "may_decide_extension": services.may_decide_extension(user, hazard),
             "photos_by_event": by_event,
         }
@@ -246,8 +221,8 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_pk>\d+)")
     def photo(self, request, pk=None, photo_pk=None):
         """Photos are served only to those who see their hazard (no public media URL)."""
-        visible = Hazard.objects.restrict(request.user, "view").filter(pk=_pk(pk))
-        photo = HazardPhoto.objects.filter(hazard__in=visible, pk=_pk(photo_pk)).first()
+        visible = Hazard.objects.restrict(request.user, "view").filter(pk=object_pk(pk))
+        photo = HazardPhoto.objects.filter(hazard__in=visible, pk=object_pk(photo_pk)).first()
         if photo is None:
             raise NotFound()
         return photo_response(photo)
@@ -375,201 +350,18 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         response.status_code = status.HTTP_200_OK if hazard.replayed else status.HTTP_201_CREATED
         return response
 
-    # ------------------------------------------------------------ transitions
+    # ------------------------------------------------------------ workflow actions
 
-    @extend_schema(
-        summary="确认隐患（定级）", request=_request(ConfirmSerializer), responses=DETAIL
-    )
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        data = _body(request, ConfirmSerializer)
-        hazard = services.confirm(
-            request.user,
-            _pk(pk),
-            level=data["level"],
-            domain=data["domain"],
-            category=data["category"],
-            place=_place(data["place"]),
-            place_text=data["place_text"],
-            note=data["note"],
-            criterion=data["criterion"],
-            version=data.get("version"),
-        )
-        return self._detail(hazard.pk)
+    def workflow_gate(self, user: Any, action: Action) -> None:
+        _gate(user, action.scope_action)
 
-    @extend_schema(
-        summary="不构成隐患（须填写理由）", request=_request(NoteSerializer), responses=DETAIL
-    )
-    @action(detail=True, methods=["post"])
-    def dismiss(self, request, pk=None):
-        data = _body(request, NoteSerializer)
-        hazard = services.dismiss(
-            request.user, _pk(pk), note=data["note"], version=data.get("version")
-        )
-        return self._detail(hazard.pk)
+    def workflow_input(self, action: Action, data: dict) -> dict:
+        if "place" in data:
+            data["place"] = _place(data["place"])
+        return data
 
-    @extend_schema(summary="交办整改", request=_request(AssignSerializer), responses=DETAIL)
-    @action(detail=True, methods=["post"])
-    def assign(self, request, pk=None):
-        data = _body(request, AssignSerializer)
-        hazard = services.assign(
-            request.user,
-            _pk(pk),
-            owner_unit=data["owner_unit"],
-            owner=data["owner"],
-            measures=data["measures"],
-            deadline=data["deadline"],
-            budget=data["budget"],
-            interim_controls=data["interim_controls"],
-            note=data["note"],
-            version=data.get("version"),
-        )
-        return self._detail(hazard.pk)
-
-    @extend_schema(
-        summary="立查立改（附整改后照片，直接待验收）",
-        request=_upload(FixOnSpotSerializer),
-        responses=DETAIL,
-    )
-    @action(detail=True, methods=["post"], url_path="fix-on-spot")
-    def fix_on_spot(self, request, pk=None):
-        data = _body(request, FixOnSpotSerializer)
-        hazard = services.fix_on_spot(
-            request.user,
-            _pk(pk),
-            note=data["note"],
-            photos=_photos(request, data),
-            level=data["level"],
-            version=data.get("version"),
-        )
-        return self._detail(hazard.pk)
-
-    @extend_schema(summary="开始整改", request=_request(NoteSerializer), responses=DETAIL)
-    @action(detail=True, methods=["post"])
-    def start(self, request, pk=None):
-        data = _body(request, NoteSerializer)
-        hazard = services.start(
-            request.user, _pk(pk), note=data["note"], version=data.get("version")
-        )
-        return self._detail(hazard.pk)
-
-    @extend_schema(
-        summary="报送整改进展",
-        request=_request(ProgressSerializer, ProgressUploadSerializer),
-        responses=DETAIL,
-    )
-    @action(detail=True, methods=["post"])
-    def progress(self, request, pk=None):
-        data = _body(request, ProgressUploadSerializer)
-        hazard = services.progress(
-            request.user,
-            _pk(pk),
-            note=data["note"],
-            photos=_photos(request, data),
-            version=data.get("version"),
-        )
-        return self._detail(hazard.pk)
-
-    @extend_schema(
-        summary="登记临时管控措施",
-        request=_request(ControlSerializer, ControlUploadSerializer),
-        responses=DETAIL,
-    )
-    @action(detail=True, methods=["post"])
-    def control(self, request, pk=None):
-        data = _body(request, ControlUploadSerializer)
-        hazard = services.add_control(
-            request.user,
-            _pk(pk),
-            measures=data["measures"],
-            photos=_photos(request, data),
-            version=data.get("version"),
-        )
-        return self._detail(hazard.pk)
-
-    @extend_schema(
-        summary="提交验收（附整改后照片）", request=_upload(SubmitSerializer), responses=DETAIL
-    )
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        data = _body(request, SubmitSerializer)
-        hazard = services.submit(
-            request.user,
-            _pk(pk),
-            note=data["note"],
-            photos=_photos(request, data),
-            version=data.get("version"),
-        )
-        return self._detail(hazard.pk)
-
-    @extend_schema(
-        summary="验收（passed=true 销号，false 退回整改）",
-        request=_request(VerifySerializer, VerifyUploadSerializer),
-        responses=DETAIL,
-    )
-    @action(detail=True, methods=["post"])
-    def verify(self, request, pk=None):
-        data = _body(request, VerifyUploadSerializer)
-        hazard = services.verify(
-            request.user,
-            _pk(pk),
-            passed=data["passed"],
-            note=data["note"],
-            photos=_photos(request, data),
-            version=data.get("version"),
-        )
-        return self._detail(hazard.pk)
-
-    @extend_schema(
-        summary="申请延期（由上级单位审批）",
-        request=_request(ExtensionCreateSerializer),
-        responses=with_errors({201: HazardDetailSerializer}),
-    )
-    @action(detail=True, methods=["post"], url_path="extension-request")
-    def extension_request(self, request, pk=None):
-        data = _body(request, ExtensionCreateSerializer)
-        extension = services.request_extension(
-            request.user,
-            _pk(pk),
-            new_deadline=data["new_deadline"],
-            reason=data["reason"],
-            version=data.get("version"),
-        )
-        response = self._detail(extension.hazard_id)
-        response.status_code = status.HTTP_201_CREATED
-        return response
-
-    @extend_schema(
-        summary="挂牌督办（上级单位）",
-        request=_request(SuperviseSerializer),
-        responses=with_errors({201: HazardDetailSerializer}),
-    )
-    @action(detail=True, methods=["post"])
-    def supervise(self, request, pk=None):
-        data = _body(request, SuperviseSerializer)
-        supervision = services.supervise(
-            request.user, _pk(pk), reason=data["reason"], version=data.get("version")
-        )
-        response = self._detail(supervision.hazard_id)
-        response.status_code = status.HTTP_201_CREATED
-        return response
-
-    @extend_schema(
-        summary="督办单位认可销号或退回整改",
-        request=_request(SupervisionDecisionSerializer),
-        responses=DETAIL,
-    )
-    @action(detail=True, methods=["post"], url_path="accept-supervision")
-    def accept_supervision(self, request, pk=None):
-        data = _body(request, SupervisionDecisionSerializer)
-        hazard = services.accept_supervision(
-            request.user,
-            _pk(pk),
-            note=data["note"],
-            accepted=data["accepted"],
-            version=data.get("version"),
-        )
-        return self._detail(hazard.pk)
+    def workflow_result(self, pk: int) -> Response:
+        return self._detail(pk)
 
 
 class HazardExtensionViewSet(viewsets.GenericViewSet):
@@ -595,7 +387,7 @@ class HazardExtensionViewSet(viewsets.GenericViewSet):
     def decide(self, request, pk=None):
         data = _body(request, DecideExtensionSerializer)
         extension = services.decide_extension(
-            request.user, _pk(pk), approve=data["approve"], note=data["note"]
+            request.user, object_pk(pk), approve=data["approve"], note=data["note"]
         )
         extension = ExtensionRequest.objects.select_related(
             "hazard__unit", "requested_by", "decided_by"

@@ -1,0 +1,95 @@
+"""The hazard loop: report → confirm → assign → rectify → submit → verify → 销号.
+
+One function per action of the workflow declared in `xiaoan.hazards.workflow`. Each locks
+the hazard and checks scope, right, version and state through `xiaoan.core.workflow.begin`,
+applies its own rules, and moves the hazard and appends its `HazardEvent` in one transaction.
+Pages, API, commands and jobs call these functions, by sub-topic:
+
+- `reporting`: 随手拍 and inspection findings, confirmation, dismissal, 屡查屡犯;
+- `loop`: assignment, rectification, verification;
+- `supervision`: 挂牌督办 and the supervising unit's acceptance;
+- `extensions`: deadline extensions;
+- `daily`: the nightly pass over deadlines;
+- `base`: what they share (event record, photos, who may act at all).
+"""
+
+from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
+from xiaoan.hazards.services.base import (
+    PERSONAL,
+    assignable_owner_units,
+    awaiting_supervision,
+    controls_required,
+    home_unit,
+    may_act_somewhere,
+    move_tally,
+    reportable_units,
+    visible_owners,
+)
+from xiaoan.hazards.services.daily import daily, mark_overdue
+from xiaoan.hazards.services.extensions import (
+    decide_extension,
+    decide_pending_extension,
+    may_decide_extension,
+    may_decide_pending,
+    may_request_extension,
+    request_extension,
+)
+from xiaoan.hazards.services.loop import (
+    add_control,
+    assign,
+    fix_on_spot,
+    may_verify,
+    progress,
+    start,
+    submit,
+    verify,
+)
+from xiaoan.hazards.services.reporting import confirm, dismiss, record_finding, report
+from xiaoan.hazards.services.supervision import (
+    accept_supervision,
+    may_accept_supervision,
+    may_supervise,
+    supervise,
+    supervising_units,
+)
+
+__all__ = [
+    "PERSONAL",
+    "Conflict",
+    "Forbidden",
+    "Invalid",
+    "NotFound",
+    "accept_supervision",
+    "add_control",
+    "assign",
+    "assignable_owner_units",
+    "awaiting_supervision",
+    "confirm",
+    "controls_required",
+    "daily",
+    "decide_extension",
+    "decide_pending_extension",
+    "dismiss",
+    "fix_on_spot",
+    "home_unit",
+    "mark_overdue",
+    "may_accept_supervision",
+    "may_act_somewhere",
+    "may_decide_extension",
+    "may_decide_pending",
+    "may_request_extension",
+    "may_supervise",
+    "may_verify",
+    "move_tally",
+    "progress",
+    "record_finding",
+    "report",
+    "reportable_units",
+    "request_extension",
+    "start",
+    "submit",
+    "supervise",
+    "supervising_units",
+    "verify",
+    "visible_owners",
+]

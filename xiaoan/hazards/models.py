@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.choices import SafetyDomain
+from xiaoan.core.models import TimeStamped
 from xiaoan.core.scoping import ScopedQuerySet, permission_name, scope_filter
 from xiaoan.hazards.choices import (
     OPEN_STATUSES,
@@ -124,7 +125,7 @@ def scope_parts(user, action: str = "view") -> tuple[models.Q, models.Q | None]:
     return in_scope, (models.Q(pk__in=extra) if extra else None)
 
 
-class Hazard(models.Model):
+class Hazard(TimeStamped):
     """One entry of the hazard ledger (隐患台账) and the state of its closed loop."""
 
     unit = models.ForeignKey(
@@ -224,8 +225,6 @@ class Hazard(models.Model):
     # Not stored: True on the hazard that services.report returns for a retried key.
     replayed = False
     version = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = HazardQuerySet.as_manager()
 

@@ -4,17 +4,32 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := xiaoan/static/vendor
+LOCK := requirements.lock
+CHROMIUM := $(or $(XIAOAN_CHROMIUM),/usr/bin/chromium)
+# The lock is resolved for the machines we run on: Python 3.11, Debian 12, x86_64.
+COMPILE = $(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --quiet \
+	--python-version 3.11 --python-platform x86_64-manylinux_2_36 \
+	--custom-compile-command "make lock" -o $(LOCK)
 
-.PHONY: run test setup assets lint format clean
+.PHONY: run test setup assets lint format clean lock upgrade
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python pyproject.toml
+$(STAMP): $(BIN)/python pyproject.toml $(LOCK)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Re-resolve after a change to pyproject.toml, keeping the current pins where they still fit.
+lock: $(STAMP)
+	$(COMPILE)
+
+# Re-resolve to the newest versions pyproject.toml allows.
+upgrade: $(STAMP)
+	$(COMPILE) --upgrade
 
 $(VENDOR)/.stamp: package.json
 	@command -v npm >/dev/null 2>&1 || { echo "需要 Node.js 和 npm（apt-get install nodejs npm）"; exit 1; }
@@ -36,6 +51,7 @@ run: setup
 	exec ./scripts/run.sh
 
 test: setup
+	@[ -x "$(CHROMIUM)" ] || echo "make test: 未找到 Chromium（$(CHROMIUM)），跳过浏览器测试；apt-get install chromium 后即会运行。"
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup

@@ -21,6 +21,7 @@ $(STAMP): $(BIN)/python pyproject.toml $(LOCK)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r $(LOCK)
 	$(BIN)/pip install --quiet --no-deps -e .
+	@$(BIN)/pip check >/dev/null || { $(BIN)/pip check; echo "requirements.lock 与 pyproject.toml 不一致：请运行 make lock"; exit 1; }
 	touch $(STAMP)
 
 # Re-resolve after a change to pyproject.toml, keeping the current pins where they still fit.

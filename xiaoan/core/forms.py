@@ -17,3 +17,8 @@ class StyledFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def date_input() -> forms.DateInput:
+    """The browser's own date picker, with the value in the ISO form it expects."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

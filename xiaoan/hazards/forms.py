@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.choices import SafetyDomain
-from xiaoan.core.forms import StyledFormMixin
+from xiaoan.core.forms import StyledFormMixin, date_input
 from xiaoan.core.workflow_pages import WorkflowForm
 from xiaoan.hazards import criteria, services
 from xiaoan.hazards.choices import ExtensionStatus, HazardLevel
@@ -54,10 +54,6 @@ class OptionAttrsSelect(forms.Select):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         option["attrs"].update(self.option_attrs.get(str(value), {}))
         return option
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _text(rows: int = 2) -> forms.Textarea:
@@ -165,7 +161,7 @@ class AssignForm(HazardActionForm):
         label=_("整改责任人"), coerce=int, empty_value=None, required=False
     )
     measures = forms.CharField(label=_("整改措施"), widget=_text(3))
-    deadline = forms.DateField(label=_("整改期限"), widget=_date_input())
+    deadline = forms.DateField(label=_("整改期限"), widget=date_input())
     budget = forms.DecimalField(
         label=_("整改资金（元）"), max_digits=12, decimal_places=2, required=False, min_value=0
     )
@@ -259,7 +255,7 @@ class VerifyForm(HazardActionForm):
 
 
 class ExtensionRequestForm(HazardActionForm):
-    new_deadline = forms.DateField(label=_("申请延至"), widget=_date_input())
+    new_deadline = forms.DateField(label=_("申请延至"), widget=date_input())
     reason = forms.CharField(label=_("延期理由"), widget=_text())
 
 

@@ -8,14 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.core.forms import StyledFormMixin
+from xiaoan.core.forms import StyledFormMixin, date_input
 from xiaoan.inspections.choices import InspectionKind, InviteRole
 
 YES = {"是", "y", "yes", "1", "true", "√", "须拍照"}
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _unit_choices(units) -> list[tuple[int, str]]:
@@ -29,8 +25,8 @@ class InspectionForm(StyledFormMixin, forms.Form):
     title = forms.CharField(
         label=_("标题"), max_length=200, required=False, help_text=_("留空则自动生成")
     )
-    scheduled_on = forms.DateField(label=_("计划日期"), widget=_date_input())
-    due_on = forms.DateField(label=_("截止日期"), required=False, widget=_date_input())
+    scheduled_on = forms.DateField(label=_("计划日期"), widget=date_input())
+    due_on = forms.DateField(label=_("截止日期"), required=False, widget=date_input())
     organiser = forms.TypedChoiceField(
         label=_("组织单位"),
         coerce=int,

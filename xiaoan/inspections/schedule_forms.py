@@ -6,9 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.core.forms import StyledFormMixin
+from xiaoan.core.forms import StyledFormMixin, date_input
 from xiaoan.inspections.choices import InspectionKind, Recurrence, ScheduleTarget
-from xiaoan.inspections.forms import _date_input, _unit_choices
+from xiaoan.inspections.forms import _unit_choices
 from xiaoan.orgs.choices import UnitKind
 
 SCHEDULE_KINDS = [(v, label) for v, label in InspectionKind.choices if v != "unannounced"]
@@ -81,8 +81,8 @@ class DrawForm(StyledFormMixin, forms.Form):
         help_text=_("留空则随机生成；种子与候选单位一并记录，可复核抽取结果"),
     )
     checklist = forms.TypedChoiceField(label=_("检查表"), coerce=int)
-    scheduled_on = forms.DateField(label=_("计划日期"), widget=_date_input())
-    due_on = forms.DateField(label=_("截止日期"), required=False, widget=_date_input())
+    scheduled_on = forms.DateField(label=_("计划日期"), widget=date_input())
+    due_on = forms.DateField(label=_("截止日期"), required=False, widget=date_input())
 
     def __init__(self, *args, units=(), checklists=(), **kwargs):
         super().__init__(*args, **kwargs)

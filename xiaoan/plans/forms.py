@@ -9,16 +9,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.core.forms import StyledFormMixin
+from xiaoan.core.forms import StyledFormMixin, date_input
 from xiaoan.plans.choices import REPORT_STATUSES, DeadlineKind, Progress
 
 _DATE = re.compile(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$")
 IMMEDIATE_WORDS = {"立即", "立整立改", "立行立改"}
 ONGOING_WORDS = {"长期", "长期坚持", "持续"}
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def parse_deadline_lines(text: str) -> list[dict]:
@@ -115,8 +111,8 @@ class PlanForm(StyledFormMixin, forms.Form):
     unit = forms.TypedChoiceField(label=_("发文单位"), coerce=int)
     title = forms.CharField(label=_("方案名称"), max_length=200)
     document_number = forms.CharField(label=_("文号"), max_length=60, required=False)
-    start_date = forms.DateField(label=_("开始日期"), required=False, widget=_date_input())
-    end_date = forms.DateField(label=_("结束日期"), required=False, widget=_date_input())
+    start_date = forms.DateField(label=_("开始日期"), required=False, widget=date_input())
+    end_date = forms.DateField(label=_("结束日期"), required=False, widget=date_input())
     phases = PhaseField(
         label=_("实施阶段"),
         required=False,

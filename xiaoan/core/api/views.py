@@ -71,3 +71,20 @@ class ScopedViewSetMixin:
 
 
 __all__ = ["ERRORS", "NotFound", "ScopedViewSetMixin", "extend_schema", "viewsets", "with_errors"]
+
+
+def validated(request, serializer_class, **kwargs) -> dict:
+    """The request body checked by `serializer_class` (400 with the field errors)."""
+    data = serializer_class(data=request.data, **kwargs)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+def path_id(value) -> int:
+    """A record id from the URL; anything but a number is a record that does not exist."""
+    from xiaoan.core.errors import NotFound
+
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound() from None

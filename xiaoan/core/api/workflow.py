@@ -16,18 +16,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action as drf_action
 from rest_framework.response import Response
 
-from xiaoan.core.api.views import with_errors
-from xiaoan.core.errors import Forbidden, NotFound
+from xiaoan.core.api.views import path_id, with_errors
+from xiaoan.core.errors import Forbidden
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.workflow import ANY_STATE, Action, Workflow
-
-
-def object_pk(value: Any) -> int:
-    """The record's id from the URL; anything else is a 404."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise NotFound() from None
 
 
 def request_schema(action: Action) -> dict[str, Any]:
@@ -67,7 +59,7 @@ def _endpoint(workflow: Workflow, action: Action, response_serializer: type) -> 
         if action.photos:
             # Some form libraries send `photos[]`.
             data["photos"] = list(data.get("photos") or request.FILES.getlist("photos[]"))
-        record = object_pk(pk)  # 404 for a malformed id, before the input's own checks
+        record = path_id(pk)  # 404 for a malformed id, before the input's own checks
         action.service(request.user, record, **self.workflow_input(action, data))
         response = self.workflow_result(record)
         response.status_code = action.api_status

@@ -22,8 +22,8 @@ from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from xiaoan.core.api.parsers import upload_parsers
-from xiaoan.core.api.views import with_errors
-from xiaoan.core.api.workflow import WorkflowViewSetMixin, object_pk
+from xiaoan.core.api.views import path_id, validated, with_errors
+from xiaoan.core.api.workflow import WorkflowViewSetMixin
 from xiaoan.core.errors import Forbidden, Invalid, NotFound
 from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.core.views import photo_response
@@ -70,12 +70,6 @@ def _place(pk: int | None) -> Place | None:
 def _photos(request, validated: dict) -> list:
     """Photos sent as `photos` (validated) or, as some form libraries do, `photos[]`."""
     return list(validated.get("photos") or request.FILES.getlist("photos[]"))
-
-
-def _body(request, serializer_class) -> dict:
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
 
 
 PARSERS = upload_parsers()
@@ -221,8 +215,8 @@ class HazardViewSet(
     @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_pk>\d+)")
     def photo(self, request, pk=None, photo_pk=None):
         """Photos are served only to those who see their hazard (no public media URL)."""
-        visible = Hazard.objects.restrict(request.user, "view").filter(pk=object_pk(pk))
-        photo = HazardPhoto.objects.filter(hazard__in=visible, pk=object_pk(photo_pk)).first()
+        visible = Hazard.objects.restrict(request.user, "view").filter(pk=path_id(pk))
+        photo = HazardPhoto.objects.filter(hazard__in=visible, pk=path_id(photo_pk)).first()
         if photo is None:
             raise NotFound()
         return photo_response(photo)
@@ -329,7 +323,7 @@ class HazardViewSet(
         responses=with_errors({201: HazardDetailSerializer, 200: HazardDetailSerializer}),
     )
     def create(self, request, *args, **kwargs):
-        data = _body(request, HazardReportUploadSerializer)
+        data = validated(request, HazardReportUploadSerializer)
         key = (request.headers.get("Idempotency-Key") or data["idempotency_key"] or "").strip()
         key = key[:64] or None
         hazard = services.report(
@@ -385,9 +379,9 @@ class HazardExtensionViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
-        data = _body(request, DecideExtensionSerializer)
+        data = validated(request, DecideExtensionSerializer)
         extension = services.decide_extension(
-            request.user, object_pk(pk), approve=data["approve"], note=data["note"]
+            request.user, path_id(pk), approve=data["approve"], note=data["note"]
         )
         extension = ExtensionRequest.objects.select_related(
             "hazard__unit", "requested_by", "decided_by"

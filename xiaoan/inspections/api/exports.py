@@ -13,11 +13,11 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 
-from xiaoan.core.api.views import ErrorSerializer, with_errors
+from xiaoan.core.api.views import ErrorSerializer, path_id, with_errors
 from xiaoan.core.errors import Forbidden, NotFound
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.inspections import exports, printing
-from xiaoan.inspections.api.views import _invited, _pk
+from xiaoan.inspections.api.views import _invited
 from xiaoan.inspections.filtersets import InspectionFilterSet
 from xiaoan.inspections.models import Inspection
 
@@ -56,7 +56,7 @@ class InspectionExportViewSet(viewsets.GenericViewSet):
         )
 
     def _inspection(self, pk) -> Inspection:
-        inspection = self.get_queryset().filter(pk=_pk(pk)).first()
+        inspection = self.get_queryset().filter(pk=path_id(pk)).first()
         if inspection is None:
             raise NotFound()
         return inspection

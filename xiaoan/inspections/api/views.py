@@ -19,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from xiaoan.core.api.parsers import upload_parsers
-from xiaoan.core.api.views import with_errors
+from xiaoan.core.api.views import path_id, validated, with_errors
 from xiaoan.core.errors import Forbidden, NotFound
 from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.core.scoping import has_permission_anywhere
@@ -53,19 +53,6 @@ from xiaoan.inspections.models import (
 from xiaoan.orgs.models import Unit
 
 PARSERS = upload_parsers()
-
-
-def _pk(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-
-
-def _body(request, serializer_class) -> dict:
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
 
 
 def _invited(user: Any) -> bool:
@@ -172,7 +159,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         responses=with_errors({201: InspectionDetailSerializer}),
     )
     def create(self, request, *args, **kwargs):
-        data = _body(request, InspectionCreateSerializer)
+        data = validated(request, InspectionCreateSerializer)
         inspection = services.create_inspection(request.user, **data)
         response = self._detail(inspection.pk)
         response.status_code = status.HTTP_201_CREATED
@@ -185,16 +172,16 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     )
     @action(detail=True, methods=["post"])
     def draft(self, request, pk=None):
-        data = _body(request, InspectionDraftSerializer)
+        data = validated(request, InspectionDraftSerializer)
         services.save_draft(
             request.user,
-            _pk(pk),
+            path_id(pk),
             results=data["results"],
             remove_photos=data["remove_photos"],
             summary=data["summary"],
             version=data.get("version"),
         )
-        return self._detail(_pk(pk))
+        return self._detail(path_id(pk))
 
     @extend_schema(
         summary="提交检查",
@@ -209,17 +196,17 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        data = _body(request, InspectionSubmitSerializer)
+        data = validated(request, InspectionSubmitSerializer)
         services.submit(
             request.user,
-            _pk(pk),
+            path_id(pk),
             results=data["results"],
             summary=data["summary"],
             idempotency_key=request.headers.get("Idempotency-Key"),
             fingerprint=request_fingerprint(request),
             version=data.get("version"),
         )
-        return self._detail(_pk(pk))
+        return self._detail(path_id(pk))
 
     @extend_schema(
         summary="上传检查项照片",
@@ -229,9 +216,9 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     )
     @action(detail=True, methods=["post"], url_path=r"items/(?P<item_pk>\d+)/photos")
     def upload(self, request, pk=None, item_pk=None):
-        data = _body(request, PhotoUploadSerializer)
-        services.save_draft(request.user, _pk(pk), photos={_pk(item_pk): data["photos"]})
-        return self._detail(_pk(pk))
+        data = validated(request, PhotoUploadSerializer)
+        services.save_draft(request.user, path_id(pk), photos={path_id(item_pk): data["photos"]})
+        return self._detail(path_id(pk))
 
     @extend_schema(
         summary="检查照片（JPEG）",
@@ -242,9 +229,9 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     )
     @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_pk>\d+)")
     def photo(self, request, pk=None, photo_pk=None):
-        visible = Inspection.objects.restrict(request.user, "view").filter(pk=_pk(pk))
+        visible = Inspection.objects.restrict(request.user, "view").filter(pk=path_id(pk))
         photo = ResultPhoto.objects.filter(
-            result__inspection__in=visible.values("pk"), pk=_pk(photo_pk)
+            result__inspection__in=visible.values("pk"), pk=path_id(photo_pk)
         ).first()
         if photo is None:
             raise NotFound()
@@ -257,8 +244,10 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     )
     @action(detail=True, methods=["post"])
     def invite(self, request, pk=None):
-        data = _body(request, InviteInputSerializer)
-        invitation = services.invite(request.user, _pk(pk), user=data["user"], role=data["role"])
+        data = validated(request, InviteInputSerializer)
+        invitation = services.invite(
+            request.user, path_id(pk), user=data["user"], role=data["role"]
+        )
         return Response(InviteSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -272,16 +261,16 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["get"], url_path="invite-candidates")
     def invite_candidates(self, request, pk=None):
         people = services.invite_candidates(
-            request.user, _pk(pk), request.query_params.get("q", "")
+            request.user, path_id(pk), request.query_params.get("q", "")
         )
         return Response(InviteCandidateSerializer(people, many=True).data)
 
     @extend_schema(summary="结束检查", request=InspectionCloseSerializer, responses=DETAIL)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        data = _body(request, InspectionCloseSerializer)
-        services.close(request.user, _pk(pk), note=data["note"], version=data.get("version"))
-        return self._detail(_pk(pk))
+        data = validated(request, InspectionCloseSerializer)
+        services.close(request.user, path_id(pk), note=data["note"], version=data.get("version"))
+        return self._detail(path_id(pk))
 
     @extend_schema(
         summary="自查未发现：按单位统计",
@@ -314,7 +303,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         unit = None
         raw = request.query_params.get("unit")
         if raw:
-            unit = Unit.objects.restrict(request.user).filter(pk=_pk(raw)).first()
+            unit = Unit.objects.restrict(request.user).filter(pk=path_id(raw)).first()
             if unit is None:
                 raise NotFound()
         rows = services.missed_counts(request.user, period=period, unit=unit)
@@ -380,8 +369,10 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     )
     @action(detail=True, methods=["post"])
     def copy(self, request, pk=None):
-        data = _body(request, ChecklistCopySerializer)
-        copy = services.copy_template(request.user, _pk(pk), unit=data["unit"], name=data["name"])
+        data = validated(request, ChecklistCopySerializer)
+        copy = services.copy_template(
+            request.user, path_id(pk), unit=data["unit"], name=data["name"]
+        )
         response = self._detail(copy.pk)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -393,14 +384,14 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     )
     @action(detail=True, methods=["post"])
     def revise(self, request, pk=None):
-        data = _body(request, ChecklistReviseSerializer)
+        data = validated(request, ChecklistReviseSerializer)
         services.revise_template(
             request.user,
-            _pk(pk),
+            path_id(pk),
             items=data.get("items"),
             name=data.get("name"),
             description=data.get("description"),
             is_active=data.get("is_active"),
             note=data.get("note", ""),
         )
-        return self._detail(_pk(pk))
+        return self._detail(path_id(pk))

@@ -6,8 +6,6 @@ rights (403) and input (400). A caller who holds the endpoint's permission nowhe
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
@@ -19,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from xiaoan.core.api.parsers import upload_parsers
-from xiaoan.core.api.views import with_errors
+from xiaoan.core.api.views import path_id, validated, with_errors
 from xiaoan.core.errors import NotFound
 from xiaoan.plans import services
 from xiaoan.plans.api.serializers import (
@@ -38,19 +36,6 @@ from xiaoan.plans.models import Assignment, Plan, Task
 
 PARSERS = upload_parsers()
 TASK_PREFETCH = ("deadlines", "lead_units", "responsible_units", "cooperating_units")
-
-
-def _pk(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-
-
-def _body(request, serializer_class, **kwargs) -> dict:
-    data = serializer_class(data=request.data, **kwargs)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
 
 
 class PlanPermissionMixin:
@@ -113,7 +98,7 @@ class PlanViewSet(
         responses=with_errors({201: PlanDetailSerializer}),
     )
     def create(self, request, *args, **kwargs):
-        plan = services.create_plan(request.user, **_body(request, PlanCreateSerializer))
+        plan = services.create_plan(request.user, **validated(request, PlanCreateSerializer))
         return self._detail(plan.pk, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -122,9 +107,9 @@ class PlanViewSet(
         responses=with_errors({200: PlanDetailSerializer}),
     )
     def partial_update(self, request, pk=None, *args, **kwargs):
-        data = _body(request, PlanUpdateSerializer)
-        services.update_plan(request.user, _pk(pk), **data)
-        return self._detail(_pk(pk))
+        data = validated(request, PlanUpdateSerializer)
+        services.update_plan(request.user, path_id(pk), **data)
+        return self._detail(path_id(pk))
 
     @extend_schema(
         summary="下发方案（草稿 → 执行中，任务分解到各单位）",
@@ -133,8 +118,8 @@ class PlanViewSet(
     )
     @action(detail=True, methods=["post"])
     def activate(self, request, pk=None):
-        services.activate_plan(request.user, _pk(pk))
-        return self._detail(_pk(pk))
+        services.activate_plan(request.user, path_id(pk))
+        return self._detail(path_id(pk))
 
     def perform_content_negotiation(self, request, force=False):
         # The list is a file whatever the client accepts; errors stay JSON.
@@ -161,7 +146,7 @@ class PlanViewSet(
     @action(detail=True, methods=["get"])
     def responsibilities(self, request, pk=None):
         fmt = request.query_params.get("format") or "xlsx"
-        content, content_type, name = services.responsibility_file(request.user, _pk(pk), fmt)
+        content, content_type, name = services.responsibility_file(request.user, path_id(pk), fmt)
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = content_disposition_header(True, name)
         return response
@@ -202,7 +187,7 @@ class TaskViewSet(
         responses=with_errors({201: PlanTaskSerializer}),
     )
     def create(self, request, *args, **kwargs):
-        data = _body(request, PlanTaskInputSerializer)
+        data = validated(request, PlanTaskInputSerializer)
         plan = data.pop("plan")
         data["deadlines"] = [dict(d) for d in data["deadlines"]]
         task = services.save_task(request.user, plan, **data)
@@ -252,11 +237,11 @@ class AssignmentViewSet(
     )
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
-        data = _body(request, PlanReportInputSerializer)
+        data = validated(request, PlanReportInputSerializer)
         files = request.FILES.getlist("files") if hasattr(request, "FILES") else []
         report = services.report_progress(
             request.user,
-            _pk(pk),
+            path_id(pk),
             text=data["text"],
             status=data["status"],
             progress=data.get("progress"),

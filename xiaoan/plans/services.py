@@ -1,12 +1,11 @@
 """Plan rules shared by the pages, the API, the commands and the daily job: creating and
 editing plans and tasks, cascading tasks to units, progress reports and their roll-up, the
-deadline pass, the responsibility list rows, and confirming an imported document."""
+deadline pass and the responsibility list rows. Importing a document is in importing.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -31,7 +30,6 @@ from xiaoan.plans.choices import (
     FINISHED,
     REPORT_STATUSES,
     DeadlineKind,
-    ImportStatus,
     PlanStatus,
     Progress,
 )
@@ -39,7 +37,6 @@ from xiaoan.plans.models import (
     Assignment,
     Evidence,
     Plan,
-    PlanImport,
     PlanPhase,
     ProgressReport,
     Task,
@@ -723,250 +720,3 @@ def progress_table(plan: Plan, actor: Any) -> dict[str, Any]:
         for unit in sorted(units.values(), key=lambda u: u.path)
     ]
     return {"tasks": tasks, "rows": rows}
-
-
-# ---------------------------------------------------------------- importing a document
-
-
-def read_draft(data: bytes | None = None, filename: str = "", text: str = "") -> dict:
-    """The importer's draft as JSON (with each task's group kept as "domain")."""
-    from xiaoan.plans.importer import PlanImportError, import_plan, import_text
-
-    try:
-        draft = import_text(text) if text.strip() else import_plan(data or b"", filename)
-    except PlanImportError as error:
-        raise Invalid(error.message, fields={"file": [error.message]}) from None
-    out = draft.as_json()
-    for task, raw in zip(out["tasks"], draft.tasks, strict=True):
-        task["domain"] = raw.domain
-    return out
-
-
-def start_import(
-    actor: Any, *, unit: Unit | int, data: bytes | None = None, filename: str = "", text: str = ""
-) -> PlanImport:
-    require(actor, "add")
-    issuer = _issuer(actor, unit)
-    draft = read_draft(data, filename, text)
-    return PlanImport.objects.create(
-        unit=issuer,
-        source_name=(filename or _("粘贴的文字"))[:200],
-        draft=draft,
-        created_by=actor,
-    )
-
-
-@dataclass
-class NameSuggestion:
-    written: str
-    unit_id: int | None
-    collective: bool
-    candidates: list[tuple[int, str]]
-    how: str = ""
-
-
-def suggest_units(draft: dict, issuer: Unit) -> list[NameSuggestion]:
-    """Every unit name the draft writes, with the importer's match below the issuer."""
-    from xiaoan.plans.importer.matching import UnitRef, match_unit_names
-
-    names: list[str] = []
-    for task in draft.get("tasks", []):
-        for key in ("lead_units", "responsible_units", "cooperating_units"):
-            for name in task.get(key, []):
-                if name not in names:
-                    names.append(name)
-    refs = [
-        UnitRef(u.id, u.name, tuple(u.alias_list()))
-        for u in Unit.objects.filter(is_active=True, path__startswith=issuer.path).only(
-            "id", "name", "aliases", "path"
-        )
-    ]
-    report = match_unit_names(names, refs)
-    out: dict[str, NameSuggestion] = {}
-    for match in report.matched:
-        out[match.written] = NameSuggestion(
-            match.written,
-            match.unit.id if match.unit else None,
-            False,
-            [(c.id, c.name) for c in match.candidates],
-            match.how,
-        )
-    for match in report.collective:
-        out[match.written] = NameSuggestion(match.written, None, True, [], "collective")
-    for match in report.unmatched:
-        out[match.written] = NameSuggestion(
-            match.written, None, False, [(c.id, c.name) for c in match.candidates]
-        )
-    return [out[name] for name in names]
-
-
-ALL_BELOW = "all"
-DROP = "drop"
-
-
-# "局各股室", "局机关各股室": an authority's own sections, not its schools.
-_SECTIONS_PHRASE = re.compile(r"股室|科室|机关")
-
-
-def _apply_mapping(
-    task: dict, mapping: dict[str, str], allowed: set[int], authority: bool = False
-) -> tuple[dict[str, list[int]], bool, bool, str]:
-    """A draft task's written names → unit ids per role, whether it addresses every unit
-    below and (an authority's 局各股室) every section, and the collective phrases as
-    written."""
-    ids: dict[str, list[int]] = {}
-    all_below = all_sections = False
-    collective: list[str] = []
-    for key in ("lead_units", "responsible_units", "cooperating_units"):
-        ids[key] = []
-        for name in task.get(key, []):
-            choice = str(mapping.get(name, "") or "")
-            if choice == ALL_BELOW:
-                if authority and _SECTIONS_PHRASE.search(name):
-                    all_sections = True
-                else:
-                    all_below = True
-                if name not in collective:
-                    collective.append(name)
-            elif choice == DROP:
-                continue
-            elif choice.isdigit() and int(choice) in allowed:
-                if int(choice) not in ids[key]:
-                    ids[key].append(int(choice))
-            else:
-                raise Invalid(
-                    _("还有单位未对应：%(n)s。请选择对应的单位，或选择“不下达”。") % {"n": name},
-                    fields={"units": [name]},
-                )
-    return ids, all_below, all_sections, "、".join(collective)
-
-
-def default_mapping(suggestions: Sequence[NameSuggestion]) -> dict[str, str]:
-    out = {}
-    for s in suggestions:
-        if s.collective:
-            out[s.written] = ALL_BELOW
-        elif s.unit_id:
-            out[s.written] = str(s.unit_id)
-    return out
-
-
-def unmatched_names(suggestions: Sequence[NameSuggestion]) -> list[str]:
-    return [s.written for s in suggestions if not s.collective and not s.unit_id]
-
-
-TITLE_YEARS = re.compile(r"((?:19|20)\d{2})\s*[-—–~至到]+\s*((?:19|20)\d{2})")
-
-
-def _title_years(title: str, year: int) -> tuple[int, int]:
-    """A three-year plan's title names its years ("（2024—2026年）"); else the draft's year."""
-    match = TITLE_YEARS.search(title)
-    if match and int(match.group(1)) <= year <= int(match.group(2)):
-        return int(match.group(1)), int(match.group(2))
-    return year, year
-
-
-@transaction.atomic
-def create_from_draft(
-    actor: Any,
-    *,
-    unit: Unit | int,
-    draft: dict,
-    mapping: dict[str, str],
-    title: str | None = None,
-    document_number: str = "",
-    source_name: str = "",
-    activate: bool = True,
-) -> Plan:
-    """The plan, its tasks, deadlines and (when activated) assignments, all or nothing."""
-    issuer = _issuer(actor, unit)
-    year = int(draft.get("plan_year") or _today().year)
-    tasks = draft.get("tasks") or []
-    if not tasks:
-        raise Invalid(_("草稿中没有任务。"))
-    parsed = []
-    for index, task in enumerate(tasks, start=1):
-        try:
-            parsed.append(parse_deadlines(task.get("deadlines") or []))
-        except Invalid as error:
-            raise Invalid(
-                _("第 %(n)d 项任务：%(m)s")
-                % {"n": index, "m": "；".join(m for ms in error.fields.values() for m in ms)},
-                fields=error.fields,
-            ) from None
-    dates = [d.date for specs in parsed for d in specs if d.date]
-    title = title or draft.get("plan_title") or ""
-    first, last = _title_years(title, year)
-    plan = create_plan(
-        actor,
-        unit=issuer,
-        title=title,
-        document_number=document_number,
-        start_date=dt.date(first, 1, 1),
-        end_date=max([dt.date(last, 12, 31), *dates]),
-        source_name=source_name,
-    )
-    allowed = set(
-        Unit.objects.filter(path__startswith=issuer.path, is_active=True).values_list(
-            "pk", flat=True
-        )
-    )
-    for index, (task, specs) in enumerate(zip(tasks, parsed, strict=True), start=1):
-        ids, all_below, all_sections, collective = _apply_mapping(
-            task, mapping, allowed, issuer.kind == UnitKind.AUTHORITY
-        )
-        save_task(
-            actor,
-            plan,
-            seq=int(task.get("seq") or index),
-            title=task.get("title") or "",
-            content=task.get("content") or "",
-            domain=task.get("domain") or "",
-            deadlines=specs,
-            lead_units=ids["lead_units"],
-            responsible_units=ids["responsible_units"],
-            cooperating_units=ids["cooperating_units"],
-            all_below=all_below,
-            all_sections=all_sections,
-            collective_text=collective,
-            _checked=True,
-        )
-    if activate:
-        activate_plan(actor, plan.pk)
-        plan.refresh_from_db()
-    return plan
-
-
-@transaction.atomic
-def confirm_import(
-    actor: Any,
-    import_pk: int,
-    *,
-    mapping: dict[str, str],
-    tasks: list[dict] | None = None,
-    title: str | None = None,
-    document_number: str = "",
-) -> Plan:
-    """Confirm a reviewed import: the edited tasks (titles, deadlines) and the unit mapping
-    become the plan in one transaction; the import is marked confirmed."""
-    found = get_scoped(actor, PlanImport, import_pk, "add")
-    pending = PlanImport.objects.select_for_update().get(pk=found.pk)
-    if pending.status != ImportStatus.PENDING:
-        raise Invalid(_("该导入已处理。"))
-    draft = dict(pending.draft)
-    if tasks is not None:
-        draft["tasks"] = tasks
-    plan = create_from_draft(
-        actor,
-        unit=pending.unit,
-        draft=draft,
-        mapping=mapping,
-        title=title,
-        document_number=document_number,
-        source_name=pending.source_name,
-    )
-    pending.status = ImportStatus.CONFIRMED
-    pending.plan = plan
-    pending.draft = draft
-    pending.save(update_fields=["status", "plan", "draft"])
-    return plan

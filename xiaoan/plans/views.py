@@ -26,7 +26,7 @@ from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import raise_for_service_error
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
-from xiaoan.plans import forms, services
+from xiaoan.plans import forms, importing, services
 from xiaoan.plans.choices import FINISHED, ImportStatus, PlanStatus, Progress
 from xiaoan.plans.filtersets import PlanFilterSet
 from xiaoan.plans.models import (
@@ -434,7 +434,7 @@ class ImportView(PlanAccessMixin, View):
         if form.is_valid():
             upload = form.cleaned_data.get("file")
             try:
-                pending = services.start_import(
+                pending = importing.start_import(
                     request.user,
                     unit=form.cleaned_data["unit"],
                     data=upload.read() if upload else None,
@@ -463,8 +463,8 @@ class ImportReviewView(PlanAccessMixin, View):
         return pending
 
     def _context(self, pending, *, tasks=None, mapping=None, errors=(), title=None, number=""):
-        suggestions = services.suggest_units(pending.draft, pending.unit)
-        chosen = services.default_mapping(suggestions) if mapping is None else mapping
+        suggestions = importing.suggest_units(pending.draft, pending.unit)
+        chosen = importing.default_mapping(suggestions) if mapping is None else mapping
         rows = []
         for index, task in enumerate(tasks or pending.draft["tasks"]):
             rows.append(
@@ -493,9 +493,9 @@ class ImportReviewView(PlanAccessMixin, View):
             "errors": errors,
             "title": pending.draft.get("plan_title", "") if title is None else title,
             "document_number": number,
-            "unmatched": services.unmatched_names(suggestions),
-            "ALL": services.ALL_BELOW,
-            "DROP": services.DROP,
+            "unmatched": importing.unmatched_names(suggestions),
+            "ALL": importing.ALL_BELOW,
+            "DROP": importing.DROP,
         }
 
     def get(self, request, pk):
@@ -515,7 +515,7 @@ class ImportReviewView(PlanAccessMixin, View):
             pending.save(update_fields=["status"])
             messages.info(request, _("已放弃本次导入。"))
             return redirect("plans:plan_list")
-        suggestions = services.suggest_units(pending.draft, pending.unit)
+        suggestions = importing.suggest_units(pending.draft, pending.unit)
         mapping = {
             s.written: request.POST.get(f"unit-{index}", "") for index, s in enumerate(suggestions)
         }
@@ -537,7 +537,7 @@ class ImportReviewView(PlanAccessMixin, View):
         number = (request.POST.get("document_number") or "").strip()
         if not errors:
             try:
-                plan = services.confirm_import(
+                plan = importing.confirm_import(
                     request.user,
                     pending.pk,
                     mapping=mapping,

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from xiaoan.core.testing import LOGIN
 from xiaoan.core.testing import check_page as _check
 from xiaoan.core.testing import page_client as _client
-from xiaoan.plans import services
+from xiaoan.plans import importing, services
 from xiaoan.plans.tests.support import SCHOOL_A, make_plan
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def world(persona, units):
     )
     child = services.decompose(persona("school_a_officer"), school.pk)
     department = child.assignments.get(unit=units["总务处"])
-    draft = services.start_import(
+    draft = importing.start_import(
         persona("district_officer"),
         unit=units["梁子湖区教育局"],
         text="工作要点\n二、重点任务\n1. 开展检查。每月一次。（2026年6月）\n",

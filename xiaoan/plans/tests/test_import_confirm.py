@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from xiaoan.core.errors import Invalid
-from xiaoan.plans import services
+from xiaoan.plans import importing, services
 from xiaoan.plans.choices import ImportStatus, PlanStatus
 from xiaoan.plans.models import Assignment, Plan, PlanImport, Task, TaskDeadline
 from xiaoan.plans.tests.support import DISTRICT, SCHOOL_A
@@ -26,16 +26,16 @@ def _example(name: str) -> bytes:
 
 
 def _start(persona, units, name):
-    return services.start_import(
+    return importing.start_import(
         persona("district_officer"), unit=units[DISTRICT], data=_example(name), filename=name
     )
 
 
 def _mapping(pending, units):
-    suggestions = services.suggest_units(pending.draft, units[DISTRICT])
-    mapping = services.default_mapping(suggestions)
-    for name in services.unmatched_names(suggestions):
-        mapping[name] = services.DROP
+    suggestions = importing.suggest_units(pending.draft, units[DISTRICT])
+    mapping = importing.default_mapping(suggestions)
+    for name in importing.unmatched_names(suggestions):
+        mapping[name] = importing.DROP
     return mapping
 
 
@@ -44,8 +44,8 @@ def test_it_confirms_the_district_plan(persona, units):
     assert pending.status == ImportStatus.PENDING
     mapping = _mapping(pending, units)
     assert mapping["梁子湖高中"] == str(units[SCHOOL_A].pk)
-    assert mapping["全区中小学幼儿园"] == services.ALL_BELOW
-    plan = services.confirm_import(
+    assert mapping["全区中小学幼儿园"] == importing.ALL_BELOW
+    plan = importing.confirm_import(
         persona("district_officer"), pending.pk, mapping=mapping, document_number="梁教〔2024〕12号"
     )
     assert plan.status == PlanStatus.ACTIVE
@@ -83,7 +83,7 @@ def test_it_confirms_the_county_plan_with_edits(persona, units):
     assert len(tasks) == 5
     tasks[0]["title"] = "发挥专业力量作用（修改）"
     tasks[0]["deadlines"] = [{"date": "2025-06-30", "label": "上半年", "kind": "date"}]
-    plan = services.confirm_import(
+    plan = importing.confirm_import(
         persona("district_officer"), pending.pk, mapping={}, tasks=tasks, title="全县三年行动"
     )
     assert plan.title == "全县三年行动"
@@ -102,7 +102,7 @@ def test_it_refuses_an_unmapped_unit_and_writes_nothing(persona, units):
     mapping.pop("发规股")
     before = (Plan.objects.count(), Task.objects.count(), Assignment.objects.count())
     with pytest.raises(Invalid) as error:
-        services.confirm_import(persona("district_officer"), pending.pk, mapping=mapping)
+        importing.confirm_import(persona("district_officer"), pending.pk, mapping=mapping)
     assert "发规股" in str(error.value.message)
     assert (Plan.objects.count(), Task.objects.count(), Assignment.objects.count()) == before
     pending.refresh_from_db()
@@ -115,7 +115,7 @@ def test_it_rolls_back_when_a_late_task_is_bad(persona, units):
     tasks[-1]["deadlines"] = [{"date": "2026-13-40", "label": "", "kind": "date"}]
     before = (Plan.objects.count(), TaskDeadline.objects.count(), Assignment.objects.count())
     with pytest.raises(Invalid):
-        services.confirm_import(persona("district_officer"), pending.pk, mapping={}, tasks=tasks)
+        importing.confirm_import(persona("district_officer"), pending.pk, mapping={}, tasks=tasks)
     assert (Plan.objects.count(), TaskDeadline.objects.count(), Assignment.objects.count()) == (
         before
     )
@@ -123,7 +123,7 @@ def test_it_rolls_back_when_a_late_task_is_bad(persona, units):
 
 def test_it_refuses_a_file_it_cannot_read(persona, units):
     with pytest.raises(Invalid):
-        services.start_import(
+        importing.start_import(
             persona("district_officer"), unit=units[DISTRICT], data=b"x", filename="a.exe"
         )
     assert not PlanImport.objects.exists()

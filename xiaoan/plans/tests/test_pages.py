@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from xiaoan.plans import forms, services
+from xiaoan.plans import forms, importing, services
 from xiaoan.plans.choices import ImportStatus, PlanStatus, Progress
 from xiaoan.plans.models import Assignment, Plan, PlanImport, Task
 from xiaoan.plans.tests.support import DISTRICT, SCHOOL_A, make_plan
@@ -34,11 +34,11 @@ def _upload(client, units, name):
 
 
 def _review_post(pending, units, drop_unmatched=True):
-    suggestions = services.suggest_units(pending.draft, units[DISTRICT])
-    mapping = services.default_mapping(suggestions)
+    suggestions = importing.suggest_units(pending.draft, units[DISTRICT])
+    mapping = importing.default_mapping(suggestions)
     data = {"plan_title": pending.draft["plan_title"], "document_number": "梁教〔2024〕12号"}
     for index, s in enumerate(suggestions):
-        chosen = mapping.get(s.written, services.DROP if drop_unmatched else "")
+        chosen = mapping.get(s.written, importing.DROP if drop_unmatched else "")
         data[f"unit-{index}"] = chosen
     for index, task in enumerate(pending.draft["tasks"]):
         data[f"title-{index}"] = task["title"]

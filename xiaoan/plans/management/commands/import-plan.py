@@ -71,7 +71,7 @@ class Command(BaseCommand):
         from xiaoan.accounts.models import User
         from xiaoan.core.errors import ServiceError
         from xiaoan.orgs.models import Unit
-        from xiaoan.plans import services
+        from xiaoan.plans import importing
 
         if not options["as_user"] or not options["unit"]:
             self._fail(_("创建方案须指定 --as 用户 和 --unit 发文单位；只预览请加 --dry-run。"))
@@ -89,19 +89,19 @@ class Command(BaseCommand):
         data = draft.as_json()
         for task, raw in zip(data["tasks"], draft.tasks, strict=True):
             task["domain"] = raw.domain
-        suggestions = services.suggest_units(data, unit)
-        missing = services.unmatched_names(suggestions)
+        suggestions = importing.suggest_units(data, unit)
+        missing = importing.unmatched_names(suggestions)
         if missing:
             self._fail(
                 _("以下单位无法对应到现有单位，请在导入页面中对应后确认：%(n)s")
                 % {"n": "、".join(missing)}
             )
         try:
-            created = services.create_from_draft(
+            created = importing.create_from_draft(
                 user,
                 unit=unit,
                 draft=data,
-                mapping=services.default_mapping(suggestions),
+                mapping=importing.default_mapping(suggestions),
                 document_number=options["document_number"],
                 source_name=filename,
             )

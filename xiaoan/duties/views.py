@@ -15,7 +15,7 @@ from xiaoan.audit.files import file_served
 from xiaoan.core.errors import ServiceError
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import raise_for_service_error
-from xiaoan.duties import forms, services
+from xiaoan.duties import forms, overview, services
 from xiaoan.duties.choices import ObligationStatus, ProofKind
 from xiaoan.duties.models import DutyRecord
 from xiaoan.inspections.choices import DONE_STATUSES
@@ -176,7 +176,7 @@ class ObligationListView(PermissionMixin, ListView):
             data = self.filter_form.cleaned_data
             if data.get("period"):
                 try:
-                    span = services.parse_period(data["period"])
+                    span = overview.parse_period(data["period"])
                 except ServiceError as error:
                     self.error = str(error.fields.get("period", [error.message])[0])
                     return query.none()
@@ -297,7 +297,7 @@ class OverviewView(PermissionMixin, View):
         unit = request.GET.get("unit") or None
         status, error, report = 200, "", None
         try:
-            report = services.overview(request.user, period, unit)
+            report = overview.overview(request.user, period, unit)
         except ServiceError as exc:
             if exc.status == 404:
                 _fail(exc)

@@ -18,7 +18,7 @@ from xiaoan.core.api.views import with_errors
 from xiaoan.core.errors import Forbidden, Invalid
 from xiaoan.core.ids import parse_id
 from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.duties import services
+from xiaoan.duties import overview, services
 from xiaoan.duties.choices import (
     DueRule,
     DutyRecurrence,
@@ -276,7 +276,7 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return query.prefetch_related("records__submitted_by")
         params = self.request.query_params
         if params.get("period"):
-            span = services.parse_period(params["period"])
+            span = overview.parse_period(params["period"])
             query = query.filter(due_on__gte=span.start, due_on__lte=span.end)
         if params.get("status"):
             if params["status"] not in ObligationStatus.values:
@@ -340,7 +340,7 @@ class OverviewView(APIView):
     )
     def get(self, request):
         _require(request.user, services.VIEW_OBLIGATION)
-        report = services.overview(
+        report = overview.overview(
             request.user, request.query_params.get("period"), request.query_params.get("unit")
         )
         return Response(OverviewSerializer(report.as_dict()).data)

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from xiaoan.duties import services
+from xiaoan.duties import overview, services
 from xiaoan.duties.tests.support import DISTRICT, SCHOOL_A, SCHOOL_B, done_inspection, duty
 from xiaoan.orgs.models import Unit
 
@@ -29,7 +29,7 @@ def year(persona, units):
 
 
 def test_it_counts_per_unit_and_duty(year, persona, units):
-    report = services.overview(persona("district_officer"), "2026-Q1")
+    report = overview.overview(persona("district_officer"), "2026-Q1")
     rows = {r.name: r for r in report.rows}
     assert rows[SCHOOL_A].cells[year.pk] == {"met": 2, "pending": 1, "missed": 0}
     assert rows[SCHOOL_B].cells[year.pk] == {"met": 0, "pending": 1, "missed": 2}
@@ -37,7 +37,7 @@ def test_it_counts_per_unit_and_duty(year, persona, units):
     assert len(report.rows) == schools
     assert report.totals == {"met": 2, "pending": schools, "missed": 2 * schools - 2}
     assert [d.pk for d in report.duties] == [year.pk]
-    january = services.overview(persona("district_officer"), "2026-01")
+    january = overview.overview(persona("district_officer"), "2026-01")
     assert {r.name: r.totals for r in january.rows}[SCHOOL_A] == {
         "met": 1, "pending": 0, "missed": 0,
     }  # fmt: skip
@@ -46,22 +46,22 @@ def test_it_counts_per_unit_and_duty(year, persona, units):
 
 
 def test_it_is_scoped(year, persona, units):
-    mine = services.overview(persona("school_a_head"), "2026")
+    mine = overview.overview(persona("school_a_head"), "2026")
     assert [r.name for r in mine.rows] == [SCHOOL_A]
-    only_a = services.overview(persona("district_officer"), "2026", units[SCHOOL_A].pk)
+    only_a = overview.overview(persona("district_officer"), "2026", units[SCHOOL_A].pk)
     assert [r.name for r in only_a.rows] == [SCHOOL_A]
 
 
 def test_it_takes_a_constant_number_of_queries(year, persona, units):
     officer = persona("district_officer")
-    services.overview(officer, "2026")  # warm the person's scope cache
+    overview.overview(officer, "2026")  # warm the person's scope cache
     with CaptureQueriesContext(connection) as one:
-        services.overview(officer, "2026")
+        overview.overview(officer, "2026")
     for i in range(3):
         more = duty(persona, units, name=f"另一项{i}", recurrence="quarterly")
         services.generate_duty(more, dt.date(2026, 2, 1))
     with CaptureQueriesContext(connection) as four:
-        report = services.overview(officer, "2026")
+        report = overview.overview(officer, "2026")
     assert len(report.duties) == 4
     assert len(four.captured_queries) == len(one.captured_queries) <= 3
 

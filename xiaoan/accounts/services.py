@@ -151,7 +151,9 @@ def update_user(actor: Any, user: User | int, data: dict[str, Any]) -> User:
     return user
 
 
-def _store_password(user: User, password: str, *, by_owner: bool) -> None:
+def store_password(user: User, password: str, *, by_owner: bool) -> None:
+    """Set a password already checked against the policy: history kept, tokens ended, and
+    marked for replacement unless its owner chose it."""
     previous = user.password
     user.set_password(password)
     user.must_change_password = not by_owner
@@ -177,7 +179,7 @@ def change_own_password(user: Any, old_password: str, new_password: str) -> User
     if old_password == new_password:
         raise Invalid(fields={"password": [_("新密码不能与当前密码相同。")]})
     _check_password(new_password, person)
-    _store_password(person, new_password, by_owner=True)
+    store_password(person, new_password, by_owner=True)
     audit(AuditAction.PASSWORD_CHANGE, actor=person, obj=person)
     return person
 
@@ -192,7 +194,7 @@ def reset_password(actor: Any, user: User | int) -> tuple[User, str]:
         raise Forbidden(_("修改自己的密码请到“我的账号 → 修改密码”。"))
     user = _managed(actor, pk, "reset")
     password = passwords.one_time_password()
-    _store_password(user, password, by_owner=False)
+    store_password(user, password, by_owner=False)
     audit(AuditAction.PASSWORD_RESET, actor=actor, obj=user, detail={"one_time": True})
     who = _actor_name(actor)
     _notify_account(

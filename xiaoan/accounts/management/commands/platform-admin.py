@@ -83,13 +83,11 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _reset_password(self, options) -> dict:
+        from xiaoan.accounts.services import store_password
+
         user = self._admin(options["username"])
-        previous = user.password
         password = passwords.one_time_password()
-        user.set_password(password)
-        user.must_change_password = True
-        user.save(update_fields=["password", "must_change_password"])
-        passwords.remember(user, previous)
+        store_password(user, password, by_owner=False)
         return {"username": user.username, "one_time_password": password}
 
     def _set_active(self, options, active: bool) -> dict:

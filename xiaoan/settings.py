@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "xiaoan.accounts.password_middleware.PasswordPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
     "xiaoan.core.middleware.BadInputMiddleware",
+    "xiaoan.core.middleware.ServiceErrorMiddleware",
 ]
 
 ROOT_URLCONF = "xiaoan.urls"

@@ -70,3 +70,43 @@ class BadInputMiddleware:
                 error_body(*bad), status=400, json_dumps_params={"ensure_ascii": False}
             )
         return render(request, "400.html", {"message": bad[1]}, status=400)
+
+
+class ServiceErrorMiddleware:
+    """Page views let a service's refusal through instead of catching it each time.
+
+    NotFound and Forbidden answer Django's own 404 and 403 pages. Any other refusal of a POST
+    with no form to show it on (a button such as 下发 or 结束检查) comes back as a message on
+    the page the person posted from; a form view (`ServiceFormView`) shows it on its form
+    instead. The API never gets here: DRF turns service errors into structured JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.contrib import messages
+        from django.core.exceptions import PermissionDenied
+        from django.core.handlers.exception import response_for_exception
+        from django.http import Http404, HttpResponseRedirect
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        from xiaoan.core.errors import Forbidden, NotFound, ServiceError
+
+        if not isinstance(exception, ServiceError) or _is_api(request):
+            return None
+        if isinstance(exception, NotFound):
+            return response_for_exception(request, Http404(str(exception.message)))
+        if isinstance(exception, Forbidden):
+            return response_for_exception(request, PermissionDenied(str(exception.message)))
+        if request.method != "POST":
+            return None
+        messages.error(request, str(exception.message))
+        back = request.headers.get("referer", "")
+        if not url_has_allowed_host_and_scheme(
+            back, {request.get_host()}, require_https=request.is_secure()
+        ):
+            back = "/"
+        return HttpResponseRedirect(back)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -12,10 +13,10 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from xiaoan.audit.files import file_served
-from xiaoan.core.errors import Forbidden, NotFound, ServiceError
+from xiaoan.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from xiaoan.core.middleware import SESSION_KEY
 from xiaoan.core.scoping import has_permission_anywhere, permission_name
 
@@ -47,20 +48,102 @@ class CurrentUnitFilterMixin:
 
 class ScopedMixin(LoginRequiredMixin):
     """403 when the user holds the permission nowhere; querysets only via `restrict`,
-    so an object outside the user's scope is a 404."""
+    so an object outside the user's scope is a 404.
+
+    `has_access` is the hook for pages open to more people than the permission's holders
+    (a 随手拍 reporter may report and see their own reports without hazards.view)."""
 
     model: Any = None
     permission_action = "view"
 
+    def has_access(self, user) -> bool:
+        return has_permission_anywhere(user, permission_name(self.model, self.permission_action))
+
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not has_permission_anywhere(
-            request.user, permission_name(self.model, self.permission_action)
-        ):
+        if request.user.is_authenticated and not self.has_access(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         return self.model._default_manager.restrict(self.request.user, "view")
+
+    def get_record(self, pk: Any, action: str = "view", model: Any = None):
+        """The record if the person may `action` it: 404 when out of scope, 403 when visible
+        but not theirs to `action` (`xiaoan.core.services.get_scoped`)."""
+        from xiaoan.core.services import get_scoped
+
+        return get_scoped(self.request.user, model or self.model, pk, action)
+
+
+class ServiceFormView(ScopedMixin, FormView):
+    """A page whose form hands its cleaned data to one service function.
+
+    `perform(form)` calls the service and returns what it made; a refusal lands on the form
+    (re-rendered with status 400 and everything typed) or, for 404/403, answers those; a
+    success shows `success_message` and goes to `get_success_url()` (which can read
+    `self.result`). `get_context_data` adds `record` when the view works on one."""
+
+    success_message: Any = ""
+    record: Any = None
+    result: Any = None
+
+    def perform(self, form) -> Any:
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.result = self.perform(form)
+        except Conflict as error:
+            form.add_error(None, str(error.message))
+            return self.form_invalid(form)
+        except ServiceError as error:
+            raise_for_service_error(error, form)
+            return self.form_invalid(form)
+        message = self.get_success_message()
+        if message:
+            messages.success(self.request, message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_message(self) -> str:
+        return str(self.success_message)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.record is not None:
+            context.setdefault("record", self.record)
+        return context
+
+
+class ServiceActionView(ScopedMixin, View):
+    """A button on a record page (POST, no form): `perform()` calls the service; a refusal
+    comes back as a message on the page (`ServiceErrorMiddleware`), a success as
+    `success_message`, both at `get_success_url()`."""
+
+    http_method_names = ["post"]
+    success_message: Any = ""
+
+    def perform(self) -> Any:
+        raise NotImplementedError
+
+    def get_success_url(self) -> str:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        try:
+            self.result = self.perform()
+        except (NotFound, Forbidden):
+            raise
+        except ServiceError as error:
+            messages.error(request, str(error.message))
+        else:
+            if self.success_message:
+                messages.success(request, str(self.success_message))
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class ScopedListView(ScopedMixin, ListView):
@@ -116,8 +199,8 @@ def raise_for_service_error(error: ServiceError, form=None) -> None:
         or not set(error.fields) <= set(form.fields)
     ):
         form.add_error(None, str(error.message))
-    for field, messages in error.fields.items():
-        for message in messages:
+    for field, texts in error.fields.items():
+        for message in texts:
             form.add_error(field if field in form.fields else None, message)
 
 

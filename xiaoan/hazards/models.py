@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.choices import SafetyDomain
-from xiaoan.core.models import TimeStamped
+from xiaoan.core.models import TimeStamped, WorkflowEvent
 from xiaoan.core.scoping import ScopedQuerySet, permission_name, scope_filter
 from xiaoan.hazards.choices import (
     OPEN_STATUSES,
@@ -311,33 +311,18 @@ class Hazard(TimeStamped):
         return (today - timezone.localtime(self.found_at).date()).days
 
 
-class HazardEvent(models.Model):
+class HazardEvent(WorkflowEvent):
     """An append-only step of a hazard's loop: who did what, from which state to which."""
 
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("动作"), max_length=30, choices=HazardAction.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     from_status = models.CharField(max_length=20, choices=HazardStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=HazardStatus.choices, blank=True)
-    note = models.TextField(_("说明"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("隐患处置记录")
         verbose_name_plural = _("隐患处置记录")
-        ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["hazard", "created_at"], name="hazard_event_time")]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 def photo_path(instance: HazardPhoto, filename: str) -> str:

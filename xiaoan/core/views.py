@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -44,6 +45,29 @@ class CurrentUnitFilterMixin:
         if "unit" not in data and current is not None:
             data["unit"] = str(current.pk)
         return data
+
+
+class PartialListMixin:
+    """A list whose filters and pages update only its results (htmx): a request from htmx
+    aimed at `partial_target` gets `partial_template_name`, the same context without the
+    page around it; anything else (no JavaScript, a bookmarked URL) gets the whole page.
+    The filter form carries `hx-get`, `hx-target="#<partial_target>"` and `hx-push-url`, so
+    the address bar, the back button and the export links follow the filters."""
+
+    partial_template_name = ""
+    partial_target = "list-results"
+
+    def get_template_names(self):
+        htmx = getattr(self.request, "htmx", None)
+        if htmx and htmx.target == self.partial_target and not htmx.history_restore_request:
+            return [self.partial_template_name]
+        return super().get_template_names()
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        # The same URL answers a page or a fragment: caches must tell them apart.
+        patch_vary_headers(response, ("HX-Request", "HX-Target"))
+        return response
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -146,7 +170,7 @@ class ServiceActionView(ScopedMixin, View):
         return HttpResponseRedirect(self.get_success_url())
 
 
-class ScopedListView(ScopedMixin, ListView):
+class ScopedListView(PartialListMixin, ScopedMixin, ListView):
     paginate_by = 50
     filterset_class: Any = None
 

@@ -21,7 +21,12 @@ from django.views.generic import DetailView, ListView, TemplateView
 from xiaoan.core.errors import ServiceError
 from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.core.views import CurrentUnitFilterMixin, photo_response, raise_for_service_error
+from xiaoan.core.views import (
+    CurrentUnitFilterMixin,
+    PartialListMixin,
+    photo_response,
+    raise_for_service_error,
+)
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
 from xiaoan.hazards import criteria, forms, services, tally
 from xiaoan.hazards.choices import (
@@ -58,8 +63,10 @@ class HazardAccessMixin(LoginRequiredMixin):
 # ---------------------------------------------------------------- ledger
 
 
-class HazardListView(CurrentUnitFilterMixin, HazardAccessMixin, ListView):
+class HazardListView(PartialListMixin, CurrentUnitFilterMixin, HazardAccessMixin, ListView):
     template_name = "hazards/hazard_list.html"
+    partial_template_name = "hazards/_hazard_results.html"
+    partial_target = "hazard-results"
     paginate_by = 25
 
     def get_queryset(self):

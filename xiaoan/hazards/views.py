@@ -7,25 +7,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from xiaoan.core.errors import ServiceError
 from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import (
     CurrentUnitFilterMixin,
     PartialListMixin,
+    ScopedMixin,
+    ServiceFormView,
     photo_response,
-    raise_for_service_error,
 )
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
 from xiaoan.hazards import criteria, forms, services, tally
@@ -49,15 +47,15 @@ LIST_RELATED = (
 )
 
 
-class HazardAccessMixin(LoginRequiredMixin):
+class HazardAccessMixin(ScopedMixin):
     """Hazard pages open to people who may view hazards somewhere, and to those who took part
     in one (reporters, owners, an invited expert whose inspection found it). Rows come only
     through `Hazard.objects.restrict`."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not services.may_act_somewhere(request.user, "view"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    model = Hazard
+
+    def has_access(self, user) -> bool:
+        return services.may_act_somewhere(user, "view")
 
 
 # ---------------------------------------------------------------- ledger
@@ -318,15 +316,10 @@ class HazardPhotoView(HazardAccessMixin, View):
 # ---------------------------------------------------------------- 随手拍
 
 
-class HazardReportView(LoginRequiredMixin, View):
+class HazardReportView(ServiceFormView):
     template_name = "hazards/hazard_report.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not has_permission_anywhere(
-            request.user, "hazards.add_hazard"
-        ):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    model = Hazard
+    permission_action = "add"
 
     def units(self):
         units = services.reportable_units(self.request.user)
@@ -351,7 +344,9 @@ class HazardReportView(LoginRequiredMixin, View):
                     return unit
         return units.order_by("depth", "path").first()
 
-    def form(self, data=None, files=None) -> forms.ReportForm:
+    def get_form(self, form_class=None) -> forms.ReportForm:
+        data = self.request.POST if self.request.method == "POST" else None
+        files = self.request.FILES if data is not None else None
         units = self.units()
         unit = self.chosen_unit(units, data)
         places = Place.objects.none()
@@ -370,40 +365,32 @@ class HazardReportView(LoginRequiredMixin, View):
             initial={"unit": unit.pk if unit else None},
         )
 
-    def context(self, form: forms.ReportForm) -> dict[str, Any]:
-        return {
-            "form": form,
-            "unit_count": form.fields["unit"].queryset.count(),
-            "has_places": form.fields["place"].queryset.exists(),
-        }
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        context["unit_count"] = form.fields["unit"].queryset.count()
+        context["has_places"] = form.fields["place"].queryset.exists()
+        return context
 
-    def get(self, request):
-        return render(request, self.template_name, self.context(self.form()))
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.report(
+            self.request.user,
+            data["unit"],
+            description=data["description"],
+            source=HazardSource.SNAPSHOT,
+            place=data["place"],
+            place_text=data["place_text"],
+            photos=data["photos"],
+            idempotency_key=data["idempotency_key"],
+            fingerprint=request_fingerprint(self.request),
+        )
 
-    def post(self, request):
-        form = self.form(request.POST, request.FILES)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                hazard = services.report(
-                    request.user,
-                    data["unit"],
-                    description=data["description"],
-                    source=HazardSource.SNAPSHOT,
-                    place=data["place"],
-                    place_text=data["place_text"],
-                    photos=data["photos"],
-                    idempotency_key=data["idempotency_key"],
-                    fingerprint=request_fingerprint(request),
-                )
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            else:
-                messages.success(
-                    request, _("已上报隐患，编号 %(number)s。") % {"number": hazard.number}
-                )
-                return redirect("hazards:hazard_detail", pk=hazard.pk)
-        return render(request, self.template_name, self.context(form), status=400)
+    def get_success_message(self) -> str:
+        return _("已上报隐患，编号 %(number)s。") % {"number": self.result.number}
+
+    def get_success_url(self) -> str:
+        return reverse("hazards:hazard_detail", args=[self.result.pk])
 
 
 # ---------------------------------------------------------------- my tasks

@@ -6,3 +6,7 @@ class DutiesConfig(AppConfig):
     name = "xiaoan.duties"
     label = "duties"
     verbose_name = _("常态化任务")
+
+    def ready(self) -> None:
+        # Registers the obligation workflow (checked at start-up).
+        from xiaoan.duties import workflow  # noqa: F401

@@ -45,3 +45,12 @@ class ObligationStatus(models.TextChoices):
     PENDING = "pending", _("待完成")
     MET = "met", _("已完成")
     MISSED = "missed", _("未按期完成")
+
+
+class ObligationAction(models.TextChoices):
+    """The steps of an obligation's history; `met`/`missed` are the daily evaluation's."""
+
+    GENERATE = "generate", _("生成")
+    RECORD = "record", _("报送记录")
+    MET = "met", _("判定完成")
+    MISSED = "missed", _("判定未按期完成")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.forms import StyledFormMixin
+from xiaoan.core.workflow_pages import WorkflowForm
 from xiaoan.duties.choices import (
     DueRule,
     DutyRecurrence,
@@ -89,7 +91,11 @@ class BuiltinForm(StyledFormMixin, forms.Form):
         self.fields["issuer"].choices = _units(units)
 
 
-class RecordForm(StyledFormMixin, forms.Form):
+class RecordForm(WorkflowForm):
+    """The record action's form (xiaoan.duties.workflow)."""
+
+    # The page always sends it; a post without one is taken as of now (as before).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
     kind = forms.ChoiceField(label=_("记录类型"), choices=RecordKind.choices)
     note = forms.CharField(
         label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -98,9 +104,26 @@ class RecordForm(StyledFormMixin, forms.Form):
         label=_("佐证材料"), help_text=_("PDF、Word、Excel、图片或压缩包，不超过 20 MB")
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None and not self.is_bound:
+            self.initial.setdefault("kind", self.obj.duty.record_kind)
+
+
+class PeriodField(forms.CharField):
+    """A period key such as 2026, 2026-Q1, 2026-03 or 2026-spring (checked as the API does)."""
+
+    def validate(self, value):
+        from xiaoan.duties.overview import period_problem
+
+        super().validate(value)
+        problem = period_problem(value) if value else ""
+        if problem:
+            raise ValidationError(problem)
+
 
 class ObligationFilterForm(StyledFormMixin, forms.Form):
-    period = forms.CharField(
+    period = PeriodField(
         label=_("周期"), required=False, max_length=20,
         widget=forms.TextInput(attrs={"placeholder": "2026 / 2026-Q1 / 2026-03"}),
     )  # fmt: skip
@@ -112,3 +135,10 @@ class ObligationFilterForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, duties=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["duty"].choices = BLANK + [(d.pk, d.name) for d in duties]
+
+
+class OverviewForm(forms.Form):
+    """The overview's filter (the template draws its own fields)."""
+
+    period = PeriodField(required=False, max_length=20)
+    unit = forms.CharField(required=False)

@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from xiaoan.core.models import TimeStamped
+from xiaoan.core.models import TimeStamped, WorkflowEvent
 from xiaoan.core.scoping import ScopedQuerySet, grants_for, permission_name, scope_filter
 from xiaoan.duties.choices import (
     DueRule,
     DutyRecurrence,
     DutyTarget,
+    ObligationAction,
     ObligationStatus,
     ProofKind,
     RecordKind,
@@ -175,6 +176,7 @@ class Obligation(models.Model):
     met_by = models.CharField(_("完成依据"), max_length=200, blank=True)
     due_soon_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -201,6 +203,21 @@ class Obligation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == ObligationStatus.PENDING
+
+
+class ObligationEvent(WorkflowEvent):
+    """An append-only step of an obligation: generated, a record reported, decided met or
+    missed (the daily evaluation's steps have no actor)."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("动作"), max_length=30, choices=ObligationAction.choices)
+    from_status = models.CharField(max_length=20, choices=ObligationStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ObligationStatus.choices, blank=True)
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("应办事项记录")
+        verbose_name_plural = _("应办事项记录")
+        indexes = [models.Index(fields=["obligation", "created_at"], name="obligation_event_time")]
 
 
 def evidence_path(instance: DutyRecord, filename: str) -> str:

@@ -28,21 +28,33 @@ PERIOD_KEY_RE = re.compile(r"^(\d{4})(?:-(\d{2}|Q[1-4]|H[12]|B[1-6]|spring|autum
 
 def parse_period(key: str | None) -> Period:
     """ "2026", "2026-03", "2026-Q1", "2026-H2", "2026-B3", "2026-spring", "2026-autumn" →
-    its dates (the inspections' period arithmetic); empty: the current year."""
+    its dates (the inspections' period arithmetic); empty: the current year. 400 otherwise."""
+    found = _period(key)
+    if isinstance(found, str):
+        raise Invalid(fields={"period": [found]})
+    return found
+
+
+def period_problem(key: str | None) -> str:
+    """What is wrong with a period key ("" when nothing): the page forms' check."""
+    found = _period(key)
+    return found if isinstance(found, str) else ""
+
+
+def _period(key: str | None) -> Period | str:
+    """The period, or what is wrong with the key."""
     key = (key or "").strip() or str(timezone.localdate().year)
     match = PERIOD_KEY_RE.match(key)
     if not match:
-        raise Invalid(
-            fields={"period": [_("周期格式如 2026、2026-03、2026-Q1、2026-H1、2026-spring。")]}
-        )
+        return _("周期格式如 2026、2026-03、2026-Q1、2026-H1、2026-spring。")
     year, part = int(match[1]), match[2]
     if not 2000 <= year <= 2100:
-        raise Invalid(fields={"period": [_("年份无效。")]})
+        return _("年份无效。")
     if part is None:
         recurrence, on = "yearly", dt.date(year, 1, 1)
     elif part.isdigit():
         if not 1 <= int(part) <= 12:
-            raise Invalid(fields={"period": [_("月份无效。")]})
+            return _("月份无效。")
         recurrence, on = "monthly", dt.date(year, int(part), 1)
     elif part[0] == "Q":
         recurrence, on = "quarterly", dt.date(year, (int(part[1]) - 1) * 3 + 1, 1)

@@ -32,15 +32,18 @@ from django.utils.translation import gettext_lazy
 from xiaoan.core.errors import Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
 from xiaoan.core.scoping import has_permission_anywhere
+from xiaoan.core.services import ensure_in_scope, get_scoped
+from xiaoan.core.workflow import begin, workflow_of
 from xiaoan.duties.choices import (
     DueRule,
     DutyRecurrence,
     DutyTarget,
+    ObligationAction,
     ObligationStatus,
     ProofKind,
     RecordKind,
 )
-from xiaoan.duties.models import Duty, DutyRecord, Obligation
+from xiaoan.duties.models import Duty, DutyRecord, Obligation, ObligationEvent
 from xiaoan.inspections.choices import DONE_STATUSES, InspectionKind
 from xiaoan.inspections.models import Inspection
 from xiaoan.inspections.schedules import Period, period_of
@@ -59,6 +62,11 @@ DATE_RE = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 VIEW_OBLIGATION = "duties.view_obligation"
 REPORT_OBLIGATION = "duties.report_obligation"
 ADD_DUTY = "duties.add_duty"
+
+
+def _flow():
+    """The obligation workflow (declared in xiaoan.duties.workflow, registered at start-up)."""
+    return workflow_of(Obligation)
 
 
 # ---------------------------------------------------------------- periods and dates
@@ -156,6 +164,7 @@ def generate_duty(duty: Duty, on_date: dt.date | None = None) -> Generated:
         )
     )
     due = due_date(duty, period)
+    now = timezone.now()
     rows = [
         Obligation(
             duty_id=duty.pk,
@@ -166,11 +175,19 @@ def generate_duty(duty: Duty, on_date: dt.date | None = None) -> Generated:
             period_end=period.end,
             due_on=due,
             required_count=max(duty.required_count, 1),
+            created_at=now,
+            version=1,  # its first event, written below
         )
         for pk in units
         if pk not in have
     ]
     Obligation.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    if rows:
+        # The rows this call inserted carry its `now` (a concurrent run's lost to the
+        # unique constraint): each gets its first event.
+        made = Obligation.objects.filter(duty=duty, period_key=period.key, created_at=now)
+        pks = made.values_list("pk", flat=True)
+        _events(((pk, ObligationAction.GENERATE, "", ObligationStatus.PENDING) for pk in pks), now)
     return Generated(duty, period, targets=len(units), created=len(rows))
 
 
@@ -236,38 +253,70 @@ class Evaluated:
     missed: list[Obligation] = field(default_factory=list)
 
 
+def _decide(ob: Obligation, proofs: int, today: dt.date, now: dt.datetime) -> str | None:
+    """Where a pending obligation goes with `proofs` (None: it stays pending); a met one
+    gets its date and what met it."""
+    if ob.period_start > today:
+        return None
+    if proofs >= ob.required_count:
+        ob.met_at = now
+        if ob.duty.proof == ProofKind.INSPECTION:
+            ob.met_by = _("%(k)s %(n)d 次") % {
+                "k": ob.duty.get_inspection_kind_display(),
+                "n": proofs,
+            }
+        else:
+            ob.met_by = _("%(k)s %(n)d 份") % {"k": ob.duty.get_record_kind_display(), "n": proofs}
+        return ObligationStatus.MET
+    if ob.due_on < today:
+        return ObligationStatus.MISSED
+    return None
+
+
+def _events(steps: Iterable[tuple[int, str, str, str]], when: dt.datetime) -> None:
+    """The system's events (no actor), (obligation, action, from, to) each, in one insert
+    per batch; the rows already carry their new status and version (the workflow's
+    `advance`, in bulk)."""
+    ObligationEvent.objects.bulk_create(
+        [
+            ObligationEvent(
+                obligation_id=pk, action=action, from_status=old, to_status=new, created_at=when
+            )
+            for pk, action, old, new in steps
+        ],
+        batch_size=BATCH,
+    )
+
+
 @transaction.atomic
 def evaluate(
     obligations: QuerySet[Obligation] | None = None, today: dt.date | None = None
 ) -> Evaluated:
-    """Decide the pending obligations among `obligations` (all by default): two queries
-    (the annotated read and the bulk update) however many there are."""
+    """Decide the pending obligations among `obligations` (all by default): a constant
+    number of queries (the locked, annotated read, the bulk update and the events) however
+    many there are. Rows another transaction holds are left to it (or the next run)."""
     today = today or timezone.localdate()
     base = obligations if obligations is not None else Obligation.objects.all()
     pending = with_proofs(
         base.filter(status=ObligationStatus.PENDING, period_start__lte=today).order_by()
-    )
+    ).select_for_update(of=("self",), skip_locked=True)
     now = timezone.now()
+    flow = _flow()
     result = Evaluated()
     for ob in pending:
-        n = proofs_of(ob)
-        if n >= ob.required_count:
-            ob.status = ObligationStatus.MET
-            ob.met_at = now
-            if ob.duty.proof == ProofKind.INSPECTION:
-                ob.met_by = _("%(k)s %(n)d 次") % {
-                    "k": ob.duty.get_inspection_kind_display(),
-                    "n": n,
-                }
-            else:
-                ob.met_by = _("%(k)s %(n)d 份") % {"k": ob.duty.get_record_kind_display(), "n": n}
-            result.met.append(ob)
-        elif ob.due_on < today:
-            ob.status = ObligationStatus.MISSED
-            result.missed.append(ob)
+        to = _decide(ob, proofs_of(ob), today, now)
+        if to is not None:
+            # The system's step of the workflow, for many rows at once.
+            setattr(ob, flow.state_field, to)
+            ob.version += 1
+            (result.met if to == ObligationStatus.MET else result.missed).append(ob)
     changed = result.met + result.missed
     if changed:
-        Obligation.objects.bulk_update(changed, ["status", "met_at", "met_by"], batch_size=BATCH)
+        Obligation.objects.bulk_update(
+            changed, ["status", "met_at", "met_by", "version"], batch_size=BATCH
+        )
+        # The evaluation's events are named after the state they reach (met, missed).
+        _events(((o.pk, o.status, ObligationStatus.PENDING, o.status) for o in changed), now)
     return result
 
 
@@ -282,6 +331,7 @@ def decide_shown(obligations: list[Obligation]) -> list[Obligation]:
             if ob.pk in changed:
                 ob.status = changed[ob.pk].status
                 ob.met_at, ob.met_by = changed[ob.pk].met_at, changed[ob.pk].met_by
+                ob.version = changed[ob.pk].version
     return obligations
 
 
@@ -468,8 +518,7 @@ def create_duty(actor: Any, *, issuer: Unit | int, builtin_code: str = "", **dat
         duty.target_kind = ""
     stamp(duty, actor)
     duty.save()
-    if not duties_for(actor, "add").filter(pk=duty.pk).exists():
-        raise Forbidden(_("保存后的记录不在您的管理范围内，操作已撤销。"))
+    ensure_in_scope(actor, duty, "add")
     return duty
 
 
@@ -510,26 +559,15 @@ def _person(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
-def load_duty(actor: Any, pk: Any, action: str = "view") -> Duty:
-    try:
-        duty = duties_for(actor).select_related("issuer").filter(pk=int(pk)).first()
-    except (TypeError, ValueError):
-        duty = None
-    if duty is None:
-        raise NotFound()
-    if action != "view" and not duties_for(actor, action).filter(pk=duty.pk).exists():
-        raise Forbidden()
-    return duty
-
-
 @transaction.atomic
 def set_active(actor: Any, pk: Any, active: bool) -> Duty:
     """Stop or resume a duty: a stopped one generates nothing new; what it generated stays."""
-    duty = load_duty(actor, pk, "change")
+    duty = get_scoped(actor, Duty, pk, "change")
     if duty.is_active != bool(active):
         duty.is_active = bool(active)
         stamp(duty, actor)
         duty.save(update_fields=["is_active", "updated_at"])
+        ensure_in_scope(actor, duty, "change")
     return duty
 
 
@@ -662,24 +700,6 @@ def obligations_for(actor: Any, action: str = "view") -> QuerySet[Obligation]:
     return Obligation.objects.restrict(actor, action)
 
 
-def load_obligation(actor: Any, pk: Any, action: str = "view") -> Obligation:
-    """404 if the actor cannot see it, 403 if they may not `action` it."""
-    try:
-        ob = (
-            obligations_for(actor)
-            .select_related("duty", "duty__issuer", "unit")
-            .filter(pk=int(pk))
-            .first()
-        )
-    except (TypeError, ValueError):
-        ob = None
-    if ob is None:
-        raise NotFound()
-    if action != "view" and not obligations_for(actor, action).filter(pk=ob.pk).exists():
-        raise Forbidden()
-    return ob
-
-
 def check_evidence(upload: Any) -> None:
     if upload is None:
         raise Invalid(fields={"evidence": [_("请上传佐证材料。")]})
@@ -695,11 +715,18 @@ def check_evidence(upload: Any) -> None:
 
 @transaction.atomic
 def submit_record(
-    actor: Any, pk: Any, *, evidence: Any, note: str = "", kind: str = ""
+    actor: Any,
+    pk: Any,
+    *,
+    evidence: Any,
+    note: str = "",
+    kind: str = "",
+    version: int | None = None,
 ) -> DutyRecord:
-    """Report a record (drill record, summary, stage report …) with its evidence file. The
-    obligation is evaluated at once, so a sufficient record makes it met."""
-    ob = load_obligation(actor, pk, "report")
+    """Report a record (drill record, summary, stage report …) with its evidence file, in
+    any state (a late record is kept; missed stays missed). A pending obligation is decided
+    at once, so a sufficient record makes it met: one event either way."""
+    ob = begin(actor, Obligation, pk, "record", version)
     if ob.duty.proof != ProofKind.RECORD:
         raise Invalid(_("该事项以完成相应类型的检查为准，无需上传记录。"))
     kind = kind or ob.duty.record_kind
@@ -716,8 +743,24 @@ def submit_record(
     )
     stamp(record, actor)
     record.save()
-    evaluate(Obligation.objects.filter(pk=ob.pk))
+    to = None
+    if ob.status == ObligationStatus.PENDING:
+        to = _decide(ob, ob.records.count(), timezone.localdate(), timezone.now())
+    _flow().advance(
+        ob,
+        actor,
+        ObligationAction.RECORD,
+        to=to,
+        note=record.note,
+        data={"record": record.pk, "kind": kind, "file": record.evidence_name},
+    )
+    ensure_in_scope(actor, ob, "report")
     return record
+
+
+def may_record(actor: Any, ob: Obligation) -> bool:
+    """The record action's guard: only obligations proved by records take them."""
+    return ob.duty.proof == ProofKind.RECORD
 
 
 def load_record(actor: Any, pk: Any) -> DutyRecord:

@@ -1,5 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
+from xiaoan.core.workflow_pages import action_urls
 from xiaoan.duties import views
 
 app_name = "duties"
@@ -12,10 +13,7 @@ urlpatterns = [
     path("obligations/", views.ObligationListView.as_view(), name="obligation_list"),
     path("obligations/overview/", views.OverviewView.as_view(), name="overview"),
     path("obligations/<int:pk>/", views.ObligationDetailView.as_view(), name="obligation_detail"),
-    path(
-        "obligations/<int:pk>/record/",
-        views.ObligationRecordView.as_view(),
-        name="obligation_record",
-    ),
+    # One POST per action of the obligation workflow: obligations/<pk>/record/ …
+    path("obligations/", include(action_urls(views.ObligationActionView))),
     path("records/<int:pk>/file/", views.RecordFileView.as_view(), name="record_file"),
 ]

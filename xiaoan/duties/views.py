@@ -1,49 +1,45 @@
 """Pages for recurring duties, the obligations of one's units and an authority's overview.
-Thin: every rule lives in `xiaoan.duties.services`."""
+Thin: every rule lives in `xiaoan.duties.services`; a service's refusal is answered by
+`ServiceFormView`, `ServiceActionView`, `WorkflowActionView` or the ServiceErrorMiddleware."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import ListView
+from django.views.generic import DetailView
 
 from xiaoan.audit.files import file_served
-from xiaoan.core.errors import ServiceError
 from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.core.views import raise_for_service_error
+from xiaoan.core.views import ScopedListView, ScopedMixin, ServiceActionView, ServiceFormView
+from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
 from xiaoan.duties import forms, overview, services
 from xiaoan.duties.choices import ObligationStatus, ProofKind
-from xiaoan.duties.models import DutyRecord
+from xiaoan.duties.models import Duty, DutyRecord, Obligation
+from xiaoan.duties.workflow import OBLIGATION
 from xiaoan.inspections.choices import DONE_STATUSES
 from xiaoan.inspections.models import Inspection
-from xiaoan.inspections.views import PermissionMixin
 from xiaoan.orgs.place_views import unit_choices
 
-VIEW_DUTY = "duties.view_duty"
-ADD_DUTY = "duties.add_duty"
-CHANGE_DUTY = "duties.change_duty"
+ADD_DUTY = services.ADD_DUTY
 VIEW = services.VIEW_OBLIGATION
-REPORT = services.REPORT_OBLIGATION
-
-
-def _fail(error: ServiceError, form=None) -> None:
-    raise_for_service_error(error, form)
 
 
 # ---------------------------------------------------------------- duties
 
 
-class DutyListView(PermissionMixin, ListView):
-    permission = VIEW_DUTY
+class DutyListView(ScopedListView):
+    model = Duty
     template_name = "duties/duty_list.html"
-    paginate_by = 50
 
     def get_queryset(self):
-        return services.duties_for(self.request.user).select_related("issuer")
+        return super().get_queryset().select_related("issuer")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -58,112 +54,105 @@ class DutyListView(PermissionMixin, ListView):
         return context
 
 
-class DutyCreateView(PermissionMixin, View):
-    permission = ADD_DUTY
+class DutyCreateView(ServiceFormView):
+    model = Duty
+    permission_action = "add"
     template_name = "duties/duty_form.html"
+    form_class = forms.DutyForm
 
-    def form(self, data=None) -> forms.DutyForm:
-        return forms.DutyForm(
-            data,
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(
             units=unit_choices(self.request.user, ADD_DUTY),
             tasks=services.source_tasks(self.request.user),
         )
+        return kwargs
 
-    def get(self, request):
-        return render(request, self.template_name, {"form": self.form()})
+    def perform(self, form) -> Duty:
+        data = dict(form.cleaned_data)
+        data["due_days"] = data.get("due_days") or 0
+        return services.create_duty(self.request.user, **data)
 
-    def post(self, request):
-        form = self.form(request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            data["due_days"] = data.get("due_days") or 0
-            try:
-                duty = services.create_duty(request.user, **data)
-            except ServiceError as error:
-                _fail(error, form)
-            else:
-                messages.success(request, _("已发布常态化任务：%(n)s。") % {"n": duty.name})
-                return redirect("duties:duty_detail", pk=duty.pk)
-        return render(request, self.template_name, {"form": form}, status=400)
+    def get_success_message(self) -> str:
+        return _("已发布常态化任务：%(n)s。") % {"n": self.result.name}
+
+    def get_success_url(self) -> str:
+        return reverse("duties:duty_detail", args=[self.result.pk])
 
 
-class DutyBuiltinView(PermissionMixin, View):
+class DutyBuiltinView(ServiceActionView):
     """The duties of the campaign plans, issued to every school under a unit in one action."""
 
-    permission = ADD_DUTY
+    model = Duty
+    permission_action = "add"
 
-    def post(self, request):
-        form = forms.BuiltinForm(request.POST, units=unit_choices(request.user, ADD_DUTY))
+    def perform(self) -> list[Duty]:
+        form = forms.BuiltinForm(self.request.POST, units=unit_choices(self.request.user, ADD_DUTY))
         if not form.is_valid():
-            messages.error(request, _("请选择发布单位。"))
-            return redirect("duties:duty_list")
-        try:
-            made = services.create_builtin_duties(request.user, form.cleaned_data["issuer"])
-        except ServiceError as error:
-            _fail(error)
-            raise  # pragma: no cover
+            messages.error(self.request, _("请选择发布单位。"))
+            return []
+        made = services.create_builtin_duties(self.request.user, form.cleaned_data["issuer"])
         if made:
-            messages.success(request, _("已创建 %(n)d 项常态化任务。") % {"n": len(made)})
+            messages.success(self.request, _("已创建 %(n)d 项常态化任务。") % {"n": len(made)})
         else:
-            messages.info(request, _("常用常态化任务均已存在。"))
-        return redirect("duties:duty_list")
+            messages.info(self.request, _("常用常态化任务均已存在。"))
+        return made
+
+    def get_success_url(self) -> str:
+        return reverse("duties:duty_list")
 
 
-class DutyDetailView(PermissionMixin, View):
-    permission = VIEW_DUTY
+class DutyDetailView(ScopedMixin, DetailView):
+    model = Duty
+    template_name = "duties/duty_detail.html"
+    context_object_name = "duty"
 
-    def get(self, request, pk):
-        try:
-            duty = services.load_duty(request.user, pk)
-        except ServiceError as error:
-            _fail(error)
-            raise  # pragma: no cover
+    def get_queryset(self):
+        return super().get_queryset().select_related("issuer")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, duty = self.request.user, self.object
         counts = dict(
-            services.obligations_for(request.user)
+            services.obligations_for(user)
             .filter(duty=duty)
             .order_by()
             .values_list("status")
             .annotate(n=Count("pk"))
         )
-        context = {
-            "duty": duty,
-            "object": duty,
-            "counts": [(label, counts.get(value, 0)) for value, label in ObligationStatus.choices],
-            "can_change": services.duties_for(request.user, "change").filter(pk=duty.pk).exists(),
-            "can_view_obligations": has_permission_anywhere(request.user, VIEW),
+        context.update(
+            counts=[(label, counts.get(value, 0)) for value, label in ObligationStatus.choices],
+            can_change=services.duties_for(user, "change").filter(pk=duty.pk).exists(),
+            can_view_obligations=has_permission_anywhere(user, VIEW),
             # Linked only for those who may open the task.
-            "source_task": services.visible_source_task(request.user, duty),
-        }
-        return render(request, "duties/duty_detail.html", context)
+            source_task=services.visible_source_task(user, duty),
+        )
+        return context
 
 
-class DutyActiveView(PermissionMixin, View):
-    permission = CHANGE_DUTY
+class DutyActiveView(ServiceActionView):
+    model = Duty
+    permission_action = "change"
 
-    def post(self, request, pk):
-        try:
-            duty = services.set_active(request.user, pk, request.POST.get("active") == "1")
-        except ServiceError as error:
-            _fail(error)
-            raise  # pragma: no cover
+    def perform(self) -> Duty:
+        active = self.request.POST.get("active") == "1"
+        duty = services.set_active(self.request.user, self.kwargs["pk"], active)
         done = _("已启用。") if duty.is_active else _("已停用，不再生成新的应办事项。")
-        messages.success(request, done)
-        return redirect("duties:duty_detail", pk=duty.pk)
+        messages.success(self.request, done)
+        return duty
+
+    def get_success_url(self) -> str:
+        return reverse("duties:duty_detail", args=[self.kwargs["pk"]])
 
 
 # ---------------------------------------------------------------- obligations
 
 
-class ObligationListView(PermissionMixin, ListView):
+class ObligationListView(ScopedListView):
     """The obligations of the units in my scope; filters: period, status, duty."""
 
-    permission = VIEW
+    model = Obligation
     template_name = "duties/obligation_list.html"
-    paginate_by = 50
-
-    def get(self, request, *args, **kwargs):
-        self.error = ""
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         user = self.request.user
@@ -171,15 +160,14 @@ class ObligationListView(PermissionMixin, ListView):
             self.request.GET or None,
             duties=services.duties_for(user).filter(is_active=True).order_by("name")[:200],
         )
-        query = services.obligations_for(user).select_related("duty", "unit")
-        if self.filter_form.is_bound and self.filter_form.is_valid():
+        query = super().get_queryset().select_related("duty", "unit")
+        if self.filter_form.is_bound and not self.filter_form.is_valid():
+            # A bad period shows nothing (400); other bad filters are ignored.
+            return query.none() if self.error else query.order_by("due_on", "unit__path", "pk")
+        if self.filter_form.is_bound:
             data = self.filter_form.cleaned_data
             if data.get("period"):
-                try:
-                    span = overview.parse_period(data["period"])
-                except ServiceError as error:
-                    self.error = str(error.fields.get("period", [error.message])[0])
-                    return query.none()
+                span = overview.parse_period(data["period"])
                 query = query.filter(due_on__gte=span.start, due_on__lte=span.end)
             if data.get("status"):
                 query = query.filter(status=data["status"])
@@ -187,16 +175,18 @@ class ObligationListView(PermissionMixin, ListView):
                 query = query.filter(duty_id=data["duty"])
         return query.order_by("due_on", "unit__path", "pk")
 
+    @property
+    def error(self) -> str:
+        errors = self.filter_form.errors.get("period") if self.filter_form.is_bound else None
+        return str(errors[0]) if errors else ""
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # Decide what is shown before showing it (the daily job does the rest).
         services.decide_shown(context["object_list"])
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             filter_form=self.filter_form,
             error=self.error,
-            query_string=query.urlencode(),
             can_report=services.can_report(self.request.user),
         )
         return context
@@ -207,17 +197,9 @@ class ObligationListView(PermissionMixin, ListView):
         return super().render_to_response(context, **kwargs)
 
 
-def _detail(request, pk, form=None, status=200):
-    try:
-        ob = services.load_obligation(request.user, pk)
-    except ServiceError as error:
-        _fail(error)
-        raise  # pragma: no cover
+def record_context(request, ob: Obligation, bound: forms.RecordForm | None = None) -> dict:
+    """Everything the obligation page shows; `bound` is a refused form with its errors."""
     services.decide_shown([ob])
-    can_report = (
-        ob.duty.proof == ProofKind.RECORD
-        and services.obligations_for(request.user, "report").filter(pk=ob.pk).exists()
-    )
     inspections = []
     if ob.duty.proof == ProofKind.INSPECTION:
         inspections = list(
@@ -230,51 +212,52 @@ def _detail(request, pk, form=None, status=200):
             )
             .order_by("scheduled_on", "pk")[:50]
         )
-    if can_report and form is None:
-        form = forms.RecordForm(initial={"kind": ob.duty.record_kind})
-    context = {
+    return {
         "ob": ob,
         "object": ob,
         "records": ob.records.select_related("submitted_by"),
         "inspections": inspections,
         "done_statuses": DONE_STATUSES,
-        "form": form if can_report else None,
+        "actions": action_panel(request, OBLIGATION, ob, bound),
+        "events": list(ob.events.select_related("actor")),
     }
-    return render(request, "duties/obligation_detail.html", context, status=status)
 
 
-class ObligationDetailView(PermissionMixin, View):
-    permission = VIEW
+def _obligations(user):
+    return Obligation.objects.restrict(user, "view").select_related("duty", "duty__issuer", "unit")
+
+
+class ObligationDetailView(ScopedMixin, DetailView):
+    model = Obligation
+    template_name = "duties/obligation_detail.html"
+
+    def get_queryset(self):
+        return _obligations(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(record_context(self.request, self.object))
+        return context
+
+
+class ObligationActionView(WorkflowActionView):
+    """POST one declared action's form (xiaoan.duties.workflow) for an obligation one sees."""
+
+    workflow = OBLIGATION
+    template_name = "duties/obligation_detail.html"
+
+    def get_queryset(self):
+        return _obligations(self.request.user)
+
+    def record_context(self, obj: Obligation, bound: forms.RecordForm) -> dict[str, Any]:
+        return record_context(self.request, obj, bound=bound)
+
+
+class RecordFileView(ScopedMixin, View):
+    model = Obligation
 
     def get(self, request, pk):
-        return _detail(request, pk)
-
-
-class ObligationRecordView(PermissionMixin, View):
-    permission = REPORT
-
-    def post(self, request, pk):
-        form = forms.RecordForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.submit_record(request.user, pk, **form.cleaned_data)
-            except ServiceError as error:
-                _fail(error, form)
-            else:
-                messages.success(request, _("已报送。"))
-                return redirect("duties:obligation_detail", pk=pk)
-        return _detail(request, pk, form=form, status=400)
-
-
-class RecordFileView(PermissionMixin, View):
-    permission = VIEW
-
-    def get(self, request, pk):
-        try:
-            record: DutyRecord = services.load_record(request.user, pk)
-        except ServiceError as error:
-            _fail(error)
-            raise  # pragma: no cover
+        record: DutyRecord = services.load_record(request.user, pk)
         try:
             handle = record.evidence.open("rb")
         except (OSError, ValueError):
@@ -287,25 +270,21 @@ class RecordFileView(PermissionMixin, View):
         return response
 
 
-class OverviewView(PermissionMixin, View):
+class OverviewView(ScopedMixin, View):
     """Per unit × duty: met / pending / missed obligations due in a period."""
 
-    permission = VIEW
+    model = Obligation
 
     def get(self, request):
+        form = forms.OverviewForm(request.GET)
         period = request.GET.get("period") or ""
         unit = request.GET.get("unit") or None
-        status, error, report = 200, "", None
-        try:
+        report, rows, error = None, [], ""
+        if form.is_valid():
             report = overview.overview(request.user, period, unit)
-        except ServiceError as exc:
-            if exc.status == 404:
-                _fail(exc)
-            status = 400
-            error = str(exc.fields.get("period", [exc.message])[0])
-        rows = []
-        if report is not None:
             rows = [(row, row.cells_for(report.duties)) for row in report.rows]
+        else:
+            error = str(next(iter(form.errors.values()))[0])
         context = {
             "report": report,
             "rows": rows,
@@ -314,4 +293,4 @@ class OverviewView(PermissionMixin, View):
             "unit": unit or "",
             "units": unit_choices(request.user, VIEW),
         }
-        return render(request, "duties/overview.html", context, status=status)
+        return render(request, "duties/overview.html", context, status=400 if error else 200)

@@ -1,221 +1,51 @@
-"""/api/duties/, /api/obligations/ (+ record) and /api/obligations/overview/.
+"""/api/duties/, /api/obligations/ (+ the obligation workflow's actions, such as record)
+and /api/obligations/overview/.
 
 Views only parse requests and call `xiaoan.duties.services`: outside the caller's scope 404,
-without the right 403, bad input 400."""
+without the right 403, bad input 400, wrong state or stale version 409."""
 
 from __future__ import annotations
 
-from django.urls import reverse
+from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xiaoan.core.api.parsers import upload_parsers
-from xiaoan.core.api.views import with_errors
+from xiaoan.core.api.views import ScopedViewSetMixin, validated, with_errors
+from xiaoan.core.api.workflow import WorkflowViewSetMixin
 from xiaoan.core.errors import Forbidden, Invalid
 from xiaoan.core.ids import parse_id
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.duties import overview, services
-from xiaoan.duties.choices import (
-    DueRule,
-    DutyRecurrence,
-    DutyTarget,
-    ObligationStatus,
-    ProofKind,
-    RecordKind,
+from xiaoan.duties.api.serializers import (
+    BuiltinInputSerializer,
+    DutyInputSerializer,
+    DutySerializer,
+    ObligationDetailSerializer,
+    ObligationSerializer,
+    OverviewSerializer,
 )
-from xiaoan.duties.models import Duty, DutyRecord, Obligation
-from xiaoan.inspections.choices import InspectionKind
-from xiaoan.orgs.choices import UnitKind
-
-# ---------------------------------------------------------------- serializers
+from xiaoan.duties.choices import ObligationStatus
+from xiaoan.duties.models import Duty, Obligation, ObligationEvent
+from xiaoan.duties.workflow import OBLIGATION
 
 
-class DutySerializer(serializers.ModelSerializer):
-    issuer_name = serializers.CharField(source="issuer.name", read_only=True)
-
-    class Meta:
-        model = Duty
-        fields = [
-            "id",
-            "name",
-            "description",
-            "issuer",
-            "issuer_name",
-            "target",
-            "target_kind",
-            "recurrence",
-            "due_rule",
-            "due_days",
-            "due_dates",
-            "required_count",
-            "proof",
-            "inspection_kind",
-            "record_kind",
-            "source_ref",
-            "task",
-            "starts_on",
-            "ends_on",
-            "builtin_code",
-            "is_active",
-            "created_at",
-        ]
-
-
-class DutyInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    issuer = serializers.IntegerField(help_text="发布单位 id")
-    target = serializers.ChoiceField(choices=DutyTarget.choices, default=DutyTarget.SCHOOLS)
-    target_kind = serializers.ChoiceField(
-        choices=UnitKind.choices, required=False, allow_blank=True, default=""
-    )
-    recurrence = serializers.ChoiceField(choices=DutyRecurrence.choices)
-    due_rule = serializers.ChoiceField(choices=DueRule.choices, default=DueRule.PERIOD_END)
-    due_days = serializers.IntegerField(min_value=0, max_value=366, default=0)
-    due_dates = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=100, help_text="如 06-30,12-31"
-    )
-    required_count = serializers.IntegerField(min_value=1, max_value=100, default=1)
-    proof = serializers.ChoiceField(choices=ProofKind.choices)
-    inspection_kind = serializers.ChoiceField(
-        choices=InspectionKind.choices, required=False, allow_blank=True, default=""
-    )
-    record_kind = serializers.ChoiceField(
-        choices=RecordKind.choices, required=False, allow_blank=True, default=""
-    )
-    source_ref = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-    task = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="来源方案任务 id（可选）"
-    )
-    starts_on = serializers.DateField(required=False, allow_null=True, default=None)
-    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
-    is_active = serializers.BooleanField(default=True)
-
-
-class BuiltinInputSerializer(serializers.Serializer):
-    issuer = serializers.IntegerField(help_text="发布单位 id（其下全部学校）")
-
-
-class RecordSerializer(serializers.ModelSerializer):
-    submitted_by_name = serializers.CharField(source="submitted_by.display_name", read_only=True)
-    evidence_url = serializers.SerializerMethodField(help_text="佐证材料下载地址")
-
-    class Meta:
-        model = DutyRecord
-        fields = [
-            "id",
-            "kind",
-            "note",
-            "evidence_name",
-            "evidence_url",
-            "submitted_by",
-            "submitted_by_name",
-            "submitted_at",
-        ]
-
-    def get_evidence_url(self, obj) -> str:
-        return reverse("duties:record_file", args=[obj.pk])
-
-
-class ObligationSerializer(serializers.ModelSerializer):
-    duty_name = serializers.CharField(source="duty.name", read_only=True)
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-    proof = serializers.CharField(source="duty.proof", read_only=True)
-
-    class Meta:
-        model = Obligation
-        fields = [
-            "id",
-            "duty",
-            "duty_name",
-            "unit",
-            "unit_name",
-            "period_key",
-            "period_label",
-            "period_start",
-            "period_end",
-            "due_on",
-            "required_count",
-            "status",
-            "met_at",
-            "met_by",
-            "proof",
-        ]
-
-
-class ObligationDetailSerializer(ObligationSerializer):
-    records = RecordSerializer(many=True, read_only=True)
-
-    class Meta(ObligationSerializer.Meta):
-        fields = [*ObligationSerializer.Meta.fields, "records"]
-
-
-class RecordInputSerializer(serializers.Serializer):
-    evidence = serializers.FileField(help_text="佐证材料（PDF、Word、Excel、图片、压缩包，≤20 MB）")
-    kind = serializers.ChoiceField(
-        choices=RecordKind.choices, required=False, allow_blank=True, default=""
-    )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class CountsSerializer(serializers.Serializer):
-    met = serializers.IntegerField()
-    pending = serializers.IntegerField()
-    missed = serializers.IntegerField()
-
-
-class CellSerializer(CountsSerializer):
-    duty = serializers.IntegerField()
-
-
-class OverviewRowSerializer(serializers.Serializer):
-    unit = serializers.IntegerField()
-    unit_name = serializers.CharField()
-    totals = CountsSerializer()
-    cells = CellSerializer(many=True, help_text="该单位各项任务的应办事项数（按状态）")
-
-
-class OverviewDutySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
-class OverviewSerializer(serializers.Serializer):
-    period = serializers.CharField()
-    period_label = serializers.CharField()
-    date_from = serializers.DateField()
-    date_to = serializers.DateField()
-    unit = serializers.IntegerField(allow_null=True)
-    duties = OverviewDutySerializer(many=True)
-    totals = CountsSerializer()
-    rows = OverviewRowSerializer(many=True, help_text="按单位树顺序")
-
-
-# ---------------------------------------------------------------- views
-
-
-def _require(user, perm: str) -> None:
-    if not has_permission_anywhere(user, perm):
-        raise Forbidden()
-
-
-class DutyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DutyViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Recurring duties issued in the caller's scope or above it."""
 
+    model = Duty
     serializer_class = DutySerializer
     filter_backends: list = []
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        read = self.action in ("list", "retrieve")
-        _require(request.user, "duties.view_duty" if read else "duties.add_duty")
+    action_permission = {"list": "view", "retrieve": "view", "create": "add", "builtin": "add"}
 
     def get_queryset(self):
-        return services.duties_for(self.request.user).select_related("issuer").order_by("pk")
+        return super().get_queryset().select_related("issuer").order_by("pk")
 
     @extend_schema(
         summary="常态化任务列表", responses=with_errors({200: DutySerializer(many=True)})
@@ -233,9 +63,7 @@ class DutyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         responses=with_errors({201: DutySerializer}),
     )
     def create(self, request):
-        data = DutyInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        duty = services.create_duty(request.user, **data.validated_data)
+        duty = services.create_duty(request.user, **validated(request, DutyInputSerializer))
         return Response(DutySerializer(duty).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -245,12 +73,12 @@ class DutyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     )
     @action(detail=False, methods=["post"])
     def builtin(self, request):
-        data = BuiltinInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        made = services.create_builtin_duties(request.user, data.validated_data["issuer"])
+        data = validated(request, BuiltinInputSerializer)
+        made = services.create_builtin_duties(request.user, data["issuer"])
         return Response(DutySerializer(made, many=True).data, status=status.HTTP_201_CREATED)
 
 
+_EVENTS = Prefetch("events", ObligationEvent.objects.select_related("actor"))
 PERIOD_PARAM = OpenApiParameter(
     "period",
     OpenApiTypes.STR,
@@ -258,22 +86,34 @@ PERIOD_PARAM = OpenApiParameter(
 )
 
 
-class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Obligations of the units in the caller's scope."""
+class ObligationViewSet(
+    WorkflowViewSetMixin,
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Obligations of the units in the caller's scope; one POST per action of the
+    obligation workflow (declared in xiaoan.duties.workflow)."""
 
+    model = Obligation
     serializer_class = ObligationSerializer
     filter_backends: list = []
     parser_classes = upload_parsers()
+    workflow = OBLIGATION
+    workflow_response = ObligationDetailSerializer
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        read = self.action in ("list", "retrieve")
-        _require(request.user, services.VIEW_OBLIGATION if read else services.REPORT_OBLIGATION)
+    def permission_action(self) -> str:
+        action = self.workflow_action()
+        return action.scope_action if action is not None else "view"
+
+    def base_queryset(self):
+        return Obligation.objects.select_related("duty", "unit")
 
     def get_queryset(self):
-        query = services.obligations_for(self.request.user).select_related("duty", "unit")
+        query = super().get_queryset()
         if self.action == "retrieve":
-            return query.prefetch_related("records__submitted_by")
+            return query
         params = self.request.query_params
         if params.get("period"):
             span = overview.parse_period(params["period"])
@@ -312,20 +152,23 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(summary="应办事项", responses=with_errors({200: ObligationDetailSerializer}))
     def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
+        # Decided first (get_object), then read with its fresh history.
+        return self.workflow_result(self.get_object().pk)
 
-    @extend_schema(
-        summary="报送记录（演练记录、总结、阶段报告等，附佐证材料）",
-        request={"multipart/form-data": RecordInputSerializer},
-        responses=with_errors({201: ObligationDetailSerializer}),
-    )
-    @action(detail=True, methods=["post"])
-    def record(self, request, pk=None):
-        data = RecordInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.submit_record(request.user, pk, **data.validated_data)
-        ob = services.load_obligation(request.user, pk)
-        return Response(ObligationDetailSerializer(ob).data, status=status.HTTP_201_CREATED)
+    def _detail(self, ob: Obligation) -> Response:
+        context = {
+            "request": self.request,
+            "allowed_actions": OBLIGATION.allowed_names(self.request.user, ob),
+        }
+        return Response(ObligationDetailSerializer(ob, context=context).data)
+
+    def workflow_result(self, pk: int) -> Response:
+        ob = (
+            Obligation.objects.select_related("duty", "unit")
+            .prefetch_related("records__submitted_by", _EVENTS)
+            .get(pk=pk)
+        )
+        return self._detail(ob)
 
 
 class OverviewView(APIView):
@@ -339,7 +182,8 @@ class OverviewView(APIView):
         responses=with_errors({200: OverviewSerializer}),
     )
     def get(self, request):
-        _require(request.user, services.VIEW_OBLIGATION)
+        if not has_permission_anywhere(request.user, services.VIEW_OBLIGATION):
+            raise Forbidden()
         report = overview.overview(
             request.user, request.query_params.get("period"), request.query_params.get("unit")
         )

@@ -110,13 +110,22 @@ class ServiceFormView(ScopedMixin, FormView):
     success_message: Any = ""
     record: Any = None
     result: Any = None
+    # Refusals after which the form is no use (the record changed meanwhile): their message
+    # is shown at `get_refused_url()` instead of on the form.
+    redirect_on: tuple[type[ServiceError], ...] = ()
 
     def perform(self, form) -> Any:
         raise NotImplementedError
 
+    def get_refused_url(self) -> str:
+        return self.request.path
+
     def form_valid(self, form):
         try:
             self.result = self.perform(form)
+        except self.redirect_on as error:
+            messages.error(self.request, str(error.message))
+            return HttpResponseRedirect(self.get_refused_url())
         except Conflict as error:
             form.add_error(None, str(error.message))
             return self.form_invalid(form)

@@ -9,6 +9,8 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("检查排查")
 
     def ready(self) -> None:
+        # Declare (and check) the inspection workflow at start-up.
+        from xiaoan.inspections import workflow  # noqa: F401
         from xiaoan.inspections.loader import load_after_migrate
 
         # The built-in checklist library is reference data: a fresh database has it after

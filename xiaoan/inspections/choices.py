@@ -25,6 +25,17 @@ class InspectionStatus(models.TextChoices):
     CLOSED = "closed", _("已结束")
 
 
+class InspectionAction(models.TextChoices):
+    """The steps an inspection's history records (xiaoan.inspections.workflow)."""
+
+    CREATE = "create", _("创建检查")
+    SAVE_DRAFT = "save_draft", _("保存草稿")
+    SUBMIT = "submit", _("提交检查")
+    CLOSE = "close", _("结束检查")
+    INVITE = "invite", _("邀请检查人员")
+    UNINVITE = "uninvite", _("取消邀请")
+
+
 # Not yet done: what an unannounced visit hides from its target while in this state.
 PENDING_STATUSES = (InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS)
 DONE_STATUSES = (InspectionStatus.SUBMITTED, InspectionStatus.CLOSED)

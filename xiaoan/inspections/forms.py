@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.forms import StyledFormMixin, date_input
+from xiaoan.core.workflow_pages import WorkflowForm
 from xiaoan.inspections.choices import InspectionKind, InviteRole
 
 YES = {"是", "y", "yes", "1", "true", "√", "须拍照"}
@@ -46,16 +47,28 @@ class InspectionForm(StyledFormMixin, forms.Form):
         ]
 
 
-class InviteForm(StyledFormMixin, forms.Form):
+class InviteForm(WorkflowForm):
+    # An invitation does not depend on what the record holds: no stale-page check.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     user = forms.CharField(label=_("受邀人"), max_length=150, help_text=_("用户名或手机号"))
     role = forms.ChoiceField(label=_("身份"), choices=InviteRole.choices)
 
 
-class CloseForm(StyledFormMixin, forms.Form):
+class CloseForm(WorkflowForm):
+    intro = _("结束后不能再修改。")
     note = forms.CharField(
         label=_("结束说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RunForm(forms.Form):
+    """The phone page's fixed fields; the per-item results are read from the request (their
+    names follow the checklist: result-<id>, note-<id>, photos-<id>)."""
+
+    action = forms.CharField(required=False)  # "submit"; anything else saves a draft
+    version = forms.IntegerField(required=False, min_value=0)
+    summary = forms.CharField(required=False, strip=False)
+    idempotency_key = forms.CharField(required=False, max_length=64)
 
 
 class CopyForm(StyledFormMixin, forms.Form):

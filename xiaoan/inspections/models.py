@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from xiaoan.core.choices import SafetyDomain
-from xiaoan.core.models import TimeStamped
+from xiaoan.core.models import TimeStamped, WorkflowEvent
 from xiaoan.core.scoping import ScopedQuerySet, grants_for, permission_name, scope_filter
 from xiaoan.inspections.choices import (
     PENDING_STATUSES,
+    InspectionAction,
     InspectionKind,
     InspectionStatus,
     InviteRole,
@@ -347,6 +348,21 @@ class Inspection(TimeStamped):
     @property
     def is_editable(self) -> bool:
         return self.status in PENDING_STATUSES
+
+
+class InspectionEvent(WorkflowEvent):
+    """An append-only step of an inspection (created, draft saved, submitted, closed, a
+    person invited or let go): who, when, from which state to which."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("动作"), max_length=30, choices=InspectionAction.choices)
+    from_status = models.CharField(max_length=20, choices=InspectionStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=InspectionStatus.choices, blank=True)
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("检查记录")
+        verbose_name_plural = _("检查记录")
+        indexes = [models.Index(fields=["inspection", "created_at"], name="inspection_event_time")]
 
 
 class InspectionInvite(models.Model):

@@ -7,19 +7,19 @@ so an invited outside expert prints the inspection he is invited to and nothing 
 from __future__ import annotations
 
 from django.http import HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views import View
 
 from xiaoan.inspections import exports, printing
-from xiaoan.inspections.views import InspectionAccessMixin, InspectionListView, _visible
+from xiaoan.inspections.views import InspectionAccessMixin, InspectionListView, record_queryset
 
 
 class InspectionPrintView(InspectionAccessMixin, View):
     """/inspections/<pk>/print.pdf — drafts print with a 草稿 mark."""
 
     def get(self, request, pk):
-        inspection = _visible(request.user, pk)
+        inspection = get_object_or_404(record_queryset(request.user), pk=pk)
         try:
             return printing.pdf_response(inspection)
         except printing.PdfUnavailable as error:
@@ -35,7 +35,8 @@ class InspectionResultsExportView(InspectionAccessMixin, View):
     """/inspections/<pk>/results.xlsx"""
 
     def get(self, request, pk):
-        return exports.inspection_response(_visible(request.user, pk))
+        inspection = get_object_or_404(record_queryset(request.user), pk=pk)
+        return exports.inspection_response(inspection)
 
 
 class InspectionListExportView(InspectionListView):

@@ -9,22 +9,22 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
-from xiaoan.core.errors import ServiceError
+from xiaoan.core.errors import Invalid
 from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.core.views import raise_for_service_error
+from xiaoan.core.views import ScopedMixin, ServiceActionView, ServiceFormView
 from xiaoan.inspections import coverage as coverage_service
 from xiaoan.inspections import schedule_forms as forms
 from xiaoan.inspections import schedules
 from xiaoan.inspections.choices import InspectionKind
+from xiaoan.inspections.models import Inspection
 from xiaoan.inspections.services import checklist_choices
-from xiaoan.inspections.views import PermissionMixin
 from xiaoan.orgs.place_views import unit_choices
 
 VIEW = "inspections.view_inspection"
@@ -35,11 +35,17 @@ def _checklists(user):
     return checklist_choices(user).select_related("owner_unit")
 
 
+class InspectionRights(ScopedMixin):
+    """Schedules and draws reuse the inspection permissions: viewing needs view_inspection
+    somewhere, managing add_inspection (the services check where)."""
+
+    model = Inspection
+
+
 # ---------------------------------------------------------------- schedules
 
 
-class ScheduleListView(PermissionMixin, ListView):
-    permission = VIEW
+class ScheduleListView(InspectionRights, ListView):
     template_name = "inspections/schedule_list.html"
     paginate_by = 50
 
@@ -72,62 +78,54 @@ class ScheduleListView(PermissionMixin, ListView):
         return context
 
 
-class ScheduleCreateView(PermissionMixin, View):
-    permission = ADD
+class ScheduleCreateView(InspectionRights, ServiceFormView):
+    permission_action = "add"
+    form_class = forms.ScheduleForm
     template_name = "inspections/schedule_form.html"
 
-    def form(self, data=None) -> forms.ScheduleForm:
+    def get_form_kwargs(self):
         user = self.request.user
-        return forms.ScheduleForm(data, units=unit_choices(user, ADD), checklists=_checklists(user))
+        return {
+            **super().get_form_kwargs(),
+            "units": unit_choices(user, ADD),
+            "checklists": _checklists(user),
+        }
 
-    def get(self, request):
-        return render(request, self.template_name, {"form": self.form()})
+    def perform(self, form):
+        return schedules.create_schedule(self.request.user, **form.cleaned_data)
 
-    def post(self, request):
-        form = self.form(request.POST)
-        if form.is_valid():
-            try:
-                schedule = schedules.create_schedule(request.user, **form.cleaned_data)
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            else:
-                messages.success(request, _("已创建检查计划：%(n)s。") % {"n": schedule.name})
-                return redirect("inspections:schedule_detail", pk=schedule.pk)
-        return render(request, self.template_name, {"form": form}, status=400)
+    def get_success_message(self) -> str:
+        return _("已创建检查计划：%(n)s。") % {"n": self.result.name}
+
+    def get_success_url(self) -> str:
+        return reverse("inspections:schedule_detail", args=[self.result.pk])
 
 
-class ScheduleDefaultsView(PermissionMixin, View):
+class ScheduleDefaultsView(InspectionRights, ServiceActionView):
     """The suggested schedules of a district, created in one action."""
 
-    permission = ADD
+    permission_action = "add"
 
-    def post(self, request):
+    def perform(self):
+        request = self.request
         form = forms.DefaultSchedulesForm(request.POST, units=unit_choices(request.user, ADD))
         if not form.is_valid():
-            messages.error(request, _("请选择组织单位。"))
-            return redirect("inspections:schedule_list")
-        try:
-            made = schedules.create_default_schedules(request.user, form.cleaned_data["organiser"])
-        except ServiceError as error:
-            raise_for_service_error(error)
-            raise  # pragma: no cover - raise_for_service_error raised already
+            raise Invalid(_("请选择组织单位。"))
+        made = schedules.create_default_schedules(request.user, form.cleaned_data["organiser"])
         if made:
             messages.success(request, _("已创建 %(n)d 个常用检查计划。") % {"n": len(made)})
         else:
             messages.info(request, _("常用检查计划均已存在。"))
-        return redirect("inspections:schedule_list")
+
+    def get_success_url(self) -> str:
+        return reverse("inspections:schedule_list")
 
 
-class ScheduleDetailView(PermissionMixin, View):
-    permission = VIEW
+class ScheduleDetailView(InspectionRights, View):
     template_name = "inspections/schedule_detail.html"
 
     def get(self, request, pk):
-        try:
-            schedule = schedules.load_schedule(request.user, pk)
-        except ServiceError as error:
-            raise_for_service_error(error)
-            raise  # pragma: no cover
+        schedule = schedules.load_schedule(request.user, pk)
         period = schedules.period_of(schedule.recurrence, timezone.localdate())
         context = {
             "schedule": schedule,
@@ -142,50 +140,45 @@ class ScheduleDetailView(PermissionMixin, View):
         return render(request, self.template_name, context)
 
 
-class ScheduleGenerateView(PermissionMixin, View):
-    permission = ADD
+class ScheduleGenerateView(InspectionRights, ServiceActionView):
+    permission_action = "add"
 
-    def post(self, request, pk):
-        try:
-            result = schedules.generate_now(request.user, pk)
-        except ServiceError as error:
-            raise_for_service_error(error)
-            raise  # pragma: no cover
+    def perform(self):
+        result = schedules.generate_now(self.request.user, self.kwargs["pk"])
         if result.skipped:
-            messages.warning(request, _("未生成：%(r)s。") % {"r": result.skipped})
+            messages.warning(self.request, _("未生成：%(r)s。") % {"r": result.skipped})
         else:
             messages.success(
-                request,
+                self.request,
                 _("%(p)s：新生成 %(n)d 项检查（共 %(t)d 个单位）。")
                 % {"p": result.period.label, "n": result.created, "t": result.targets},
             )
-        return redirect("inspections:schedule_detail", pk=pk)
+
+    def get_success_url(self) -> str:
+        return reverse("inspections:schedule_detail", args=[self.kwargs["pk"]])
 
 
-class ScheduleActiveView(PermissionMixin, View):
+class ScheduleActiveView(InspectionRights, ServiceActionView):
     """Stop or resume a schedule (POST active=1 or 0)."""
 
-    permission = ADD
+    permission_action = "add"
 
-    def post(self, request, pk):
-        active = request.POST.get("active") == "1"
-        try:
-            schedule = schedules.set_active(request.user, pk, active)
-        except ServiceError as error:
-            raise_for_service_error(error)
-            raise  # pragma: no cover
+    def perform(self):
+        active = self.request.POST.get("active") == "1"
+        schedule = schedules.set_active(self.request.user, self.kwargs["pk"], active)
         if schedule.is_active:
-            messages.success(request, _("检查计划已启用。"))
+            messages.success(self.request, _("检查计划已启用。"))
         else:
-            messages.success(request, _("检查计划已停用，不再生成新的检查。"))
-        return redirect("inspections:schedule_detail", pk=schedule.pk)
+            messages.success(self.request, _("检查计划已停用，不再生成新的检查。"))
+
+    def get_success_url(self) -> str:
+        return reverse("inspections:schedule_detail", args=[self.kwargs["pk"]])
 
 
 # ---------------------------------------------------------------- draws
 
 
-class DrawListView(PermissionMixin, ListView):
-    permission = VIEW
+class DrawListView(InspectionRights, ListView):
     template_name = "inspections/draw_list.html"
     paginate_by = 50
 
@@ -200,47 +193,37 @@ class DrawListView(PermissionMixin, ListView):
         return context
 
 
-class DrawCreateView(PermissionMixin, View):
-    permission = ADD
+class DrawCreateView(InspectionRights, ServiceFormView):
+    permission_action = "add"
+    form_class = forms.DrawForm
     template_name = "inspections/draw_form.html"
 
-    def form(self, data=None) -> forms.DrawForm:
+    def get_initial(self):
+        return {"scheduled_on": timezone.localdate()}
+
+    def get_form_kwargs(self):
         user = self.request.user
-        return forms.DrawForm(
-            data,
-            initial={"scheduled_on": timezone.localdate()},
-            units=unit_choices(user, ADD),
-            checklists=_checklists(user),
-        )
+        return {
+            **super().get_form_kwargs(),
+            "units": unit_choices(user, ADD),
+            "checklists": _checklists(user),
+        }
 
-    def get(self, request):
-        return render(request, self.template_name, {"form": self.form()})
+    def perform(self, form):
+        return schedules.create_draw(self.request.user, **form.cleaned_data)
 
-    def post(self, request):
-        form = self.form(request.POST)
-        if form.is_valid():
-            try:
-                draw = schedules.create_draw(request.user, **form.cleaned_data)
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            else:
-                messages.success(
-                    request, _("已抽取 %(n)d 个单位并安排暗访。") % {"n": len(draw.picked)}
-                )
-                return redirect("inspections:draw_detail", pk=draw.pk)
-        return render(request, self.template_name, {"form": form}, status=400)
+    def get_success_message(self) -> str:
+        return _("已抽取 %(n)d 个单位并安排暗访。") % {"n": len(self.result.picked)}
+
+    def get_success_url(self) -> str:
+        return reverse("inspections:draw_detail", args=[self.result.pk])
 
 
-class DrawDetailView(PermissionMixin, View):
-    permission = VIEW
+class DrawDetailView(InspectionRights, View):
     template_name = "inspections/draw_detail.html"
 
     def get(self, request, pk):
-        try:
-            draw = schedules.load_draw(request.user, pk)
-        except ServiceError as error:
-            raise_for_service_error(error)
-            raise  # pragma: no cover
+        draw = schedules.load_draw(request.user, pk)
         context = {
             "draw": draw,
             "object": draw,
@@ -260,8 +243,7 @@ def page_number(raw: Any) -> int:
         return 1
 
 
-class CoverageView(PermissionMixin, View):
-    permission = VIEW
+class CoverageView(InspectionRights, View):
     template_name = "inspections/coverage.html"
     per_page = 100
 
@@ -270,11 +252,7 @@ class CoverageView(PermissionMixin, View):
         data = request.GET
         status = 200
         errors: dict[str, list[str]] = {}
-        try:
-            unit = coverage_service.coverage_unit(user, data.get("unit"), request.current_unit)
-        except ServiceError as error:
-            raise_for_service_error(error)
-            raise  # pragma: no cover
+        unit = coverage_service.coverage_unit(user, data.get("unit"), request.current_unit)
         kind = data.get("kind") or None
         only_idle = data.get("nothing_done") == "1"
         number = page_number(data.get("page"))
@@ -287,7 +265,7 @@ class CoverageView(PermissionMixin, View):
             if number > pages:  # past the end: show the last page
                 number = pages
                 report = self.report(user, unit, date_from, date_to, kind, only_idle, number)
-        except ServiceError as error:
+        except Invalid as error:  # the report's filters: shown beside them (a GET, no form)
             errors, status = error.fields or {"": [str(error.message)]}, 400
             date_from, date_to = coverage_service.parse_range()
             report = coverage_service.Coverage(unit, date_from, date_to, None)

@@ -23,8 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xiaoan.core.errors import Forbidden, Invalid, NotFound
+from xiaoan.core.errors import Forbidden, Invalid
 from xiaoan.core.history import stamp
+from xiaoan.core.services import ensure_in_scope, get_scoped
 from xiaoan.inspections.choices import (
     InspectionKind,
     InspectionStatus,
@@ -38,7 +39,7 @@ from xiaoan.inspections.models import (
     InspectionSchedule,
     UnannouncedDraw,
 )
-from xiaoan.inspections.services import checklist_choices, organiser_units
+from xiaoan.inspections.services import checklist_choices, organiser_units, record_created
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
 
@@ -194,6 +195,7 @@ def generate(
         Inspection.history.bulk_history_create(
             created, batch_size=BATCH, default_user=actor if actor_pk else None
         )
+        record_created(created, actor, note=schedule.name)
     else:
         created = []
     return Generated(schedule, period, targets=len(units), created=len(created))
@@ -288,27 +290,13 @@ def create_schedule(
     schedule.save()
     if chosen:
         schedule.units.set(chosen)
-    if not schedules_for(actor, "add").filter(pk=schedule.pk).exists():
-        raise Forbidden(_("保存后的记录不在您的管理范围内，操作已撤销。"))
+    ensure_in_scope(actor, schedule, "add")
     return schedule
 
 
 def load_schedule(actor: Any, pk: Any, action: str = "view") -> InspectionSchedule:
     """404 if the actor cannot see the schedule, 403 if they may not manage it."""
-    try:
-        schedule = (
-            schedules_for(actor, "view")
-            .select_related("organiser", "checklist")
-            .filter(pk=int(pk))
-            .first()
-        )
-    except (TypeError, ValueError):
-        schedule = None
-    if schedule is None:
-        raise NotFound()
-    if action != "view" and not schedules_for(actor, action).filter(pk=schedule.pk).exists():
-        raise Forbidden()
-    return schedule
+    return get_scoped(actor, InspectionSchedule, pk, action)
 
 
 @transaction.atomic
@@ -319,6 +307,7 @@ def set_active(actor: Any, pk: Any, active: bool) -> InspectionSchedule:
         schedule.is_active = bool(active)
         stamp(schedule, actor)
         schedule.save(update_fields=["is_active", "updated_at"])
+        ensure_in_scope(actor, schedule, "change")
     return schedule
 
 
@@ -495,6 +484,8 @@ def create_draw(
     )
     created = list(Inspection.objects.filter(schedule_key=draw.key()))
     Inspection.history.bulk_history_create(created, default_user=actor)
+    record_created(created, actor, note=draw.title)
+    ensure_in_scope(actor, draw, "add")
     return draw
 
 
@@ -503,11 +494,7 @@ def draws_for(actor: Any, action: str = "view") -> QuerySet[UnannouncedDraw]:
 
 
 def load_draw(actor: Any, pk: Any) -> UnannouncedDraw:
-    try:
-        draw = draws_for(actor).select_related("organiser", "checklist__template").get(pk=int(pk))
-    except (UnannouncedDraw.DoesNotExist, TypeError, ValueError):
-        raise NotFound() from None
-    return draw
+    return get_scoped(actor, UnannouncedDraw, pk)
 
 
 def draw_inspections(draw: UnannouncedDraw) -> QuerySet[Inspection]:

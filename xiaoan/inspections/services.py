@@ -26,6 +26,8 @@ from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
 from xiaoan.core.idempotency import check_same_request
 from xiaoan.core.scoping import grants_for
+from xiaoan.core.services import ensure_in_scope, get_scoped
+from xiaoan.core.workflow import begin, workflow_of
 from xiaoan.hazards import criteria
 from xiaoan.hazards import services as hazard_services
 from xiaoan.hazards.choices import HazardSource
@@ -34,6 +36,7 @@ from xiaoan.hazards.photos import clean_photo
 from xiaoan.inspections.choices import (
     DONE_STATUSES,
     OUTSIDE_KINDS,
+    InspectionAction,
     InspectionKind,
     InspectionStatus,
     InviteRole,
@@ -44,6 +47,7 @@ from xiaoan.inspections.models import (
     ChecklistTemplate,
     ChecklistVersion,
     Inspection,
+    InspectionEvent,
     InspectionInvite,
     ItemResult,
     ResultPhoto,
@@ -227,19 +231,35 @@ def checklist_choices(actor: Any):
     )
 
 
-def _load(actor: Any, pk: Any, action: str, *, lock: bool = True) -> Inspection:
-    """404 if the actor cannot see the inspection, 403 if they may not `action` it."""
+def _flow():
+    """The inspection workflow (declared in xiaoan.inspections.workflow at start-up)."""
+    return workflow_of(Inspection)
+
+
+def _begin(actor: Any, pk: Any, action: str, version: int | None) -> Inspection:
+    """The locked inspection, checked for `action`: 404 / 403 / 409 (xiaoan.core.workflow)."""
     try:
-        visible = Inspection.objects.restrict(actor, "view").filter(pk=pk).exists()
-    except (ValueError, TypeError):
-        visible = False
-    if not visible:
-        raise NotFound()
-    queryset = Inspection.objects.select_related("unit", "checklist__template")
-    inspection = (queryset.select_for_update(of=("self",)) if lock else queryset).get(pk=pk)
-    if action != "view" and not Inspection.objects.restrict(actor, action).filter(pk=pk).exists():
-        raise Forbidden()
-    return inspection
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    return begin(actor, Inspection, pk, action, version)
+
+
+def record_created(inspections: Sequence[Inspection], actor: Any = None, note: str = "") -> None:
+    """The first history row of inspections made in bulk (schedules, draws): one insert."""
+    now = timezone.now()
+    InspectionEvent.objects.bulk_create(
+        InspectionEvent(
+            inspection=inspection,
+            action=InspectionAction.CREATE,
+            actor=actor if getattr(actor, "pk", None) else None,
+            from_status="",
+            to_status=inspection.status,
+            note=note,
+            created_at=now,
+        )
+        for inspection in inspections
+    )
 
 
 @transaction.atomic
@@ -304,12 +324,11 @@ def create_inspection(
         created_by=actor,
     )
     stamp(inspection, actor)
-    inspection.save()
+    _flow().advance(inspection, actor, InspectionAction.CREATE, to=None, created=True)
     ChecklistVersion.objects.filter(pk=template.current_version_id, is_frozen=False).update(
         is_frozen=True
     )
-    if not Inspection.objects.restrict(actor, "add").filter(pk=inspection.pk).exists():
-        raise Forbidden(_("保存后的记录不在您的管理范围内，操作已撤销。"))
+    ensure_in_scope(actor, inspection, "add")
     return inspection
 
 
@@ -342,7 +361,7 @@ def find_user(identifier: Any, among=None) -> User | None:
 def invite_candidates(actor: Any, pk: Any, query: str = "", limit: int = 20) -> list[User]:
     """People the invite picker offers for an inspection `actor` may change: invitable
     people whose name or username contains `query` (or whose mobile number is it)."""
-    _load(actor, pk, "change", lock=False)
+    get_scoped(actor, Inspection, pk, "change")
     invitable = invitable_people(actor)
     people = invitable.select_related("unit")
     text = (query or "").strip()[:50]
@@ -359,13 +378,18 @@ def invite_candidates(actor: Any, pk: Any, query: str = "", limit: int = 20) -> 
 
 @transaction.atomic
 def invite(
-    actor: Any, pk: Any, *, user: User | Any, role: str = InviteRole.INSPECTOR
+    actor: Any,
+    pk: Any,
+    *,
+    user: User | Any,
+    role: str = InviteRole.INSPECTOR,
+    version: int | None = None,
 ) -> InspectionInvite:
     """Open one inspection (and its findings) to a person: a peer school's inspector, an
-    outside expert, a third-party firm's account."""
-    inspection = _load(actor, pk, "change")
-    if inspection.status == InspectionStatus.CLOSED:
-        raise Conflict(_("检查已结束，不能再邀请。"))
+    outside expert, a third-party firm's account. Until it is closed; the history records
+    it, the version stays (`version` is not checked: an invitation does not depend on what
+    the record holds)."""
+    inspection = _begin(actor, pk, "invite", None)
     if role not in InviteRole.values:
         raise Invalid(fields={"role": [_("身份无效。")]})
     # Someone the inviter may not see is answered like someone who does not exist.
@@ -394,11 +418,30 @@ def invite(
             % {"u": inspection.unit.name, "d": f"{inspection.scheduled_on:%Y-%m-%d}"},
             reverse("inspections:inspection_detail", args=[inspection.pk]),
         )
-    if not created and invitation.role != role:
+    elif invitation.role != role:
         invitation.role = role
         stamp(invitation, actor)
         invitation.save(update_fields=["role"])
+    else:
+        return invitation  # nothing changed: nothing to record
+    _note_invitation(inspection, actor, InspectionAction.INVITE, person, role)
     return invitation
+
+
+def _note_invitation(
+    inspection: Inspection, actor: Any, event: str, person: User, role: str = ""
+) -> None:
+    """A history row that leaves the record (and its version) as it is."""
+    label = f"{person.display_name}（{InviteRole(role).label}）" if role else person.display_name
+    _flow().record_event(
+        inspection,
+        event,
+        actor,
+        label,
+        inspection.status,
+        inspection.status,
+        {"user": person.pk, "role": role},
+    )
 
 
 def _belongs_to(person: User, unit: Unit) -> bool:
@@ -410,23 +453,17 @@ def _belongs_to(person: User, unit: Unit) -> bool:
 
 @transaction.atomic
 def uninvite(actor: Any, pk: Any, *, user: User | Any) -> None:
-    inspection = _load(actor, pk, "change")
+    """Take an invitation back (until the inspection is closed)."""
+    inspection = _begin(actor, pk, "uninvite", None)
     person_pk = user.pk if isinstance(user, User) else user
-    for invitation in InspectionInvite.objects.filter(inspection=inspection, user_id=person_pk):
+    invitations = InspectionInvite.objects.filter(inspection=inspection, user_id=person_pk)
+    for invitation in invitations.select_related("user"):
         stamp(invitation, actor)
         invitation.delete()
+        _note_invitation(inspection, actor, InspectionAction.UNINVITE, invitation.user)
 
 
 # ---------------------------------------------------------------- results
-
-
-def _check_open(inspection: Inspection, version: int | None) -> None:
-    if inspection.status == InspectionStatus.CLOSED:
-        raise Conflict(_("检查已结束，不能再修改或提交。"))
-    if inspection.status == InspectionStatus.SUBMITTED:
-        raise Conflict(_("检查已提交，结果不能再修改。"))
-    if version is not None and version != inspection.version:
-        raise Conflict(_("检查结果已被他人修改，请刷新后重试。"))
 
 
 def _items(inspection: Inspection) -> dict[int, ChecklistItem]:
@@ -532,8 +569,7 @@ def _write(
         transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
     if summary is not None:
         inspection.summary = summary.strip()
-    if inspection.status == InspectionStatus.PLANNED:
-        inspection.status = InspectionStatus.IN_PROGRESS
+    if inspection.started_at is None:
         inspection.started_at = timezone.now()
 
 
@@ -549,12 +585,11 @@ def save_draft(
     version: int | None = None,
 ) -> Inspection:
     """Save what has been filled in so far; the inspection can be resumed later."""
-    inspection = _load(actor, pk, "conduct")
-    _check_open(inspection, version)
+    inspection = _begin(actor, pk, "save_draft", version)
     _write(actor, inspection, _prepare(inspection, results, photos), remove_photos, summary)
-    inspection.version += 1
     stamp(inspection, actor)
-    inspection.save()
+    _flow().advance(inspection, actor, InspectionAction.SAVE_DRAFT)
+    ensure_in_scope(actor, inspection, "conduct")
     return inspection
 
 
@@ -650,17 +685,21 @@ def submit(
     same key but another request (`fingerprint`, xiaoan.core.idempotency), 422. Missing
     results or required photos, or items not in the checklist, are refused and nothing is
     written. Every failed item becomes a hazard (重大 for a direct-criterion item)."""
-    inspection = _load(actor, pk, "conduct")
     key = (idempotency_key or "").strip()[:64] or None
-    if inspection.status == InspectionStatus.SUBMITTED and (
-        key is None or key == inspection.submit_key
-    ):
+    try:
+        inspection = _begin(actor, pk, "submit", version)
+    except Conflict:
+        # A retry of the submission that went through (its version is now stale) answers
+        # the inspection as it is; `begin` holds the row's lock.
+        inspection = Inspection.objects.get(pk=int(pk))
+        if inspection.status != InspectionStatus.SUBMITTED or key not in (
+            None,
+            inspection.submit_key,
+        ):
+            raise
         if key is not None:
             check_same_request(inspection.submit_fingerprint, fingerprint)
         return inspection
-    if inspection.status == InspectionStatus.SUBMITTED:
-        raise Conflict(_("该检查已经提交，不能重复提交。"))
-    _check_open(inspection, version)
     plan = _prepare(inspection, results, photos)
     _check_complete(inspection, plan)  # before anything, photo files included, is written
     _write(actor, inspection, plan, (), summary)
@@ -700,32 +739,32 @@ def submit(
         Hazard.objects.filter(pk__in=[r.hazard_id for r in missed]).update(
             missed_by_self_check=True
         )
-    inspection.status = InspectionStatus.SUBMITTED
     inspection.submitted_at = now
     inspection.submitted_by = actor
     inspection.submit_key = key
     inspection.submit_fingerprint = fingerprint if key else ""
-    inspection.version += 1
     stamp(inspection, actor)
-    inspection.save()
+    _flow().advance(
+        inspection,
+        actor,
+        InspectionAction.SUBMIT,
+        data={"failed": len(failed), "missed": len(missed)},
+    )
+    ensure_in_scope(actor, inspection, "conduct")
     return inspection
 
 
 @transaction.atomic
 def close(actor: Any, pk: Any, *, note: str = "", version: int | None = None) -> Inspection:
     """End a submitted inspection: nothing may be added to it afterwards."""
-    inspection = _load(actor, pk, "change")
-    if version is not None and version != inspection.version:
-        raise Conflict(_("检查已被他人修改，请刷新后重试。"))
-    if inspection.status != InspectionStatus.SUBMITTED:
-        raise Conflict(_("只有已提交的检查可以结束。"))
-    inspection.status = InspectionStatus.CLOSED
+    inspection = _begin(actor, pk, "close", version)
     inspection.closed_at = timezone.now()
-    if note.strip():
-        inspection.summary = "\n".join(s for s in (inspection.summary, note.strip()) if s)
-    inspection.version += 1
+    note = (note or "").strip()
+    if note:
+        inspection.summary = "\n".join(s for s in (inspection.summary, note) if s)
     stamp(inspection, actor)
-    inspection.save()
+    _flow().advance(inspection, actor, InspectionAction.CLOSE, note=note)
+    ensure_in_scope(actor, inspection, "change")
     return inspection
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from xiaoan.core.workflow_pages import action_urls
 from xiaoan.inspections import print_views, schedule_views, views
 
 app_name = "inspections"
@@ -15,13 +16,13 @@ urlpatterns = [
     ),
     path("<int:pk>/", views.InspectionDetailView.as_view(), name="inspection_detail"),
     path("<int:pk>/run/", views.InspectionRunView.as_view(), name="inspection_run"),
-    path("<int:pk>/invite/", views.InspectionInviteView.as_view(), name="inspection_invite"),
+    # invite, close: one POST view per action the workflow declares with a form.
+    *action_urls(views.InspectionActionView),
     path(
         "<int:pk>/invite/<int:user_pk>/remove/",
         views.InspectionUninviteView.as_view(),
         name="inspection_uninvite",
     ),
-    path("<int:pk>/close/", views.InspectionCloseView.as_view(), name="inspection_close"),
     path("photos/<int:pk>/", views.ResultPhotoView.as_view(), name="result_photo"),
     path("checklists/", views.ChecklistListView.as_view(), name="checklist_list"),
     path("checklists/<int:pk>/", views.ChecklistDetailView.as_view(), name="checklist_detail"),

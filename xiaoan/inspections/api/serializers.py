@@ -182,6 +182,9 @@ class InspectionDetailSerializer(InspectionListSerializer):
     items = ChecklistItemSerializer(source="checklist.items", many=True, read_only=True)
     results = ResultSerializer(many=True, read_only=True)
     invites = InviteSerializer(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField(
+        help_text="调用者现在可以执行的动作：save_draft（draft）, submit, invite, close"
+    )
 
     class Meta(InspectionListSerializer.Meta):
         fields = [
@@ -194,7 +197,11 @@ class InspectionDetailSerializer(InspectionListSerializer):
             "items",
             "results",
             "invites",
+            "allowed_actions",
         ]
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        return sorted(self.context.get("allowed_actions", ()))
 
 
 class InspectionCreateSerializer(serializers.Serializer):

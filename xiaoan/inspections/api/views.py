@@ -19,10 +19,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from xiaoan.core.api.parsers import upload_parsers
-from xiaoan.core.api.views import path_id, validated, with_errors
-from xiaoan.core.errors import Forbidden, NotFound
+from xiaoan.core.api.views import ScopedViewSetMixin, path_id, validated, with_errors
+from xiaoan.core.api.workflow import WorkflowViewSetMixin
+from xiaoan.core.errors import NotFound
 from xiaoan.core.idempotency import request_fingerprint
-from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import photo_response
 from xiaoan.inspections import services
 from xiaoan.inspections.api.serializers import (
@@ -30,12 +30,9 @@ from xiaoan.inspections.api.serializers import (
     ChecklistDetailSerializer,
     ChecklistListSerializer,
     ChecklistReviseSerializer,
-    InspectionCloseSerializer,
     InspectionCreateSerializer,
     InspectionDetailSerializer,
-    InspectionDraftSerializer,
     InspectionListSerializer,
-    InspectionSubmitSerializer,
     InviteCandidateSerializer,
     InviteInputSerializer,
     InviteSerializer,
@@ -50,6 +47,7 @@ from xiaoan.inspections.models import (
     ItemResult,
     ResultPhoto,
 )
+from xiaoan.inspections.workflow import INSPECTION
 from xiaoan.orgs.models import Unit
 
 PARSERS = upload_parsers()
@@ -71,9 +69,19 @@ IDEMPOTENCY = OpenApiParameter(
 )
 
 
-class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Inspections in the caller's scope, plus those they are invited to."""
+class InspectionViewSet(
+    WorkflowViewSetMixin,
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Inspections in the caller's scope, plus those they are invited to. The workflow's
+    actions (draft, submit, close) come from xiaoan.inspections.workflow."""
 
+    model = Inspection
+    workflow = INSPECTION
+    workflow_response = InspectionDetailSerializer
     serializer_class = InspectionListSerializer
     filterset_class = InspectionFilterSet
     filter_backends = [DjangoFilterBackend]
@@ -93,17 +101,26 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         "close": "change",
     }
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        perm = self.action_permission.get(self.action, "view")
-        user = request.user
-        if has_permission_anywhere(user, f"inspections.{perm}_inspection"):
-            return
-        if perm in ("view", "conduct") and _invited(user):
-            return
-        raise Forbidden()
+    def has_access(self, user) -> bool:
+        if super().has_access(user):
+            return True
+        return self.permission_action() in ("view", "conduct") and _invited(user)
 
-    def get_queryset(self):
+    def workflow_gate(self, user: Any, action: Any) -> None:
+        if action.scope_action == "conduct" and _invited(user):
+            return  # an invited person conducts that inspection (the service checks which)
+        super().workflow_gate(user, action)
+
+    def workflow_input(self, action: Any, data: dict[str, Any]) -> dict[str, Any]:
+        if action.name == "submit":
+            data["idempotency_key"] = self.request.headers.get("Idempotency-Key")
+            data["fingerprint"] = request_fingerprint(self.request)
+        return data
+
+    def workflow_result(self, pk: int) -> Response:
+        return self._detail(pk)
+
+    def base_queryset(self):
         queryset = Inspection.objects.select_related(
             "unit", "organiser", "checklist__template"
         ).order_by("-scheduled_on", "-pk")
@@ -118,13 +135,20 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 ),
                 Prefetch("invites", InspectionInvite.objects.select_related("user")),
             )
-        return queryset.restrict(self.request.user, "view")
+        return queryset
 
     def _detail(self, pk: int) -> Response:
         obj = self.get_queryset_for_detail().filter(pk=pk).first()
         if obj is None:
             raise NotFound()
-        return Response(InspectionDetailSerializer(obj, context={"request": self.request}).data)
+        return Response(self.detail_data(obj))
+
+    def detail_data(self, obj: Inspection) -> dict[str, Any]:
+        context = {
+            "request": self.request,
+            "allowed_actions": INSPECTION.allowed_names(self.request.user, obj),
+        }
+        return InspectionDetailSerializer(obj, context=context).data
 
     def get_queryset_for_detail(self):
         action_name = self.action
@@ -146,7 +170,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(summary="检查记录（检查项、结果、照片、隐患、受邀人员）", responses=DETAIL)
     def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
+        return Response(self.detail_data(self.get_object()))
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -164,49 +188,6 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         response = self._detail(inspection.pk)
         response.status_code = status.HTTP_201_CREATED
         return response
-
-    @extend_schema(
-        summary="保存草稿（可多次保存，稍后继续）",
-        request=InspectionDraftSerializer,
-        responses=DETAIL,
-    )
-    @action(detail=True, methods=["post"])
-    def draft(self, request, pk=None):
-        data = validated(request, InspectionDraftSerializer)
-        services.save_draft(
-            request.user,
-            path_id(pk),
-            results=data["results"],
-            remove_photos=data["remove_photos"],
-            summary=data["summary"],
-            version=data.get("version"),
-        )
-        return self._detail(path_id(pk))
-
-    @extend_schema(
-        summary="提交检查",
-        description=(
-            "可同时带上最后的结果。每个不符合项生成一条隐患（来源：检查发现），判定标准项直接"
-            "确认为重大隐患。重复提交不会重复创建；检查已结束时返回 409；缺少结果、须拍照项"
-            "没有照片或检查项不属于本检查表时返回 400，且不写入任何内容。"
-        ),
-        request=InspectionSubmitSerializer,
-        parameters=[IDEMPOTENCY],
-        responses=DETAIL,
-    )
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        data = validated(request, InspectionSubmitSerializer)
-        services.submit(
-            request.user,
-            path_id(pk),
-            results=data["results"],
-            summary=data["summary"],
-            idempotency_key=request.headers.get("Idempotency-Key"),
-            fingerprint=request_fingerprint(request),
-            version=data.get("version"),
-        )
-        return self._detail(path_id(pk))
 
     @extend_schema(
         summary="上传检查项照片",
@@ -265,13 +246,6 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return Response(InviteCandidateSerializer(people, many=True).data)
 
-    @extend_schema(summary="结束检查", request=InspectionCloseSerializer, responses=DETAIL)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        data = validated(request, InspectionCloseSerializer)
-        services.close(request.user, path_id(pk), note=data["note"], version=data.get("version"))
-        return self._detail(path_id(pk))
-
     @extend_schema(
         summary="自查未发现：按单位统计",
         description="上级督查、第三方、专家检查判为不符合，而本单位同月自查判为符合的检查项数。",
@@ -310,9 +284,26 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(MissedCountSerializer(rows, many=True).data)
 
 
-class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+# The submission's retry key (a header, outside the declared request body).
+InspectionViewSet.submit = extend_schema(
+    description=(
+        "可同时带上最后的结果。每个不符合项生成一条隐患（来源：检查发现），判定标准项直接"
+        "确认为重大隐患。重复提交不会重复创建；检查已结束时返回 409；缺少结果、须拍照项"
+        "没有照片或检查项不属于本检查表时返回 400，且不写入任何内容。"
+    ),
+    parameters=[IDEMPOTENCY],
+)(InspectionViewSet.submit)
+
+
+class ChecklistViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """The checklist library the caller may use: built-ins and the copies of their units."""
 
+    model = ChecklistTemplate
     serializer_class = ChecklistListSerializer
     filterset_class = ChecklistFilterSet
     filter_backends = [DjangoFilterBackend]
@@ -323,13 +314,7 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         "revise": "change",
     }
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        perm = self.action_permission.get(self.action, "view")
-        if not has_permission_anywhere(request.user, f"inspections.{perm}_checklisttemplate"):
-            raise Forbidden()
-
-    def get_queryset(self):
+    def base_queryset(self):
         queryset = (
             ChecklistTemplate.objects.select_related("owner_unit", "current_version")
             .annotate(item_count=Count("current_version__items"))
@@ -337,7 +322,7 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("versions")
-        return queryset.restrict(self.request.user, "view")
+        return queryset
 
     def get_serializer_class(self):
         if self.action == "retrieve":

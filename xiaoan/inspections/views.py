@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Prefetch
 from django.http import Http404
@@ -77,20 +76,6 @@ class InspectionAccessMixin(ScopedMixin):
 
     def has_access(self, user) -> bool:
         return may_open_inspections(user)
-
-
-class PermissionMixin(LoginRequiredMixin):
-    """403 when the permission is held nowhere at all. Kept for xiaoan.duties.views; the
-    inspection pages use xiaoan.core.views.ScopedMixin."""
-
-    permission = ""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not has_permission_anywhere(
-            request.user, self.permission
-        ):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 # ---------------------------------------------------------------- list

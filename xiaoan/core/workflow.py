@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import timezone
@@ -195,7 +196,11 @@ class Workflow:
         if not callable(action.service):
             self._fail(action, "missing service function")
         meta = self.model._meta
-        if not re.fullmatch(rf"{meta.app_label}\.[a-z_]+_{meta.model_name}", action.permission):
+        # Usually the record's own model; an app may grant one model's rights for all its
+        # records (plans: `plans.<action>_plan` on assignments too).
+        found = re.fullmatch(rf"{meta.app_label}\.[a-z_]+_([a-z0-9]+)", action.permission)
+        own = {m._meta.model_name for m in apps.get_app_config(meta.app_label).get_models()}
+        if found is None or found.group(1) not in own:
             self._fail(
                 action, f"permission must read '{meta.app_label}.<action>_{meta.model_name}'"
             )

@@ -10,6 +10,14 @@ class PlanStatus(models.TextChoices):
     CLOSED = "closed", _("已结束")
 
 
+class PlanAction(models.TextChoices):
+    """The steps of a plan's history (its workflow: xiaoan.plans.workflow)."""
+
+    CREATE = "create", _("创建")
+    ACTIVATE = "activate", _("下发")
+    CLOSE = "close", _("结束方案")
+
+
 class Progress(models.TextChoices):
     NOT_STARTED = "not_started", _("未开始")
     IN_PROGRESS = "in_progress", _("进行中")
@@ -22,6 +30,17 @@ class Progress(models.TextChoices):
 REPORT_STATUSES = (Progress.IN_PROGRESS, Progress.DONE, Progress.ONGOING)
 REPORT_STATUS_CHOICES = [(s.value, s.label) for s in REPORT_STATUSES]
 FINISHED = (Progress.DONE, Progress.ONGOING)
+
+
+class AssignmentAction(models.TextChoices):
+    """The steps of an assignment's history: people report and decompose; the system
+    assigns, marks overdue and rolls a decomposed task's progress up."""
+
+    ASSIGN = "assign", _("下达任务")
+    REPORT = "report", _("报送进展")
+    DECOMPOSE = "decompose", _("分解到各处室")
+    OVERDUE = "overdue", _("逾期")
+    ROLLUP = "rollup", _("汇总处室进展")
 
 
 class DeadlineKind(models.TextChoices):

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.forms import StyledFormMixin, date_input
+from xiaoan.core.workflow_pages import WorkflowForm
+from xiaoan.orgs.models import Unit
 from xiaoan.plans.choices import REPORT_STATUSES, DeadlineKind, Progress
 
 _DATE = re.compile(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$")
@@ -170,7 +172,25 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class ReportForm(StyledFormMixin, forms.Form):
+class PlanActionForm(WorkflowForm):
+    """An action's form (declared in xiaoan.plans.workflow). The version is optional: a
+    button posted without it (older pages, scripts) is not checked for staleness."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+
+class ActivateForm(PlanActionForm):
+    intro = _("下发后，各项任务即分解到承办单位，并通知各单位。")
+
+
+class CloseForm(PlanActionForm):
+    intro = _("结束后不能再修改任务或报送进展。")
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReportForm(PlanActionForm):
     status = forms.ChoiceField(
         label=_("状态"), choices=[(s.value, s.label) for s in REPORT_STATUSES]
     )
@@ -181,6 +201,8 @@ class ReportForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].initial = Progress.IN_PROGRESS
+        if self.obj is not None:
+            self.initial.setdefault("progress", self.obj.progress)
 
 
 class ImportForm(StyledFormMixin, forms.Form):
@@ -205,5 +227,66 @@ class ImportForm(StyledFormMixin, forms.Form):
         return data
 
 
-class DecomposeForm(forms.Form):
-    units = forms.TypedMultipleChoiceField(coerce=int, required=False)
+class DecomposeForm(PlanActionForm):
+    intro = _("不选处室时，分解到本校全部处室。")
+    units = forms.TypedMultipleChoiceField(label=_("处室"), coerce=int, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None:
+            unit = self.obj.unit
+            below = (
+                Unit.objects.filter(path__startswith=unit.path, is_active=True)
+                .exclude(pk=unit.pk)
+                .order_by("path")[:200]
+            )
+            self.fields["units"].choices = [(u.pk, u.name) for u in below]
+
+
+class ImportReviewForm(forms.Form):
+    """The review page's edits, read from its numbered inputs: `title-<i>` and
+    `deadlines-<i>` per task, `unit-<j>` per written unit name, `plan_title` and
+    `document_number`. What was typed stays on the form (`tasks`, `mapping`) for a re-render."""
+
+    def __init__(self, *args, draft: dict, suggestions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.draft, self.suggestions = draft, list(suggestions)
+        self.tasks: list[dict] | None = None
+        self.mapping: dict[str, str] | None = None
+        self.title: str | None = None
+        self.number = ""
+        if self.is_bound:
+            self._read(self.data)
+
+    def _read(self, data) -> None:
+        self.mapping = {
+            s.written: data.get(f"unit-{index}", "") for index, s in enumerate(self.suggestions)
+        }
+        self.problems: list[str] = []
+        self.tasks = []
+        for index, task in enumerate(self.draft["tasks"]):
+            edited = dict(task)
+            edited["title"] = (data.get(f"title-{index}") or "").strip()
+            text = data.get(f"deadlines-{index}", "")
+            try:
+                edited["deadlines"] = parse_deadline_lines(text)
+            except ValidationError as error:
+                self.problems.append(
+                    _("第 %(n)s 项：%(m)s") % {"n": task["seq"], "m": error.messages[0]}
+                )
+                edited["deadline_text"] = text
+            if not edited["title"]:
+                self.problems.append(_("第 %(n)s 项：请填写工作任务。") % {"n": task["seq"]})
+            self.tasks.append(edited)
+        self.title = (data.get("plan_title") or "").strip()
+        self.number = (data.get("document_number") or "").strip()
+
+    def clean(self):
+        if self.problems:
+            raise ValidationError(self.problems)
+        return {
+            "mapping": self.mapping,
+            "tasks": self.tasks,
+            "title": self.title,
+            "document_number": self.number,
+        }

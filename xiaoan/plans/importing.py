@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xiaoan.core.errors import Invalid
+from xiaoan.core.services import get_scoped
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
 from xiaoan.plans.choices import (
@@ -27,7 +28,6 @@ from xiaoan.plans.services import (
     _today,
     activate_plan,
     create_plan,
-    get_scoped,
     parse_deadlines,
     require,
     save_task,

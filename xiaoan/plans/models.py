@@ -17,9 +17,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from xiaoan.core.models import TimeStamped
+from xiaoan.core.models import TimeStamped, WorkflowEvent
 from xiaoan.core.scoping import ScopedQuerySet, scope_filter
-from xiaoan.plans.choices import PROGRESS_COLOURS, DeadlineKind, ImportStatus, PlanStatus, Progress
+from xiaoan.plans.choices import (
+    PROGRESS_COLOURS,
+    AssignmentAction,
+    DeadlineKind,
+    ImportStatus,
+    PlanAction,
+    PlanStatus,
+    Progress,
+)
 
 # Who acts where: viewing also reaches the assigned units; the rest stays with one side.
 ASSIGNEE_ACTIONS = ("view", "report")
@@ -110,6 +118,7 @@ class Plan(TimeStamped):
         _("完成情况"), max_length=20, choices=Progress.choices, default=Progress.NOT_STARTED
     )
     progress = models.PositiveSmallIntegerField(_("完成进度（%）"), default=0)
+    version = models.PositiveIntegerField(default=0, editable=False)
     source_name = models.CharField(_("来源文件"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -120,7 +129,7 @@ class Plan(TimeStamped):
         related_name="+",
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
     objects = PlanQuerySet.as_manager()
 
     class Meta:
@@ -149,6 +158,20 @@ class Plan(TimeStamped):
                 return str(self.start_date.year)
             return f"{self.start_date.year}–{self.end_date.year}"
         return ""
+
+
+class PlanEvent(WorkflowEvent):
+    """An append-only step of a plan's lifecycle: created, published, closed."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("动作"), max_length=30, choices=PlanAction.choices)
+    from_status = models.CharField(max_length=20, choices=PlanStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=PlanStatus.choices, blank=True)
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("方案记录")
+        verbose_name_plural = _("方案记录")
+        indexes = [models.Index(fields=["plan", "created_at"], name="plan_event_time")]
 
 
 class PlanPhase(models.Model):
@@ -294,8 +317,9 @@ class Assignment(ColourMixin, TimeStamped):
         related_name="+",
     )
     last_reported_at = models.DateTimeField(_("最近报送时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
@@ -312,6 +336,20 @@ class Assignment(ColourMixin, TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.task.title} · {self.unit.name}"
+
+
+class AssignmentEvent(WorkflowEvent):
+    """An append-only step of an assignment: assigned, reported on, decomposed, overdue."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("动作"), max_length=30, choices=AssignmentAction.choices)
+    from_status = models.CharField(max_length=20, choices=Progress.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Progress.choices, blank=True)
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("任务分解记录")
+        verbose_name_plural = _("任务分解记录")
+        indexes = [models.Index(fields=["assignment", "created_at"], name="assignment_event_time")]
 
 
 class ProgressReport(ColourMixin, models.Model):

@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 
 from xiaoan.accounts.services import people_with
 from xiaoan.audit.files import file_served
-from xiaoan.core.errors import Forbidden, Invalid, NotFound
+from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
 from xiaoan.core.scoping import has_permission_anywhere
+from xiaoan.core.services import ensure_in_scope, get_scoped
+from xiaoan.core.workflow import begin, workflow_of
 from xiaoan.notifications.models import Notification
 from xiaoan.notifications.services import notify
 from xiaoan.orgs.choices import UnitKind
@@ -29,7 +31,9 @@ from xiaoan.plans import exports
 from xiaoan.plans.choices import (
     FINISHED,
     REPORT_STATUSES,
+    AssignmentAction,
     DeadlineKind,
+    PlanAction,
     PlanStatus,
     Progress,
 )
@@ -71,17 +75,10 @@ def require(actor: Any, action: str) -> None:
         raise Forbidden()
 
 
-def get_scoped(actor: Any, model: type, pk: Any, action: str = "view"):
-    """The object if visible (else 404) and the action allowed on it (else 403)."""
-    require(actor, "view" if action == "view" else action)
-    manager = model._default_manager
-    try:
-        obj = manager.restrict(actor, "view").get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
-    if action != "view" and not manager.restrict(actor, action).filter(pk=obj.pk).exists():
-        raise Forbidden()
-    return obj
+def _advance(obj: Plan | Assignment, actor: Any, event: str, **kw: Any):
+    """Move a plan or assignment along its workflow (xiaoan.plans.workflow): state, version,
+    the event row and the audit entry, in the caller's transaction."""
+    return workflow_of(type(obj)).advance(obj, actor, event, **kw)
 
 
 def issuing_units(actor: Any):
@@ -155,6 +152,8 @@ def create_plan(
     )
     stamp(plan, actor).save()
     _phases(plan, phases)
+    _advance(plan, actor, PlanAction.CREATE, to=None, created=True)
+    ensure_in_scope(actor, plan, "add")
     if status == PlanStatus.ACTIVE:
         activate_plan(actor, plan.pk)
         plan.refresh_from_db()
@@ -174,30 +173,25 @@ def update_plan(actor: Any, pk: int, **fields: Any) -> Plan:
     stamp(plan, actor).save()
     if fields.get("phases") is not None:
         _phases(plan, fields["phases"])
+    ensure_in_scope(actor, plan, "change")
     return plan
 
 
 @transaction.atomic
-def activate_plan(actor: Any, pk: int) -> Plan:
+def activate_plan(actor: Any, pk: Any, *, note: str = "", version: int | None = None) -> Plan:
     """Publish a draft: every task goes out to its units."""
-    plan = get_scoped(actor, Plan, pk, "change")
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status != PlanStatus.DRAFT:
-        raise Invalid(_("只有草稿状态的方案可以下发。"))
-    plan.status = PlanStatus.ACTIVE
-    stamp(plan, actor).save()
+    plan = begin(actor, Plan, pk, "activate", version)
+    _advance(stamp(plan, actor), actor, PlanAction.ACTIVATE, note=note)
     cascade(list(plan.tasks.filter(parent__isnull=True)), actor)
+    ensure_in_scope(actor, plan, "change")
     return plan
 
 
 @transaction.atomic
-def close_plan(actor: Any, pk: int) -> Plan:
-    plan = get_scoped(actor, Plan, pk, "change")
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status != PlanStatus.ACTIVE:
-        raise Invalid(_("只有执行中的方案可以结束。"))
-    plan.status = PlanStatus.CLOSED
-    stamp(plan, actor).save()
+def close_plan(actor: Any, pk: Any, *, note: str = "", version: int | None = None) -> Plan:
+    plan = begin(actor, Plan, pk, "close", version)
+    _advance(stamp(plan, actor), actor, PlanAction.CLOSE, note=(note or "").strip())
+    ensure_in_scope(actor, plan, "change")
     return plan
 
 
@@ -273,7 +267,7 @@ def save_task(
         plan = get_scoped(actor, Plan, plan.pk if isinstance(plan, Plan) else plan, "change")
     assert isinstance(plan, Plan)
     if plan.status == PlanStatus.CLOSED:
-        raise Invalid(_("方案已结束，不能再修改任务。"))
+        raise Conflict(_("方案已结束，不能再修改任务。"))
     if not (title or "").strip():
         raise Invalid(fields={"title": [_("请填写工作任务。")]})
     specs = parse_deadlines(deadlines)
@@ -312,6 +306,7 @@ def save_task(
     )
     if plan.status == PlanStatus.ACTIVE:
         cascade([obj], actor)
+    ensure_in_scope(actor, obj, "change")
     return obj
 
 
@@ -370,6 +365,7 @@ def cascade(tasks: Sequence[Task], actor: Any = None) -> list[Assignment]:
         ]
         for assignment in new:
             stamp(assignment, actor).save()
+            _advance(assignment, actor, AssignmentAction.ASSIGN, to=None, created=True)
         Assignment.objects.filter(task=task).exclude(due_on=task.due_on).update(due_on=task.due_on)
         created += new
         recompute(task)
@@ -390,22 +386,46 @@ def cascade(tasks: Sequence[Task], actor: Any = None) -> list[Assignment]:
     return created
 
 
-@transaction.atomic
-def decompose(actor: Any, assignment_pk: int, unit_ids: Iterable[int] = ()) -> Task:
-    """A school passes its assignment on to its departments (all of them when none are
-    chosen): a child task issued by the school, whose progress becomes the school's."""
-    assignment = get_scoped(actor, Assignment, assignment_pk, "view")
-    if (
-        not Unit.objects.with_permission(actor, plan_perm("change"))
+def manages_assignee(actor: Any, assignment: Assignment) -> bool:
+    """Whether the actor may change plans of the assignment's own unit (a school's head
+    passing its task on)."""
+    return (
+        Unit.objects.with_permission(actor, plan_perm("change"))
         .filter(pk=assignment.unit_id)
         .exists()
-    ):
+    )
+
+
+def may_decompose(actor: Any, assignment: Assignment) -> bool:
+    """The guard of "decompose": a school's assignment of an active plan, by its managers."""
+    return (
+        assignment.unit.kind == UnitKind.SCHOOL
+        and assignment.task.plan.status == PlanStatus.ACTIVE
+        and manages_assignee(actor, assignment)
+    )
+
+
+def may_report(actor: Any, assignment: Assignment) -> bool:
+    """The guard of "report": only while the plan is active."""
+    return assignment.task.plan.status == PlanStatus.ACTIVE
+
+
+@transaction.atomic
+def decompose(
+    actor: Any, assignment_pk: Any, units: Iterable[int] = (), *, version: int | None = None
+) -> Task:
+    """A school passes its assignment on to its departments (all of them when none are
+    chosen): a child task issued by the school, whose progress becomes the school's."""
+    assignment = begin(actor, Assignment, assignment_pk, "decompose", version)
+    if not manages_assignee(actor, assignment):
         raise Forbidden()
     parent = assignment.task
     if parent.plan.status != PlanStatus.ACTIVE:
-        raise Invalid(_("方案不在执行中。"))
+        raise Conflict(_("方案不在执行中。"))
     unit = assignment.unit
-    units = _units_below(unit, unit_ids, "units")
+    if unit.kind != UnitKind.SCHOOL:
+        raise Invalid(_("只有学校可以把任务分解到各处室。"))
+    units = _units_below(unit, units, "units")
     child = Task.objects.filter(parent=parent, unit=unit).first()
     if child is None:
         child = Task(
@@ -426,7 +446,17 @@ def decompose(actor: Any, assignment_pk: int, unit_ids: Iterable[int] = ()) -> T
         TaskDeadline(task=child, seq=d.seq, date=d.date, label=d.label, kind=d.kind)
         for d in parent.deadlines.all()
     )
+    names = [u.name for u in units] or [_("本校全部处室")]
+    _advance(
+        stamp(assignment, actor),
+        actor,
+        AssignmentAction.DECOMPOSE,
+        note="、".join(names),
+        data={"task": child.pk},
+    )
+    # The school's assignment follows its departments from now on (cascade rolls it up).
     cascade([child], actor)
+    ensure_in_scope(actor, child, "change")
     return child
 
 
@@ -466,12 +496,22 @@ def recompute(task: Task, today: dt.date | None = None) -> None:
         Task.objects.filter(pk=task.pk).update(status=status, progress=progress)
         task.status, task.progress = status, progress
     if task.parent_id:
-        Assignment.objects.filter(task_id=task.parent_id, unit_id=task.unit_id).update(
-            status=status, progress=progress, updated_at=timezone.now()
-        )
+        _follow_departments(task.parent_id, task.unit_id, status, progress)
         recompute(Task.objects.get(pk=task.parent_id), today)
     else:
         recompute_plan(task.plan_id, today)
+
+
+def _follow_departments(task_id: int, unit_id: int, status: str, progress: int) -> None:
+    """A decomposed assignment takes its departments' roll-up: a system step in its history."""
+    with transaction.atomic():
+        assignment = (
+            Assignment.objects.select_for_update().filter(task_id=task_id, unit_id=unit_id).first()
+        )
+        if assignment is None or (assignment.status, assignment.progress) == (status, progress):
+            return
+        assignment.progress = progress
+        _advance(assignment, None, AssignmentAction.ROLLUP, to=status, data={"progress": progress})
 
 
 def recompute_plan(plan_id: int, today: dt.date | None = None) -> None:
@@ -504,16 +544,14 @@ def report_progress(
     progress: int | None = None,
     files: Sequence[Any] = (),
     today: dt.date | None = None,
+    version: int | None = None,
 ) -> ProgressReport:
     """The assignee's people report: the assignment takes the reported status (overdue
     stays overdue until done), and the task and plan roll up."""
     today = today or _today()
-    found = get_scoped(actor, Assignment, assignment_pk, "report")
-    assignment = (
-        Assignment.objects.select_for_update().select_related("task__plan").get(pk=found.pk)
-    )
+    assignment = begin(actor, Assignment, assignment_pk, "report", version)
     if assignment.task.plan.status != PlanStatus.ACTIVE:
-        raise Invalid(_("方案不在执行中，不能报送进展。"))
+        raise Conflict(_("方案不在执行中，不能报送进展。"))
     if not (text or "").strip():
         raise Invalid(fields={"text": [_("请填写进展情况。")]})
     if status not in REPORT_STATUSES:
@@ -543,11 +581,18 @@ def report_progress(
     new_status = status
     if status == Progress.IN_PROGRESS and assignment.due_on and assignment.due_on < today:
         new_status = Progress.OVERDUE
-    assignment.status = new_status
     assignment.progress = progress
     assignment.last_report = report
     assignment.last_reported_at = report.created_at
-    stamp(assignment, actor).save()
+    _advance(
+        stamp(assignment, actor),
+        actor,
+        AssignmentAction.REPORT,
+        to=new_status,
+        note=report.text,
+        data={"report": report.pk, "progress": progress, "files": len(files)},
+    )
+    ensure_in_scope(actor, assignment, "report")
     recompute(assignment.task, today)
     return report
 
@@ -581,8 +626,7 @@ def mark_overdue(today: dt.date | None = None) -> dict[str, int]:
                 assignment.due_on and assignment.due_on < today
             ):
                 continue
-            assignment.status = Progress.OVERDUE
-            assignment.save(update_fields=["status", "updated_at"])
+            _advance(assignment, None, AssignmentAction.OVERDUE, to=Progress.OVERDUE)
             task = assignment.task
             people = people_with(plan_perm("report"), assignment.unit) + people_with(
                 plan_perm("change"), task.unit

@@ -1,5 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
+from xiaoan.core.workflow_pages import action_urls
 from xiaoan.plans import views
 
 app_name = "plans"
@@ -23,20 +24,11 @@ urlpatterns = [
         {"fmt": "docx"},
         name="plan_responsibilities_docx",
     ),
-    path(
-        "<int:pk>/activate/",
-        views.PlanActionView.as_view(service="activate_plan"),
-        name="plan_activate",
-    ),
-    path("<int:pk>/close/", views.PlanActionView.as_view(service="close_plan"), name="plan_close"),
     path("<int:plan_pk>/tasks/new/", views.TaskFormView.as_view(), name="task_create"),
     path("tasks/<int:pk>/", views.TaskDetailView.as_view(), name="task_detail"),
     path("tasks/<int:pk>/edit/", views.TaskFormView.as_view(), name="task_edit"),
-    path(
-        "assignments/<int:pk>/decompose/",
-        views.DecomposeView.as_view(),
-        name="assignment_decompose",
-    ),
-    path("assignments/<int:pk>/report/", views.ReportView.as_view(), name="assignment_report"),
+    # plan_activate, plan_close; assignment_report (also the assignment's page), _decompose
+    *action_urls(views.PlanActionView),
+    path("assignments/", include(action_urls(views.AssignmentActionView))),
     path("evidence/<int:pk>/", views.EvidenceView.as_view(), name="evidence"),
 ]

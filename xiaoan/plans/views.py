@@ -9,21 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
 from xiaoan.audit.files import file_served
-from xiaoan.core.errors import ServiceError
 from xiaoan.core.history import entries_for
 from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.core.views import raise_for_service_error
+from xiaoan.core.services import get_scoped
+from xiaoan.core.views import ScopedListView, ScopedMixin, ServiceFormView
+from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
 from xiaoan.plans import forms, importing, services
@@ -38,27 +39,19 @@ from xiaoan.plans.models import (
     Task,
     plan_perm,
 )
+from xiaoan.plans.workflow import ASSIGNMENT, PLAN
 
 TASK_PREFETCH = ("deadlines", "lead_units", "responsible_units", "cooperating_units")
 
 
-class PlanAccessMixin(LoginRequiredMixin):
-    """403 when the plan permission `action` is held nowhere at all."""
+class PlanAccessMixin(ScopedMixin):
+    """Core's scoped page with the plan permissions: every plan record is guarded by
+    `plans.<permission_action>_plan` (403 when held nowhere)."""
 
-    action = "view"
+    model = Plan
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not has_permission_anywhere(
-            request.user, plan_perm(self.action)
-        ):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def scoped(self, model, pk, action: str = "view"):
-        try:
-            return services.get_scoped(self.request.user, model, pk, action)
-        except ServiceError as error:
-            raise_for_service_error(error)
+    def has_access(self, user) -> bool:
+        return has_permission_anywhere(user, plan_perm(self.permission_action))
 
 
 def _can(user: Any, model, obj, action: str) -> bool:
@@ -68,31 +61,25 @@ def _can(user: Any, model, obj, action: str) -> bool:
 # ---------------------------------------------------------------- plans
 
 
-class PlanListView(PlanAccessMixin, ListView):
+class PlanListView(PlanAccessMixin, ScopedListView):
     template_name = "plans/plan_list.html"
     paginate_by = 25
+    filterset_class = PlanFilterSet
 
     def get_queryset(self):
-        base = Plan.objects.restrict(self.request.user)
-        self.filterset = PlanFilterSet(self.request.GET or None, queryset=base)
-        queryset = base
-        if self.filterset.is_bound and self.filterset.is_valid():
-            queryset = self.filterset.qs
         return (
-            queryset.select_related("unit")
+            super()
+            .get_queryset()
+            .select_related("unit")
             .annotate(task_count=Count("tasks", distinct=True))
             .order_by("-created_at", "-pk")
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         user = self.request.user
         context.update(
-            filterset=self.filterset,
             data=self.request.GET,
-            query_string=query.urlencode(),
             status_choices=PlanStatus.choices,
             can_add=has_permission_anywhere(user, plan_perm("add")),
             can_report=has_permission_anywhere(user, plan_perm("report")),
@@ -100,110 +87,110 @@ class PlanListView(PlanAccessMixin, ListView):
         return context
 
 
-class PlanCreateView(PlanAccessMixin, View):
-    action = "add"
+class PlanCreateView(PlanAccessMixin, ServiceFormView):
+    permission_action = "add"
+    template_name = "plans/plan_form.html"
+    form_class = forms.PlanForm
+    success_message = gettext_lazy("方案已创建，请添加任务后下发。")
 
-    def _form(self, data=None):
-        units = list(services.issuing_units(self.request.user).order_by("path")[:500])
-        initial = {}
+    def get_initial(self):
         current = getattr(self.request, "current_unit", None)
-        if current is not None:
-            initial["unit"] = current.pk
-        return forms.PlanForm(data, units=units, initial=initial)
+        return {"unit": current.pk} if current is not None else {}
 
-    def get(self, request):
-        return render(request, "plans/plan_form.html", {"form": self._form()})
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["units"] = list(services.issuing_units(self.request.user).order_by("path")[:500])
+        return kwargs
 
-    def post(self, request):
-        form = self._form(request.POST)
-        if form.is_valid():
-            try:
-                plan = services.create_plan(request.user, **form.cleaned_data)
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            else:
-                messages.success(request, _("方案已创建，请添加任务后下发。"))
-                return redirect("plans:plan_detail", pk=plan.pk)
-        return render(request, "plans/plan_form.html", {"form": form}, status=400)
+    def perform(self, form):
+        return services.create_plan(self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("plans:plan_detail", args=[self.result.pk])
 
 
-class PlanEditView(PlanAccessMixin, View):
-    action = "change"
+class PlanEditView(PlanAccessMixin, ServiceFormView):
+    permission_action = "change"
+    template_name = "plans/plan_form.html"
+    form_class = forms.PlanForm
+    success_message = gettext_lazy("方案已保存。")
 
-    def _form(self, plan, data=None):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.record = None
+
+    def get_form_kwargs(self):
+        self.record = self.get_record(self.kwargs["pk"], "change")
+        kwargs = super().get_form_kwargs()
+        kwargs["editing"] = True
+        return kwargs
+
+    def get_initial(self):
+        plan = self.record
         initial = {f: getattr(plan, f) for f in services.PLAN_FIELDS}
         initial["phases"] = forms.phase_lines(plan.phases.all())
-        return forms.PlanForm(data, initial=initial, editing=True)
+        return initial
 
-    def get(self, request, pk):
-        plan = self.scoped(Plan, pk, "change")
-        return render(request, "plans/plan_form.html", {"form": self._form(plan), "plan": plan})
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["plan"] = self.record
+        return context
 
-    def post(self, request, pk):
-        plan = self.scoped(Plan, pk, "change")
-        form = self._form(plan, request.POST)
-        if form.is_valid():
-            try:
-                services.update_plan(request.user, plan.pk, **form.cleaned_data)
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            else:
-                messages.success(request, _("方案已保存。"))
-                return redirect("plans:plan_detail", pk=plan.pk)
-        context = {"form": form, "plan": plan}
-        return render(request, "plans/plan_form.html", context, status=400)
+    def perform(self, form):
+        return services.update_plan(self.request.user, self.record.pk, **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("plans:plan_detail", args=[self.record.pk])
+
+
+def plan_context(request, plan: Plan, bound: forms.PlanActionForm | None = None) -> dict:
+    """Everything the plan's page shows; `bound` is a refused action form with its errors."""
+    user = request.user
+    tasks = (
+        Task.objects.restrict(user)
+        .filter(plan=plan, parent__isnull=True)
+        .order_by("seq", "pk")
+        .prefetch_related(*TASK_PREFETCH)
+    )
+    can_change = _can(user, Plan, plan, "change")
+    return {
+        "object": plan,
+        "plan": plan,
+        "tasks": tasks,
+        "phases": plan.phases.all(),
+        "table": services.progress_table(plan, user),
+        "can_edit": can_change and plan.status != PlanStatus.CLOSED,
+        "statuses": Progress,
+        "actions": action_panel(request, PLAN, plan, bound),
+        "events": plan.events.select_related("actor"),
+        "history": entries_for(plan, limit=50),
+    }
 
 
 class PlanDetailView(PlanAccessMixin, View):
     def get(self, request, pk):
-        plan = self.scoped(Plan, pk)
-        user = request.user
-        tasks = (
-            Task.objects.restrict(user)
-            .filter(plan=plan, parent__isnull=True)
-            .order_by("seq", "pk")
-            .prefetch_related(*TASK_PREFETCH)
-        )
-        context = {
-            "plan": plan,
-            "tasks": tasks,
-            "phases": plan.phases.all(),
-            "table": services.progress_table(plan, user),
-            "can_change": _can(user, Plan, plan, "change"),
-            "statuses": Progress,
-            "history": entries_for(plan, limit=50),
-        }
-        return render(request, "plans/plan_detail.html", context)
+        plan = self.get_record(pk)
+        return render(request, "plans/plan_detail.html", plan_context(request, plan))
+
+
+class PlanActionView(WorkflowActionView):
+    """POST one declared plan action (下发, 结束: xiaoan.plans.workflow)."""
+
+    workflow = PLAN
+    template_name = "plans/plan_detail.html"
+
+    def record_context(self, obj: Plan, bound: forms.PlanActionForm) -> dict[str, Any]:
+        return plan_context(self.request, obj, bound)
 
 
 class ResponsibilityExportView(PlanAccessMixin, View):
     """责任清单 of a plan as Excel or Word."""
 
     def get(self, request, pk, fmt):
-        try:
-            content, content_type, name = services.responsibility_file(request.user, pk, fmt)
-        except ServiceError as error:
-            raise_for_service_error(error)
+        content, content_type, name = services.responsibility_file(request.user, pk, fmt)
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = content_disposition_header(True, name)
         return response
-
-
-class PlanActionView(PlanAccessMixin, View):
-    action = "change"
-    service = ""
-
-    def post(self, request, pk):
-        plan = self.scoped(Plan, pk, "change")
-        try:
-            getattr(services, self.service)(request.user, plan.pk)
-        except ServiceError as error:
-            if error.status in (403, 404):
-                raise_for_service_error(error)
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("已完成。"))
-        return redirect("plans:plan_detail", pk=plan.pk)
 
 
 # ---------------------------------------------------------------- tasks
@@ -218,59 +205,69 @@ def _task_units(plan: Plan) -> list[Unit]:
     )
 
 
-class TaskFormView(PlanAccessMixin, View):
-    action = "change"
+class TaskFormView(PlanAccessMixin, ServiceFormView):
+    """Add a top-level task to a plan (`plan_pk`) or edit one (`pk`)."""
 
-    def _objects(self, pk=None, plan_pk=None):
+    permission_action = "change"
+    template_name = "plans/task_form.html"
+    form_class = forms.TaskForm
+    success_message = gettext_lazy("任务已保存。")
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.plan = self.task = None
+
+    def _load(self) -> None:
+        pk = self.kwargs.get("pk")
         if pk is not None:
-            task = self.scoped(Task, pk, "view")
-            if task.parent_id:
+            self.task = self.get_record(pk, model=Task)
+            if self.task.parent_id:
                 raise Http404
-            plan = self.scoped(Plan, task.plan_id, "change")
-            return plan, task
-        return self.scoped(Plan, plan_pk, "change"), None
+            self.plan = self.get_record(self.task.plan_id, "change")
+        else:
+            self.plan = self.get_record(self.kwargs["plan_pk"], "change")
 
-    def _form(self, plan, task, data=None):
-        initial = {}
-        if task is not None:
-            initial = {
-                "seq": task.seq,
-                "domain": task.domain,
-                "title": task.title,
-                "content": task.content,
-                "deadlines": forms.deadline_lines(task.deadlines.all()),
-                "lead_units": [u.pk for u in task.lead_units.all()],
-                "responsible_units": [u.pk for u in task.responsible_units.all()],
-                "cooperating_units": [u.pk for u in task.cooperating_units.all()],
-                "all_below": task.all_below,
-                "all_sections": task.all_sections,
-                "collective_text": task.collective_text,
-            }
-        return forms.TaskForm(data, initial=initial, units=_task_units(plan))
+    def get_form_kwargs(self):
+        self._load()
+        kwargs = super().get_form_kwargs()
+        kwargs["units"] = _task_units(self.plan)
+        return kwargs
 
-    def get(self, request, pk=None, plan_pk=None):
-        plan, task = self._objects(pk, plan_pk)
-        context = {"form": self._form(plan, task), "plan": plan, "task": task}
-        return render(request, "plans/task_form.html", context)
+    def get_initial(self):
+        task = self.task
+        if task is None:
+            return {}
+        return {
+            "seq": task.seq,
+            "domain": task.domain,
+            "title": task.title,
+            "content": task.content,
+            "deadlines": forms.deadline_lines(task.deadlines.all()),
+            "lead_units": [u.pk for u in task.lead_units.all()],
+            "responsible_units": [u.pk for u in task.responsible_units.all()],
+            "cooperating_units": [u.pk for u in task.cooperating_units.all()],
+            "all_below": task.all_below,
+            "all_sections": task.all_sections,
+            "collective_text": task.collective_text,
+        }
 
-    def post(self, request, pk=None, plan_pk=None):
-        plan, task = self._objects(pk, plan_pk)
-        form = self._form(plan, task, request.POST)
-        if form.is_valid():
-            try:
-                saved = services.save_task(request.user, plan.pk, task=task, **form.cleaned_data)
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            else:
-                messages.success(request, _("任务已保存。"))
-                return redirect("plans:task_detail", pk=saved.pk)
-        context = {"form": form, "plan": plan, "task": task}
-        return render(request, "plans/task_form.html", context, status=400)
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(plan=self.plan, task=self.task)
+        return context
+
+    def perform(self, form):
+        return services.save_task(
+            self.request.user, self.plan.pk, task=self.task, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("plans:task_detail", args=[self.result.pk])
 
 
 class TaskDetailView(PlanAccessMixin, View):
     def get(self, request, pk):
-        task = self.scoped(Task, pk)
+        task = self.get_record(pk, model=Task)
         user = request.user
         assignments = list(
             Assignment.objects.restrict(user)
@@ -294,49 +291,30 @@ class TaskDetailView(PlanAccessMixin, View):
             .filter(pk__in=[a.unit_id for a in assignments], kind=UnitKind.SCHOOL)
             .values_list("pk", flat=True)
         )
+        plan = task.plan
+        can_change = task.parent_id is None and _can(user, Plan, plan, "change")
         context = {
             "task": task,
-            "plan": task.plan,
+            "plan": plan,
             "deadlines": task.deadlines.all(),
             "assignments": assignments,
             "reports": reports,
-            "reportable": reportable,
-            "decomposable": decomposable if task.plan.status == PlanStatus.ACTIVE else set(),
+            "reportable": reportable if plan.status == PlanStatus.ACTIVE else set(),
+            "decomposable": decomposable if plan.status == PlanStatus.ACTIVE else set(),
             "children": task.children.select_related("unit"),
-            "can_change": task.parent_id is None and _can(user, Plan, task.plan, "change"),
+            "can_edit": can_change and plan.status != PlanStatus.CLOSED,
             "history": entries_for(task, limit=50),
         }
         return render(request, "plans/task_detail.html", context)
 
 
-class DecomposeView(PlanAccessMixin, View):
-    action = "change"
-
-    def post(self, request, pk):
-        assignment = self.scoped(Assignment, pk)
-        form = forms.DecomposeForm(request.POST)
-        form.fields["units"].choices = [
-            (u.pk, u.name) for u in Unit.objects.filter(path__startswith=assignment.unit.path)
-        ]
-        units = form.cleaned_data["units"] if form.is_valid() else []
-        try:
-            child = services.decompose(request.user, assignment.pk, units)
-        except ServiceError as error:
-            if error.status in (403, 404):
-                raise_for_service_error(error)
-            messages.error(request, str(error.message))
-            return redirect("plans:task_detail", pk=assignment.task_id)
-        messages.success(request, _("已分解到本校各处室。"))
-        return redirect("plans:task_detail", pk=child.pk)
-
-
-# ---------------------------------------------------------------- my tasks and reports
+# ---------------------------------------------------------------- my tasks and assignments
 
 
 class MyTasksView(PlanAccessMixin, ListView):
     """The assignments of the units where I report: open ones first, by due date."""
 
-    action = "report"
+    permission_action = "report"
     template_name = "plans/my_tasks.html"
     paginate_by = 50
 
@@ -359,43 +337,40 @@ class MyTasksView(PlanAccessMixin, ListView):
         return context
 
 
-class ReportView(PlanAccessMixin, View):
-    action = "report"
+def assignment_context(request, assignment: Assignment, bound=None) -> dict:
+    """The assignment's page (报送进展): its actions, reports and history."""
+    return {
+        "object": assignment,
+        "assignment": assignment,
+        "task": assignment.task,
+        "actions": action_panel(request, ASSIGNMENT, assignment, bound),
+        "events": assignment.events.select_related("actor"),
+        "reports": assignment.reports.select_related("author").prefetch_related("files")[:20],
+    }
 
-    def _page(self, request, assignment, form, status=200):
-        context = {
-            "assignment": assignment,
-            "task": assignment.task,
-            "form": form,
-            "reports": assignment.reports.select_related("author").prefetch_related("files")[:20],
-        }
-        return render(request, "plans/report_form.html", context, status=status)
+
+class AssignmentActionView(WorkflowActionView):
+    """POST one declared assignment action (报送进展, 分解到各处室); the report's URL also
+    shows the assignment's page (GET), to the people who report on it."""
+
+    workflow = ASSIGNMENT
+    template_name = "plans/report_form.html"
+    http_method_names = ["get", "post"]
 
     def get(self, request, pk):
-        assignment = self.scoped(Assignment, pk, "report")
-        form = forms.ReportForm(initial={"progress": assignment.progress})
-        return self._page(request, assignment, form)
+        if self.action_name != "report":
+            return self.http_method_not_allowed(request)
+        assignment = get_scoped(request.user, Assignment, pk, "report")
+        return render(request, self.template_name, assignment_context(request, assignment))
 
-    def post(self, request, pk):
-        assignment = self.scoped(Assignment, pk, "report")
-        form = forms.ReportForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.report_progress(
-                    request.user,
-                    assignment.pk,
-                    text=data["text"],
-                    status=data["status"],
-                    progress=data["progress"],
-                    files=data["files"],
-                )
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            else:
-                messages.success(request, _("进展已报送。"))
-                return redirect("plans:my_tasks")
-        return self._page(request, assignment, form, status=400)
+    def record_context(self, obj: Assignment, bound) -> dict[str, Any]:
+        return assignment_context(self.request, obj, bound)
+
+    def success_url(self, obj: Assignment) -> str:
+        if self.action_name == "decompose":
+            child = Task.objects.filter(parent_id=obj.task_id, unit_id=obj.unit_id).first()
+            return reverse("plans:task_detail", args=[child.pk if child else obj.task_id])
+        return reverse("plans:assignment_report", args=[obj.pk])
 
 
 class EvidenceView(PlanAccessMixin, View):
@@ -403,7 +378,7 @@ class EvidenceView(PlanAccessMixin, View):
         evidence = Evidence.objects.select_related("report").filter(pk=pk).first()
         if evidence is None:
             raise Http404
-        self.scoped(Assignment, evidence.report.assignment_id)
+        self.get_record(evidence.report.assignment_id, model=Assignment)
         try:
             handle = evidence.file.open("rb")
         except OSError:
@@ -417,147 +392,103 @@ class EvidenceView(PlanAccessMixin, View):
 # ---------------------------------------------------------------- import
 
 
-class ImportView(PlanAccessMixin, View):
-    action = "add"
+class ImportView(PlanAccessMixin, ServiceFormView):
+    permission_action = "add"
+    template_name = "plans/import_form.html"
+    form_class = forms.ImportForm
 
-    def _form(self, data=None, files=None):
-        units = list(services.issuing_units(self.request.user).order_by("path")[:500])
+    def get_initial(self):
         current = getattr(self.request, "current_unit", None)
-        initial = {"unit": current.pk} if current is not None else {}
-        return forms.ImportForm(data, files, units=units, initial=initial)
+        return {"unit": current.pk} if current is not None else {}
 
-    def get(self, request):
-        return render(request, "plans/import_form.html", {"form": self._form()})
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["units"] = list(services.issuing_units(self.request.user).order_by("path")[:500])
+        return kwargs
 
-    def post(self, request):
-        form = self._form(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data.get("file")
-            try:
-                pending = importing.start_import(
-                    request.user,
-                    unit=form.cleaned_data["unit"],
-                    data=upload.read() if upload else None,
-                    filename=upload.name if upload else "",
-                    text="" if upload else form.cleaned_data["text"],
-                )
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            else:
-                return redirect("plans:import_review", pk=pending.pk)
-        return render(request, "plans/import_form.html", {"form": form}, status=400)
+    def perform(self, form):
+        upload = form.cleaned_data.get("file")
+        return importing.start_import(
+            self.request.user,
+            unit=form.cleaned_data["unit"],
+            data=upload.read() if upload else None,
+            filename=upload.name if upload else "",
+            text="" if upload else form.cleaned_data["text"],
+        )
+
+    def get_success_url(self):
+        return reverse("plans:import_review", args=[self.result.pk])
 
 
-class ImportReviewView(PlanAccessMixin, View):
+class ImportReviewView(PlanAccessMixin, ServiceFormView):
     """The draft for review: titles and deadlines editable, each written unit name mapped to
     a unit below the issuer, to every unit below (a collective phrase) or dropped."""
 
-    action = "add"
+    permission_action = "add"
+    template_name = "plans/import_review.html"
+    form_class = forms.ImportReviewForm
+    success_message = gettext_lazy("方案已导入并下发。")
 
-    def _pending(self, pk) -> PlanImport:
-        pending = self.scoped(PlanImport, pk, "add")
-        if pending.status != ImportStatus.PENDING:
-            if pending.plan_id:
-                raise _Redirect(pending.plan_id)
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated or not self.has_access(request.user):
+            return super().dispatch(request, *args, **kwargs)
+        self.record = self.get_record(kwargs["pk"], "add", model=PlanImport)
+        if self.record.status != ImportStatus.PENDING:
+            if self.record.plan_id:
+                return redirect("plans:plan_detail", pk=self.record.plan_id)
             raise Http404
-        return pending
+        self.suggestions = importing.suggest_units(self.record.draft, self.record.unit)
+        return super().dispatch(request, *args, **kwargs)
 
-    def _context(self, pending, *, tasks=None, mapping=None, errors=(), title=None, number=""):
-        suggestions = importing.suggest_units(pending.draft, pending.unit)
-        chosen = importing.default_mapping(suggestions) if mapping is None else mapping
-        rows = []
-        for index, task in enumerate(tasks or pending.draft["tasks"]):
-            rows.append(
-                {
-                    "index": index,
-                    "task": task,
-                    "deadlines": task.get("deadline_text")
-                    if "deadline_text" in task
-                    else forms.deadline_lines(task.get("deadlines") or []),
-                }
-            )
-        names = [
-            {
-                "written": s.written,
-                "suggestion": s,
-                "chosen": chosen.get(s.written, ""),
-                "index": index,
-            }
-            for index, s in enumerate(suggestions)
-        ]
-        return {
-            "pending": pending,
-            "rows": rows,
-            "names": names,
-            "units": _task_units(Plan(unit=pending.unit)),
-            "errors": errors,
-            "title": pending.draft.get("plan_title", "") if title is None else title,
-            "document_number": number,
-            "unmatched": importing.unmatched_names(suggestions),
-            "ALL": importing.ALL_BELOW,
-            "DROP": importing.DROP,
-        }
-
-    def get(self, request, pk):
-        try:
-            pending = self._pending(pk)
-        except _Redirect as done:
-            return redirect("plans:plan_detail", pk=done.plan_id)
-        return render(request, "plans/import_review.html", self._context(pending))
-
-    def post(self, request, pk):
-        try:
-            pending = self._pending(pk)
-        except _Redirect as done:
-            return redirect("plans:plan_detail", pk=done.plan_id)
+    def post(self, request, *args, **kwargs):
         if request.POST.get("discard"):
-            pending.status = ImportStatus.DISCARDED
-            pending.save(update_fields=["status"])
+            self.record.status = ImportStatus.DISCARDED
+            self.record.save(update_fields=["status"])
             messages.info(request, _("已放弃本次导入。"))
             return redirect("plans:plan_list")
-        suggestions = importing.suggest_units(pending.draft, pending.unit)
-        mapping = {
-            s.written: request.POST.get(f"unit-{index}", "") for index, s in enumerate(suggestions)
-        }
-        errors: list[str] = []
-        tasks = []
-        for index, task in enumerate(pending.draft["tasks"]):
-            edited = dict(task)
-            edited["title"] = (request.POST.get(f"title-{index}") or "").strip()
-            text = request.POST.get(f"deadlines-{index}", "")
-            try:
-                edited["deadlines"] = forms.parse_deadline_lines(text)
-            except forms.ValidationError as error:
-                errors.append(_("第 %(n)s 项：%(m)s") % {"n": task["seq"], "m": error.messages[0]})
-                edited["deadline_text"] = text
-            if not edited["title"]:
-                errors.append(_("第 %(n)s 项：请填写工作任务。") % {"n": task["seq"]})
-            tasks.append(edited)
-        title = (request.POST.get("plan_title") or "").strip()
-        number = (request.POST.get("document_number") or "").strip()
-        if not errors:
-            try:
-                plan = importing.confirm_import(
-                    request.user,
-                    pending.pk,
-                    mapping=mapping,
-                    tasks=tasks,
-                    title=title,
-                    document_number=number,
-                )
-            except ServiceError as error:
-                if error.status in (403, 404):
-                    raise_for_service_error(error)
-                errors.append(str(error.message))
-            else:
-                messages.success(request, _("方案已导入并下发。"))
-                return redirect("plans:plan_detail", pk=plan.pk)
-        context = self._context(
-            pending, tasks=tasks, mapping=mapping, errors=errors, title=title, number=number
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(draft=self.record.draft, suggestions=self.suggestions)
+        return kwargs
+
+    def perform(self, form):
+        return importing.confirm_import(self.request.user, self.record.pk, **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("plans:plan_detail", args=[self.result.pk])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form, pending = context["form"], self.record
+        chosen = (
+            importing.default_mapping(self.suggestions) if form.mapping is None else form.mapping
         )
-        return render(request, "plans/import_review.html", context, status=400)
-
-
-class _Redirect(Exception):
-    def __init__(self, plan_id: int) -> None:
-        self.plan_id = plan_id
+        rows = [
+            {
+                "index": index,
+                "task": task,
+                "deadlines": task.get("deadline_text")
+                if "deadline_text" in task
+                else forms.deadline_lines(task.get("deadlines") or []),
+            }
+            for index, task in enumerate(form.tasks or pending.draft["tasks"])
+        ]
+        names = [
+            {"written": s.written, "suggestion": s, "chosen": chosen.get(s.written, ""), "index": i}
+            for i, s in enumerate(self.suggestions)
+        ]
+        context.update(
+            pending=pending,
+            rows=rows,
+            names=names,
+            units=_task_units(Plan(unit=pending.unit)),
+            errors=form.non_field_errors(),
+            title=pending.draft.get("plan_title", "") if form.title is None else form.title,
+            document_number=form.number,
+            unmatched=importing.unmatched_names(self.suggestions),
+            ALL=importing.ALL_BELOW,
+            DROP=importing.DROP,
+        )
+        return context

@@ -9,8 +9,10 @@ from xiaoan.core.ids import IdField
 from xiaoan.plans.choices import REPORT_STATUS_CHOICES, DeadlineKind
 from xiaoan.plans.models import (
     Assignment,
+    AssignmentEvent,
     Evidence,
     Plan,
+    PlanEvent,
     PlanPhase,
     ProgressReport,
     Task,
@@ -52,11 +54,36 @@ class PlanSerializer(serializers.ModelSerializer):
         ]
 
 
-class PlanDetailSerializer(PlanSerializer):
+class PlanEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.display_name", read_only=True, default=None)
+
+    class Meta:
+        model = PlanEvent
+        fields = ["id", "action", "actor", "from_status", "to_status", "note", "created_at"]
+
+
+class AllowedActionsMixin(serializers.Serializer):
+    allowed_actions = serializers.SerializerMethodField(
+        help_text="调用者现在可以执行的动作（POST 到同名路径）"
+    )
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        return sorted(self.context.get("allowed_actions", ()))
+
+
+class PlanDetailSerializer(AllowedActionsMixin, PlanSerializer):
     phases = PlanPhaseSerializer(many=True, read_only=True)
+    events = PlanEventSerializer(many=True, read_only=True)
 
     class Meta(PlanSerializer.Meta):
-        fields = [*PlanSerializer.Meta.fields, "source_name", "phases"]
+        fields = [
+            *PlanSerializer.Meta.fields,
+            "source_name",
+            "phases",
+            "version",
+            "events",
+            "allowed_actions",
+        ]
 
 
 class PlanCreateSerializer(serializers.Serializer):
@@ -171,10 +198,62 @@ class PlanAssignmentSerializer(serializers.ModelSerializer):
         ]
 
 
+class AssignmentEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.display_name", read_only=True, default=None)
+
+    class Meta:
+        model = AssignmentEvent
+        fields = [
+            "id",
+            "action",
+            "actor",
+            "from_status",
+            "to_status",
+            "note",
+            "data",
+            "created_at",
+        ]
+
+
+class PlanAssignmentDetailSerializer(AllowedActionsMixin, PlanAssignmentSerializer):
+    events = AssignmentEventSerializer(many=True, read_only=True)
+
+    class Meta(PlanAssignmentSerializer.Meta):
+        fields = [*PlanAssignmentSerializer.Meta.fields, "version", "events", "allowed_actions"]
+
+
 class PlanReportInputSerializer(serializers.Serializer):
     text = serializers.CharField()
     status = serializers.ChoiceField(choices=REPORT_STATUS_CHOICES)
     progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
     files = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, help_text="佐证材料"
+    )
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text="读取时的 version；已被他人改动时返回 409",
+    )
+
+
+# ---------------------------------------------------------------- workflow actions
+
+
+class PlanVersionedSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text="读取时的 version；已被他人改动时返回 409",
+    )
+
+
+class PlanCloseSerializer(PlanVersionedSerializer):
+    note = serializers.CharField(required=False, default="", allow_blank=True, help_text="说明")
+
+
+class PlanDecomposeSerializer(PlanVersionedSerializer):
+    units = serializers.ListField(
+        child=IdField(), required=False, default=list, help_text="本校处室编号；不填为全部处室"
     )

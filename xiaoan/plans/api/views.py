@@ -1,12 +1,15 @@
-"""/api/plans/, /api/plan-tasks/ and /api/plan-assignments/ (+ report).
+"""/api/plans/ (+ activate, close), /api/plan-tasks/ and /api/plan-assignments/ (+ report,
+decompose).
 
 Views only parse requests and call `xiaoan.plans.services`; the services decide scope (404),
-rights (403) and input (400). A caller who holds the endpoint's permission nowhere gets 403.
+rights (403), state and version (409) and input (400). A caller who holds the endpoint's
+permission nowhere gets 403. The action endpoints come from the workflows declared in
+xiaoan.plans.workflow.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django_filters.rest_framework import DjangoFilterBackend
@@ -17,35 +20,36 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from xiaoan.core.api.parsers import upload_parsers
-from xiaoan.core.api.views import path_id, validated, with_errors
-from xiaoan.core.errors import NotFound
+from xiaoan.core.api.views import ScopedViewSetMixin, path_id, validated, with_errors
+from xiaoan.core.api.workflow import WorkflowViewSetMixin
+from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.plans import services
 from xiaoan.plans.api.serializers import (
+    PlanAssignmentDetailSerializer,
     PlanAssignmentSerializer,
     PlanCreateSerializer,
     PlanDetailSerializer,
-    PlanReportInputSerializer,
-    PlanReportSerializer,
     PlanSerializer,
     PlanTaskInputSerializer,
     PlanTaskSerializer,
     PlanUpdateSerializer,
 )
 from xiaoan.plans.filtersets import AssignmentFilterSet, PlanFilterSet, TaskFilterSet
-from xiaoan.plans.models import Assignment, Plan, Task
+from xiaoan.plans.models import Assignment, AssignmentEvent, Plan, PlanEvent, Task, plan_perm
+from xiaoan.plans.workflow import ASSIGNMENT, PLAN
 
 PARSERS = upload_parsers()
 TASK_PREFETCH = ("deadlines", "lead_units", "responsible_units", "cooperating_units")
 
 
-class PlanPermissionMixin:
-    """The plan permission each action needs somewhere (else 403)."""
+class PlanScopedViewSetMixin(ScopedViewSetMixin):
+    """Core's scoped viewset with the plan permissions (`plans.<action>_plan` guards tasks and
+    assignments too); a workflow action is gated by its own declared permission."""
 
-    action_permission: dict[str, str] = {}
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        services.require(request.user, self.action_permission.get(self.action, "view"))  # type: ignore[attr-defined]
+    def has_access(self, user) -> bool:
+        if getattr(self, "workflow_action", lambda: None)() is not None:
+            return True
+        return has_permission_anywhere(user, plan_perm(self.permission_action()))
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,31 +57,48 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class PlanViewSet(
-    PlanPermissionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    WorkflowViewSetMixin,
+    PlanScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = PlanSerializer
     filterset_class = PlanFilterSet
     filter_backends = [DjangoFilterBackend]
     parser_classes = PARSERS
-    action_permission = {"create": "add", "partial_update": "change", "activate": "change"}
+    model = Plan
+    action_permission = {"create": "add", "partial_update": "change"}
+    workflow = PLAN
+    workflow_response = PlanDetailSerializer
 
-    def get_queryset(self):
-        return (
-            Plan.objects.restrict(self.request.user)
-            .select_related("unit")
+    def base_queryset(self):
+        queryset = (
+            Plan.objects.select_related("unit")
             .prefetch_related("phases")
             .annotate(task_count=Count("tasks", distinct=True))
             .order_by("-created_at", "-pk")
         )
+        if self.action != "list":
+            queryset = queryset.prefetch_related(
+                Prefetch("events", PlanEvent.objects.select_related("actor"))
+            )
+        return queryset
 
     def get_serializer_class(self):
         return PlanDetailSerializer if self.action != "list" else PlanSerializer
 
     def _detail(self, pk: int, code: int = 200) -> Response:
-        obj = self.get_queryset().filter(pk=pk).first()
-        if obj is None:
-            raise NotFound()
-        return Response(PlanDetailSerializer(obj).data, status=code)
+        # The record the caller just wrote (visible to them: the services re-check).
+        obj = self.base_queryset().get(pk=pk)
+        context = {
+            "request": self.request,
+            "allowed_actions": PLAN.allowed_names(self.request.user, obj),
+        }
+        return Response(PlanDetailSerializer(obj, context=context).data, status=code)
+
+    def workflow_result(self, pk: int) -> Response:
+        return self._detail(pk)
 
     @extend_schema(
         summary="工作方案列表",
@@ -90,7 +111,7 @@ class PlanViewSet(
 
     @extend_schema(summary="工作方案", responses=with_errors({200: PlanDetailSerializer}))
     def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
+        return self._detail(self.get_object().pk)
 
     @extend_schema(
         summary="新建方案（草稿）",
@@ -109,16 +130,6 @@ class PlanViewSet(
     def partial_update(self, request, pk=None, *args, **kwargs):
         data = validated(request, PlanUpdateSerializer)
         services.update_plan(request.user, path_id(pk), **data)
-        return self._detail(path_id(pk))
-
-    @extend_schema(
-        summary="下发方案（草稿 → 执行中，任务分解到各单位）",
-        request=None,
-        responses=with_errors({200: PlanDetailSerializer}),
-    )
-    @action(detail=True, methods=["post"])
-    def activate(self, request, pk=None):
-        services.activate_plan(request.user, path_id(pk))
         return self._detail(path_id(pk))
 
     def perform_content_negotiation(self, request, force=False):
@@ -153,18 +164,21 @@ class PlanViewSet(
 
 
 class TaskViewSet(
-    PlanPermissionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    PlanScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = PlanTaskSerializer
     filterset_class = TaskFilterSet
     filter_backends = [DjangoFilterBackend]
     parser_classes = PARSERS
+    model = Task
     action_permission = {"create": "change"}
 
-    def get_queryset(self):
+    def base_queryset(self):
         return (
-            Task.objects.restrict(self.request.user)
-            .select_related("unit")
+            Task.objects.select_related("unit")
             .prefetch_related(*TASK_PREFETCH)
             .order_by("plan_id", "parent_id", "seq", "pk")
         )
@@ -196,21 +210,48 @@ class TaskViewSet(
 
 
 class AssignmentViewSet(
-    PlanPermissionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    WorkflowViewSetMixin,
+    PlanScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = PlanAssignmentSerializer
     filterset_class = AssignmentFilterSet
     filter_backends = [DjangoFilterBackend]
     parser_classes = PARSERS
-    action_permission = {"report": "report"}
+    model = Assignment
+    workflow = ASSIGNMENT
+    workflow_response = PlanAssignmentDetailSerializer
 
-    def get_queryset(self):
-        return (
-            Assignment.objects.restrict(self.request.user)
-            .select_related("unit", "task", "last_report__author")
+    def base_queryset(self):
+        queryset = (
+            Assignment.objects.select_related("unit", "task", "last_report__author")
             .prefetch_related("last_report__files")
             .order_by("due_on", "task_id", "pk")
         )
+        if self.action != "list":
+            queryset = queryset.select_related("task__plan").prefetch_related(
+                Prefetch("events", AssignmentEvent.objects.select_related("actor"))
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        return PlanAssignmentSerializer if self.action == "list" else PlanAssignmentDetailSerializer
+
+    def workflow_result(self, pk: int) -> Response:
+        obj = self.base_queryset().get(pk=pk)
+        context = {
+            "request": self.request,
+            "allowed_actions": ASSIGNMENT.allowed_names(self.request.user, obj),
+        }
+        return Response(PlanAssignmentDetailSerializer(obj, context=context).data)
+
+    def workflow_input(self, action, data: dict) -> dict:
+        if action.name == "report":
+            # Evidence sent as repeated multipart `files`.
+            data["files"] = self.request.FILES.getlist("files") or data.get("files") or []
+        return data
 
     @extend_schema(
         summary="任务分解（各承办单位）列表",
@@ -221,30 +262,6 @@ class AssignmentViewSet(
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(summary="任务分解", responses=with_errors({200: PlanAssignmentSerializer}))
+    @extend_schema(summary="任务分解", responses=with_errors({200: PlanAssignmentDetailSerializer}))
     def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
-    @extend_schema(
-        summary="报送进展",
-        description="承办单位人员报送进展（可附佐证材料，multipart 的 files 字段可重复）。"
-        "状态：in_progress 进行中、done 已完成、ongoing 长期坚持；逾期任务报送进行中仍为逾期。",
-        request={
-            "multipart/form-data": PlanReportInputSerializer,
-            "application/json": PlanReportInputSerializer,
-        },
-        responses=with_errors({201: PlanReportSerializer}),
-    )
-    @action(detail=True, methods=["post"])
-    def report(self, request, pk=None):
-        data = validated(request, PlanReportInputSerializer)
-        files = request.FILES.getlist("files") if hasattr(request, "FILES") else []
-        report = services.report_progress(
-            request.user,
-            path_id(pk),
-            text=data["text"],
-            status=data["status"],
-            progress=data.get("progress"),
-            files=files or data.get("files") or [],
-        )
-        return Response(PlanReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        return self.workflow_result(self.get_object().pk)

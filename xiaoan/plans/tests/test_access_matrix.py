@@ -261,7 +261,7 @@ API_WRITES = [
     ("patch", "plan-detail", "plan", "school_a_officer", 403),
     ("patch", "plan-detail", "plan", "uni_security", 404),
     ("patch", "plan-detail", "plan", "auditor", 403),
-    ("post", "plan-activate", "plan", "district_officer", 400),
+    ("post", "plan-activate", "plan", "district_officer", 409),  # already active: wrong state
     ("post", "plan-activate", "plan", "uni_security", 404),
     ("post", "plan-task-list", None, "district_officer", 201),
     ("post", "plan-task-list", None, "school_a_officer", 403),

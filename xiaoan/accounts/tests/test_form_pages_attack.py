@@ -213,3 +213,54 @@ def test_it_keeps_the_typed_token_name_when_it_is_refused(client_for):
     assert response.status_code == 400
     assert name in response.content.decode()
     assert not ApiToken.objects.filter(name=name).exists()
+
+
+# ------------------------------------------------------------------ the re-check after write
+
+
+def _rechecked(monkeypatch, module) -> list:
+    """Make the service's re-check refuse, as for a write that left the actor's scope."""
+    from xiaoan.core.errors import Forbidden
+
+    calls: list = []
+
+    def refuse(user, obj, action="change"):
+        calls.append((type(obj).__name__, action))
+        raise Forbidden("out of scope after the write")
+
+    monkeypatch.setattr(module, "ensure_in_scope", refuse)
+    return calls
+
+
+@pytest.mark.parametrize("operation", ["create_user", "update_user", "grant_role"])
+def test_it_rolls_back_an_account_write_the_recheck_refuses(persona, monkeypatch, operation):
+    from xiaoan.accounts import services
+    from xiaoan.core.errors import Forbidden
+
+    officer, owner = persona("school_a_officer"), persona("school_a_owner")
+    before = (
+        User.objects.count(),
+        User.objects.get(pk=owner.pk).name,
+        RoleAssignment.objects.count(),
+        AuditEntry.objects.count(),
+    )
+    calls = _rechecked(monkeypatch, services)
+    run = {
+        "create_user": lambda: services.create_user(
+            officer, {"username": "recheck_x", "name": "复核", "unit": officer.unit}
+        ),
+        "update_user": lambda: services.update_user(officer, owner.pk, {"name": "复核"}),
+        "grant_role": lambda: services.grant_role(
+            officer, owner.pk, Role.objects.get(code="reporter"), officer.unit, False
+        ),
+    }[operation]
+    with pytest.raises(Forbidden):
+        run()
+    assert calls
+    after = (
+        User.objects.count(),
+        User.objects.get(pk=owner.pk).name,
+        RoleAssignment.objects.count(),
+        AuditEntry.objects.count(),
+    )
+    assert after == before

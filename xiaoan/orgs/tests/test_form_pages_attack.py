@@ -190,3 +190,51 @@ def test_it_refuses_an_import_over_the_size_limit_on_the_file_field(units, offic
     response = officer.post(reverse("orgs:unit_import"), {"file": upload})
     assert response.status_code == 400
     assert response.context["form"].errors["file"] == ["文件太大。"]
+
+
+# ------------------------------------------------------------------ the re-check after write
+
+
+@pytest.mark.parametrize(
+    "operation", ["create_unit", "update_unit", "move_unit", "create_place", "update_place"]
+)
+def test_it_rolls_back_a_unit_or_place_write_the_recheck_refuses(
+    units, places, persona, monkeypatch, operation
+):
+    from xiaoan.core.errors import Forbidden
+    from xiaoan.orgs import place_services, services
+
+    calls: list = []
+
+    def refuse(user, obj, action="change"):
+        calls.append((type(obj).__name__, action))
+        raise Forbidden("out of scope after the write")
+
+    monkeypatch.setattr(services, "ensure_in_scope", refuse)
+    monkeypatch.setattr(place_services, "ensure_in_scope", refuse)
+    district, school, dept = persona("district_officer"), units["梁子湖高级中学"], units["总务处"]
+    before = (
+        sorted(Unit.objects.values_list("pk", "name", "path")),
+        sorted(Place.objects.values_list("pk", "name", "kind")),
+    )
+    run = {
+        "create_unit": lambda: services.create_unit(
+            district, school, {"name": "复核处", "kind": dept.kind}
+        ),
+        "update_unit": lambda: services.update_unit(district, dept.pk, {"name": "复核处"}),
+        "move_unit": lambda: services.move_unit(district, dept, units["太和镇中心学校"]),
+        "create_place": lambda: place_services.create_place(
+            district, school, {"kind": "building", "name": "复核楼"}
+        ),
+        "update_place": lambda: place_services.update_place(
+            district, places["a"].pk, {"name": "复核楼"}
+        ),
+    }[operation]
+    with pytest.raises(Forbidden):
+        run()
+    assert calls
+    after = (
+        sorted(Unit.objects.values_list("pk", "name", "path")),
+        sorted(Place.objects.values_list("pk", "name", "kind")),
+    )
+    assert after == before

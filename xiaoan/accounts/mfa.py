@@ -145,11 +145,16 @@ def _locked_device(model: type[Device], user: Any) -> Device | None:
     return model.objects.select_for_update().filter(user=user, confirmed=True).first()
 
 
-def verify_code(user: Any, code: str, request: Any = None) -> Device:
+def verify_code(user: Any, code: str, request: Any = None, field: str = "") -> Device:
     """The device that accepts `code` (a 6-digit TOTP code or a recovery code, which is used
     up). A wrong code counts as a failed login: for the account (django-axes and the audit
     trail listen to `user_login_failed`) and for the address; django-otp itself slows down
-    repeated tries per device."""
+    repeated tries per device. With `field`, the refusal names that input too (the API's
+    `otp`)."""
+
+    def refused(message: str) -> CodeRefused:
+        return CodeRefused(message, fields={field: [message]} if field else None)
+
     digits = _digits(code)
     is_totp = digits.isdigit() and len(digits) == 6
     with transaction.atomic():
@@ -161,7 +166,7 @@ def verify_code(user: Any, code: str, request: Any = None) -> Device:
         audit(AuditAction.MFA, actor=user, request=request, obj=user, detail={"step": kind})
         return device
     if device is not None and not allowed:
-        raise CodeRefused(_("尝试过于频繁，请稍后再试。"))
+        raise refused(_("尝试过于频繁，请稍后再试。"))
     user_login_failed.send(
         sender=__name__, credentials={"username": user.get_username()}, request=request
     )
@@ -169,7 +174,7 @@ def verify_code(user: Any, code: str, request: Any = None) -> Device:
         from xiaoan.accounts.throttling import count_address_failure
 
         count_address_failure(request)  # guessing from one address counts as for passwords
-    raise CodeRefused(_("验证码不正确或已使用。"))
+    raise refused(_("验证码不正确或已使用。"))
 
 
 def recovery_codes_left(user: Any) -> int:

@@ -15,14 +15,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.generic import TemplateView
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from xiaoan.accounts import mfa
+from xiaoan.accounts.authority import check_may_manage
 from xiaoan.accounts.models import User
 from xiaoan.core.errors import ServiceError
 from xiaoan.core.forms import StyledFormMixin
 from xiaoan.core.services import get_scoped
-from xiaoan.core.views import raise_for_service_error
+from xiaoan.core.views import ServiceFormView
 
 FAILURES = "xiaoan_mfa_failures"
 
@@ -106,11 +108,16 @@ class MfaVerifyView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"form": form, "next": _next_url(request)})
 
 
-class MfaSetupView(LoginRequiredMixin, View):
+class MfaSetupView(ServiceFormView):
     """Enrolment: a QR code drawn here (no outside service), the secret for typing in, a
     first code to confirm; then the recovery codes, shown this once."""
 
+    model = User
+    form_class = CodeForm
     template_name = "accounts/mfa_setup.html"
+
+    def has_access(self, user) -> bool:
+        return True  # one's own second factor
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and mfa.is_enrolled(request.user):
@@ -120,35 +127,24 @@ class MfaSetupView(LoginRequiredMixin, View):
             return redirect(f"{reverse('accounts:mfa_verify')}?next={_next_url(request)}")
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request):
-        return self._page(request, CodeForm())
-
-    def post(self, request):
-        form = CodeForm(request.POST)
-        if form.is_valid():
-            try:
-                device, codes = mfa.confirm_enrolment(request.user, form.cleaned_data["code"])
-            except ServiceError as error:
-                form.add_error("code", str(error.message))
-            else:
-                _verified(request, device)
-                return render(
-                    request,
-                    "accounts/mfa_recovery_codes.html",
-                    {"codes": codes, "next": _next_url(request), "enrolled": True},
-                )
-        return self._page(request, form, status=400)
-
-    def _page(self, request, form, status: int = 200) -> HttpResponse:
-        device = mfa.pending_device(request.user)
-        context = {
-            "form": form,
+    def get_context_data(self, **kwargs):
+        device = mfa.pending_device(self.request.user)
+        return {
+            **super().get_context_data(**kwargs),
             "qr": mfa.qr_data_uri(device),
             "secret": mfa.secret_of(device),
-            "required": mfa.mfa_required(request.user),
-            "next": _next_url(request),
+            "required": mfa.mfa_required(self.request.user),
+            "next": _next_url(self.request),
         }
-        return render(request, self.template_name, context, status=status)
+
+    def perform(self, form):
+        return mfa.confirm_enrolment(self.request.user, form.cleaned_data["code"])
+
+    def success_response(self):
+        device, codes = self.result
+        _verified(self.request, device)
+        context = {"codes": codes, "next": _next_url(self.request), "enrolled": True}
+        return render(self.request, "accounts/mfa_recovery_codes.html", context)
 
 
 class MfaManageView(LoginRequiredMixin, View):
@@ -196,38 +192,27 @@ class MfaManageView(LoginRequiredMixin, View):
         return render(request, self.template_name, context, status=status)
 
 
-class MfaResetView(LoginRequiredMixin, View):
+class MfaResetView(LoginRequiredMixin, TemplateView):
     """An account manager removes someone's second factor (e.g. a lost phone)."""
 
     template_name = "accounts/mfa_reset.html"
 
-    def get(self, request, pk: int):
-        target = self._target(request, pk)
-        context = {"object": target, "enrolled": mfa.is_enrolled(target)}
-        return render(request, self.template_name, context)
+    def get_context_data(self, **kwargs):
+        user, pk = self.request.user, self.kwargs["pk"]
+        if pk == user.pk:
+            target = user  # the reset itself is refused by the service
+        else:
+            target = get_scoped(user, User, pk, "change")
+            check_may_manage(user, target, "reset")
+        return {
+            **super().get_context_data(**kwargs),
+            "object": target,
+            "enrolled": mfa.is_enrolled(target),
+        }
 
     def post(self, request, pk: int):
-        target = self._target(request, pk)
-        try:
-            target = mfa.reset_mfa(request.user, pk)
-        except ServiceError as error:
-            context = {"object": target, "enrolled": mfa.is_enrolled(target)}
-            context["error"] = str(error.message)
-            return render(request, self.template_name, context, status=error.status)
+        target = mfa.reset_mfa(request.user, pk)
         messages.success(
             request, _("已重置“%(name)s”的双因素认证，并已通知本人。") % {"name": target}
         )
         return redirect("accounts:user_detail", pk=target.pk)
-
-    @staticmethod
-    def _target(request, pk: int) -> User:
-        if pk == request.user.pk:
-            return request.user  # refused by the service with its own message
-        from xiaoan.accounts.authority import check_may_manage
-
-        try:
-            target = get_scoped(request.user, User, pk, "change")
-            check_may_manage(request.user, target, "reset")
-        except ServiceError as error:
-            raise_for_service_error(error)
-        return target

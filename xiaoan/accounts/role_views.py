@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404
+from django.urls import reverse, reverse_lazy
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
 from xiaoan.accounts import services
 from xiaoan.accounts.models import Role
-from xiaoan.core.errors import ServiceError
 from xiaoan.core.forms import StyledFormMixin
-from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.core.views import raise_for_service_error
+from xiaoan.core.views import ServiceActionView, ServiceFormView
 
 
 class RoleForm(StyledFormMixin, forms.Form):
@@ -42,65 +37,50 @@ class RoleForm(StyledFormMixin, forms.Form):
         self.fields["permissions"].widget.attrs["class"] = "form-check-input"
 
 
-class RoleEditView(LoginRequiredMixin, View):
+class RoleEditView(ServiceFormView):
+    model = Role
+    form_class = RoleForm
     template_name = "accounts/role_form.html"
+    success_url = reverse_lazy("accounts:role_list")
 
-    def _role(self, pk):
-        action = "change" if pk else "add"
-        if not has_permission_anywhere(self.request.user, f"accounts.{action}_role"):
-            raise PermissionDenied
-        if pk is None:
-            return None
-        role = Role.objects.filter(pk=pk).first()
+    @property
+    def permission_action(self) -> str:
+        return "change" if "pk" in self.kwargs else "add"
+
+    @cached_property
+    def record(self):
+        return get_object_or_404(Role, pk=self.kwargs["pk"]) if "pk" in self.kwargs else None
+
+    def get_initial(self):
+        role = self.record
         if role is None:
-            raise Http404
-        return role
+            return {}
+        fields = ("code", "name", "description", "is_active", "require_mfa", "permissions")
+        return {key: getattr(role, key) for key in fields}
 
-    def get(self, request, pk=None):
-        role = self._role(pk)
-        initial = {}
-        if role is not None:
-            initial = {
-                "code": role.code,
-                "name": role.name,
-                "description": role.description,
-                "is_active": role.is_active,
-                "require_mfa": role.require_mfa,
-                "permissions": role.permissions,
-            }
-        return render(
-            request, self.template_name, {"form": RoleForm(initial=initial), "object": role}
-        )
+    def perform(self, form):
+        return services.save_role(self.request.user, self.record, form.cleaned_data)
 
-    def post(self, request, pk=None):
-        role = self._role(pk)
-        form = RoleForm(request.POST)
-        if form.is_valid():
-            try:
-                saved = services.save_role(request.user, role, form.cleaned_data)
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            else:
-                messages.success(request, _("已保存角色“%(name)s”。") % {"name": saved.name})
-                return redirect("accounts:role_list")
-        return render(request, self.template_name, {"form": form, "object": role}, status=400)
+    def get_success_message(self) -> str:
+        return _("已保存角色“%(name)s”。") % {"name": self.result.name}
 
 
-class RoleMfaView(LoginRequiredMixin, View):
+class RoleMfaView(ServiceActionView):
     """Switch a role's second-factor requirement (also for the built-in roles)."""
 
-    http_method_names = ["post"]
+    model = Role
+    permission_action = "change"
 
-    def post(self, request, pk: int):
-        required = request.POST.get("require_mfa") == "on"
-        try:
-            role = services.set_role_mfa(request.user, pk, required)
-        except ServiceError as error:
-            raise_for_service_error(error)
+    def perform(self):
+        required = self.request.POST.get("require_mfa") == "on"
+        role = services.set_role_mfa(self.request.user, self.kwargs["pk"], required)
         text = (
             _("“%(name)s”的持有人登录时须使用双因素认证。")
             if role.require_mfa
             else _("“%(name)s”不再要求双因素认证。")
         )
-        messages.success(request, text % {"name": role.name})
-        return redirect("accounts:role_list")
+        self.success_message = text % {"name": role.name}
+        return role
+
+    def get_success_url(self) -> str:
+        return reverse("accounts:role_list")

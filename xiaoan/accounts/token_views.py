@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
 from xiaoan.accounts import tokens
-from xiaoan.core.errors import ServiceError
+from xiaoan.accounts.models import ApiToken
 from xiaoan.core.forms import StyledFormMixin
-from xiaoan.core.views import raise_for_service_error
+from xiaoan.core.views import ServiceActionView, ServiceFormView
 
 
 class TokenForm(StyledFormMixin, forms.Form):
@@ -25,37 +22,41 @@ class TokenForm(StyledFormMixin, forms.Form):
     )
 
 
-class TokenListView(LoginRequiredMixin, View):
+class _OwnTokens:
+    """Everyone manages their own tokens: no permission needed, nobody else's reachable."""
+
+    def has_access(self, user) -> bool:
+        return True
+
+
+class TokenListView(_OwnTokens, ServiceFormView):
+    model = ApiToken
+    form_class = TokenForm
     template_name = "accounts/token_list.html"
 
-    def get(self, request):
-        return self._page(request, TokenForm())
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tokens"] = tokens.own_tokens(self.request.user)
+        context["days"] = settings.XIAOAN_API_TOKEN_DAYS
+        return context
 
-    def post(self, request):
-        form = TokenForm(request.POST)
-        if not form.is_valid():
-            return self._page(request, form, status=400)
-        token, key = tokens.create_token(request.user, form.cleaned_data["name"])
+    def perform(self, form):
+        return tokens.create_token(self.request.user, form.cleaned_data["name"])
+
+    def success_response(self):
+        token, key = self.result
         # The key is in this response only: it is stored as a hash.
-        return self._page(request, TokenForm(), new_token=token, new_key=key)
-
-    def _page(self, request, form, status: int = 200, **extra):
-        context = {
-            "form": form,
-            "tokens": tokens.own_tokens(request.user),
-            "days": settings.XIAOAN_API_TOKEN_DAYS,
-            **extra,
-        }
-        return render(request, self.template_name, context, status=status)
+        context = self.get_context_data(form=TokenForm(), new_token=token, new_key=key)
+        return self.render_to_response(context)
 
 
-class TokenRevokeView(LoginRequiredMixin, View):
-    http_method_names = ["post"]
+class TokenRevokeView(_OwnTokens, ServiceActionView):
+    model = ApiToken
 
-    def post(self, request, pk: int):
-        try:
-            token = tokens.revoke(request.user, pk)
-        except ServiceError as error:
-            raise_for_service_error(error)
-        messages.success(request, _("已撤销令牌“%(name)s”。") % {"name": token})
-        return redirect("accounts:token_list")
+    def perform(self):
+        token = tokens.revoke(self.request.user, self.kwargs["pk"])
+        self.success_message = _("已撤销令牌“%(name)s”。") % {"name": token}
+        return token
+
+    def get_success_url(self) -> str:
+        return reverse("accounts:token_list")

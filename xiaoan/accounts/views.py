@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views import View
-from django.views.generic import ListView
+from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy
+from django.views.generic import ListView, TemplateView
 
 from xiaoan.accounts import passwords, services, throttling
 from xiaoan.accounts.authority import check_may_manage, may_manage
@@ -22,10 +22,15 @@ from xiaoan.accounts.forms import (
     UserUpdateForm,
 )
 from xiaoan.accounts.models import Role, RoleAssignment, User
-from xiaoan.core.errors import ServiceError
 from xiaoan.core.history import entries_for, grants_log
 from xiaoan.core.scoping import has_permission_anywhere, holds_everywhere
-from xiaoan.core.views import ScopedDetailView, ScopedListView, ScopedMixin, raise_for_service_error
+from xiaoan.core.views import (
+    ScopedDetailView,
+    ScopedListView,
+    ScopedMixin,
+    ServiceActionView,
+    ServiceFormView,
+)
 from xiaoan.orgs.models import Unit
 
 
@@ -74,8 +79,12 @@ class UserListView(ScopedListView):
         return context
 
 
-def _unit_choices(user, perm: str):
-    return Unit.objects.with_permission(user, perm)
+def _unit_field(user, perm: str) -> dict:
+    """The unit picker of an account form: the units where the user holds `perm`."""
+    return {
+        "unit_queryset": Unit.objects.with_permission(user, perm),
+        "unit_required": not holds_everywhere(user, perm),
+    }
 
 
 class UserDetailView(ScopedDetailView):
@@ -132,72 +141,53 @@ class UserDetailView(ScopedDetailView):
         return context
 
 
-class UserCreateView(ScopedMixin, View):
+class UserCreateView(ServiceFormView):
     model = User
     permission_action = "add"
+    form_class = UserCreateForm
     template_name = "accounts/user_form.html"
+    extra_context = {"creating": True}
 
-    def form(self, data=None):
-        user = self.request.user
-        initial = {"unit": self.request.GET.get("unit")} if self.request.GET.get("unit") else {}
-        return UserCreateForm(
-            data,
-            initial=initial,
-            unit_queryset=_unit_choices(user, "accounts.add_user"),
-            unit_required=not holds_everywhere(user, "accounts.add_user"),
-        )
+    def get_initial(self):
+        unit = self.request.GET.get("unit")
+        return {"unit": unit} if unit else {}
 
-    def get(self, request):
-        return render(request, self.template_name, {"form": self.form(), "creating": True})
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), **_unit_field(self.request.user, "accounts.add_user")}
 
-    def post(self, request):
-        form = self.form(request.POST)
-        if form.is_valid():
-            try:
-                user, password = services.create_user(request.user, dict(form.cleaned_data))
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            else:
-                return _show_one_time_password(request, user, password, created=True)
-        return render(request, self.template_name, {"form": form, "creating": True}, status=400)
+    def perform(self, form):
+        return services.create_user(self.request.user, dict(form.cleaned_data))
+
+    def success_response(self):
+        user, password = self.result
+        return _show_one_time_password(self.request, user, password, created=True)
 
 
-class UserUpdateView(ScopedDetailView):
+class UserUpdateView(ServiceFormView):
     model = User
     permission_action = "change"
+    form_class = UserUpdateForm
     template_name = "accounts/user_form.html"
+    success_message = gettext_lazy("已保存。")
 
-    def form(self, data=None):
-        user = self.request.user
-        return UserUpdateForm(
-            data,
-            instance=User.objects.get(pk=self.object.pk),
-            unit_queryset=_unit_choices(user, "accounts.change_user"),
-            unit_required=not holds_everywhere(user, "accounts.change_user"),
-        )
+    @cached_property
+    def record(self):
+        target = self.get_record(self.kwargs["pk"], "change")
+        check_may_manage(self.request.user, target, "change")
+        return target
 
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        try:
-            check_may_manage(request.user, self.object, "change")
-        except ServiceError as error:
-            raise_for_service_error(error)
-        return render(request, self.template_name, {"form": self.form(), "object": self.object})
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            **_unit_field(self.request.user, "accounts.change_user"),
+            "instance": User.objects.get(pk=self.record.pk),  # the page keeps the saved name
+        }
 
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = self.form(request.POST)
-        if form.is_valid():
-            try:
-                services.update_user(request.user, self.object.pk, form.cleaned_data)
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect("accounts:user_detail", pk=self.object.pk)
-        return render(
-            request, self.template_name, {"form": form, "object": self.object}, status=400
-        )
+    def perform(self, form):
+        return services.update_user(self.request.user, self.record.pk, form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("accounts:user_detail", args=[self.record.pk])
 
 
 def _show_one_time_password(request, user: User, password: str, *, created: bool):
@@ -211,82 +201,78 @@ def _show_one_time_password(request, user: User, password: str, *, created: bool
     return response
 
 
-class UserPasswordView(ScopedDetailView):
+class UserPasswordView(ScopedMixin, TemplateView):
     """Reset someone's password: a confirmation, then a one-time password shown once."""
 
     model = User
     permission_action = "change"
     template_name = "accounts/password_reset.html"
 
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        try:
-            check_may_manage(request.user, self.object, "reset")
-        except ServiceError as error:
-            raise_for_service_error(error)
-        return render(request, self.template_name, {"object": self.object})
+    def get_context_data(self, **kwargs):
+        target = self.get_record(self.kwargs["pk"], "change")
+        check_may_manage(self.request.user, target, "reset")
+        return {**super().get_context_data(**kwargs), "object": target}
 
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        try:
-            user, password = services.reset_password(request.user, self.object.pk)
-        except ServiceError as error:
-            raise_for_service_error(error)
+    def post(self, request, pk: int):
+        user, password = services.reset_password(request.user, pk)
         return _show_one_time_password(request, user, password, created=False)
 
 
-class AssignmentCreateView(ScopedDetailView):
-    """Grant a role to the user shown (POST from the user's page)."""
+class AssignmentCreateView(ServiceFormView):
+    """Grant a role to the user shown (POST from the user's page, which a refusal shows again)."""
 
     model = User
-    permission_action = "view"
     http_method_names = ["post"]
+    form_class = AssignmentForm
+    template_name = UserDetailView.template_name
+    success_message = gettext_lazy("已授权。")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not has_permission_anywhere(
-            request.user, "accounts.add_roleassignment"
-        ):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        actor = request.user
-        form = AssignmentForm(
-            request.POST,
-            role_queryset=services.grantable_roles(actor),
-            unit_queryset=services.assignable_units(actor),
+    def has_access(self, user) -> bool:
+        return super().has_access(user) and has_permission_anywhere(
+            user, "accounts.add_roleassignment"
         )
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.grant_role(
-                    actor, self.object.pk, data["role"], data["unit"], data["include_descendants"]
-                )
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            else:
-                messages.success(request, _("已授权。"))
-                return redirect("accounts:user_detail", pk=self.object.pk)
-        view = UserDetailView(request=request, kwargs=kwargs, object=self.object)
-        view.object = self.object
-        context = view.get_context_data(object=self.object, assignment_form=form)
-        return render(request, UserDetailView.template_name, context, status=400)
+
+    @cached_property
+    def record(self):
+        return self.get_record(self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        actor = self.request.user
+        return {
+            **super().get_form_kwargs(),
+            "role_queryset": services.grantable_roles(actor),
+            "unit_queryset": services.assignable_units(actor),
+        }
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.grant_role(
+            self.request.user,
+            self.record.pk,
+            data["role"],
+            data["unit"],
+            data["include_descendants"],
+        )
+
+    def get_success_url(self):
+        return reverse("accounts:user_detail", args=[self.record.pk])
+
+    def get_context_data(self, **kwargs):
+        view = UserDetailView(request=self.request, kwargs=self.kwargs, object=self.record)
+        return view.get_context_data(object=self.record, assignment_form=kwargs["form"])
 
 
-class AssignmentDeleteView(ScopedDetailView):
+class AssignmentDeleteView(ServiceActionView):
     model = RoleAssignment
     permission_action = "delete"
-    http_method_names = ["post"]
+    success_message = gettext_lazy("已撤销授权。")
 
-    def post(self, request, *args, **kwargs):
-        assignment = self.get_object()
-        try:
-            services.revoke_role(request.user, assignment.pk)
-        except ServiceError as error:
-            raise_for_service_error(error)
-        messages.success(request, _("已撤销授权。"))
-        return redirect("accounts:user_detail", pk=assignment.user_id)
+    def perform(self):
+        self.assignment = self.get_record(self.kwargs["pk"], "delete")
+        services.revoke_role(self.request.user, self.assignment.pk)
+
+    def get_success_url(self):
+        return reverse("accounts:user_detail", args=[self.assignment.user_id])
 
 
 class RoleListView(LoginRequiredMixin, ListView):
@@ -318,25 +304,24 @@ class RoleListView(LoginRequiredMixin, ListView):
         return context
 
 
-class MyPasswordView(LoginRequiredMixin, View):
+class MyPasswordView(ServiceFormView):
+    model = User
+    form_class = PasswordForm
     template_name = "accounts/password_form.html"
+    success_message = gettext_lazy("密码已修改。")
+    success_url = reverse_lazy("core:home")
 
-    def context(self, form) -> dict:
-        return {"form": form, "own": True, "reason": passwords.change_required(self.request.user)}
+    def has_access(self, user) -> bool:
+        return True  # everyone changes their own
 
-    def get(self, request):
-        return render(request, self.template_name, self.context(PasswordForm()))
+    def get_context_data(self, **kwargs):
+        reason = passwords.change_required(self.request.user)
+        return {**super().get_context_data(**kwargs), "own": True, "reason": reason}
 
-    def post(self, request):
-        form = PasswordForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.change_own_password(request.user, data["old_password"], data["password"])
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            else:
-                update_session_auth_hash(request, User.objects.get(pk=request.user.pk))
-                messages.success(request, _("密码已修改。"))
-                return redirect("core:home")
-        return render(request, self.template_name, self.context(form), status=400)
+    def perform(self, form):
+        data = form.cleaned_data
+        person = services.change_own_password(
+            self.request.user, data["old_password"], data["password"]
+        )
+        update_session_auth_hash(self.request, person)
+        return person

@@ -132,6 +132,11 @@ class ServiceFormView(ScopedMixin, FormView):
         except ServiceError as error:
             raise_for_service_error(error, form)
             return self.form_invalid(form)
+        return self.success_response()
+
+    def success_response(self):
+        """Message and redirect; a page that shows what the service made once (a one-time
+        password, a new key) answers it here instead."""
         message = self.get_success_message()
         if message:
             messages.success(self.request, message)

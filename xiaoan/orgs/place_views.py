@@ -5,19 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
-from xiaoan.core.errors import ServiceError
 from xiaoan.core.forms import StyledFormMixin
 from xiaoan.core.scoping import grants_for
-from xiaoan.core.views import ScopedDetailView, ScopedMixin, raise_for_service_error
+from xiaoan.core.views import ScopedMixin, ServiceFormView
 from xiaoan.orgs import place_services
 from xiaoan.orgs.models import Place, Unit, ancestor_paths
 
@@ -151,70 +151,63 @@ class PlaceListView(ScopedMixin, View):
         )
 
 
-class PlaceCreateView(ScopedMixin, View):
+class PlaceCreateView(ServiceFormView):
     model = Place
     permission_action = "add"
+    form_class = PlaceForm
     template_name = "orgs/place_form.html"
+    extra_context = {"creating": True}
 
-    def form(self, unit: Unit, data=None) -> PlaceForm:
-        return PlaceForm(
-            data, parent_queryset=Place.objects.restrict(self.request.user).filter(unit=unit)
-        )
+    @cached_property
+    def unit(self) -> Unit:
+        return _pick_unit(self.request, "orgs.add_place")
 
-    def context(self, unit: Unit, form: PlaceForm) -> dict:
-        return {"form": form, "unit": unit, "creating": True}
+    def get_form_kwargs(self):
+        parents = Place.objects.restrict(self.request.user).filter(unit=self.unit)
+        return {**super().get_form_kwargs(), "parent_queryset": parents}
 
-    def get(self, request):
-        unit = _pick_unit(request, "orgs.add_place")
-        return render(request, self.template_name, self.context(unit, self.form(unit)))
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "unit": self.unit}
 
-    def post(self, request):
-        unit = _pick_unit(request, "orgs.add_place")
-        form = self.form(unit, request.POST)
-        if form.is_valid():
-            try:
-                place = place_services.create_place(request.user, unit, form.cleaned_data)
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            else:
-                messages.success(request, _("已添加场所“%(name)s”。") % {"name": place.name})
-                return redirect(f"{reverse('orgs:place_list')}?unit={unit.pk}")
-        return render(request, self.template_name, self.context(unit, form), status=400)
+    def perform(self, form):
+        return place_services.create_place(self.request.user, self.unit, form.cleaned_data)
+
+    def get_success_message(self) -> str:
+        return _("已添加场所“%(name)s”。") % {"name": self.result.name}
+
+    def get_success_url(self):
+        return f"{reverse('orgs:place_list')}?unit={self.unit.pk}"
 
 
-class PlaceUpdateView(ScopedDetailView):
+class PlaceUpdateView(ServiceFormView):
     model = Place
     permission_action = "change"
+    form_class = PlaceForm
     template_name = "orgs/place_form.html"
+    success_message = gettext_lazy("已保存。")
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("unit", "parent")
+    @cached_property
+    def record(self):
+        return self.get_record(self.kwargs["pk"], "change")
 
-    def form(self, data=None) -> PlaceForm:
-        place = self.object
+    def get_form_kwargs(self):
+        place = self.record
         parents = (
             Place.objects.restrict(self.request.user)
             .filter(unit_id=place.unit_id)
             .exclude(pk__in=place_services.descendant_ids(place))
         )
-        return PlaceForm(data, instance=Place.objects.get(pk=place.pk), parent_queryset=parents)
+        return {
+            **super().get_form_kwargs(),
+            "instance": Place.objects.get(pk=place.pk),
+            "parent_queryset": parents,
+        }
 
-    def context(self, form: PlaceForm) -> dict:
-        return {"form": form, "unit": self.object.unit, "object": self.object}
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "unit": self.record.unit}
 
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return render(request, self.template_name, self.context(self.form()))
+    def perform(self, form):
+        return place_services.update_place(self.request.user, self.record.pk, form.cleaned_data)
 
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = self.form(request.POST)
-        if form.is_valid():
-            try:
-                place_services.update_place(request.user, self.object.pk, form.cleaned_data)
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect(f"{reverse('orgs:place_list')}?unit={self.object.unit_id}")
-        return render(request, self.template_name, self.context(form), status=400)
+    def get_success_url(self):
+        return f"{reverse('orgs:place_list')}?unit={self.record.unit_id}"

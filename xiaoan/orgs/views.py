@@ -1,19 +1,19 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
 
 from xiaoan.audit.files import file_served
-from xiaoan.core.errors import ServiceError
+from xiaoan.core.errors import Invalid
 from xiaoan.core.history import entries_for
 from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.core.views import ScopedDetailView, ScopedListView, ScopedMixin, raise_for_service_error
+from xiaoan.core.views import ScopedDetailView, ScopedListView, ServiceFormView
 from xiaoan.orgs import importer, services
 from xiaoan.orgs.filtersets import UnitFilterSet
 from xiaoan.orgs.forms import UnitCreateForm, UnitForm, UnitImportForm, UnitMoveForm
@@ -65,134 +65,107 @@ class UnitDetailView(ScopedDetailView):
         return context
 
 
-class UnitCreateView(ScopedMixin, View):
+class UnitCreateView(ServiceFormView):
     model = Unit
     permission_action = "add"
+    form_class = UnitCreateForm
     template_name = "orgs/unit_form.html"
+    extra_context = {"creating": True}
 
-    def form(self, data=None):
+    def get_initial(self):
+        return {"parent": self.request.GET["parent"]} if "parent" in self.request.GET else {}
+
+    def get_form_kwargs(self):
         user = self.request.user
-        initial = {}
-        if "parent" in self.request.GET:
-            initial["parent"] = self.request.GET["parent"]
-        return UnitCreateForm(
-            data,
-            initial=initial,
-            parent_queryset=services.parent_choices(user),
-            allow_root=services.can_add_root(user),
-        )
+        return {
+            **super().get_form_kwargs(),
+            "parent_queryset": services.parent_choices(user),
+            "allow_root": services.can_add_root(user),
+        }
 
-    def get(self, request):
-        return render(request, self.template_name, {"form": self.form(), "creating": True})
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        parent = data.pop("parent")
+        return services.create_unit(self.request.user, parent, data)
 
-    def post(self, request):
-        form = self.form(request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            parent = data.pop("parent")
-            try:
-                unit = services.create_unit(request.user, parent, data)
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            else:
-                messages.success(request, _("已创建单位“%(name)s”。") % {"name": unit.name})
-                return redirect("orgs:unit_detail", pk=unit.pk)
-        return render(request, self.template_name, {"form": form, "creating": True}, status=400)
+    def get_success_message(self) -> str:
+        return _("已创建单位“%(name)s”。") % {"name": self.result.name}
+
+    def get_success_url(self):
+        return reverse("orgs:unit_detail", args=[self.result.pk])
 
 
-class UnitUpdateView(ScopedDetailView):
+class _UnitChangeView(ServiceFormView):
+    """A form on one unit the person may change."""
+
     model = Unit
     permission_action = "change"
+
+    @cached_property
+    def record(self):
+        return self.get_record(self.kwargs["pk"], "change")
+
+    def get_success_url(self):
+        return reverse("orgs:unit_detail", args=[self.record.pk])
+
+
+class UnitUpdateView(_UnitChangeView):
+    form_class = UnitForm
     template_name = "orgs/unit_form.html"
+    success_message = gettext_lazy("已保存。")
 
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return render(
-            request,
-            self.template_name,
-            {"form": UnitForm(instance=self.object), "object": self.object},
-        )
+    def get_form_kwargs(self):
+        # A copy: the page keeps the saved name whatever was typed.
+        return {**super().get_form_kwargs(), "instance": Unit.objects.get(pk=self.record.pk)}
 
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = UnitForm(request.POST, instance=Unit.objects.get(pk=self.object.pk))
-        if form.is_valid():
-            try:
-                services.update_unit(request.user, self.object.pk, form.cleaned_data)
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect("orgs:unit_detail", pk=self.object.pk)
-        return render(
-            request, self.template_name, {"form": form, "object": self.object}, status=400
-        )
+    def perform(self, form):
+        return services.update_unit(self.request.user, self.record.pk, form.cleaned_data)
 
 
-class UnitMoveView(ScopedDetailView):
-    model = Unit
-    permission_action = "change"
+class UnitMoveView(_UnitChangeView):
+    form_class = UnitMoveForm
     template_name = "orgs/unit_move.html"
+    success_message = gettext_lazy("已移动。")
 
-    def form(self, data=None):
+    def get_form_kwargs(self):
         choices = services.parent_choices(self.request.user).exclude(
-            path__startswith=self.object.path
+            path__startswith=self.record.path
         )
-        return UnitMoveForm(data, parent_queryset=choices)
+        return {**super().get_form_kwargs(), "parent_queryset": choices}
 
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return render(request, self.template_name, {"form": self.form(), "object": self.object})
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = self.form(request.POST)
-        if form.is_valid():
-            try:
-                services.move_unit(request.user, self.object.pk, form.cleaned_data["parent"])
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            else:
-                messages.success(request, _("已移动。"))
-                return redirect("orgs:unit_detail", pk=self.object.pk)
-        return render(
-            request, self.template_name, {"form": form, "object": self.object}, status=400
-        )
+    def perform(self, form):
+        return services.move_unit(self.request.user, self.record.pk, form.cleaned_data["parent"])
 
 
-class UnitImportView(ScopedMixin, View):
+class UnitImportView(ServiceFormView):
+    """Upload a sheet of units: a dry run shows what would happen, a real one imports all
+    rows or none; row errors come back as a table with the form."""
+
     model = Unit
     permission_action = "add"
+    form_class = UnitImportForm
     template_name = "orgs/unit_import.html"
+    success_url = reverse_lazy("orgs:unit_list")
 
-    def get(self, request):
-        return render(request, self.template_name, {"form": UnitImportForm()})
+    def perform(self, form):
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.XIAOAN_IMPORT_MAX_BYTES:
+            raise Invalid(fields={"file": [_("文件太大。")]})
+        self.form, self.dry_run = form, form.cleaned_data["dry_run"]
+        return importer.import_units(self.request.user, upload.read(), dry_run=self.dry_run)
 
-    def post(self, request):
-        form = UnitImportForm(request.POST, request.FILES)
-        result = None
-        status = 200
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                if upload.size > settings.XIAOAN_IMPORT_MAX_BYTES:
-                    form.add_error("file", _("文件太大。"))
-                else:
-                    result = importer.import_units(
-                        request.user, upload.read(), dry_run=form.cleaned_data["dry_run"]
-                    )
-            except ServiceError as error:
-                raise_for_service_error(error, form)
-            if result is not None and result.ok and not form.cleaned_data["dry_run"]:
-                messages.success(
-                    request,
-                    _("导入完成：新建 %(c)d 个，更新 %(u)d 个。")
-                    % {"c": result.created, "u": result.updated},
-                )
-                return redirect("orgs:unit_list")
-        if form.errors or (result is not None and not result.ok):
-            status = 400
-        return render(request, self.template_name, {"form": form, "result": result}, status=status)
+    def success_response(self):
+        result = self.result
+        if result.ok and not self.dry_run:
+            return super().success_response()
+        context = self.get_context_data(form=self.form, result=result)
+        return self.render_to_response(context, status=200 if result.ok else 400)
+
+    def get_success_message(self) -> str:
+        return _("导入完成：新建 %(c)d 个，更新 %(u)d 个。") % {
+            "c": self.result.created,
+            "u": self.result.updated,
+        }
 
 
 @login_required

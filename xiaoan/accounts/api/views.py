@@ -249,9 +249,6 @@ def _check_otp(request, user: User, code: str) -> None:
     elif not code.strip():
         message = _("请输入动态验证码。")
     else:
-        try:
-            mfa.verify_code(user, code, request)
-            return
-        except ServiceError as error:
-            message = str(error.message)
+        mfa.verify_code(user, code, request, field="otp")
+        return
     raise ServiceError(message, fields={"otp": [message]})

@@ -8,5 +8,5 @@ class DutiesConfig(AppConfig):
     verbose_name = _("常态化任务")
 
     def ready(self) -> None:
-        # Registers the obligation workflow (checked at start-up).
+        # Registers the duty and obligation workflows (checked at start-up).
         from xiaoan.duties import workflow  # noqa: F401

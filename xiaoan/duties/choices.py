@@ -41,6 +41,22 @@ class RecordKind(models.TextChoices):
     OTHER = "other", _("其他记录")
 
 
+class DutyStatus(models.TextChoices):
+    """A duty is active (generates each period's obligations) or stopped (generates nothing
+    new; what it generated stays)."""
+
+    ACTIVE = "active", _("启用中")
+    STOPPED = "stopped", _("已停用")
+
+
+class DutyAction(models.TextChoices):
+    """The steps of a duty's history."""
+
+    CREATE = "create", _("发布")
+    STOP = "stop", _("停用")
+    RESUME = "resume", _("恢复启用")
+
+
 class ObligationStatus(models.TextChoices):
     PENDING = "pending", _("待完成")
     MET = "met", _("已完成")

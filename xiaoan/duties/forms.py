@@ -72,7 +72,10 @@ class DutyForm(StyledFormMixin, forms.Form):
     ends_on = forms.DateField(
         label=_("截止日期"), required=False, widget=DateInput, help_text=_("一次性任务必填")
     )
-    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+    is_active = forms.BooleanField(
+        label=_("发布后即启用"), required=False, initial=True,
+        help_text=_("不勾选则发布为“已停用”，之后可在任务页恢复启用"),
+    )  # fmt: skip
 
     def __init__(self, *args, units=(), tasks=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,6 +92,22 @@ class BuiltinForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["issuer"].choices = _units(units)
+
+
+class StopForm(WorkflowForm):
+    """The stop action's form (xiaoan.duties.workflow)."""
+
+    intro = _("停用后不再生成新的应办事项，已生成的保留。")
+    note = forms.CharField(label=_("停用理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResumeForm(WorkflowForm):
+    """The resume action's form (xiaoan.duties.workflow)."""
+
+    intro = _("恢复后，下次日常处理起生成当期应办事项。")
+    note = forms.CharField(
+        label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class RecordForm(WorkflowForm):

@@ -22,7 +22,9 @@ from xiaoan.core.models import TimeStamped, WorkflowEvent
 from xiaoan.core.scoping import ScopedQuerySet, grants_for, permission_name, scope_filter
 from xiaoan.duties.choices import (
     DueRule,
+    DutyAction,
     DutyRecurrence,
+    DutyStatus,
     DutyTarget,
     ObligationAction,
     ObligationStatus,
@@ -110,7 +112,10 @@ class Duty(TimeStamped):
         help_text=_("一次性任务的完成时限；周期任务的结束日期"),
     )
     builtin_code = models.CharField(_("内置代码"), max_length=40, blank=True, editable=False)
-    is_active = models.BooleanField(_("启用"), default=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=DutyStatus.choices, default=DutyStatus.ACTIVE
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),
@@ -137,18 +142,37 @@ class Duty(TimeStamped):
             )
         ]
         indexes = [
-            models.Index(fields=["issuer", "is_active"], name="duty_issuer_active"),
-            models.Index(fields=["is_active", "recurrence"], name="duty_active_recurrence"),
+            models.Index(fields=["issuer", "status"], name="duty_issuer_status"),
+            models.Index(fields=["status", "recurrence"], name="duty_status_recurrence"),
         ]
 
     def __str__(self) -> str:
         return str(self.name)
 
     @property
+    def is_active(self) -> bool:
+        """Generates obligations (the API still reports it, derived from `status`)."""
+        return self.status == DutyStatus.ACTIVE
+
+    @property
     def proof_label(self) -> str:
         if self.proof == ProofKind.INSPECTION:
             return str(_("%(k)s（已提交）")) % {"k": self.get_inspection_kind_display()}
         return str(self.get_record_kind_display())
+
+
+class DutyEvent(WorkflowEvent):
+    """An append-only step of a duty: issued, stopped (with the reason), resumed."""
+
+    duty = models.ForeignKey(Duty, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("动作"), max_length=30, choices=DutyAction.choices)
+    from_status = models.CharField(max_length=20, choices=DutyStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=DutyStatus.choices, blank=True)
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("常态化任务记录")
+        verbose_name_plural = _("常态化任务记录")
+        indexes = [models.Index(fields=["duty", "created_at"], name="duty_event_time")]
 
 
 class Obligation(models.Model):

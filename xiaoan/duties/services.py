@@ -9,6 +9,8 @@
   Enough proofs: met. Due date passed without them: missed, which is final (an
   accountability fact; a late record is kept but does not turn it into met).
 - `daily` = generate + evaluate + notices of due-soon and newly missed obligations.
+- A duty's own lifecycle (active ⇄ stopped) is a workflow (xiaoan.duties.workflow): `stop`
+  (with the reason) and `resume`, each one event; issuing it writes the first.
 """
 
 from __future__ import annotations
@@ -32,11 +34,13 @@ from django.utils.translation import gettext_lazy
 from xiaoan.core.errors import Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
 from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.core.services import ensure_in_scope, get_scoped
-from xiaoan.core.workflow import begin, workflow_of
+from xiaoan.core.services import ensure_in_scope
+from xiaoan.core.workflow import begin, require_note, workflow_of
 from xiaoan.duties.choices import (
     DueRule,
+    DutyAction,
     DutyRecurrence,
+    DutyStatus,
     DutyTarget,
     ObligationAction,
     ObligationStatus,
@@ -67,6 +71,11 @@ ADD_DUTY = "duties.add_duty"
 def _flow():
     """The obligation workflow (declared in xiaoan.duties.workflow, registered at start-up)."""
     return workflow_of(Obligation)
+
+
+def _duty_flow():
+    """The duty workflow (active ⇄ stopped), declared in xiaoan.duties.workflow."""
+    return workflow_of(Duty)
 
 
 # ---------------------------------------------------------------- periods and dates
@@ -154,7 +163,7 @@ def generate_duty(duty: Duty, on_date: dt.date | None = None) -> Generated:
     """This period's obligation of the duty for every bound unit lacking one: three queries
     (plus one per 2,000 rows) whatever the number of units."""
     on_date = on_date or timezone.localdate()
-    period = period_for(duty, on_date) if duty.is_active else None
+    period = period_for(duty, on_date) if duty.status == DutyStatus.ACTIVE else None
     if period is None:
         return Generated(duty, None)
     units = list(target_units(duty).values_list("pk", flat=True))
@@ -196,7 +205,9 @@ def generate(
 ) -> list[Generated]:
     """The current period of every active duty (the daily job and the command)."""
     if duties is None:
-        duties = Duty.objects.filter(is_active=True).select_related("issuer").order_by("pk")
+        duties = (
+            Duty.objects.filter(status=DutyStatus.ACTIVE).select_related("issuer").order_by("pk")
+        )
     return [generate_duty(d, on_date) for d in duties]
 
 
@@ -466,6 +477,7 @@ def _check(data: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
+# `is_active` is the input's name for the initial state (False: issued stopped).
 DUTY_FIELDS = (
     "name", "description", "target", "target_kind", "recurrence", "due_rule", "due_days",
     "due_dates", "required_count", "proof", "inspection_kind", "record_kind", "source_ref",
@@ -508,7 +520,14 @@ def create_duty(actor: Any, *, issuer: Unit | int, builtin_code: str = "", **dat
             "title": task.title,
         }
         data["source_ref"] = data["source_ref"][:200]
-    duty = Duty(issuer=unit, builtin_code=builtin_code, created_by=_person(actor), **data)
+    active = data.pop("is_active")
+    duty = Duty(
+        issuer=unit,
+        builtin_code=builtin_code,
+        created_by=_person(actor),
+        status=DutyStatus.ACTIVE if active else DutyStatus.STOPPED,
+        **data,
+    )
     duty.name = duty.name.strip()[:100]
     if duty.proof == ProofKind.INSPECTION:
         duty.record_kind = ""
@@ -518,6 +537,8 @@ def create_duty(actor: Any, *, issuer: Unit | int, builtin_code: str = "", **dat
         duty.target_kind = ""
     stamp(duty, actor)
     duty.save()
+    # Its first event (the state it was issued in).
+    _duty_flow().advance(duty, actor, DutyAction.CREATE, to=None, created=True)
     ensure_in_scope(actor, duty, "add")
     return duty
 
@@ -560,14 +581,23 @@ def _person(actor: Any) -> Any:
 
 
 @transaction.atomic
-def set_active(actor: Any, pk: Any, active: bool) -> Duty:
-    """Stop or resume a duty: a stopped one generates nothing new; what it generated stays."""
-    duty = get_scoped(actor, Duty, pk, "change")
-    if duty.is_active != bool(active):
-        duty.is_active = bool(active)
-        stamp(duty, actor)
-        duty.save(update_fields=["is_active", "updated_at"])
-        ensure_in_scope(actor, duty, "change")
+def stop(actor: Any, pk: Any, *, note: str = "", version: int | None = None) -> Duty:
+    """Stop a duty, saying why: it generates nothing new; what it generated stays."""
+    duty = begin(actor, Duty, pk, "stop", version)
+    note = require_note(note, _("停用理由"))
+    stamp(duty, actor)
+    _duty_flow().advance(duty, actor, DutyAction.STOP, note=note)
+    ensure_in_scope(actor, duty, "change")
+    return duty
+
+
+@transaction.atomic
+def resume(actor: Any, pk: Any, *, note: str = "", version: int | None = None) -> Duty:
+    """Resume a stopped duty: the next generation makes its current period's obligations."""
+    duty = begin(actor, Duty, pk, "resume", version)
+    stamp(duty, actor)
+    _duty_flow().advance(duty, actor, DutyAction.RESUME, note=(note or "").strip())
+    ensure_in_scope(actor, duty, "change")
     return duty
 
 

@@ -9,7 +9,8 @@ urlpatterns = [
     path("new/", views.DutyCreateView.as_view(), name="duty_create"),
     path("builtin/", views.DutyBuiltinView.as_view(), name="duty_builtin"),
     path("<int:pk>/", views.DutyDetailView.as_view(), name="duty_detail"),
-    path("<int:pk>/active/", views.DutyActiveView.as_view(), name="duty_active"),
+    # One POST per action of the duty workflow: <pk>/stop/, <pk>/resume/
+    path("", include(action_urls(views.DutyActionView))),
     path("obligations/", views.ObligationListView.as_view(), name="obligation_list"),
     path("obligations/overview/", views.OverviewView.as_view(), name="overview"),
     path("obligations/<int:pk>/", views.ObligationDetailView.as_view(), name="obligation_detail"),

@@ -18,11 +18,11 @@ from django.views.generic import DetailView
 from xiaoan.audit.files import file_served
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import ScopedListView, ScopedMixin, ServiceActionView, ServiceFormView
-from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
+from xiaoan.core.workflow_pages import WorkflowActionView, WorkflowForm, action_panel
 from xiaoan.duties import forms, overview, services
-from xiaoan.duties.choices import ObligationStatus, ProofKind
+from xiaoan.duties.choices import DutyStatus, ObligationStatus, ProofKind
 from xiaoan.duties.models import Duty, DutyRecord, Obligation
-from xiaoan.duties.workflow import OBLIGATION
+from xiaoan.duties.workflow import DUTY, OBLIGATION
 from xiaoan.inspections.choices import DONE_STATUSES
 from xiaoan.inspections.models import Inspection
 from xiaoan.orgs.place_views import unit_choices
@@ -102,47 +102,57 @@ class DutyBuiltinView(ServiceActionView):
         return reverse("duties:duty_list")
 
 
+def duty_context(request, duty: Duty, bound: WorkflowForm | None = None) -> dict:
+    """Everything the duty page shows; `bound` is a refused action form with its errors."""
+    user = request.user
+    counts = dict(
+        services.obligations_for(user)
+        .filter(duty=duty)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    return {
+        "duty": duty,
+        "object": duty,
+        "counts": [(label, counts.get(value, 0)) for value, label in ObligationStatus.choices],
+        "can_view_obligations": has_permission_anywhere(user, VIEW),
+        # Linked only for those who may open the task.
+        "source_task": services.visible_source_task(user, duty),
+        "actions": action_panel(request, DUTY, duty, bound),
+        "events": list(duty.events.select_related("actor")),
+    }
+
+
+def _duties(user):
+    return Duty.objects.restrict(user, "view").select_related("issuer")
+
+
 class DutyDetailView(ScopedMixin, DetailView):
     model = Duty
     template_name = "duties/duty_detail.html"
     context_object_name = "duty"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("issuer")
+        return _duties(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user, duty = self.request.user, self.object
-        counts = dict(
-            services.obligations_for(user)
-            .filter(duty=duty)
-            .order_by()
-            .values_list("status")
-            .annotate(n=Count("pk"))
-        )
-        context.update(
-            counts=[(label, counts.get(value, 0)) for value, label in ObligationStatus.choices],
-            can_change=services.duties_for(user, "change").filter(pk=duty.pk).exists(),
-            can_view_obligations=has_permission_anywhere(user, VIEW),
-            # Linked only for those who may open the task.
-            source_task=services.visible_source_task(user, duty),
-        )
+        context.update(duty_context(self.request, self.object))
         return context
 
 
-class DutyActiveView(ServiceActionView):
-    model = Duty
-    permission_action = "change"
+class DutyActionView(WorkflowActionView):
+    """POST one declared action's form (stop, resume: xiaoan.duties.workflow) for a duty."""
 
-    def perform(self) -> Duty:
-        active = self.request.POST.get("active") == "1"
-        duty = services.set_active(self.request.user, self.kwargs["pk"], active)
-        done = _("已启用。") if duty.is_active else _("已停用，不再生成新的应办事项。")
-        messages.success(self.request, done)
-        return duty
+    workflow = DUTY
+    template_name = "duties/duty_detail.html"
 
-    def get_success_url(self) -> str:
-        return reverse("duties:duty_detail", args=[self.kwargs["pk"]])
+    def get_queryset(self):
+        return _duties(self.request.user)
+
+    def record_context(self, obj: Duty, bound: WorkflowForm) -> dict[str, Any]:
+        return duty_context(self.request, obj, bound=bound)
 
 
 # ---------------------------------------------------------------- obligations
@@ -158,7 +168,9 @@ class ObligationListView(ScopedListView):
         user = self.request.user
         self.filter_form = forms.ObligationFilterForm(
             self.request.GET or None,
-            duties=services.duties_for(user).filter(is_active=True).order_by("name")[:200],
+            duties=services.duties_for(user)
+            .filter(status=DutyStatus.ACTIVE)
+            .order_by("name")[:200],
         )
         query = super().get_queryset().select_related("duty", "unit")
         if self.filter_form.is_bound and not self.filter_form.is_valid():

@@ -1,4 +1,8 @@
-"""The obligation workflow, declared once (xiaoan.core.workflow).
+"""The duty and obligation workflows, declared once (xiaoan.core.workflow).
+
+A duty is active (each period's obligations are generated) or stopped; the issuing unit's
+people with `duties.change_duty` stop it (saying why) and resume it. Issuing it writes its
+first event.
 
 An obligation is pending until the daily evaluation (or a record reported) decides it met,
 or its due date passes: missed, which is final. People take one action, reporting a record;
@@ -13,10 +17,47 @@ from django.utils.translation import gettext_lazy as _
 from xiaoan.core.workflow import ANY_STATE, Action, Workflow
 from xiaoan.duties import forms, services
 from xiaoan.duties.api import serializers as api
-from xiaoan.duties.choices import ObligationAction, ObligationStatus
-from xiaoan.duties.models import Obligation, ObligationEvent
+from xiaoan.duties.choices import DutyAction, DutyStatus, ObligationAction, ObligationStatus
+from xiaoan.duties.models import Duty, DutyEvent, Obligation, ObligationEvent
 
 S = ObligationStatus
+
+DUTY = Workflow(
+    Duty,
+    states=DutyStatus,
+    events=DutyAction,
+    event_model=DutyEvent,
+    stale_message=_("该常态化任务已有变化，请刷新后查看最新状态。"),
+    state_message=_("常态化任务当前为“%(status)s”，不能执行“%(action)s”。"),
+    actions=[
+        Action(
+            name="stop",
+            label=_("停用"),
+            sources=[DutyStatus.ACTIVE],
+            target=DutyStatus.STOPPED,
+            permission="duties.change_duty",
+            service=services.stop,
+            form=forms.StopForm,
+            serializer=api.DutyActionSerializer,
+            note=True,
+            style="danger",
+            confirm=_("确定停用？停用后不再生成新的应办事项。"),
+            api_summary=_("停用常态化任务（须填写理由；已生成的应办事项保留）"),
+        ),
+        Action(
+            name="resume",
+            label=_("恢复启用"),
+            sources=[DutyStatus.STOPPED],
+            target=DutyStatus.ACTIVE,
+            permission="duties.change_duty",
+            service=services.resume,
+            form=forms.ResumeForm,
+            serializer=api.DutyActionSerializer,
+            style="primary",
+            api_summary=_("恢复启用常态化任务"),
+        ),
+    ],
+)
 
 OBLIGATION = Workflow(
     Obligation,

@@ -12,13 +12,16 @@ from xiaoan.duties.choices import (
     ProofKind,
     RecordKind,
 )
-from xiaoan.duties.models import Duty, DutyRecord, Obligation, ObligationEvent
+from xiaoan.duties.models import Duty, DutyEvent, DutyRecord, Obligation, ObligationEvent
 from xiaoan.inspections.choices import InspectionKind
 from xiaoan.orgs.choices import UnitKind
 
 
 class DutySerializer(serializers.ModelSerializer):
     issuer_name = serializers.CharField(source="issuer.name", read_only=True)
+    is_active = serializers.BooleanField(
+        read_only=True, help_text="status 为 active（兼容旧字段，只读；停用、恢复请用 stop/resume）"
+    )
 
     class Meta:
         model = Duty
@@ -43,7 +46,9 @@ class DutySerializer(serializers.ModelSerializer):
             "starts_on",
             "ends_on",
             "builtin_code",
+            "status",
             "is_active",
+            "version",
             "created_at",
         ]
 
@@ -76,7 +81,46 @@ class DutyInputSerializer(serializers.Serializer):
     )
     starts_on = serializers.DateField(required=False, allow_null=True, default=None)
     ends_on = serializers.DateField(required=False, allow_null=True, default=None)
-    is_active = serializers.BooleanField(default=True)
+    is_active = serializers.BooleanField(
+        default=True, help_text="false：发布为已停用（status stopped）"
+    )
+
+
+class DutyEventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DutyEvent
+        fields = ["id", "action", "actor", "actor_name", "from_status", "to_status", "note",
+                  "data", "created_at"]  # fmt: skip
+
+    def get_actor_name(self, obj) -> str | None:
+        return obj.actor.display_name if obj.actor_id else None
+
+
+class DutyDetailSerializer(DutySerializer):
+    events = DutyEventSerializer(many=True, read_only=True, help_text="记录（只增不改）")
+    allowed_actions = serializers.SerializerMethodField(
+        help_text="调用者现在可以执行的动作：stop（停用）、resume（恢复启用）"
+    )
+
+    class Meta(DutySerializer.Meta):
+        fields = [*DutySerializer.Meta.fields, "events", "allowed_actions"]
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        return sorted(self.context.get("allowed_actions", ()))
+
+
+class DutyActionSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="说明；停用时必填（停用理由）"
+    )
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text="读取时的 version；已被他人改动时返回 409",
+    )
 
 
 class BuiltinInputSerializer(serializers.Serializer):

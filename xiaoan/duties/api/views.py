@@ -1,5 +1,5 @@
-"""/api/duties/, /api/obligations/ (+ the obligation workflow's actions, such as record)
-and /api/obligations/overview/.
+"""/api/duties/ (+ the duty workflow's actions: stop, resume), /api/obligations/ (+ the
+obligation workflow's actions, such as record) and /api/obligations/overview/.
 
 Views only parse requests and call `xiaoan.duties.services`: outside the caller's scope 404,
 without the right 403, bad input 400, wrong state or stale version 409."""
@@ -23,6 +23,7 @@ from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.duties import overview, services
 from xiaoan.duties.api.serializers import (
     BuiltinInputSerializer,
+    DutyDetailSerializer,
     DutyInputSerializer,
     DutySerializer,
     ObligationDetailSerializer,
@@ -30,19 +31,32 @@ from xiaoan.duties.api.serializers import (
     OverviewSerializer,
 )
 from xiaoan.duties.choices import ObligationStatus
-from xiaoan.duties.models import Duty, Obligation, ObligationEvent
-from xiaoan.duties.workflow import OBLIGATION
+from xiaoan.duties.models import Duty, DutyEvent, Obligation, ObligationEvent
+from xiaoan.duties.workflow import DUTY, OBLIGATION
 
 
 class DutyViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    WorkflowViewSetMixin,
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
-    """Recurring duties issued in the caller's scope or above it."""
+    """Recurring duties issued in the caller's scope or above it; one POST per action of the
+    duty workflow (stop, resume: xiaoan.duties.workflow)."""
 
     model = Duty
     serializer_class = DutySerializer
     filter_backends: list = []
     action_permission = {"list": "view", "retrieve": "view", "create": "add", "builtin": "add"}
+    workflow = DUTY
+    workflow_response = DutyDetailSerializer
+
+    def permission_action(self) -> str:
+        action = self.workflow_action()
+        if action is not None:
+            return action.scope_action
+        return self.action_permission.get(self.action, "view")
 
     def get_queryset(self):
         return super().get_queryset().select_related("issuer").order_by("pk")
@@ -53,9 +67,21 @@ class DutyViewSet(
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(summary="常态化任务", responses=with_errors({200: DutySerializer}))
+    @extend_schema(summary="常态化任务", responses=with_errors({200: DutyDetailSerializer}))
     def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
+        return self.workflow_result(self.get_object().pk)
+
+    def workflow_result(self, pk: int) -> Response:
+        duty = (
+            Duty.objects.select_related("issuer")
+            .prefetch_related(Prefetch("events", DutyEvent.objects.select_related("actor")))
+            .get(pk=pk)
+        )
+        context = {
+            "request": self.request,
+            "allowed_actions": DUTY.allowed_names(self.request.user, duty),
+        }
+        return Response(DutyDetailSerializer(duty, context=context).data)
 
     @extend_schema(
         summary="发布常态化任务",

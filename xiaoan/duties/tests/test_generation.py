@@ -58,7 +58,7 @@ def test_it_is_idempotent(persona, units):
 def test_it_generates_nothing_in_august_for_semesters_or_for_stopped_duties(persona, units):
     d = duty(persona, units, recurrence="semester")
     assert services.generate_duty(d, dt.date(2026, 8, 15)).created == 0
-    services.set_active(persona("district_officer"), d.pk, False)
+    services.stop(persona("district_officer"), d.pk, note="本学期暂停")
     d.refresh_from_db()
     assert services.generate_duty(d, dt.date(2026, 9, 15)).created == 0
 

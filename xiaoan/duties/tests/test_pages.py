@@ -72,10 +72,10 @@ POST_TABLE = [
     ("obligation_record", "ob_a", "uni_security", 404),
     ("obligation_record", "ob_b", "school_a_officer", 404),
     ("obligation_record", "ob_a", "school_b_teacher", 403),
-    ("duty_active", "duty", "district_officer", 302),
-    ("duty_active", "duty", "school_a_head", 403),
-    ("duty_active", "duty", "uni_security", 404),
-    ("duty_active", "duty", "auditor", 403),
+    ("duty_stop", "duty", "district_officer", 302),
+    ("duty_stop", "duty", "school_a_head", 403),
+    ("duty_stop", "duty", "uni_security", 404),
+    ("duty_stop", "duty", "auditor", 403),
     ("duty_builtin", None, "auditor", 403),
     ("duty_builtin", None, "school_b_teacher", 403),
 ]
@@ -83,9 +83,14 @@ POST_TABLE = [
 
 @pytest.mark.parametrize(("name", "arg", "who", "expected"), POST_TABLE)
 def test_it_scopes_the_actions(name, arg, who, expected, objects, client_for):
-    data = {"kind": "drill", "evidence": evidence(), "active": "0"}
+    data = {"kind": "drill", "evidence": evidence()}
+    if name == "duty_stop":
+        data = {"note": "暂停", "version": Duty.objects.get(pk=objects[arg]).version}
     response = client_for(who).post(url(name, objects, arg), data)
     assert response.status_code == expected, (name, who)
+    if name == "duty_stop":
+        status = Duty.objects.get(pk=objects[arg]).status
+        assert status == ("stopped" if expected == 302 else "active")
     if name == "obligation_record":
         count = DutyRecord.objects.filter(obligation_id=objects[arg]).count()
         assert count == (2 if expected == 302 else 1 if arg == "ob_a" else 0)
@@ -98,7 +103,7 @@ def test_it_scopes_the_actions(name, arg, who, expected, objects, client_for):
         ("duty_create", None, "get"),
         ("duty_builtin", None, "post"),
         ("duty_detail", "duty", "get"),
-        ("duty_active", "duty", "post"),
+        ("duty_stop", "duty", "post"),
         ("obligation_list", None, "get"),
         ("obligation_detail", "ob_a", "get"),
         ("obligation_record", "ob_a", "post"),

@@ -415,6 +415,7 @@ SPECTACULAR_SETTINGS = {
         "TargetEnum": "xiaoan.inspections.choices.ScheduleTarget",
         "DutyRecurrenceEnum": "xiaoan.duties.choices.DutyRecurrence",
         "DutyTargetEnum": "xiaoan.duties.choices.DutyTarget",
+        "DutyStatusEnum": "xiaoan.duties.choices.DutyStatus",
         "ObligationStatusEnum": "xiaoan.duties.choices.ObligationStatus",
         "RecordKindEnum": "xiaoan.duties.choices.RecordKind",
         "PlanStatusEnum": "xiaoan.plans.choices.PlanStatus",

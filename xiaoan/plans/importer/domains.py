@@ -1,8 +1,9 @@
 """The safety domain a task is about, from its words (a `SafetyDomain` value).
 
-A word in the title weighs most, then the group it sits in, then its content; a task whose
-content only lists domains in passing ("邀请消防、燃气、食品等领域专家") gets none rather
-than a guess.
+A word in the title weighs most, then the group it sits in, then its content. When neither
+title nor group names the domain, the content decides only if it speaks of one domain
+alone: a task whose content lists domains in passing ("邀请消防、燃气、食品等领域专家")
+gets none rather than a guess.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ def infer_domain(title: str, content: str = "", group: str = "") -> str:
         return ""
     scores.sort(key=lambda item: -item[0])
     best, domain = scores[0]
+    named = any(_hits(t, KEYWORDS[domain]) for t in texts[:2])
+    if not named and len(scores) > 1:
+        return ""  # content touching several domains: a general task
     if best < 2 or (len(scores) > 1 and scores[1][0] == best):
         return ""
     return domain

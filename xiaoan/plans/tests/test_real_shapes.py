@@ -465,6 +465,8 @@ def test_it_reads_a_document_number_leading_a_line_but_not_one_cited_in_the_text
         ("开展防范网络诈骗宣传", "", "", "fraud"),
         ("开展防欺凌专项排查", "", "", "bullying"),
         ("开展专项检查", "", "一、实验室安全", "labs"),
+        ("开展专项排查", "检查灭火器，清理疏散通道，开展消防演练。", "", "fire"),
+        ("建强校园安全工作队伍", "配齐保安。加强校车驾驶员、校车照管员培训。", "", ""),
         # Domains named only in passing: none rather than a guess.
         ("建立隐患自查自改机制", "邀请消防、燃气、食品等领域专家开展督查评估。", "", ""),
         ("严格落实学校主体责任", "", "教育", ""),
@@ -514,3 +516,27 @@ def test_it_finds_running_deadlines_in_a_sheet_without_a_deadline_column():
         [("2025-09-30", "", "date")],
         [("2025-12-31", "", "date")],  # none said: the year's end
     ]
+
+
+def test_it_reads_the_district_examples_number_and_the_domains_of_its_tasks():
+    from pathlib import Path
+
+    name = "district-plan-2024-2026.txt"
+    plan = import_plan((Path(__file__).parent / "fixtures" / name).read_bytes(), name)
+    assert plan.document_number == "梁教〔2024〕12号"
+    domains = [t.safety_domain for t in plan.tasks]
+    assert domains[3:13] == [
+        "fire",
+        "labs",
+        "buildings",
+        "school_bus",
+        "drowning",
+        "crowd",
+        "food",
+        "surroundings",
+        "security",
+        "security",
+    ]
+    assert domains[14] == "mental_health"
+    # General tasks (主体责任, 队伍, 安全教育, 应急演练) name no single domain.
+    assert {domains[i] for i in (0, 1, 2, 13, 15, 16, 17)} == {""}

@@ -34,18 +34,44 @@ from xiaoan.plans.services import (
 )
 
 
-def read_draft(data: bytes | None = None, filename: str = "", text: str = "") -> dict:
-    """The importer's draft as JSON (with each task's group kept as "domain")."""
+def draft_json(draft) -> dict:
+    """A `DraftPlan` as the review step stores it: the importer's JSON plus the plan's 文号
+    and, per task, its group ("domain"), inferred safety domain ("safety_domain") and the
+    领域 the confirmed task will say ("domain_label")."""
+    out = draft.as_json()
+    out["document_number"] = draft.document_number
+    for task, raw in zip(out["tasks"], draft.tasks, strict=True):
+        task["domain"] = raw.domain
+        task["safety_domain"] = raw.safety_domain
+        task["domain_label"] = task_domain(task)  # what the review page shows
+    return out
+
+
+def unit_names_below(issuer: Unit) -> list[str]:
+    """Names and aliases of the active units a plan of `issuer` may address."""
+    names: list[str] = []
+    for unit in Unit.objects.filter(is_active=True, path__startswith=issuer.path).only(
+        "id", "name", "aliases", "path"
+    ):
+        names.append(unit.name)
+        names.extend(unit.alias_list())
+    return names
+
+
+def read_draft(
+    data: bytes | None = None, filename: str = "", text: str = "", units: Sequence[str] = ()
+) -> dict:
+    """The importer's draft as JSON (see `draft_json`); `units` are the names it may use."""
     from xiaoan.plans.importer import PlanImportError, import_plan, import_text
 
     try:
-        draft = import_text(text) if text.strip() else import_plan(data or b"", filename)
+        if text.strip():
+            draft = import_text(text, units=units)
+        else:
+            draft = import_plan(data or b"", filename, units=units)
     except PlanImportError as error:
         raise Invalid(error.message, fields={"file": [error.message]}) from None
-    out = draft.as_json()
-    for task, raw in zip(out["tasks"], draft.tasks, strict=True):
-        task["domain"] = raw.domain
-    return out
+    return draft_json(draft)
 
 
 def start_import(
@@ -53,7 +79,7 @@ def start_import(
 ) -> PlanImport:
     require(actor, "add")
     issuer = _issuer(actor, unit)
-    draft = read_draft(data, filename, text)
+    draft = read_draft(data, filename, text, units=unit_names_below(issuer))
     return PlanImport.objects.create(
         unit=issuer,
         source_name=(filename or _("粘贴的文字"))[:200],
@@ -140,11 +166,40 @@ def _apply_mapping(
                 if int(choice) not in ids[key]:
                     ids[key].append(int(choice))
             else:
-                raise Invalid(
-                    _("还有单位未对应：%(n)s。请选择对应的单位，或选择“不下达”。") % {"n": name},
-                    fields={"units": [name]},
-                )
+                raise Invalid(_unmatched_message([name]), fields={"units": [name]})
     return ids, all_below, all_sections, "、".join(collective)
+
+
+def _unmatched_message(names: Sequence[str]) -> str:
+    return _("还有单位未对应：%(n)s（共 %(c)d 个）。请选择对应的单位，或选择“不下达”。") % {
+        "c": len(names),
+        "n": "、".join(names),
+    }
+
+
+def _check_mapping(tasks: Sequence[dict], mapping: dict[str, str], allowed: set[int]) -> None:
+    """Refuse a mapping that leaves names unmatched, naming every one of them at once."""
+    missing: list[str] = []
+    for task in tasks:
+        for key in ("lead_units", "responsible_units", "cooperating_units"):
+            for name in task.get(key, []):
+                choice = str(mapping.get(name, "") or "")
+                known = choice in (ALL_BELOW, DROP) or (choice.isdigit() and int(choice) in allowed)
+                if not known and name not in missing:
+                    missing.append(name)
+    if missing:
+        raise Invalid(_unmatched_message(missing), fields={"units": missing})
+
+
+def task_domain(task: dict) -> str:
+    """What a confirmed task's 领域 says: the safety domain its text is about, else the
+    group the document put it in."""
+    from xiaoan.core.choices import SafetyDomain
+
+    code = task.get("safety_domain") or ""
+    if code in SafetyDomain.values:
+        return str(SafetyDomain(code).label)
+    return task.get("domain") or ""
 
 
 def default_mapping(suggestions: Sequence[NameSuggestion]) -> dict[str, str]:
@@ -180,7 +235,7 @@ def create_from_draft(
     draft: dict,
     mapping: dict[str, str],
     title: str | None = None,
-    document_number: str = "",
+    document_number: str | None = None,
     source_name: str = "",
     activate: bool = True,
 ) -> Plan:
@@ -203,6 +258,14 @@ def create_from_draft(
     dates = [d.date for specs in parsed for d in specs if d.date]
     title = title or draft.get("plan_title") or ""
     first, last = _title_years(title, year)
+    if document_number is None:  # not given: the number the document shows
+        document_number = draft.get("document_number") or ""
+    allowed = set(
+        Unit.objects.filter(path__startswith=issuer.path, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    _check_mapping(tasks, mapping, allowed)
     plan = create_plan(
         actor,
         unit=issuer,
@@ -211,11 +274,6 @@ def create_from_draft(
         start_date=dt.date(first, 1, 1),
         end_date=max([dt.date(last, 12, 31), *dates]),
         source_name=source_name,
-    )
-    allowed = set(
-        Unit.objects.filter(path__startswith=issuer.path, is_active=True).values_list(
-            "pk", flat=True
-        )
     )
     for index, (task, specs) in enumerate(zip(tasks, parsed, strict=True), start=1):
         ids, all_below, all_sections, collective = _apply_mapping(
@@ -227,7 +285,7 @@ def create_from_draft(
             seq=int(task.get("seq") or index),
             title=task.get("title") or "",
             content=task.get("content") or "",
-            domain=task.get("domain") or "",
+            domain=task_domain(task),
             deadlines=specs,
             lead_units=ids["lead_units"],
             responsible_units=ids["responsible_units"],
@@ -251,7 +309,7 @@ def confirm_import(
     mapping: dict[str, str],
     tasks: list[dict] | None = None,
     title: str | None = None,
-    document_number: str = "",
+    document_number: str | None = None,
 ) -> Plan:
     """Confirm a reviewed import: the edited tasks (titles, deadlines) and the unit mapping
     become the plan in one transaction; the import is marked confirmed."""

@@ -220,3 +220,26 @@ _DEADLINE_LIKE = re.compile(
 
 def looks_like_deadline(text: str) -> bool:
     return len(text) <= 40 and bool(_DEADLINE_LIKE.search(norm(text)))
+
+
+# "2026年底前，组织…", "2025年6月底前完成…", "12月31日前": a date said in a sentence counts
+# only with 前 after it ("2024年起" starts something, "2024年，" is when, not a deadline).
+_RUNNING = re.compile(
+    r"(?<![\d.])((?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:份)?(?:\s*\d{1,2}\s*[日号])?)?\s*(?:底|末)?"
+    r"|(?<!\d)\d{1,2}\s*月(?:份)?(?:\s*\d{1,2}\s*[日号]|\s*(?:底|末))?)\s*(?:以前|之前|前)"
+)
+
+
+def running_deadlines(text: str, year: int) -> list[Deadline]:
+    """The deadlines a task's sentences set, in order, each once."""
+    found: list[Deadline] = []
+    current = year
+    for match in _RUNNING.finditer(norm(text)):
+        for deadline in parse_deadlines(match.group(1), current):
+            if deadline.date is None:
+                continue
+            current = deadline.date.year
+            deadline = Deadline(deadline.date, "", "date")
+            if deadline not in found:
+                found.append(deadline)
+    return found

@@ -126,3 +126,20 @@ def detect_year(title: str, list_title: str, doc: Document) -> int:
             if match:
                 return int(match.group(1))
     return datetime.date.today().year
+
+
+# 梁教〔2024〕12号, 鄂教安办[2024]3号, 县教字（2025）第8号
+_DOC_NUMBER = re.compile(
+    r"[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号"
+)
+
+
+def detect_document_number(doc: Document) -> str:
+    """The plan's own 文号: on a line of its own (or leading one) in the opening lines, not
+    one the text cites ("根据《…》（鄂教〔2023〕5号）")."""
+    for line in _lines(doc, limit=40):
+        text = line.text.strip().replace("\n", " ")
+        match = _DOC_NUMBER.match(text)
+        if match:
+            return re.sub(r"\s+", "", match.group(0))
+    return ""

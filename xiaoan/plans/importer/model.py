@@ -47,6 +47,9 @@ class Cell:
 @dataclass
 class Table:
     rows: list[list[Cell]]
+    # Whether the format shows merged cells (Word, Excel, HTML, PDF). Plain text does not:
+    # there a blank cell in a mostly filled column is taken as merged with the one above.
+    shows_merges: bool = True
 
 
 Block = Paragraph | Table
@@ -87,6 +90,8 @@ class DraftTask:
     # The group the task sits in (a "领域" column or a "（一）…" heading); kept for the review
     # page, not part of the JSON contract.
     domain: str = ""
+    # The safety domain its text is about (a `SafetyDomain` value, "" when none is clear).
+    safety_domain: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -105,6 +110,8 @@ class DraftPlan:
     plan_title: str
     plan_year: int
     tasks: list[DraftTask]
+    # The plan's 文号 (梁教〔2024〕12号), "" when the document shows none.
+    document_number: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {

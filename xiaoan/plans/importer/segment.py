@@ -17,6 +17,7 @@ from .columns import (
     DEADLINE,
     DOMAIN,
     LEAD,
+    PROBLEM,
     RESPONSIBLE,
     SEQ,
     TASK,
@@ -25,8 +26,9 @@ from .columns import (
     column_role,
     header_roles,
 )
-from .deadlines import looks_like_deadline, parse_deadlines, year_end
-from .meta import detect_title, detect_year, table_title_rows
+from .deadlines import looks_like_deadline, parse_deadlines, running_deadlines, year_end
+from .domains import infer_domain
+from .meta import detect_document_number, detect_title, detect_year, table_title_rows
 from .model import Cell, Document, DraftPlan, DraftTask, Paragraph, PlanImportError, Table
 from .text import first_sentence_end, join_broken, norm, split_number
 from .units import Roles, is_role_line, parse_roles, split_trailer
@@ -41,6 +43,9 @@ class _Pending:
     phrases: list[str] = field(default_factory=list)
     roles: Roles = field(default_factory=Roles)
     domain: str = ""
+    # Deadlines said in the task's own sentences ("2026年底前，组织…"): used when no
+    # deadline column or trailer gives one.
+    running: bool = True
 
 
 def build_plan(doc: Document) -> DraftPlan:
@@ -61,6 +66,8 @@ def build_plan(doc: Document) -> DraftPlan:
         deadlines = []
         for phrase in item.phrases:
             deadlines.extend(d for d in parse_deadlines(phrase, year) if d not in deadlines)
+        if not deadlines and item.running:
+            deadlines = running_deadlines(f"{item.title}。{item.content}", year)
         tasks.append(
             DraftTask(
                 seq=seq,
@@ -71,9 +78,15 @@ def build_plan(doc: Document) -> DraftPlan:
                 responsible_units=item.roles.responsible,
                 cooperating_units=item.roles.cooperating,
                 domain=item.domain,
+                safety_domain=infer_domain(item.title, item.content, item.domain),
             )
         )
-    return DraftPlan(plan_title=title or doc.name, plan_year=year, tasks=tasks)
+    return DraftPlan(
+        plan_title=title or doc.name,
+        plan_year=year,
+        tasks=tasks,
+        document_number=detect_document_number(doc),
+    )
 
 
 def split_title(text: str, bold: str = "") -> tuple[str, str]:
@@ -104,6 +117,8 @@ class _TaskTable:
     roles: list[str | None]
     rows: list[list[Cell]]
     title: str = ""
+    header: list[str] = field(default_factory=list)
+    shows_merges: bool = True
 
 
 def _task_tables(doc: Document) -> list[_TaskTable]:
@@ -132,7 +147,15 @@ def _task_tables(doc: Document) -> list[_TaskTable]:
         )
         header = [c.text for c in block.rows[header_index]]
         rows = [r for r in block.rows[header_index + 1 :] if [c.text for c in r] != header]
-        found.append(_TaskTable(roles=roles, rows=rows, title=titles[0] if titles else ""))
+        found.append(
+            _TaskTable(
+                roles=roles,
+                rows=rows,
+                title=titles[0] if titles else "",
+                header=header,
+                shows_merges=block.shows_merges,
+            )
+        )
         may_continue = True
         recent = []
     return found
@@ -189,14 +212,19 @@ def _table_tasks(table: _TaskTable) -> list[_Pending]:
     seq_col = col.get(SEQ)
     if seq_col is not None and not any(r[seq_col].text for r in rows):
         seq_col = None
-    # A blank cell means "same as above" in a grouping column, and in any column that is
-    # filled in most rows; a column that is mostly blank (配合单位) is blank where blank.
+    # A blank cell means "same as above" in a grouping column (领域, 整治项目), and in a
+    # deadline column filled in most rows. A blank unit cell names no unit: only a merged
+    # one repeats the units above (in plain text, where merges do not show, a blank in a
+    # mostly filled unit column is taken as one).
     inherit = [False] * width
+    carried = (DEADLINE,) if table.shows_merges else (DEADLINE, *UNIT_ROLES)
     for index, role in enumerate(roles):
         filled = sum(1 for r in rows if r[index].text) / len(rows)
-        inherit[index] = role == DOMAIN or (
-            role in (DEADLINE, *UNIT_ROLES) and filled > 0.5 and index != seq_col
-        )
+        inherit[index] = role == DOMAIN or (role in carried and filled > 0.5 and index != seq_col)
+    # A rectification list (问题清单/整治清单): every row with text of its own is a task,
+    # whatever its 序号 cell says.
+    per_row = PROBLEM in roles or any(_RECTIFY.search(h) for h in table.header)
+    text_cols = [i for i, r in enumerate(roles) if r in (TASK, TITLE, PROBLEM)]
     above = [""] * width
     tasks: list[_Pending] = []
     group = ""
@@ -214,17 +242,19 @@ def _table_tasks(table: _TaskTable) -> list[_Pending]:
         task_text, bold = _task_text(row, col)
         # The cell that says which task a row belongs to: 序号, else the title, else the task.
         identity = seq_col if seq_col is not None else col.get(TITLE, col.get(TASK))
-        if seq_col is not None:
+        if per_row:
+            new = not tasks or any(own[i] for i in text_cols)
+        elif seq_col is not None:
             seq_text = own[seq_col]
             new = not tasks or (bool(seq_text) and seq_text != last_seq)
             last_seq = seq_text or last_seq
         else:
             new = not tasks or bool(own[identity])
         if new:
-            if not (task_text or (TITLE in col and own[col[TITLE]])):
+            if not (task_text or any(own[i] for i in text_cols if roles[i] != TASK)):
                 above = value
                 continue
-            task = _new_task(task_text, bold, value, col, roles)
+            task = _new_task(task_text, bold, value, col, roles, table.header)
             task.domain = (value[col[DOMAIN]] if DOMAIN in col else "") or group
             tasks.append(task)
         else:
@@ -245,12 +275,18 @@ def _fit(row: list[Cell], width: int) -> list[Cell]:
 def _group_heading(row: list[Cell], own: list[str], roles: list[str | None]) -> str:
     """A row that only names a group ("一、消防安全" across the table) sets the domain."""
     texts = [t for t in own if t]
-    if len(set(texts)) != 1 or len(texts[0]) > 40 or any(c.merged for c in row):
+    if len(set(texts)) != 1 or len(texts[0]) > 60 or any(c.merged for c in row):
         return ""
     index = own.index(texts[0])
-    name = split_number(texts[0])[2].rstrip("。：:")
+    level, _number, name = split_number(texts[0])
+    name = name.rstrip("。：:")
     if any(c.spanned for c in row) or len(texts) > 1:
         return name
+    # "一、消防安全" or "（一）校舍安全" alone in its row, in whichever column: a section.
+    if level in (1, 2) and first_sentence_end(name) in (-1, len(name)) and len(name) <= 30:
+        return name
+    if len(texts[0]) > 40:
+        return ""
     # Alone in the first, 序号 or 领域 column: "一、消防安全" above its tasks. Alone in a
     # deadline or unit column it is a row adding to the task above.
     if roles[index] in (SEQ, DOMAIN) or (index == 0 and roles[index] not in (TASK, TITLE)):
@@ -272,7 +308,12 @@ def _task_text(row: list[Cell], col: dict[str, int]) -> tuple[str, str]:
 
 
 def _new_task(
-    text: str, bold: str, value: list[str], col: dict[str, int], roles: list[str | None]
+    text: str,
+    bold: str,
+    value: list[str],
+    col: dict[str, int],
+    roles: list[str | None],
+    header: list[str] | None = None,
 ) -> _Pending:
     text, trailer = split_trailer(text)
     if TITLE in col and TASK in col:
@@ -281,6 +322,16 @@ def _new_task(
             title, content = split_title(text, bold)
     else:
         title, content = split_title(text, bold)
+    problems = [i for i, r in enumerate(roles) if r == PROBLEM and value[i]]
+    if problems:
+        # 突出问题 beside 整治要求: both are the task's content, each under its header.
+        header = header or [""] * len(roles)
+        parts = [_labelled(header[i], value[i]) for i in problems]
+        if content and TASK in col:
+            parts.append(_labelled(header[col[TASK]], content))
+        elif content:
+            parts.append(content)
+        content = "\n".join(parts)
     task = _Pending(title=title, content=content)
     for index, role in enumerate(roles):
         if role in UNIT_ROLES and value[index]:
@@ -290,7 +341,16 @@ def _new_task(
         task.phrases.append(value[col[DEADLINE]])
     if task.roles.deadline:
         task.phrases.append(task.roles.deadline)
+    task.running = DEADLINE not in col
     return task
+
+
+_RECTIFY = re.compile(r"(整治|整改|问题|隐患)")
+
+
+def _labelled(header: str, text: str) -> str:
+    label = re.sub(r"\s+", "", header)
+    return f"{label}：{text}" if label else text
 
 
 def _continue_task(
@@ -298,6 +358,9 @@ def _continue_task(
 ) -> None:
     """A row that adds to the task above: an extra requirement, its own deadline or units."""
     column = col.get(TASK, col.get(TITLE))
+    for index, role in enumerate(roles):
+        if role == PROBLEM and own[index]:
+            task.content = f"{task.content}\n{own[index]}".strip()
     if own[column]:
         text, trailer = split_trailer(own[column])
         task.content = f"{task.content}\n{text}".strip()

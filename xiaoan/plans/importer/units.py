@@ -6,6 +6,9 @@ Names are returned as the document writes them; matching them to units is `match
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from .text import CLOSE_BRACKETS, OPEN_BRACKETS, norm, split_number, split_top_level, tidy
@@ -84,21 +87,68 @@ _MARKER_ROLE.update({"协办": COOPERATING, "协助": COOPERATING})
 UNIT_SEPARATORS = "、，,；;／/ \t\n\u3000"
 
 
-_AND = re.compile(r"(?<=[股处室科局校园站办所队院会部心])[和及与](?=[\u4e00-\u9fff]{2})")
+_AND = re.compile(r"[和及与]")
+# What a unit's name ends with: 安全股, 保卫处, 实验室管理中心, 二级学院, 安全工作委员会 …
+UNIT_SUFFIX = re.compile(
+    r"(股|处|室|科|局|部|办|中心|学院|系|委员会|委|会|所|站|队|馆|院|校|园|学|组|厅|集团|公司"
+    r"|小学|中学|幼儿园|教办|股室|处室|科室)$"
+)
+# Places that end like a unit but are not one on their own ("实验室与设备管理处").
+_PLACES = {"实验室", "教室", "会议室", "阅览室", "图书室", "配电室", "档案室", "宿舍", "食堂"}
+
+# The unit names the importer may check a split against (the issuer's units, set by the
+# caller with `known_units`): a known whole name is never split.
+_KNOWN: ContextVar[frozenset[str]] = ContextVar("known_units", default=frozenset())
+
+
+@contextmanager
+def known_units(names: Iterable[str]) -> Iterator[None]:
+    token = _KNOWN.set(frozenset(_name_key(n) for n in names if n))
+    try:
+        yield
+    finally:
+        _KNOWN.reset(token)
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"[\s()（）【】\[\]]", "", norm(name))
+
+
+def is_unit_name(name: str) -> bool:
+    """A known unit, or a name shaped like one (ends in 股/处/室/中心/学院 …)."""
+    key = _name_key(name)
+    if key in _KNOWN.get():
+        return True
+    return len(key) >= 2 and key not in _PLACES and bool(UNIT_SUFFIX.search(key))
+
+
+def looks_like_units(text: str) -> bool:
+    """Every name in `text` is a unit name or a collective phrase (各学校)."""
+    names = split_units(text)
+    return bool(names) and all(is_unit_name(n) or n.startswith(("各", "全")) for n in names)
 
 
 def _split_and(text: str) -> list[str]:
+    """ "安全股和基教股" → two names; "实验室与设备管理处" or "文化和旅游局" stay whole: a
+    conjunction splits only when every part is a unit name and the whole is not a known one."""
+    cuts, depth = [], 0
+    for index, char in enumerate(text):
+        if char in OPEN_BRACKETS:
+            depth += 1
+        elif char in CLOSE_BRACKETS and depth:
+            depth -= 1
+        elif depth == 0 and _AND.match(char) and 0 < index < len(text) - 1:
+            cuts.append(index)
+    if not cuts or _name_key(text) in _KNOWN.get():
+        return [text]
     pieces, start = [], 0
-    for match in _AND.finditer(text):
-        before = text[: match.start()]
-        depth = sum(before.count(c) for c in OPEN_BRACKETS) - sum(
-            before.count(c) for c in CLOSE_BRACKETS
-        )
-        if depth == 0:
-            pieces.append(text[start : match.start()])
-            start = match.end()
+    for cut in cuts:
+        pieces.append(text[start:cut])
+        start = cut + 1
     pieces.append(text[start:])
-    return pieces
+    if all(is_unit_name(piece) for piece in pieces):
+        return pieces
+    return [text]
 
 
 def split_units(text: str) -> list[str]:
@@ -118,6 +168,8 @@ def split_units(text: str) -> list[str]:
         name = re.sub(r"(?<=..)(负责|落实|承担)$", "", name)
         if len(name) > 2 and name.endswith("等"):
             name = name[:-1]
+        if re.fullmatch(r"[\d.、．\s-]*", norm(name)):
+            continue  # a sequence number is never a unit
         if name and name not in names:
             names.append(name)
     return names

@@ -39,7 +39,7 @@ def responsibility_list() -> bytes:
         # A row that continues task 1: an extra requirement with its own deadline.
         ("", "", ("", "对检查发现的隐患立行立改。"), "立整立改 长期坚持", ""),
         ("", "2", ("电气线路整治。", "排查私拉乱接。"), "2025.9", "后勤处"),
-        # Blank deadline and lead: same as above.
+        # Blank deadline: same as above; blank lead: none.
         ("实验室", "3", ("危化品管理。", "落实双人双锁。"), "", ""),
         ("", "4", ("实验室安全培训。", "每学期一次。"), "上半年 6月30日 下半年12月31日", "教务处"),
         (
@@ -117,9 +117,10 @@ def test_it_reads_a_word_table_with_merged_and_blank_cells():
     assert fire.responsible_units == ["各二级学院", "各职能部门"]
     assert _deadlines(wiring) == [("2025-09-30", "", "date")]
     assert wiring.responsible_units == ["各二级学院", "各职能部门"]  # merged cell
-    # Blank cells in mostly filled columns: same as above.
+    # A blank deadline in a mostly filled column: same as above; a blank unit cell that
+    # is not merged: no unit.
     assert _deadlines(chemicals) == [("2025-09-30", "", "date")]
-    assert chemicals.lead_units == ["后勤处"]
+    assert chemicals.lead_units == []
     assert chemicals.responsible_units == ["各二级学院", "各职能部门"]
     assert _deadlines(training) == [
         ("2025-06-30", "上半年", "date"),

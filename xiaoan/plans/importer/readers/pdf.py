@@ -74,4 +74,5 @@ def _table(rows: list[list[str | None]]) -> Table:
             else:
                 cells.append(Cell(" ".join(value.split("\n")).strip()))
         result.append(cells)
-    return Table(rows=result)
+    # A merged cell's lower part often extracts as an empty string: merges do not show.
+    return Table(rows=result, shows_merges=False)

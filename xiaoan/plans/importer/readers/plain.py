@@ -17,6 +17,7 @@ from ..columns import DEADLINE, SEQ, column_role, header_roles
 from ..deadlines import looks_like_deadline
 from ..model import Block, Cell, Document, Paragraph, Table
 from ..text import norm, split_number, tidy
+from ..units import looks_like_units
 
 _HEADING = re.compile(r"^(#{1,6})\s+")
 _BULLET = re.compile(r"^(?:[-*+]\s+|>\s*)")
@@ -48,7 +49,8 @@ def read_text(text: str, name: str = "") -> Document:
 def read_csv(text: str, name: str = "") -> Document:
     """A sheet saved as CSV: one table."""
     rows = [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
-    return Document(blocks=[Table(rows=[r for r in rows if any(c.text for c in r)])], name=name)
+    table = _text_table(rows=[r for r in rows if any(c.text for c in r)])
+    return Document(blocks=[table], name=name)
 
 
 def lines_to_blocks(lines: list[str]) -> list[Block]:
@@ -178,6 +180,12 @@ def _collect_tab_rows(lines: list[str], index: int) -> tuple[Table, int]:
             rows[-1] = _join_cells(rows[-1], more)
             continue
         if not _is_tab_row(line):
+            if rows and len(rows) - 1 not in groups and _continues_cell(rows[-1][-1], line):
+                # The last cell of the row above ran over lines ("上半年 6月30日" /
+                # "下半年12月31日", "安全股、" / "基教股"): not a group row.
+                rows[-1][-1] = f"{rows[-1][-1]}\n{line.strip()}"
+                index += 1
+                continue
             following = index + 1
             while following < count and _blank(lines[following]):
                 following += 1
@@ -200,10 +208,23 @@ def _collect_tab_rows(lines: list[str], index: int) -> tuple[Table, int]:
             continue
         rows.append(cells)
         width = width or len(cells)
-    table = Table(rows=[[_cell(c) for c in row] for row in rows])
+    table = _text_table(rows=[[_cell(c) for c in row] for row in rows])
     for row in groups:
         table.rows[row].extend(Cell("", spanned=True) for _ in range(width - 1))
     return table, index
+
+
+def _continues_cell(cell: str, line: str) -> bool:
+    """Whether a line without tabs after a full row carries on the row's last cell."""
+    text = line.strip()
+    last = cell.strip().split("\n")[-1] if cell.strip() else ""
+    if not last or split_number(norm(text))[0] in (1, 2) or _HEADING.match(text):
+        return False
+    if last[-1] in "、，,；;：:/／":
+        return True
+    if looks_like_deadline(last) and looks_like_deadline(text) and len(text) <= 24:
+        return True
+    return len(text) <= 40 and looks_like_units(last) and looks_like_units(text)
 
 
 def _join_cells(first: list[str], second: list[str]) -> list[str]:
@@ -230,7 +251,7 @@ def _collect(lines, index, is_row, cells_of) -> tuple[Table, int]:
         if cells is not None:
             rows.append([_cell(c) for c in cells])
         index += 1
-    return Table(rows=rows), index
+    return _text_table(rows=rows), index
 
 
 def _is_indented_cell(line: str) -> bool:
@@ -269,7 +290,7 @@ def _collect_indented_rows(lines: list[str], index: int) -> tuple[Table, int]:
             row.append(lines[index].strip())
             index += 1
         rows.append(row)
-    return Table(rows=[[_cell(c) for c in row] for row in rows]), index
+    return _text_table(rows=[[_cell(c) for c in row] for row in rows]), index
 
 
 def _cell_per_line_header(lines: list[str], index: int) -> list[str] | None:
@@ -316,7 +337,7 @@ def _cell_per_line_table(lines: list[str], index: int, header: list[str]) -> tup
         rows.extend(_rows_by_number(cells, roles, roles.index(SEQ)))
     else:
         rows.extend(cells[i : i + width] for i in range(0, len(cells), width))
-    return Table(rows=[[_cell(c) for c in row] for row in rows]), end
+    return _text_table(rows=[[_cell(c) for c in row] for row in rows]), end
 
 
 def _rows_by_number(cells: list[str], roles: list[str | None], seq_col: int) -> list[list[str]]:
@@ -363,3 +384,7 @@ def _place(row: list[str], roles: list[str | None]) -> list[str]:
         if not free:
             break
     return placed
+
+
+def _text_table(rows: list[list[Cell]]) -> Table:
+    return Table(rows=rows, shows_merges=False)

@@ -44,7 +44,7 @@ class Command(BaseCommand):
         except PlanImportError as error:
             self._fail(error.message)
         if not options["dry_run"]:
-            self._create(plan, filename, options)
+            self._create(data, filename, options)
             return
         if options["json"]:
             self.stdout.write(json.dumps(plan.as_json(), ensure_ascii=False, indent=2))
@@ -52,6 +52,8 @@ class Command(BaseCommand):
         self.stdout.write(
             _("方案：%(t)s（%(y)d 年）") % {"t": plan.plan_title, "y": plan.plan_year}
         )
+        if plan.document_number:
+            self.stdout.write(_("文号：%(n)s") % {"n": plan.document_number})
         for task in plan.tasks:
             due = "；".join(
                 " ".join(p for p in (d.label, d.date.isoformat() if d.date else "") if p)
@@ -67,7 +69,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"    {label}：{'、'.join(names)}")
         self.stdout.write(_("共 %(n)d 项任务。") % {"n": len(plan.tasks)})
 
-    def _create(self, draft, filename: str, options) -> None:
+    def _create(self, source: bytes, filename: str, options) -> None:
         from xiaoan.accounts.models import User
         from xiaoan.core.errors import ServiceError
         from xiaoan.orgs.models import Unit
@@ -86,9 +88,9 @@ class Command(BaseCommand):
             unit = found[0] if len(found) == 1 else None
         if unit is None:
             self._fail(_("单位不存在或重名：%(u)s") % {"u": wanted})
-        data = draft.as_json()
-        for task, raw in zip(data["tasks"], draft.tasks, strict=True):
-            task["domain"] = raw.domain
+        # Read again knowing the issuer's units: a known name is never split on 与/和/及.
+        draft = import_plan(source, filename, units=importing.unit_names_below(unit))
+        data = importing.draft_json(draft)
         suggestions = importing.suggest_units(data, unit)
         missing = importing.unmatched_names(suggestions)
         if missing:
@@ -102,7 +104,7 @@ class Command(BaseCommand):
                 unit=unit,
                 draft=data,
                 mapping=importing.default_mapping(suggestions),
-                document_number=options["document_number"],
+                document_number=options["document_number"] or None,
                 source_name=filename,
             )
         except ServiceError as error:

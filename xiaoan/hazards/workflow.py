@@ -30,6 +30,31 @@ def _confirmed(actor: Any, hazard: Hazard) -> bool:
     return hazard.confirmed_at is not None
 
 
+# Owners rectify, superiors supervise: every step declared with the rectify right is the
+# owning side's (services.may_rectify; `_begin` refuses it to others with 403).
+_owner = services.may_rectify
+
+
+def _owner_may_extend(actor: Any, hazard: Hazard) -> bool:
+    return services.may_rectify(actor, hazard) and services.may_request_extension(actor, hazard)
+
+
+# The steps a superior unit is there for: the one opened first on a superior's page.
+SUPERVISING = ("supervise", "supervision_accept", "extension_decide")
+
+
+def open_first(actor: Any, hazard: Hazard, entries: list) -> None:
+    """On a superior's page (one who may not rectify here) open a supervising step, never
+    the owning side's or the school's own first step; owners keep the first primary one."""
+    if services.may_rectify(actor, hazard):
+        return
+    for entry in entries:
+        entry.open = False
+    first = next((e for e in entries if e.action.name in SUPERVISING), None)
+    if first is not None:
+        first.open = True
+
+
 HAZARD = Workflow(
     Hazard,
     states=HazardStatus,
@@ -86,6 +111,7 @@ HAZARD = Workflow(
             sources=[S.REPORTED],
             target=S.SUBMITTED,
             permission="hazards.rectify_hazard",
+            guard=_owner,
             service=services.fix_on_spot,
             form=forms.FixOnSpotForm,
             upload_serializer=api.FixOnSpotSerializer,
@@ -100,6 +126,7 @@ HAZARD = Workflow(
             sources=[S.ASSIGNED],
             target=S.RECTIFYING,
             permission="hazards.rectify_hazard",
+            guard=_owner,
             service=services.start,
             form=forms.StartForm,
             serializer=api.NoteSerializer,
@@ -112,6 +139,7 @@ HAZARD = Workflow(
             sources=WORKING,
             target=S.RECTIFYING,
             permission="hazards.rectify_hazard",
+            guard=_owner,
             service=services.progress,
             form=forms.ProgressForm,
             serializer=api.ProgressSerializer,
@@ -126,6 +154,7 @@ HAZARD = Workflow(
             sources=WORKING,
             target=None,
             permission="hazards.rectify_hazard",
+            guard=_owner,
             service=services.add_control,
             form=forms.ControlForm,
             serializer=api.ControlSerializer,
@@ -140,6 +169,7 @@ HAZARD = Workflow(
             sources=WORKING,
             target=S.SUBMITTED,
             permission="hazards.rectify_hazard",
+            guard=_owner,
             service=services.submit,
             form=forms.SubmitForm,
             upload_serializer=api.SubmitSerializer,
@@ -179,7 +209,7 @@ HAZARD = Workflow(
             form=forms.ExtensionRequestForm,
             serializer=api.ExtensionCreateSerializer,
             note=True,
-            guard=services.may_request_extension,
+            guard=_owner_may_extend,
             api_summary=_("申请延期（由上级单位审批）"),
             api_status=201,
         ),

@@ -47,7 +47,7 @@ def _expected(persona, who, hazard):
     ("state", "who", "expected"),
     [
         ("reported", "school_a_officer", {"confirm", "dismiss", "fix_on_spot"}),
-        ("reported", "district_officer", {"confirm", "dismiss", "fix_on_spot", "supervise"}),
+        ("reported", "district_officer", {"confirm", "dismiss", "supervise"}),
         ("reported", "district_supervisor", {"supervise"}),
         ("reported", "auditor", set()),
         ("confirmed", "school_a_officer", {"assign", "dismiss", "fix_on_spot"}),
@@ -63,7 +63,7 @@ def _expected(persona, who, hazard):
         (
             "extension",
             "district_officer",
-            {"start", "progress", "control", "submit", "supervise", "extension_decide"},
+            {"supervise", "extension_decide"},
         ),
         ("extension", "school_a_officer", {"start", "progress", "control", "submit"}),
     ],

@@ -30,6 +30,11 @@ def _confirmed(actor: Any, hazard: Hazard) -> bool:
     return hazard.confirmed_at is not None
 
 
+def _may_assign(actor: Any, hazard: Hazard) -> bool:
+    """Confirm and assign at once: the confirmer also holds the assign right here."""
+    return allows(actor, hazard, "assign")
+
+
 # Owners rectify, superiors supervise: every step declared with the rectify right is the
 # owning side's (services.may_rectify; `_begin` refuses it to others with 403).
 _owner = services.may_rectify
@@ -66,10 +71,25 @@ HAZARD = Workflow(
     state_message=_("隐患当前为“%(status)s”，不能执行“%(action)s”。"),
     actions=[
         Action(
+            # 确认 and 交办 in one step, for one who holds both rights on the hazard: two
+            # events (确认: 待确认 → 待交办, 交办: 待交办 → 待整改), one transaction.
+            name="confirm_assign",
+            label=_("确认并交办整改"),
+            sources=[S.REPORTED],
+            target=S.ASSIGNED,
+            permission="hazards.confirm_hazard",
+            service=services.confirm_and_assign,
+            form=forms.ConfirmAssignForm,
+            serializer=api.ConfirmAssignSerializer,
+            guard=_may_assign,
+            style="primary",
+            api_summary=_("确认隐患并交办整改（须同时有确认和交办权限）"),
+        ),
+        Action(
             name="confirm",
             label=_("确认隐患"),
             sources=[S.REPORTED],
-            target=None,
+            target=S.CONFIRMED,
             permission="hazards.confirm_hazard",
             service=services.confirm,
             form=forms.ConfirmForm,
@@ -81,7 +101,7 @@ HAZARD = Workflow(
         Action(
             name="dismiss",
             label=_("不构成隐患"),
-            sources=[S.REPORTED],
+            sources=[S.REPORTED, S.CONFIRMED],
             target=S.DISMISSED,
             permission="hazards.confirm_hazard",
             service=services.dismiss,
@@ -95,7 +115,7 @@ HAZARD = Workflow(
         Action(
             name="assign",
             label=_("交办整改"),
-            sources=[S.REPORTED],
+            sources=[S.CONFIRMED],
             target=S.ASSIGNED,
             permission="hazards.assign_hazard",
             service=services.assign,
@@ -108,7 +128,7 @@ HAZARD = Workflow(
         Action(
             name="fix_on_spot",
             label=_("立查立改"),
-            sources=[S.REPORTED],
+            sources=[S.REPORTED, S.CONFIRMED],
             target=S.SUBMITTED,
             permission="hazards.rectify_hazard",
             guard=_owner,

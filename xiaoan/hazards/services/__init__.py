@@ -38,6 +38,7 @@ from xiaoan.hazards.services.extensions import (
 from xiaoan.hazards.services.loop import (
     add_control,
     assign,
+    confirm_and_assign,
     fix_on_spot,
     may_verify,
     progress,
@@ -66,6 +67,7 @@ __all__ = [
     "assignable_owner_units",
     "awaiting_supervision",
     "confirm",
+    "confirm_and_assign",
     "controls_required",
     "daily",
     "decide_extension",

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class HazardStatus(models.TextChoices):
     REPORTED = "reported", _("待确认")
+    # Confirmed (level set), not yet given to an owner: it no longer waits for confirmation.
+    CONFIRMED = "confirmed", _("待交办")
     ASSIGNED = "assigned", _("待整改")
     RECTIFYING = "rectifying", _("整改中")
     SUBMITTED = "submitted", _("待验收")
@@ -13,6 +15,7 @@ class HazardStatus(models.TextChoices):
 
 OPEN_STATUSES = (
     HazardStatus.REPORTED,
+    HazardStatus.CONFIRMED,
     HazardStatus.ASSIGNED,
     HazardStatus.RECTIFYING,
     HazardStatus.SUBMITTED,

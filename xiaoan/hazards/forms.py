@@ -215,6 +215,27 @@ class AssignForm(HazardActionForm):
         return units, services.visible_owners(units)
 
 
+class ConfirmAssignForm(AssignForm, ConfirmForm):
+    """确认 and 交办 in one form: the level first, then the owner, measures and deadline."""
+
+    field_order = [
+        "level",
+        "criterion",
+        "domain",
+        "category",
+        "place",
+        "place_text",
+        "owner_unit",
+        "owner",
+        "measures",
+        "deadline",
+        "budget",
+        "interim_controls",
+        "note",
+    ]
+    note = forms.CharField(label=_("说明"), required=False, widget=_text())
+
+
 class FixOnSpotForm(HazardActionForm):
     note = forms.CharField(label=_("整改情况"), widget=_text())
     photos = PhotosField(label=_("整改后照片"))

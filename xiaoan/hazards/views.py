@@ -35,7 +35,7 @@ from xiaoan.hazards.choices import (
 )
 from xiaoan.hazards.filtersets import HazardFilterSet
 from xiaoan.hazards.models import Hazard, HazardPhoto, allows
-from xiaoan.hazards.workflow import HAZARD
+from xiaoan.hazards.workflow import HAZARD, open_first
 from xiaoan.orgs.models import Place, Unit
 from xiaoan.orgs.place_views import unit_choices
 
@@ -249,6 +249,8 @@ def record_context(request, hazard: Hazard, bound: forms.HazardActionForm | None
         hazard.supervisions.select_related("supervising_unit", "listed_by", "accepted_by")
     )
     actions = action_panel(request, HAZARD, hazard, bound)
+    if bound is None:
+        open_first(request.user, hazard, actions)
     photos = list(hazard.photos.select_related("uploaded_by").order_by("created_at", "pk"))
     by_event: dict[int, list[HazardPhoto]] = {}
     for photo in photos:

@@ -30,6 +30,36 @@ def _confirmed(actor: Any, hazard: Hazard) -> bool:
     return hazard.confirmed_at is not None
 
 
+def _may_assign(actor: Any, hazard: Hazard) -> bool:
+    """Confirm and assign at once: the confirmer also holds the assign right here."""
+    return allows(actor, hazard, "assign")
+
+
+# Owners rectify, superiors supervise: every step declared with the rectify right is the
+# owning side's (services.may_rectify; `_begin` refuses it to others with 403).
+_owner = services.may_rectify
+
+
+def _owner_may_extend(actor: Any, hazard: Hazard) -> bool:
+    return services.may_rectify(actor, hazard) and services.may_request_extension(actor, hazard)
+
+
+# The steps a superior unit is there for: the one opened first on a superior's page.
+SUPERVISING = ("supervise", "supervision_accept", "extension_decide")
+
+
+def open_first(actor: Any, hazard: Hazard, entries: list) -> None:
+    """On a superior's page (one who may not rectify here) open a supervising step, never
+    the owning side's or the school's own first step; owners keep the first primary one."""
+    if services.may_rectify(actor, hazard):
+        return
+    for entry in entries:
+        entry.open = False
+    first = next((e for e in entries if e.action.name in SUPERVISING), None)
+    if first is not None:
+        first.open = True
+
+
 HAZARD = Workflow(
     Hazard,
     states=HazardStatus,
@@ -41,10 +71,25 @@ HAZARD = Workflow(
     state_message=_("隐患当前为“%(status)s”，不能执行“%(action)s”。"),
     actions=[
         Action(
+            # 确认 and 交办 in one step, for one who holds both rights on the hazard: two
+            # events (确认: 待确认 → 待交办, 交办: 待交办 → 待整改), one transaction.
+            name="confirm_assign",
+            label=_("确认并交办整改"),
+            sources=[S.REPORTED],
+            target=S.ASSIGNED,
+            permission="hazards.confirm_hazard",
+            service=services.confirm_and_assign,
+            form=forms.ConfirmAssignForm,
+            serializer=api.ConfirmAssignSerializer,
+            guard=_may_assign,
+            style="primary",
+            api_summary=_("确认隐患并交办整改（须同时有确认和交办权限）"),
+        ),
+        Action(
             name="confirm",
             label=_("确认隐患"),
             sources=[S.REPORTED],
-            target=None,
+            target=S.CONFIRMED,
             permission="hazards.confirm_hazard",
             service=services.confirm,
             form=forms.ConfirmForm,
@@ -56,7 +101,7 @@ HAZARD = Workflow(
         Action(
             name="dismiss",
             label=_("不构成隐患"),
-            sources=[S.REPORTED],
+            sources=[S.REPORTED, S.CONFIRMED],
             target=S.DISMISSED,
             permission="hazards.confirm_hazard",
             service=services.dismiss,
@@ -70,7 +115,7 @@ HAZARD = Workflow(
         Action(
             name="assign",
             label=_("交办整改"),
-            sources=[S.REPORTED],
+            sources=[S.CONFIRMED],
             target=S.ASSIGNED,
             permission="hazards.assign_hazard",
             service=services.assign,
@@ -83,9 +128,10 @@ HAZARD = Workflow(
         Action(
             name="fix_on_spot",
             label=_("立查立改"),
-            sources=[S.REPORTED],
+            sources=[S.REPORTED, S.CONFIRMED],
             target=S.SUBMITTED,
             permission="hazards.rectify_hazard",
+            guard=_owner,
             service=services.fix_on_spot,
             form=forms.FixOnSpotForm,
             upload_serializer=api.FixOnSpotSerializer,
@@ -100,6 +146,7 @@ HAZARD = Workflow(
             sources=[S.ASSIGNED],
             target=S.RECTIFYING,
             permission="hazards.rectify_hazard",
+            guard=_owner,
             service=services.start,
             form=forms.StartForm,
             serializer=api.NoteSerializer,
@@ -112,6 +159,7 @@ HAZARD = Workflow(
             sources=WORKING,
             target=S.RECTIFYING,
             permission="hazards.rectify_hazard",
+            guard=_owner,
             service=services.progress,
             form=forms.ProgressForm,
             serializer=api.ProgressSerializer,
@@ -126,6 +174,7 @@ HAZARD = Workflow(
             sources=WORKING,
             target=None,
             permission="hazards.rectify_hazard",
+            guard=_owner,
             service=services.add_control,
             form=forms.ControlForm,
             serializer=api.ControlSerializer,
@@ -140,6 +189,7 @@ HAZARD = Workflow(
             sources=WORKING,
             target=S.SUBMITTED,
             permission="hazards.rectify_hazard",
+            guard=_owner,
             service=services.submit,
             form=forms.SubmitForm,
             upload_serializer=api.SubmitSerializer,
@@ -179,7 +229,7 @@ HAZARD = Workflow(
             form=forms.ExtensionRequestForm,
             serializer=api.ExtensionCreateSerializer,
             note=True,
-            guard=services.may_request_extension,
+            guard=_owner_may_extend,
             api_summary=_("申请延期（由上级单位审批）"),
             api_status=201,
         ),

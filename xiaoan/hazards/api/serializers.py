@@ -277,6 +277,7 @@ class HazardDetailSerializer(HazardListSerializer):
 class HazardCountsSerializer(serializers.Serializer):
     class ByStatus(serializers.Serializer):
         reported = serializers.IntegerField(help_text=str(HazardStatus.REPORTED.label))
+        confirmed = serializers.IntegerField(help_text=str(HazardStatus.CONFIRMED.label))
         assigned = serializers.IntegerField(help_text=str(HazardStatus.ASSIGNED.label))
         rectifying = serializers.IntegerField(help_text=str(HazardStatus.RECTIFYING.label))
         submitted = serializers.IntegerField(help_text=str(HazardStatus.SUBMITTED.label))
@@ -381,6 +382,10 @@ class AssignSerializer(_Versioned):
     )
     interim_controls = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ConfirmAssignSerializer(AssignSerializer, ConfirmSerializer):
+    """确认 (level …) and 交办 (owner unit, measures, deadline …) in one request."""
 
 
 class FixOnSpotSerializer(_Versioned):

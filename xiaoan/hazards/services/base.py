@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoan.accounts.models import User
-from xiaoan.core.errors import Invalid
-from xiaoan.core.scoping import has_permission_anywhere
+from xiaoan.core.errors import Forbidden, Invalid
+from xiaoan.core.scoping import grants_for, has_permission_anywhere
 from xiaoan.core.workflow import DECLARED, begin, workflow_of
 from xiaoan.hazards import tally
 from xiaoan.hazards.choices import (
@@ -53,8 +53,29 @@ def _flow():
 
 
 def _begin(actor: Any, pk: Any, action: str, version: int | None, event: str = "") -> Hazard:
-    """The locked hazard, checked for `action` (404 / 403 / 409: xiaoan.core.workflow)."""
-    return begin(actor, Hazard, pk, action, version, event=event)
+    """The locked hazard, checked for `action` (404 / 403 / 409: xiaoan.core.workflow).
+    A rectification step (declared with the rectify right) is the owning side's: one who
+    holds that right only from a unit above the hazard's school is refused (403)."""
+    hazard = begin(actor, Hazard, pk, action, version, event=event)
+    if _flow().actions[action].permission == RECTIFY and not may_rectify(actor, hazard):
+        raise Forbidden(_("整改由隐患所在单位负责，上级单位请督办。"))
+    return hazard
+
+
+RECTIFY = "hazards.rectify_hazard"
+
+
+def may_rectify(actor: Any, hazard: Hazard) -> bool:
+    """Owners rectify, superiors supervise: the owner, or one who holds the rectify right at
+    the hazard's school (home unit) or below it. A bureau's officer, whose right over a
+    school comes from the bureau's subtree, is offered supervision instead."""
+    if getattr(actor, "is_superuser", False) or hazard.owner_id == getattr(actor, "pk", None):
+        return True
+    home = home_unit(hazard.unit).path
+    return any(
+        RECTIFY in grant.permissions and grant.unit_path and grant.unit_path.startswith(home)
+        for grant in grants_for(actor)
+    )
 
 
 def _record(

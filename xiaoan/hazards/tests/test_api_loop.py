@@ -327,7 +327,7 @@ def test_it_refuses_a_deadline_in_the_past(api_for, persona, units):
     assert response.status_code == 400
     assert error_of(response)["fields"] == {"deadline": ["整改期限不能早于今天。"]}
     fresh = Hazard.objects.get(pk=hazard.pk)
-    assert fresh.status == "reported" and fresh.deadline is None
+    assert fresh.status == "confirmed" and fresh.deadline is None
 
 
 def test_it_reports_malformed_input_per_field_in_chinese(api_for, persona, units):
@@ -347,4 +347,4 @@ def test_it_reports_malformed_input_per_field_in_chinese(api_for, persona, units
         f"/api/hazards/{hazard.pk}/verify/", {"passed": True, "note": "好"}, format="json"
     )
     assert wrong_state.status_code == 409
-    assert error_of(wrong_state)["message"] == "隐患当前为“待确认”，不能执行“验收通过，销号”。"
+    assert error_of(wrong_state)["message"] == "隐患当前为“待交办”，不能执行“验收通过，销号”。"

@@ -83,6 +83,7 @@ def test_it_counts_the_filtered_set_in_one_aggregate_query(api_for, ledger, pers
     assert body["total"] == 42
     assert body["by_status"] == {
         "reported": 30,
+        "confirmed": 0,
         "assigned": 11,
         "rectifying": 0,
         "submitted": 1,

@@ -24,8 +24,8 @@ def test_a_direct_criterion_finding_is_a_confirmed_major_hazard_under_supervisio
     )
     hazard.refresh_from_db()
     assert hazard.unit == school and hazard.source == HazardSource.INSPECTION
-    # Confirmed, still awaiting assignment (confirming does not move the status).
-    assert hazard.status == HazardStatus.REPORTED and hazard.confirmed_at is not None
+    # Confirmed, awaiting assignment (待交办).
+    assert hazard.status == HazardStatus.CONFIRMED and hazard.confirmed_at is not None
     assert hazard.level == HazardLevel.MAJOR and hazard.criterion == "FIRE-D-01"
     assert hazard.is_supervised
     assert list(hazard.events.values_list("action", flat=True))[:2] == ["report", "confirm"]

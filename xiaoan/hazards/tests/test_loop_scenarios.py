@@ -176,7 +176,7 @@ def test_it_refuses_bad_input_and_changes_nothing(persona, school_a, units):
     with pytest.raises(Invalid):
         services.dismiss(officer, hazard.pk, note="  ")
     hazard.refresh_from_db()
-    assert hazard.status == HazardStatus.REPORTED and hazard.events.count() == 2
+    assert hazard.status == HazardStatus.CONFIRMED and hazard.events.count() == 2
     with pytest.raises(NotFound):
         services.confirm(persona("uni_security"), hazard.pk, level=HazardLevel.GENERAL)
 

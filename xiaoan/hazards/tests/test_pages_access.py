@@ -179,6 +179,11 @@ DEADLINE = (dt.date.today() + dt.timedelta(days=10)).isoformat()
 ACTIONS = {
     # action: (state, who may, form data)
     "confirm": ("reported", "school_a_officer", {"level": "general"}),
+    "confirm_assign": (
+        "reported",
+        "school_a_officer",
+        {"level": "general", "owner_unit": "@总务处", "measures": "清理", "deadline": DEADLINE},
+    ),
     "dismiss": ("reported", "school_a_officer", {"note": "系误报"}),
     "assign": (
         "confirmed",
@@ -203,6 +208,7 @@ ACTIONS = {
 # Someone who may see the hazard but holds the action nowhere.
 NO_PERMISSION = {
     "confirm": "school_a_owner",
+    "confirm_assign": "school_a_owner",
     "dismiss": "district_supervisor",
     "assign": "school_b_teacher",
     "fix_on_spot": "district_supervisor",

@@ -46,8 +46,12 @@ def _expected(persona, who, hazard):
 @pytest.mark.parametrize(
     ("state", "who", "expected"),
     [
-        ("reported", "school_a_officer", {"confirm", "dismiss", "fix_on_spot"}),
-        ("reported", "district_officer", {"confirm", "dismiss", "fix_on_spot", "supervise"}),
+        (
+            "reported",
+            "school_a_officer",
+            {"confirm_assign", "confirm", "dismiss", "fix_on_spot"},
+        ),
+        ("reported", "district_officer", {"confirm_assign", "confirm", "dismiss", "supervise"}),
         ("reported", "district_supervisor", {"supervise"}),
         ("reported", "auditor", set()),
         ("confirmed", "school_a_officer", {"assign", "dismiss", "fix_on_spot"}),
@@ -63,7 +67,7 @@ def _expected(persona, who, hazard):
         (
             "extension",
             "district_officer",
-            {"start", "progress", "control", "submit", "supervise", "extension_decide"},
+            {"supervise", "extension_decide"},
         ),
         ("extension", "school_a_officer", {"start", "progress", "control", "submit"}),
     ],
@@ -216,7 +220,7 @@ def test_it_puts_a_refused_input_back_on_its_form(units, persona, client_for):
     content = response.content.decode()
     assert "整改期限不能早于今天" in content
     assert 'id="act-assign" class="accordion-collapse collapse show"' in content
-    assert Hazard.objects.get(pk=hazard.pk).status == HazardStatus.REPORTED
+    assert Hazard.objects.get(pk=hazard.pk).status == HazardStatus.CONFIRMED
 
 
 def test_it_asks_for_interim_controls_before_a_major_hazard_is_submitted(

@@ -402,11 +402,14 @@ def notify_due_soon(today: dt.date | None = None, days: int = DUE_SOON_DAYS) -> 
 
 def daily(today: dt.date | None = None) -> dict[str, Any]:
     """Generate, evaluate, warn: what the daily job and `xiaoan duties-daily` run."""
+    from xiaoan.notifications.services import grouped
+
     today = today or timezone.localdate()
     generated = generate(today)
     result = evaluate(today=today)
-    soon, soon_sent = notify_due_soon(today)
-    missed_sent = _notify_units(result.missed, "overdue", _("%(n)d 项常态化任务未按期完成"))
+    with grouped():  # due-soon and missed: one notice per person
+        soon, soon_sent = notify_due_soon(today)
+        missed_sent = _notify_units(result.missed, "overdue", _("%(n)d 项常态化任务未按期完成"))
     return {
         "date": today.isoformat(),
         "generated": sum(g.created for g in generated),

@@ -23,6 +23,10 @@ class Notification(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(max_length=300, blank=True)
+    # A grouped notice: what one action sent this person, each {"title", "body", "url"}.
+    items = models.JSONField(default=list, blank=True)
+    # "kind url" of each item, one a line, so `was_notified` finds a merged reminder.
+    item_keys = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -34,3 +38,28 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Preference(models.Model):
+    """How a person wants their notices by email (the inbox always has them)."""
+
+    class Email(models.TextChoices):
+        EACH = "each", _("每条消息发一封邮件")
+        DIGEST = "digest", _("每天汇总发一封邮件")
+        NONE = "none", _("不发邮件")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.CharField(
+        _("邮件提醒"), max_length=10, choices=Email.choices, default=Email.EACH
+    )
+    # Where the last digest stopped: a second run the same day sends nothing twice.
+    digest_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("消息设置")
+        verbose_name_plural = _("消息设置")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.email}"

@@ -24,7 +24,7 @@ from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.services import ensure_in_scope, get_scoped
 from xiaoan.core.workflow import begin, workflow_of
 from xiaoan.notifications.models import Notification
-from xiaoan.notifications.services import notify
+from xiaoan.notifications.services import grouped, notify, was_notified
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
 from xiaoan.plans import exports
@@ -372,17 +372,20 @@ def cascade(tasks: Sequence[Task], actor: Any = None) -> list[Assignment]:
     by_unit: dict[int, list[Assignment]] = defaultdict(list)
     for assignment in created:
         by_unit[assignment.unit_id].append(assignment)
-    for assignments in by_unit.values():
-        unit = assignments[0].unit
-        first = assignments[0].task
-        notify(
-            people_with(plan_perm("report"), unit),
-            Kind.ASSIGNED,
-            _("新的工作任务：%(p)s") % {"p": first.plan.title[:80]},
-            _("%(u)s 承办 %(n)d 项任务，首项：%(t)s")
-            % {"u": unit.name, "n": len(assignments), "t": first.title[:80]},
-            reverse("plans:my_tasks"),
-        )
+    # One notice per person however many units they answer for; none to the actor.
+    with grouped(actor):
+        for assignments in by_unit.values():
+            unit = assignments[0].unit
+            first = assignments[0].task
+            notify(
+                people_with(plan_perm("report"), unit),
+                Kind.ASSIGNED,
+                _("新的工作任务：%(p)s") % {"p": first.plan.title[:80]},
+                _("%(u)s 承办 %(n)d 项任务，首项：%(t)s")
+                % {"u": unit.name, "n": len(assignments), "t": first.title[:80]},
+                reverse("plans:my_tasks"),
+                actor=actor,
+            )
     return created
 
 
@@ -658,7 +661,7 @@ def mark_overdue(today: dt.date | None = None) -> dict[str, int]:
         people = [
             p
             for p in people_with(plan_perm("report"), assignment.unit)
-            if not Notification.objects.filter(recipient=p, kind=Kind.DUE_SOON, url=url).exists()
+            if not was_notified(p, Kind.DUE_SOON, url)
         ]
         if people:
             notify(
@@ -673,7 +676,8 @@ def mark_overdue(today: dt.date | None = None) -> dict[str, int]:
 
 
 def daily(today: dt.date | None = None) -> dict[str, int]:
-    return mark_overdue(today)
+    with grouped():  # one notice per person for the whole pass
+        return mark_overdue(today)
 
 
 # ---------------------------------------------------------------- responsibility list

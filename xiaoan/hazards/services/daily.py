@@ -24,8 +24,7 @@ from xiaoan.hazards.services.base import (
     _url,
 )
 from xiaoan.hazards.services.supervision import _supervise_automatically
-from xiaoan.notifications.models import Notification
-from xiaoan.notifications.services import notify
+from xiaoan.notifications.services import grouped, notify, was_notified
 
 
 def mark_overdue(today: dt.date | None = None) -> dict[str, int]:
@@ -79,9 +78,7 @@ def mark_overdue(today: dt.date | None = None) -> dict[str, int]:
         .exclude(events__action=HazardAction.OVERDUE)
         .iterator()
     ):
-        already = Notification.objects.filter(
-            recipient=hazard.owner, kind=Kind.DUE_SOON, url=_url(hazard)
-        ).exists()
+        already = was_notified(hazard.owner, Kind.DUE_SOON, _url(hazard))
         if not already:
             notify(
                 [hazard.owner],
@@ -96,6 +93,7 @@ def mark_overdue(today: dt.date | None = None) -> dict[str, int]:
 
 def daily(today: dt.date | None = None) -> dict[str, int]:
     """The nightly pass: deadlines, then a recount of the ledger's tally."""
-    result = mark_overdue(today)
+    with grouped():  # one notice per person for the whole pass
+        result = mark_overdue(today)
     result["tally_fixed"] = tally.reconcile()
     return result

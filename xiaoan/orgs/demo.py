@@ -71,7 +71,7 @@ PEOPLE: list[tuple[str, str, str | None, str | None, str, str | None, bool, str]
         "supervisor",
         "梁子湖区教育局",
         True,
-        "督导办督查员：全区（只读）",
+        "督导办督查员：全区督查、挂牌督办（不整改、不维护单位）",
     ),
     (
         "school_a_head",

@@ -22,6 +22,8 @@ class Progress(models.TextChoices):
     NOT_STARTED = "not_started", _("未开始")
     IN_PROGRESS = "in_progress", _("进行中")
     DONE = "done", _("已完成")
+    # A report of 已完成 awaits the issuing unit's review; only accepted counts as done.
+    SUBMITTED = "submitted", _("待审核")
     OVERDUE = "overdue", _("已逾期")
     ONGOING = "ongoing", _("长期坚持")
 
@@ -41,6 +43,8 @@ class AssignmentAction(models.TextChoices):
     DECOMPOSE = "decompose", _("分解到各处室")
     OVERDUE = "overdue", _("逾期")
     ROLLUP = "rollup", _("汇总处室进展")
+    ACCEPT = "accept", _("审核通过")
+    RETURN = "return_report", _("退回")
 
 
 class DeadlineKind(models.TextChoices):
@@ -60,6 +64,7 @@ PROGRESS_COLOURS = {
     Progress.NOT_STARTED: "secondary",
     Progress.IN_PROGRESS: "primary",
     Progress.DONE: "success",
+    Progress.SUBMITTED: "warning",
     Progress.OVERDUE: "danger",
     Progress.ONGOING: "info",
 }

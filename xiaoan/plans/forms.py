@@ -190,6 +190,18 @@ class CloseForm(PlanActionForm):
     )
 
 
+class AcceptForm(PlanActionForm):
+    intro = _("审核通过后，该任务计为已完成。")
+    note = forms.CharField(
+        label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReturnForm(PlanActionForm):
+    intro = _("退回后任务回到进行中，并通知报送人。")
+    note = forms.CharField(label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class ReportForm(PlanActionForm):
     status = forms.ChoiceField(
         label=_("状态"), choices=[(s.value, s.label) for s in REPORT_STATUSES]

@@ -22,7 +22,7 @@ from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.services import ensure_in_scope, get_scoped
-from xiaoan.core.workflow import begin, workflow_of
+from xiaoan.core.workflow import begin, require_note, workflow_of
 from xiaoan.notifications.models import Notification
 from xiaoan.notifications.services import grouped, notify, was_notified
 from xiaoan.orgs.choices import UnitKind
@@ -511,7 +511,13 @@ def _follow_departments(task_id: int, unit_id: int, status: str, progress: int) 
         assignment = (
             Assignment.objects.select_for_update().filter(task_id=task_id, unit_id=unit_id).first()
         )
-        if assignment is None or (assignment.status, assignment.progress) == (status, progress):
+        if assignment is None:
+            return
+        # Every department done (accepted by the school) is the school's report of 已完成:
+        # it awaits the task's issuer like any other.
+        if status == Progress.DONE and assignment.status != Progress.DONE:
+            status, progress = Progress.SUBMITTED, assignment.progress
+        if (assignment.status, assignment.progress) == (status, progress):
             return
         assignment.progress = progress
         _advance(assignment, None, AssignmentAction.ROLLUP, to=status, data={"progress": progress})
@@ -569,10 +575,17 @@ def report_progress(
         raise Invalid(fields={"progress": [_("进度应为 0 到 100 的整数。")]})
     for upload in files:
         _check_file(upload)
+    # 已完成 awaits the issuer's review: the assignment keeps the progress it had, so only
+    # an accepted report counts in the figures (the report itself says 100).
+    reported_progress = progress
     if status == Progress.DONE:
-        progress = 100
+        reported_progress, progress = 100, assignment.progress
     report = ProgressReport.objects.create(
-        assignment=assignment, text=text.strip(), status=status, progress=progress, author=actor
+        assignment=assignment,
+        text=text.strip(),
+        status=status,
+        progress=reported_progress,
+        author=actor,
     )
     for upload in files:
         Evidence.objects.create(
@@ -581,7 +594,7 @@ def report_progress(
             name=(upload.name or "")[:200],
             size=getattr(upload, "size", 0) or 0,
         )
-    new_status = status
+    new_status = Progress.SUBMITTED if status == Progress.DONE else status
     if status == Progress.IN_PROGRESS and assignment.due_on and assignment.due_on < today:
         new_status = Progress.OVERDUE
     assignment.progress = progress
@@ -593,11 +606,93 @@ def report_progress(
         AssignmentAction.REPORT,
         to=new_status,
         note=report.text,
-        data={"report": report.pk, "progress": progress, "files": len(files)},
+        data={"report": report.pk, "progress": reported_progress, "files": len(files)},
     )
     ensure_in_scope(actor, assignment, "report")
     recompute(assignment.task, today)
+    if new_status == Progress.SUBMITTED:
+        _tell_reviewers(actor, assignment)
     return report
+
+
+# ---------------------------------------------------------------- review by the issuer
+
+
+def reviewers(assignment: Assignment) -> list[Any]:
+    """Who reviews an assignment's reports: the people who manage the task's issuing unit."""
+    return people_with(plan_perm("change"), assignment.task.unit)
+
+
+def _tell_reviewers(actor: Any, assignment: Assignment) -> None:
+    people = [p for p in reviewers(assignment) if p.pk != getattr(actor, "pk", None)]
+    notify(
+        people,
+        Kind.SUBMITTED,
+        _("工作任务报送完成，待审核：%(t)s") % {"t": assignment.task.title[:80]},
+        assignment.unit.name,
+        reverse("plans:assignment_report", args=[assignment.pk]),
+    )
+
+
+@transaction.atomic
+def accept_report(
+    actor: Any,
+    assignment_pk: Any,
+    *,
+    note: str = "",
+    version: int | None = None,
+    today: dt.date | None = None,
+) -> Assignment:
+    """The issuing unit accepts a report of 已完成: only now the assignment is done."""
+    assignment = begin(actor, Assignment, assignment_pk, "accept", version)
+    assignment.progress = 100
+    _advance(
+        stamp(assignment, actor),
+        actor,
+        AssignmentAction.ACCEPT,
+        note=(note or "").strip(),
+        data={"report": assignment.last_report_id},
+    )
+    ensure_in_scope(actor, assignment, "change")
+    recompute(assignment.task, today)
+    return assignment
+
+
+@transaction.atomic
+def return_report(
+    actor: Any,
+    assignment_pk: Any,
+    *,
+    note: str = "",
+    version: int | None = None,
+    today: dt.date | None = None,
+) -> Assignment:
+    """The issuing unit returns a report of 已完成 with its reason: the assignment is in
+    progress again (overdue when past its deadline) and the reporter is told why."""
+    today = today or _today()
+    assignment = begin(actor, Assignment, assignment_pk, "return_report", version)
+    reason = require_note(note, _("退回理由"))
+    late = bool(assignment.due_on and assignment.due_on < today)
+    _advance(
+        stamp(assignment, actor),
+        actor,
+        AssignmentAction.RETURN,
+        to=Progress.OVERDUE if late else Progress.IN_PROGRESS,
+        note=reason,
+        data={"report": assignment.last_report_id},
+    )
+    ensure_in_scope(actor, assignment, "change")
+    recompute(assignment.task, today)
+    report = assignment.last_report
+    author = report.author if report is not None else None
+    notify(
+        [author] if author is not None and author.pk != getattr(actor, "pk", None) else [],
+        Kind.REJECTED,
+        _("工作任务报送被退回：%(t)s") % {"t": assignment.task.title[:80]},
+        reason,
+        reverse("plans:assignment_report", args=[assignment.pk]),
+    )
+    return assignment
 
 
 # ---------------------------------------------------------------- deadlines (daily job)

@@ -291,6 +291,12 @@ class TaskDetailView(PlanAccessMixin, View):
             .filter(pk__in=[a.unit_id for a in assignments], kind=UnitKind.SCHOOL)
             .values_list("pk", flat=True)
         )
+        # The issuer's people review the reports of 已完成 (on the assignment's page).
+        reviewable = set(
+            Assignment.objects.restrict(user, "change")
+            .filter(task=task, status=Progress.SUBMITTED)
+            .values_list("pk", flat=True)
+        )
         plan = task.plan
         can_change = task.parent_id is None and _can(user, Plan, plan, "change")
         context = {
@@ -301,6 +307,7 @@ class TaskDetailView(PlanAccessMixin, View):
             "reports": reports,
             "reportable": reportable if plan.status == PlanStatus.ACTIVE else set(),
             "decomposable": decomposable if plan.status == PlanStatus.ACTIVE else set(),
+            "reviewable": reviewable,
             "children": task.children.select_related("unit"),
             "can_edit": can_change and plan.status != PlanStatus.CLOSED,
             "history": entries_for(task, limit=50),
@@ -360,7 +367,8 @@ class AssignmentActionView(WorkflowActionView):
     def get(self, request, pk):
         if self.action_name != "report":
             return self.http_method_not_allowed(request)
-        assignment = get_scoped(request.user, Assignment, pk, "report")
+        # Its reporters and the task's issuer (who reviews reports of 已完成) see it.
+        assignment = get_scoped(request.user, Assignment, pk, "view")
         return render(request, self.template_name, assignment_context(request, assignment))
 
     def record_context(self, obj: Assignment, bound) -> dict[str, Any]:

@@ -4,7 +4,12 @@ their POST views, the API action endpoints and `allowed_actions` all come from h
 (xiaoan.core.workflow).
 
 Progress reports have no lifecycle of their own: a report is the assignment's "report" step
-(its event names the report). Overdue and the roll-up of a decomposed task are system steps
+(its event names the report). A report of 已完成 does not finish the assignment: it becomes
+submitted (待审核) until the task's issuing unit accepts it (done) or returns it with a reason
+(in progress, or overdue when past its deadline; the reporter is told). Only accepted work
+counts as done in the roll-up; a submitted assignment keeps the progress it had.
+
+Overdue and the roll-up of a decomposed task are system steps
 (services.mark_overdue, services.recompute) written with no actor.
 """
 
@@ -55,7 +60,7 @@ PLAN = Workflow(
     ],
 )
 
-REPORTED = (Progress.IN_PROGRESS, Progress.DONE, Progress.ONGOING, Progress.OVERDUE)
+REPORTED = (Progress.IN_PROGRESS, Progress.SUBMITTED, Progress.ONGOING, Progress.OVERDUE)
 
 ASSIGNMENT = Workflow(
     Assignment,
@@ -81,6 +86,34 @@ ASSIGNMENT = Workflow(
             style="primary",
             api_summary=_("报送进展"),
             api_status=201,
+        ),
+        Action(
+            # A report of 已完成 leaves the assignment submitted (待审核): the people with
+            # the right at the task's issuing unit accept it (only then done) …
+            name="accept",
+            label=_("审核通过"),
+            sources=[Progress.SUBMITTED],
+            target=Progress.DONE,
+            permission="plans.change_plan",
+            service=services.accept_report,
+            form=forms.AcceptForm,
+            serializer=api.PlanReviewSerializer,
+            style="primary",
+            api_summary=_("下达单位审核通过报送的完成情况（待审核 → 已完成）"),
+        ),
+        Action(
+            # … or return it with the reason: in progress again (overdue when late).
+            name="return_report",
+            label=_("退回"),
+            sources=[Progress.SUBMITTED],
+            target=(Progress.IN_PROGRESS, Progress.OVERDUE),
+            permission="plans.change_plan",
+            service=services.return_report,
+            form=forms.ReturnForm,
+            serializer=api.PlanReviewSerializer,
+            note=True,
+            style="danger",
+            api_summary=_("下达单位退回报送的完成情况（须填写理由；待审核 → 进行中）"),
         ),
         Action(
             # By the people who manage the assigned school, not the task's issuer: the

@@ -253,6 +253,12 @@ class PlanCloseSerializer(PlanVersionedSerializer):
     note = serializers.CharField(required=False, default="", allow_blank=True, help_text="说明")
 
 
+class PlanReviewSerializer(PlanVersionedSerializer):
+    note = serializers.CharField(
+        required=False, default="", allow_blank=True, help_text="审核意见；退回时必填（退回理由）"
+    )
+
+
 class PlanDecomposeSerializer(PlanVersionedSerializer):
     units = serializers.ListField(
         child=IdField(), required=False, default=list, help_text="本校处室编号；不填为全部处室"

@@ -64,17 +64,24 @@ def test_it_decomposes_a_school_assignment_and_rolls_up(persona, units):
     mine = child.assignments.get(unit=units["总务处"])
     services.report_progress(owner, mine.pk, text="已完成", status=Progress.DONE)
     school.refresh_from_db()
+    assert school.progress == 0  # the claim moved it, but nothing is accepted yet
+    reviewer = persona("school_a_officer")  # the school issued the departments' task
+    services.accept_report(reviewer, mine.pk)
+    school.refresh_from_db()
     assert school.status == Progress.IN_PROGRESS
     assert school.progress == 33
     for other in departments:
         if other.pk != mine.pk:
-            services.report_progress(
-                persona("school_a_officer"), other.pk, text="完成", status=Progress.DONE
-            )
+            services.report_progress(reviewer, other.pk, text="完成", status=Progress.DONE)
+            services.accept_report(reviewer, other.pk)
     school.refresh_from_db()
-    assert school.status == Progress.DONE
+    # All departments done is the school's report: the district still reviews it.
+    assert school.status == Progress.SUBMITTED
+    district = persona("district_officer")
+    services.accept_report(district, school.pk)
     section = named.assignments.get(unit=units["安全股"])
-    services.report_progress(persona("district_officer"), section.pk, text="完成", status="done")
+    services.report_progress(district, section.pk, text="完成", status="done")
+    services.accept_report(district, section.pk)
     named.refresh_from_db()
     assert (named.status, named.progress) == (Progress.DONE, 100)
 

@@ -161,7 +161,7 @@ def test_it_reports_progress_with_evidence_from_my_tasks(client_for, persona, un
     )
     assert response.status_code == 302
     assignment.refresh_from_db()
-    assert assignment.status == Progress.DONE
+    assert assignment.status == Progress.SUBMITTED  # awaits the district's review
     assert assignment.last_report.files.count() == 2
     evidence = assignment.last_report.files.first()
     download = client.get(reverse("plans:evidence", args=[evidence.pk]))

@@ -256,7 +256,7 @@ def test_it_reports_on_the_page_and_shows_the_timeline(client_for, active):
     body = client.get(url).content.decode()
     assert "报送进展" in body and "进度 100%" in body
     school.refresh_from_db()
-    assert school.status == Progress.DONE and school.version == 2
+    assert school.status == Progress.SUBMITTED and school.version == 2
 
 
 def test_a_stale_report_on_the_page_is_a_message(client_for, active):
@@ -327,10 +327,11 @@ def test_a_decomposed_assignment_follows_its_departments(persona, units, active)
     child = services.decompose(persona("school_a_head"), school.pk, [units["总务处"].pk])
     department = child.assignments.get()
     services.report_progress(persona("school_a_owner"), department.pk, text="完成", status="done")
+    services.accept_report(persona("school_a_head"), department.pk)
     school.refresh_from_db()
-    assert school.status == Progress.DONE
+    assert school.status == Progress.SUBMITTED
     event = AssignmentEvent.objects.filter(assignment=school).last()
-    assert (event.action, event.actor, event.to_status) == ("rollup", None, "done")
+    assert (event.action, event.actor, event.to_status) == ("rollup", None, "submitted")
 
 
 # ---------------------------------------------------------------- allowed_actions
@@ -383,12 +384,21 @@ def _assignment_calls(units):
             actor, pk, text="推进中", status="in_progress", progress=10
         ),
         "decompose": lambda actor, pk: services.decompose(actor, pk, [units["总务处"].pk]),
+        "accept": lambda actor, pk: services.accept_report(actor, pk),
+        "return_report": lambda actor, pk: services.return_report(actor, pk, note="佐证不足"),
     }
 
 
 @pytest.mark.parametrize(
     "state",
-    [Progress.NOT_STARTED, Progress.IN_PROGRESS, Progress.DONE, Progress.OVERDUE, "closed plan"],
+    [
+        Progress.NOT_STARTED,
+        Progress.IN_PROGRESS,
+        Progress.SUBMITTED,
+        Progress.DONE,
+        Progress.OVERDUE,
+        "closed plan",
+    ],
 )
 def test_allowed_assignment_actions_are_what_the_services_accept(persona, units, active, state):
     plan, school = active

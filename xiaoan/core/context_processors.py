@@ -10,7 +10,7 @@ HAZARD_PAGES = ("hazards.view_hazard", "hazards.add_hazard")
 INSPECTION_PAGES = "inspections.view_inspection"
 DUTY_PAGES = ("duties.view_duty", "duties.view_obligation")
 
-# Modules to come are listed so the shape of the product is visible from day one.
+# Only sections that exist are listed (no placeholders for modules to come).
 # The third value is the permission (or any of several) the entry needs; None: everyone.
 MODULES = [
     ("core:home", _("工作台"), None),
@@ -21,10 +21,6 @@ MODULES = [
     ("inspections:inspection_list", _("检查排查"), INSPECTION_PAGES),
     ("duties:obligation_list", _("常态化任务"), DUTY_PAGES),
     ("plans:plan_list", _("工作方案"), "plans.view_plan"),
-    (None, _("安全台账"), None),
-    (None, _("培训演练"), None),
-    (None, _("预警"), None),
-    (None, _("统计报表"), None),
 ]
 
 

@@ -1,6 +1,23 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
+from django.utils.translation import gettext_lazy as _
+
+DASH = BLANK_CHOICE_DASH[0][1]  # Django's bare "---------"
+
+
+def name_empty_choice(field: forms.Field) -> None:
+    """Say 请选择 where Django would offer a bare "---------" choice."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DASH:
+            field.empty_label = _("请选择")
+    elif isinstance(field, forms.ChoiceField) and not callable(field.choices):
+        choices = list(field.choices)
+        if any(label == DASH for _value, label in choices):
+            field.choices = [
+                (value, _("请选择") if label == DASH else label) for value, label in choices
+            ]
 
 
 class StyledFormMixin:
@@ -9,6 +26,7 @@ class StyledFormMixin:
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():  # type: ignore[attr-defined]
+            name_empty_choice(field)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 TYPE_LABELS = {"+": _("创建"), "~": _("修改"), "-": _("删除")}
@@ -58,6 +59,13 @@ def _display(
         return str(_("是") if value else _("否"))
     if isinstance(field, models.ForeignKey):
         return related.get((field.name, value), str(value))
+    if isinstance(value, datetime):
+        # Local time to the minute, as every page shows times (not "…07:17:57.839181+00:00").
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return str(value)

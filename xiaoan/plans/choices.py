@@ -1,5 +1,7 @@
 """Plan vocabulary: lifecycle, progress statuses, deadline kinds."""
 
+import datetime as dt
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +34,16 @@ class Progress(models.TextChoices):
 REPORT_STATUSES = (Progress.IN_PROGRESS, Progress.DONE, Progress.ONGOING)
 REPORT_STATUS_CHOICES = [(s.value, s.label) for s in REPORT_STATUSES]
 FINISHED = (Progress.DONE, Progress.ONGOING)
+OPEN = (Progress.NOT_STARTED, Progress.IN_PROGRESS)
+
+
+def current_progress(status: str, due_on: dt.date | None, today: dt.date) -> str:
+    """The one overdue rule, used by the roll-up, the daily pass and every page: work past
+    its deadline that is neither done nor 长期坚持 is 已逾期, whether or not the daily pass
+    has written it down yet (so a task, its grid cells and 我的任务 always agree)."""
+    if status in OPEN and due_on is not None and due_on < today:
+        return Progress.OVERDUE
+    return status
 
 
 class AssignmentAction(models.TextChoices):

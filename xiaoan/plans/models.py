@@ -14,12 +14,14 @@ import os
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from xiaoan.core.models import TimeStamped, WorkflowEvent
 from xiaoan.core.scoping import ScopedQuerySet, scope_filter
 from xiaoan.plans.choices import (
+    OPEN,
     PROGRESS_COLOURS,
     AssignmentAction,
     DeadlineKind,
@@ -27,6 +29,7 @@ from xiaoan.plans.choices import (
     PlanAction,
     PlanStatus,
     Progress,
+    current_progress,
 )
 
 # Who acts where: viewing also reaches the assigned units; the rest stays with one side.
@@ -48,9 +51,22 @@ def _any(parts: list[Q]) -> Q | None:
 
 
 class ColourMixin:
+    """Status as pages show it: the stored status under the one overdue rule
+    (choices.current_progress); a progress report, without a deadline, shows what it said."""
+
+    @property
+    def current_status(self) -> str:
+        return current_progress(
+            getattr(self, "status", ""), getattr(self, "due_on", None), timezone.localdate()
+        )
+
+    @property
+    def current_status_display(self) -> str:
+        return str(dict(Progress.choices).get(self.current_status, self.current_status))
+
     @property
     def colour(self) -> str:
-        return PROGRESS_COLOURS.get(getattr(self, "status", ""), "secondary")
+        return PROGRESS_COLOURS.get(self.current_status, "secondary")
 
 
 class PlanScopedQuerySet(ScopedQuerySet):
@@ -148,8 +164,21 @@ class Plan(TimeStamped):
         return self.title
 
     @property
+    def current_progress_status(self) -> str:
+        """Overdue as soon as one of its tasks is (`late_tasks`: set by the list's annotation
+        or the plan page), else what the roll-up stored."""
+        if getattr(self, "late_tasks", False) and self.progress_status in OPEN:
+            return Progress.OVERDUE
+        return self.progress_status
+
+    @property
+    def current_progress_status_display(self) -> str:
+        status = self.current_progress_status
+        return str(dict(Progress.choices).get(status, status))
+
+    @property
     def colour(self) -> str:
-        return PROGRESS_COLOURS.get(self.progress_status, "secondary")
+        return PROGRESS_COLOURS.get(self.current_progress_status, "secondary")
 
     @property
     def period(self) -> str:

@@ -30,12 +30,14 @@ from xiaoan.orgs.models import Unit
 from xiaoan.plans import exports
 from xiaoan.plans.choices import (
     FINISHED,
+    OPEN,
     REPORT_STATUSES,
     AssignmentAction,
     DeadlineKind,
     PlanAction,
     PlanStatus,
     Progress,
+    current_progress,
 )
 from xiaoan.plans.models import (
     Assignment,
@@ -478,8 +480,9 @@ def rollup(
     progress = round(sum(100 if s == Progress.DONE else p for s, p in items) / len(items))
     if all(s == Progress.DONE for s in statuses):
         return Progress.DONE, 100
-    if (due_on and due_on < today and not all(s in FINISHED for s in statuses)) or any(
-        s == Progress.OVERDUE for s in statuses
+    if any(s == Progress.OVERDUE for s in statuses) or (
+        current_progress(Progress.IN_PROGRESS, due_on, today) == Progress.OVERDUE
+        and not all(s in FINISHED for s in statuses)
     ):
         return Progress.OVERDUE, progress
     if all(s in FINISHED for s in statuses):
@@ -493,7 +496,10 @@ def recompute(task: Task, today: dt.date | None = None) -> None:
     """Roll a task up from its assignments, then into the assignment it decomposes (a
     cascaded task), its parent task, and the plan."""
     today = today or _today()
-    items = list(task.assignments.values_list("status", "progress"))
+    items = [
+        (current_progress(s, due, today), p)
+        for s, p, due in task.assignments.values_list("status", "progress", "due_on")
+    ]
     status, progress = rollup(items, task.due_on, today)
     if (task.status, task.progress) != (status, progress):
         Task.objects.filter(pk=task.pk).update(status=status, progress=progress)
@@ -525,9 +531,12 @@ def _follow_departments(task_id: int, unit_id: int, status: str, progress: int) 
 
 def recompute_plan(plan_id: int, today: dt.date | None = None) -> None:
     today = today or _today()
-    items = list(
-        Task.objects.filter(plan_id=plan_id, parent__isnull=True).values_list("status", "progress")
-    )
+    items = [
+        (current_progress(s, due, today), p)
+        for s, p, due in Task.objects.filter(plan_id=plan_id, parent__isnull=True).values_list(
+            "status", "progress", "due_on"
+        )
+    ]
     status, progress = rollup(items, None, today)
     Plan.objects.filter(pk=plan_id).update(progress_status=status, progress=progress)
 
@@ -594,9 +603,11 @@ def report_progress(
             name=(upload.name or "")[:200],
             size=getattr(upload, "size", 0) or 0,
         )
-    new_status = Progress.SUBMITTED if status == Progress.DONE else status
-    if status == Progress.IN_PROGRESS and assignment.due_on and assignment.due_on < today:
-        new_status = Progress.OVERDUE
+    # A report of 已完成 waits for the issuer's review; anything else follows the overdue rule.
+    if status == Progress.DONE:
+        new_status = Progress.SUBMITTED
+    else:
+        new_status = current_progress(status, assignment.due_on, today)
     assignment.progress = progress
     assignment.last_report = report
     assignment.last_reported_at = report.created_at
@@ -711,7 +722,7 @@ def mark_overdue(today: dt.date | None = None) -> dict[str, int]:
     pending = Assignment.objects.filter(
         due_on__lt=today,
         task__plan__status=PlanStatus.ACTIVE,
-        status__in=[Progress.NOT_STARTED, Progress.IN_PROGRESS],
+        status__in=OPEN,
     ).values_list("pk", flat=True)
     for pk in list(pending):
         with transaction.atomic():
@@ -720,8 +731,10 @@ def mark_overdue(today: dt.date | None = None) -> dict[str, int]:
                 .select_related("unit", "task__unit", "task__plan")
                 .get(pk=pk)
             )
-            if assignment.status in (Progress.OVERDUE, *FINISHED) or not (
-                assignment.due_on and assignment.due_on < today
+            # Still open and past due under the one rule (it may have moved since the query).
+            if (
+                assignment.status not in OPEN
+                or current_progress(assignment.status, assignment.due_on, today) != Progress.OVERDUE
             ):
                 continue
             _advance(assignment, None, AssignmentAction.OVERDUE, to=Progress.OVERDUE)
@@ -851,7 +864,7 @@ def progress_table(plan: Plan, actor: Any) -> dict[str, Any]:
         Assignment.objects.restrict(actor)
         .filter(task__plan=plan, task__parent__isnull=True)
         .select_related("unit")
-        .only("id", "task_id", "unit__name", "unit__path", "status", "progress")
+        .only("id", "task_id", "unit__name", "unit__path", "status", "progress", "due_on")
     )
     cells: dict[int, dict[int, Assignment]] = defaultdict(dict)
     units: dict[int, Unit] = {}

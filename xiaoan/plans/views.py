@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +29,7 @@ from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
 from xiaoan.plans import forms, importing, services
-from xiaoan.plans.choices import FINISHED, ImportStatus, PlanStatus, Progress
+from xiaoan.plans.choices import FINISHED, OPEN, ImportStatus, PlanStatus, Progress
 from xiaoan.plans.filtersets import PlanFilterSet
 from xiaoan.plans.models import (
     Assignment,
@@ -71,7 +72,18 @@ class PlanListView(PlanAccessMixin, ScopedListView):
             super()
             .get_queryset()
             .select_related("unit")
-            .annotate(task_count=Count("tasks", distinct=True))
+            .annotate(
+                task_count=Count("tasks", distinct=True),
+                # The one overdue rule (choices.current_progress) for the status badge.
+                late_tasks=Exists(
+                    Task.objects.filter(
+                        plan=OuterRef("pk"),
+                        parent__isnull=True,
+                        status__in=OPEN,
+                        due_on__lt=timezone.localdate(),
+                    )
+                ),
+            )
             .order_by("-created_at", "-pk")
         )
 
@@ -153,6 +165,8 @@ def plan_context(request, plan: Plan, bound: forms.PlanActionForm | None = None)
         .prefetch_related(*TASK_PREFETCH)
     )
     can_change = _can(user, Plan, plan, "change")
+    tasks = list(tasks)
+    plan.late_tasks = any(t.current_status == Progress.OVERDUE for t in tasks)
     return {
         "object": plan,
         "plan": plan,

@@ -395,7 +395,8 @@ def invite(
     # Someone the inviter may not see is answered like someone who does not exist.
     person = find_user(user.pk if isinstance(user, User) else user, invitable_people(actor))
     if person is None:
-        raise Invalid(_("找不到该账号。"), fields={"user": [_("请输入有效的用户名或手机号。")]})
+        # One message, beside the field.
+        raise Invalid(fields={"user": [_("找不到此人，请从列表中选择。")]})
     if inspection.kind == InspectionKind.UNANNOUNCED and _belongs_to(person, inspection.unit):
         # Inviting someone of the target would tell the target of the visit.
         raise Invalid(

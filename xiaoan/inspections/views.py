@@ -380,6 +380,20 @@ class InspectionUninviteView(InspectionAccessMixin, ServiceActionView):
         return reverse("inspections:inspection_detail", args=[self.kwargs["pk"]])
 
 
+class InviteCandidatesView(InspectionAccessMixin, View):
+    """The invite picker's list (htmx): people the person may invite to this inspection
+    whose name, username or mobile number matches what was typed."""
+
+    def has_access(self, user) -> bool:
+        return has_permission_anywhere(user, "inspections.change_inspection")
+
+    def get(self, request, pk):
+        inspection = self.get_record(pk, "change")
+        text = request.GET.get("user") or request.GET.get("q") or ""
+        people = services.invite_candidates(request.user, inspection.pk, text)
+        return render(request, "inspections/_invite_candidates.html", {"people": people})
+
+
 class ResultPhotoView(InspectionAccessMixin, View):
     """A photo, served only to those who see its inspection."""
 

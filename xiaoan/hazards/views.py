@@ -26,7 +26,7 @@ from xiaoan.core.views import (
     photo_response,
 )
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
-from xiaoan.hazards import criteria, forms, services, tally
+from xiaoan.hazards import criteria, forms, pending, services, tally
 from xiaoan.hazards.choices import (
     OPEN_STATUSES,
     HazardLevel,
@@ -372,21 +372,30 @@ class HazardReportView(ServiceFormView):
         form = context["form"]
         context["unit_count"] = form.fields["unit"].queryset.count()
         context["has_places"] = form.fields["place"].queryset.exists()
+        if form.is_bound:
+            # Refused (no description, …): the photos sent stay with the form, shown again.
+            user = self.request.user
+            tokens = pending.valid(user, self.request.POST.getlist("kept_photo"))
+            tokens += pending.keep(user, self.request.FILES.getlist(form["photos"].html_name))
+            context["kept_photos"] = pending.previews(user, tokens)
         return context
 
     def perform(self, form):
-        data = form.cleaned_data
-        return services.report(
-            self.request.user,
+        data, user = form.cleaned_data, self.request.user
+        kept = pending.valid(user, self.request.POST.getlist("kept_photo"))
+        hazard = services.report(
+            user,
             data["unit"],
             description=data["description"],
             source=HazardSource.SNAPSHOT,
             place=data["place"],
             place_text=data["place_text"],
-            photos=data["photos"],
+            photos=[*pending.take(user, kept), *data["photos"]],
             idempotency_key=data["idempotency_key"],
             fingerprint=request_fingerprint(self.request),
         )
+        pending.discard(user, kept)
+        return hazard
 
     def get_success_message(self) -> str:
         return _("已上报隐患，编号 %(number)s。") % {"number": self.result.number}

@@ -6,6 +6,8 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.forms import StyledFormMixin, date_input
@@ -47,11 +49,46 @@ class InspectionForm(StyledFormMixin, forms.Form):
         ]
 
 
+class PersonPicker(forms.TextInput):
+    """A text box with a list of people below it that follows what is typed (htmx asks the
+    scoped candidates page); the chosen option fills in the person's username."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = {**(attrs or {})}
+        list_id = f"{attrs.get('id') or name}-people"
+        box = super().render(name, value, {**attrs, "list": list_id}, renderer)
+        return mark_safe(f'{box}<datalist id="{list_id}"></datalist>')
+
+
 class InviteForm(WorkflowForm):
     # An invitation does not depend on what the record holds: no stale-page check.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    user = forms.CharField(label=_("受邀人"), max_length=150, help_text=_("用户名或手机号"))
+    user = forms.CharField(
+        label=_("受邀人"),
+        max_length=150,
+        help_text=_(
+            "输入姓名搜索，从列表中选择（本单位及下级人员、专家库）；也可输入用户名或手机号"
+        ),
+        widget=PersonPicker,
+    )
     role = forms.ChoiceField(label=_("身份"), choices=InviteRole.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None:
+            widget = self.fields["user"].widget
+            list_id = f"{self.auto_id % 'user'}-people"
+            widget.attrs.update(
+                {
+                    "hx-get": reverse("inspections:invite_candidates", args=[self.obj.pk]),
+                    "hx-trigger": "input changed delay:300ms, focus once",
+                    "hx-target": f"#{list_id}",
+                    "hx-swap": "innerHTML",
+                }
+            )
 
 
 class CloseForm(WorkflowForm):

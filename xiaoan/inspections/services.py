@@ -395,7 +395,8 @@ def invite(
     # Someone the inviter may not see is answered like someone who does not exist.
     person = find_user(user.pk if isinstance(user, User) else user, invitable_people(actor))
     if person is None:
-        raise Invalid(_("找不到该账号。"), fields={"user": [_("请输入有效的用户名或手机号。")]})
+        # One message, beside the field.
+        raise Invalid(fields={"user": [_("找不到此人，请从列表中选择。")]})
     if inspection.kind == InspectionKind.UNANNOUNCED and _belongs_to(person, inspection.unit):
         # Inviting someone of the target would tell the target of the visit.
         raise Invalid(
@@ -470,6 +471,17 @@ def _items(inspection: Inspection) -> dict[int, ChecklistItem]:
     return {item.pk: item for item in inspection.checklist.items.all()}
 
 
+def item_label(item: ChecklistItem) -> str:
+    """How an item is named to a person: its number on the page and its text, never its code."""
+    text = item.text if len(item.text) <= 30 else f"{item.text[:30]}…"
+    return _("第 %(n)d 项「%(t)s」") % {"n": item.seq, "t": text}
+
+
+def _labels(items: Sequence[ChecklistItem], limit: int = 20) -> str:
+    names = "、".join(item_label(i) for i in items[:limit])
+    return names if len(items) <= limit else _("%(names)s 等") % {"names": names}
+
+
 def _resolve(
     items: dict[int, ChecklistItem], key: Any, by_code: dict[str, ChecklistItem]
 ) -> ChecklistItem | None:
@@ -506,7 +518,7 @@ def _prepare(
             continue
         value = entry.get("result") or ""
         if value not in ResultValue.values and value != "":
-            errors.append(_("检查项 %(k)s 的结果无效。") % {"k": item.code})
+            errors.append(_("%(item)s的结果无效。") % {"item": item_label(item)})
             continue
         change = plan.changes.setdefault(item.pk, {})
         if "result" in entry:
@@ -523,11 +535,19 @@ def _prepare(
             continue
         if len(uploads) > settings.XIAOAN_PHOTO_MAX_COUNT:
             errors.append(
-                _("检查项 %(k)s 一次最多上传 %(n)d 张照片。")
-                % {"k": item.code, "n": settings.XIAOAN_PHOTO_MAX_COUNT}
+                _("%(item)s一次最多上传 %(n)d 张照片。")
+                % {"item": item_label(item), "n": settings.XIAOAN_PHOTO_MAX_COUNT}
             )
             continue
-        plan.photos[item.pk] = [clean_photo(upload) for upload in uploads]
+        cleaned = []
+        for upload in uploads:
+            try:
+                cleaned.append(clean_photo(upload))
+            except Invalid as error:
+                errors.append(
+                    _("%(item)s的照片：%(e)s") % {"item": item_label(item), "e": error.message}
+                )
+        plan.photos[item.pk] = cleaned
     if errors:
         raise Invalid(" ".join(errors), fields={"results": errors})
     return plan
@@ -583,14 +603,72 @@ def save_draft(
     remove_photos: Iterable[int] = (),
     summary: str | None = None,
     version: int | None = None,
+    all_pass: bool = False,
 ) -> Inspection:
-    """Save what has been filled in so far; the inspection can be resumed later."""
+    """Save what has been filled in so far; the inspection can be resumed later. With
+    `all_pass` (全部符合), every item still without an answer is saved as 符合, for the
+    person to adjust the exceptions."""
     inspection = _begin(actor, pk, "save_draft", version)
-    _write(actor, inspection, _prepare(inspection, results, photos), remove_photos, summary)
+    plan = _prepare(inspection, results, photos)
+    if all_pass:
+        _answer_the_rest(inspection, plan, ResultValue.PASS)
+    _write(actor, inspection, plan, remove_photos, summary)
     stamp(inspection, actor)
     _flow().advance(inspection, actor, InspectionAction.SAVE_DRAFT)
     ensure_in_scope(actor, inspection, "conduct")
     return inspection
+
+
+def _answer_the_rest(inspection: Inspection, plan: _Plan, value: str) -> None:
+    answered = {
+        item_pk for item_pk, result in inspection.results.values_list("item_id", "result") if result
+    }
+    for item_pk in _items(inspection):
+        change = plan.changes.setdefault(item_pk, {})
+        if change.get("result") or ("result" not in change and item_pk in answered):
+            continue
+        change["result"] = value
+
+
+def keep_as_draft(
+    actor: Any,
+    pk: Any,
+    *,
+    results: Iterable[Mapping[str, Any]] = (),
+    photos: Mapping[Any, Sequence] | None = None,
+    summary: str | None = None,
+    version: int | None = None,
+) -> Inspection | None:
+    """After a refused submission or draft on the page: keep everything that can be kept
+    as the draft — the answers, the notes and every upload that is a photo (up to the limit
+    per item) — so that nothing typed or photographed is lost; the refusal is still shown.
+    None when even that is refused (the page is stale, the inspection was submitted)."""
+    valid = set(ResultValue.values)
+    kept_results = [
+        {**entry, "result": entry.get("result") if entry.get("result") in valid else ""}
+        for entry in results
+    ]
+    kept_photos: dict[Any, list] = {}
+    for key, uploads in (photos or {}).items():
+        good = []
+        for upload in uploads:
+            if not upload:
+                continue
+            try:
+                upload.seek(0)  # the refused attempt has read it
+                clean_photo(upload)
+            except Invalid:
+                continue
+            finally:
+                upload.seek(0)
+            good.append(upload)
+        kept_photos[key] = good[: settings.XIAOAN_PHOTO_MAX_COUNT]
+    try:
+        return save_draft(
+            actor, pk, results=kept_results, photos=kept_photos, summary=summary, version=version
+        )
+    except (Invalid, Conflict, Forbidden, NotFound):
+        return None
 
 
 def _hazard_text(item: ChecklistItem, note: str) -> str:
@@ -624,20 +702,16 @@ def _check_complete(inspection: Inspection, plan: _Plan) -> None:
         if "result" in change:
             answers[item_pk] = change["result"]
     items = sorted(_items(inspection).values(), key=lambda i: i.seq)
-    missing = [i.code for i in items if not answers.get(i.pk)]
+    missing = [i for i in items if not answers.get(i.pk)]
     if missing:
         raise Invalid(
-            _("还有 %(n)d 个检查项未填写结果：%(codes)s。")
-            % {"n": len(missing), "codes": "、".join(missing[:20])},
+            _("还有 %(n)d 个检查项未填写结果：%(items)s。")
+            % {"n": len(missing), "items": _labels(missing)},
             fields={"results": [_("请为每个检查项选择符合、不符合或不适用。")]},
         )
-    photo_counts = dict(
-        ResultPhoto.objects.filter(result__inspection=inspection)
-        .values_list("result__item_id")
-        .annotate(n=Count("pk"))
-    )
+    photo_counts = _photo_counts(inspection)
     no_photo = [
-        i.code
+        i
         for i in items
         if i.photo_required
         and answers[i.pk] != ResultValue.NA
@@ -645,9 +719,33 @@ def _check_complete(inspection: Inspection, plan: _Plan) -> None:
     ]
     if no_photo:
         raise Invalid(
-            _("以下检查项须拍照留证：%(codes)s。") % {"codes": "、".join(no_photo[:20])},
+            _("以下检查项须拍照留证：%(items)s。") % {"items": _labels(no_photo)},
             fields={"photos": [_("缺少必须的照片。")]},
         )
+
+
+def _photo_counts(inspection: Inspection) -> dict[int, int]:
+    return dict(
+        ResultPhoto.objects.filter(result__inspection=inspection)
+        .values_list("result__item_id")
+        .annotate(n=Count("pk"))
+    )
+
+
+def photo_gaps(inspection: Inspection) -> list[ChecklistItem]:
+    """须拍照 items answered (not 不适用) that have no photo yet: what a submission would
+    refuse, told while the person goes (the phone page marks each one)."""
+    answers = dict(
+        inspection.results.exclude(result__in=["", ResultValue.NA]).values_list("item_id", "result")
+    )
+    if not answers:
+        return []
+    counts = _photo_counts(inspection)
+    return [
+        item
+        for item in inspection.checklist.items.filter(photo_required=True).order_by("seq")
+        if item.pk in answers and not counts.get(item.pk)
+    ]
 
 
 def _missed_by_self_check(inspection: Inspection, failed: list[ItemResult]) -> list[ItemResult]:

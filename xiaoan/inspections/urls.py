@@ -23,6 +23,11 @@ urlpatterns = [
         views.InspectionUninviteView.as_view(),
         name="inspection_uninvite",
     ),
+    path(
+        "<int:pk>/invite/candidates/",
+        views.InviteCandidatesView.as_view(),
+        name="invite_candidates",
+    ),
     path("photos/<int:pk>/", views.ResultPhotoView.as_view(), name="result_photo"),
     path("checklists/", views.ChecklistListView.as_view(), name="checklist_list"),
     path("checklists/<int:pk>/", views.ChecklistDetailView.as_view(), name="checklist_detail"),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
-from xiaoan.core.errors import Conflict
+from xiaoan.core.errors import Conflict, Invalid
 from xiaoan.core.history import entries_for
 from xiaoan.core.idempotency import IdempotencyMismatch, request_fingerprint
 from xiaoan.core.scoping import has_permission_anywhere
@@ -278,6 +278,13 @@ class InspectionRunView(InspectionAccessMixin, ServiceFormView):
                 row["value"] = self.request.POST.get(f"result-{row['item'].pk}", "")
                 row["note"] = self.request.POST.get(f"note-{row['item'].pk}", "")
             inspection.summary = self.request.POST.get("summary", inspection.summary)
+        for row in rows:
+            # The server's word on 须拍照 as the person goes; the page script updates it.
+            row["needs_photo"] = (
+                row["item"].photo_required
+                and row["value"] not in ("", ResultValue.NA)
+                and not row["photos"]
+            )
         context.update(
             inspection=inspection,
             rows=rows,
@@ -285,6 +292,7 @@ class InspectionRunView(InspectionAccessMixin, ServiceFormView):
             result_choices=ResultValue.choices,
             idempotency_key=form.data.get("idempotency_key") or forms.new_key(),
             errors=[e for errors in form.errors.values() for e in errors],
+            kept=getattr(self, "kept", False),
         )
         return context
 
@@ -301,31 +309,53 @@ class InspectionRunView(InspectionAccessMixin, ServiceFormView):
             )
             photos[item_pk] = request.FILES.getlist(f"photos-{item_pk}")
         common = {"results": results, "photos": photos, "summary": data["summary"]}
-        if self.submitting:
-            return services.submit(
+        try:
+            if self.submitting:
+                return services.submit(
+                    request.user,
+                    self.record.pk,
+                    **common,
+                    idempotency_key=data["idempotency_key"] or None,
+                    fingerprint=request_fingerprint(request),
+                    version=data["version"],
+                )
+            return services.save_draft(
                 request.user,
                 self.record.pk,
                 **common,
-                idempotency_key=data["idempotency_key"] or None,
-                fingerprint=request_fingerprint(request),
+                remove_photos=request.POST.getlist("remove_photo"),
                 version=data["version"],
+                all_pass=self.action == "all_pass",
             )
-        return services.save_draft(
-            request.user,
-            self.record.pk,
-            **common,
-            remove_photos=request.POST.getlist("remove_photo"),
-            version=data["version"],
-        )
+        except Invalid:
+            # Nothing typed or photographed is lost: what can be kept becomes the draft,
+            # shown again with the refusal.
+            kept = services.keep_as_draft(
+                request.user, self.record.pk, **common, version=data["version"]
+            )
+            if kept is not None:
+                self.record, self.kept = kept, True
+            raise
+
+    @property
+    def action(self) -> str:
+        return self.request.POST.get("action", "")
 
     @property
     def submitting(self) -> bool:
-        return self.request.POST.get("action") == "submit"
+        return self.action == "submit"
 
     def get_success_message(self) -> str:
         if self.submitting:
             return _("检查已提交，不符合项已转入隐患台账。")
-        return _("已保存草稿，可稍后继续填写。")
+        message = _("已保存草稿，可稍后继续填写。")
+        if self.action == "all_pass":
+            message = _("未填写的检查项已全部标为符合，请核对不符合的项目后提交。")
+        gaps = services.photo_gaps(self.result)
+        if gaps:
+            names = "、".join(services.item_label(i) for i in gaps[:10])
+            message += _("以下检查项还须拍照：%(items)s。") % {"items": names}
+        return message
 
     def get_success_url(self) -> str:
         name = "inspection_detail" if self.submitting else "inspection_run"
@@ -348,6 +378,20 @@ class InspectionUninviteView(InspectionAccessMixin, ServiceActionView):
 
     def get_success_url(self) -> str:
         return reverse("inspections:inspection_detail", args=[self.kwargs["pk"]])
+
+
+class InviteCandidatesView(InspectionAccessMixin, View):
+    """The invite picker's list (htmx): people the person may invite to this inspection
+    whose name, username or mobile number matches what was typed."""
+
+    def has_access(self, user) -> bool:
+        return has_permission_anywhere(user, "inspections.change_inspection")
+
+    def get(self, request, pk):
+        inspection = self.get_record(pk, "change")
+        text = request.GET.get("user") or request.GET.get("q") or ""
+        people = services.invite_candidates(request.user, inspection.pk, text)
+        return render(request, "inspections/_invite_candidates.html", {"people": people})
 
 
 class ResultPhotoView(InspectionAccessMixin, View):

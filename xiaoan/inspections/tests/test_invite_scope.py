@@ -68,7 +68,7 @@ def test_it_answers_the_page_form_the_same_way(client_for, persona, inspection):
     hidden = client.post(url, {"user": "school_b_teacher", "role": "inspector"})
     missing = client.post(url, {"user": "no-such-person", "role": "inspector"})
     assert hidden.status_code == missing.status_code == 400
-    assert "找不到该账号" in hidden.content.decode()
+    assert "找不到此人" in hidden.content.decode()
     assert not InspectionInvite.objects.filter(user=persona("school_b_teacher")).exists()
     assert client.post(url, {"user": "expert", "role": "expert"}).status_code == 302
 

@@ -4,6 +4,7 @@ resume, submit), and its failed items in the hazard ledger — 重大 for a crit
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from xiaoan.hazards.choices import HazardLevel, HazardSource
@@ -127,11 +128,100 @@ def test_it_keeps_what_was_typed_when_a_submission_is_refused(
     )
     html = response.content.decode()
     assert response.status_code == 400
-    assert "须拍照留证" in html and "TEST-SMALL-01" in html
+    # The item is named by its number and text, never by its code.
+    assert "须拍照留证" in html and "第 1 项「灭火器配置齐全、在有效期内」" in html
+    assert "TEST-SMALL-01" not in html
     assert "灭火器过期" in html  # what was typed is still there
-    assert not ItemResult.objects.filter(inspection=inspection).exists()
+    # ... and kept as the draft: nothing is lost if the person leaves now.
+    assert "已保存为草稿" in html
+    kept = dict(ItemResult.objects.filter(inspection=inspection).values_list("item__code", "note"))
+    assert kept["TEST-SMALL-01"] == "灭火器过期"
     inspection.refresh_from_db()
-    assert inspection.status == InspectionStatus.PLANNED
+    assert inspection.status == InspectionStatus.IN_PROGRESS
+    assert f'name="version" value="{inspection.version}"' in html
+    assert not Hazard.objects.filter(unit=inspection.unit, source=HazardSource.INSPECTION).exists()
+
+
+def test_it_keeps_every_photo_of_a_refused_submission(client_for, persona, units, checklist):
+    """An expert attached photos to some items and missed the one required: every photo is
+    kept with the draft and shown again; the next submission needs only the missing one."""
+    inspection = make(persona, units, checklist)
+    client = client_for("school_a_officer")
+    values = {
+        "TEST-SMALL-01": ("pass", ""),
+        "TEST-SMALL-02": ("fail", "责任书未签"),
+        "TEST-SMALL-03": ("pass", ""),
+    }
+    photos = {"TEST-SMALL-02": [jpeg("a.jpg"), jpeg("b.jpg", "blue")], "TEST-SMALL-03": [jpeg()]}
+    refused = _post(client, inspection, "submit", values, photos=photos)
+    assert refused.status_code == 400
+    stored = ResultPhoto.objects.filter(result__inspection=inspection)
+    assert stored.count() == 3
+    html = refused.content.decode()
+    for photo in stored:
+        assert reverse("inspections:result_photo", args=[photo.pk]) in html
+    # The required photo added: the submission goes through with the kept photos.
+    inspection.refresh_from_db()
+    done = _post(client, inspection, "submit", values, photos={"TEST-SMALL-01": [jpeg()]})
+    assert done.status_code == 302, done.content.decode()[:3000]
+    inspection.refresh_from_db()
+    assert inspection.status == InspectionStatus.SUBMITTED
+    assert ResultPhoto.objects.filter(result__inspection=inspection).count() == 4
+
+
+def test_it_keeps_the_good_photos_when_one_is_not_a_photo(client_for, persona, units, checklist):
+    inspection = make(persona, units, checklist)
+    client = client_for("school_a_officer")
+    bad = SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")
+    response = _post(
+        client,
+        inspection,
+        "save",
+        {"TEST-SMALL-03": ("pass", "")},
+        photos={"TEST-SMALL-03": [jpeg(), bad]},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "第 3 项「每日防火巡查并记录」的照片" in html
+    assert ResultPhoto.objects.filter(result__inspection=inspection).count() == 1
+
+
+def test_it_marks_a_required_photo_missing_as_the_person_goes(
+    client_for, persona, units, checklist
+):
+    inspection = make(persona, units, checklist)
+    client = client_for("school_a_officer")
+    saved = _post(client, inspection, "save", {"TEST-SMALL-01": ("pass", "")})
+    assert saved.status_code == 302
+    page = client.get(saved["Location"])
+    html = page.content.decode()
+    assert "以下检查项还须拍照：第 1 项「灭火器配置齐全、在有效期内」" in html
+    pk1 = items_of(inspection)["TEST-SMALL-01"]
+    card = html[html.index(f'id="item-{pk1}"') :]
+    card = card[: card.index("</div>\n  </div>")]
+    assert 'class="small text-danger mt-1 js-photo-hint">' in card  # shown, not hidden
+
+
+def test_it_marks_every_open_item_as_passed_in_one_tap(client_for, persona, units, checklist):
+    inspection = make(persona, units, checklist)
+    client = client_for("school_a_officer")
+    page = client.get(reverse("inspections:inspection_run", args=[inspection.pk])).content
+    assert 'value="all_pass"' in page.decode()
+    response = _post(
+        client,
+        inspection,
+        "all_pass",
+        {"TEST-SMALL-02": ("fail", "责任书未签")},
+        photos={"TEST-SMALL-01": [jpeg()]},
+    )
+    assert response.status_code == 302 and response["Location"].endswith("/run/")
+    answers = dict(
+        ItemResult.objects.filter(inspection=inspection).values_list("item__code", "result")
+    )
+    assert answers == {"TEST-SMALL-01": "pass", "TEST-SMALL-02": "fail", "TEST-SMALL-03": "pass"}
+    again = client.get(response["Location"]).content.decode()
+    assert "未填写的检查项已全部标为符合" in again
+    assert 'value="all_pass"' not in again  # nothing left to answer
 
 
 def test_it_tells_a_stale_page_to_reload(client_for, persona, units, checklist):

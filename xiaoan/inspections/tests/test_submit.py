@@ -71,7 +71,10 @@ def test_it_refuses_a_missing_mandatory_photo_and_writes_nothing(persona, units,
         services.submit(
             officer, inspection.pk, results=results(inspection, s01="fail", s02="fail", s03="pass")
         )
-    assert "TEST-SMALL-01" in str(error.value.message) and "拍照" in str(error.value.message)
+    # Named by its number and text, never its code.
+    message = str(error.value.message)
+    assert "第 1 项「灭火器配置齐全、在有效期内」" in message and "拍照" in message
+    assert "TEST-SMALL" not in message
     inspection.refresh_from_db()
     assert inspection.status == InspectionStatus.PLANNED
     assert not ItemResult.objects.filter(inspection=inspection).exists()

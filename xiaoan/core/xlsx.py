@@ -145,7 +145,7 @@ def finish_sheet(ws, columns: Sequence[Column], header_row: int, count: int) -> 
 
 # Excel measures column widths in digits of the workbook font (Calibri 11: 7 px); a 宋体
 # 11 pt character is 14.7 px wide, a Latin one 7.3 px. A little over, so text never clips.
-WIDE, NARROW = 2.15, 1.1
+WIDE, NARROW = 2.15, 1.05
 LINE_HEIGHT = 14.5  # points per line of 11 pt text
 ROW_PADDING = 4.0
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
@@ -164,7 +164,7 @@ def line_count(value: Any, width: float) -> int:
         value = getattr(value, "value", None) if isinstance(value, Cell) else None
         if not isinstance(value, str):
             return 1
-    usable = max(width - 1.0, 1.0)
+    usable = max(width, 1.0)  # Excel adds its cell padding outside the width
     return sum(max(1, math.ceil(text_width(part) / usable)) for part in value.split("\n"))
 
 

@@ -87,7 +87,7 @@ SEQ = Column(gettext_lazy("序号"), 6, lambda row, ctx: row["_seq"])
 NUMBER = Column(gettext_lazy("编号"), 18, lambda row, ctx: row["number"])
 UNIT = Column(gettext_lazy("单位"), 22, lambda row, ctx: row["unit__name"])
 DESCRIPTION = Column(gettext_lazy("隐患描述"), 44, lambda row, ctx: row["description"])
-DEADLINE = Column(gettext_lazy("整改期限"), 12, lambda row, ctx: row["deadline"])
+DEADLINE = Column(gettext_lazy("整改期限"), 13, lambda row, ctx: row["deadline"])
 STATUS = Column(gettext_lazy("状态"), 16, _status)
 BASE_FIELDS = ("id", "number", "unit__name", "description", "status", "is_overdue", "level")
 

@@ -1,4 +1,7 @@
-"""The three official hazard lists (问题清单, 措施清单, 责任清单) as plain xlsx.
+"""The three official hazard lists (问题清单, 措施清单, 责任清单) as printable xlsx: a header
+block above the table (填报单位, 统计日期, 统计范围, 制表人, 审核人 left blank to sign), the
+bordered table with wrapped text and rows as tall as their text, totals below (by level and
+by status); A4 landscape, fitted to the width, the header row repeated on every page.
 
 Rows stream from the database with `.values().iterator()` (no model objects, no query per
 row) into an openpyxl write-only workbook in a temporary file, which is then streamed to the
@@ -8,7 +11,9 @@ client, so memory stays flat however many rows are exported. Pages and the API s
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -24,11 +29,13 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from xiaoan.audit.files import file_served
+from xiaoan.audit.services import current_request
 from xiaoan.core.choices import SafetyDomain
-from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.core.xlsx import Column, append_row, finish_sheet, local_time, start_sheet
+from xiaoan.core.scoping import grants_for, has_permission_anywhere
+from xiaoan.core.xlsx import Column, Sheet, local_time
 from xiaoan.hazards.choices import OPEN_STATUSES, HazardLevel, HazardSource, HazardStatus
 from xiaoan.hazards.models import Hazard, Supervision
+from xiaoan.orgs.choices import UnitKind
 
 CHUNK = 2000
 EXPORT_PERMISSION = "hazards.export_hazard"
@@ -80,9 +87,9 @@ SEQ = Column(gettext_lazy("序号"), 6, lambda row, ctx: row["_seq"])
 NUMBER = Column(gettext_lazy("编号"), 18, lambda row, ctx: row["number"])
 UNIT = Column(gettext_lazy("单位"), 22, lambda row, ctx: row["unit__name"])
 DESCRIPTION = Column(gettext_lazy("隐患描述"), 44, lambda row, ctx: row["description"])
-DEADLINE = Column(gettext_lazy("整改期限"), 12, lambda row, ctx: row["deadline"])
+DEADLINE = Column(gettext_lazy("整改期限"), 13, lambda row, ctx: row["deadline"])
 STATUS = Column(gettext_lazy("状态"), 16, _status)
-BASE_FIELDS = ("id", "number", "unit__name", "description", "status", "is_overdue")
+BASE_FIELDS = ("id", "number", "unit__name", "description", "status", "is_overdue", "level")
 
 KINDS: dict[str, Kind] = {
     "problems": Kind(
@@ -190,7 +197,54 @@ def _supervising_units(ids: Iterable[int]) -> dict[int, str]:
     return {k: "、".join(v) for k, v in names.items()}
 
 
-def write_export(queryset: QuerySet, kind: str, fileobj: IO[bytes]) -> int:
+@dataclass(frozen=True)
+class Header:
+    """The block above the table: who files the list, for which day and selection, who
+    made it. 审核人 is always left blank, to be signed on paper."""
+
+    unit: str = ""  # 填报单位
+    scope: str = ""  # 统计范围: the filters, in words
+    author: str = ""  # 制表人
+    date: dt.date | None = None  # 统计日期; today when not given
+
+    def lines(self) -> list[str]:
+        day = self.date or timezone.localdate()
+        blank = "＿" * 8
+        date = _("%(y)d年%(m)d月%(d)d日") % {"y": day.year, "m": day.month, "d": day.day}
+        return [
+            _("填报单位：%(unit)s　　　　统计日期：%(date)s")
+            % {"unit": self.unit or blank, "date": date},
+            _("统计范围：%(scope)s") % {"scope": self.scope or _("本人可见的全部隐患")},
+            _("制表人：%(author)s　　　　审核人：%(blank)s")
+            % {"author": self.author or blank, "blank": blank},
+        ]
+
+
+def _counted(counts: Counter, choices) -> str:
+    return "，".join(
+        _("%(label)s %(n)d 项") % {"label": label, "n": counts[value]}
+        for value, label in choices
+        if counts[value]
+    )
+
+
+def totals(count: int, levels: Counter, statuses: Counter, overdue: int) -> list[str]:
+    """The lines under the table: the total, then by level and by status."""
+    lines = [_("合计：共 %(n)d 项") % {"n": count}]
+    if not count:
+        return lines
+    by_level = _counted(levels, [*HazardLevel.choices, (None, _("未定级"))])
+    lines.append(_("按等级：%(list)s") % {"list": by_level})
+    by_status = _counted(statuses, HazardStatus.choices)
+    if overdue:
+        by_status += _("（其中已逾期 %(n)d 项）") % {"n": overdue}
+    lines.append(_("按状态：%(list)s") % {"list": by_status})
+    return lines
+
+
+def write_export(
+    queryset: QuerySet, kind: str, fileobj: IO[bytes], header: Header | None = None
+) -> int:
     """Write the `kind` list ("problems", "measures" or "responsibilities") of `queryset`
     (already scoped, filtered and ordered; it may be sliced) as xlsx into `fileobj`.
     Returns the number of hazard rows written."""
@@ -200,20 +254,108 @@ def write_export(queryset: QuerySet, kind: str, fileobj: IO[bytes]) -> int:
     columns = spec.columns
     ctx = Context()
     workbook = Workbook(write_only=True)
-    ws, header_row = start_sheet(workbook, str(spec.sheet), str(spec.title), columns)
-
-    count = 0
+    sheet = Sheet(
+        workbook,
+        str(spec.sheet),
+        str(spec.title),
+        columns,
+        above=(header or Header()).lines(),
+        centered=(0,),
+    )
+    levels: Counter = Counter()
+    statuses: Counter = Counter()
+    overdue = 0
     rows = queryset.values(*spec.fields).iterator(chunk_size=CHUNK)
     for batch in _batches(rows, CHUNK):
         if spec.supervisions:
             ctx.supervising = _supervising_units(r["id"] for r in batch if r["is_supervised"])
         for row in batch:
-            count += 1
-            row["_seq"] = count
-            append_row(ws, columns, row, ctx)
-    finish_sheet(ws, columns, header_row, count)
+            row["_seq"] = sheet.count + 1
+            sheet.row(row, ctx)
+            levels[row["level"] or None] += 1
+            statuses[row["status"]] += 1
+            overdue += bool(row["is_overdue"] and row["status"] in OPEN_STATUSES)
+    for line in totals(sheet.count, levels, statuses, overdue):
+        sheet.line(line)
+    sheet.finish()
     workbook.save(fileobj)
-    return count
+    return sheet.count
+
+
+# ---------------------------------------------------------------- the header block
+
+
+# Parts of an organisation: the list is filed by the bureau or school they belong to.
+UNIT_PARTS = {UnitKind.SECTION, UnitKind.DEPARTMENT, UnitKind.CAMPUS}
+
+
+def filing_unit(user: Any) -> str:
+    """填报单位: the bureau or school of the person's own unit (安全股 files for its 教育局),
+    else of the highest unit where they may export."""
+    from xiaoan.orgs.models import Unit
+
+    unit = getattr(user, "unit", None)
+    if unit is None:
+        grants = sorted(
+            (g for g in grants_for(user) if EXPORT_PERMISSION in g.permissions and g.unit_id),
+            key=lambda g: (len(g.unit_path or ""), g.unit_path or ""),
+        )
+        unit = Unit.objects.filter(pk=grants[0].unit_id).first() if grants else None
+    if unit is None:
+        return ""
+    for node in [unit, *reversed(unit.get_ancestors())]:
+        if node.kind not in UNIT_PARTS:
+            return node.name
+    return unit.name
+
+
+def _filter_value(name: str, value: Any, field: Any) -> str:
+    if name == "unit":
+        from xiaoan.orgs.models import Unit
+
+        unit = Unit.objects.filter(pk=value).values_list("name", flat=True).first()
+        return unit or str(value)
+    if name == "owner":
+        from django.contrib.auth import get_user_model
+
+        person = get_user_model().objects.filter(pk=value).first()
+        return str(person) if person else str(value)
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    choices = dict(getattr(field, "choices", None) or ())
+    if isinstance(value, list | tuple):
+        return "、".join(str(choices.get(v, v)) for v in value)
+    return str(choices.get(value, value))
+
+
+def scope_text(params: Any, request: Any = None) -> str:
+    """The ledger filters of `params` (a QueryDict) in words: "等级：重大隐患；…"."""
+    from xiaoan.hazards.filtersets import HazardFilterSet
+
+    filterset = HazardFilterSet(params, queryset=Hazard.objects.none(), request=request)
+    if not filterset.is_valid():
+        return ""
+    parts = []
+    for name, value in filterset.form.cleaned_data.items():
+        if name == "ordering" or value in (None, "", [], ()):
+            continue
+        label = filterset.filters[name].label
+        parts.append(f"{label}：{_filter_value(name, value, filterset.form.fields[name])}")
+    return "；".join(parts)
+
+
+def header_for(request: Any) -> Header:
+    """The header block for the person and the filters of `request`."""
+    if request is None or not getattr(request.user, "is_authenticated", False):
+        return Header()
+    user = request.user
+    return Header(
+        unit=filing_unit(user),
+        scope=scope_text(request.GET, request),
+        author=getattr(user, "display_name", "") or str(user),
+    )
 
 
 # ---------------------------------------------------------------- responses
@@ -239,11 +381,14 @@ def export_filename(kind: str) -> str:
     return f"{KINDS[kind].title}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
-def export_response(queryset: QuerySet, kind: str) -> FileResponse:
-    """Write the list to a temporary file and stream it; the file goes away when closed."""
+def export_response(queryset: QuerySet, kind: str, request: Any = None) -> FileResponse:
+    """Write the list to a temporary file and stream it; the file goes away when closed.
+    The header block names the person and the filters of `request` (by default the
+    request being answered, so the API's export has it too)."""
+    request = request if request is not None else current_request.get()
     handle = tempfile.TemporaryFile()
     try:
-        write_export(queryset, kind, handle)
+        write_export(queryset, kind, handle, header_for(request))
         handle.seek(0)
     except BaseException:
         handle.close()
@@ -274,4 +419,4 @@ def export_view(request, kind: str):
         if not filterset.is_valid():
             return HttpResponseBadRequest(_("筛选条件有误，无法导出。"))
         queryset = filterset.qs
-    return export_response(ordered(queryset), kind)
+    return export_response(ordered(queryset), kind, request)

@@ -22,7 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
 
-from xiaoan.core.xlsx import Column, append_row, finish_sheet, start_sheet
+from xiaoan.core.xlsx import Column, Sheet
 
 UNIT_SEPARATOR = "、"
 
@@ -68,7 +68,7 @@ def _layout(rows: Sequence[ResponsibilityRow]) -> tuple[_Layout, bool, bool]:
     with_lead = any(r.lead_units for r in rows)
     with_coop = any(r.cooperating_units for r in rows)
     headers = [_("序号"), _("工作任务"), _("完成时限")]
-    cm, chars = [1.3, 0.0, 3.0], [6, 0.0, 14]
+    cm, chars = [1.3, 0.0, 3.4], [6, 0.0, 15]
     if with_lead:
         headers.append(_("牵头单位"))
         cm.append(3.6)
@@ -89,8 +89,11 @@ def _layout(rows: Sequence[ResponsibilityRow]) -> tuple[_Layout, bool, bool]:
 # ---------------------------------------------------------------- Excel
 
 
-def write_xlsx(title: str, rows: Iterable[ResponsibilityRow], fileobj: IO[bytes]) -> int:
-    """Write the list as one sheet; returns the number of task rows."""
+def write_xlsx(
+    title: str, rows: Iterable[ResponsibilityRow], fileobj: IO[bytes], doc_number: str = ""
+) -> int:
+    """Write the list as one printable sheet (A4 landscape, fitted to the page width, the
+    header repeated on each page, rows as tall as their text); returns the task rows."""
     rows = list(rows)
     layout, with_lead, with_coop = _layout(rows)
     columns = [
@@ -98,11 +101,18 @@ def write_xlsx(title: str, rows: Iterable[ResponsibilityRow], fileobj: IO[bytes]
         for i, (header, width) in enumerate(zip(layout.headers, layout.widths_chars, strict=True))
     ]
     workbook = Workbook(write_only=True)
-    ws, header_row = start_sheet(workbook, _("责任清单"), title, columns)
+    # 序号 and 完成时限 centred, as in the printed lists.
+    sheet = Sheet(
+        workbook,
+        _("责任清单"),
+        title,
+        columns,
+        subtitle=doc_number,
+        centered=(0, 2),
+    )
     for row in rows:
-        values = dict(enumerate(layout.values(row, with_lead, with_coop)))
-        append_row(ws, columns, values, None, wrap=True)
-    finish_sheet(ws, columns, header_row, len(rows))
+        sheet.row(layout.values(row, with_lead, with_coop))
+    sheet.finish()
     workbook.save(fileobj)
     return len(rows)
 
@@ -137,9 +147,25 @@ def _repeat_header(row) -> None:
     properties.append(marker)
 
 
-def write_docx(title: str, rows: Iterable[ResponsibilityRow], fileobj: IO[bytes]) -> int:
-    """Write the list as a Word document: a centred title and one bordered table whose header
-    repeats on every page, on landscape A4. Returns the number of task rows."""
+def _fixed_widths(table, widths_cm: Sequence[float]) -> None:
+    """Column widths Word and LibreOffice both keep: the table grid and every cell, in a
+    fixed layout (cell widths alone are ignored by LibreOffice, which then splits evenly)."""
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths_cm, strict=True):
+        column.w = Cm(width)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    for index, width in enumerate(widths_cm):
+        for cell in table.columns[index].cells:
+            cell.width = Cm(width)
+
+
+def write_docx(
+    title: str, rows: Iterable[ResponsibilityRow], fileobj: IO[bytes], doc_number: str = ""
+) -> int:
+    """Write the list as a Word document: a centred title, the plan's 文号 under it, and one
+    bordered table whose header repeats on every page, on landscape A4. Returns the number
+    of task rows."""
     rows = list(rows)
     layout, with_lead, with_coop = _layout(rows)
     document = Document()
@@ -152,6 +178,10 @@ def write_docx(title: str, rows: Iterable[ResponsibilityRow], fileobj: IO[bytes]
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _font(heading.add_run(title), "方正小标宋简体", 18)
+    if doc_number:
+        number = document.add_paragraph()
+        number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _font(number.add_run(doc_number), "仿宋_GB2312", 14)
     table = document.add_table(rows=1, cols=len(layout.headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -164,9 +194,7 @@ def write_docx(title: str, rows: Iterable[ResponsibilityRow], fileobj: IO[bytes]
         cells = table.add_row().cells
         for index, text in enumerate(layout.values(row, with_lead, with_coop)):
             _cell_text(cells[index], text, center=index in (0, 2))
-    for index, width in enumerate(layout.widths_cm):
-        for cell in table.columns[index].cells:
-            cell.width = Cm(width)
+    _fixed_widths(table, layout.widths_cm)
     document.save(fileobj)
     return len(rows)
 

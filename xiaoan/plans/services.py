@@ -846,7 +846,8 @@ def responsibility_file(actor: Any, pk: Any, fmt: str) -> tuple[bytes, str, str]
     plan = get_scoped(actor, Plan, pk, "view")
     writer, content_type = RESPONSIBILITY_FORMATS[fmt]
     buffer = io.BytesIO()
-    writer(_("%(t)s 责任清单") % {"t": plan.title}, responsibility_rows(plan), buffer)
+    title = _("%(t)s 责任清单") % {"t": plan.title}
+    writer(title, responsibility_rows(plan), buffer, doc_number=plan.document_number)
     name = f"{plan.title[:60]}-责任清单.{fmt}"
     file_served("export", f"plan-responsibilities-{fmt}", obj=plan, filename=name)
     return buffer.getvalue(), content_type, name

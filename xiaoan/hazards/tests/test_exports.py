@@ -138,11 +138,19 @@ def ledger(persona, units):
     }
 
 
+# Title, the header block (填报单位/统计日期, 统计范围, 制表人/审核人), then the headers.
+HEADER_ROW = 5
+
+
 def _rows(response) -> tuple[str, list[list]]:
+    """The sheet's title and its rows: [title row, header row, *hazard rows]; the header
+    block and the totals under the table are read in test_export_layout."""
     assert response.status_code == 200, response.content[:300]
     book = load_workbook(workbook_bytes(response))
     sheet = book.active
-    return sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    table = [r for r in rows[HEADER_ROW:] if not str(r[0] or "").startswith(("合计", "按"))]
+    return sheet.title, [rows[0], rows[HEADER_ROW - 1], *table]
 
 
 def test_it_exports_the_problem_list_of_a_filtered_set(api_for, ledger, units):
@@ -244,8 +252,9 @@ def test_it_writes_without_a_query_per_row(ledger, persona, units):
         assert written == 25
         assert len(captured.captured_queries) <= 2  # the rows, and supervising units
         sheet = load_workbook(io.BytesIO(handle.getvalue())).active
-        assert sheet.max_row == 27 and sheet.max_column == columns
-        assert sheet.freeze_panes == "A3"
+        # Title, header block, headers, 25 rows, 3 total lines.
+        assert sheet.max_row == 1 + 3 + 1 + 25 + 3 and sheet.max_column == columns
+        assert sheet.freeze_panes == "A6"
         assert "A1" in {str(r).split(":")[0] for r in sheet.merged_cells.ranges}
         assert sheet.column_dimensions["B"].width == 18
     with pytest.raises(ValueError):

@@ -29,16 +29,18 @@ def test_the_page_gives_the_list_as_excel_and_word(client_for, plan):
     response = client.get(xlsx_url)
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert list(rows[1]) == ["序号", "工作任务", "完成时限", "牵头单位", "责任单位"]
-    assert list(rows[2]) == [
+    assert rows[1][0] == "梁教〔2024〕12号"  # the plan's 文号 under the title
+    assert list(rows[2]) == ["序号", "工作任务", "完成时限", "牵头单位", "责任单位"]
+    assert list(rows[3]) == [
         "1",
         "严格落实学校主体责任。建立校园安全主体责任体系。",
         "2026年12月31日",
         "安全股",
         SCHOOL_A,
     ]
-    assert list(rows[3])[2:] == ["立行立改、长期坚持", None, "全区中小学幼儿园"]
+    assert list(rows[4])[2:] == ["立行立改、长期坚持", None, "全区中小学幼儿园"]
     document = docx.Document(io.BytesIO(client.get(docx_url).content))
+    assert document.paragraphs[1].text == "梁教〔2024〕12号"
     table = document.tables[0]
     assert [c.text for c in table.rows[2].cells][-1] == "全区中小学幼儿园"
 

@@ -19,7 +19,13 @@ def sheet_numbers(path) -> list[str]:
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     header = next(i for i, row in enumerate(rows) if "编号" in row)
     column = rows[header].index("编号")
-    return [row[column] for row in rows[header + 1 :] if row[column]]
+    # Below the table come the totals (合计, 按等级 …): only the rows above the first blank one.
+    numbers = []
+    for row in rows[header + 1 :]:
+        if not row[column]:
+            break
+        numbers.append(row[column])
+    return numbers
 
 
 def test_it_filters_the_ledger_and_exports_what_it_shows(browse, tmp_path):

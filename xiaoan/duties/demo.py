@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from xiaoan.accounts.models import User
-from xiaoan.duties import services
+from xiaoan.duties import builtin, services
 from xiaoan.duties.models import Duty, Obligation
 from xiaoan.orgs.models import Unit
 
@@ -17,6 +17,6 @@ def load_duties() -> int:
     district = Unit.objects.filter(name="梁子湖区教育局").first()
     if district is None or Duty.objects.filter(issuer=district).exists():
         return 0
-    services.create_builtin_duties(User.objects.get(username="district_officer"), district)
+    builtin.create_builtin_duties(User.objects.get(username="district_officer"), district)
     services.daily()
     return Obligation.objects.filter(duty__issuer=district).count()

@@ -19,7 +19,7 @@ from xiaoan.audit.files import file_served
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import ScopedListView, ScopedMixin, ServiceActionView, ServiceFormView
 from xiaoan.core.workflow_pages import WorkflowActionView, WorkflowForm, action_panel
-from xiaoan.duties import forms, overview, services
+from xiaoan.duties import builtin, forms, overview, services
 from xiaoan.duties.choices import DutyStatus, ObligationStatus, ProofKind
 from xiaoan.duties.models import Duty, DutyRecord, Obligation
 from xiaoan.duties.workflow import DUTY, OBLIGATION
@@ -49,7 +49,7 @@ class DutyListView(ScopedListView):
             builtin_form=forms.BuiltinForm(units=unit_choices(self.request.user, ADD_DUTY))
             if can_create
             else None,
-            builtins=services.BUILTIN_DUTIES,
+            builtins=builtin.BUILTIN_DUTIES,
         )
         return context
 
@@ -91,7 +91,7 @@ class DutyBuiltinView(ServiceActionView):
         if not form.is_valid():
             messages.error(self.request, _("请选择发布单位。"))
             return []
-        made = services.create_builtin_duties(self.request.user, form.cleaned_data["issuer"])
+        made = builtin.create_builtin_duties(self.request.user, form.cleaned_data["issuer"])
         if made:
             messages.success(self.request, _("已创建 %(n)d 项常态化任务。") % {"n": len(made)})
         else:

@@ -46,8 +46,8 @@ def item_rows(items: list[dict]) -> list[tuple]:
 
 @transaction.atomic
 def load_library(directory: Path = LIBRARY) -> LoadReport:
+    from xiaoan.inspections.checklists import write_version
     from xiaoan.inspections.models import ChecklistTemplate
-    from xiaoan.inspections.services import write_version
 
     report = LoadReport()
     for doc in library_documents(directory):

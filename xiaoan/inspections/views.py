@@ -32,7 +32,7 @@ from xiaoan.core.views import (
 )
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
 from xiaoan.hazards.models import Hazard
-from xiaoan.inspections import forms, services
+from xiaoan.inspections import checklists, forms, services
 from xiaoan.inspections.choices import InspectionKind, InspectionStatus, ResultValue
 from xiaoan.inspections.filtersets import ChecklistFilterSet, InspectionFilterSet
 from xiaoan.inspections.models import (
@@ -480,7 +480,7 @@ class ChecklistDetailView(ScopedMixin, View):
                 "versions": versions,
                 "shown": shown,
                 "items": items,
-                "can_copy": services.template_units(user).exists(),
+                "can_copy": checklists.template_units(user).exists(),
                 "can_edit": can_edit,
                 "can_create": has_permission_anywhere(user, "inspections.add_inspection"),
                 "history": history(template),
@@ -519,7 +519,7 @@ class ChecklistCopyView(ChecklistFormView):
         return {**super().get_form_kwargs(), "units": units}
 
     def perform(self, form):
-        return services.copy_template(self.request.user, self.record.pk, **form.cleaned_data)
+        return checklists.copy_template(self.request.user, self.record.pk, **form.cleaned_data)
 
 
 class ChecklistEditView(ChecklistFormView):
@@ -556,4 +556,4 @@ class ChecklistEditView(ChecklistFormView):
             raise PermissionDenied
 
     def perform(self, form):
-        return services.revise_template(self.request.user, self.record.pk, **form.cleaned_data)
+        return checklists.revise_template(self.request.user, self.record.pk, **form.cleaned_data)

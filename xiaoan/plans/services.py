@@ -5,7 +5,6 @@ deadline pass and the responsibility list rows. Importing a document is in impor
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoan.accounts.services import people_with
-from xiaoan.audit.files import file_served
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
 from xiaoan.core.scoping import has_permission_anywhere
@@ -27,7 +25,6 @@ from xiaoan.notifications.models import Notification
 from xiaoan.notifications.services import grouped, notify, was_notified
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
-from xiaoan.plans import exports
 from xiaoan.plans.choices import (
     FINISHED,
     OPEN,
@@ -786,94 +783,3 @@ def mark_overdue(today: dt.date | None = None) -> dict[str, int]:
 def daily(today: dt.date | None = None) -> dict[str, int]:
     with grouped():  # one notice per person for the whole pass
         return mark_overdue(today)
-
-
-# ---------------------------------------------------------------- responsibility list
-
-
-def _deadline_text(deadlines: Iterable[TaskDeadline]) -> str:
-    return exports.deadline_text(
-        {"date": d.date.isoformat() if d.date else None, "label": d.label, "kind": d.kind}
-        for d in deadlines
-    )
-
-
-def responsibility_rows(plan: Plan) -> list[exports.ResponsibilityRow]:
-    """The plan's top-level tasks in the official table order: 序号, 工作任务, 完成时限,
-    牵头单位, 责任单位, 配合单位. The responsible units end with the collective phrases the
-    plan used (全区中小学幼儿园, 局各股室) rather than every school they stand for."""
-    tasks = (
-        Task.objects.filter(plan=plan, parent__isnull=True)
-        .order_by("seq", "id")
-        .prefetch_related("deadlines", "lead_units", "responsible_units", "cooperating_units")
-    )
-    rows = []
-    for task in tasks:
-        responsible = [u.name for u in task.responsible_units.all()]
-        if task.collective_text:
-            responsible.append(task.collective_text)
-        rows.append(
-            exports.ResponsibilityRow(
-                seq=task.seq,
-                title=task.title,
-                content=task.content,
-                deadline=_deadline_text(task.deadlines.all()),
-                lead_units=[u.name for u in task.lead_units.all()],
-                responsible_units=responsible,
-                cooperating_units=[u.name for u in task.cooperating_units.all()],
-            )
-        )
-    return rows
-
-
-RESPONSIBILITY_FORMATS = {
-    "xlsx": (
-        exports.write_xlsx,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-    "docx": (
-        exports.write_docx,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-}
-
-
-def responsibility_file(actor: Any, pk: Any, fmt: str) -> tuple[bytes, str, str]:
-    """The plan's responsibility list as a file: (content, content type, file name). Whoever
-    may open the plan may take its list."""
-    if fmt not in RESPONSIBILITY_FORMATS:
-        raise Invalid(fields={"format": [_("格式只能是 xlsx 或 docx。")]})
-    plan = get_scoped(actor, Plan, pk, "view")
-    writer, content_type = RESPONSIBILITY_FORMATS[fmt]
-    buffer = io.BytesIO()
-    title = _("%(t)s 责任清单") % {"t": plan.title}
-    writer(title, responsibility_rows(plan), buffer, doc_number=plan.document_number)
-    name = f"{plan.title[:60]}-责任清单.{fmt}"
-    file_served("export", f"plan-responsibilities-{fmt}", obj=plan, filename=name)
-    return buffer.getvalue(), content_type, name
-
-
-# ---------------------------------------------------------------- progress table
-
-
-def progress_table(plan: Plan, actor: Any) -> dict[str, Any]:
-    """Units × top-level tasks: the status of each assignment the actor may see."""
-    tasks = list(
-        Task.objects.restrict(actor).filter(plan=plan, parent__isnull=True).order_by("seq", "id")
-    )
-    assignments = (
-        Assignment.objects.restrict(actor)
-        .filter(task__plan=plan, task__parent__isnull=True)
-        .select_related("unit")
-        .only("id", "task_id", "unit__name", "unit__path", "status", "progress", "due_on")
-    )
-    cells: dict[int, dict[int, Assignment]] = defaultdict(dict)
-    units: dict[int, Unit] = {}
-    for assignment in assignments:
-        cells[assignment.unit_id][assignment.task_id] = assignment
-        units[assignment.unit_id] = assignment.unit
-    rows = [
-        {"unit": unit, "cells": [cells[unit.pk].get(task.pk) for task in tasks]}
-        for unit in sorted(units.values(), key=lambda u: u.path)
-    ]
-    return {"tasks": tasks, "rows": rows}

@@ -28,7 +28,7 @@ from xiaoan.core.views import ScopedListView, ScopedMixin, ServiceFormView
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
-from xiaoan.plans import forms, importing, services
+from xiaoan.plans import forms, importing, services, tables
 from xiaoan.plans.choices import FINISHED, OPEN, ImportStatus, PlanStatus, Progress
 from xiaoan.plans.filtersets import PlanFilterSet
 from xiaoan.plans.models import (
@@ -172,7 +172,7 @@ def plan_context(request, plan: Plan, bound: forms.PlanActionForm | None = None)
         "plan": plan,
         "tasks": tasks,
         "phases": plan.phases.all(),
-        "table": services.progress_table(plan, user),
+        "table": tables.progress_table(plan, user),
         "can_edit": can_change and plan.status != PlanStatus.CLOSED,
         "statuses": Progress,
         "actions": action_panel(request, PLAN, plan, bound),
@@ -201,7 +201,7 @@ class ResponsibilityExportView(PlanAccessMixin, View):
     """责任清单 of a plan as Excel or Word."""
 
     def get(self, request, pk, fmt):
-        content, content_type, name = services.responsibility_file(request.user, pk, fmt)
+        content, content_type, name = tables.responsibility_file(request.user, pk, fmt)
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = content_disposition_header(True, name)
         return response

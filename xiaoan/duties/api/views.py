@@ -20,7 +20,7 @@ from xiaoan.core.api.workflow import WorkflowViewSetMixin
 from xiaoan.core.errors import Forbidden, Invalid
 from xiaoan.core.ids import parse_id
 from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.duties import overview, services
+from xiaoan.duties import builtin, overview, services
 from xiaoan.duties.api.serializers import (
     BuiltinInputSerializer,
     DutyDetailSerializer,
@@ -100,7 +100,7 @@ class DutyViewSet(
     @action(detail=False, methods=["post"])
     def builtin(self, request):
         data = validated(request, BuiltinInputSerializer)
-        made = services.create_builtin_duties(request.user, data["issuer"])
+        made = builtin.create_builtin_duties(request.user, data["issuer"])
         return Response(DutySerializer(made, many=True).data, status=status.HTTP_201_CREATED)
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from xiaoan.duties import services
+from xiaoan.duties import builtin, services
 from xiaoan.duties.models import Obligation
 from xiaoan.duties.tests.support import DISTRICT, SCHOOL_A, duty
 from xiaoan.orgs.models import Unit
@@ -111,9 +111,9 @@ def test_it_binds_units_of_a_kind(persona, units):
 
 def test_it_creates_the_builtin_duties_once(persona, units):
     officer = persona("district_officer")
-    made = services.create_builtin_duties(officer, units[DISTRICT])
-    assert len(made) == len(services.BUILTIN_DUTIES)
-    assert services.create_builtin_duties(officer, units[DISTRICT]) == []
+    made = builtin.create_builtin_duties(officer, units[DISTRICT])
+    assert len(made) == len(builtin.BUILTIN_DUTIES)
+    assert builtin.create_builtin_duties(officer, units[DISTRICT]) == []
     codes = {d.builtin_code: d for d in made}
     assert codes["supervision_rounds"].inspection_kind == "supervision"
     assert codes["drill"].proof == "record"

@@ -24,7 +24,7 @@ from xiaoan.core.api.workflow import WorkflowViewSetMixin
 from xiaoan.core.errors import NotFound
 from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.core.views import photo_response
-from xiaoan.inspections import services
+from xiaoan.inspections import checklists, services
 from xiaoan.inspections.api.serializers import (
     ChecklistCopySerializer,
     ChecklistDetailSerializer,
@@ -355,7 +355,7 @@ class ChecklistViewSet(
     @action(detail=True, methods=["post"])
     def copy(self, request, pk=None):
         data = validated(request, ChecklistCopySerializer)
-        copy = services.copy_template(
+        copy = checklists.copy_template(
             request.user, path_id(pk), unit=data["unit"], name=data["name"]
         )
         response = self._detail(copy.pk)
@@ -370,7 +370,7 @@ class ChecklistViewSet(
     @action(detail=True, methods=["post"])
     def revise(self, request, pk=None):
         data = validated(request, ChecklistReviseSerializer)
-        services.revise_template(
+        checklists.revise_template(
             request.user,
             path_id(pk),
             items=data.get("items"),

@@ -9,7 +9,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from xiaoan.inspections import services
+from xiaoan.inspections import checklists, services
 from xiaoan.inspections.choices import InviteRole
 from xiaoan.inspections.models import ChecklistTemplate, Inspection
 from xiaoan.inspections.tests.support import SCHOOL_B, done, make
@@ -43,7 +43,7 @@ def big_checklist(n: int) -> ChecklistTemplate:
         (f"TEST-BIG-{n}-{i:03d}", f"分类{i // 10}", f"检查内容第{i}项", "", False, "")
         for i in range(1, n + 1)
     ]
-    services.write_version(template, rows, actor=None)
+    checklists.write_version(template, rows, actor=None)
     return template
 
 

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from xiaoan.inspections import services
+from xiaoan.inspections import checklists, services
 from xiaoan.inspections.choices import InspectionKind
 from xiaoan.inspections.models import ChecklistTemplate, Inspection
 
@@ -45,7 +45,7 @@ def checklist(db) -> ChecklistTemplate:
     template = ChecklistTemplate.objects.create(
         code="TEST-SMALL", name="小检查表", domain="fire", description="测试用"
     )
-    services.write_version(template, ROWS, actor=None)
+    checklists.write_version(template, ROWS, actor=None)
     return template
 
 

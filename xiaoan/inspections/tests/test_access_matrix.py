@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from xiaoan.core.testing import LOGIN
 from xiaoan.core.testing import check_page as _check
 from xiaoan.core.testing import page_client as _client
-from xiaoan.inspections import services
+from xiaoan.inspections import checklists, services
 from xiaoan.inspections.choices import InspectionStatus
 from xiaoan.inspections.models import ChecklistTemplate, Inspection, ResultPhoto
 from xiaoan.inspections.tests.support import SCHOOL_A, checklist, done, items_of, jpeg, make
@@ -26,7 +26,7 @@ def world(persona, units, checklist):
     the checklist."""
     planned = make(persona, units, checklist, title="计划中")
     submitted = done(persona, make(persona, units, checklist, title="已提交"))
-    copy = services.copy_template(persona("school_a_officer"), checklist.pk, unit=units[SCHOOL_A])
+    copy = checklists.copy_template(persona("school_a_officer"), checklist.pk, unit=units[SCHOOL_A])
     return {
         "planned": planned,
         "submitted": submitted,

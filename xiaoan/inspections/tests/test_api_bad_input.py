@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from xiaoan.inspections import services
+from xiaoan.inspections import checklists
 from xiaoan.inspections.models import Inspection, ItemResult
 from xiaoan.inspections.tests.support import SCHOOL_A, checklist, items_of, make
 
@@ -67,7 +67,7 @@ def test_it_answers_bad_input_with_a_clear_error(
     api_for, persona, units, checklist, endpoint, body, expected
 ):
     inspection = make(persona, units, checklist)
-    copy = services.copy_template(persona("school_a_officer"), checklist.pk, unit=units[SCHOOL_A])
+    copy = checklists.copy_template(persona("school_a_officer"), checklist.pk, unit=units[SCHOOL_A])
     ids = {
         "unit": units[SCHOOL_A].pk,
         "template": checklist.pk,

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from xiaoan.inspections import services
+from xiaoan.inspections import checklists, services
 from xiaoan.inspections.choices import InspectionKind
 from xiaoan.inspections.tests.support import SCHOOL_A, checklist, make
 
@@ -30,7 +30,7 @@ def many(persona, units, checklist):
         if i % 3 == 0:
             services.invite(persona("district_officer"), inspection.pk, user="expert")
     for unit in (SCHOOL_A, "东沟镇中心小学"):
-        services.copy_template(persona("district_officer"), checklist.pk, unit=units[unit])
+        checklists.copy_template(persona("district_officer"), checklist.pk, unit=units[unit])
 
 
 def _count(call) -> int:

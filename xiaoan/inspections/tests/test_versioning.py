@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from xiaoan.core.errors import Forbidden, Invalid
-from xiaoan.inspections import services
+from xiaoan.inspections import checklists
 from xiaoan.inspections.models import ChecklistTemplate
 from xiaoan.inspections.tests.support import SCHOOL_A, checklist, done, make
 
@@ -25,7 +25,7 @@ def _items(template):
 
 def test_it_leaves_a_done_inspection_as_it_was(persona, units, checklist):
     officer = persona("school_a_officer")
-    copy = services.copy_template(officer, checklist.pk, unit=units[SCHOOL_A])
+    copy = checklists.copy_template(officer, checklist.pk, unit=units[SCHOOL_A])
     inspection = make(persona, units, copy)
     done(persona, inspection)
     used = inspection.checklist
@@ -34,7 +34,7 @@ def test_it_leaves_a_done_inspection_as_it_was(persona, units, checklist):
     items = _items(copy)
     items[0]["text"] = "灭火器、消火栓配置齐全"
     items.append({"text": "微型消防站人员在岗"})
-    services.revise_template(officer, copy.pk, items=items, note="增加一项")
+    checklists.revise_template(officer, copy.pk, items=items, note="增加一项")
     copy.refresh_from_db()
     assert copy.current_version.number == used.number + 1
     assert copy.current_version.items.count() == 4
@@ -47,32 +47,34 @@ def test_it_leaves_a_done_inspection_as_it_was(persona, units, checklist):
 
 def test_it_writes_no_version_when_nothing_changed(persona, units, checklist):
     officer = persona("school_a_officer")
-    copy = services.copy_template(officer, checklist.pk, unit=units[SCHOOL_A])
-    services.revise_template(officer, copy.pk, items=_items(copy), name="新名称")
+    copy = checklists.copy_template(officer, checklist.pk, unit=units[SCHOOL_A])
+    checklists.revise_template(officer, copy.pk, items=_items(copy), name="新名称")
     copy.refresh_from_db()
     assert copy.name == "新名称" and copy.versions.count() == 1
 
 
 def test_it_refuses_bad_items(persona, units, checklist):
     officer = persona("school_a_officer")
-    copy = services.copy_template(officer, checklist.pk, unit=units[SCHOOL_A])
+    copy = checklists.copy_template(officer, checklist.pk, unit=units[SCHOOL_A])
     with pytest.raises(Invalid):
-        services.revise_template(officer, copy.pk, items=[])
+        checklists.revise_template(officer, copy.pk, items=[])
     with pytest.raises(Invalid) as error:
-        services.revise_template(officer, copy.pk, items=[{"text": "x", "criterion": "NOPE"}])
+        checklists.revise_template(officer, copy.pk, items=[{"text": "x", "criterion": "NOPE"}])
     assert "NOPE" in str(error.value.message)
 
 
 def test_it_keeps_built_ins_for_the_library(persona, checklist):
     with pytest.raises(Forbidden):
-        services.revise_template(persona("district_officer"), checklist.pk, name="改名")
+        checklists.revise_template(persona("district_officer"), checklist.pk, name="改名")
 
 
 def test_it_shows_a_copy_to_its_subtree_only(persona, units, checklist):
-    district = services.copy_template(
+    district = checklists.copy_template(
         persona("district_officer"), checklist.pk, unit=units["梁子湖区教育局"]
     )
-    school = services.copy_template(persona("school_a_officer"), checklist.pk, unit=units[SCHOOL_A])
+    school = checklists.copy_template(
+        persona("school_a_officer"), checklist.pk, unit=units[SCHOOL_A]
+    )
 
     def visible(who):
         return set(ChecklistTemplate.objects.restrict(persona(who)).values_list("pk", flat=True))
@@ -84,17 +86,17 @@ def test_it_shows_a_copy_to_its_subtree_only(persona, units, checklist):
     assert visible("expert") == set()
     # Only the owner's people may adapt it.
     with pytest.raises(Forbidden):
-        services.revise_template(persona("school_a_officer"), district.pk, name="改名")
-    services.revise_template(persona("district_officer"), school.pk, name="区里改名")
+        checklists.revise_template(persona("school_a_officer"), district.pk, name="改名")
+    checklists.revise_template(persona("district_officer"), school.pk, name="区里改名")
 
 
 def test_it_copies_only_for_ones_own_units(persona, units, checklist):
     with pytest.raises(Invalid):
-        services.copy_template(
+        checklists.copy_template(
             persona("school_a_officer"), checklist.pk, unit=units["鄂州职业大学"]
         )
     with pytest.raises(Forbidden):
-        services.copy_template(persona("auditor"), checklist.pk, unit=units["梁子湖区教育局"])
+        checklists.copy_template(persona("auditor"), checklist.pk, unit=units["梁子湖区教育局"])
 
 
 def test_it_counts_the_inspections_of_each_version(client_for, persona, units, checklist):

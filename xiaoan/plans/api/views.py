@@ -23,7 +23,7 @@ from xiaoan.core.api.parsers import upload_parsers
 from xiaoan.core.api.views import ScopedViewSetMixin, path_id, validated, with_errors
 from xiaoan.core.api.workflow import WorkflowViewSetMixin
 from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.plans import services
+from xiaoan.plans import services, tables
 from xiaoan.plans.api.serializers import (
     PlanAssignmentDetailSerializer,
     PlanAssignmentSerializer,
@@ -157,7 +157,7 @@ class PlanViewSet(
     @action(detail=True, methods=["get"])
     def responsibilities(self, request, pk=None):
         fmt = request.query_params.get("format") or "xlsx"
-        content, content_type, name = services.responsibility_file(request.user, path_id(pk), fmt)
+        content, content_type, name = tables.responsibility_file(request.user, path_id(pk), fmt)
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = content_disposition_header(True, name)
         return response

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from xiaoan.core.errors import Forbidden, Invalid, NotFound
 from xiaoan.notifications.models import Notification
 from xiaoan.orgs.models import Unit
-from xiaoan.plans import services
+from xiaoan.plans import services, tables
 from xiaoan.plans.choices import PlanStatus, Progress
 from xiaoan.plans.models import Assignment, Evidence, Plan, Task
 from xiaoan.plans.tests.support import DISTRICT, SCHOOL_A, SCHOOL_B, make_plan
@@ -185,7 +185,7 @@ def test_it_reports_ongoing_tasks_as_ongoing(persona, units):
 
 def test_it_gives_the_responsibility_rows_in_table_order(persona, units):
     plan, _named, _everyone = make_plan(persona, units)
-    rows = services.responsibility_rows(plan)
+    rows = tables.responsibility_rows(plan)
     assert [r.seq for r in rows] == [1, 2]
     first = rows[0]
     assert first.task_text.startswith("严格落实学校主体责任。建立")
@@ -246,6 +246,6 @@ def test_it_writes_labelled_deadlines_the_way_lists_do(persona, units):
             {"date": "2026-12-31", "label": "下半年", "kind": "date"},
         ],
     )
-    row = services.responsibility_rows(plan)[0]
+    row = tables.responsibility_rows(plan)[0]
     assert row.deadline == "上半年：2026年6月30日；下半年：2026年12月31日"
     assert Task.objects.get(pk=named.pk).due_on == dt.date(2026, 12, 31)

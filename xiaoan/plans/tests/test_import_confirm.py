@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from xiaoan.core.errors import Invalid
-from xiaoan.plans import importing, services
+from xiaoan.plans import importing, tables
 from xiaoan.plans.choices import ImportStatus, PlanStatus
 from xiaoan.plans.models import Assignment, Plan, PlanImport, Task, TaskDeadline
 from xiaoan.plans.tests.support import DISTRICT, SCHOOL_A
@@ -72,7 +72,7 @@ def test_it_confirms_the_district_plan(persona, units):
     assert sections <= set(second.assignments.values_list("unit__name", flat=True))
     pending.refresh_from_db()
     assert (pending.status, pending.plan_id) == (ImportStatus.CONFIRMED, plan.pk)
-    rows = services.responsibility_rows(plan)
+    rows = tables.responsibility_rows(plan)
     assert len(rows) == 18 and rows[0].deadline == "2024年12月31日"
     assert rows[1].responsible_units[-1].startswith("局各股室")
 

@@ -22,9 +22,11 @@ def sheet_numbers(path) -> list[str]:
     # Below the table come the totals (合计, 按等级 …): only the rows above the first blank one.
     numbers = []
     for row in rows[header + 1 :]:
-        if not row[column]:
+        # A read-only sheet trims empty trailing cells, so a blank row may be shorter.
+        value = row[column] if column < len(row) else None
+        if not value:
             break
-        numbers.append(row[column])
+        numbers.append(value)
     return numbers
 
 

@@ -303,7 +303,7 @@ def filing_unit(user: Any) -> str:
         unit = Unit.objects.filter(pk=grants[0].unit_id).first() if grants else None
     if unit is None:
         return ""
-    for node in [unit, *reversed(unit.get_ancestors())]:
+    for node in [unit, *reversed(Unit.objects.get_ancestors(unit))]:
         if node.kind not in UNIT_PARTS:
             return node.name
     return unit.name

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from xiaoan.audit.files import file_served
-from xiaoan.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from xiaoan.core.errors import Forbidden, NotFound, ServiceError
 from xiaoan.core.middleware import SESSION_KEY
 from xiaoan.core.scoping import has_permission_anywhere, permission_name
 
@@ -126,9 +126,6 @@ class ServiceFormView(ScopedMixin, FormView):
         except self.redirect_on as error:
             messages.error(self.request, str(error.message))
             return HttpResponseRedirect(self.get_refused_url())
-        except Conflict as error:
-            form.add_error(None, str(error.message))
-            return self.form_invalid(form)
         except ServiceError as error:
             raise_for_service_error(error, form)
             return self.form_invalid(form)

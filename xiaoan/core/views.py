@@ -59,7 +59,9 @@ class PartialListMixin:
 
     def get_template_names(self):
         htmx = getattr(self.request, "htmx", None)
-        if htmx and htmx.target == self.partial_target and not htmx.history_restore_request:
+        # Only a list that has a fragment answers with one; the others always send the page.
+        partial = self.partial_template_name and htmx and htmx.target == self.partial_target
+        if partial and not htmx.history_restore_request:
             return [self.partial_template_name]
         return super().get_template_names()
 

@@ -20,6 +20,7 @@ from xiaoan.audit.files import file_served
 from xiaoan.core.errors import Forbidden, NotFound, ServiceError
 from xiaoan.core.middleware import SESSION_KEY
 from xiaoan.core.scoping import has_permission_anywhere, permission_name
+from xiaoan.core.todos import todos_for
 
 
 def photo_response(photo) -> FileResponse:
@@ -255,6 +256,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
             units = units.filter(path__startswith=current.path)
         context["unit_count"] = units.count()
         context["school_count"] = units.filter(kind=UnitKind.SCHOOL).count()
+        context["todos"] = todos_for(self.request.user)
+        # The page offers 随手拍 itself (the phone header then leaves it out).
+        context["can_report"] = has_permission_anywhere(self.request.user, "hazards.add_hazard")
         return context
 
 

@@ -14,6 +14,7 @@ from xiaoan.inspections.api import views as inspections_api
 from xiaoan.inspections.api.coverage import CoverageView
 from xiaoan.orgs.api import views as orgs_api
 from xiaoan.plans.api import views as plans_api
+from xiaoan.reports.api import views as reports_api
 
 router = DefaultRouter()
 router.register("units", orgs_api.UnitViewSet, basename="unit")
@@ -51,6 +52,7 @@ urlpatterns = [
     path("auth/tokens/<int:pk>/", tokens_api.token_revoke, name="token-detail"),
     path("me/", accounts_api.me, name="me"),
     path("todos/", todos_api.todos, name="todos"),
+    path("dashboard/", reports_api.dashboard, name="dashboard"),
     # Before the router: "coverage" would otherwise be taken for an inspection id.
     path("inspections/coverage/", CoverageView.as_view(), name="inspection-coverage"),
     path("obligations/overview/", duties_api.OverviewView.as_view(), name="obligation-overview"),

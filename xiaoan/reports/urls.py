@@ -1,0 +1,8 @@
+from django.urls import path
+
+from xiaoan.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+]

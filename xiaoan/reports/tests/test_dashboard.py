@@ -99,9 +99,7 @@ def test_it_ranks_the_units_one_level_down_worst_first(persona, units):
 def test_it_counts_found_and_closed_per_month(persona, units):
     school = units["梁子湖高级中学"]
     hazard = reported(persona, school)
-    Hazard.objects.filter(pk=hazard.pk).update(
-        found_at=timezone.now() - dt.timedelta(days=400)
-    )
+    Hazard.objects.filter(pk=hazard.pk).update(found_at=timezone.now() - dt.timedelta(days=400))
     board = dashboard(persona("school_a_officer"), school.pk)
     table = next(t for t in board.sections_by_key["hazards"].tables if t["key"] == "by_month")
     assert len(table["rows"]) == 12

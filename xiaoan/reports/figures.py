@@ -40,7 +40,8 @@ class Figure:
 
 @dataclass(frozen=True)
 class Column:
-    """A ranking column: `weight` × value is added to a branch's score (higher is worse)."""
+    """A ranking column: `weight` × value is added to a branch's score (higher is worse).
+    A percentage is better high: sorting by it puts the lowest first."""
 
     key: str
     label: str
@@ -57,6 +58,7 @@ class Section:
     columns: list[Column] = field(default_factory=list)
     branches: dict[str, dict[str, Any]] = field(default_factory=dict)  # branch path → values
     board: list[dict] = field(default_factory=list)  # records that need attention now
+    order: int = 50  # place on the page
 
 
 Provider = Callable[[Scope], Section | None]
@@ -76,7 +78,8 @@ def sections_for(scope: Scope) -> list[Section]:
     if not _discovered:
         autodiscover_modules("figures")
         _discovered = True
-    return [s for s in (func(scope) for func in _providers) if s is not None]
+    found = [s for s in (func(scope) for func in _providers) if s is not None]
+    return sorted(found, key=lambda s: s.order)
 
 
 def rate(part: int, whole: int) -> float | None:

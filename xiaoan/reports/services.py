@@ -26,6 +26,11 @@ class Dashboard:
     sort: str = "score"
 
     @property
+    def formula(self) -> str:
+        """How the score is made, as the page explains it."""
+        return " + ".join(f"{c.label}×{c.weight:g}" for _key, c in self.columns if c.weight)
+
+    @property
     def sections_by_key(self) -> dict[str, Section]:
         return {s.key: s for s in self.sections}
 
@@ -113,7 +118,11 @@ def _rank(board: Dashboard) -> None:
             }
         )
     if board.sort in keys:
-        rows.sort(key=lambda r: (r["values"][board.sort] is None, -(r["values"][board.sort] or 0)))
+        lowest_first = dict(zip(keys_in_order, columns, strict=True))[board.sort].percent
+        sign = 1 if lowest_first else -1
+        rows.sort(
+            key=lambda r: (r["values"][board.sort] is None, sign * (r["values"][board.sort] or 0))
+        )
     else:
         board.sort = "score"
         rows.sort(key=lambda r: -r["score"])

@@ -28,7 +28,7 @@ from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.workflow import begin, require_note, workflow_of
 from xiaoan.duties.choices import ObligationAction, ObligationStatus, ProofKind, RecordReview
 from xiaoan.duties.models import Duty, DutyRecord, Obligation
-from xiaoan.duties.services import _decide, _reporters
+from xiaoan.duties.services import decide, manages_duty, reporters_of
 from xiaoan.notifications.models import Notification
 
 RESUBMIT_DAYS = 7
@@ -38,9 +38,7 @@ REVIEW_DUTY = "duties.change_duty"
 def may_review(actor: Any, ob: Obligation) -> bool:
     """The accept and return actions' guard: the actor manages the duty at its issuing unit
     and reported none of the records awaiting review (records only prove record duties)."""
-    if ob.duty.proof != ProofKind.RECORD:
-        return False
-    if not Duty.objects.restrict(actor, "change").filter(pk=ob.duty_id).exists():
+    if ob.duty.proof != ProofKind.RECORD or not manages_duty(actor, ob):
         return False
     return not ob.records.filter(
         review=RecordReview.PENDING, submitted_by_id=getattr(actor, "pk", None)
@@ -50,7 +48,7 @@ def may_review(actor: Any, ob: Obligation) -> bool:
 def _check(actor: Any, ob: Obligation) -> list[DutyRecord]:
     if ob.duty.proof != ProofKind.RECORD:
         raise Conflict(_("该事项以完成相应类型的检查为准，没有需要审核的记录。"))
-    if not Duty.objects.restrict(actor, "change").filter(pk=ob.duty_id).exists():
+    if not manages_duty(actor, ob):
         raise Forbidden(_("只有发布单位的管理人员可以审核报送记录。"))
     records = list(ob.records.select_for_update().filter(review=RecordReview.PENDING))
     if any(r.submitted_by_id == getattr(actor, "pk", None) for r in records):
@@ -75,7 +73,7 @@ def accept(actor: Any, pk: Any, *, note: str = "", version: int | None = None) -
     now, today = timezone.now(), timezone.localdate()
     _mark(records, actor, RecordReview.ACCEPTED, note, now)
     counted = ob.records.filter(review=RecordReview.ACCEPTED).count()
-    to = _decide(ob, counted, today, now) or ObligationStatus.PENDING
+    to = decide(ob, counted, today, now) or ObligationStatus.PENDING
     workflow_of(Obligation).advance(
         ob, actor, ObligationAction.ACCEPT, to=to, note=note, data={"records": _pks(records)}
     )
@@ -120,7 +118,7 @@ def _tell_unit(actor: Any, ob: Obligation, kind: str, title: str, body: str) -> 
     """The obligated unit's reporters learn the decision (not the reviewer)."""
     from xiaoan.notifications.services import notify
 
-    people = _reporters([ob.unit_id]).get(ob.unit_id, [])
+    people = reporters_of([ob.unit_id]).get(ob.unit_id, [])
     notify(
         people, kind, f"{title}：{ob.duty.name}（{ob.period_label}）", body, _url(ob), actor=actor
     )

@@ -268,7 +268,7 @@ class Evaluated:
     missed: list[Obligation] = field(default_factory=list)
 
 
-def _decide(ob: Obligation, proofs: int, today: dt.date, now: dt.datetime) -> str | None:
+def decide(ob: Obligation, proofs: int, today: dt.date, now: dt.datetime) -> str | None:
     """Where a pending obligation goes with `proofs` (None: it stays pending); a met one
     gets its date and what met it."""
     if ob.period_start > today:
@@ -319,7 +319,7 @@ def evaluate(
     flow = _flow()
     result = Evaluated()
     for ob in pending:
-        to = _decide(ob, proofs_of(ob), today, now)
+        to = decide(ob, proofs_of(ob), today, now)
         if to is not None:
             # The system's step of the workflow, for many rows at once.
             setattr(ob, flow.state_field, to)
@@ -353,7 +353,7 @@ def decide_shown(obligations: list[Obligation]) -> list[Obligation]:
 # ---------------------------------------------------------------- notices
 
 
-def _reporters(unit_ids: Iterable[int]) -> dict[int, list[Any]]:
+def reporters_of(unit_ids: Iterable[int]) -> dict[int, list[Any]]:
     """The people of each unit who report its obligations (one query)."""
     from xiaoan.accounts.models import RoleAssignment
 
@@ -373,7 +373,7 @@ def _notify_units(obligations: Sequence[Obligation], kind: str, title: str) -> i
     by_unit: dict[int, list[Obligation]] = defaultdict(list)
     for ob in obligations:
         by_unit[ob.unit_id].append(ob)
-    people = _reporters(by_unit)
+    people = reporters_of(by_unit)
     url = reverse("duties:obligation_list")
     sent = 0
     for unit_id, items in by_unit.items():
@@ -666,6 +666,8 @@ def submit_record(
     ob = begin(actor, Obligation, pk, "record", version)
     if ob.duty.proof != ProofKind.RECORD:
         raise Invalid(_("该事项以完成相应类型的检查为准，无需上传记录。"))
+    if needs_review(ob) and manages_duty(actor, ob):
+        raise Forbidden(_("须审核的记录由责任单位报送，发布单位的审核人员不能代为报送。"))
     kind = kind or ob.duty.record_kind
     if kind not in RecordKind.values:
         raise Invalid(fields={"kind": [_("记录类型无效。")]})
@@ -688,7 +690,7 @@ def submit_record(
     if waits:
         to = ObligationStatus.REVIEW
     elif ob.status == ObligationStatus.PENDING:
-        to = _decide(ob, ob.records.count(), today, timezone.now())
+        to = decide(ob, ob.records.count(), today, timezone.now())
     _flow().advance(
         ob,
         actor,
@@ -706,8 +708,14 @@ def submit_record(
 
 
 def may_record(actor: Any, ob: Obligation) -> bool:
-    """The record action's guard: only obligations proved by records take them."""
-    return ob.duty.proof == ProofKind.RECORD
+    """The record action's guard: only obligations proved by records take them, and a
+    reviewed one not from its reviewers (the unit reports, the issuer reviews)."""
+    return ob.duty.proof == ProofKind.RECORD and not (needs_review(ob) and manages_duty(actor, ob))
+
+
+def manages_duty(actor: Any, ob: Obligation) -> bool:
+    """Whether the actor manages the obligation's duty at its issuing unit (its reviewers)."""
+    return Duty.objects.restrict(actor, "change").filter(pk=ob.duty_id).exists()
 
 
 def load_record(actor: Any, pk: Any) -> DutyRecord:

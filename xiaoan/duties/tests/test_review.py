@@ -63,7 +63,7 @@ def test_a_record_waits_for_review_and_counts_only_once_accepted(waiting, person
                                                                       flat=True))  # fmt: skip
     assert "district_officer" in told and "school_a_officer" not in told
     body = api_for("district_officer").get(f"/api/obligations/{waiting.pk}/").json()
-    assert body["allowed_actions"] == ["accept", "record", "return"]
+    assert body["allowed_actions"] == ["accept", "return"]
     assert api_for("school_a_head").get(f"/api/obligations/{waiting.pk}/").json()[
         "allowed_actions"
     ] == ["record"]
@@ -141,8 +141,21 @@ def test_the_api_refuses_review_to_others(action, who, expected, waiting, api_fo
     assert waiting.status == "review" and waiting.records.get().review == "pending"
 
 
+def test_the_reviewers_do_not_report_for_the_unit(waiting, persona, api_for):
+    response = api_for("district_officer").post(
+        f"/api/obligations/{waiting.pk}/record/", {"evidence": evidence()}, format="multipart"
+    )
+    assert response.status_code == 403
+    assert "发布单位的审核人员不能代为报送" in response.json()["error"]["message"]
+    assert waiting.records.count() == 1
+
+
 def test_nobody_reviews_a_record_they_reported(waiting, persona, api_for):
-    services.submit_record(persona("district_officer"), waiting.pk, evidence=evidence())
+    # Reported before they became a reviewer (a role granted since): still not theirs to judge.
+    DutyRecord.objects.create(
+        obligation=waiting, kind="drill", evidence=evidence(), review="pending",
+        submitted_by=persona("district_officer"),
+    )  # fmt: skip
     body = api_for("district_officer").get(f"/api/obligations/{waiting.pk}/").json()
     assert "accept" not in body["allowed_actions"]
     response = api_for("district_officer").post(

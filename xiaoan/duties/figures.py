@@ -1,5 +1,5 @@
 """Recurring duties on the dashboard (xiaoan.reports.figures): this year's obligations met,
-pending and missed, and per branch the missed ones and the rate met."""
+pending, awaiting review and missed, and per branch the missed ones and the rate met."""
 
 from __future__ import annotations
 
@@ -13,10 +13,12 @@ from xiaoan.duties.models import Obligation
 from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, rate, section
 
 COUNTS = dict(
-    due=Count("pk", filter=~Q(status=ObligationStatus.PENDING)),
+    # Decided ones: a record awaiting review is neither met nor missed yet.
+    due=Count("pk", filter=Q(status__in=(ObligationStatus.MET, ObligationStatus.MISSED))),
     met=Count("pk", filter=Q(status=ObligationStatus.MET)),
     missed=Count("pk", filter=Q(status=ObligationStatus.MISSED)),
     pending=Count("pk", filter=Q(status=ObligationStatus.PENDING)),
+    review=Count("pk", filter=Q(status=ObligationStatus.REVIEW)),
 )
 
 
@@ -45,6 +47,7 @@ def duty_section(scope: Scope) -> Section | None:
             suffix=_("项"),
         ),
         Figure("pending", _("待完成"), totals["pending"], f"{url}?status=pending", suffix=_("项")),
+        Figure("review", _("待审核"), totals["review"], f"{url}?status=review", suffix=_("项")),
         Figure("rate", _("按期完成率"), rate(totals["met"], totals["due"]), suffix="%"),
     ]
     result.columns = [

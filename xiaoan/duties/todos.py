@@ -1,4 +1,5 @@
-"""Recurring duties of this period waiting for a person's unit (xiaoan.core.todos)."""
+"""Recurring duties of this period waiting for a person's unit, and records awaiting their
+unit's review as the duty's issuer (xiaoan.core.todos)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,18 @@ def duty_todos(user: Any) -> list[Todo]:
         period_start__lte=today,
         duty__status=DutyStatus.ACTIVE,
     )
+    review = Obligation.objects.filter(
+        own_side(user, "duties.change_duty", field="duty__issuer"),
+        status=ObligationStatus.REVIEW,
+    )
     return [
+        Todo(
+            "duties.review",
+            _("待审核的常态化工作记录"),
+            review.count(),
+            f"{reverse('duties:obligation_list')}?status={ObligationStatus.REVIEW.value}",
+            order=19,
+        ),
         Todo(
             "duties.record",
             _("本期待完成的常态化工作"),
@@ -30,5 +42,5 @@ def duty_todos(user: Any) -> list[Todo]:
             f"{reverse('duties:obligation_list')}?status={ObligationStatus.PENDING.value}",
             late=due.filter(due_on__lt=today).count(),
             order=35,
-        )
+        ),
     ]

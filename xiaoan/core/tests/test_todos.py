@@ -98,3 +98,22 @@ def test_it_uses_the_same_number_of_queries_however_many_records(persona, units)
     with CaptureQueriesContext(connection) as many:
         todos_for(officer)
     assert len(many) == len(few)
+
+
+def test_it_lists_duty_records_awaiting_the_issuers_review(persona, units):
+    from django.utils import timezone
+
+    from xiaoan.duties import services as duties
+    from xiaoan.duties.models import Obligation
+    from xiaoan.duties.tests.support import SCHOOL_A, duty, evidence
+
+    officer = persona("district_officer")
+    before = counts(officer).get("duties.review", (0, 0))[0]
+    d = duty(persona, units, name="年度演练", recurrence="yearly", proof="record",
+             record_kind="drill")  # fmt: skip
+    duties.generate_duty(d, timezone.localdate())
+    ob = Obligation.objects.get(duty=d, unit=units[SCHOOL_A])
+    duties.submit_record(persona("school_a_officer"), ob.pk, evidence=evidence())
+    assert counts(officer)["duties.review"][0] == before + 1
+    # The school that recorded it does not review it.
+    assert "duties.review" not in counts(persona("school_a_officer"))

@@ -113,3 +113,22 @@ def test_it_ranks_on_every_sections_columns(persona, units):
         if r["values"]["duties.rate"] is not None
     ]
     assert values == sorted(values)  # the lowest rate first
+
+
+def test_it_shows_duty_records_awaiting_review_apart(persona, units):
+    from xiaoan.duties import services as duties
+    from xiaoan.duties.tests.support import duty, evidence
+
+    d = duty(persona, units, name="年度演练", recurrence="yearly", proof="record",
+             record_kind="drill")  # fmt: skip
+    duties.generate_duty(d, timezone.localdate())
+    ob = Obligation.objects.get(duty=d, unit=units[SCHOOL_A])
+    duties.submit_record(persona("school_a_officer"), ob.pk, evidence=evidence())
+    got = figures(dashboard(persona("district_officer"), units["梁子湖区教育局"].pk), "duties")
+    year = timezone.localdate().year
+    rows = Obligation.objects.filter(
+        unit__path__startswith=units["梁子湖区教育局"].path, period_start__year=year
+    )
+    assert got["review"] == rows.filter(status=ObligationStatus.REVIEW).count() >= 1
+    decided = rows.filter(status__in=(ObligationStatus.MET, ObligationStatus.MISSED))
+    assert got["rate"] == rate(rows.filter(status=ObligationStatus.MET).count(), decided.count())

@@ -64,7 +64,7 @@ def hazard_section(scope: Scope) -> Section | None:
         return None
     rows = in_scope(scope)
     totals = _rates(rows.aggregate(**COUNTS))
-    result = Section(key="hazards", title=_("隐患排查治理"))
+    result = Section(key="hazards", title=_("隐患排查治理"), order=10)
     result.figures = [
         Figure(
             "open", _("未销号隐患"), totals["open"], _ledger(scope, open="true"), suffix=_("项")

@@ -158,9 +158,10 @@ class ServiceFormView(ScopedMixin, FormView):
 
 
 class ServiceActionView(ScopedMixin, View):
-    """A button on a record page (POST, no form): `perform()` calls the service; a refusal
-    comes back as a message on the page (`ServiceErrorMiddleware`), a success as
-    `success_message`, both at `get_success_url()`."""
+    """A button on a record page (POST, no form): `perform()` calls the service. NotFound and
+    Forbidden are 404/403; any other refusal is a message, a success is `success_message`,
+    both at `get_success_url()` (the record), not at the referring page as
+    `ServiceErrorMiddleware` would send them."""
 
     http_method_names = ["post"]
     success_message: Any = ""

@@ -2,11 +2,29 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
+from django.views import View
 from django.views.generic import TemplateView
 
 from xiaoan.core.errors import Invalid
 from xiaoan.orgs.models import Unit
-from xiaoan.reports import services
+from xiaoan.reports import exports, services
+
+
+def _board(request) -> services.Dashboard:
+    unit_id = request.GET.get("unit")
+    if not unit_id and request.current_unit is not None:
+        unit_id = request.current_unit.pk
+    try:
+        return services.dashboard(request.user, unit_id, sort=request.GET.get("sort", "score"))
+    except Invalid:
+        raise Http404 from None  # a malformed unit id names no unit one may see
+
+
+class DashboardExportView(LoginRequiredMixin, View):
+    """The dashboard as it stands, as one Excel workbook."""
+
+    def get(self, request):
+        return exports.response(_board(request), request.user)
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):

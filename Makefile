@@ -40,6 +40,8 @@ $(VENDOR)/.stamp: package.json
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/bootstrap/
 	mkdir -p $(VENDOR)/noto-sans-sc
 	cp node_modules/@fontsource/noto-sans-sc/LICENSE node_modules/@fontsource/noto-sans-sc/files/noto-sans-sc-chinese-simplified-400-normal.woff node_modules/@fontsource/noto-sans-sc/files/noto-sans-sc-chinese-simplified-700-normal.woff $(VENDOR)/noto-sans-sc/
+	mkdir -p $(VENDOR)/echarts
+	cp node_modules/echarts/LICENSE node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 	touch $(VENDOR)/.stamp
 
 assets: $(VENDOR)/.stamp

@@ -20,6 +20,8 @@ def test_it_shows_the_district_and_leads_to_a_school(browse):
         page.get_by_role("link", name="一张图").click()
         expect(page.get_by_role("heading", name="梁子湖区教育局 · 一张图")).to_be_visible()
         expect(page.locator("#ranking")).to_be_visible()
+        # ECharts drew the charts (as SVG) from the page's JSON, under the strict CSP.
+        expect(page.locator('[data-chart="hazards.by_month"] svg')).to_have_count(1)
         if viewport is PHONE:
             fits_phone(page)
         shot(page, f"dashboard-district-{size}")

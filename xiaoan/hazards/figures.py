@@ -142,6 +142,7 @@ def _by_status(rows) -> dict:
         "title": _("按状态和等级"),
         "columns": [_("状态"), *[label for _level, label in levels], _("未定级"), _("合计")],
         "rows": table_rows,
+        "chart": {"type": "stacked", "series": [1, 2, 3]},
     }
 
 
@@ -157,6 +158,7 @@ def _by_domain(rows) -> dict:
         "title": _("未销号隐患按领域"),
         "columns": [_("领域"), _("未销号")],
         "rows": table_rows,
+        "chart": {"type": "pie"},
     }
 
 
@@ -189,6 +191,7 @@ def _by_month(rows, today: dt.date) -> dict:
         "key": "by_month",
         "title": _("近12个月发现与销号"),
         "columns": [_("月份"), _("发现"), _("销号")],
+        "chart": {"type": "line"},
         "rows": [
             [month.strftime("%Y-%m"), found.get(month, 0), closed.get(month, 0)] for month in months
         ],

@@ -84,6 +84,7 @@ def inspection_section(scope: Scope) -> Section | None:
             "key": "by_kind",
             "title": _("本季度检查按类型"),
             "columns": [_("类型"), _("应检查"), _("已完成"), _("完成率（%）")],
+            "chart": {"type": "bar", "series": [1, 2]},
             "rows": [
                 [str(kind.label), n, done, rate(done, n)]
                 for kind in InspectionKind

@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 from xiaoan.core.errors import Invalid
 from xiaoan.orgs.models import Unit
 from xiaoan.reports import exports, services
+from xiaoan.reports.charts import chart_data
 
 
 def _board(request) -> services.Dashboard:
@@ -49,5 +50,5 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 .filter(path=board.unit.path[: -Unit.steplen])
                 .first()
             )
-        context.update(board=board, parent=parent)
+        context.update(board=board, parent=parent, charts=chart_data(board))
         return context

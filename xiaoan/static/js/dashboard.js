@@ -1,0 +1,45 @@
+// 一张图: draws each table's chart with ECharts from the data the page carries as JSON
+// (json_script; the CSP allows no inline scripts). The tables stay as the charts' numbers.
+(function () {
+  const source = document.getElementById("dashboard-charts");
+  if (!source || typeof echarts === "undefined") return;
+  const charts = JSON.parse(source.textContent);
+  const drawn = [];
+  for (const element of document.querySelectorAll("[data-chart]")) {
+    const spec = charts[element.dataset.chart];
+    if (!spec) continue;
+    const chart = echarts.init(element, null, { renderer: "svg" });
+    const legend = { top: 0, type: "scroll" };
+    let option;
+    if (spec.type === "pie") {
+      option = {
+        tooltip: { trigger: "item" },
+        legend,
+        series: [{
+          type: "pie",
+          radius: ["35%", "65%"],
+          top: 24,
+          data: spec.categories.map((name, i) => ({ name, value: spec.series[0].data[i] })),
+        }],
+      };
+    } else {
+      const kind = spec.type === "line" ? "line" : "bar";
+      option = {
+        tooltip: { trigger: "axis" },
+        legend,
+        grid: { left: 8, right: 8, bottom: 8, top: 36, containLabel: true },
+        xAxis: { type: "category", data: spec.categories, axisLabel: { hideOverlap: true } },
+        yAxis: { type: "value", minInterval: 1 },
+        series: spec.series.map((s) => ({
+          name: s.name,
+          type: kind,
+          data: s.data,
+          stack: spec.type === "stacked" ? "total" : undefined,
+        })),
+      };
+    }
+    chart.setOption(option);
+    drawn.push(chart);
+  }
+  window.addEventListener("resize", () => drawn.forEach((chart) => chart.resize()));
+})();

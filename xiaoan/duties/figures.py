@@ -4,13 +4,12 @@ pending, awaiting review and missed, and per branch the missed ones and the rate
 from __future__ import annotations
 
 from django.db.models import Count, Q
-from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xiaoan.duties.choices import ObligationStatus
 from xiaoan.duties.models import Obligation
-from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, rate, section
+from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, by_branch, rate, section
 
 COUNTS = dict(
     # Decided ones: a record awaiting review is neither met nor missed yet.
@@ -55,14 +54,9 @@ def duty_section(scope: Scope) -> Section | None:
         Column("rate", _("常态化工作按期率"), percent=True),
     ]
     if scope.subtree:
-        grouped = (
-            rows.annotate(branch=Substr("unit__path", 1, scope.branch_length))
-            .values("branch")
-            .annotate(**COUNTS)
-            .order_by()
-        )
+        grouped = by_branch(scope, rows, "unit", **COUNTS)
         result.branches = {
-            row["branch"]: {"missed": row["missed"], "rate": rate(row["met"], row["due"])}
-            for row in grouped
+            path: {"missed": row["missed"], "rate": rate(row["met"], row["due"])}
+            for path, row in grouped.items()
         }
     return result

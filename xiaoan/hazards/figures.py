@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, F, Q
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -18,7 +18,16 @@ from django.utils.translation import gettext as _
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.hazards.choices import OPEN_STATUSES, HazardLevel, HazardStatus
 from xiaoan.hazards.models import Hazard
-from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, rate, section
+from xiaoan.reports.figures import (
+    Column,
+    Figure,
+    Scope,
+    Section,
+    allowed,
+    by_branch,
+    rate,
+    section,
+)
 
 OPEN = Q(status__in=OPEN_STATUSES)
 MAJOR = Q(level=HazardLevel.MAJOR)
@@ -120,9 +129,8 @@ def hazard_section(scope: Scope) -> Section | None:
         Column("closure_rate", _("整改销号率"), percent=True),
     ]
     if scope.subtree:
-        branch = Substr("unit__path", 1, scope.branch_length)
-        grouped = rows.annotate(branch=branch).values("branch").annotate(**COUNTS).order_by()
-        result.branches = {row.pop("branch"): _rates(row) for row in grouped}
+        grouped = by_branch(scope, rows, "unit", **COUNTS)
+        result.branches = {path: _rates(row) for path, row in grouped.items()}
     return result
 
 

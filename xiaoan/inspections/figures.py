@@ -7,13 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q
-from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xiaoan.inspections.choices import DONE_STATUSES, PENDING_STATUSES, InspectionKind
 from xiaoan.inspections.models import Inspection
-from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, rate, section
+from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, by_branch, rate, section
 
 DONE = Q(status__in=DONE_STATUSES)
 
@@ -95,13 +94,10 @@ def inspection_section(scope: Scope) -> Section | None:
     ]
     result.columns = [Column("quarter_rate", _("本季度检查完成率"), percent=True)]
     if scope.subtree:
-        grouped = (
-            rows.annotate(branch=Substr("unit__path", 1, scope.branch_length))
-            .values_list("branch")
-            .annotate(n=Count("pk"), done=Count("pk", filter=DONE))
-            .order_by()
-        )
-        result.branches = {branch: {"quarter_rate": rate(done, n)} for branch, n, done in grouped}
+        grouped = by_branch(scope, rows, "unit", n=Count("pk"), done=Count("pk", filter=DONE))
+        result.branches = {
+            path: {"quarter_rate": rate(row["done"], row["n"])} for path, row in grouped.items()
+        }
     return result
 
 

@@ -5,13 +5,12 @@ the completion rate."""
 from __future__ import annotations
 
 from django.db.models import Count, Q
-from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xiaoan.plans.choices import FINISHED, OPEN, PlanStatus, Progress
 from xiaoan.plans.models import Assignment
-from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, rate, section
+from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, by_branch, rate, section
 
 
 @section
@@ -48,14 +47,9 @@ def plan_section(scope: Scope) -> Section | None:
         Column("rate", _("方案任务完成率"), percent=True),
     ]
     if scope.subtree:
-        grouped = (
-            rows.annotate(branch=Substr("unit__path", 1, scope.branch_length))
-            .values("branch")
-            .annotate(**counts)
-            .order_by()
-        )
+        grouped = by_branch(scope, rows, "unit", **counts)
         result.branches = {
-            row["branch"]: {"overdue": row["overdue"], "rate": rate(row["done"], row["total"])}
-            for row in grouped
+            path: {"overdue": row["overdue"], "rate": rate(row["done"], row["total"])}
+            for path, row in grouped.items()
         }
     return result

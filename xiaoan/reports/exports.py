@@ -99,7 +99,8 @@ def write(board: Dashboard, handle, user: Any) -> int:
         sheet = Sheet(
             workbook,
             _sheet_name(_("下级单位排名"), used),
-            _("%(u)s下级单位排名") % {"u": unit},
+            (_("%(u)s下属学校排名") if board.rank == "schools" else _("%(u)s下级单位排名"))
+            % {"u": unit},
             columns,
             above=[*above, _("得分 = %(f)s（越高问题越多）") % {"f": board.formula}],
             centered=range(1, len(columns)),

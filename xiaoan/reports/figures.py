@@ -20,7 +20,9 @@ class Scope:
     user: Any
     unit: Any  # orgs.Unit
     subtree: bool  # the whole subtree (else the unit alone)
-    branch_length: int  # length of a subordinate branch's tree path
+    # Tree-path lengths of the ranked branches: one (the units one level down), or one per
+    # depth at which the schools below sit (ranking every school).
+    branch_lengths: tuple[int, ...]
     today: dt.date
 
     @property
@@ -84,6 +86,24 @@ def sections_for(scope: Scope) -> list[Section]:
 
 def rate(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
+
+
+def by_branch(scope: Scope, rows, unit_field: str, **aggregates) -> dict[str, dict[str, Any]]:
+    """`aggregates` of `rows` per ranked branch (tree path → values): one grouped query per
+    branch depth, whatever the number of branches."""
+    from django.db.models.functions import Substr
+
+    found: dict[str, dict[str, Any]] = {}
+    for length in scope.branch_lengths:
+        grouped = (
+            rows.annotate(branch=Substr(f"{unit_field}__path", 1, length))
+            .values("branch")
+            .annotate(**aggregates)
+            .order_by()
+        )
+        for row in grouped:
+            found[row.pop("branch")] = row
+    return found
 
 
 def allowed(scope: Scope, perm: str) -> bool:

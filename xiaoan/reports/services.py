@@ -24,6 +24,7 @@ class Dashboard:
     columns: list[tuple[str, Column]] = field(default_factory=list)  # (section key, column)
     ranking: list[dict] = field(default_factory=list)
     sort: str = "score"
+    rank: str = "children"
 
     @property
     def formula(self) -> str:
@@ -53,7 +54,24 @@ def _subtree(user: Any, unit: Unit) -> bool:
     )
 
 
-def dashboard(user: Any, unit_id: Any = None, *, sort: str = "score") -> Dashboard:
+RANK_CHILDREN, RANK_SCHOOLS = "children", "schools"
+# A ranking of every school below a province is long: the page shows the worst ones, the
+# Excel export all of them.
+PAGE_RANKING = 100
+
+
+def _branches(unit: Unit, rank: str) -> list[Unit]:
+    """The ranked units: one level down (the bureau's own 股室 are part of it, not ranked),
+    or every school below."""
+    below = Unit.objects.filter(path__startswith=unit.path, is_active=True).exclude(pk=unit.pk)
+    if rank == RANK_SCHOOLS:
+        return list(below.filter(kind=UnitKind.SCHOOL).order_by("path"))
+    return list(below.filter(depth=unit.depth + 1).exclude(kind=UnitKind.SECTION).order_by("path"))
+
+
+def dashboard(
+    user: Any, unit_id: Any = None, *, sort: str = "score", rank: str = RANK_CHILDREN
+) -> Dashboard:
     if unit_id in (None, ""):
         unit = default_unit(user)
         if unit is None:
@@ -66,31 +84,27 @@ def dashboard(user: Any, unit_id: Any = None, *, sort: str = "score") -> Dashboa
         unit = Unit.objects.restrict(user).filter(pk=pk).first()
         if unit is None:
             raise NotFound()
+    if rank not in (RANK_CHILDREN, RANK_SCHOOLS):
+        rank = RANK_CHILDREN
     subtree = _subtree(user, unit)
+    branches = _branches(unit, rank) if subtree else []
     scope = Scope(
         user=user,
         unit=unit,
         subtree=subtree,
-        branch_length=len(unit.path) + Unit.steplen,
+        branch_lengths=tuple(sorted({len(b.path) for b in branches})),
         today=timezone.localdate(),
     )
     sections = sections_for(scope)
-    board = Dashboard(unit=unit, subtree=subtree, sections=sections, sort=sort)
+    board = Dashboard(unit=unit, subtree=subtree, sections=sections, sort=sort, rank=rank)
     if subtree:
-        _rank(board)
+        _rank(board, branches)
     return board
 
 
-def _rank(board: Dashboard) -> None:
-    """Every unit one level down (the bureau's own 股室 are part of it, not ranked) with each
-    section's figures and a composite score (Σ weight × value; higher is worse)."""
-    branches = list(
-        Unit.objects.filter(
-            path__startswith=board.unit.path, depth=board.unit.depth + 1, is_active=True
-        )
-        .exclude(kind=UnitKind.SECTION)
-        .order_by("path")
-    )
+def _rank(board: Dashboard, branches: list[Unit]) -> None:
+    """Each ranked unit with each section's figures and a composite score (Σ weight ×
+    value; higher is worse)."""
     board.columns = [(s.key, c) for s in board.sections for c in s.columns]
     keys_in_order = [f"{key}.{c.key}" for key, c in board.columns]
     columns = [c for _key, c in board.columns]

@@ -16,7 +16,12 @@ def _board(request) -> services.Dashboard:
     if not unit_id and request.current_unit is not None:
         unit_id = request.current_unit.pk
     try:
-        return services.dashboard(request.user, unit_id, sort=request.GET.get("sort", "score"))
+        return services.dashboard(
+            request.user,
+            unit_id,
+            sort=request.GET.get("sort", "score"),
+            rank=request.GET.get("rank", services.RANK_CHILDREN),
+        )
     except Invalid:
         raise Http404 from None  # a malformed unit id names no unit one may see
 
@@ -50,5 +55,11 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 .filter(path=board.unit.path[: -Unit.steplen])
                 .first()
             )
-        context.update(board=board, parent=parent, charts=chart_data(board))
+        context.update(
+            board=board,
+            parent=parent,
+            charts=chart_data(board),
+            ranking=board.ranking[: services.PAGE_RANKING],
+            page_ranking=services.PAGE_RANKING,
+        )
         return context

@@ -55,6 +55,7 @@ def as_data(board: services.Dashboard) -> dict:
                 for key, c in board.columns
             ],
             "sort": board.sort,
+            "rank": board.rank,
             "rows": [
                 {
                     "unit": {"id": r["unit"].pk, "name": r["unit"].name},
@@ -72,6 +73,11 @@ def as_data(board: services.Dashboard) -> dict:
     parameters=[
         OpenApiParameter("unit", OpenApiTypes.INT, description="单位 id（默认：本人最高一级单位）"),
         OpenApiParameter("sort", OpenApiTypes.STR, description="排名依据：score 或某一列的 key"),
+        OpenApiParameter(
+            "rank",
+            OpenApiTypes.STR,
+            description="children：下一级单位（默认）；schools：全部下属学校",
+        ),
     ],
     responses=with_errors({200: OpenApiTypes.OBJECT}),
     summary="一张图：单位的各项统计与下级排名",
@@ -79,9 +85,11 @@ def as_data(board: services.Dashboard) -> dict:
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def dashboard(request):
+    params = request.query_params
     board = services.dashboard(
         request.user,
-        request.query_params.get("unit"),
-        sort=request.query_params.get("sort", "score"),
+        params.get("unit"),
+        sort=params.get("sort", "score"),
+        rank=params.get("rank", services.RANK_CHILDREN),
     )
     return Response(as_data(board))

@@ -151,3 +151,25 @@ def test_it_takes_the_same_queries_however_many_hazards(persona, units):
     with CaptureQueriesContext(connection) as many:
         dashboard(persona("district_officer"), district.pk)
     assert len(many) == len(few)
+
+
+def test_it_ranks_every_school_below_when_asked(persona, units, api_for):
+    city = units["鄂州市教育局"]
+    major = reported(persona, units["梁子湖高级中学"], "配电房线路老化裸露")
+    hazards.confirm(persona("school_a_officer"), major.pk, level=HazardLevel.MAJOR)
+    officer = persona("district_officer")
+    district = units["梁子湖区教育局"]
+    board = dashboard(officer, district.pk, rank="schools")
+    schools = Unit.objects.filter(
+        path__startswith=district.path, kind=UnitKind.SCHOOL, is_active=True
+    )
+    assert {r["unit"].pk for r in board.ranking} == {u.pk for u in schools}
+    top = board.ranking[0]
+    assert top["unit"] == units["梁子湖高级中学"]
+    assert top["values"]["hazards.open"] == expected(units["梁子湖高级中学"])["open"]
+    data = api_for("district_officer").get(f"/api/dashboard/?unit={district.pk}&rank=schools")
+    assert data.json()["ranking"]["rank"] == "schools"
+    # An unknown ranking falls back to the units one level down.
+    assert dashboard(officer, district.pk, rank="bogus").rank == "children"
+    assert city.pk  # the city is above the district officer's scope
+    assert api_for("district_officer").get(f"/api/dashboard/?unit={city.pk}").status_code == 404

@@ -33,7 +33,7 @@ from xiaoan.accounts.throttling import (
     check_address,
     count_address_failure,
 )
-from xiaoan.core.api.views import ScopedViewSetMixin, with_errors
+from xiaoan.core.api.views import ScopedViewSetMixin, validated, with_errors
 from xiaoan.core.errors import Forbidden, ServiceError
 from xiaoan.core.history import entries_for
 from xiaoan.core.services import require_permission
@@ -68,9 +68,8 @@ class UserViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     )
     def create(self, request, *args, **kwargs):
         """Create an account. Its one-time password is in the answer, once."""
-        data = UserCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user, password = services.create_user(request.user, dict(data.validated_data))
+        values = validated(request, UserCreateSerializer)
+        user, password = services.create_user(request.user, values)
         body = CreatedUserSerializer(
             self.get_queryset().get(pk=user.pk), context={"one_time_password": password}
         ).data
@@ -79,9 +78,8 @@ class UserViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     @extend_schema(request=UserUpdateSerializer, responses=with_errors({200: UserSerializer}))
     def partial_update(self, request, *args, **kwargs):
         user = self.get_object()
-        data = UserUpdateSerializer(user, data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        user = services.update_user(request.user, user, dict(data.validated_data))
+        values = validated(request, UserUpdateSerializer, instance=user, partial=True)
+        user = services.update_user(request.user, user, values)
         return Response(UserSerializer(self.get_queryset().get(pk=user.pk)).data)
 
     @extend_schema(request=None, responses=with_errors({200: OneTimePasswordSerializer}))
@@ -138,9 +136,7 @@ class RoleAssignmentViewSet(
 
     @extend_schema(responses=with_errors({201: AssignmentSerializer}))
     def create(self, request, *args, **kwargs):
-        data = AssignmentSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(request, AssignmentSerializer)
         assignment = services.grant_role(
             request.user,
             values["user"].pk,
@@ -171,9 +167,8 @@ class RoleViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def mfa(self, request, pk=None):
         """Whether holders of this role must use a second factor (security administrator)."""
-        data = RoleMfaSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        role = services.set_role_mfa(request.user, pk, data.validated_data["require_mfa"])
+        values = validated(request, RoleMfaSerializer)
+        role = services.set_role_mfa(request.user, pk, values["require_mfa"])
         return Response(RoleSerializer(role).data)
 
 
@@ -198,11 +193,8 @@ def me(request):
 @throttle_classes([PasswordRateThrottle, WriteRateThrottle])
 def change_password(request):
     """Change one's own password (the current one is required)."""
-    data = OwnPasswordSerializer(data=request.data)
-    data.is_valid(raise_exception=True)
-    services.change_own_password(
-        request.user, data.validated_data["old_password"], data.validated_data["password"]
-    )
+    values = validated(request, OwnPasswordSerializer)
+    services.change_own_password(request.user, values["old_password"], values["password"])
     return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -216,12 +208,9 @@ def obtain_token(request):
     """Exchange username (or mobile) and password — plus the `otp` code for anyone using a
     second factor — for a new API token. The key is returned only this once."""
     check_address(request)
-    data = TokenRequestSerializer(data=request.data)
-    data.is_valid(raise_exception=True)
+    values = validated(request, TokenRequestSerializer)
     user = authenticate(
-        request,
-        username=login_name(data.validated_data["username"]),
-        password=data.validated_data["password"],
+        request, username=login_name(values["username"]), password=values["password"]
     )
     if user is None:
         count_address_failure(request)
@@ -229,8 +218,8 @@ def obtain_token(request):
             raise Forbidden(_("连续多次登录失败，账号已被暂时锁定。请稍后再试，或联系管理员解锁。"))
         raise ServiceError(_("用户名或密码错误。"))
     if mfa.mfa_applies(user):
-        _check_otp(request, user, data.validated_data.get("otp", ""))
-    token, key = tokens.create_token(user, data.validated_data.get("name", ""))
+        _check_otp(request, user, values.get("otp", ""))
+    token, key = tokens.create_token(user, values.get("name", ""))
     return Response(
         {
             "token": key,

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from xiaoan.core.api.views import ScopedViewSetMixin, with_errors
+from xiaoan.core.api.views import ScopedViewSetMixin, validated, with_errors
 from xiaoan.core.errors import Invalid
 from xiaoan.core.history import entries_for
 from xiaoan.orgs import importer, services
@@ -42,9 +42,7 @@ class UnitViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
     @extend_schema(request=UnitCreateSerializer, responses=with_errors({201: UnitSerializer}))
     def create(self, request, *args, **kwargs):
-        data = UnitCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = validated(request, UnitCreateSerializer)
         parent = values.pop("parent")
         unit = services.create_unit(request.user, parent, values)
         return Response(UnitSerializer(unit).data, status=status.HTTP_201_CREATED)
@@ -52,9 +50,8 @@ class UnitViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     @extend_schema(request=UnitUpdateSerializer, responses=with_errors({200: UnitSerializer}))
     def partial_update(self, request, *args, **kwargs):
         unit = self.get_object()
-        data = UnitUpdateSerializer(unit, data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        unit = services.update_unit(request.user, unit, dict(data.validated_data))
+        values = validated(request, UnitUpdateSerializer, instance=unit, partial=True)
+        unit = services.update_unit(request.user, unit, values)
         return Response(UnitSerializer(unit).data)
 
     @extend_schema(responses=with_errors({200: HistoryEntrySerializer(many=True)}))
@@ -74,14 +71,11 @@ class UnitViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         parser_classes=[MultiPartParser, FormParser],
     )
     def import_sheet(self, request):
-        upload = ImportUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
-        file = upload.validated_data["file"]
+        upload = validated(request, ImportUploadSerializer)
+        file = upload["file"]
         if file.size > settings.XIAOAN_IMPORT_MAX_BYTES:
             raise Invalid(_("文件太大。"))
-        result = importer.import_units(
-            request.user, file.read(), dry_run=upload.validated_data["dry_run"]
-        )
+        result = importer.import_units(request.user, file.read(), dry_run=upload["dry_run"])
         body = ImportResultSerializer(result).data
         if not result.ok:
             return Response(
@@ -95,5 +89,5 @@ class UnitViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        code = status.HTTP_200_OK if upload.validated_data["dry_run"] else status.HTTP_201_CREATED
+        code = status.HTTP_200_OK if upload["dry_run"] else status.HTTP_201_CREATED
         return Response(body, status=code)

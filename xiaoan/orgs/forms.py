@@ -52,3 +52,11 @@ class UnitMoveForm(StyledFormMixin, forms.Form):
 class UnitImportForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
     dry_run = forms.BooleanField(label=_("只检查，不导入"), required=False)
+
+
+class AreaMapForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("地图名称"), max_length=100, required=False)
+    file = forms.FileField(
+        label=_("边界文件（GeoJSON）"),
+        help_text=_("行政区划边界，经纬度坐标（WGS-84），不超过 5 MB。"),
+    )

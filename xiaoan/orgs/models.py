@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -58,6 +60,23 @@ class Unit(TimeStamped, MP_Node):
     staff_count = models.PositiveIntegerField(_("教职工数"), null=True, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    # Where the unit is, for the dashboard's map (WGS-84 degrees, as a phone reads them).
+    longitude = models.DecimalField(
+        _("经度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    latitude = models.DecimalField(
+        _("纬度"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
     is_active = models.BooleanField(_("启用"), default=True)
 
     history = HistoricalRecords(excluded_fields=["numchild", "updated_at"])
@@ -162,3 +181,25 @@ class Place(models.Model):
             node = node.parent
             seen += 1
         return " / ".join(reversed(names))
+
+
+class AreaMap(models.Model):
+    """The boundary of an authority's area (GeoJSON, uploaded by an administrator), on which
+    the dashboard draws the schools below it. Nothing is fetched from outside: no tiles."""
+
+    unit = models.OneToOneField(
+        Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="area_map"
+    )
+    name = models.CharField(_("地图名称"), max_length=100)
+    geojson = models.JSONField(_("边界（GeoJSON）"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("区域地图")
+        verbose_name_plural = _("区域地图")
+
+    def __str__(self) -> str:
+        return self.name

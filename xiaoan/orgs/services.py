@@ -30,6 +30,8 @@ EDITABLE_FIELDS = [
     "staff_count",
     "address",
     "phone",
+    "longitude",
+    "latitude",
     "is_active",
 ]
 

@@ -13,11 +13,22 @@ from xiaoan.audit.files import file_served
 from xiaoan.core.errors import Invalid
 from xiaoan.core.history import entries_for
 from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.core.views import ScopedDetailView, ScopedListView, ServiceFormView
-from xiaoan.orgs import importer, services
+from xiaoan.core.views import (
+    ScopedDetailView,
+    ScopedListView,
+    ServiceActionView,
+    ServiceFormView,
+)
+from xiaoan.orgs import importer, maps, services
 from xiaoan.orgs.filtersets import UnitFilterSet
-from xiaoan.orgs.forms import UnitCreateForm, UnitForm, UnitImportForm, UnitMoveForm
-from xiaoan.orgs.models import Unit, ancestor_paths
+from xiaoan.orgs.forms import (
+    AreaMapForm,
+    UnitCreateForm,
+    UnitForm,
+    UnitImportForm,
+    UnitMoveForm,
+)
+from xiaoan.orgs.models import AreaMap, Unit, ancestor_paths
 
 
 class UnitListView(ScopedListView):
@@ -135,6 +146,40 @@ class UnitMoveView(_UnitChangeView):
 
     def perform(self, form):
         return services.move_unit(self.request.user, self.record.pk, form.cleaned_data["parent"])
+
+
+class AreaMapView(_UnitChangeView):
+    """An authority's area map: upload (or replace) its GeoJSON boundary, or remove it."""
+
+    form_class = AreaMapForm
+    template_name = "orgs/area_map.html"
+    success_message = gettext_lazy("已保存区域地图。")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["area_map"] = AreaMap.objects.filter(unit=self.record).first()
+        return context
+
+    def perform(self, form):
+        upload = form.cleaned_data["file"]
+        return maps.set_area_map(
+            self.request.user,
+            self.record.pk,
+            name=form.cleaned_data["name"],
+            content=upload.read(maps.MAX_BYTES + 1),
+        )
+
+
+class AreaMapRemoveView(ServiceActionView):
+    model = Unit
+    permission_action = "change"
+    success_message = gettext_lazy("已删除区域地图。")
+
+    def perform(self):
+        maps.remove_area_map(self.request.user, self.kwargs["pk"])
+
+    def get_success_url(self):
+        return reverse("orgs:area_map", args=[self.kwargs["pk"]])
 
 
 class UnitImportView(ServiceFormView):

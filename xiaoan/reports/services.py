@@ -145,3 +145,33 @@ def _rank(board: Dashboard, branches: list[Unit]) -> None:
     for row in rows:
         row["worst"] = row["unit"].pk in worst
     board.ranking = rows
+
+
+def map_data(user: Any, unit_id: Any = None) -> dict[str, Any]:
+    """The area map of the unit (its own or the nearest above) with every school below that
+    has coordinates, coloured by its open majors and overdue hazards. NotFound when there is
+    no map or the person does not see the whole subtree."""
+    from xiaoan.orgs.maps import map_for
+
+    board = dashboard(user, unit_id, rank=RANK_SCHOOLS)
+    area = map_for(board.unit) if board.subtree else None
+    if area is None:
+        raise NotFound(_("本地区还没有上传区域地图。"))
+    points = []
+    for row in board.ranking:
+        unit = row["unit"]
+        if unit.longitude is None or unit.latitude is None:
+            continue
+        majors = row["values"].get("hazards.open_major") or 0
+        overdue = row["values"].get("hazards.overdue") or 0
+        points.append(
+            {
+                "id": unit.pk,
+                "name": unit.name,
+                "value": [float(unit.longitude), float(unit.latitude)],
+                "open_major": majors,
+                "overdue": overdue,
+                "level": "major" if majors else "overdue" if overdue else "clear",
+            }
+        )
+    return {"name": area.name, "geojson": area.geojson, "points": points}

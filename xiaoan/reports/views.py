@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.views import View
 from django.views.generic import TemplateView
 
 from xiaoan.core.errors import Invalid
+from xiaoan.orgs.maps import map_for
 from xiaoan.orgs.models import Unit
 from xiaoan.reports import exports, services
 from xiaoan.reports.charts import chart_data
@@ -31,6 +32,17 @@ class DashboardExportView(LoginRequiredMixin, View):
 
     def get(self, request):
         return exports.response(_board(request), request.user)
+
+
+class MapDataView(LoginRequiredMixin, View):
+    """The map's boundary and schools as JSON, fetched by the page's script."""
+
+    def get(self, request):
+        try:
+            data = services.map_data(request.user, request.GET.get("unit"))
+        except Invalid:
+            raise Http404 from None
+        return JsonResponse(data)
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -61,5 +73,6 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             charts=chart_data(board),
             ranking=board.ranking[: services.PAGE_RANKING],
             page_ranking=services.PAGE_RANKING,
+            area_map=map_for(board.unit) if board.subtree else None,
         )
         return context

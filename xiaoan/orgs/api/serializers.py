@@ -16,6 +16,8 @@ UNIT_FIELDS = [
     "staff_count",
     "address",
     "phone",
+    "longitude",
+    "latitude",
     "is_active",
 ]
 

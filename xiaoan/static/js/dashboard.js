@@ -43,3 +43,37 @@
   }
   window.addEventListener("resize", () => drawn.forEach((chart) => chart.resize()));
 })();
+// The area map: the boundary the administrator uploaded and the schools on it, coloured by
+// open majors (red) and overdue hazards (orange). Nothing is fetched from outside.
+(function () {
+  const element = document.getElementById("area-map");
+  if (!element || typeof echarts === "undefined") return;
+  const colours = { major: "#dc3545", overdue: "#fd7e14", clear: "#198754" };
+  const labels = element.dataset; // translated by the page: majorLabel, overdueLabel, failedLabel
+  fetch(element.dataset.mapUrl, { credentials: "same-origin" })
+    .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+    .then((data) => {
+      echarts.registerMap("area", data.geojson);
+      const chart = echarts.init(element, null, { renderer: "svg" });
+      chart.setOption({
+        tooltip: {
+          trigger: "item",
+          formatter: (p) => p.data && p.data.name
+            ? `${echarts.format.encodeHTML(p.data.name)}<br>${labels.majorLabel} ${p.data.open_major}<br>${labels.overdueLabel} ${p.data.overdue}`
+            : p.name,
+        },
+        geo: { map: "area", roam: true, itemStyle: { areaColor: "#f1f3f5", borderColor: "#6c757d" } },
+        series: [{
+          type: "scatter",
+          coordinateSystem: "geo",
+          symbolSize: 10,
+          data: data.points.map((p) => ({ ...p, itemStyle: { color: colours[p.level] } })),
+        }],
+      });
+      chart.on("click", (p) => {
+        if (p.data && p.data.id) window.location.assign(`?unit=${p.data.id}`);
+      });
+      window.addEventListener("resize", () => chart.resize());
+    })
+    .catch(() => { element.textContent = labels.failedLabel; });
+})();

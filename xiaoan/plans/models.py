@@ -388,6 +388,15 @@ class ProgressReport(ColourMixin, models.Model):
     text = models.TextField(_("进展情况"))
     status = models.CharField(_("状态"), max_length=20, choices=Progress.choices)
     progress = models.PositiveSmallIntegerField(_("完成进度（%）"), default=0)
+    # The milestone (a dated deadline of the task) this report says is done.
+    milestone = models.ForeignKey(
+        TaskDeadline,
+        verbose_name=_("完成节点"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("报送人"),

@@ -30,6 +30,7 @@ from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
 from xiaoan.plans import forms, importing, services, tables
 from xiaoan.plans.choices import FINISHED, OPEN, ImportStatus, PlanStatus, Progress
+from xiaoan.plans.deadlines import annotate_milestones, milestone_rows
 from xiaoan.plans.filtersets import PlanFilterSet
 from xiaoan.plans.models import (
     Assignment,
@@ -289,6 +290,7 @@ class TaskDetailView(PlanAccessMixin, View):
             .select_related("unit", "last_report")
             .order_by("unit__path")
         )
+        annotate_milestones(assignments, services._today())
         reports = (
             ProgressReport.objects.filter(assignment__in=[a.pk for a in assignments])
             .select_related("assignment__unit", "author")
@@ -352,6 +354,7 @@ class MyTasksView(PlanAccessMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        annotate_milestones(context["object_list"], services._today())
         context["show_all"] = self.show_all
         context["query_string"] = "all=1" if self.show_all else ""
         context["today"] = services._today()
@@ -366,7 +369,10 @@ def assignment_context(request, assignment: Assignment, bound=None) -> dict:
         "task": assignment.task,
         "actions": action_panel(request, ASSIGNMENT, assignment, bound),
         "events": assignment.events.select_related("actor"),
-        "reports": assignment.reports.select_related("author").prefetch_related("files")[:20],
+        "reports": assignment.reports.select_related("author", "milestone").prefetch_related(
+            "files"
+        )[:20],
+        "milestones": milestone_rows(assignment, services._today()),
     }
 
 

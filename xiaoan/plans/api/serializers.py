@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from xiaoan.core.ids import IdField
 from xiaoan.plans.choices import REPORT_STATUS_CHOICES, DeadlineKind
+from xiaoan.plans.deadlines import milestone_rows
 from xiaoan.plans.models import (
     Assignment,
     AssignmentEvent,
@@ -104,7 +107,17 @@ class PlanUpdateSerializer(serializers.Serializer):
 class PlanDeadlineSerializer(serializers.ModelSerializer):
     class Meta:
         model = TaskDeadline
-        fields = ["date", "label", "kind"]
+        fields = ["id", "date", "label", "kind"]
+
+
+class PlanMilestoneSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    date = serializers.DateField()
+    state = serializers.ChoiceField(
+        choices=["met", "missed", "open"], help_text="met 已报送完成、missed 已逾期、open 未到期"
+    )
+    state_display = serializers.CharField()
 
 
 class PlanTaskSerializer(serializers.ModelSerializer):
@@ -173,7 +186,7 @@ class PlanReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProgressReport
-        fields = ["id", "text", "status", "progress", "author", "created_at", "files"]
+        fields = ["id", "text", "status", "progress", "milestone", "author", "created_at", "files"]
 
 
 class PlanAssignmentSerializer(serializers.ModelSerializer):
@@ -217,9 +230,22 @@ class AssignmentEventSerializer(serializers.ModelSerializer):
 
 class PlanAssignmentDetailSerializer(AllowedActionsMixin, PlanAssignmentSerializer):
     events = AssignmentEventSerializer(many=True, read_only=True)
+    milestones = serializers.SerializerMethodField(
+        help_text="任务的各个时间节点及本单位完成情况；due_on 是下一个未完成的节点"
+    )
 
     class Meta(PlanAssignmentSerializer.Meta):
-        fields = [*PlanAssignmentSerializer.Meta.fields, "version", "events", "allowed_actions"]
+        fields = [
+            *PlanAssignmentSerializer.Meta.fields,
+            "milestones",
+            "version",
+            "events",
+            "allowed_actions",
+        ]
+
+    @extend_schema_field(PlanMilestoneSerializer(many=True))
+    def get_milestones(self, obj) -> list[dict]:
+        return PlanMilestoneSerializer(milestone_rows(obj, timezone.localdate()), many=True).data
 
 
 class PlanReportInputSerializer(serializers.Serializer):
@@ -228,6 +254,12 @@ class PlanReportInputSerializer(serializers.Serializer):
     progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
     files = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, help_text="佐证材料"
+    )
+    milestone = IdField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="本次报送完成的时间节点编号（任务 deadlines 中带日期的一项）",
     )
     version = serializers.IntegerField(
         required=False,

@@ -21,6 +21,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from xiaoan.audit.files import file_served
+from xiaoan.core.errors import ServiceError
 from xiaoan.core.history import entries_for
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.services import get_scoped
@@ -470,8 +471,11 @@ class ImportReviewView(PlanAccessMixin, ServiceFormView):
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("discard"):
-            self.record.status = ImportStatus.DISCARDED
-            self.record.save(update_fields=["status"])
+            try:
+                importing.discard_import(request.user, self.record.pk)
+            except ServiceError as error:
+                messages.error(request, error.message)
+                return redirect("plans:import_review", pk=self.record.pk)
             messages.info(request, _("已放弃本次导入。"))
             return redirect("plans:plan_list")
         return super().post(request, *args, **kwargs)

@@ -1,0 +1,53 @@
+"""The import review page: discarding goes through the service (audited, refused once
+handled or out of scope); each task's safety domain can be changed before confirming;
+deadlines found in running text carry their phrase as a label."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from xiaoan.audit.models import AuditEntry
+from xiaoan.core.errors import Conflict, NotFound
+from xiaoan.plans import importing
+from xiaoan.plans.choices import ImportStatus
+from xiaoan.plans.models import PlanImport
+from xiaoan.plans.tests.support import DISTRICT
+
+pytestmark = pytest.mark.django_db
+
+TEXT = """梁子湖区校园安全专项整治方案
+
+序号\t工作任务\t完成时限\t责任单位
+1\t开展防溺水宣传教育\t2026年12月\t全区中小学幼儿园
+2\t加强校园食品安全管理\t2026年12月\t全区中小学幼儿园
+"""
+
+
+def _start(persona, units, text=TEXT):
+    return importing.start_import(persona("district_officer"), unit=units[DISTRICT], text=text)
+
+
+def test_it_discards_through_the_service_with_an_audit_entry(persona, units, client_for):
+    pending = _start(persona, units)
+    url = reverse("plans:import_review", args=[pending.pk])
+    response = client_for("district_officer").post(url, {"discard": "1"})
+    assert response.status_code == 302 and response["Location"] == reverse("plans:plan_list")
+    pending.refresh_from_db()
+    assert pending.status == ImportStatus.DISCARDED
+    entry = AuditEntry.objects.filter(object_id=str(pending.pk), action="transition").last()
+    assert entry is not None and entry.detail["action"] == "discard"
+    # Handled: the page is gone, and the service refuses a second discard.
+    assert client_for("district_officer").get(url).status_code == 404
+    with pytest.raises(Conflict):
+        importing.discard_import(persona("district_officer"), pending.pk)
+
+
+def test_it_refuses_a_discard_out_of_scope(persona, units, client_for):
+    pending = _start(persona, units)
+    url = reverse("plans:import_review", args=[pending.pk])
+    response = client_for("school_a_head").post(url, {"discard": "1"})
+    assert response.status_code in (403, 404)
+    with pytest.raises(NotFound):
+        importing.discard_import(persona("school_a_head"), pending.pk)
+    assert PlanImport.objects.get(pk=pending.pk).status == ImportStatus.PENDING

@@ -30,7 +30,14 @@ from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
 from xiaoan.plans import forms, importing, services, tables
-from xiaoan.plans.choices import FINISHED, OPEN, ImportStatus, PlanStatus, Progress
+from xiaoan.plans.choices import (
+    FINISHED,
+    OPEN,
+    PROGRESS_COLOURS,
+    ImportStatus,
+    PlanStatus,
+    Progress,
+)
 from xiaoan.plans.deadlines import annotate_milestones, milestone_rows
 from xiaoan.plans.filtersets import PlanFilterSet
 from xiaoan.plans.models import (
@@ -177,6 +184,8 @@ def plan_context(request, plan: Plan, bound: forms.PlanActionForm | None = None)
         "table": tables.progress_table(plan, user),
         "can_edit": can_change and plan.status != PlanStatus.CLOSED,
         "statuses": Progress,
+        # Every colour a grid cell can take, 待审核 included.
+        "legend": [(PROGRESS_COLOURS[value], label) for value, label in Progress.choices],
         "actions": action_panel(request, PLAN, plan, bound),
         "events": plan.events.select_related("actor"),
         "history": entries_for(plan, limit=50),

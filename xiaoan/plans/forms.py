@@ -270,7 +270,7 @@ class DecomposeForm(PlanActionForm):
 
 
 class ImportReviewForm(forms.Form):
-    """The review page's edits, read from its numbered inputs: `title-<i>` and
+    """The review page's edits, read from its numbered inputs: `title-<i>`, `domain-<i>` and
     `deadlines-<i>` per task, `unit-<j>` per written unit name, `plan_title` and
     `document_number`. What was typed stays on the form (`tasks`, `mapping`) for a re-render."""
 
@@ -293,6 +293,8 @@ class ImportReviewForm(forms.Form):
         for index, task in enumerate(self.draft["tasks"]):
             edited = dict(task)
             edited["title"] = (data.get(f"title-{index}") or "").strip()
+            if f"domain-{index}" in data:  # the reviewer's safety domain ("": none)
+                edited["safety_domain"] = data.get(f"domain-{index}") or ""
             text = data.get(f"deadlines-{index}", "")
             try:
                 edited["deadlines"] = parse_deadline_lines(text)

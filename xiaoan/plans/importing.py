@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from xiaoan.core.choices import SafetyDomain
 from xiaoan.core.errors import Conflict, Invalid
 from xiaoan.core.services import get_scoped
 from xiaoan.orgs.choices import UnitKind
@@ -228,12 +229,18 @@ def _check_mapping(tasks: Sequence[dict], mapping: dict[str, str], allowed: set[
 def task_domain(task: dict) -> str:
     """What a confirmed task's 领域 says: the safety domain its text is about, else the
     group the document put it in."""
-    from xiaoan.core.choices import SafetyDomain
-
     code = task.get("safety_domain") or ""
     if code in SafetyDomain.values:
         return str(SafetyDomain(code).label)
     return task.get("domain") or ""
+
+
+def _check_domain(index: int, task: dict) -> None:
+    code = task.get("safety_domain") or ""
+    if code and code not in SafetyDomain.values:
+        message = _("第 %(n)d 项任务：安全领域有误。") % {"n": index}
+        raise Invalid(message, fields={"safety_domain": [message]})
+    task["domain_label"] = task_domain(task)
 
 
 def default_mapping(suggestions: Sequence[NameSuggestion]) -> dict[str, str]:
@@ -281,6 +288,7 @@ def create_from_draft(
         raise Invalid(_("草稿中没有任务。"))
     parsed = []
     for index, task in enumerate(tasks, start=1):
+        _check_domain(index, task)
         try:
             parsed.append(parse_deadlines(task.get("deadlines") or []))
         except Invalid as error:

@@ -21,6 +21,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from xiaoan.audit.files import file_served
+from xiaoan.core.choices import SafetyDomain
 from xiaoan.core.errors import ServiceError
 from xiaoan.core.history import entries_for
 from xiaoan.core.scoping import has_permission_anywhere
@@ -529,6 +530,7 @@ class ImportReviewView(PlanAccessMixin, ServiceFormView):
             title=pending.draft.get("plan_title", "") if form.title is None else form.title,
             document_number=form.number,
             unmatched=importing.unmatched_names(self.suggestions),
+            domains=SafetyDomain.choices,
             ALL=importing.ALL_BELOW,
             DROP=importing.DROP,
         )

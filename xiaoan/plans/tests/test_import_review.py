@@ -51,3 +51,34 @@ def test_it_refuses_a_discard_out_of_scope(persona, units, client_for):
     with pytest.raises(NotFound):
         importing.discard_import(persona("school_a_head"), pending.pk)
     assert PlanImport.objects.get(pk=pending.pk).status == ImportStatus.PENDING
+
+
+def _confirm_data(pending, **extra):
+    data = {"plan_title": "梁子湖区校园安全专项整治方案", "document_number": ""}
+    for index, task in enumerate(pending.draft["tasks"]):
+        data[f"title-{index}"] = task["title"]
+        data[f"deadlines-{index}"] = "2026-12-31"
+    suggestions = importing.suggest_units(pending.draft, pending.unit)
+    for index, s in enumerate(suggestions):
+        data[f"unit-{index}"] = importing.default_mapping(suggestions).get(s.written, "drop")
+    data.update(extra)
+    return data
+
+
+def test_it_changes_a_tasks_safety_domain_on_the_review_page(persona, units, client_for):
+    pending = _start(persona, units)
+    assert [t["safety_domain"] for t in pending.draft["tasks"]] == ["drowning", "food"]
+    client = client_for("district_officer")
+    url = reverse("plans:import_review", args=[pending.pk])
+    page = client.get(url).content.decode()
+    assert 'name="domain-0"' in page and '<option value="drowning" selected>' in page
+    # A domain that does not exist: refused on the page, nothing written, choice kept.
+    bad = client.post(url, _confirm_data(pending, **{"domain-1": "nonsense"}))
+    assert bad.status_code == 400 and "安全领域有误" in bad.content.decode()
+    assert PlanImport.objects.get(pk=pending.pk).status == ImportStatus.PENDING
+    response = client.post(url, _confirm_data(pending, **{"domain-1": "mental_health"}))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    pending.refresh_from_db()
+    tasks = list(pending.plan.tasks.order_by("seq"))
+    assert [t.domain for t in tasks] == ["防溺水", "心理健康"]
+    assert pending.draft["tasks"][1]["safety_domain"] == "mental_health"

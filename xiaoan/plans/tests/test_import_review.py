@@ -82,3 +82,30 @@ def test_it_changes_a_tasks_safety_domain_on_the_review_page(persona, units, cli
     tasks = list(pending.plan.tasks.order_by("seq"))
     assert [t.domain for t in tasks] == ["防溺水", "心理健康"]
     assert pending.draft["tasks"][1]["safety_domain"] == "mental_health"
+
+
+def test_it_labels_a_running_text_deadline_on_the_review_page_and_the_task(
+    persona, units, client_for
+):
+    text = (
+        "梁子湖区校园安全培训方案\n"
+        "序号\t工作任务\t责任单位\n"
+        "1\t加强培训。2026年底前，组织中小学负责人轮训一遍。\t全区中小学幼儿园\n"
+    )
+    pending = _start(persona, units, text)
+    assert pending.draft["tasks"][0]["deadlines"] == [
+        {"date": "2026-12-31", "label": "2026年底前", "kind": "date"}
+    ]
+    client = client_for("district_officer")
+    url = reverse("plans:import_review", args=[pending.pk])
+    assert "2026年底前 2026-12-31" in client.get(url).content.decode()
+    data = _confirm_data(pending)
+    data["deadlines-0"] = "2026年底前 2026-12-31"  # as the page shows it
+    assert client.post(url, data).status_code == 302
+    pending.refresh_from_db()
+    task = pending.plan.tasks.get()
+    assert [(d.label, d.date.isoformat()) for d in task.deadlines.all()] == [
+        ("2026年底前", "2026-12-31")
+    ]
+    page = client.get(reverse("plans:task_detail", args=[task.pk])).content.decode()
+    assert "2026年底前：2026-12-31" in page

@@ -498,9 +498,13 @@ def test_it_finds_deadlines_said_in_running_text(kind):
     else:
         plan = import_text("\n".join(PARAGRAPHS))
     training, buses, food = plan.tasks
-    assert _deadlines(training) == [("2026-12-31", "", "date")]
+    # Labelled with the phrase that set them.
+    assert _deadlines(training) == [("2026-12-31", "2026年底前", "date")]
     # "2024年起" starts the work: not a deadline.
-    assert _deadlines(buses) == [("2025-06-30", "", "date"), ("2025-12-31", "", "date")]
+    assert _deadlines(buses) == [
+        ("2025-06-30", "2025年6月底前", "date"),
+        ("2025-12-31", "2025年底前", "date"),
+    ]
     assert _deadlines(food) == [("2024-10-31", "", "date")]
     assert [t.safety_domain for t in plan.tasks] == ["", "school_bus", "food"]
 
@@ -513,7 +517,7 @@ def test_it_finds_running_deadlines_in_a_sheet_without_a_deadline_column():
     ]
     plan = _read("xlsx", "某区2025年安全工作任务清单", rows)
     assert [_deadlines(t) for t in plan.tasks] == [
-        [("2025-09-30", "", "date")],
+        [("2025-09-30", "2025年9月底前", "date")],
         [("2025-12-31", "", "date")],  # none said: the year's end
     ]
 

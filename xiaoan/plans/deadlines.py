@@ -17,7 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from xiaoan.core.errors import Invalid
-from xiaoan.plans.choices import FINISHED, OPEN, DeadlineKind, Progress
+from xiaoan.plans.choices import FINISHED, OPEN, DeadlineKind, Progress, ReportReview
 from xiaoan.plans.models import Assignment, ProgressReport, Task, TaskDeadline
 
 
@@ -55,9 +55,13 @@ def milestones_by_task(task_ids: Iterable[int]) -> dict[int, list[TaskDeadline]]
 def met_by_assignment(assignment_ids: Iterable[int]) -> dict[int, set[int]]:
     """The milestones each assignment has reported done (a returned report counts for none)."""
     out: dict[int, set[int]] = defaultdict(set)
-    rows = ProgressReport.objects.filter(
-        assignment_id__in=set(assignment_ids), milestone__isnull=False
-    ).values_list("assignment_id", "milestone_id")
+    rows = (
+        ProgressReport.objects.filter(
+            assignment_id__in=set(assignment_ids), milestone__isnull=False
+        )
+        .exclude(review=ReportReview.RETURNED)
+        .values_list("assignment_id", "milestone_id")
+    )
     for assignment_id, milestone_id in rows:
         out[assignment_id].add(milestone_id)
     return out

@@ -20,7 +20,7 @@ from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.services import ensure_in_scope, get_scoped
-from xiaoan.core.workflow import begin, require_note, workflow_of
+from xiaoan.core.workflow import begin, workflow_of
 from xiaoan.notifications.models import Notification
 from xiaoan.notifications.services import grouped, notify, was_notified
 from xiaoan.orgs.choices import UnitKind
@@ -35,6 +35,7 @@ from xiaoan.plans.choices import (
     PlanAction,
     PlanStatus,
     Progress,
+    ReportReview,
     current_progress,
 )
 from xiaoan.plans.models import (
@@ -588,6 +589,11 @@ def report_progress(
         progress=reported_progress,
         milestone=fulfils,
         author=actor,
+        review=ReportReview.SUBMITTED if status == Progress.DONE else ReportReview.NOTED,
+    )
+    # An earlier report of 已完成 still awaiting review is superseded by this one.
+    assignment.reports.filter(review=ReportReview.SUBMITTED).exclude(pk=report.pk).update(
+        review=ReportReview.NOTED, review_note=_("已被后续报送取代")
     )
     if fulfils is not None:  # saved with the step below
         assignment.due_on = milestones.due_of(assignment)
@@ -643,67 +649,6 @@ def _tell_reviewers(actor: Any, assignment: Assignment) -> None:
         assignment.unit.name,
         reverse("plans:assignment_report", args=[assignment.pk]),
     )
-
-
-@transaction.atomic
-def accept_report(
-    actor: Any,
-    assignment_pk: Any,
-    *,
-    note: str = "",
-    version: int | None = None,
-    today: dt.date | None = None,
-) -> Assignment:
-    """The issuing unit accepts a report of 已完成: only now the assignment is done."""
-    assignment = begin(actor, Assignment, assignment_pk, "accept", version)
-    assignment.progress = 100
-    _advance(
-        stamp(assignment, actor),
-        actor,
-        AssignmentAction.ACCEPT,
-        note=(note or "").strip(),
-        data={"report": assignment.last_report_id},
-    )
-    ensure_in_scope(actor, assignment, "change")
-    recompute(assignment.task, today)
-    return assignment
-
-
-@transaction.atomic
-def return_report(
-    actor: Any,
-    assignment_pk: Any,
-    *,
-    note: str = "",
-    version: int | None = None,
-    today: dt.date | None = None,
-) -> Assignment:
-    """The issuing unit returns a report of 已完成 with its reason: the assignment is in
-    progress again (overdue when past its deadline) and the reporter is told why."""
-    today = today or _today()
-    assignment = begin(actor, Assignment, assignment_pk, "return_report", version)
-    reason = require_note(note, _("退回理由"))
-    late = bool(assignment.due_on and assignment.due_on < today)
-    _advance(
-        stamp(assignment, actor),
-        actor,
-        AssignmentAction.RETURN,
-        to=Progress.OVERDUE if late else Progress.IN_PROGRESS,
-        note=reason,
-        data={"report": assignment.last_report_id},
-    )
-    ensure_in_scope(actor, assignment, "change")
-    recompute(assignment.task, today)
-    report = assignment.last_report
-    author = report.author if report is not None else None
-    notify(
-        [author] if author is not None and author.pk != getattr(actor, "pk", None) else [],
-        Kind.REJECTED,
-        _("工作任务报送被退回：%(t)s") % {"t": assignment.task.title[:80]},
-        reason,
-        reverse("plans:assignment_report", args=[assignment.pk]),
-    )
-    return assignment
 
 
 # ---------------------------------------------------------------- deadlines (daily job)

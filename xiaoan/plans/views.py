@@ -380,9 +380,9 @@ def assignment_context(request, assignment: Assignment, bound=None) -> dict:
         "task": assignment.task,
         "actions": action_panel(request, ASSIGNMENT, assignment, bound),
         "events": assignment.events.select_related("actor"),
-        "reports": assignment.reports.select_related("author", "milestone").prefetch_related(
-            "files"
-        )[:20],
+        "reports": assignment.reports.select_related(
+            "author", "milestone", "reviewed_by"
+        ).prefetch_related("files")[:20],
         "milestones": milestone_rows(assignment, services._today()),
     }
 

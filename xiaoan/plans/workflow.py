@@ -18,7 +18,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.workflow import ANY_STATE, Action, Workflow
-from xiaoan.plans import forms, services
+from xiaoan.plans import forms, review, services
 from xiaoan.plans.api import serializers as api
 from xiaoan.plans.choices import AssignmentAction, PlanAction, PlanStatus, Progress
 from xiaoan.plans.models import Assignment, AssignmentEvent, Plan, PlanEvent
@@ -95,7 +95,7 @@ ASSIGNMENT = Workflow(
             sources=[Progress.SUBMITTED],
             target=Progress.DONE,
             permission="plans.change_plan",
-            service=services.accept_report,
+            service=review.accept_report,
             form=forms.AcceptForm,
             serializer=api.PlanReviewSerializer,
             style="primary",
@@ -108,7 +108,7 @@ ASSIGNMENT = Workflow(
             sources=[Progress.SUBMITTED],
             target=(Progress.IN_PROGRESS, Progress.OVERDUE),
             permission="plans.change_plan",
-            service=services.return_report,
+            service=review.return_report,
             form=forms.ReturnForm,
             serializer=api.PlanReviewSerializer,
             note=True,

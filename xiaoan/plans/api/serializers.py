@@ -183,10 +183,34 @@ class PlanEvidenceSerializer(serializers.ModelSerializer):
 class PlanReportSerializer(serializers.ModelSerializer):
     files = PlanEvidenceSerializer(many=True, read_only=True)
     author = serializers.CharField(source="author.username", read_only=True, default=None)
+    review_display = serializers.CharField(source="get_review_display", read_only=True)
+    reviewed_by = serializers.CharField(
+        source="reviewed_by.display_name", read_only=True, default=None
+    )
 
     class Meta:
         model = ProgressReport
-        fields = ["id", "text", "status", "progress", "milestone", "author", "created_at", "files"]
+        fields = [
+            "id",
+            "text",
+            "status",
+            "progress",
+            "milestone",
+            "author",
+            "created_at",
+            "files",
+            "review",
+            "review_display",
+            "review_note",
+            "reviewed_by",
+            "reviewed_at",
+        ]
+        extra_kwargs = {
+            "review": {
+                "help_text": "noted 已报送、submitted 待审核、accepted 已通过、returned 已退回"
+            },
+            "review_note": {"help_text": "审核意见；退回时为退回理由"},
+        }
 
 
 class PlanAssignmentSerializer(serializers.ModelSerializer):
@@ -233,11 +257,15 @@ class PlanAssignmentDetailSerializer(AllowedActionsMixin, PlanAssignmentSerializ
     milestones = serializers.SerializerMethodField(
         help_text="任务的各个时间节点及本单位完成情况；due_on 是下一个未完成的节点"
     )
+    reports = PlanReportSerializer(
+        many=True, read_only=True, help_text="全部报送（新的在前），含各自的审核状态与退回理由"
+    )
 
     class Meta(PlanAssignmentSerializer.Meta):
         fields = [
             *PlanAssignmentSerializer.Meta.fields,
             "milestones",
+            "reports",
             "version",
             "events",
             "allowed_actions",

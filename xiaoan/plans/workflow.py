@@ -3,11 +3,14 @@ permission, page form, API request, service and label. The record pages' buttons
 their POST views, the API action endpoints and `allowed_actions` all come from here
 (xiaoan.core.workflow).
 
-Progress reports have no lifecycle of their own: a report is the assignment's "report" step
-(its event names the report). A report of 已完成 does not finish the assignment: it becomes
-submitted (待审核) until the task's issuing unit accepts it (done) or returns it with a reason
-(in progress, or overdue when past its deadline; the reporter is told). Only accepted work
-counts as done in the roll-up; a submitted assignment keeps the progress it had.
+A report is the assignment's "report" step (its event names the report). A report of 已完成
+does not finish the assignment: it becomes submitted (待审核) until the task's issuing unit
+accepts it (done) or returns it with a reason (in progress, or overdue when past its next
+deadline; the reporter is told). These Assignment actions are the entry points; they also
+settle the report's own state (ProgressReport.review, plans/review.py), so a returned report
+stays with its reason and the accepted one is the one that counts. Only accepted work counts
+as done in the roll-up; a submitted assignment keeps the progress it had. A report may name
+the milestone (dated deadline) it fulfils: see plans/deadlines.py.
 
 Overdue and the roll-up of a decomposed task are system steps
 (services.mark_overdue, services.recompute) written with no actor.

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from xiaoan.accounts.api import tokens as tokens_api
 from xiaoan.accounts.api import views as accounts_api
 from xiaoan.audit.api import views as audit_api
+from xiaoan.core.api import todos as todos_api
 from xiaoan.duties.api import views as duties_api
 from xiaoan.hazards.api import views as hazards_api
 from xiaoan.inspections.api import exports as inspection_exports_api
@@ -13,6 +14,7 @@ from xiaoan.inspections.api import views as inspections_api
 from xiaoan.inspections.api.coverage import CoverageView
 from xiaoan.orgs.api import views as orgs_api
 from xiaoan.plans.api import views as plans_api
+from xiaoan.reports.api import views as reports_api
 
 router = DefaultRouter()
 router.register("units", orgs_api.UnitViewSet, basename="unit")
@@ -49,6 +51,8 @@ urlpatterns = [
     path("auth/tokens/", tokens_api.token_list, name="token-list"),
     path("auth/tokens/<int:pk>/", tokens_api.token_revoke, name="token-detail"),
     path("me/", accounts_api.me, name="me"),
+    path("todos/", todos_api.todos, name="todos"),
+    path("dashboard/", reports_api.dashboard, name="dashboard"),
     # Before the router: "coverage" would otherwise be taken for an inspection id.
     path("inspections/coverage/", CoverageView.as_view(), name="inspection-coverage"),
     path("obligations/overview/", duties_api.OverviewView.as_view(), name="obligation-overview"),

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "xiaoan.plans",
     "xiaoan.duties",
     "xiaoan.audit",
+    "xiaoan.reports",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("inspections/", include("xiaoan.inspections.urls")),
     path("duties/", include("xiaoan.duties.urls")),
     path("plans/", include("xiaoan.plans.urls")),
+    path("reports/", include("xiaoan.reports.urls")),
     path("notifications/", include("xiaoan.notifications.urls")),
     path("audit/", include("xiaoan.audit.urls")),
     path("api/", include("xiaoan.api_urls")),

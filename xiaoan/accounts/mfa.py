@@ -228,7 +228,7 @@ def reset_mfa(actor: Any, user: User | int) -> User:
     audit(AuditAction.MFA, actor=actor, obj=target, detail={"step": "reset"})
     notify(
         [target],
-        Notification.Kind.OTHER,
+        Notification.Kind.SECURITY,
         _("您的双因素认证已被重置"),
         _("%(actor)s 重置了您的双因素认证（动态验证码）。如需使用，请重新绑定验证器。")
         % {"actor": getattr(actor, "display_name", str(actor))},

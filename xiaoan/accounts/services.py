@@ -67,7 +67,9 @@ def _notify_account(user: User, title: str, body: str, url: str = "") -> None:
     from xiaoan.notifications.models import Notification
     from xiaoan.notifications.services import notify
 
-    notify([user], Notification.Kind.OTHER, title, body, url=url or f"/accounts/users/{user.pk}/")
+    url = url or f"/accounts/users/{user.pk}/"
+    # A security notice: emailed at once whatever the person's email choice.
+    notify([user], Notification.Kind.SECURITY, title, body, url=url)
 
 
 def _clean_names(data: dict[str, Any], exclude_pk: int | None = None) -> dict[str, Any]:

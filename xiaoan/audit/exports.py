@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from xiaoan.audit.files import file_served
-from xiaoan.core.xlsx import Column, append_row, finish_sheet, local_time, start_sheet
+from xiaoan.core.xlsx import Column, Sheet, local_time
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -41,14 +41,12 @@ def write(queryset: QuerySet, handle) -> int:
     workbook = Workbook(write_only=True)
     title = _("安全审计记录")
     info = _("导出时间：%(t)s") % {"t": timezone.localtime().strftime("%Y-%m-%d %H:%M")}
-    ws, header_row = start_sheet(workbook, title, title, COLUMNS, info)
-    count = 0
+    sheet = Sheet(workbook, title, title, COLUMNS, above=[info])
     for entry in queryset.select_related("unit").order_by("-id").iterator(chunk_size=2000):
-        append_row(ws, COLUMNS, entry, None)
-        count += 1
-    finish_sheet(ws, COLUMNS, header_row, count)
+        sheet.row(entry)
+    sheet.finish()
     workbook.save(handle)
-    return count
+    return sheet.count
 
 
 def response(queryset: QuerySet) -> FileResponse:

@@ -22,6 +22,20 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 TIMEOUT_MS = 15_000
+# Screenshots of the pages a test looks at go here when it is set (to look at them as users do).
+SHOTS = os.environ.get("XIAOAN_SHOTS", "")
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+def fits_phone(page) -> None:
+    """Nothing wider than a phone's screen: no sideways scrolling of the whole page."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} is {width}px wide at phone size"
 
 
 def jpeg(colour: str = "#c0392b", size: tuple[int, int] = (320, 240)) -> dict:

@@ -3,22 +3,14 @@ bureau's officer is offered supervision, not the school's rectification."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from xiaoan.browser_tests.support import DESKTOP, PHONE
+from xiaoan.browser_tests.support import DESKTOP, PHONE, shot
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(os.environ.get("XIAOAN_SHOTS", "/tmp/shots-hz11"))
-
-
-def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_it_confirms_and_assigns_in_one_step_on_a_phone(browse):
@@ -37,16 +29,16 @@ def test_it_confirms_and_assigns_in_one_step_on_a_phone(browse):
     form = page.locator("#act-confirm_assign form")
     form.get_by_label("整改措施").fill("更换应急灯电池并试亮")
     form.get_by_label("整改期限").fill("2099-06-30")
-    _shot(page, "confirm-assign-390")
+    shot(page, "confirm-assign-390")
     form.get_by_role("button", name="确认并交办整改").click()
     expect(page.locator(".badge.status-assigned")).to_have_text("待整改")
     expect(page.get_by_text(re.compile("待确认 → 待交办"))).to_be_visible()
     expect(page.get_by_text(re.compile("待交办 → 待整改"))).to_be_visible()
     assert Hazard.objects.get(pk=hazard.pk).status == "assigned"
-    _shot(page, "assigned-history-390")
+    shot(page, "assigned-history-390")
     wide = browse.page("school_a_officer", DESKTOP)
     wide.goto(f"/hazards/{hazard.pk}/")
-    _shot(wide, "assigned-history-1280")
+    shot(wide, "assigned-history-1280")
 
     # The bureau's officer: supervision offered and opened, no rectification step.
     bureau = browse.page("district_officer", PHONE)
@@ -55,7 +47,7 @@ def test_it_confirms_and_assigns_in_one_step_on_a_phone(browse):
     expect(bureau.get_by_role("heading", name="开始整改")).to_have_count(0)
     expect(bureau.get_by_role("heading", name="提交验收")).to_have_count(0)
     expect(bureau.locator("#act-supervise")).to_have_class(re.compile("show"))
-    _shot(bureau, "bureau-390")
+    shot(bureau, "bureau-390")
     bureau_wide = browse.page("district_officer", DESKTOP)
     bureau_wide.goto(f"/hazards/{hazard.pk}/")
-    _shot(bureau_wide, "bureau-1280")
+    shot(bureau_wide, "bureau-1280")

@@ -6,16 +6,13 @@ Screenshots of each page at 390 and 1280 px go to $XIAOAN_SHOTS when it is set."
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from xiaoan.browser_tests.support import DESKTOP, PHONE
+from xiaoan.browser_tests.support import DESKTOP, PHONE, fits_phone, shot
 
 pytestmark = pytest.mark.browser
-SHOTS = os.environ.get("XIAOAN_SHOTS", "")
 
 # The relative luminance contrast of the first nav link's text on the navbar's background,
 # both as the browser computed them (WCAG 2.x formula, alpha composited onto the bar).
@@ -81,17 +78,6 @@ def _plan_with_progress():
     return plan
 
 
-def _shot(page, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
-
-
-def _fits(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} is {width}px wide at phone size"
-
-
 def test_it_keeps_lists_and_grids_inside_a_phone_screen(browse):
     from xiaoan.duties.demo import load_duties
     from xiaoan.inspections.models import Inspection
@@ -111,8 +97,8 @@ def test_it_keeps_lists_and_grids_inside_a_phone_screen(browse):
             page.goto(url)
             expect(page.locator("main h1")).to_be_visible()
             if viewport is PHONE and name in pages:
-                _fits(page)
-            _shot(page, f"{name}-{size}")
+                fits_phone(page)
+            shot(page, f"{name}-{size}")
 
     page = browse.page("district_officer", PHONE)
     page.goto(pages["plan"])
@@ -167,8 +153,8 @@ def test_it_shows_the_plan_list_as_cards_on_a_phone_and_a_table_on_a_desktop(bro
     expect(card).to_contain_text("3 项任务")
     expect(card.locator("progress")).to_be_visible()
     expect(phone.locator("table").first).to_be_hidden()
-    _fits(phone)
-    _shot(phone, "plans-390")
+    fits_phone(phone)
+    shot(phone, "plans-390")
     card.click()
     expect(phone.locator("main h1")).to_have_text(plan.title)
 
@@ -176,4 +162,4 @@ def test_it_shows_the_plan_list_as_cards_on_a_phone_and_a_table_on_a_desktop(bro
     desktop.goto("/plans/")
     expect(desktop.locator("#plan-cards")).to_be_hidden()
     expect(desktop.locator("table").first.get_by_text(plan.title)).to_be_visible()
-    _shot(desktop, "plans-1280")
+    shot(desktop, "plans-1280")

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from xiaoan.browser_tests.support import DESKTOP, PHONE
+from xiaoan.browser_tests.support import DESKTOP, PHONE, shot
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(os.environ.get("XIAOAN_SHOTS", "/tmp/shots-nt11"))
-
-
-def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_it_shows_the_unread_count_and_reports_from_the_phone_header(browse):
@@ -40,14 +32,14 @@ def test_it_shows_the_unread_count_and_reports_from_the_phone_header(browse):
     expect(page.locator("#mainnav")).to_be_hidden()
     box = inbox.bounding_box()
     assert box and box["x"] + box["width"] <= PHONE["width"]
-    _shot(page, "phone-home-390")
+    shot(page, "phone-home-390")
 
     # 随手拍 from a page that has no button of its own (the inbox), then the report form.
     inbox.click()
     expect(page.get_by_role("heading", name="消息")).to_be_visible()
     page.get_by_text("共 3 条，展开查看").click()
     expect(page.get_by_role("link", name="新的工作任务：安全方案")).to_have_count(4)
-    _shot(page, "phone-inbox-390")
+    shot(page, "phone-inbox-390")
     header.get_by_role("link", name="随手拍").click()
     expect(page.get_by_role("heading", name="随手拍")).to_be_visible()
     # On the report page itself, and on pages with their own button, the header has none.
@@ -58,7 +50,7 @@ def test_it_shows_the_unread_count_and_reports_from_the_phone_header(browse):
     desk = browse.page("school_b_teacher", DESKTOP)
     desk.goto("/notifications/")
     expect(desk.locator("#phone-shortcuts")).to_be_hidden()
-    _shot(desk, "desktop-inbox-1280")
+    shot(desk, "desktop-inbox-1280")
 
 
 def test_it_offers_no_report_button_to_who_may_not_report(browse):

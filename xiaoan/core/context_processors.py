@@ -14,6 +14,7 @@ DUTY_PAGES = ("duties.view_duty", "duties.view_obligation")
 # The third value is the permission (or any of several) the entry needs; None: everyone.
 MODULES = [
     ("core:home", _("工作台"), None),
+    ("reports:dashboard", _("一张图"), "hazards.view_hazard"),
     ("orgs:unit_list", _("单位"), "orgs.view_unit"),
     ("accounts:user_list", _("人员与授权"), "accounts.view_user"),
     ("hazards:hazard_list", _("隐患台账"), HAZARD_PAGES),

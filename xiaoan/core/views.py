@@ -20,6 +20,7 @@ from xiaoan.audit.files import file_served
 from xiaoan.core.errors import Forbidden, NotFound, ServiceError
 from xiaoan.core.middleware import SESSION_KEY
 from xiaoan.core.scoping import has_permission_anywhere, permission_name
+from xiaoan.core.todos import todos_for
 
 
 def photo_response(photo) -> FileResponse:
@@ -59,7 +60,9 @@ class PartialListMixin:
 
     def get_template_names(self):
         htmx = getattr(self.request, "htmx", None)
-        if htmx and htmx.target == self.partial_target and not htmx.history_restore_request:
+        # Only a list that has a fragment answers with one; the others always send the page.
+        partial = self.partial_template_name and htmx and htmx.target == self.partial_target
+        if partial and not htmx.history_restore_request:
             return [self.partial_template_name]
         return super().get_template_names()
 
@@ -155,9 +158,10 @@ class ServiceFormView(ScopedMixin, FormView):
 
 
 class ServiceActionView(ScopedMixin, View):
-    """A button on a record page (POST, no form): `perform()` calls the service; a refusal
-    comes back as a message on the page (`ServiceErrorMiddleware`), a success as
-    `success_message`, both at `get_success_url()`."""
+    """A button on a record page (POST, no form): `perform()` calls the service. NotFound and
+    Forbidden are 404/403; any other refusal is a message, a success is `success_message`,
+    both at `get_success_url()` (the record), not at the referring page as
+    `ServiceErrorMiddleware` would send them."""
 
     http_method_names = ["post"]
     success_message: Any = ""
@@ -253,6 +257,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
             units = units.filter(path__startswith=current.path)
         context["unit_count"] = units.count()
         context["school_count"] = units.filter(kind=UnitKind.SCHOOL).count()
+        context["todos"] = todos_for(self.request.user)
+        # The page offers 随手拍 itself (the phone header then leaves it out).
+        context["can_report"] = has_permission_anywhere(self.request.user, "hazards.add_hazard")
         return context
 
 

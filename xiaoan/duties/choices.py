@@ -58,7 +58,11 @@ class DutyAction(models.TextChoices):
 
 
 class ObligationStatus(models.TextChoices):
+    """`review`: a record awaits the issuing unit's review (a duty with `requires_review`);
+    only an accepted record counts towards met."""
+
     PENDING = "pending", _("待完成")
+    REVIEW = "review", _("待审核")
     MET = "met", _("已完成")
     MISSED = "missed", _("未按期完成")
 
@@ -68,5 +72,20 @@ class ObligationAction(models.TextChoices):
 
     GENERATE = "generate", _("生成")
     RECORD = "record", _("报送记录")
+    ACCEPT = "accept", _("审核通过")
+    RETURN = "return", _("退回")
     MET = "met", _("判定完成")
     MISSED = "missed", _("判定未按期完成")
+
+
+class RecordReview(models.TextChoices):
+    """A record's review by the issuing unit; "" when its duty needs none (it counts)."""
+
+    NONE = "", _("无需审核")
+    PENDING = "pending", _("待审核")
+    ACCEPTED = "accepted", _("审核通过")
+    RETURNED = "returned", _("已退回")
+
+
+# The records that count towards an obligation's required number.
+COUNTED_REVIEWS = (RecordReview.NONE, RecordReview.ACCEPTED)

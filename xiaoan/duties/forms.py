@@ -76,6 +76,17 @@ class DutyForm(StyledFormMixin, forms.Form):
         label=_("发布后即启用"), required=False, initial=True,
         help_text=_("不勾选则发布为“已停用”，之后可在任务页恢复启用"),
     )  # fmt: skip
+    requires_review = forms.TypedChoiceField(
+        label=_("报送记录审核"),
+        choices=[
+            ("", _("按默认：发给下级单位的“上传记录”类任务须审核")),
+            ("1", _("须经发布单位审核通过才算完成")),
+            ("0", _("不需审核，报送即计入")),
+        ],
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=False,
+    )
 
     def __init__(self, *args, units=(), tasks=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,6 +119,22 @@ class ResumeForm(WorkflowForm):
     note = forms.CharField(
         label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+
+class AcceptForm(WorkflowForm):
+    """The accept action's form (xiaoan.duties.workflow)."""
+
+    intro = _("审核通过后，记录计入完成。")
+    note = forms.CharField(
+        label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ReturnForm(WorkflowForm):
+    """The return action's form (xiaoan.duties.workflow)."""
+
+    intro = _("退回后记录保留，责任单位须重新报送。")
+    note = forms.CharField(label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RecordForm(WorkflowForm):

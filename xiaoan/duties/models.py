@@ -4,7 +4,8 @@ A `Duty` is a rule an authority or school issues: "every school under me does X 
 `services.generate` turns it into one `Obligation` per bound unit and period (unique per
 duty, unit and period: generating again adds nothing). An obligation is met by the records
 that prove it: completed inspections of the duty's kind in the period, or `DutyRecord`s
-(drill records, summaries, stage reports, screening records) with their evidence file.
+(drill records, summaries, stage reports, screening records) with their evidence file;
+when the duty `requires_review`, a record counts only once the issuing unit accepts it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from xiaoan.duties.choices import (
     ObligationStatus,
     ProofKind,
     RecordKind,
+    RecordReview,
 )
 from xiaoan.inspections.choices import InspectionKind
 from xiaoan.orgs.choices import UnitKind
@@ -110,6 +112,13 @@ class Duty(TimeStamped):
         null=True,
         blank=True,
         help_text=_("一次性任务的完成时限；周期任务的结束日期"),
+    )
+    # Records of the units it binds wait for the issuing unit's review (accept or return);
+    # see services.default_requires_review for the default.
+    requires_review = models.BooleanField(
+        _("报送记录须审核"),
+        default=False,
+        help_text=_("下级单位报送的记录须经发布单位审核通过才算完成"),
     )
     builtin_code = models.CharField(_("内置代码"), max_length=40, blank=True, editable=False)
     status = models.CharField(
@@ -198,6 +207,9 @@ class Obligation(models.Model):
     )
     met_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     met_by = models.CharField(_("完成依据"), max_length=200, blank=True)
+    # Set when a record is returned: the unit may record again until then even if the due
+    # date has passed (a late review must not cost the unit its deadline).
+    resubmit_by = models.DateField(_("重新报送期限"), null=True, blank=True)
     due_soon_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
     version = models.PositiveIntegerField(default=0, editable=False)
@@ -226,7 +238,12 @@ class Obligation(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status == ObligationStatus.PENDING
+        return self.status in (ObligationStatus.PENDING, ObligationStatus.REVIEW)
+
+    @property
+    def deadline(self):
+        """The due date, or the later date by which a returned record may be redone."""
+        return max(self.due_on, self.resubmit_by) if self.resubmit_by else self.due_on
 
 
 class ObligationEvent(WorkflowEvent):
@@ -266,6 +283,19 @@ class DutyRecord(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("报送时间"), default=timezone.now)
+    review = models.CharField(
+        _("审核"), max_length=10, choices=RecordReview.choices, blank=True, default=""
+    )
+    review_note = models.TextField(_("审核意见"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -5,10 +5,13 @@
   nothing.
 - `evaluate` decides pending obligations in one query whatever their number: each row is
   annotated with the count of its proofs (completed inspections of the duty's kind of that
-  unit, scheduled in the period and submitted by the due date; or its submitted records).
-  Enough proofs: met. Due date passed without them: missed, which is final (an
-  accountability fact; a late record is kept but does not turn it into met).
+  unit, scheduled in the period and submitted by the due date; or its submitted records that
+  need no review or were accepted). Enough proofs: met. Due date (or, after a return, the
+  date to record again by) passed without them: missed, which is final (an accountability
+  fact; a late record is kept but does not turn it into met).
 - `daily` = generate + evaluate + notices of due-soon and newly missed obligations.
+- Records of a duty with `requires_review` wait for the issuing unit (xiaoan.duties.review):
+  the obligation is `review` (the evaluation leaves it alone) until accepted or returned.
 - A duty's own lifecycle (active ⇄ stopped) is a workflow (xiaoan.duties.workflow): `stop`
   (with the reason) and `resume`, each one event; issuing it writes the first.
 """
@@ -36,6 +39,7 @@ from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.services import ensure_in_scope
 from xiaoan.core.workflow import begin, require_note, workflow_of
 from xiaoan.duties.choices import (
+    COUNTED_REVIEWS,
     DueRule,
     DutyAction,
     DutyRecurrence,
@@ -45,6 +49,7 @@ from xiaoan.duties.choices import (
     ObligationStatus,
     ProofKind,
     RecordKind,
+    RecordReview,
 )
 from xiaoan.duties.models import Duty, DutyRecord, Obligation, ObligationEvent
 from xiaoan.inspections.choices import DONE_STATUSES, InspectionKind
@@ -234,7 +239,7 @@ def _done_inspections() -> Subquery:
 
 def _records() -> Subquery:
     found = (
-        DutyRecord.objects.filter(obligation_id=OuterRef("pk"))
+        DutyRecord.objects.filter(obligation_id=OuterRef("pk"), review__in=COUNTED_REVIEWS)
         .order_by()
         .values("obligation_id")
         .annotate(n=Count("pk"))
@@ -263,7 +268,7 @@ class Evaluated:
     missed: list[Obligation] = field(default_factory=list)
 
 
-def _decide(ob: Obligation, proofs: int, today: dt.date, now: dt.datetime) -> str | None:
+def decide(ob: Obligation, proofs: int, today: dt.date, now: dt.datetime) -> str | None:
     """Where a pending obligation goes with `proofs` (None: it stays pending); a met one
     gets its date and what met it."""
     if ob.period_start > today:
@@ -278,7 +283,7 @@ def _decide(ob: Obligation, proofs: int, today: dt.date, now: dt.datetime) -> st
         else:
             ob.met_by = _("%(k)s %(n)d 份") % {"k": ob.duty.get_record_kind_display(), "n": proofs}
         return ObligationStatus.MET
-    if ob.due_on < today:
+    if ob.deadline < today:
         return ObligationStatus.MISSED
     return None
 
@@ -314,7 +319,7 @@ def evaluate(
     flow = _flow()
     result = Evaluated()
     for ob in pending:
-        to = _decide(ob, proofs_of(ob), today, now)
+        to = decide(ob, proofs_of(ob), today, now)
         if to is not None:
             # The system's step of the workflow, for many rows at once.
             setattr(ob, flow.state_field, to)
@@ -348,7 +353,7 @@ def decide_shown(obligations: list[Obligation]) -> list[Obligation]:
 # ---------------------------------------------------------------- notices
 
 
-def _reporters(unit_ids: Iterable[int]) -> dict[int, list[Any]]:
+def reporters_of(unit_ids: Iterable[int]) -> dict[int, list[Any]]:
     """The people of each unit who report its obligations (one query)."""
     from xiaoan.accounts.models import RoleAssignment
 
@@ -368,7 +373,7 @@ def _notify_units(obligations: Sequence[Obligation], kind: str, title: str) -> i
     by_unit: dict[int, list[Obligation]] = defaultdict(list)
     for ob in obligations:
         by_unit[ob.unit_id].append(ob)
-    people = _reporters(by_unit)
+    people = reporters_of(by_unit)
     url = reverse("duties:obligation_list")
     sent = 0
     for unit_id, items in by_unit.items():
@@ -483,8 +488,24 @@ def _check(data: dict[str, Any]) -> dict[str, list[str]]:
 DUTY_FIELDS = (
     "name", "description", "target", "target_kind", "recurrence", "due_rule", "due_days",
     "due_dates", "required_count", "proof", "inspection_kind", "record_kind", "source_ref",
-    "task", "starts_on", "ends_on", "is_active",
+    "task", "starts_on", "ends_on", "is_active", "requires_review",
 )  # fmt: skip
+
+
+def default_requires_review(issuer: Unit, data: dict[str, Any]) -> bool:
+    """Records need the issuer's review when a higher unit issues a record duty to units
+    below it (a bureau to its schools, a school to its departments); a unit's duties for
+    units of its own kind (itself included) and duties proved by inspections need none."""
+    if data.get("proof") != ProofKind.RECORD:
+        return False
+    bound_kind = data.get("target_kind") if data.get("target") == DutyTarget.KIND else None
+    return issuer.kind != (bound_kind or UnitKind.SCHOOL)
+
+
+def needs_review(ob: Obligation) -> bool:
+    """Whether the obligation's records wait for the issuing unit: never for the issuer's
+    own obligation (nobody reviews their own unit)."""
+    return bool(ob.duty.requires_review) and ob.unit_id != ob.duty.issuer_id
 
 
 @transaction.atomic
@@ -504,6 +525,7 @@ def create_duty(actor: Any, *, issuer: Unit | int, builtin_code: str = "", **dat
         "starts_on": None,
         "ends_on": None,
         "is_active": True,
+        "requires_review": None,
         **{k: v for k, v in data.items() if v is not None or k in ("starts_on", "ends_on")},
     }
     unknown = set(data) - set(DUTY_FIELDS)
@@ -523,6 +545,9 @@ def create_duty(actor: Any, *, issuer: Unit | int, builtin_code: str = "", **dat
         }
         data["source_ref"] = data["source_ref"][:200]
     active = data.pop("is_active")
+    if data["requires_review"] is None:
+        data["requires_review"] = default_requires_review(unit, data)
+    data["requires_review"] = bool(data["requires_review"]) and data["proof"] == ProofKind.RECORD
     duty = Duty(
         issuer=unit,
         builtin_code=builtin_code,
@@ -635,16 +660,24 @@ def submit_record(
 ) -> DutyRecord:
     """Report a record (drill record, summary, stage report …) with its evidence file, in
     any state (a late record is kept; missed stays missed). A pending obligation is decided
-    at once, so a sufficient record makes it met: one event either way."""
+    at once, so a sufficient record makes it met: one event either way. When the duty needs
+    review, the record of an open obligation puts it into `review` for the issuing unit
+    instead (decided when accepted)."""
     ob = begin(actor, Obligation, pk, "record", version)
     if ob.duty.proof != ProofKind.RECORD:
         raise Invalid(_("该事项以完成相应类型的检查为准，无需上传记录。"))
+    if needs_review(ob) and manages_duty(actor, ob):
+        raise Forbidden(_("须审核的记录由责任单位报送，发布单位的审核人员不能代为报送。"))
     kind = kind or ob.duty.record_kind
     if kind not in RecordKind.values:
         raise Invalid(fields={"kind": [_("记录类型无效。")]})
     check_evidence(evidence)
+    today = timezone.localdate()
+    # An open obligation's record waits for review (the evaluation leaves it alone).
+    waits = needs_review(ob) and ob.is_open
     record = DutyRecord(
         obligation=ob,
+        review=RecordReview.PENDING if waits else RecordReview.NONE,
         kind=kind,
         note=(note or "").strip(),
         evidence=evidence,
@@ -654,8 +687,10 @@ def submit_record(
     stamp(record, actor)
     record.save()
     to = None
-    if ob.status == ObligationStatus.PENDING:
-        to = _decide(ob, ob.records.count(), timezone.localdate(), timezone.now())
+    if waits:
+        to = ObligationStatus.REVIEW
+    elif ob.status == ObligationStatus.PENDING:
+        to = decide(ob, ob.records.count(), today, timezone.now())
     _flow().advance(
         ob,
         actor,
@@ -665,12 +700,22 @@ def submit_record(
         data={"record": record.pk, "kind": kind, "file": record.evidence_name},
     )
     ensure_in_scope(actor, ob, "report")
+    if to == ObligationStatus.REVIEW:
+        from xiaoan.duties.review import notify_reviewers
+
+        notify_reviewers(actor, ob)
     return record
 
 
 def may_record(actor: Any, ob: Obligation) -> bool:
-    """The record action's guard: only obligations proved by records take them."""
-    return ob.duty.proof == ProofKind.RECORD
+    """The record action's guard: only obligations proved by records take them, and a
+    reviewed one not from its reviewers (the unit reports, the issuer reviews)."""
+    return ob.duty.proof == ProofKind.RECORD and not (needs_review(ob) and manages_duty(actor, ob))
+
+
+def manages_duty(actor: Any, ob: Obligation) -> bool:
+    """Whether the actor manages the obligation's duty at its issuing unit (its reviewers)."""
+    return Duty.objects.restrict(actor, "change").filter(pk=ob.duty_id).exists()
 
 
 def load_record(actor: Any, pk: Any) -> DutyRecord:

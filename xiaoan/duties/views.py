@@ -19,7 +19,7 @@ from xiaoan.audit.files import file_served
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import ScopedListView, ScopedMixin, ServiceActionView, ServiceFormView
 from xiaoan.core.workflow_pages import WorkflowActionView, WorkflowForm, action_panel
-from xiaoan.duties import builtin, forms, overview, services
+from xiaoan.duties import builtin, forms, overview, review, services
 from xiaoan.duties.choices import DutyStatus, ObligationStatus, ProofKind
 from xiaoan.duties.models import Duty, DutyRecord, Obligation
 from xiaoan.duties.workflow import DUTY, OBLIGATION
@@ -200,6 +200,7 @@ class ObligationListView(ScopedListView):
             filter_form=self.filter_form,
             error=self.error,
             can_report=services.can_report(self.request.user),
+            awaiting_review=review.awaiting(self.request.user),
         )
         return context
 

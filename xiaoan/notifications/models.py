@@ -14,6 +14,12 @@ class Notification(models.Model):
         SUPERVISED = "supervised", _("挂牌督办")
         SUBMITTED = "submitted", _("待验收")
         EXTENSION = "extension", _("延期")
+        REVIEW = "review", _("待审核")
+        ACCEPTED = "accepted", _("审核通过")
+        RETURNED = "returned", _("退回")
+        # Account security (password reset, role granted or revoked, MFA reset): emailed at
+        # once whatever the person's email choice, never merged or left to the digest.
+        SECURITY = "security", _("账号安全")
         OTHER = "other", _("其他")
 
     recipient = models.ForeignKey(

@@ -6,6 +6,9 @@ Two rules hold for every producer without it doing anything:
 - what one action sends one person is one notice: inside `grouped` (every web request and the
   daily jobs run in one), a person's notices are merged into one listing them all.
 Email follows each person's preference: each notice, a daily digest (`send_digests`), or none.
+Account security notices (`Notification.Kind.SECURITY`) are the exception: emailed at once to
+whoever has an address, never merged into a grouped notice nor held for the digest (a reset
+password the owner did not ask for cannot wait until the evening).
 """
 
 from __future__ import annotations
@@ -82,7 +85,9 @@ def notify(
         Notification(recipient_id=pk, kind=kind, title=title[:200], body=body, url=url)
         for pk in people
     )
-    if batch is not None:
+    if kind == Notification.Kind.SECURITY:
+        _email_each(rows, always=True)
+    elif batch is not None:
         batch.ids += [row.pk for row in rows]
     else:
         _email_each(rows)
@@ -142,18 +147,21 @@ def email_choice(user: Any) -> str:
     return pref or Preference.Email.EACH
 
 
-def _email_each(rows: Iterable[Notification]) -> None:
-    """One email per notice to those who want each one (not digest or no-email people)."""
+def _email_each(rows: Iterable[Notification], *, always: bool = False) -> None:
+    """One email per notice to those who want each one (not digest or no-email people);
+    `always`: to everyone with an address (security notices)."""
     rows = list(rows)
     if not rows:
         return
     from xiaoan.accounts.models import User
 
-    quiet = set(
-        Preference.objects.filter(
-            user_id__in={r.recipient_id for r in rows}, email__in=["digest", "none"]
-        ).values_list("user_id", flat=True)
-    )
+    quiet = set()
+    if not always:
+        quiet = set(
+            Preference.objects.filter(
+                user_id__in={r.recipient_id for r in rows}, email__in=["digest", "none"]
+            ).values_list("user_id", flat=True)
+        )
     addresses = dict(
         User.objects.filter(pk__in={r.recipient_id for r in rows} - quiet)
         .exclude(email="")
@@ -193,7 +201,8 @@ def set_email_choice(user: Any, choice: str) -> Preference:
 
 def send_digests(now: dt.datetime | None = None) -> dict[str, int]:
     """One email to each person who chose the digest, with their notices still unread since
-    their last digest (the past day at most). Safe to run twice: the second sends nothing."""
+    their last digest (the past day at most). Safe to run twice: the second sends nothing.
+    Security notices were emailed when they happened and are not repeated."""
     from xiaoan.notifications.tasks import send_email
 
     now = now or timezone.now()
@@ -210,7 +219,9 @@ def send_digests(now: dt.datetime | None = None) -> dict[str, int]:
                 read_at__isnull=True,
                 created_at__gt=since,
                 created_at__lte=now,
-            ).order_by("created_at", "id")
+            )
+            .exclude(kind=Notification.Kind.SECURITY)
+            .order_by("created_at", "id")
         )
         pref.digest_sent_at = now
         pref.save(update_fields=["digest_sent_at"])

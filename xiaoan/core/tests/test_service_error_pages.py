@@ -45,3 +45,12 @@ def test_it_leaves_the_api_and_other_errors_alone(db):
     assert middleware.process_exception(page_request(), ValueError()) is None
     # A GET that a service refuses for another reason is a bug, not a message: let it surface.
     assert middleware.process_exception(page_request("get"), Conflict()) is None
+
+
+def test_it_answers_a_whole_page_to_htmx_on_a_list_without_a_fragment(client_for, demo):
+    # Every scoped list mixes in the partial rendering; only the ledger has a fragment.
+    headers = {"HX-Request": "true", "HX-Target": "list-results"}
+    for url in ("/inspections/", "/plans/", "/duties/obligations/", "/units/"):
+        response = client_for("district_officer").get(url, headers=headers)
+        assert response.status_code == 200, url
+        assert "<html" in response.content.decode(), url

@@ -46,6 +46,7 @@ class DutySerializer(serializers.ModelSerializer):
             "starts_on",
             "ends_on",
             "builtin_code",
+            "requires_review",
             "status",
             "is_active",
             "version",
@@ -83,6 +84,12 @@ class DutyInputSerializer(serializers.Serializer):
     ends_on = serializers.DateField(required=False, allow_null=True, default=None)
     is_active = serializers.BooleanField(
         default=True, help_text="false：发布为已停用（status stopped）"
+    )
+    requires_review = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="报送记录须经发布单位审核；不填：上级发给下级的“上传记录”类任务须审核，其余不须",
     )
 
 
@@ -123,6 +130,18 @@ class DutyActionSerializer(serializers.Serializer):
     )
 
 
+class ReviewSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="审核意见；退回时必填（退回理由）"
+    )
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text="读取时的 version；已被他人改动时返回 409",
+    )
+
+
 class BuiltinInputSerializer(serializers.Serializer):
     issuer = serializers.IntegerField(help_text="发布单位 id（其下全部学校）")
 
@@ -142,6 +161,10 @@ class RecordSerializer(serializers.ModelSerializer):
             "submitted_by",
             "submitted_by_name",
             "submitted_at",
+            "review",
+            "review_note",
+            "reviewed_by",
+            "reviewed_at",
         ]
 
     def get_evidence_url(self, obj) -> str:
@@ -170,6 +193,7 @@ class ObligationSerializer(serializers.ModelSerializer):
             "status",
             "met_at",
             "met_by",
+            "resubmit_by",
             "proof",
             "version",
         ]
@@ -191,7 +215,8 @@ class ObligationDetailSerializer(ObligationSerializer):
     records = RecordSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True, help_text="处置记录（只增不改）")
     allowed_actions = serializers.SerializerMethodField(
-        help_text="调用者现在可以执行的动作：record（报送记录，仅以上传记录为依据的事项）"
+        help_text="调用者现在可以执行的动作：record（报送记录，仅以上传记录为依据的事项）、"
+        "accept（审核通过）、return（退回）"
     )
 
     class Meta(ObligationSerializer.Meta):
@@ -216,7 +241,8 @@ class RecordInputSerializer(serializers.Serializer):
 
 
 class CountsSerializer(serializers.Serializer):
-    met = serializers.IntegerField()
+    met = serializers.IntegerField(help_text="已完成（须审核的，审核通过才计入）")
+    review = serializers.IntegerField(help_text="已报送、待发布单位审核")
     pending = serializers.IntegerField()
     missed = serializers.IntegerField()
 

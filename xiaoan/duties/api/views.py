@@ -130,8 +130,10 @@ class ObligationViewSet(
     workflow_response = ObligationDetailSerializer
 
     def permission_action(self) -> str:
+        # Review (accept, return) is the issuing unit's right, checked by the service: the
+        # caller must see the obligation; the workflow gate wants the right somewhere.
         action = self.workflow_action()
-        return action.scope_action if action is not None else "view"
+        return action.scope_action if action is not None and action.scoped else "view"
 
     def base_queryset(self):
         return Obligation.objects.select_related("duty", "unit")

@@ -64,9 +64,10 @@ def objects(persona, units):
     left pending, and a duty the university issued for itself."""
     from xiaoan.duties.models import Obligation
 
+    # Without review: these tests are about reporting (test_review.py reviews).
     drill = duty(
         persona, units, name="每学期演练", recurrence="semester", proof="record",
-        record_kind="drill",
+        record_kind="drill", requires_review=False,
     )  # fmt: skip
     services.generate_duty(drill, dt.date(2026, 3, 10))
     ob_a = Obligation.objects.get(duty=drill, unit=units[SCHOOL_A])

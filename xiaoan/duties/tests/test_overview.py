@@ -31,15 +31,15 @@ def year(persona, units):
 def test_it_counts_per_unit_and_duty(year, persona, units):
     report = overview.overview(persona("district_officer"), "2026-Q1")
     rows = {r.name: r for r in report.rows}
-    assert rows[SCHOOL_A].cells[year.pk] == {"met": 2, "pending": 1, "missed": 0}
-    assert rows[SCHOOL_B].cells[year.pk] == {"met": 0, "pending": 1, "missed": 2}
+    assert rows[SCHOOL_A].cells[year.pk] == {"met": 2, "review": 0, "pending": 1, "missed": 0}
+    assert rows[SCHOOL_B].cells[year.pk] == {"met": 0, "review": 0, "pending": 1, "missed": 2}
     schools = Unit.objects.filter(path__startswith=units[DISTRICT].path, kind="school").count()
     assert len(report.rows) == schools
-    assert report.totals == {"met": 2, "pending": schools, "missed": 2 * schools - 2}
+    assert report.totals == {"met": 2, "review": 0, "pending": schools, "missed": 2 * schools - 2}
     assert [d.pk for d in report.duties] == [year.pk]
     january = overview.overview(persona("district_officer"), "2026-01")
     assert {r.name: r.totals for r in january.rows}[SCHOOL_A] == {
-        "met": 1, "pending": 0, "missed": 0,
+        "met": 1, "review": 0, "pending": 0, "missed": 0,
     }  # fmt: skip
     data = report.as_dict()
     assert data["period"] == "2026-Q1" and data["date_to"] == "2026-03-31"
@@ -70,6 +70,6 @@ def test_the_api_and_the_page_show_the_same_figures(year, api_for, client_for):
     body = api_for("district_officer").get("/api/obligations/overview/?period=2026-Q1").json()
     assert body["totals"]["met"] == 2
     row = next(r for r in body["rows"] if r["unit_name"] == SCHOOL_A)
-    assert row["cells"] == [{"duty": year.pk, "met": 2, "pending": 1, "missed": 0}]
+    assert row["cells"] == [{"duty": year.pk, "met": 2, "review": 0, "pending": 1, "missed": 0}]
     page = client_for("district_officer").get("/duties/obligations/overview/?period=2026-Q1")
     assert "2/1/0" in page.content.decode()

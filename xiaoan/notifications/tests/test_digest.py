@@ -104,3 +104,60 @@ def test_it_refuses_the_email_choice_to_anonymous():
     response = Client().post(reverse("notifications:preferences"), {"email": "digest"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert not Preference.objects.exists()
+
+
+def test_it_emails_a_password_reset_at_once_even_to_digest_and_no_email_readers(
+    people, persona, client_for, django_capture_on_commit_callbacks
+):
+    owner, _head = people
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("school_a_head").post(f"/accounts/users/{owner.pk}/password/")
+    assert response.status_code in (200, 302)
+    # The reset's notice is its own email, sent now, not held for the evening digest.
+    assert [m.to for m in mail.outbox] == [["owner@example.com"]]
+    assert mail.outbox[0].subject == "【校安】您的登录密码已被重置"
+    assert Notification.objects.get(recipient=owner).kind == Notification.Kind.SECURITY
+    # Already emailed: the digest does not repeat it.
+    assert send_digests() == {"digests": 0}
+    Preference.objects.filter(user=owner).update(email="none")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for("school_a_head").post(f"/accounts/users/{owner.pk}/password/")
+    assert [m.to for m in mail.outbox] == [["owner@example.com"]]
+
+
+def test_it_keeps_a_security_notice_apart_from_the_grouped_notices_of_one_action(
+    people, persona, django_capture_on_commit_callbacks
+):
+    from xiaoan.accounts import services as accounts
+    from xiaoan.accounts.models import Role
+
+    owner, head = people
+    role = Role.objects.get(code="inspector")
+    with django_capture_on_commit_callbacks(execute=True), grouped(head):
+        notify([owner], "assigned", "新的整改任务：YH-1", "清理杂物", "/hazards/1/")
+        accounts.grant_role(head, owner, role, owner.assignments.first().unit)
+    # Only the grant is emailed now; the task waits for the digest.
+    assert [m.subject for m in mail.outbox] == ["【校安】您获得了新的授权"]
+    assert Notification.objects.filter(recipient=owner).count() == 2
+    assert send_digests() == {"digests": 1}
+    assert "新的整改任务：YH-1" in mail.outbox[-1].body
+    assert "您获得了新的授权" not in mail.outbox[-1].body
+
+
+def test_it_emails_the_security_notice_of_a_role_granted_to_one_who_wants_each_notice(
+    persona, django_capture_on_commit_callbacks
+):
+    from xiaoan.accounts import services as accounts
+    from xiaoan.accounts.models import Role
+
+    head, teacher = persona("school_a_head"), persona("school_a_owner")
+    teacher.email = "owner@example.com"
+    teacher.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        accounts.grant_role(
+            head, teacher, Role.objects.get(code="inspector"), teacher.assignments.first().unit
+        )
+    assert [m.to for m in mail.outbox] == [["owner@example.com"]]
+    # The actor is never told of their own action.
+    assert not Notification.objects.filter(recipient=head).exists()

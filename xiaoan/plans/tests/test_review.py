@@ -118,6 +118,12 @@ def test_the_reviewer_sees_the_buttons_and_accepts_on_the_page(client_for, submi
         .status_code
         == 403
     )
+    assert (
+        client_for("school_a_officer")
+        .post(reverse("plans:assignment_return_report", args=[school.pk]), {"note": "x"})
+        .status_code
+        == 403
+    )
     assert client_for("uni_security").get(page_url).status_code == 404
     # A return without a reason keeps the form; with one it goes back.
     missing = client.post(reverse("plans:assignment_return_report", args=[school.pk]), {"note": ""})

@@ -7,11 +7,12 @@ class Command(BaseCommand):
     help = (
         "Benchmarks: `xiaoan bench hazards` (p50/p95 of the pages that matter, export cost), "
         "`xiaoan bench inspections` (a month's generation, the coverage report), "
-        "`xiaoan bench import` (plan-document import of a generated 100-page plan)."
+        "`xiaoan bench import` (plan-document import of a generated 100-page plan), "
+        "`xiaoan bench dashboard` (home page and 一张图 for a school, a district, the province)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("area", choices=["hazards", "inspections", "import"])
+        parser.add_argument("area", choices=["hazards", "inspections", "import", "dashboard"])
         parser.add_argument("--units", type=int, default=10_000)
         parser.add_argument("--hazards", type=int, default=1_000_000)
         parser.add_argument("--runs", type=int, default=30, help="requests per measurement")
@@ -36,6 +37,12 @@ class Command(BaseCommand):
 
             root = bench.build(options["units"], options["hazards"], out)
             bench.measure(root, options["runs"], options["export_rows"], out)
+        elif options["area"] == "dashboard":
+            from xiaoan.hazards import bench
+            from xiaoan.reports import bench as reports_bench
+
+            root = bench.build(options["units"], options["hazards"], out)
+            reports_bench.measure(root, options["runs"], out)
         elif options["area"] == "import":
             from xiaoan.plans import bench as plans_bench
 

@@ -1,0 +1,82 @@
+"""What waits for a person, gathered from every app.
+
+Each app that gives people work declares it in its own `todos.py` with `@provider`: a function
+of the person returning `Todo`s (a count and the link to the list that shows them). The home
+page and `/api/todos/` list the non-empty ones; a later app adds its work the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils.module_loading import autodiscover_modules
+
+from xiaoan.core.scoping import grants_for
+
+
+@dataclass(frozen=True)
+class Todo:
+    key: str  # stable, for the API and tests: "hazards.verify"
+    label: str
+    count: int
+    url: str
+    late: int = 0  # of them past their deadline
+    order: int = 50  # lower first: what blocks others (confirm, assign) before one's own work
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "label": str(self.label)}
+
+
+Provider = Callable[[Any], Iterable[Todo]]
+_providers: list[Provider] = []
+_discovered = False
+
+
+def provider(func: Provider) -> Provider:
+    """Register an app's function that says what waits for a person."""
+    if func not in _providers:
+        _providers.append(func)
+    return func
+
+
+def todos_for(user: Any) -> list[Todo]:
+    """The person's non-empty to-dos, most blocking first. One or two counts per kind of
+    work, never a query per record."""
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("todos")
+        _discovered = True
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items = [todo for func in _providers for todo in func(user) if todo.count]
+    return sorted(items, key=lambda todo: (todo.order, todo.key))
+
+
+def own_side(user: Any, perm: str, field: str = "unit") -> Q:
+    """Records of the schools (or, for a bureau, of the bureau itself) where the person holds
+    `perm` as one of its own people, not through a superior's subtree: owners act, superiors
+    supervise, and a bureau's officer is not handed every school's work."""
+    from xiaoan.orgs.choices import UnitKind
+    from xiaoan.orgs.models import Unit
+
+    within_school = (UnitKind.DEPARTMENT, UnitKind.CAMPUS)
+    grants = [g for g in grants_for(user) if perm in g.permissions and g.unit_id]
+    inside = {
+        u.pk: u
+        for u in Unit.objects.filter(
+            pk__in=[g.unit_id for g in grants if g.unit_kind in within_school]
+        )
+    }
+    q = Q(pk__in=[])
+    for grant in grants:
+        if grant.unit_kind == UnitKind.SCHOOL:
+            q |= Q(**{f"{field}__path__startswith": grant.unit_path})
+        elif grant.unit_kind in within_school:
+            unit = inside[grant.unit_id]
+            q |= Q(**{f"{field}__path__startswith": (unit.school() or unit).path})
+        else:
+            q |= Q(**{f"{field}_id": grant.unit_id})
+    return q

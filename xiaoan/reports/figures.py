@@ -1,0 +1,104 @@
+"""The dashboard's sections, contributed by the apps (`<app>/figures.py`, `@section`).
+
+A section is computed for one scope — a unit and, when the person sees its whole subtree, all
+units below it — and gives its headline figures and, per subordinate branch, the figures the
+ranking compares. Later apps (registers, training, drills, alerts) add theirs the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.module_loading import autodiscover_modules
+
+
+@dataclass(frozen=True)
+class Scope:
+    user: Any
+    unit: Any  # orgs.Unit
+    subtree: bool  # the whole subtree (else the unit alone)
+    branch_length: int  # length of a subordinate branch's tree path
+    today: dt.date
+
+    @property
+    def path(self) -> str:
+        return self.unit.path
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    value: Any
+    url: str = ""
+    bad: bool = False  # shown in red: behind, overdue, not cleared
+    suffix: str = ""  # 项, %, 所
+
+
+@dataclass(frozen=True)
+class Column:
+    """A ranking column: `weight` × value is added to a branch's score (higher is worse).
+    A percentage is better high: sorting by it puts the lowest first."""
+
+    key: str
+    label: str
+    weight: float = 0.0
+    percent: bool = False
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    tables: list[dict] = field(default_factory=list)  # {"title", "columns", "rows"}
+    columns: list[Column] = field(default_factory=list)
+    branches: dict[str, dict[str, Any]] = field(default_factory=dict)  # branch path → values
+    board: list[dict] = field(default_factory=list)  # records that need attention now
+    order: int = 50  # place on the page
+
+
+Provider = Callable[[Scope], Section | None]
+_providers: list[Provider] = []
+_discovered = False
+
+
+def section(func: Provider) -> Provider:
+    if func not in _providers:
+        _providers.append(func)
+    return func
+
+
+def sections_for(scope: Scope) -> list[Section]:
+    """Every app's section that this person may see for this scope (None: not theirs)."""
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("figures")
+        _discovered = True
+    found = [s for s in (func(scope) for func in _providers) if s is not None]
+    return sorted(found, key=lambda s: s.order)
+
+
+def rate(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def allowed(scope: Scope, perm: str) -> bool:
+    """The person holds `perm` over the whole scope: the unit, and its subtree when shown."""
+    from xiaoan.core.scoping import grants_for
+
+    if getattr(scope.user, "is_superuser", False):
+        return True
+    for grant in grants_for(scope.user):
+        if perm not in grant.permissions:
+            continue
+        if grant.unit_id is None:
+            return True
+        if grant.unit_id == scope.unit.pk and (grant.descendants or not scope.subtree):
+            return True
+        if grant.descendants and scope.path.startswith(grant.unit_path):
+            return True
+    return False

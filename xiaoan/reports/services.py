@@ -1,0 +1,133 @@
+"""The dashboard (一张图) of one unit: every app's section and the ranking of the units one
+level down. Read-only: nothing here writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xiaoan.core.errors import Invalid, NotFound
+from xiaoan.core.scoping import grants_for
+from xiaoan.orgs.choices import UnitKind
+from xiaoan.orgs.models import Unit
+from xiaoan.reports.figures import Column, Scope, Section, sections_for
+
+
+@dataclass
+class Dashboard:
+    unit: Unit
+    subtree: bool
+    sections: list[Section]
+    columns: list[tuple[str, Column]] = field(default_factory=list)  # (section key, column)
+    ranking: list[dict] = field(default_factory=list)
+    sort: str = "score"
+
+    @property
+    def formula(self) -> str:
+        """How the score is made, as the page explains it."""
+        return " + ".join(f"{c.label}×{c.weight:g}" for _key, c in self.columns if c.weight)
+
+    @property
+    def sections_by_key(self) -> dict[str, Section]:
+        return {s.key: s for s in self.sections}
+
+
+def default_unit(user: Any) -> Unit | None:
+    """The highest unit the person holds a role at (the first, if several)."""
+    grants = sorted(
+        (g for g in grants_for(user) if g.unit_id), key=lambda g: (len(g.unit_path), g.unit_path)
+    )
+    return Unit.objects.filter(pk=grants[0].unit_id).first() if grants else None
+
+
+def _subtree(user: Any, unit: Unit) -> bool:
+    """Whether the person sees the unit's whole subtree (a grant over it with descendants)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(
+        g.unit_id is None or (g.descendants and unit.path.startswith(g.unit_path))
+        for g in grants_for(user)
+    )
+
+
+def dashboard(user: Any, unit_id: Any = None, *, sort: str = "score") -> Dashboard:
+    if unit_id in (None, ""):
+        unit = default_unit(user)
+        if unit is None:
+            raise NotFound(_("您还没有任何单位的授权。"))
+    else:
+        try:
+            pk = int(unit_id)
+        except (TypeError, ValueError):
+            raise Invalid(_("单位参数无效。"), fields={"unit": [_("单位参数无效。")]}) from None
+        unit = Unit.objects.restrict(user).filter(pk=pk).first()
+        if unit is None:
+            raise NotFound()
+    subtree = _subtree(user, unit)
+    scope = Scope(
+        user=user,
+        unit=unit,
+        subtree=subtree,
+        branch_length=len(unit.path) + Unit.steplen,
+        today=timezone.localdate(),
+    )
+    sections = sections_for(scope)
+    board = Dashboard(unit=unit, subtree=subtree, sections=sections, sort=sort)
+    if subtree:
+        _rank(board)
+    return board
+
+
+def _rank(board: Dashboard) -> None:
+    """Every unit one level down (the bureau's own 股室 are part of it, not ranked) with each
+    section's figures and a composite score (Σ weight × value; higher is worse)."""
+    branches = list(
+        Unit.objects.filter(
+            path__startswith=board.unit.path, depth=board.unit.depth + 1, is_active=True
+        )
+        .exclude(kind=UnitKind.SECTION)
+        .order_by("path")
+    )
+    board.columns = [(s.key, c) for s in board.sections for c in s.columns]
+    keys_in_order = [f"{key}.{c.key}" for key, c in board.columns]
+    columns = [c for _key, c in board.columns]
+    keys = set(keys_in_order)
+    sections = board.sections_by_key
+    rows = []
+    for unit in branches:
+        values: dict[str, Any] = {}
+        score = 0.0
+        for section_key, column in board.columns:
+            value = sections[section_key].branches.get(unit.path, {}).get(column.key)
+            if value is None and not column.percent:
+                value = 0
+            values[f"{section_key}.{column.key}"] = value
+            score += column.weight * (value or 0)
+        rows.append(
+            {
+                "unit": unit,
+                "values": values,
+                "cells": [
+                    (values[key], column)
+                    for key, column in zip(keys_in_order, columns, strict=True)
+                ],
+                "score": round(score, 1),
+            }
+        )
+    if board.sort in keys:
+        lowest_first = dict(zip(keys_in_order, columns, strict=True))[board.sort].percent
+        sign = 1 if lowest_first else -1
+        rows.sort(
+            key=lambda r: (r["values"][board.sort] is None, sign * (r["values"][board.sort] or 0))
+        )
+    else:
+        board.sort = "score"
+        rows.sort(key=lambda r: -r["score"])
+    # The worst three with anything against them are highlighted.
+    worst = {r["unit"].pk for r in sorted(rows, key=lambda r: -r["score"])[:3] if r["score"] > 0}
+    for row in rows:
+        row["worst"] = row["unit"].pk in worst
+    board.ranking = rows

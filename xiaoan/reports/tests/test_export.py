@@ -1,0 +1,71 @@
+"""The dashboard's Excel: the figures, every table and the ranking as the page shows them, for
+the people who may see that unit only, recorded in the audit trail."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from xiaoan.audit.models import AuditEntry
+from xiaoan.hazards.tests.pages_support import private_media, reported  # noqa: F401
+from xiaoan.reports.services import dashboard
+
+pytestmark = pytest.mark.django_db
+
+
+def book(response):
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+
+
+def rows_of(sheet) -> list[tuple]:
+    return [row for row in sheet.iter_rows(values_only=True) if any(v is not None for v in row)]
+
+
+def test_it_exports_the_dashboard_as_it_stands(persona, units, client_for):
+    reported(persona, units["梁子湖高级中学"])
+    district = units["梁子湖区教育局"]
+    response = client_for("district_officer").get(f"/reports/export.xlsx?unit={district.pk}")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    workbook = book(response)
+    names = workbook.sheetnames
+    assert names[0] == "概况" and names[-1] == "下级单位排名"
+    assert "近12个月发现与销号" in names
+    board = dashboard(persona("district_officer"), district.pk)
+    summary = rows_of(workbook["概况"])
+    assert summary[0][0] == "梁子湖区教育局安全工作情况"
+    figures = {(r[0], r[1]): r[2] for r in summary if len(r) > 2 and r[1]}
+    hazards = board.sections_by_key["hazards"]
+    for figure in hazards.figures:
+        assert figures[(str(hazards.title), str(figure.label))] == figure.value
+    ranking = rows_of(workbook["下级单位排名"])
+    header = next(i for i, r in enumerate(ranking) if r[0] == "单位")
+    exported = [(r[0], r[1]) for r in ranking[header + 1 :]]
+    assert exported == [(r["unit"].name, r["score"]) for r in board.ranking]
+    assert AuditEntry.objects.filter(action="export", detail__kind="dashboard").exists()
+
+
+def test_it_refuses_a_unit_out_of_scope(units, client_for):
+    school_b = units["东沟镇中心小学"]
+    client = client_for("school_a_officer")
+    assert client.get(f"/reports/export.xlsx?unit={school_b.pk}").status_code == 404
+    assert client.get("/reports/export.xlsx?unit=x").status_code == 404
+    assert client_for("expert").get("/reports/export.xlsx").status_code == 404
+
+
+def test_it_prints_through_libreoffice(persona, units, client_for, tmp_path):
+    from xiaoan.core.tests.libreoffice import render
+
+    reported(persona, units["梁子湖高级中学"])
+    district = units["梁子湖区教育局"]
+    response = client_for("district_officer").get(f"/reports/export.xlsx?unit={district.pk}")
+    content = b"".join(response.streaming_content)
+    if keep := __import__("os").environ.get("XIAOAN_SHOTS"):
+        (__import__("pathlib").Path(keep) / "dashboard.xlsx").write_bytes(content)
+    rendered = render({"dashboard.xlsx": content}, tmp_path)["dashboard.xlsx"]
+    text = "".join(rendered.text.split())
+    assert "梁子湖区教育局安全工作情况" in text and "未销号重大隐患" in text
+    assert "下级单位排名" in text and "梁子湖高级中学" in text and "审核人" in text
+    assert rendered.pages <= 10

@@ -141,3 +141,25 @@ def test_it_shows_navigation_legibly_with_a_focus_ring_and_a_skip_link(browse):
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_it_shows_the_plan_list_as_cards_on_a_phone_and_a_table_on_a_desktop(browse):
+    plan = _plan_with_progress()
+    phone = browse.page("district_officer", PHONE)
+    phone.goto("/plans/")
+    card = phone.locator("#plan-cards .card").filter(has_text=plan.title)
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("已逾期")
+    expect(card).to_contain_text("3 项任务")
+    expect(card.locator("progress")).to_be_visible()
+    expect(phone.locator("table").first).to_be_hidden()
+    fits_phone(phone)
+    shot(phone, "plans-390")
+    card.click()
+    expect(phone.locator("main h1")).to_have_text(plan.title)
+
+    desktop = browse.page("district_officer", DESKTOP)
+    desktop.goto("/plans/")
+    expect(desktop.locator("#plan-cards")).to_be_hidden()
+    expect(desktop.locator("table").first.get_by_text(plan.title)).to_be_visible()
+    shot(desktop, "plans-1280")

@@ -59,6 +59,25 @@ class AssignmentAction(models.TextChoices):
     RETURN = "return_report", _("退回")
 
 
+class ReportReview(models.TextChoices):
+    """A progress report's own state. A report of 已完成 is submitted for the issuer's
+    review: accepted (the one that counts as done) or returned with the reason; any other
+    report is noted as it is."""
+
+    NOTED = "noted", _("已报送")
+    SUBMITTED = "submitted", _("待审核")
+    ACCEPTED = "accepted", _("已通过")
+    RETURNED = "returned", _("已退回")
+
+
+REVIEW_COLOURS = {
+    ReportReview.NOTED: "secondary",
+    ReportReview.SUBMITTED: "warning",
+    ReportReview.ACCEPTED: "success",
+    ReportReview.RETURNED: "danger",
+}
+
+
 class DeadlineKind(models.TextChoices):
     DATE = "date", _("日期")
     IMMEDIATE = "immediate", _("立即")

@@ -13,6 +13,7 @@ from xiaoan.core.forms import StyledFormMixin, date_input
 from xiaoan.core.workflow_pages import WorkflowForm
 from xiaoan.orgs.models import Unit
 from xiaoan.plans.choices import REPORT_STATUSES, DeadlineKind, Progress
+from xiaoan.plans.deadlines import milestone_text, milestones_by_task, open_milestones
 
 _DATE = re.compile(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$")
 IMMEDIATE_WORDS = {"立即", "立整立改", "立行立改"}
@@ -207,6 +208,11 @@ class ReportForm(PlanActionForm):
         label=_("状态"), choices=[(s.value, s.label) for s in REPORT_STATUSES]
     )
     progress = forms.IntegerField(label=_("完成进度（%）"), min_value=0, max_value=100)
+    milestone = forms.ChoiceField(
+        label=_("完成节点"),
+        required=False,
+        help_text=_("本次报送完成的时间节点（如上半年、防溺水）；未完成某个节点可不选"),
+    )
     text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 4}))
     files = MultipleFileField(label=_("佐证材料"), required=False)
 
@@ -215,6 +221,14 @@ class ReportForm(PlanActionForm):
         self.fields["status"].initial = Progress.IN_PROGRESS
         if self.obj is not None:
             self.initial.setdefault("progress", self.obj.progress)
+        # Only a task with several milestones asks which one a report fulfils.
+        choices = open_milestones(self.obj) if self.obj is not None else []
+        if len(milestones_by_task([self.obj.task_id])[self.obj.task_id] if self.obj else []) > 1:
+            self.fields["milestone"].choices = [("", _("（不针对某个节点）"))] + [
+                (str(m.pk), milestone_text(m)) for m in choices
+            ]
+        else:
+            del self.fields["milestone"]
 
 
 class ImportForm(StyledFormMixin, forms.Form):
@@ -256,7 +270,7 @@ class DecomposeForm(PlanActionForm):
 
 
 class ImportReviewForm(forms.Form):
-    """The review page's edits, read from its numbered inputs: `title-<i>` and
+    """The review page's edits, read from its numbered inputs: `title-<i>`, `domain-<i>` and
     `deadlines-<i>` per task, `unit-<j>` per written unit name, `plan_title` and
     `document_number`. What was typed stays on the form (`tasks`, `mapping`) for a re-render."""
 
@@ -279,6 +293,8 @@ class ImportReviewForm(forms.Form):
         for index, task in enumerate(self.draft["tasks"]):
             edited = dict(task)
             edited["title"] = (data.get(f"title-{index}") or "").strip()
+            if f"domain-{index}" in data:  # the reviewer's safety domain ("": none)
+                edited["safety_domain"] = data.get(f"domain-{index}") or ""
             text = data.get(f"deadlines-{index}", "")
             try:
                 edited["deadlines"] = parse_deadline_lines(text)

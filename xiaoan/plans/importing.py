@@ -12,7 +12,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from xiaoan.core.errors import Invalid
+from xiaoan.core.choices import SafetyDomain
+from xiaoan.core.errors import Conflict, Invalid
 from xiaoan.core.services import get_scoped
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
@@ -80,12 +81,46 @@ def start_import(
     require(actor, "add")
     issuer = _issuer(actor, unit)
     draft = read_draft(data, filename, text, units=unit_names_below(issuer))
-    return PlanImport.objects.create(
-        unit=issuer,
-        source_name=(filename or _("粘贴的文字"))[:200],
-        draft=draft,
-        created_by=actor,
+    with transaction.atomic():
+        pending = PlanImport.objects.create(
+            unit=issuer,
+            source_name=(filename or _("粘贴的文字"))[:200],
+            draft=draft,
+            created_by=actor,
+        )
+        _audit(actor, pending, "create", ImportStatus.PENDING, created=True)
+    return pending
+
+
+def _audit(actor: Any, pending: PlanImport, step: str, to: str, created: bool = False) -> None:
+    """An import's steps (read, confirmed, discarded) in the audit log."""
+    from xiaoan.audit import services as audit
+
+    audit.record(
+        "create" if created else "transition",
+        actor=actor,
+        obj=pending,
+        detail={"action": step, "to": to, "plan": pending.plan_id},
     )
+
+
+def _pending(actor: Any, import_pk: Any) -> PlanImport:
+    """The import, locked, while it still awaits review (409 once confirmed or discarded)."""
+    found = get_scoped(actor, PlanImport, import_pk, "add")
+    pending = PlanImport.objects.select_for_update().get(pk=found.pk)
+    if pending.status != ImportStatus.PENDING:
+        raise Conflict(_("该导入已处理。"))
+    return pending
+
+
+@transaction.atomic
+def discard_import(actor: Any, import_pk: Any) -> PlanImport:
+    """Give up a reviewed draft: no plan is made, and the import no longer shows."""
+    pending = _pending(actor, import_pk)
+    pending.status = ImportStatus.DISCARDED
+    pending.save(update_fields=["status"])
+    _audit(actor, pending, "discard", ImportStatus.DISCARDED)
+    return pending
 
 
 @dataclass
@@ -194,12 +229,18 @@ def _check_mapping(tasks: Sequence[dict], mapping: dict[str, str], allowed: set[
 def task_domain(task: dict) -> str:
     """What a confirmed task's 领域 says: the safety domain its text is about, else the
     group the document put it in."""
-    from xiaoan.core.choices import SafetyDomain
-
     code = task.get("safety_domain") or ""
     if code in SafetyDomain.values:
         return str(SafetyDomain(code).label)
     return task.get("domain") or ""
+
+
+def _check_domain(index: int, task: dict) -> None:
+    code = task.get("safety_domain") or ""
+    if code and code not in SafetyDomain.values:
+        message = _("第 %(n)d 项任务：安全领域有误。") % {"n": index}
+        raise Invalid(message, fields={"safety_domain": [message]})
+    task["domain_label"] = task_domain(task)
 
 
 def default_mapping(suggestions: Sequence[NameSuggestion]) -> dict[str, str]:
@@ -247,6 +288,7 @@ def create_from_draft(
         raise Invalid(_("草稿中没有任务。"))
     parsed = []
     for index, task in enumerate(tasks, start=1):
+        _check_domain(index, task)
         try:
             parsed.append(parse_deadlines(task.get("deadlines") or []))
         except Invalid as error:
@@ -313,10 +355,7 @@ def confirm_import(
 ) -> Plan:
     """Confirm a reviewed import: the edited tasks (titles, deadlines) and the unit mapping
     become the plan in one transaction; the import is marked confirmed."""
-    found = get_scoped(actor, PlanImport, import_pk, "add")
-    pending = PlanImport.objects.select_for_update().get(pk=found.pk)
-    if pending.status != ImportStatus.PENDING:
-        raise Invalid(_("该导入已处理。"))
+    pending = _pending(actor, import_pk)
     draft = dict(pending.draft)
     if tasks is not None:
         draft["tasks"] = tasks
@@ -333,4 +372,5 @@ def confirm_import(
     pending.plan = plan
     pending.draft = draft
     pending.save(update_fields=["status", "plan", "draft"])
+    _audit(actor, pending, "confirm", ImportStatus.CONFIRMED)
     return plan

@@ -23,12 +23,14 @@ from xiaoan.core.scoping import ScopedQuerySet, scope_filter
 from xiaoan.plans.choices import (
     OPEN,
     PROGRESS_COLOURS,
+    REVIEW_COLOURS,
     AssignmentAction,
     DeadlineKind,
     ImportStatus,
     PlanAction,
     PlanStatus,
     Progress,
+    ReportReview,
     current_progress,
 )
 
@@ -388,6 +390,15 @@ class ProgressReport(ColourMixin, models.Model):
     text = models.TextField(_("进展情况"))
     status = models.CharField(_("状态"), max_length=20, choices=Progress.choices)
     progress = models.PositiveSmallIntegerField(_("完成进度（%）"), default=0)
+    # The milestone (a dated deadline of the task) this report says is done.
+    milestone = models.ForeignKey(
+        TaskDeadline,
+        verbose_name=_("完成节点"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("报送人"),
@@ -396,6 +407,19 @@ class ProgressReport(ColourMixin, models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("报送时间"), auto_now_add=True)
+    review = models.CharField(
+        _("审核状态"), max_length=20, choices=ReportReview.choices, default=ReportReview.NOTED
+    )
+    review_note = models.TextField(_("审核意见"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("进展报送")
@@ -405,6 +429,10 @@ class ProgressReport(ColourMixin, models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+    @property
+    def review_colour(self) -> str:
+        return REVIEW_COLOURS.get(self.review, "secondary")
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

@@ -20,11 +20,12 @@ from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.services import ensure_in_scope, get_scoped
-from xiaoan.core.workflow import begin, require_note, workflow_of
+from xiaoan.core.workflow import begin, workflow_of
 from xiaoan.notifications.models import Notification
 from xiaoan.notifications.services import grouped, notify, was_notified
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
+from xiaoan.plans import deadlines as milestones
 from xiaoan.plans.choices import (
     FINISHED,
     OPEN,
@@ -34,6 +35,7 @@ from xiaoan.plans.choices import (
     PlanAction,
     PlanStatus,
     Progress,
+    ReportReview,
     current_progress,
 )
 from xiaoan.plans.models import (
@@ -43,7 +45,6 @@ from xiaoan.plans.models import (
     PlanPhase,
     ProgressReport,
     Task,
-    TaskDeadline,
     plan_perm,
 )
 
@@ -298,11 +299,7 @@ def save_task(
     obj.lead_units.set(lead)
     obj.responsible_units.set(responsible)
     obj.cooperating_units.set(cooperating)
-    obj.deadlines.all().delete()
-    TaskDeadline.objects.bulk_create(
-        TaskDeadline(task=obj, seq=i, date=d.date, label=d.label, kind=d.kind)
-        for i, d in enumerate(specs)
-    )
+    milestones.sync_deadlines(obj, specs)
     if plan.status == PlanStatus.ACTIVE:
         cascade([obj], actor)
     ensure_in_scope(actor, obj, "change")
@@ -365,7 +362,7 @@ def cascade(tasks: Sequence[Task], actor: Any = None) -> list[Assignment]:
         for assignment in new:
             stamp(assignment, actor).save()
             _advance(assignment, actor, AssignmentAction.ASSIGN, to=None, created=True)
-        Assignment.objects.filter(task=task).exclude(due_on=task.due_on).update(due_on=task.due_on)
+        milestones.refresh_due([task.pk])  # each one's next unmet milestone
         created += new
         recompute(task)
     by_unit: dict[int, list[Assignment]] = defaultdict(list)
@@ -443,11 +440,7 @@ def decompose(
     child.all_below = not units
     stamp(child, actor).save()
     child.responsible_units.set(units)
-    child.deadlines.all().delete()
-    TaskDeadline.objects.bulk_create(
-        TaskDeadline(task=child, seq=d.seq, date=d.date, label=d.label, kind=d.kind)
-        for d in parent.deadlines.all()
-    )
+    milestones.sync_deadlines(child, list(parent.deadlines.all()))
     names = [u.name for u in units] or [_("本校全部处室")]
     _advance(
         stamp(assignment, actor),
@@ -558,11 +551,13 @@ def report_progress(
     status: str,
     progress: int | None = None,
     files: Sequence[Any] = (),
+    milestone: Any = None,
     today: dt.date | None = None,
     version: int | None = None,
 ) -> ProgressReport:
     """The assignee's people report: the assignment takes the reported status (overdue
-    stays overdue until done), and the task and plan roll up."""
+    stays overdue until done, or until the missed milestone the report names is met), and
+    the task and plan roll up."""
     today = today or _today()
     assignment = begin(actor, Assignment, assignment_pk, "report", version)
     if assignment.task.plan.status != PlanStatus.ACTIVE:
@@ -581,6 +576,7 @@ def report_progress(
         raise Invalid(fields={"progress": [_("进度应为 0 到 100 的整数。")]})
     for upload in files:
         _check_file(upload)
+    fulfils = milestones.check_milestone(assignment, milestone)
     # 已完成 awaits the issuer's review: the assignment keeps the progress it had, so only
     # an accepted report counts in the figures (the report itself says 100).
     reported_progress = progress
@@ -591,8 +587,16 @@ def report_progress(
         text=text.strip(),
         status=status,
         progress=reported_progress,
+        milestone=fulfils,
         author=actor,
+        review=ReportReview.SUBMITTED if status == Progress.DONE else ReportReview.NOTED,
     )
+    # An earlier report of 已完成 still awaiting review is superseded by this one.
+    assignment.reports.filter(review=ReportReview.SUBMITTED).exclude(pk=report.pk).update(
+        review=ReportReview.NOTED, review_note=_("已被后续报送取代")
+    )
+    if fulfils is not None:  # saved with the step below
+        assignment.due_on = milestones.due_of(assignment)
     for upload in files:
         Evidence.objects.create(
             report=report,
@@ -614,7 +618,12 @@ def report_progress(
         AssignmentAction.REPORT,
         to=new_status,
         note=report.text,
-        data={"report": report.pk, "progress": reported_progress, "files": len(files)},
+        data={
+            "report": report.pk,
+            "progress": reported_progress,
+            "files": len(files),
+            "milestone": fulfils.pk if fulfils else None,
+        },
     )
     ensure_in_scope(actor, assignment, "report")
     recompute(assignment.task, today)
@@ -642,67 +651,6 @@ def _tell_reviewers(actor: Any, assignment: Assignment) -> None:
     )
 
 
-@transaction.atomic
-def accept_report(
-    actor: Any,
-    assignment_pk: Any,
-    *,
-    note: str = "",
-    version: int | None = None,
-    today: dt.date | None = None,
-) -> Assignment:
-    """The issuing unit accepts a report of 已完成: only now the assignment is done."""
-    assignment = begin(actor, Assignment, assignment_pk, "accept", version)
-    assignment.progress = 100
-    _advance(
-        stamp(assignment, actor),
-        actor,
-        AssignmentAction.ACCEPT,
-        note=(note or "").strip(),
-        data={"report": assignment.last_report_id},
-    )
-    ensure_in_scope(actor, assignment, "change")
-    recompute(assignment.task, today)
-    return assignment
-
-
-@transaction.atomic
-def return_report(
-    actor: Any,
-    assignment_pk: Any,
-    *,
-    note: str = "",
-    version: int | None = None,
-    today: dt.date | None = None,
-) -> Assignment:
-    """The issuing unit returns a report of 已完成 with its reason: the assignment is in
-    progress again (overdue when past its deadline) and the reporter is told why."""
-    today = today or _today()
-    assignment = begin(actor, Assignment, assignment_pk, "return_report", version)
-    reason = require_note(note, _("退回理由"))
-    late = bool(assignment.due_on and assignment.due_on < today)
-    _advance(
-        stamp(assignment, actor),
-        actor,
-        AssignmentAction.RETURN,
-        to=Progress.OVERDUE if late else Progress.IN_PROGRESS,
-        note=reason,
-        data={"report": assignment.last_report_id},
-    )
-    ensure_in_scope(actor, assignment, "change")
-    recompute(assignment.task, today)
-    report = assignment.last_report
-    author = report.author if report is not None else None
-    notify(
-        [author] if author is not None and author.pk != getattr(actor, "pk", None) else [],
-        Kind.REJECTED,
-        _("工作任务报送被退回：%(t)s") % {"t": assignment.task.title[:80]},
-        reason,
-        reverse("plans:assignment_report", args=[assignment.pk]),
-    )
-    return assignment
-
-
 # ---------------------------------------------------------------- deadlines (daily job)
 
 
@@ -711,39 +659,44 @@ def _task_url(task_id: int) -> str:
 
 
 def mark_overdue(today: dt.date | None = None) -> dict[str, int]:
-    """Assignments past their deadline and not done become overdue (their units and the
-    issuer are told); those due within a week get one reminder. Safe to run twice a day."""
+    """Assignments past their next deadline (a missed milestone or the last) and not done
+    become overdue (their units and the issuer are told); those due within a week get one
+    reminder. Safe to run twice a day; one locked query for the whole pass."""
     today = today or _today()
     overdue = 0
     touched: set[int] = set()
-    pending = Assignment.objects.filter(
-        due_on__lt=today,
-        task__plan__status=PlanStatus.ACTIVE,
-        status__in=OPEN,
-    ).values_list("pk", flat=True)
-    for pk in list(pending):
-        with transaction.atomic():
-            assignment = (
-                Assignment.objects.select_for_update()
-                .select_related("unit", "task__unit", "task__plan")
-                .get(pk=pk)
-            )
-            # Still open and past due under the one rule (it may have moved since the query).
-            if (
-                assignment.status not in OPEN
-                or current_progress(assignment.status, assignment.due_on, today) != Progress.OVERDUE
-            ):
+    people: dict[tuple[str, int], list[Any]] = {}
+
+    def who(perm: str, unit: Unit) -> list[Any]:
+        if (perm, unit.pk) not in people:
+            people[perm, unit.pk] = people_with(plan_perm(perm), unit)
+        return people[perm, unit.pk]
+
+    with transaction.atomic():
+        pending = list(
+            Assignment.objects.select_for_update(of=("self",))
+            .filter(due_on__lt=today, task__plan__status=PlanStatus.ACTIVE, status__in=OPEN)
+            .select_related("unit", "task__unit", "task__plan")
+            .order_by("pk")
+        )
+        labels = {
+            (m.task_id, m.date): m.label
+            for ms in milestones.milestones_by_task(a.task_id for a in pending).values()
+            for m in ms
+        }
+        for assignment in pending:
+            # Past due under the one rule.
+            if current_progress(assignment.status, assignment.due_on, today) != Progress.OVERDUE:
                 continue
-            _advance(assignment, None, AssignmentAction.OVERDUE, to=Progress.OVERDUE)
+            label = labels.get((assignment.task_id, assignment.due_on), "")
+            _advance(assignment, None, AssignmentAction.OVERDUE, to=Progress.OVERDUE, note=label)
             task = assignment.task
-            people = people_with(plan_perm("report"), assignment.unit) + people_with(
-                plan_perm("change"), task.unit
-            )
+            when = " ".join(p for p in (label, str(assignment.due_on)) if p)
             notify(
-                people,
+                who("report", assignment.unit) + who("change", task.unit),
                 Kind.OVERDUE,
                 _("工作任务逾期：%(t)s") % {"t": task.title[:80]},
-                _("%(u)s，完成期限 %(d)s") % {"u": assignment.unit.name, "d": assignment.due_on},
+                _("%(u)s，完成期限 %(d)s") % {"u": assignment.unit.name, "d": when},
                 _task_url(task.pk),
             )
             overdue += 1

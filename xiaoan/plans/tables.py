@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoan.audit.files import file_served
@@ -14,6 +15,7 @@ from xiaoan.core.errors import Invalid
 from xiaoan.core.services import get_scoped
 from xiaoan.orgs.models import Unit
 from xiaoan.plans import exports
+from xiaoan.plans.deadlines import annotate_milestones
 from xiaoan.plans.models import (
     Assignment,
     Plan,
@@ -98,6 +100,8 @@ def progress_table(plan: Plan, actor: Any) -> dict[str, Any]:
         .select_related("unit")
         .only("id", "task_id", "unit__name", "unit__path", "status", "progress", "due_on")
     )
+    assignments = list(assignments)
+    annotate_milestones(assignments, timezone.localdate())
     cells: dict[int, dict[int, Assignment]] = defaultdict(dict)
     units: dict[int, Unit] = {}
     for assignment in assignments:

@@ -21,6 +21,8 @@ from django.views import View
 from django.views.generic import ListView
 
 from xiaoan.audit.files import file_served
+from xiaoan.core.choices import SafetyDomain
+from xiaoan.core.errors import ServiceError
 from xiaoan.core.history import entries_for
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.services import get_scoped
@@ -29,7 +31,15 @@ from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
 from xiaoan.plans import forms, importing, services, tables
-from xiaoan.plans.choices import FINISHED, OPEN, ImportStatus, PlanStatus, Progress
+from xiaoan.plans.choices import (
+    FINISHED,
+    OPEN,
+    PROGRESS_COLOURS,
+    ImportStatus,
+    PlanStatus,
+    Progress,
+)
+from xiaoan.plans.deadlines import annotate_milestones, milestone_rows
 from xiaoan.plans.filtersets import PlanFilterSet
 from xiaoan.plans.models import (
     Assignment,
@@ -175,6 +185,8 @@ def plan_context(request, plan: Plan, bound: forms.PlanActionForm | None = None)
         "table": tables.progress_table(plan, user),
         "can_edit": can_change and plan.status != PlanStatus.CLOSED,
         "statuses": Progress,
+        # Every colour a grid cell can take, 待审核 included.
+        "legend": [(PROGRESS_COLOURS[value], label) for value, label in Progress.choices],
         "actions": action_panel(request, PLAN, plan, bound),
         "events": plan.events.select_related("actor"),
         "history": entries_for(plan, limit=50),
@@ -289,6 +301,7 @@ class TaskDetailView(PlanAccessMixin, View):
             .select_related("unit", "last_report")
             .order_by("unit__path")
         )
+        annotate_milestones(assignments, services._today())
         reports = (
             ProgressReport.objects.filter(assignment__in=[a.pk for a in assignments])
             .select_related("assignment__unit", "author")
@@ -352,6 +365,7 @@ class MyTasksView(PlanAccessMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        annotate_milestones(context["object_list"], services._today())
         context["show_all"] = self.show_all
         context["query_string"] = "all=1" if self.show_all else ""
         context["today"] = services._today()
@@ -366,7 +380,10 @@ def assignment_context(request, assignment: Assignment, bound=None) -> dict:
         "task": assignment.task,
         "actions": action_panel(request, ASSIGNMENT, assignment, bound),
         "events": assignment.events.select_related("actor"),
-        "reports": assignment.reports.select_related("author").prefetch_related("files")[:20],
+        "reports": assignment.reports.select_related(
+            "author", "milestone", "reviewed_by"
+        ).prefetch_related("files")[:20],
+        "milestones": milestone_rows(assignment, services._today()),
     }
 
 
@@ -464,8 +481,11 @@ class ImportReviewView(PlanAccessMixin, ServiceFormView):
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("discard"):
-            self.record.status = ImportStatus.DISCARDED
-            self.record.save(update_fields=["status"])
+            try:
+                importing.discard_import(request.user, self.record.pk)
+            except ServiceError as error:
+                messages.error(request, error.message)
+                return redirect("plans:import_review", pk=self.record.pk)
             messages.info(request, _("已放弃本次导入。"))
             return redirect("plans:plan_list")
         return super().post(request, *args, **kwargs)
@@ -510,6 +530,7 @@ class ImportReviewView(PlanAccessMixin, ServiceFormView):
             title=pending.draft.get("plan_title", "") if form.title is None else form.title,
             document_number=form.number,
             unmatched=importing.unmatched_names(self.suggestions),
+            domains=SafetyDomain.choices,
             ALL=importing.ALL_BELOW,
             DROP=importing.DROP,
         )

@@ -3,11 +3,14 @@ permission, page form, API request, service and label. The record pages' buttons
 their POST views, the API action endpoints and `allowed_actions` all come from here
 (xiaoan.core.workflow).
 
-Progress reports have no lifecycle of their own: a report is the assignment's "report" step
-(its event names the report). A report of 已完成 does not finish the assignment: it becomes
-submitted (待审核) until the task's issuing unit accepts it (done) or returns it with a reason
-(in progress, or overdue when past its deadline; the reporter is told). Only accepted work
-counts as done in the roll-up; a submitted assignment keeps the progress it had.
+A report is the assignment's "report" step (its event names the report). A report of 已完成
+does not finish the assignment: it becomes submitted (待审核) until the task's issuing unit
+accepts it (done) or returns it with a reason (in progress, or overdue when past its next
+deadline; the reporter is told). These Assignment actions are the entry points; they also
+settle the report's own state (ProgressReport.review, plans/review.py), so a returned report
+stays with its reason and the accepted one is the one that counts. Only accepted work counts
+as done in the roll-up; a submitted assignment keeps the progress it had. A report may name
+the milestone (dated deadline) it fulfils: see plans/deadlines.py.
 
 Overdue and the roll-up of a decomposed task are system steps
 (services.mark_overdue, services.recompute) written with no actor.
@@ -18,7 +21,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.workflow import ANY_STATE, Action, Workflow
-from xiaoan.plans import forms, services
+from xiaoan.plans import forms, review, services
 from xiaoan.plans.api import serializers as api
 from xiaoan.plans.choices import AssignmentAction, PlanAction, PlanStatus, Progress
 from xiaoan.plans.models import Assignment, AssignmentEvent, Plan, PlanEvent
@@ -95,7 +98,7 @@ ASSIGNMENT = Workflow(
             sources=[Progress.SUBMITTED],
             target=Progress.DONE,
             permission="plans.change_plan",
-            service=services.accept_report,
+            service=review.accept_report,
             form=forms.AcceptForm,
             serializer=api.PlanReviewSerializer,
             style="primary",
@@ -108,7 +111,7 @@ ASSIGNMENT = Workflow(
             sources=[Progress.SUBMITTED],
             target=(Progress.IN_PROGRESS, Progress.OVERDUE),
             permission="plans.change_plan",
-            service=services.return_report,
+            service=review.return_report,
             form=forms.ReturnForm,
             serializer=api.PlanReviewSerializer,
             note=True,

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from xiaoan.core.ids import IdField
 from xiaoan.plans.choices import REPORT_STATUS_CHOICES, DeadlineKind
+from xiaoan.plans.deadlines import milestone_rows
 from xiaoan.plans.models import (
     Assignment,
     AssignmentEvent,
@@ -104,7 +107,17 @@ class PlanUpdateSerializer(serializers.Serializer):
 class PlanDeadlineSerializer(serializers.ModelSerializer):
     class Meta:
         model = TaskDeadline
-        fields = ["date", "label", "kind"]
+        fields = ["id", "date", "label", "kind"]
+
+
+class PlanMilestoneSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    date = serializers.DateField()
+    state = serializers.ChoiceField(
+        choices=["met", "missed", "open"], help_text="met 已报送完成、missed 已逾期、open 未到期"
+    )
+    state_display = serializers.CharField()
 
 
 class PlanTaskSerializer(serializers.ModelSerializer):
@@ -170,10 +183,34 @@ class PlanEvidenceSerializer(serializers.ModelSerializer):
 class PlanReportSerializer(serializers.ModelSerializer):
     files = PlanEvidenceSerializer(many=True, read_only=True)
     author = serializers.CharField(source="author.username", read_only=True, default=None)
+    review_display = serializers.CharField(source="get_review_display", read_only=True)
+    reviewed_by = serializers.CharField(
+        source="reviewed_by.display_name", read_only=True, default=None
+    )
 
     class Meta:
         model = ProgressReport
-        fields = ["id", "text", "status", "progress", "author", "created_at", "files"]
+        fields = [
+            "id",
+            "text",
+            "status",
+            "progress",
+            "milestone",
+            "author",
+            "created_at",
+            "files",
+            "review",
+            "review_display",
+            "review_note",
+            "reviewed_by",
+            "reviewed_at",
+        ]
+        extra_kwargs = {
+            "review": {
+                "help_text": "noted 已报送、submitted 待审核、accepted 已通过、returned 已退回"
+            },
+            "review_note": {"help_text": "审核意见；退回时为退回理由"},
+        }
 
 
 class PlanAssignmentSerializer(serializers.ModelSerializer):
@@ -217,9 +254,26 @@ class AssignmentEventSerializer(serializers.ModelSerializer):
 
 class PlanAssignmentDetailSerializer(AllowedActionsMixin, PlanAssignmentSerializer):
     events = AssignmentEventSerializer(many=True, read_only=True)
+    milestones = serializers.SerializerMethodField(
+        help_text="任务的各个时间节点及本单位完成情况；due_on 是下一个未完成的节点"
+    )
+    reports = PlanReportSerializer(
+        many=True, read_only=True, help_text="全部报送（新的在前），含各自的审核状态与退回理由"
+    )
 
     class Meta(PlanAssignmentSerializer.Meta):
-        fields = [*PlanAssignmentSerializer.Meta.fields, "version", "events", "allowed_actions"]
+        fields = [
+            *PlanAssignmentSerializer.Meta.fields,
+            "milestones",
+            "reports",
+            "version",
+            "events",
+            "allowed_actions",
+        ]
+
+    @extend_schema_field(PlanMilestoneSerializer(many=True))
+    def get_milestones(self, obj) -> list[dict]:
+        return PlanMilestoneSerializer(milestone_rows(obj, timezone.localdate()), many=True).data
 
 
 class PlanReportInputSerializer(serializers.Serializer):
@@ -228,6 +282,12 @@ class PlanReportInputSerializer(serializers.Serializer):
     progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
     files = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, help_text="佐证材料"
+    )
+    milestone = IdField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="本次报送完成的时间节点编号（任务 deadlines 中带日期的一项）",
     )
     version = serializers.IntegerField(
         required=False,

@@ -35,7 +35,15 @@ from xiaoan.plans.api.serializers import (
     PlanUpdateSerializer,
 )
 from xiaoan.plans.filtersets import AssignmentFilterSet, PlanFilterSet, TaskFilterSet
-from xiaoan.plans.models import Assignment, AssignmentEvent, Plan, PlanEvent, Task, plan_perm
+from xiaoan.plans.models import (
+    Assignment,
+    AssignmentEvent,
+    Plan,
+    PlanEvent,
+    ProgressReport,
+    Task,
+    plan_perm,
+)
 from xiaoan.plans.workflow import ASSIGNMENT, PLAN
 
 PARSERS = upload_parsers()
@@ -232,7 +240,13 @@ class AssignmentViewSet(
         )
         if self.action != "list":
             queryset = queryset.select_related("task__plan").prefetch_related(
-                Prefetch("events", AssignmentEvent.objects.select_related("actor"))
+                Prefetch("events", AssignmentEvent.objects.select_related("actor")),
+                Prefetch(
+                    "reports",
+                    ProgressReport.objects.select_related("author", "reviewed_by").prefetch_related(
+                        "files"
+                    ),
+                ),
             )
         return queryset
 

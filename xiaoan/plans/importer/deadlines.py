@@ -231,15 +231,16 @@ _RUNNING = re.compile(
 
 
 def running_deadlines(text: str, year: int) -> list[Deadline]:
-    """The deadlines a task's sentences set, in order, each once."""
+    """The deadlines a task's sentences set, in order, each date once, labelled with the
+    phrase that set it ("2026年底前") so the reviewer and the task can tell where it came from."""
     found: list[Deadline] = []
     current = year
     for match in _RUNNING.finditer(norm(text)):
+        phrase = re.sub(r"\s+", "", match.group(0))[:60]
         for deadline in parse_deadlines(match.group(1), current):
             if deadline.date is None:
                 continue
             current = deadline.date.year
-            deadline = Deadline(deadline.date, "", "date")
-            if deadline not in found:
-                found.append(deadline)
+            if all(d.date != deadline.date for d in found):
+                found.append(Deadline(deadline.date, phrase, "date"))
     return found

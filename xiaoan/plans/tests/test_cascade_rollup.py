@@ -12,7 +12,7 @@ from django.core.management import call_command
 from xiaoan.core.errors import Forbidden, Invalid, NotFound
 from xiaoan.notifications.models import Notification
 from xiaoan.orgs.models import Unit
-from xiaoan.plans import services, tables
+from xiaoan.plans import review, services, tables
 from xiaoan.plans.choices import PlanStatus, Progress
 from xiaoan.plans.models import Assignment, Evidence, Plan, Task
 from xiaoan.plans.tests.support import DISTRICT, SCHOOL_A, SCHOOL_B, make_plan
@@ -66,22 +66,22 @@ def test_it_decomposes_a_school_assignment_and_rolls_up(persona, units):
     school.refresh_from_db()
     assert school.progress == 0  # the claim moved it, but nothing is accepted yet
     reviewer = persona("school_a_officer")  # the school issued the departments' task
-    services.accept_report(reviewer, mine.pk)
+    review.accept_report(reviewer, mine.pk)
     school.refresh_from_db()
     assert school.status == Progress.IN_PROGRESS
     assert school.progress == 33
     for other in departments:
         if other.pk != mine.pk:
             services.report_progress(reviewer, other.pk, text="完成", status=Progress.DONE)
-            services.accept_report(reviewer, other.pk)
+            review.accept_report(reviewer, other.pk)
     school.refresh_from_db()
     # All departments done is the school's report: the district still reviews it.
     assert school.status == Progress.SUBMITTED
     district = persona("district_officer")
-    services.accept_report(district, school.pk)
+    review.accept_report(district, school.pk)
     section = named.assignments.get(unit=units["安全股"])
     services.report_progress(district, section.pk, text="完成", status="done")
-    services.accept_report(district, section.pk)
+    review.accept_report(district, section.pk)
     named.refresh_from_db()
     assert (named.status, named.progress) == (Progress.DONE, 100)
 

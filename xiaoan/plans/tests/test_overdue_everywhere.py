@@ -73,3 +73,25 @@ def test_it_keeps_agreeing_after_the_daily_pass_and_a_report(persona, units):
     )
     assignment.refresh_from_db()
     assert assignment.status == assignment.current_status == Progress.OVERDUE
+
+
+def test_it_shows_every_cell_colour_in_the_grid_legend(persona, units, client_for):
+    """待审核 cells are yellow: the legend shows that colour, and the stylesheet has it."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    plan, named, _everyone = make_plan(persona, units)
+    assignment = Assignment.objects.get(task=named, unit=units[SCHOOL_A])
+    services.report_progress(
+        persona("school_a_officer"), assignment.pk, text="全部完成", status=Progress.DONE
+    )
+    page = client_for("district_officer").get(reverse("plans:plan_detail", args=[plan.pk]))
+    content = page.content.decode()
+    grid = content[content.index('id="progress-table"') : content.index('id="progress-legend"')]
+    assert "pbar-warning" in grid and "待审核" in grid
+    legend = content[content.index('id="progress-legend"') :].split("</ul>")[0]
+    for label, colour in [("待审核", "warning"), ("已逾期", "danger"), ("已完成", "success")]:
+        assert f"pbar-{colour} legend-swatch" in legend.split(label)[0].rsplit("<li", 1)[1]
+    css = (Path(settings.BASE_DIR) / "xiaoan/static/css/app.css").read_text()
+    assert "progress.pbar-warning" in css

@@ -259,3 +259,15 @@ def test_the_plan_page_query_count_is_flat_in_tasks(client_for, persona, units):
     few = _count(client, url)
     add(8)
     assert _count(client, url) == few
+
+
+def test_it_lists_plans_as_phone_cards_too(persona, units, client_for):
+    from xiaoan.plans.tests.support import make_plan
+
+    plan, _named, _everyone = make_plan(persona, units)
+    page = client_for("district_officer").get(reverse("plans:plan_list")).content.decode()
+    cards = page[page.index('id="plan-cards"') : page.index("d-none d-md-block table-responsive")]
+    assert plan.title in cards and "2 项任务" in cards and "梁教〔2024〕12号" in cards
+    # Out of scope: another district's people see no card of it.
+    other = client_for("uni_security").get(reverse("plans:plan_list")).content.decode()
+    assert plan.title not in other

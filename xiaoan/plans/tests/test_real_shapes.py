@@ -1,5 +1,6 @@
 """The shapes real plans take (issue 11), each written here as .docx (python-docx), .xlsx
-(openpyxl) and tab-separated text as Word and Excel copy it:
+(openpyxl), tab-separated text as Word and Excel copy it, an .html table (rowspan/colspan)
+and a .pdf printed from that HTML by WeasyPrint (a text layer with ruled cells):
 
 - cells running over several lines (two deadlines, "防溺水：…" / "防欺凌：…");
 - unit names containing 与/和/及;
@@ -22,7 +23,9 @@ from xiaoan.plans.importer import import_plan, import_text
 from xiaoan.plans.importer.domains import infer_domain
 from xiaoan.plans.importer.units import known_units, split_units
 
-FORMATS = ["docx", "xlsx", "text"]
+FORMATS = ["docx", "xlsx", "text", "html", "pdf"]
+# The formats that show merged cells (plain text cannot).
+MERGING = ["docx", "xlsx", "html", "pdf"]
 
 
 def _deadlines(task):
@@ -118,7 +121,48 @@ def _text(title: str, rows: list[list[str]], *, before=(), merges=(), spans=()) 
     return "\n".join(lines) + "\n"
 
 
+def _html(title: str, rows: list[list[str]], *, before=(), merges=(), spans=()) -> str:
+    """The table as a web page: `merges` as rowspan, `spans` as a colspan over the row, a
+    cell of several lines as <br>-separated lines."""
+    from html import escape
+
+    width = max(len(r) for r in rows)
+    covered = {(r, c) for c, first, last in merges for r in range(first + 1, last + 1)}
+    spans_down = {(first, c): last - first + 1 for c, first, last in merges}
+    body = []
+    for r, row in enumerate(rows):
+        if r in spans:
+            body.append(f'<tr><td colspan="{width}">{escape(row[0])}</td></tr>')
+            continue
+        cells = []
+        for c, text in enumerate(row):
+            if (r, c) in covered:
+                continue
+            down = spans_down.get((r, c))
+            rowspan = f' rowspan="{down}"' if down else ""
+            cells.append(f"<td{rowspan}>{'<br>'.join(escape(x) for x in text.split(chr(10)))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    paragraphs = "".join(f"<p>{escape(line)}</p>" for line in before)
+    return (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>'
+        "body{font-family:'WenQuanYi Micro Hei',sans-serif;font-size:10pt}"
+        "table{border-collapse:collapse;width:100%}td{border:1px solid #000;padding:3pt}"
+        f"</style></head><body>{paragraphs}<h1>{escape(title)}</h1>"
+        f"<table>{''.join(body)}</table></body></html>"
+    )
+
+
+def _pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()
+
+
 def _read(kind: str, title: str, rows, **shape):
+    if kind == "html":
+        return import_plan(_html(title, rows, **shape).encode(), "方案.html")
+    if kind == "pdf":
+        return import_plan(_pdf(_html(title, rows, **shape)), "方案.pdf")
     if kind == "docx":
         return import_plan(_docx(title, rows, **shape), "方案.docx")
     if kind == "xlsx":
@@ -337,7 +381,7 @@ HEADERS = [
 ]
 
 
-@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+@pytest.mark.parametrize("kind", MERGING)
 def test_it_reads_columns_by_their_headers(kind):
     # 牵头科室 merged over tasks 1–2; every other blank cell is really blank.
     plan = _read(
@@ -413,7 +457,7 @@ SEQ_SHIFTED = [
 ]
 
 
-@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+@pytest.mark.parametrize("kind", MERGING)
 def test_it_never_reads_a_sequence_number_as_a_unit(kind):
     plan = _read(kind, "某校2025年安全工作任务清单", SEQ_SHIFTED)
     assert [t.responsible_units for t in plan.tasks] == [[], ["后勤办"]]
@@ -486,9 +530,16 @@ PARAGRAPHS = [
 ]
 
 
-@pytest.mark.parametrize("kind", ["docx", "text"])
+@pytest.mark.parametrize("kind", ["docx", "text", "html", "pdf"])
 def test_it_finds_deadlines_said_in_running_text(kind):
-    if kind == "docx":
+    if kind in ("html", "pdf"):
+        from html import escape
+
+        page = "".join(f"<p>{escape(line)}</p>" for line in PARAGRAPHS)
+        page = f'<html lang="zh-CN"><head><meta charset="utf-8"></head><body>{page}</body></html>'
+        data = page.encode() if kind == "html" else _pdf(page)
+        plan = import_plan(data, f"方案.{kind}")
+    elif kind == "docx":
         document = docx.Document()
         for line in PARAGRAPHS:
             document.add_paragraph(line)
@@ -498,9 +549,13 @@ def test_it_finds_deadlines_said_in_running_text(kind):
     else:
         plan = import_text("\n".join(PARAGRAPHS))
     training, buses, food = plan.tasks
-    assert _deadlines(training) == [("2026-12-31", "", "date")]
+    # Labelled with the phrase that set them.
+    assert _deadlines(training) == [("2026-12-31", "2026年底前", "date")]
     # "2024年起" starts the work: not a deadline.
-    assert _deadlines(buses) == [("2025-06-30", "", "date"), ("2025-12-31", "", "date")]
+    assert _deadlines(buses) == [
+        ("2025-06-30", "2025年6月底前", "date"),
+        ("2025-12-31", "2025年底前", "date"),
+    ]
     assert _deadlines(food) == [("2024-10-31", "", "date")]
     assert [t.safety_domain for t in plan.tasks] == ["", "school_bus", "food"]
 
@@ -513,7 +568,7 @@ def test_it_finds_running_deadlines_in_a_sheet_without_a_deadline_column():
     ]
     plan = _read("xlsx", "某区2025年安全工作任务清单", rows)
     assert [_deadlines(t) for t in plan.tasks] == [
-        [("2025-09-30", "", "date")],
+        [("2025-09-30", "2025年9月底前", "date")],
         [("2025-12-31", "", "date")],  # none said: the year's end
     ]
 

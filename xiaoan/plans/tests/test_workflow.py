@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from xiaoan.core.errors import ServiceError
-from xiaoan.plans import services
+from xiaoan.plans import review, services
 from xiaoan.plans.choices import AssignmentAction, PlanAction, PlanStatus, Progress
 from xiaoan.plans.models import Assignment, AssignmentEvent, Plan, PlanEvent
 from xiaoan.plans.tests.support import SCHOOL_A, make_plan
@@ -327,7 +327,7 @@ def test_a_decomposed_assignment_follows_its_departments(persona, units, active)
     child = services.decompose(persona("school_a_head"), school.pk, [units["总务处"].pk])
     department = child.assignments.get()
     services.report_progress(persona("school_a_owner"), department.pk, text="完成", status="done")
-    services.accept_report(persona("school_a_head"), department.pk)
+    review.accept_report(persona("school_a_head"), department.pk)
     school.refresh_from_db()
     assert school.status == Progress.SUBMITTED
     event = AssignmentEvent.objects.filter(assignment=school).last()
@@ -384,8 +384,8 @@ def _assignment_calls(units):
             actor, pk, text="推进中", status="in_progress", progress=10
         ),
         "decompose": lambda actor, pk: services.decompose(actor, pk, [units["总务处"].pk]),
-        "accept": lambda actor, pk: services.accept_report(actor, pk),
-        "return_report": lambda actor, pk: services.return_report(actor, pk, note="佐证不足"),
+        "accept": lambda actor, pk: review.accept_report(actor, pk),
+        "return_report": lambda actor, pk: review.return_report(actor, pk, note="佐证不足"),
     }
 
 

@@ -13,6 +13,7 @@ from xiaoan.inspections.choices import DONE_STATUSES, InspectionKind
 from xiaoan.inspections.figures import quarter_start
 from xiaoan.inspections.models import Inspection
 from xiaoan.inspections.tests.support import checklist, done, make  # noqa: F401
+from xiaoan.plans import review
 from xiaoan.plans import services as plans
 from xiaoan.plans.choices import FINISHED, PlanStatus, Progress
 from xiaoan.plans.models import Assignment
@@ -91,7 +92,7 @@ def test_it_counts_plan_tasks_and_follows_a_review(persona, units):
     assert (
         figures(dashboard(persona("school_a_officer"), units[SCHOOL_A].pk), "plans")["review"] == 1
     )
-    plans.accept_report(persona("district_officer"), school.pk)
+    review.accept_report(persona("district_officer"), school.pk)
     check()
 
 

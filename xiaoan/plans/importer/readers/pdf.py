@@ -44,7 +44,7 @@ def _page(page) -> list[Block]:
     items: list[tuple[float, object]] = [
         (line["top"], line["text"]) for line in text_page.extract_text_lines()
     ]
-    items.extend((table.bbox[1], _table(table.extract())) for table in found)
+    items.extend((table.bbox[1], _table(_cells(page, table))) for table in found)
     items.sort(key=lambda item: item[0])
     blocks: list[Block] = []
     lines: list[str] = []
@@ -57,6 +57,38 @@ def _page(page) -> list[Block]:
             lines.append(str(item))
     blocks.extend(lines_to_blocks(lines))
     return blocks
+
+
+def _cells(page, table) -> list[list[str | None]]:
+    """The table's cell texts (None: no box of its own), each cell's lines kept apart where
+    the writer broke the line and joined where the cell's width wrapped it."""
+    return [
+        [None if bbox is None else _cell_text(page, bbox) for bbox in row.cells]
+        for row in table.rows
+    ]
+
+
+def _cell_text(page, bbox) -> str:
+    lines = page.crop(bbox).extract_text_lines()
+    right = bbox[2]
+    text = ""
+    for index, line in enumerate(lines):
+        if index:
+            previous = lines[index - 1]
+            size = max((c.get("size") or 0 for c in previous["chars"]), default=0) or 10
+            # A line stopping two characters short of the cell's edge was broken by hand.
+            if right - previous["x1"] > 2 * size:
+                text += "\n"
+            elif _is_wide(text[-1:]) and _is_wide(line["text"][:1]):
+                pass  # a wrapped CJK line goes on without a space
+            else:
+                text += " "
+        text += line["text"]
+    return text.strip()
+
+
+def _is_wide(char: str) -> bool:
+    return bool(char) and ord(char) >= 0x2E80
 
 
 def _table(rows: list[list[str | None]]) -> Table:
@@ -72,7 +104,7 @@ def _table(rows: list[list[str | None]]) -> Table:
                 spanned = index == 0 or (left is not None and full_row)
                 cells.append(Cell("", spanned=spanned, merged=not spanned))
             else:
-                cells.append(Cell(" ".join(value.split("\n")).strip()))
+                cells.append(Cell(value))
         result.append(cells)
     # A merged cell's lower part often extracts as an empty string: merges do not show.
     return Table(rows=result, shows_merges=False)

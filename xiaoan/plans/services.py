@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -495,13 +496,15 @@ def recompute(task: Task, today: dt.date | None = None) -> None:
         Task.objects.filter(pk=task.pk).update(status=status, progress=progress)
         task.status, task.progress = status, progress
     if task.parent_id:
-        _follow_departments(task.parent_id, task.unit_id, status, progress)
+        _follow_departments(task.parent_id, task.unit_id, status, progress, task.pk)
         recompute(Task.objects.get(pk=task.parent_id), today)
     else:
         recompute_plan(task.plan_id, today)
 
 
-def _follow_departments(task_id: int, unit_id: int, status: str, progress: int) -> None:
+def _follow_departments(
+    task_id: int, unit_id: int, status: str, progress: int, child_task_id: int
+) -> None:
     """A decomposed assignment takes its departments' roll-up: a system step in its history."""
     with transaction.atomic():
         assignment = (
@@ -510,13 +513,32 @@ def _follow_departments(task_id: int, unit_id: int, status: str, progress: int) 
         if assignment is None:
             return
         # Every department done (accepted by the school) is the school's report of 已完成:
-        # it awaits the task's issuer like any other.
-        if status == Progress.DONE and assignment.status != Progress.DONE:
+        # it awaits the task's issuer like any other — once. A report the issuer returned
+        # waits for a department to report again, not for the next recount.
+        submitting = status == Progress.DONE and assignment.status != Progress.DONE
+        if submitting:
+            if _returned_since_departments(assignment, child_task_id):
+                return
             status, progress = Progress.SUBMITTED, assignment.progress
         if (assignment.status, assignment.progress) == (status, progress):
             return
         assignment.progress = progress
         _advance(assignment, None, AssignmentAction.ROLLUP, to=status, data={"progress": progress})
+        if submitting:
+            _tell_reviewers(None, assignment)
+
+
+def _returned_since_departments(assignment: Assignment, child_task_id: int) -> bool:
+    returned = (
+        assignment.events.filter(action=AssignmentAction.RETURN)
+        .aggregate(at=Max("created_at"))["at"]
+    )
+    if returned is None:
+        return False
+    reported = ProgressReport.objects.filter(assignment__task_id=child_task_id).aggregate(
+        at=Max("created_at")
+    )["at"]
+    return reported is None or reported <= returned
 
 
 def recompute_plan(plan_id: int, today: dt.date | None = None) -> None:

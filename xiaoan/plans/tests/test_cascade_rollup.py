@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 
 from xiaoan.core.errors import Forbidden, Invalid, NotFound
 from xiaoan.notifications.models import Notification
@@ -249,3 +250,34 @@ def test_it_writes_labelled_deadlines_the_way_lists_do(persona, units):
     row = tables.responsibility_rows(plan)[0]
     assert row.deadline == "上半年：2026年6月30日；下半年：2026年12月31日"
     assert Task.objects.get(pk=named.pk).due_on == dt.date(2026, 12, 31)
+
+
+def test_a_rolled_up_completion_tells_the_reviewers_and_stays_returned(persona, units):
+    _plan, named, _ = make_plan(persona, units)
+    school = named.assignments.get(unit=units[SCHOOL_A])
+    officer = persona("school_a_officer")
+    child = services.decompose(officer, school.pk)
+    district = persona("district_officer")
+    page = reverse("plans:assignment_report", args=[school.pk])
+    before = Notification.objects.filter(recipient=district, kind="submitted", url=page).count()
+    for department in child.assignments.all():
+        services.report_progress(officer, department.pk, text="完成", status=Progress.DONE)
+        review.accept_report(officer, department.pk)
+    school.refresh_from_db()
+    assert school.status == Progress.SUBMITTED
+    # The issuer is told, as for a report the school made itself.
+    told = Notification.objects.filter(recipient=district, kind="submitted", url=page)
+    assert told.count() == before + 1
+    review.return_report(district, school.pk, note="缺少佐证")
+    school.refresh_from_db()
+    assert school.status in (Progress.IN_PROGRESS, Progress.OVERDUE)
+    # A recount is not a new report: the returned one stays returned …
+    services.recompute(child)
+    school.refresh_from_db()
+    assert school.status in (Progress.IN_PROGRESS, Progress.OVERDUE)
+    # … until a department reports again.
+    department = child.assignments.first()
+    services.report_progress(officer, department.pk, text="补充佐证", status=Progress.DONE)
+    review.accept_report(officer, department.pk)
+    school.refresh_from_db()
+    assert school.status == Progress.SUBMITTED

@@ -44,7 +44,11 @@ class InspectionFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(title__icontains=value) if value else queryset
+        """By title or number (JC-2026-0001, or a part of it such as 2026-0001)."""
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(number__icontains=value))
 
     def filter_unit(self, queryset, name, value):
         return within_unit(queryset, value)

@@ -79,9 +79,9 @@ class InspectionForm(StyledFormMixin, TeamFields):
         if people is not None:
             self.set_people(people)
         choices = _unit_choices(units)
-        self.fields["unit"].choices = [("", "---------"), *choices]
+        self.fields["unit"].choices = [("", _("请选择被检查单位")), *choices]
         self.fields["organiser"].choices = [("", _("（自动）")), *choices]
-        self.fields["checklist"].choices = [("", "---------")] + [
+        self.fields["checklist"].choices = [("", _("请选择检查表"))] + [
             (t.pk, f"{t.name}（{t.owner_unit.name if t.owner_unit_id else _('内置')}）")
             for t in checklists
         ]

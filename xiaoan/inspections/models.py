@@ -550,7 +550,7 @@ class OrganiserScopedQuerySet(ScopedQuerySet):
 
 
 class InspectionSchedule(TimeStamped):
-    """A recurring plan (每月自查, 每季度校领导带队检查…) that generates one dated inspection
+    """A recurring plan (每月自查, 每季度主要负责人带队检查…) that generates one dated inspection
     per target unit and period."""
 
     name = models.CharField(_("名称"), max_length=100)

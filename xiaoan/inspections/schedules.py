@@ -337,7 +337,7 @@ class DefaultSchedule:
 DEFAULT_SCHEDULES: Sequence[DefaultSchedule] = (
     DefaultSchedule(gettext_lazy("每月安全自查"), "self_check", "monthly", "SEC-BASIC", 1, 25),
     DefaultSchedule(
-        gettext_lazy("每季度校领导带队安全检查"), "self_check", "quarterly", "FIRE-BASIC", 1, 45
+        gettext_lazy("每季度主要负责人带队安全检查"), "self_check", "quarterly", "FIRE-BASIC", 1, 45
     ),
     DefaultSchedule(gettext_lazy("每两月上级督查"), "supervision", "bimonthly", "SEC-BASIC", 1, 50),
     DefaultSchedule(gettext_lazy("每学期专家评估"), "expert", "semester", "BLDG-SCHOOL", 15, 120),

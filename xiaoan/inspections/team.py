@@ -55,16 +55,16 @@ def find_user(identifier: Any, among=None) -> User | None:
     return people.filter(query).first()
 
 
-def team_people(actor: Any, organisers):
-    """Who may lead or join an inspection organised by one of `organisers` (units, or a
-    queryset of them): people of those units and below whom `actor` may see, and the
-    expert pool."""
-    if isinstance(organisers, Unit):
-        organisers = Unit.objects.filter(pk=organisers.pk)
-    below = Q(pk__in=[])
-    for path in organisers.values_list("path", flat=True):
-        below |= Q(unit__path__startswith=path)
-    return invitable_people(actor).filter(below | expert_pool())
+def team_people(actor: Any, organiser):
+    """Who may lead or join an inspection organised by `organiser`: people of that unit and
+    the units below it whom `actor` may see, and the expert pool. `organiser` may also be a
+    queryset of units already holding their subtrees (the units a person may organise for,
+    offered on the creation form before the organiser is settled)."""
+    if isinstance(organiser, Unit):
+        units = Q(unit__path__startswith=organiser.path)
+    else:
+        units = Q(unit__in=organiser.values("pk"))
+    return invitable_people(actor).filter(units | expert_pool())
 
 
 def _pk(value: Any) -> int:

@@ -182,3 +182,27 @@ def test_it_gives_concurrent_creations_distinct_numbers_without_gaps(
     assert [a.status_code for a in answers] == [201] * count, [a.content[:200] for a in answers]
     got = sorted(a.json()["number"] for a in answers)
     assert got == [f"JC-{year()}-{n:04d}" for n in range(before + 1, before + count + 1)]
+
+
+def test_it_numbers_existing_rows_in_creation_order_in_the_migration(persona, units, checklist):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("xiaoan.inspections.migrations.0006_number_existing")
+    made = [make(persona, units, checklist) for _ in range(3)]
+    by_district = make(persona, units, checklist, who="district_officer")
+    last_year = timezone.now() - dt.timedelta(days=400)
+    Inspection.objects.filter(pk=made[0].pk).update(created_at=last_year)
+    # As before the migration: no numbers (unique placeholders here), no counters.
+    for inspection in [*made, by_district]:
+        Inspection.objects.filter(pk=inspection.pk).update(number=f"old-{inspection.pk}")
+    InspectionCounter.objects.all().delete()
+    migration.number_existing(apps, None)
+    got = dict(Inspection.objects.values_list("pk", "number"))
+    y, before = year(), timezone.localtime(last_year).year
+    assert got[made[0].pk] == f"JC-{before}-0001"
+    assert [got[made[1].pk], got[made[2].pk]] == [f"JC-{y}-0001", f"JC-{y}-0002"]
+    assert got[by_district.pk] == f"JC-{y}-0001"
+    # The counters carry on from there.
+    assert make(persona, units, checklist).number == f"JC-{y}-0003"

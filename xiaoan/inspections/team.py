@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from xiaoan.accounts.models import User
-from xiaoan.core.errors import Invalid, NotFound
+from xiaoan.core.errors import Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
 from xiaoan.core.services import ensure_in_scope
 from xiaoan.core.workflow import begin, workflow_of
@@ -119,6 +119,16 @@ def describe(inspection: Inspection) -> str:
     return "；".join(parts) or _("未指定检查组")
 
 
+def may_set_team(actor: Any, inspection: Inspection) -> bool:
+    """The organiser's people set the team: a school does not choose who leads the bureau's
+    supervision of it."""
+    return (
+        Unit.objects.with_permission(actor, "inspections.change_inspection")
+        .filter(pk=inspection.organiser_id)
+        .exists()
+    )
+
+
 @transaction.atomic
 def set_team(
     actor: Any,
@@ -136,6 +146,8 @@ def set_team(
     except (TypeError, ValueError):
         raise NotFound() from None
     inspection = begin(actor, Inspection, pk, "team", None)
+    if not may_set_team(actor, inspection):
+        raise Forbidden(_("检查组由组织单位设置。"))
     person, found, outside = resolve_team(
         actor,
         inspection.organiser,

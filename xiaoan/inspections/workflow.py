@@ -82,6 +82,7 @@ INSPECTION = Workflow(
             target=None,
             permission="inspections.change_inspection",
             service=team.set_team,
+            guard=team.may_set_team,
             form=forms.TeamForm,
             serializer=api.InspectionTeamSerializer,
             api_summary=_("设置带队领导和检查组成员"),

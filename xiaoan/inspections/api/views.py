@@ -166,7 +166,8 @@ class InspectionViewSet(
     @extend_schema(
         summary="检查列表",
         description=(
-            "筛选：kind 类型、status 状态、unit 被检查单位（含下级）、period 期间 YYYY-MM。"
+            "筛选：q 标题或编号（JC-2026-0001）、kind 类型、status 状态、"
+            "unit 被检查单位（含下级）、period 期间 YYYY-MM。"
         ),
         responses=with_errors({200: InspectionListSerializer(many=True)}),
     )

@@ -9,7 +9,7 @@ from django.template.loader import get_template
 
 from xiaoan.core.errors import Invalid
 from xiaoan.inspections import printing, team
-from xiaoan.inspections.choices import InspectionAction, InspectionStatus
+from xiaoan.inspections.choices import InspectionAction, InspectionKind, InspectionStatus
 from xiaoan.inspections.models import Inspection, InspectionEvent
 from xiaoan.inspections.tests.support import SCHOOL_A, checklist, done, make
 
@@ -156,3 +156,21 @@ def test_it_prints_the_team(persona, units, checklist):
     assert "带队领导" in html and "王校长（梁子湖高级中学）" in html
     assert "周总务" in html and "刘工（市消防救援支队）" in html
     assert inspection.number in html
+
+
+def test_it_leaves_the_team_of_an_outside_inspection_to_its_organiser(
+    api_for, persona, units, checklist
+):
+    supervision = make(
+        persona, units, checklist, who="district_officer", kind=InspectionKind.SUPERVISION
+    )
+    url = f"/api/inspections/{supervision.pk}/team/"
+    school = api_for("school_a_officer")
+    assert "team" not in school.get(f"/api/inspections/{supervision.pk}/").json()["allowed_actions"]
+    assert (
+        school.post(url, {"leader": persona("school_a_head").pk}, format="json").status_code == 403
+    )
+    district = api_for("district_officer")
+    assert "team" in district.get(f"/api/inspections/{supervision.pk}/").json()["allowed_actions"]
+    answer = district.post(url, {"leader": persona("district_officer").pk}, format="json")
+    assert answer.status_code == 200 and answer.json()["leader"]["name"] == "刘安全"

@@ -111,4 +111,21 @@ class Migration(migrations.Migration):
                 verbose_name="校外成员",
             ),
         ),
+        migrations.AlterField(
+            model_name="inspectionevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "创建检查"),
+                    ("save_draft", "保存草稿"),
+                    ("submit", "提交检查"),
+                    ("close", "结束检查"),
+                    ("invite", "邀请检查人员"),
+                    ("uninvite", "取消邀请"),
+                    ("team", "设置检查组"),
+                ],
+                max_length=30,
+                verbose_name="动作",
+            ),
+        ),
     ]

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.lookups import In
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,6 +39,9 @@ class BuiltinDuty:
     target_kind: str = ""
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
+    # 主要负责人带队: only an inspection whose recorded leader holds the unit-head role at
+    # the inspected unit proves it (`proving_inspections`).
+    led_by_head: bool = False
 
 
 INSPECTION, RECORD = ProofKind.INSPECTION, ProofKind.RECORD
@@ -47,7 +52,12 @@ BUILTIN_DUTIES: Sequence[BuiltinDuty] = (
         "principal_self_check", _l("校长每月重大事故隐患自查"), "monthly", INSPECTION, "self_check"
     ),
     BuiltinDuty(
-        "leader_inspection", _l("校领导每季度带队安全检查"), "quarterly", INSPECTION, "self_check"
+        "leader_inspection",
+        _l("主要负责人每季度带队安全检查"),
+        "quarterly",
+        INSPECTION,
+        "self_check",
+        led_by_head=True,
     ),
     BuiltinDuty(
         "supervision_rounds",
@@ -104,6 +114,34 @@ BUILTIN_DUTIES: Sequence[BuiltinDuty] = (
         ends_on=dt.date(2026, 12, 31),
     ),
 )
+
+
+HEAD_LED = tuple(spec.code for spec in BUILTIN_DUTIES if spec.led_by_head)
+UNIT_HEAD_ROLE = "unit_head"
+
+
+def head_led() -> Exists:
+    """Inside an Inspection query: its leader holds the unit-head role at the inspected unit."""
+    from xiaoan.accounts.models import RoleAssignment
+
+    return Exists(
+        RoleAssignment.objects.filter(
+            user_id=OuterRef("leader_id"),
+            unit_id=OuterRef("unit_id"),
+            role__code=UNIT_HEAD_ROLE,
+            role__is_active=True,
+            user__is_active=True,
+        )
+    )
+
+
+def proving_inspections(builtin_code: Any) -> Q:
+    """Which inspections may prove a duty with this built-in code (a string, or an
+    expression such as `OuterRef("duty__builtin_code")` inside the evaluation's subquery
+    over obligations): any, except for a head-led duty, which only an inspection led by the
+    unit's head proves."""
+    code = builtin_code if hasattr(builtin_code, "resolve_expression") else Value(builtin_code)
+    return Q(head_led()) | ~Q(In(code, list(HEAD_LED)))
 
 
 @transaction.atomic

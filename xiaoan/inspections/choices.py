@@ -15,7 +15,14 @@ class InspectionKind(models.TextChoices):
 
 
 # Outside inspections whose failed items count against the unit's own self-check (自查未发现).
-OUTSIDE_KINDS = (InspectionKind.SUPERVISION, InspectionKind.THIRD_PARTY, InspectionKind.EXPERT)
+OUTSIDE_KINDS = (
+    InspectionKind.SUPERVISION,
+    InspectionKind.UNANNOUNCED,
+    InspectionKind.JOINT,
+    InspectionKind.CROSS_CHECK,
+    InspectionKind.EXPERT,
+    InspectionKind.THIRD_PARTY,
+)
 
 
 class InspectionStatus(models.TextChoices):
@@ -34,6 +41,7 @@ class InspectionAction(models.TextChoices):
     CLOSE = "close", _("结束检查")
     INVITE = "invite", _("邀请检查人员")
     UNINVITE = "uninvite", _("取消邀请")
+    TEAM = "team", _("设置检查组")
 
 
 # Not yet done: what an unannounced visit hides from its target while in this state.

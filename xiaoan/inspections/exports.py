@@ -77,6 +77,7 @@ ITEM_FIELDS = ("id", "seq", "section", "text", "criterion")
 
 SEQ = Column(gettext_lazy("序号"), 6, lambda row, lb: row["_seq"])
 INSPECTION_COLUMNS = (
+    Column(gettext_lazy("检查编号"), 14, lambda row, lb: row["inspection__number"]),
     Column(gettext_lazy("检查"), 28, lambda row, lb: row["inspection__title"]),
     Column(gettext_lazy("被检查单位"), 22, lambda row, lb: row["inspection__unit__name"]),
     Column(gettext_lazy("检查类型"), 12, lambda row, lb: lb.kinds.get(row["inspection__kind"], "")),
@@ -84,6 +85,7 @@ INSPECTION_COLUMNS = (
     Column(gettext_lazy("状态"), 9, lambda row, lb: lb.statuses.get(row["inspection__status"], "")),
 )
 SET_RESULT_FIELDS = (
+    "inspection__number",
     "inspection__title",
     "inspection__unit__name",
     "inspection__kind",
@@ -98,6 +100,7 @@ SET_RESULT_FIELDS = (
 
 SUMMARY_COLUMNS = (
     SEQ,
+    Column(gettext_lazy("检查编号"), 14, lambda row, lb: row["number"]),
     Column(gettext_lazy("检查"), 30, lambda row, lb: row["title"]),
     Column(gettext_lazy("被检查单位"), 22, lambda row, lb: row["unit__name"]),
     Column(gettext_lazy("组织单位"), 22, lambda row, lb: row["organiser__name"]),
@@ -105,7 +108,10 @@ SUMMARY_COLUMNS = (
     Column(
         gettext_lazy("检查表"),
         24,
-        lambda row, lb: f"{row['checklist__template__name']} v{row['checklist__number']}",
+        lambda row, lb: (
+            _("%(t)s 第%(n)d版")
+            % {"t": row["checklist__template__name"], "n": row["checklist__number"]}
+        ),
     ),
     Column(gettext_lazy("计划日期"), 12, lambda row, lb: row["scheduled_on"]),
     Column(gettext_lazy("状态"), 9, lambda row, lb: lb.statuses.get(row["status"], "")),
@@ -143,11 +149,11 @@ def _sheet(
 
 def _info(inspection: Inspection, labels: Labels) -> str:
     parts = [
+        _("检查编号：%(v)s") % {"v": inspection.number},
         _("被检查单位：%(v)s") % {"v": inspection.unit.name},
         _("组织单位：%(v)s") % {"v": inspection.organiser.name},
         _("检查类型：%(v)s") % {"v": labels.kinds.get(inspection.kind, "")},
-        _("检查表：%(v)s")
-        % {"v": f"{inspection.checklist.template.name} v{inspection.checklist.number}"},
+        _("检查表：%(v)s") % {"v": str(inspection.checklist)},
         _("计划日期：%(v)s") % {"v": f"{inspection.scheduled_on:%Y-%m-%d}"},
         _("状态：%(v)s") % {"v": labels.statuses.get(inspection.status, "")},
     ]
@@ -221,6 +227,7 @@ def write_inspections(inspections: QuerySet, fileobj: IO[bytes]) -> tuple[int, i
             n_hazards=Count("results", filter=Q(results__hazard__isnull=False)),
         )
         .values(
+            "number",
             "title",
             "unit__name",
             "organiser__name",

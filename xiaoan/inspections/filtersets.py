@@ -17,7 +17,7 @@ period_validator = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("期间格式为
 
 
 class InspectionFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("搜索"), method="filter_q")
+    q = django_filters.CharFilter(label=_("搜索（标题或编号）"), method="filter_q")
     kind = django_filters.ChoiceFilter(label=_("检查类型"), choices=InspectionKind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=InspectionStatus.choices)
     unit = IdFilter(label=_("被检查单位（含下级）"), method="filter_unit")
@@ -44,7 +44,11 @@ class InspectionFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(title__icontains=value) if value else queryset
+        """By title or number (JC-2026-0001, or a part of it such as 2026-0001)."""
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(number__icontains=value))
 
     def filter_unit(self, queryset, name, value):
         return within_unit(queryset, value)

@@ -21,7 +21,41 @@ def _unit_choices(units) -> list[tuple[int, str]]:
     return [(u.pk, getattr(u, "indent_label", u.name)) for u in units]
 
 
-class InspectionForm(StyledFormMixin, forms.Form):
+def person_choices(people) -> list[tuple[int, str]]:
+    """People as "name（unit）", the expert pool as 专家库."""
+    return [
+        (p.pk, f"{p.display_name}（{p.unit.name if p.unit_id else _('专家库')}）")
+        for p in people.select_related("unit").order_by("unit__path", "username")
+    ]
+
+
+class TeamFields(forms.Form):
+    """带队领导, 检查组成员, 校外成员: the choices are the people the organiser may call on."""
+
+    leader = forms.TypedChoiceField(
+        label=_("带队领导"), coerce=int, required=False, empty_value=None
+    )
+    members = forms.TypedMultipleChoiceField(
+        label=_("检查组成员"),
+        coerce=int,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("按住 Ctrl（手机上直接点选）可选多人"),
+    )
+    outside_members = forms.CharField(
+        label=_("校外成员"),
+        max_length=500,
+        required=False,
+        help_text=_("没有账号的专家等，姓名及单位，用顿号分隔"),
+    )
+
+    def set_people(self, people) -> None:
+        choices = person_choices(people)
+        self.fields["leader"].choices = [("", _("（未指定）")), *choices]
+        self.fields["members"].choices = choices
+
+
+class InspectionForm(StyledFormMixin, TeamFields):
     kind = forms.ChoiceField(label=_("检查类型"), choices=InspectionKind.choices)
     unit = forms.TypedChoiceField(label=_("被检查单位"), coerce=int)
     checklist = forms.TypedChoiceField(label=_("检查表"), coerce=int)
@@ -38,12 +72,16 @@ class InspectionForm(StyledFormMixin, forms.Form):
         help_text=_("留空则为您在被检查单位之上（或本级）最近的单位"),
     )
 
-    def __init__(self, *args, units=(), checklists=(), **kwargs):
+    field_order = ["kind", "unit", "checklist", "title", "scheduled_on", "due_on", "organiser"]
+
+    def __init__(self, *args, units=(), checklists=(), people=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if people is not None:
+            self.set_people(people)
         choices = _unit_choices(units)
-        self.fields["unit"].choices = [("", "---------"), *choices]
+        self.fields["unit"].choices = [("", _("请选择被检查单位")), *choices]
         self.fields["organiser"].choices = [("", _("（自动）")), *choices]
-        self.fields["checklist"].choices = [("", "---------")] + [
+        self.fields["checklist"].choices = [("", _("请选择检查表"))] + [
             (t.pk, f"{t.name}（{t.owner_unit.name if t.owner_unit_id else _('内置')}）")
             for t in checklists
         ]
@@ -89,6 +127,24 @@ class InviteForm(WorkflowForm):
                     "hx-swap": "innerHTML",
                 }
             )
+
+
+class TeamForm(WorkflowForm, TeamFields):
+    # The team does not depend on what the record holds: no stale-page check.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None:
+            from xiaoan.inspections.team import team_people
+
+            self.set_people(team_people(self.actor, self.obj.organiser))
+            if not self.is_bound:
+                self.initial.update(
+                    leader=self.obj.leader_id,
+                    members=[p.pk for p in self.obj.members.all()],
+                    outside_members=self.obj.outside_members,
+                )
 
 
 class CloseForm(WorkflowForm):

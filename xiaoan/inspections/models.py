@@ -8,7 +8,7 @@ writes a new version, so a finished inspection reads the same forever.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -153,7 +153,7 @@ class ChecklistVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.template} v{self.number}"
+        return str(_("%(t)s 第%(n)d版") % {"t": self.template, "n": self.number})
 
 
 class ChecklistItem(models.Model):
@@ -245,6 +245,9 @@ class InspectionQuerySet(ScopedQuerySet):
 class Inspection(TimeStamped):
     """One inspection of one unit with one checklist version."""
 
+    # JC-2026-0001: per organiser and calendar year of creation, gap-free
+    # (xiaoan.inspections.numbers hands them out under a lock).
+    number = models.CharField(_("检查编号"), max_length=20, editable=False)
     kind = models.CharField(_("检查类型"), max_length=20, choices=InspectionKind.choices)
     title = models.CharField(_("标题"), max_length=200)
     unit = models.ForeignKey(
@@ -271,7 +274,8 @@ class Inspection(TimeStamped):
     # `save()` fills it in; `schedules.generate`, which inserts in bulk, sets it itself.
     period = models.CharField(_("所属期间"), max_length=7, editable=False)
     # Set by a schedule that generates inspections in bulk: one per unit and key, so running
-    # the generation again adds nothing (bulk_create(ignore_conflicts=True)).
+    # the generation again adds nothing (it skips the units that have one, under the
+    # organiser's number lock).
     schedule_key = models.CharField(
         _("计划批次"), max_length=64, null=True, blank=True, editable=False
     )
@@ -305,6 +309,28 @@ class Inspection(TimeStamped):
         blank=True,
         related_name="created_inspections",
     )
+    # The team (xiaoan.inspections.team): who led it decides whether it proves a
+    # principal-led duty (主要负责人带队).
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("带队领导"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_inspections",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("检查组成员"),
+        blank=True,
+        related_name="inspection_teams",
+    )
+    outside_members = models.CharField(
+        _("校外成员"),
+        max_length=500,
+        blank=True,
+        help_text=_("没有账号的专家等，姓名及单位，用顿号分隔"),
+    )
     version = models.PositiveIntegerField(_("修订号"), default=0, editable=False)
 
     # Every field is kept (core.history reads the model's fields); the page leaves the
@@ -321,9 +347,11 @@ class Inspection(TimeStamped):
                 fields=["unit", "schedule_key"],
                 condition=models.Q(schedule_key__isnull=False),
                 name="inspection_schedule_once",
-            )
+            ),
+            models.UniqueConstraint(fields=["organiser", "number"], name="inspection_number_once"),
         ]
         indexes = [
+            models.Index(fields=["number"], name="inspection_number"),
             models.Index(fields=["unit", "status"], name="inspection_unit_status"),
             models.Index(fields=["unit", "period", "kind"], name="inspection_unit_period"),
             models.Index(fields=["kind", "status"], name="inspection_kind_status"),
@@ -339,7 +367,16 @@ class Inspection(TimeStamped):
     def save(self, *args, **kwargs) -> None:
         if self.scheduled_on:
             self.period = f"{self.scheduled_on:%Y-%m}"
-        super().save(*args, **kwargs)
+        if self.number or not self.organiser_id:
+            super().save(*args, **kwargs)
+            return
+        from xiaoan.inspections.numbers import next_numbers
+
+        # Every new inspection gets its number here, under the organiser's counter lock
+        # (bulk creation takes a block itself: xiaoan.inspections.numbers).
+        with transaction.atomic():
+            self.number = next_numbers(self.organiser_id)[0]
+            super().save(*args, **kwargs)
 
     @property
     def is_done(self) -> bool:
@@ -348,6 +385,26 @@ class Inspection(TimeStamped):
     @property
     def is_editable(self) -> bool:
         return self.status in PENDING_STATUSES
+
+
+class InspectionCounter(models.Model):
+    """The last inspection number an organiser gave out in a year (xiaoan.inspections.numbers)."""
+
+    organiser = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("组织单位"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    last = models.PositiveIntegerField(_("已用到"), default=0)
+
+    class Meta:
+        verbose_name = _("检查编号计数")
+        verbose_name_plural = _("检查编号计数")
+        constraints = [
+            models.UniqueConstraint(fields=["organiser", "year"], name="inspection_counter_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organiser_id}/{self.year}: {self.last}"
 
 
 class InspectionEvent(WorkflowEvent):
@@ -493,7 +550,7 @@ class OrganiserScopedQuerySet(ScopedQuerySet):
 
 
 class InspectionSchedule(TimeStamped):
-    """A recurring plan (每月自查, 每季度校领导带队检查…) that generates one dated inspection
+    """A recurring plan (每月自查, 每季度主要负责人带队检查…) that generates one dated inspection
     per target unit and period."""
 
     name = models.CharField(_("名称"), max_length=100)

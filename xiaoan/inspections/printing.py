@@ -262,6 +262,11 @@ def record_context(inspection: Inspection) -> dict[str, Any]:
         }
         for invite in invites
     ]
+    leader = inspection.leader
+    members = [
+        {"name": p.display_name, "unit": p.unit.name if p.unit_id else ""}
+        for p in inspection.members.select_related("unit").order_by("unit__path", "username")
+    ]
     submitter = inspection.submitted_by
     answered = sum(counts.values())
     return {
@@ -275,6 +280,12 @@ def record_context(inspection: Inspection) -> dict[str, Any]:
         "hazards": hazards,
         "majors": majors,
         "inspectors": inspectors,
+        "leader": (
+            {"name": leader.display_name, "unit": leader.unit.name if leader.unit_id else ""}
+            if leader
+            else None
+        ),
+        "members": members,
         "submitter": submitter.display_name if submitter else "",
         "photo_rows": [r for r in rows if r.photos],
         "photos_left_out": sum(r.photo_count - len(r.photos) for r in rows),
@@ -360,7 +371,7 @@ def render_pdf(inspection: Inspection) -> bytes:
 
 
 def pdf_filename(inspection: Inspection) -> str:
-    return f"{_('检查记录')}-{inspection.unit.name}-{inspection.scheduled_on:%Y%m%d}.pdf"
+    return f"{_('检查记录')}-{inspection.number}-{inspection.unit.name}.pdf"
 
 
 def pdf_response(inspection: Inspection) -> FileResponse:

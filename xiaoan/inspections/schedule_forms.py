@@ -15,7 +15,7 @@ SCHEDULE_KINDS = [(v, label) for v, label in InspectionKind.choices if v != "una
 
 
 def _checklist_choices(checklists) -> list[tuple[int | str, str]]:
-    return [("", "---------")] + [
+    return [("", _("请选择检查表"))] + [
         (t.pk, f"{t.name}（{t.owner_unit.name if t.owner_unit_id else _('内置')}）")
         for t in checklists
     ]
@@ -31,7 +31,7 @@ class ScheduleForm(StyledFormMixin, forms.Form):
     )
     target_kind = forms.ChoiceField(
         label=_("单位类型"),
-        choices=[("", "---------"), *UnitKind.choices],
+        choices=[("", _("（不限）")), *UnitKind.choices],
         required=False,
         help_text=_("检查对象为“某一类型的全部单位”时填写"),
     )
@@ -51,7 +51,7 @@ class ScheduleForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, units=(), checklists=(), **kwargs):
         super().__init__(*args, **kwargs)
         choices = _unit_choices(units)
-        self.fields["organiser"].choices = [("", "---------"), *choices]
+        self.fields["organiser"].choices = [("", _("请选择组织单位")), *choices]
         self.fields["units"].choices = choices
         self.fields["checklist"].choices = _checklist_choices(checklists)
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from xiaoan.core.errors import Forbidden, Invalid
 from xiaoan.core.history import stamp
 from xiaoan.core.services import ensure_in_scope, get_scoped
+from xiaoan.inspections import numbers
 from xiaoan.inspections.choices import (
     InspectionKind,
     InspectionStatus,
@@ -164,6 +165,9 @@ def generate(
     if version_id is None:
         return Generated(schedule, period, skipped=_("检查表没有检查项"))
     key = schedule.key(period.key)
+    # Locked before reading what exists: a concurrent run of the same schedule waits here
+    # and then sees this run's rows.
+    counter = numbers.lock(schedule.organiser_id)
     units = list(target_units(schedule).order_by("path").values_list("pk", "name"))
     existing = set(Inspection.objects.filter(schedule_key=key).values_list("unit_id", flat=True))
     scheduled_on, due_on = dates_in(schedule, period)
@@ -188,7 +192,9 @@ def generate(
         if pk not in existing
     ]
     if rows:
-        Inspection.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+        for row, number in zip(rows, numbers.take(counter, len(rows)), strict=True):
+            row.number = number
+        Inspection.objects.bulk_create(rows, batch_size=BATCH)
         ChecklistVersion.objects.filter(pk=version_id, is_frozen=False).update(is_frozen=True)
         # One history entry per new inspection, as a save would have written.
         created = list(Inspection.objects.filter(schedule_key=key, created_at__gte=started))
@@ -331,7 +337,7 @@ class DefaultSchedule:
 DEFAULT_SCHEDULES: Sequence[DefaultSchedule] = (
     DefaultSchedule(gettext_lazy("每月安全自查"), "self_check", "monthly", "SEC-BASIC", 1, 25),
     DefaultSchedule(
-        gettext_lazy("每季度校领导带队安全检查"), "self_check", "quarterly", "FIRE-BASIC", 1, 45
+        gettext_lazy("每季度主要负责人带队安全检查"), "self_check", "quarterly", "FIRE-BASIC", 1, 45
     ),
     DefaultSchedule(gettext_lazy("每两月上级督查"), "supervision", "bimonthly", "SEC-BASIC", 1, 50),
     DefaultSchedule(gettext_lazy("每学期专家评估"), "expert", "semester", "BLDG-SCHOOL", 15, 120),
@@ -464,6 +470,7 @@ def create_draw(
     Inspection.objects.bulk_create(
         [
             Inspection(
+                number=number,
                 kind=InspectionKind.UNANNOUNCED,
                 title=f"{names[pk]} {label} {scheduled_on:%Y-%m-%d}"[:200],
                 unit_id=pk,
@@ -475,9 +482,8 @@ def create_draw(
                 schedule_key=draw.key(),
                 created_by=actor,
             )
-            for pk in picked
+            for pk, number in zip(picked, numbers.next_numbers(org.pk, len(picked)), strict=True)
         ],
-        ignore_conflicts=True,
     )
     ChecklistVersion.objects.filter(pk=template.current_version_id, is_frozen=False).update(
         is_frozen=True

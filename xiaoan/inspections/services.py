@@ -30,17 +30,15 @@ from xiaoan.core.services import ensure_in_scope, get_scoped
 from xiaoan.core.workflow import begin, workflow_of
 from xiaoan.hazards import services as hazard_services
 from xiaoan.hazards.choices import HazardSource
-from xiaoan.hazards.models import Hazard
 from xiaoan.hazards.photos import clean_photo
 from xiaoan.inspections.choices import (
-    DONE_STATUSES,
-    OUTSIDE_KINDS,
     InspectionAction,
     InspectionKind,
     InspectionStatus,
     InviteRole,
     ResultValue,
 )
+from xiaoan.inspections.missed import note_missed
 from xiaoan.inspections.models import (
     ChecklistItem,
     ChecklistTemplate,
@@ -51,6 +49,7 @@ from xiaoan.inspections.models import (
     ItemResult,
     ResultPhoto,
 )
+from xiaoan.inspections.team import find_user, invitable_people, resolve_team
 from xiaoan.notifications.models import Notification
 from xiaoan.notifications.services import notify
 from xiaoan.orgs.models import Unit, ancestor_paths
@@ -112,6 +111,9 @@ def create_inspection(
     scheduled_on: dt.date | None = None,
     due_on: dt.date | None = None,
     organiser: Unit | int | None = None,
+    leader: Any = None,
+    members: Iterable[Any] = (),
+    outside_members: str = "",
 ) -> Inspection:
     if kind not in InspectionKind.values:
         raise Invalid(fields={"kind": [_("检查类型无效。")]})
@@ -152,7 +154,12 @@ def create_inspection(
         raise Invalid(fields={"due_on": [_("截止日期不能早于计划日期。")]})
     kind_label = InspectionKind(kind).label
     title = (title or "").strip()[:200] or f"{target.name} {kind_label} {scheduled_on:%Y-%m}"
+    person, team, outside = resolve_team(
+        actor, org, leader=leader, members=members, outside_members=outside_members
+    )
     inspection = Inspection(
+        leader=person,
+        outside_members=outside,
         kind=kind,
         title=title,
         unit=target,
@@ -164,37 +171,12 @@ def create_inspection(
     )
     stamp(inspection, actor)
     _flow().advance(inspection, actor, InspectionAction.CREATE, to=None, created=True)
+    inspection.members.set(team)
     ChecklistVersion.objects.filter(pk=template.current_version_id, is_frozen=False).update(
         is_frozen=True
     )
     ensure_in_scope(actor, inspection, "add")
     return inspection
-
-
-def invitable_people(actor: Any):
-    """Who `actor` may invite to an inspection, look up or find by name: the people they may
-    see (`User.objects.restrict`), plus the platform's expert pool — active people with no
-    home unit who hold no platform role (outside experts, like the demo `expert`). Anyone
-    else is "not found", as a person who does not exist."""
-    from xiaoan.accounts.models import RoleAssignment
-
-    platform = RoleAssignment.objects.filter(role__is_platform=True).values("user_id")
-    expert_pool = Q(unit__isnull=True) & ~Q(pk__in=platform)
-    seen = User.objects.restrict(actor).values("pk")
-    return User.objects.filter(Q(pk__in=seen) | expert_pool, is_active=True)
-
-
-def find_user(identifier: Any, among=None) -> User | None:
-    """An active person by id, username or mobile number, among `among` (all people when
-    None)."""
-    value = str(identifier or "").strip()
-    if not value:
-        return None
-    query = Q(username=value) | Q(mobile_hash__matches=value)
-    if value.isdigit() and len(value) < 11:
-        query |= Q(pk=int(value))
-    people = User.objects.filter(is_active=True) if among is None else among
-    return people.filter(query).first()
 
 
 def invite_candidates(actor: Any, pk: Any, query: str = "", limit: int = 20) -> list[User]:
@@ -587,24 +569,6 @@ def photo_gaps(inspection: Inspection) -> list[ChecklistItem]:
     ]
 
 
-def _missed_by_self_check(inspection: Inspection, failed: list[ItemResult]) -> list[ItemResult]:
-    """Failed items the unit's own self-check of the same month passed (自查未发现)."""
-    if inspection.kind not in OUTSIDE_KINDS or not failed:
-        return []
-    codes = {r.item.code for r in failed}
-    passed = set(
-        ItemResult.objects.filter(
-            inspection__unit_id=inspection.unit_id,
-            inspection__kind=InspectionKind.SELF_CHECK,
-            inspection__period=inspection.period,
-            inspection__status__in=DONE_STATUSES,
-            result=ResultValue.PASS,
-            item__code__in=codes,
-        ).values_list("item__code", flat=True)
-    )
-    return [r for r in failed if r.item.code in passed]
-
-
 @transaction.atomic
 def submit(
     actor: Any,
@@ -670,12 +634,9 @@ def submit(
         )
         stamp(row, actor)
         row.save(update_fields=["hazard", "updated_at"])
-    missed = _missed_by_self_check(inspection, failed)
-    if missed:
-        ItemResult.objects.filter(pk__in=[r.pk for r in missed]).update(missed_by_self_check=True)
-        Hazard.objects.filter(pk__in=[r.hazard_id for r in missed]).update(
-            missed_by_self_check=True
-        )
+    # Hazards newly marked 自查未发现, by this inspection or, for a self-check, on the
+    # outside inspections of its period that went before it.
+    missed = note_missed(inspection, rows)
     inspection.submitted_at = now
     inspection.submitted_by = actor
     inspection.submit_key = key
@@ -703,34 +664,3 @@ def close(actor: Any, pk: Any, *, note: str = "", version: int | None = None) ->
     _flow().advance(inspection, actor, InspectionAction.CLOSE, note=note)
     ensure_in_scope(actor, inspection, "change")
     return inspection
-
-
-# ---------------------------------------------------------------- figures
-
-
-def missed_counts(actor: Any, *, period: str | None = None, unit: Unit | None = None) -> list:
-    """自查未发现 per unit: failed items of outside inspections that the unit's own
-    self-check of the same month had passed, over the inspections the person sees."""
-    inspections = Inspection.objects.restrict(actor, "view")
-    if period:
-        inspections = inspections.filter(period=period)
-    if unit is not None:
-        inspections = inspections.filter(
-            unit__in=Unit.objects.filter(path__startswith=unit.path).values("pk")
-        )
-    rows = (
-        ItemResult.objects.filter(
-            missed_by_self_check=True, inspection__in=inspections.values("pk")
-        )
-        .values("inspection__unit_id", "inspection__unit__name")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "inspection__unit__name")
-    )
-    return [
-        {
-            "unit": r["inspection__unit_id"],
-            "unit_name": r["inspection__unit__name"],
-            "count": r["count"],
-        }
-        for r in rows
-    ]

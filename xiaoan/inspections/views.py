@@ -32,7 +32,7 @@ from xiaoan.core.views import (
 )
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
 from xiaoan.hazards.models import Hazard
-from xiaoan.inspections import checklists, forms, services
+from xiaoan.inspections import checklists, forms, missed, services, team
 from xiaoan.inspections.choices import InspectionKind, InspectionStatus, ResultValue
 from xiaoan.inspections.filtersets import ChecklistFilterSet, InspectionFilterSet
 from xiaoan.inspections.models import (
@@ -118,7 +118,7 @@ class InspectionListView(CurrentUnitFilterMixin, InspectionAccessMixin, ListView
             status_choices=InspectionStatus.choices,
             can_create=has_permission_anywhere(user, "inspections.add_inspection"),
             can_view_checklists=has_permission_anywhere(user, "inspections.view_checklisttemplate"),
-            missed=services.missed_counts(user, period=self.period, unit=selected)[:10],
+            missed=missed.missed_counts(user, period=self.period, unit=selected)[:10],
         )
         return context
 
@@ -145,6 +145,7 @@ class InspectionCreateView(ServiceFormView):
             **super().get_form_kwargs(),
             "units": unit_choices(user, "inspections.add_inspection"),
             "checklists": services.checklist_choices(user).select_related("owner_unit"),
+            "people": team.team_people(user, services.organiser_units(user)),
         }
 
     def perform(self, form):
@@ -195,7 +196,7 @@ def _openable(user: Any, rows: list[dict]) -> set[int]:
 
 def record_queryset(user: Any):
     return Inspection.objects.restrict(user).select_related(
-        *LIST_RELATED, "created_by", "submitted_by"
+        *LIST_RELATED, "created_by", "submitted_by", "leader__unit"
     )
 
 
@@ -216,6 +217,7 @@ def record_context(request, inspection: Inspection, bound=None) -> dict[str, Any
         "counts": counts,
         "answered": sum(counts.values()),
         "invites": list(inspection.invites.select_related("user", "user__unit")),
+        "members": list(inspection.members.select_related("unit").order_by("unit__path")),
         "can_conduct": bool(allowed & {"save_draft", "submit"}),
         "can_uninvite": "uninvite" in allowed,
         "actions": action_panel(request, INSPECTION, inspection, bound),

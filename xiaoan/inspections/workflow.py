@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.workflow import Action, Workflow
-from xiaoan.inspections import forms, services
+from xiaoan.inspections import forms, services, team
 from xiaoan.inspections.api import serializers as api
 from xiaoan.inspections.choices import InspectionAction, InspectionStatus
 from xiaoan.inspections.models import Inspection, InspectionEvent
@@ -73,6 +73,19 @@ INSPECTION = Workflow(
             service=services.uninvite,
             api=False,
             api_names=(),
+        ),
+        Action(
+            # 带队领导 and 检查组成员; like an invitation, it leaves the version alone.
+            name="team",
+            label=_("检查组"),
+            sources=NOT_CLOSED,
+            target=None,
+            permission="inspections.change_inspection",
+            service=team.set_team,
+            guard=team.may_set_team,
+            form=forms.TeamForm,
+            serializer=api.InspectionTeamSerializer,
+            api_summary=_("设置带队领导和检查组成员"),
         ),
         Action(
             name="close",

@@ -215,7 +215,7 @@ class ScheduleViewSet(
         return Response(ScheduleSerializer(schedule).data)
 
     @extend_schema(
-        summary="一键创建常用检查计划（每月自查、每季度校领导带队检查、每两月督查、每学期专家评估、每年两轮全覆盖检查）",
+        summary="一键创建常用检查计划（每月自查、每季度主要负责人带队检查、每两月督查、每学期专家评估、每年两轮全覆盖检查）",
         request=DefaultsInputSerializer,
         responses=with_errors({201: ScheduleSerializer(many=True)}),
     )

@@ -120,6 +120,7 @@ class InspectionListSerializer(serializers.ModelSerializer):
         model = Inspection
         fields = [
             "id",
+            "number",
             "kind",
             "kind_display",
             "title",
@@ -178,12 +179,20 @@ class InviteSerializer(serializers.ModelSerializer):
         fields = ["user", "user_name", "role", "role_display", "created_at"]
 
 
+class TeamPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(source="display_name", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", default="", read_only=True)
+
+
 class InspectionDetailSerializer(InspectionListSerializer):
     items = ChecklistItemSerializer(source="checklist.items", many=True, read_only=True)
     results = ResultSerializer(many=True, read_only=True)
     invites = InviteSerializer(many=True, read_only=True)
+    leader = TeamPersonSerializer(read_only=True, allow_null=True, help_text="带队领导")
+    members = TeamPersonSerializer(many=True, read_only=True, help_text="检查组成员")
     allowed_actions = serializers.SerializerMethodField(
-        help_text="调用者现在可以执行的动作：save_draft（draft）, submit, invite, close"
+        help_text="调用者现在可以执行的动作：save_draft（draft）, submit, invite, team, close"
     )
 
     class Meta(InspectionListSerializer.Meta):
@@ -194,6 +203,9 @@ class InspectionDetailSerializer(InspectionListSerializer):
             "submitted_by",
             "closed_at",
             "created_by",
+            "leader",
+            "members",
+            "outside_members",
             "items",
             "results",
             "invites",
@@ -213,6 +225,13 @@ class InspectionCreateSerializer(serializers.Serializer):
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
     organiser = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="组织单位 id；留空自动确定"
+    )
+    leader = IdField(required=False, allow_null=True, default=None, help_text="带队领导的用户 id")
+    members = serializers.ListField(
+        child=IdField(), required=False, default=list, help_text="检查组成员的用户 id"
+    )
+    outside_members = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=500, help_text="校外成员（无账号）"
     )
 
 
@@ -264,6 +283,16 @@ class InviteCandidateSerializer(serializers.Serializer):
 class InviteInputSerializer(serializers.Serializer):
     user = serializers.CharField(max_length=150, help_text="受邀人的用户 id、用户名或手机号")
     role = serializers.ChoiceField(choices=InviteRole.choices, required=False, default="inspector")
+
+
+class InspectionTeamSerializer(serializers.Serializer):
+    leader = IdField(required=False, allow_null=True, default=None, help_text="带队领导的用户 id")
+    members = serializers.ListField(
+        child=IdField(), required=False, default=list, help_text="检查组成员的用户 id"
+    )
+    outside_members = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=500, help_text="校外成员（无账号）"
+    )
 
 
 class InspectionCloseSerializer(_Versioned):

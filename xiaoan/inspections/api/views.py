@@ -18,13 +18,14 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from xiaoan.accounts.models import User
 from xiaoan.core.api.parsers import upload_parsers
 from xiaoan.core.api.views import ScopedViewSetMixin, path_id, validated, with_errors
 from xiaoan.core.api.workflow import WorkflowViewSetMixin
 from xiaoan.core.errors import NotFound
 from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.core.views import photo_response
-from xiaoan.inspections import checklists, services
+from xiaoan.inspections import checklists, missed, services
 from xiaoan.inspections.api.serializers import (
     ChecklistCopySerializer,
     ChecklistDetailSerializer,
@@ -98,6 +99,7 @@ class InspectionViewSet(
         "upload": "conduct",
         "invite": "change",
         "invite_candidates": "change",
+        "team": "change",
         "close": "change",
     }
 
@@ -125,7 +127,10 @@ class InspectionViewSet(
             "unit", "organiser", "checklist__template"
         ).order_by("-scheduled_on", "-pk")
         if self.action == "retrieve":
-            queryset = queryset.select_related("created_by", "submitted_by").prefetch_related(
+            queryset = queryset.select_related(
+                "created_by", "submitted_by", "leader__unit"
+            ).prefetch_related(
+                Prefetch("members", User.objects.select_related("unit").order_by("unit__path")),
                 "checklist__items",
                 Prefetch(
                     "results",
@@ -161,7 +166,8 @@ class InspectionViewSet(
     @extend_schema(
         summary="检查列表",
         description=(
-            "筛选：kind 类型、status 状态、unit 被检查单位（含下级）、period 期间 YYYY-MM。"
+            "筛选：q 标题或编号（JC-2026-0001）、kind 类型、status 状态、"
+            "unit 被检查单位（含下级）、period 期间 YYYY-MM。"
         ),
         responses=with_errors({200: InspectionListSerializer(many=True)}),
     )
@@ -248,7 +254,7 @@ class InspectionViewSet(
 
     @extend_schema(
         summary="自查未发现：按单位统计",
-        description="上级督查、第三方、专家检查判为不符合，而本单位同月自查判为符合的检查项数。",
+        description="督查、暗访、联合抽查、交叉检查、专家评估、第三方检查判为不符合，而本单位同月自查判为符合的检查项数（无论自查先提交还是后提交）。",
         parameters=[
             OpenApiParameter("period", OpenApiTypes.STR, description="期间 YYYY-MM"),
             OpenApiParameter("unit", OpenApiTypes.INT, description="单位 id（含下级）"),
@@ -280,7 +286,7 @@ class InspectionViewSet(
             unit = Unit.objects.restrict(request.user).filter(pk=path_id(raw)).first()
             if unit is None:
                 raise NotFound()
-        rows = services.missed_counts(request.user, period=period, unit=unit)
+        rows = missed.missed_counts(request.user, period=period, unit=unit)
         return Response(MissedCountSerializer(rows, many=True).data)
 
 

@@ -39,6 +39,7 @@ ITEM_HEADERS = [
 ]
 SUMMARY_HEADERS = [
     "序号",
+    "检查编号",
     "检查",
     "被检查单位",
     "组织单位",
@@ -52,7 +53,16 @@ SUMMARY_HEADERS = [
     "不适用",
     "隐患数",
 ]
-SET_HEADERS = ["序号", "检查", "被检查单位", "检查类型", "计划日期", "状态", *ITEM_HEADERS[1:]]
+SET_HEADERS = [
+    "序号",
+    "检查编号",
+    "检查",
+    "被检查单位",
+    "检查类型",
+    "计划日期",
+    "状态",
+    *ITEM_HEADERS[1:],
+]
 
 
 def _book(response):
@@ -113,24 +123,26 @@ def test_it_exports_the_filtered_list(client_for, persona, units, checklist, rec
     assert book.sheetnames == ["检查汇总", "检查结果"]
     summary, detail = _rows(book["检查汇总"]), _rows(book["检查结果"])
     assert summary[0][0] == "检查汇总表" and summary[1] == SUMMARY_HEADERS
-    titles = {r[1]: r for r in summary[2:]}
+    titles = {r[2]: r for r in summary[2:]}
     assert set(titles) == {"2026年秋季消防安全检查", "东沟镇中心小学自查"}
     mine = titles["2026年秋季消防安全检查"]
-    assert mine[2] == UNIT_A and mine[7] == "已提交" and mine[8] is not None
-    assert mine[9:] == [0, 2, 1, 2]
+    assert mine[1] == record.number and mine[3] == UNIT_A
+    assert mine[8] == "已提交" and mine[9] is not None
+    assert mine[10:] == [0, 2, 1, 2]
     assert detail[0][0] == "检查结果明细表" and detail[1] == SET_HEADERS
     assert len(detail[2:]) == 6
     assert [r[0] for r in detail[2:]] == [1, 2, 3, 4, 5, 6]
     # Grouped by inspection, items in checklist order.
     by_title: dict[str, list] = {}
     for row in detail[2:]:
-        by_title.setdefault(row[1], []).append(row[6])
+        by_title.setdefault(row[2], []).append(row[7])
     assert all(seqs == [1, 2, 3] for seqs in by_title.values())
-    failing = [r for r in detail[2:] if r[1] == "东沟镇中心小学自查" and r[10] == "不符合"]
-    assert len(failing) == 1 and failing[0][12] == _numbers(second)["TEST-SMALL-03"][0]
+    failing = [r for r in detail[2:] if r[2] == "东沟镇中心小学自查" and r[11] == "不符合"]
+    assert len(failing) == 1 and failing[0][1] == second.number
+    assert failing[0][13] == _numbers(second)["TEST-SMALL-03"][0]
 
     only_a = _book(client.get("/inspections/export.xlsx", {"unit": units[UNIT_A].pk}))
-    assert {r[1] for r in _rows(only_a["检查汇总"])[2:]} == {"2026年秋季消防安全检查"}
+    assert {r[2] for r in _rows(only_a["检查汇总"])[2:]} == {"2026年秋季消防安全检查"}
 
 
 def test_it_exports_the_filtered_list_through_the_api(api_for, units, record, other):
@@ -138,7 +150,7 @@ def test_it_exports_the_filtered_list_through_the_api(api_for, units, record, ot
         "/api/inspections/export/", {"unit": units[UNIT_A].pk, "kind": "self_check"}
     )
     book = _book(response)
-    assert [r[1] for r in _rows(book["检查汇总"])[2:]] == ["2026年秋季消防安全检查"]
+    assert [r[2] for r in _rows(book["检查汇总"])[2:]] == ["2026年秋季消防安全检查"]
     assert len(_rows(book["检查结果"])[2:]) == 3
     bad = api_for("district_officer").get("/api/inspections/export/", {"period": "2026-13"})
     assert bad.status_code == 400
@@ -151,8 +163,8 @@ def test_it_refuses_bad_filters_on_the_page(client_for):
 
 def test_it_exports_only_what_the_expert_is_invited_to(client_for, record, other):
     book = _book(client_for("expert").get("/inspections/export.xlsx"))
-    assert [r[1] for r in _rows(book["检查汇总"])[2:]] == ["2026年秋季消防安全检查"]
-    assert {r[1] for r in _rows(book["检查结果"])[2:]} == {"2026年秋季消防安全检查"}
+    assert [r[2] for r in _rows(book["检查汇总"])[2:]] == ["2026年秋季消防安全检查"]
+    assert {r[2] for r in _rows(book["检查结果"])[2:]} == {"2026年秋季消防安全检查"}
 
 
 def test_it_exports_with_as_many_queries_for_many_items(persona, units):

@@ -5,6 +5,8 @@ The font itself: test_pdf_font.py."""
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -37,6 +39,7 @@ def test_it_prints_the_record_as_a_pdf_with_chinese_text(client_for, record):
     data = pdf_of(response)
     assert data.startswith(b"%PDF")
     assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert record.number in unquote(response["Content-Disposition"])
     text = _flat(pdf_text(data))
     for expected in (
         UNIT_A,
@@ -56,6 +59,9 @@ def test_it_prints_the_record_as_a_pdf_with_chinese_text(client_for, record):
         "校外专家",
         "提交人",
         "共3项：符合0项，不符合2项，不适用1项",
+        f"检查编号：{record.number}",
+        "带队领导",
+        "检查组成员",
     ):
         assert _flat(expected) in text, expected
     for hazard in record.results.filter(hazard__isnull=False).select_related("hazard"):

@@ -105,7 +105,7 @@ def test_it_counts_the_inspections_of_each_version(client_for, persona, units, c
     page = client_for("school_a_officer").get(
         reverse("inspections:checklist_detail", args=[checklist.pk])
     )
-    assert 'v1</a><span class="text-muted me-2">（2 次检查）' in page.content.decode()
+    assert '第1版</a><span class="text-muted me-2">（2 次检查）' in page.content.decode()
 
 
 def test_it_copies_and_adapts_on_the_pages(client_for, units, checklist):

@@ -110,7 +110,7 @@ def test_it_reports_allowed_actions_on_the_record(api_for, persona, units, check
     inspection = make(persona, units, checklist)
     url = f"/api/inspections/{inspection.pk}/"
     mine = api_for("school_a_officer").get(url).json()["allowed_actions"]
-    assert mine == ["invite", "save_draft", "submit"]
+    assert mine == ["invite", "save_draft", "submit", "team"]
     assert api_for("auditor").get(url).json()["allowed_actions"] == []
 
 

@@ -219,7 +219,10 @@ def generate(
 
 
 def _done_inspections() -> Subquery:
-    """Completed inspections proving the outer obligation, counted in SQL."""
+    """Completed inspections proving the outer obligation, counted in SQL (a head-led duty
+    only by an inspection its unit's head led)."""
+    from xiaoan.duties.builtin import proving_inspections  # builtin imports this module
+
     found = (
         Inspection.objects.filter(
             unit_id=OuterRef("unit_id"),
@@ -229,6 +232,7 @@ def _done_inspections() -> Subquery:
             scheduled_on__lte=OuterRef("period_end"),
             submitted_at__date__lte=OuterRef("due_on"),
         )
+        .filter(proving_inspections(OuterRef("duty__builtin_code")))
         .order_by()
         .values("unit_id")
         .annotate(n=Count("pk"))

@@ -75,3 +75,23 @@ def test_it_stops_counting_a_head_who_lost_the_role(persona, units, checklist):
         user=persona("school_a_head"), role__code=builtin.UNIT_HEAD_ROLE
     ).delete()
     assert _proving("leader_inspection") == set()
+
+
+def test_the_duties_evaluation_applies_the_rule(persona, units, checklist):
+    builtin.create_builtin_duties(persona("district_officer"), units[DISTRICT])
+    head_led = Duty.objects.get(issuer=units[DISTRICT], builtin_code="leader_inspection")
+    duties.generate_duty(head_led, timezone.localdate())
+    obligation = Obligation.objects.filter(duty=head_led, unit=units[SCHOOL_A])
+
+    def proofs() -> int:
+        return duties.with_proofs(obligation).get().done_inspections
+
+    kind = head_led.inspection_kind
+    officer_led = make(persona, units, checklist, kind=kind, scheduled_on=timezone.localdate(),
+                       leader=persona("school_a_officer"))  # fmt: skip
+    done(persona, officer_led)
+    assert proofs() == 0
+    head = make(persona, units, checklist, kind=kind, scheduled_on=timezone.localdate(),
+                leader=persona("school_a_head"))  # fmt: skip
+    done(persona, head)
+    assert proofs() == 1

@@ -4,7 +4,6 @@
 the table, the header row (repeated on every printed page), bordered rows whose height
 follows their wrapped text, lines below the table (totals, signatures), the print area, A4
 landscape fitted to the page width. Rows are streamed: nothing per row stays in memory.
-`start_sheet`/`append_row`/`finish_sheet` are the older, plainer form of the same.
 """
 
 from __future__ import annotations
@@ -32,25 +31,6 @@ def local_time(value: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(value).replace(tzinfo=None, microsecond=0) if value else None
 
 
-def cell(ws, value: Any) -> Any:
-    """Plain values go in as they are; text is cleaned of characters xlsx cannot hold and
-    is never read as a formula (a description may start with "=")."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if not value:
-            return None  # no empty inline-string cells: a blank cell is simply absent
-        if value.startswith("="):
-            written = WriteOnlyCell(ws, value)
-            written.data_type = "s"
-            return written
-        return value
-    if isinstance(value, dt.datetime):
-        written = WriteOnlyCell(ws, value)
-        written.number_format = "yyyy-mm-dd hh:mm"
-        return written
-    return value
-
-
 @dataclass(frozen=True)
 class Column:
     header: Any  # lazy translation
@@ -73,72 +53,6 @@ def _print_setup(ws, header_row: int) -> None:
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.oddFooter.center.size = 9
-
-
-def start_sheet(workbook, name: str, title: str, columns: Sequence[Column], info: str = ""):
-    """A printable sheet in the official look: a title row, an optional information row and
-    the header row (repeated on every printed page). Returns the sheet and the header's row."""
-    ws = workbook.create_sheet(name)
-    for index, column in enumerate(columns, 1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    header_row = 3 if info else 2
-    _print_setup(ws, header_row)
-    last = get_column_letter(len(columns))
-    ws.merged_cells.add(f"A1:{last}1")
-    ws.row_dimensions[1].height = 32
-    head = WriteOnlyCell(ws, title)
-    head.font = Font(name="宋体", size=16, bold=True)
-    head.alignment = Alignment(horizontal="center", vertical="center")
-    ws.append([head])
-    if info:
-        ws.merged_cells.add(f"A2:{last}2")
-        ws.row_dimensions[2].height = 20
-        line = WriteOnlyCell(ws, info)
-        line.font = Font(name="宋体", size=10)
-        line.alignment = Alignment(vertical="center", wrap_text=True)
-        ws.append([line])
-    ws.row_dimensions[header_row].height = 22
-    font = Font(name="宋体", size=11, bold=True)
-    fill = PatternFill("solid", fgColor="D9D9D9")
-    alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    headers = []
-    for column in columns:
-        header = WriteOnlyCell(ws, str(column.header))
-        header.font, header.fill, header.alignment, header.border = font, fill, alignment, BORDER
-        headers.append(header)
-    ws.append(headers)
-    return ws, header_row
-
-
-WRAP = Alignment(vertical="top", wrap_text=True)
-
-
-def append_row(
-    ws, columns: Sequence[Column], row: dict, context: Any, *, wrap: bool = False
-) -> None:
-    """One data row; with `wrap`, long text wraps inside its column (bordered, for print)."""
-    values = [cell(ws, column.value(row, context)) for column in columns]
-    if wrap:
-        values = [_wrapped(ws, value) for value in values]
-    ws.append(values)
-
-
-def _wrapped(ws, value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, Cell):
-        value.alignment, value.border = WRAP, BORDER
-        return value
-    written = WriteOnlyCell(ws, value)
-    written.alignment, written.border = WRAP, BORDER
-    return written
-
-
-def finish_sheet(ws, columns: Sequence[Column], header_row: int, count: int) -> None:
-    last = get_column_letter(len(columns))
-    if count:
-        ws.auto_filter.ref = f"A{header_row}:{last}{count + header_row}"
-    ws.print_area = f"A1:{last}{count + header_row}"
 
 
 # ---------------------------------------------------------------- row heights
@@ -184,6 +98,7 @@ TITLE_FONT = Font(name="宋体", size=16, bold=True)
 LINE_FONT = Font(name="宋体", size=11)
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAP = Alignment(vertical="top", wrap_text=True)
 LINE = Alignment(vertical="center", wrap_text=True)
 
 

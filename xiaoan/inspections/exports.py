@@ -24,7 +24,7 @@ from xiaoan.audit.files import file_served
 
 # The hazard lists' cell rules (formula-safe text, local datetimes) and borders: one look
 # for every export of the platform.
-from xiaoan.core.xlsx import Column, append_row, finish_sheet, local_time, start_sheet
+from xiaoan.core.xlsx import Column, Sheet, local_time
 from xiaoan.hazards.choices import HazardLevel
 from xiaoan.inspections.choices import InspectionKind, InspectionStatus, ResultValue
 from xiaoan.inspections.models import ChecklistItem, Inspection, ItemResult
@@ -137,14 +137,12 @@ def _sheet(
 ) -> int:
     """One styled sheet: a title row, an optional information row, the header row, then
     one row per dict. Returns the number of data rows."""
-    ws, header_row = start_sheet(workbook, name, title, columns, info)
-    count = 0
+    sheet = Sheet(workbook, name, title, columns, above=[info] if info else ())
     for row in rows:
-        count += 1
-        row["_seq"] = count
-        append_row(ws, columns, row, labels)
-    finish_sheet(ws, columns, header_row, count)
-    return count
+        row["_seq"] = sheet.count + 1
+        sheet.row(row, labels)
+    sheet.finish()
+    return sheet.count
 
 
 def _info(inspection: Inspection, labels: Labels) -> str:

@@ -245,7 +245,29 @@ class FixOnSpotForm(HazardActionForm):
 
 
 class StartForm(HazardActionForm):
+    interim_controls = forms.CharField(
+        label=_("临时管控措施"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": _("如：设置警示标识、专人看管、停用该区域")}
+        ),
+    )
     note = forms.CharField(label=_("说明"), required=False, widget=_text())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hazard = self.hazard
+        if hazard is None:
+            return
+        field = self.fields["interim_controls"]
+        if services.controls_required(hazard):
+            # The service decides (its Chinese message lands on this field); the page says it.
+            field.label = _("临时管控措施（必填）")
+            field.help_text = _("重大隐患或整改期限较长的隐患，须先落实临时管控措施再开始整改。")
+        else:
+            field.help_text = _("整改期间如有风险，请填写临时管控措施。")
+        if not self.is_bound:
+            self.initial.setdefault("interim_controls", hazard.interim_controls)
 
 
 class ProgressForm(HazardActionForm):

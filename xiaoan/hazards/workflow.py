@@ -149,9 +149,9 @@ HAZARD = Workflow(
             guard=_owner,
             service=services.start,
             form=forms.StartForm,
-            serializer=api.NoteSerializer,
+            serializer=api.StartSerializer,
             style="primary",
-            api_summary=_("开始整改"),
+            api_summary=_("开始整改（重大或期限较长的隐患须有临时管控措施）"),
         ),
         Action(
             name="progress",

@@ -364,6 +364,16 @@ class NoteSerializer(_Versioned):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class StartSerializer(NoteSerializer):
+    interim_controls = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        default=None,
+        help_text="临时管控措施（重大隐患或期限较长的隐患须有；不传则用已登记的）",
+    )
+
+
 class SupervisionDecisionSerializer(NoteSerializer):
     accepted = serializers.BooleanField(
         default=True, help_text="true 认可销号；false 不认可，退回整改"

@@ -97,11 +97,11 @@ def hazard_in(
             owner, hazard.pk, new_deadline=today() + dt.timedelta(days=20), reason="需要采购"
         )
         return _fresh(hazard)
-    services.start(owner, hazard.pk)
+    # A major hazard starts only with its interim controls in place.
+    controls = "设置警示标识，专人看守" if level == HazardLevel.MAJOR else None
+    services.start(owner, hazard.pk, interim_controls=controls)
     if state == "rectifying":
         return _fresh(hazard)
-    if level == HazardLevel.MAJOR:
-        services.add_control(owner, hazard.pk, measures="设置警示标识，专人看守")
     services.submit(owner, hazard.pk, note="已清理完毕", photos=[jpeg()])
     if state == "submitted":
         return _fresh(hazard)

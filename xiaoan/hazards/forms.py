@@ -330,6 +330,25 @@ class ExtensionDecideForm(HazardActionForm):
 
 class SuperviseForm(HazardActionForm):
     reason = forms.CharField(label=_("督办原因"), widget=_text())
+    answer_due = forms.DateField(
+        label=_("答复期限"),
+        required=False,  # empty: the default time (XIAOAN_SUPERVISION_ANSWER_DAYS)
+        widget=date_input(),
+        help_text=_("被督办单位须在此日期前报送整改方案或进展。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("answer_due", services.default_answer_due())
+
+
+class SupervisionAnswerForm(HazardActionForm):
+    note = forms.CharField(
+        label=_("答复内容"),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("整改方案、进展或完成时限")}),
+    )
+    photos = PhotosField(label=_("附件照片"), required=False)
 
 
 class SupervisionAcceptForm(HazardActionForm):

@@ -246,7 +246,9 @@ def record_context(request, hazard: Hazard, bound: forms.HazardActionForm | None
         hazard.extensions.select_related("requested_by", "decided_by").order_by("-created_at")
     )
     supervisions = list(
-        hazard.supervisions.select_related("supervising_unit", "listed_by", "accepted_by")
+        hazard.supervisions.select_related(
+            "supervising_unit", "listed_by", "accepted_by", "answered_by"
+        ).order_by("listed_at", "pk")
     )
     actions = action_panel(request, HAZARD, hazard, bound)
     if bound is None:
@@ -271,6 +273,7 @@ def record_context(request, hazard: Hazard, bound: forms.HazardActionForm | None
         "extensions": extensions,
         "suggestion": suggestion,
         "awaiting_supervision": services.awaiting_supervision(hazard),
+        "answer_late": any(s.answer_late(today) for s in supervisions),
         "age": hazard.age_days(today),
         "late_days": (
             (today - hazard.deadline).days

@@ -23,6 +23,7 @@ STATES = (
     "submitted",
     "awaiting_acceptance",  # a major hazard verified, waiting for the bureau's acceptance
     "extension_pending",
+    "supervised",  # assigned, then listed by the district bureau (挂牌督办)
 )
 
 
@@ -91,6 +92,9 @@ def hazard_in(
         budget=500,
     )
     if state == "assigned":
+        return _fresh(hazard)
+    if state == "supervised":
+        services.supervise(persona("district_officer"), hazard.pk, reason="区教育局挂牌督办")
         return _fresh(hazard)
     if state == "extension_pending":
         services.request_extension(

@@ -19,6 +19,7 @@ from xiaoan.hazards.choices import (
 )
 
 PARTICIPANT_LIMIT = 1000
+TITLE_LENGTH = 24  # characters of the description in a hazard's page title
 
 
 def _department_scope(user, perm: str) -> models.Q | None:
@@ -295,6 +296,16 @@ class Hazard(TimeStamped):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def short_title(self) -> str:
+        """What the hazard is, in a few words, for page titles: the first line of the
+        description, cut at TITLE_LENGTH."""
+        text = (self.description or "").strip().splitlines()[0:1]
+        line = text[0].strip() if text else ""
+        if len(line) <= TITLE_LENGTH:
+            return line
+        return line[: TITLE_LENGTH - 1].rstrip("，。；、 ") + "…"
 
     @property
     def is_major(self) -> bool:

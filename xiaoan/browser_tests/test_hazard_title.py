@@ -43,3 +43,39 @@ def test_it_titles_the_hazard_page_on_phone_and_desktop(browse):
         overflow = page.evaluate("document.documentElement.scrollWidth")
         assert overflow <= size["width"], overflow
         page.screenshot(path=str(SHOTS / f"hazard-title-{name}.png"))
+
+
+def test_it_answers_a_late_supervision_on_a_phone(browse):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from xiaoan.accounts.models import User
+    from xiaoan.hazards import services
+    from xiaoan.hazards.models import Supervision
+    from xiaoan.orgs.models import Unit
+
+    school = Unit.objects.get(name="梁子湖高级中学")
+    officer = User.objects.get(username="school_a_officer")
+    hazard = services.report(officer, school, description="食堂燃气报警器失灵")
+    services.supervise(
+        User.objects.get(username="district_officer"), hazard.pk, reason="涉及食堂燃气安全"
+    )
+    supervision = Supervision.objects.get(hazard=hazard)
+    Supervision.objects.filter(pk=supervision.pk).update(
+        answer_due=timezone.localdate() - dt.timedelta(days=1)
+    )
+    page = browse.page("school_a_officer", PHONE)
+    page.goto(f"/hazards/{hazard.pk}/")
+    card = page.locator(".supervision-answer")
+    expect(card).to_contain_text("逾期未答复")
+    expect(page.get_by_text(supervision.number)).to_be_visible()
+    page.get_by_role("heading", name="答复督办", exact=True).get_by_role("button").click()
+    form = page.locator("#act-supervision_answer form")
+    form.get_by_label("答复内容").fill("已更换报警器，本周五前完成全部燃气管线检查")
+    page.screenshot(path=str(SHOTS / "supervision-answer-form-390.png"), full_page=True)
+    form.get_by_role("button", name="答复督办").click()
+    expect(card).to_contain_text("已更换报警器")
+    expect(card).not_to_contain_text("逾期未答复")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(SHOTS / "supervision-answered-390.png"), full_page=True)

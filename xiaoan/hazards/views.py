@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, Min, OuterRef, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -28,13 +28,14 @@ from xiaoan.core.views import (
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
 from xiaoan.hazards import criteria, forms, pending, services, tally
 from xiaoan.hazards.choices import (
+    AWAITING_ANSWER,
     OPEN_STATUSES,
     HazardLevel,
     HazardSource,
     HazardStatus,
 )
 from xiaoan.hazards.filtersets import HazardFilterSet
-from xiaoan.hazards.models import Hazard, HazardPhoto, allows
+from xiaoan.hazards.models import Hazard, HazardPhoto, Supervision, allows
 from xiaoan.hazards.workflow import HAZARD, open_first
 from xiaoan.orgs.models import Place, Unit
 from xiaoan.orgs.place_views import unit_choices
@@ -432,6 +433,14 @@ class MyTasksView(HazardAccessMixin, TemplateView):
                     When(deadline__lt=today, then=Value(0)),
                     default=Value(1),
                     output_field=IntegerField(),
+                ),
+                # A 挂牌督办 still waiting for this side's answer (the row says so).
+                answer_owed=Exists(
+                    Supervision.objects.filter(
+                        hazard=OuterRef("pk"),
+                        answered_at__isnull=True,
+                        hazard__status__in=AWAITING_ANSWER,
+                    )
                 ),
             )
             .select_related(*related)

@@ -220,3 +220,17 @@ def test_it_numbers_concurrent_listings_without_gaps(demo_after_flush, transacti
     assert not errors, errors
     serials = sorted(Supervision.objects.values_list("serial", flat=True))
     assert serials == [1, 2, 3, 4, 5, 6]
+
+
+def test_it_marks_an_owed_answer_in_my_tasks(units, persona, client_for):
+    hazard = assigned(persona, units)
+    other = assigned(persona, units, "二号楼灭火器过期")
+    _supervise(persona, hazard)
+    client = client_for("school_a_owner")
+    page = client.get(reverse("hazards:my_tasks")).content.decode()
+    assert page.count("待答复督办") == 1
+    row = page[page.index(f'href="/hazards/{hazard.pk}/"') :]
+    assert "待答复督办" in row[: row.index("</a>")]
+    assert other.number in page
+    services.answer_supervision(persona("school_a_owner"), hazard.pk, note="已制定方案")
+    assert "待答复督办" not in client.get(reverse("hazards:my_tasks")).content.decode()

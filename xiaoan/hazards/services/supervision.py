@@ -41,7 +41,7 @@ from xiaoan.hazards.services.base import (
     awaiting_supervision,
     may_rectify,
 )
-from xiaoan.notifications.services import notify
+from xiaoan.notifications.services import grouped, notify
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit, ancestor_paths
 
@@ -70,8 +70,10 @@ def _list(
     reason: str,
     listed_by: Any = None,
     answer_due: dt.date | None = None,
+    rectifiers: list | None = None,
 ) -> Supervision:
-    """A numbered supervision of the (locked) hazard, with its event and notices."""
+    """A numbered supervision of the (locked) hazard, with its event and notices (to the
+    owner and `rectifiers`, by default those who rectify at the hazard's unit)."""
     today = _today()
     supervision = Supervision.objects.create(
         hazard=hazard,
@@ -92,8 +94,10 @@ def _list(
     if listed_by is None:
         data["automatic"] = True
     _record(hazard, listed_by, HazardAction.SUPERVISE, None, reason, data=data)
+    if rectifiers is None:
+        rectifiers = people_with("hazards.rectify_hazard", hazard.unit)
     notify(
-        [hazard.owner, *people_with("hazards.rectify_hazard", hazard.unit)],
+        [hazard.owner, *rectifiers],
         Kind.SUPERVISED,
         _("隐患被挂牌督办：%(n)s（%(s)s）") % {"n": hazard.number, "s": supervision.number},
         _("%(reason)s。请于 %(due)s 前答复督办单位（整改方案或进展）。")
@@ -103,12 +107,10 @@ def _list(
     return supervision
 
 
-def _supervise_automatically(
-    hazard: Hazard, reason: str, superior: Unit | None = None
-) -> Supervision | None:
-    """Listed by the nearest authority above the hazard's unit (`superior` when the caller
-    knows it); None when there is none or it listed the hazard already."""
-    superior = superior or _superior_authority(hazard.unit)
+def _supervise_automatically(hazard: Hazard, reason: str) -> Supervision | None:
+    """Listed by the nearest authority above the hazard's unit; None when there is none or
+    it listed the hazard already."""
+    superior = _superior_authority(hazard.unit)
     if superior is None:
         return None
     if Supervision.objects.filter(hazard=hazard, supervising_unit=superior).exists():
@@ -127,7 +129,8 @@ def supervise_flagged(hazards: QuerySet | Iterable[Hazard | int]) -> int:
     inspection in bulk) under the supervision of the authority above their unit, when
     XIAOAN_AUTO_SUPERVISE_RECURRING is on. Idempotent: those already listed by it are
     skipped. Units, superiors and existing listings are read in a few queries for all the
-    hazards; each new listing writes its own rows. How many were listed."""
+    hazards; each new listing writes its own rows, and each person told gets one notice for
+    all of them. How many were listed."""
     if not settings.XIAOAN_AUTO_SUPERVISE_RECURRING:
         return 0
     if isinstance(hazards, QuerySet):
@@ -136,7 +139,7 @@ def supervise_flagged(hazards: QuerySet | Iterable[Hazard | int]) -> int:
         pks = [h.pk if isinstance(h, Hazard) else h for h in hazards]
         if not pks:
             return 0
-    with transaction.atomic():
+    with grouped(), transaction.atomic():
         flagged = list(
             Hazard.objects.select_for_update(of=("self",))
             .filter(pk__in=pks, status__in=OPEN_STATUSES)
@@ -154,6 +157,7 @@ def supervise_flagged(hazards: QuerySet | Iterable[Hazard | int]) -> int:
                 "hazard_id", "supervising_unit_id"
             )
         )
+        rectifiers: dict[int, list] = {}
         count = 0
         for hazard in flagged:
             # The nearest authority: the deepest of the hazard's ancestors.
@@ -165,7 +169,14 @@ def supervise_flagged(hazards: QuerySet | Iterable[Hazard | int]) -> int:
             superior = max(above, key=lambda u: u.depth, default=None)
             if superior is None or (hazard.pk, superior.pk) in listed:
                 continue
-            _list(hazard, superior, reason=_flag_reason(hazard))
+            if hazard.unit_id not in rectifiers:
+                rectifiers[hazard.unit_id] = people_with("hazards.rectify_hazard", hazard.unit)
+            _list(
+                hazard,
+                superior,
+                reason=_flag_reason(hazard),
+                rectifiers=rectifiers[hazard.unit_id],
+            )
             count += 1
     return count
 

@@ -12,6 +12,7 @@ from xiaoan.hazards import services
 from xiaoan.hazards.choices import HazardLevel
 from xiaoan.hazards.models import Hazard, Supervision
 from xiaoan.hazards.tests.pages_support import jpeg, reported
+from xiaoan.notifications.models import Notification
 
 SCHOOL = "梁子湖高级中学"
 
@@ -93,3 +94,12 @@ def test_it_supervises_nothing_flagged_with_the_setting_off(persona, units, sett
     made = _missed(persona, units, 2)
     assert services.supervise_flagged(made) == 0
     assert not Supervision.objects.exists()
+
+
+def test_it_tells_each_person_once_for_all_hazards_listed_together(persona, units):
+    made = _missed(persona, units, 3)
+    owner_notices = Notification.objects.filter(
+        recipient=persona("school_a_officer"), kind="supervised"
+    )
+    assert services.supervise_flagged(made) == 3
+    assert owner_notices.count() == 1

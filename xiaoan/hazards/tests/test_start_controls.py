@@ -47,6 +47,7 @@ def test_it_refuses_to_start_a_major_hazard_without_controls_on_the_page(
     assert done.status_code == 302
     fresh.refresh_from_db()
     assert fresh.status == HazardStatus.RECTIFYING and fresh.interim_controls == CONTROLS
+    assert fresh.events.last().data == {"interim_controls": CONTROLS}  # kept in the history
 
 
 def test_it_prefills_the_controls_recorded_at_assignment(units, persona, client_for):
@@ -61,7 +62,8 @@ def test_it_prefills_the_controls_recorded_at_assignment(units, persona, client_
     done = _start_page(owner, hazard, {"interim_controls": "夜间专人值守"})
 
     assert done.status_code == 302
-    assert Hazard.objects.get(pk=hazard.pk).status == HazardStatus.RECTIFYING
+    started = Hazard.objects.get(pk=hazard.pk)
+    assert started.status == HazardStatus.RECTIFYING and started.events.last().data == {}
 
 
 def test_it_refuses_to_start_a_major_hazard_without_controls_in_the_api(units, persona, api_for):

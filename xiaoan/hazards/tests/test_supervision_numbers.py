@@ -234,3 +234,17 @@ def test_it_marks_an_owed_answer_in_my_tasks(units, persona, client_for):
     assert other.number in page
     services.answer_supervision(persona("school_a_owner"), hazard.pk, note="已制定方案")
     assert "待答复督办" not in client.get(reverse("hazards:my_tasks")).content.decode()
+
+
+def test_it_shows_the_number_and_deadline_in_the_history(units, persona, client_for):
+    hazard = hazard_in("supervised", persona, units)
+    supervision = hazard.supervisions.get()
+    services.answer_supervision(persona("school_a_owner"), hazard.pk, note="方案已报")
+    html = (
+        client_for("school_a_officer")
+        .get(reverse("hazards:hazard_detail", args=[hazard.pk]))
+        .content.decode()
+    )
+    timeline = html[html.index("处置记录") :]
+    assert f"{supervision.number} · 答复期限 {supervision.answer_due:%Y-%m-%d}" in timeline
+    assert "答复督办" in timeline and "方案已报" in timeline

@@ -69,7 +69,7 @@ def test_it_answers_a_late_supervision_on_a_phone(browse):
     page.goto(f"/hazards/{hazard.pk}/")
     card = page.locator(".supervision-answer")
     expect(card).to_contain_text("逾期未答复")
-    expect(page.get_by_text(supervision.number)).to_be_visible()
+    expect(page.get_by_text(supervision.number, exact=True)).to_be_visible()
     page.get_by_role("heading", name="答复督办", exact=True).get_by_role("button").click()
     form = page.locator("#act-supervision_answer form")
     form.get_by_label("答复内容").fill("已更换报警器，本周五前完成全部燃气管线检查")

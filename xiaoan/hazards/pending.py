@@ -23,7 +23,8 @@ from xiaoan.hazards.photos import clean_photo
 SALT = "xiaoan.hazards.pending-photo"
 MAX_AGE = 2 * 24 * 3600  # a form left open over a weekend night is still good
 PREVIEW_SIDE = 240
-# A pending copy no form sent within this is abandoned (the nightly pass deletes it).
+# A pending copy no form sent within this is abandoned: the nightly pass (03:40) deletes it,
+# so a copy lives one to two days; a token whose file went is simply not shown again.
 ABANDONED_AFTER = dt.timedelta(days=1)
 ROOT = "pending"
 

@@ -310,6 +310,9 @@ XIAOAN_HAZARD_OVERDUE_SUPERVISE_DAYS = env.int(
     "XIAOAN_HAZARD_OVERDUE_SUPERVISE_DAYS", 30, minimum=1
 )
 XIAOAN_HAZARD_DUE_SOON_DAYS = env.int("XIAOAN_HAZARD_DUE_SOON_DAYS", 3, minimum=0)
+# 挂牌督办: the supervised unit's default time to answer; 屡查屡犯 / 自查未发现 listed at once.
+XIAOAN_SUPERVISION_ANSWER_DAYS = env.int("XIAOAN_SUPERVISION_ANSWER_DAYS", 7, minimum=1)
+XIAOAN_AUTO_SUPERVISE_RECURRING = env.bool("XIAOAN_AUTO_SUPERVISE_RECURRING", True)
 XIAOAN_RECURRENCE_MONTHS = env.int("XIAOAN_RECURRENCE_MONTHS", 12, minimum=1)
 XIAOAN_IMPORT_MAX_BYTES = env.int("XIAOAN_IMPORT_MAX_MB", 10, minimum=1) * 1024 * 1024
 # An installed CJK font family to set the printed records (PDF) in instead of the font

@@ -21,6 +21,15 @@ OPEN_STATUSES = (
     HazardStatus.SUBMITTED,
 )
 
+# States in which a supervised unit owes the supervising unit an answer (a submitted fix
+# answers it).
+AWAITING_ANSWER = (
+    HazardStatus.REPORTED,
+    HazardStatus.CONFIRMED,
+    HazardStatus.ASSIGNED,
+    HazardStatus.RECTIFYING,
+)
+
 
 class HazardLevel(models.TextChoices):
     GENERAL = "general", _("一般隐患")
@@ -52,6 +61,7 @@ class HazardAction(models.TextChoices):
     EXTENSION_APPROVE = "extension_approve", _("同意延期")
     EXTENSION_REJECT = "extension_reject", _("不同意延期")
     SUPERVISE = "supervise", _("挂牌督办")
+    SUPERVISION_ANSWER = "supervision_answer", _("答复督办")
     SUPERVISION_ACCEPT = "supervision_accept", _("督办单位认可销号")
     SUPERVISION_REJECT = "supervision_reject", _("督办单位不认可，退回整改")
     OVERDUE = "overdue", _("逾期")

@@ -161,7 +161,7 @@ KINDS: dict[str, Kind] = {
             Column(gettext_lazy("验收人"), 10, lambda row, ctx: _person(row, "closed_by")),
             Column(gettext_lazy("销号时间"), 17, lambda row, ctx: local_time(row["closed_at"])),
             Column(
-                gettext_lazy("督办单位"), 22, lambda row, ctx: ctx.supervising.get(row["id"], "")
+                gettext_lazy("督办单位"), 30, lambda row, ctx: ctx.supervising.get(row["id"], "")
             ),
         ),
         supervisions=True,
@@ -182,7 +182,8 @@ def _batches(rows: Iterator[dict], size: int) -> Iterator[list[dict]]:
 
 
 def _supervising_units(ids: Iterable[int]) -> dict[int, str]:
-    """督办单位 for one chunk of hazards: one query per chunk, never per row."""
+    """督办单位 with the listing's number for one chunk of hazards: one query per chunk,
+    never per row."""
     ids = list(ids)
     if not ids:
         return {}
@@ -190,10 +191,11 @@ def _supervising_units(ids: Iterable[int]) -> dict[int, str]:
     rows = (
         Supervision.objects.filter(hazard_id__in=ids)
         .order_by("listed_at", "pk")
-        .values_list("hazard_id", "supervising_unit__name")
+        .only("hazard_id", "supervising_unit__name", "year", "serial")
+        .select_related("supervising_unit")
     )
-    for hazard_id, name in rows:
-        names.setdefault(hazard_id, []).append(name)
+    for row in rows:
+        names.setdefault(row.hazard_id, []).append(f"{row.supervising_unit.name}（{row.number}）")
     return {k: "、".join(v) for k, v in names.items()}
 
 

@@ -245,7 +245,29 @@ class FixOnSpotForm(HazardActionForm):
 
 
 class StartForm(HazardActionForm):
+    interim_controls = forms.CharField(
+        label=_("临时管控措施"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": _("如：设置警示标识、专人看管、停用该区域")}
+        ),
+    )
     note = forms.CharField(label=_("说明"), required=False, widget=_text())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hazard = self.hazard
+        if hazard is None:
+            return
+        field = self.fields["interim_controls"]
+        if services.controls_required(hazard):
+            # The service decides (its Chinese message lands on this field); the page says it.
+            field.label = _("临时管控措施（必填）")
+            field.help_text = _("重大隐患或整改期限较长的隐患，须先落实临时管控措施再开始整改。")
+        else:
+            field.help_text = _("整改期间如有风险，请填写临时管控措施。")
+        if not self.is_bound:
+            self.initial.setdefault("interim_controls", hazard.interim_controls)
 
 
 class ProgressForm(HazardActionForm):
@@ -308,6 +330,25 @@ class ExtensionDecideForm(HazardActionForm):
 
 class SuperviseForm(HazardActionForm):
     reason = forms.CharField(label=_("督办原因"), widget=_text())
+    answer_due = forms.DateField(
+        label=_("答复期限"),
+        required=False,  # empty: the default time (XIAOAN_SUPERVISION_ANSWER_DAYS)
+        widget=date_input(),
+        help_text=_("被督办单位须在此日期前报送整改方案或进展。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("answer_due", services.default_answer_due())
+
+
+class SupervisionAnswerForm(HazardActionForm):
+    note = forms.CharField(
+        label=_("答复内容"),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("整改方案、进展或完成时限")}),
+    )
+    photos = PhotosField(label=_("附件照片"), required=False)
 
 
 class SupervisionAcceptForm(HazardActionForm):

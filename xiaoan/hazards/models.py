@@ -9,6 +9,7 @@ from xiaoan.core.choices import SafetyDomain
 from xiaoan.core.models import TimeStamped, WorkflowEvent
 from xiaoan.core.scoping import ScopedQuerySet, permission_name, scope_filter
 from xiaoan.hazards.choices import (
+    AWAITING_ANSWER,
     OPEN_STATUSES,
     ExtensionStatus,
     HazardAction,
@@ -18,6 +19,7 @@ from xiaoan.hazards.choices import (
 )
 
 PARTICIPANT_LIMIT = 1000
+TITLE_LENGTH = 24  # characters of the description in a hazard's page title
 
 
 def _department_scope(user, perm: str) -> models.Q | None:
@@ -296,6 +298,16 @@ class Hazard(TimeStamped):
         return self.status in OPEN_STATUSES
 
     @property
+    def short_title(self) -> str:
+        """What the hazard is, in a few words, for page titles: the first line of the
+        description, cut at TITLE_LENGTH."""
+        text = (self.description or "").strip().splitlines()[0:1]
+        line = text[0].strip() if text else ""
+        if len(line) <= TITLE_LENGTH:
+            return line
+        return line[: TITLE_LENGTH - 1].rstrip("，。；、 ") + "…"
+
+    @property
     def is_major(self) -> bool:
         return self.level == HazardLevel.MAJOR
 
@@ -358,8 +370,26 @@ class HazardPhoto(models.Model):
         return f"{self.get_kind_display()} {self.pk}"
 
 
+class SupervisionCounter(models.Model):
+    """The last 挂牌督办 number a supervising unit gave in a year: the row locked while the
+    next number is taken, so numbers are gap-free and never given twice."""
+
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="supervision_counter_unit_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}: {self.last}"
+
+
 class Supervision(models.Model):
-    """挂牌督办: a superior unit lists a hazard and must accept its closure."""
+    """挂牌督办: a superior unit lists a hazard under a number (督〔2026〕3号), the supervised
+    unit answers by a deadline, and the superior must accept the closure."""
 
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="supervisions")
     supervising_unit = models.ForeignKey(
@@ -383,6 +413,22 @@ class Supervision(models.Model):
         blank=True,
         related_name="+",
     )
+    # 督〔year〕serial号, per supervising unit and calendar year (SupervisionCounter).
+    year = models.PositiveSmallIntegerField(_("督办年度"))
+    serial = models.PositiveIntegerField(_("督办序号"))
+    answer_due = models.DateField(_("答复期限"))
+    answer = models.TextField(_("答复内容"), blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("答复人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # When the supervising unit was told the answer is late (once).
+    late_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("挂牌督办")
@@ -390,11 +436,35 @@ class Supervision(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["hazard", "supervising_unit"], name="supervision_once_per_unit"
+            ),
+            models.UniqueConstraint(
+                fields=["supervising_unit", "year", "serial"], name="supervision_number"
+            ),
+        ]
+        indexes = [
+            # The daily pass finds the unanswered ones past their deadline.
+            models.Index(
+                fields=["answer_due"],
+                condition=models.Q(answered_at__isnull=True, late_notified_at__isnull=True),
+                name="supervision_unanswered",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.supervising_unit} · {self.reason}"
+        return f"{self.number} {self.supervising_unit} · {self.reason}"
+
+    @property
+    def number(self) -> str:
+        return _("督〔%(year)d〕%(serial)d号") % {"year": self.year, "serial": self.serial}
+
+    @property
+    def awaits_answer(self) -> bool:
+        """The supervised unit still owes an answer: not given, and the hazard not yet handed
+        in for verification (a submitted fix answers it)."""
+        return self.answered_at is None and self.hazard.status in AWAITING_ANSWER
+
+    def answer_late(self, today=None) -> bool:
+        return self.awaits_answer and self.answer_due < (today or timezone.localdate())
 
 
 class ExtensionRequest(models.Model):

@@ -5,6 +5,7 @@ not photograph it again. The token names the uploader: nobody else can take the 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import uuid
 from collections.abc import Iterable
@@ -13,6 +14,7 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image
 
 from xiaoan.core.errors import Invalid
@@ -21,6 +23,10 @@ from xiaoan.hazards.photos import clean_photo
 SALT = "xiaoan.hazards.pending-photo"
 MAX_AGE = 2 * 24 * 3600  # a form left open over a weekend night is still good
 PREVIEW_SIDE = 240
+# A pending copy no form sent within this is abandoned: the nightly pass (03:40) deletes it,
+# so a copy lives one to two days; a token whose file went is simply not shown again.
+ABANDONED_AFTER = dt.timedelta(days=1)
+ROOT = "pending"
 
 
 def keep(user, uploads: Iterable) -> list[str]:
@@ -88,3 +94,29 @@ def discard(user, tokens: Iterable[str]) -> None:
         name = _name(user, token)
         if name is not None:
             transaction.on_commit(lambda name=name: default_storage.delete(name))
+
+
+def clean_abandoned(now: dt.datetime | None = None) -> int:
+    """Delete the pending copies older than ABANDONED_AFTER (forms never sent again), and
+    the uploaders' folders left empty. How many files went."""
+    cutoff = (now or timezone.now()) - ABANDONED_AFTER
+    if not default_storage.exists(ROOT):
+        return 0
+    deleted = 0
+    folders, _files = default_storage.listdir(ROOT)
+    for folder in folders:
+        base = f"{ROOT}/{folder}"
+        _sub, names = default_storage.listdir(base)
+        left = len(names) + len(_sub)
+        for name in names:
+            path = f"{base}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                deleted += 1
+                left -= 1
+        if not left:
+            try:
+                default_storage.delete(base)
+            except OSError:  # a photo kept meanwhile: the folder stays
+                pass
+    return deleted

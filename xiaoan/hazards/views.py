@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, Min, OuterRef, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -28,13 +28,14 @@ from xiaoan.core.views import (
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
 from xiaoan.hazards import criteria, forms, pending, services, tally
 from xiaoan.hazards.choices import (
+    AWAITING_ANSWER,
     OPEN_STATUSES,
     HazardLevel,
     HazardSource,
     HazardStatus,
 )
 from xiaoan.hazards.filtersets import HazardFilterSet
-from xiaoan.hazards.models import Hazard, HazardPhoto, allows
+from xiaoan.hazards.models import Hazard, HazardPhoto, Supervision, allows
 from xiaoan.hazards.workflow import HAZARD, open_first
 from xiaoan.orgs.models import Place, Unit
 from xiaoan.orgs.place_views import unit_choices
@@ -246,7 +247,9 @@ def record_context(request, hazard: Hazard, bound: forms.HazardActionForm | None
         hazard.extensions.select_related("requested_by", "decided_by").order_by("-created_at")
     )
     supervisions = list(
-        hazard.supervisions.select_related("supervising_unit", "listed_by", "accepted_by")
+        hazard.supervisions.select_related(
+            "supervising_unit", "listed_by", "accepted_by", "answered_by"
+        ).order_by("listed_at", "pk")
     )
     actions = action_panel(request, HAZARD, hazard, bound)
     if bound is None:
@@ -271,6 +274,7 @@ def record_context(request, hazard: Hazard, bound: forms.HazardActionForm | None
         "extensions": extensions,
         "suggestion": suggestion,
         "awaiting_supervision": services.awaiting_supervision(hazard),
+        "answer_late": any(s.answer_late(today) for s in supervisions),
         "age": hazard.age_days(today),
         "late_days": (
             (today - hazard.deadline).days
@@ -429,6 +433,14 @@ class MyTasksView(HazardAccessMixin, TemplateView):
                     When(deadline__lt=today, then=Value(0)),
                     default=Value(1),
                     output_field=IntegerField(),
+                ),
+                # A 挂牌督办 still waiting for this side's answer (the row says so).
+                answer_owed=Exists(
+                    Supervision.objects.filter(
+                        hazard=OuterRef("pk"),
+                        answered_at__isnull=True,
+                        hazard__status__in=AWAITING_ANSWER,
+                    )
                 ),
             )
             .select_related(*related)

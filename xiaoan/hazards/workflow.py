@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoan.core.workflow import ANY_STATE, Action, Button, Workflow
 from xiaoan.hazards import forms, services
 from xiaoan.hazards.api import serializers as api
-from xiaoan.hazards.choices import OPEN_STATUSES, HazardAction, HazardStatus
+from xiaoan.hazards.choices import AWAITING_ANSWER, OPEN_STATUSES, HazardAction, HazardStatus
 from xiaoan.hazards.models import Hazard, HazardEvent, allows
 
 S = HazardStatus
@@ -149,9 +149,9 @@ HAZARD = Workflow(
             guard=_owner,
             service=services.start,
             form=forms.StartForm,
-            serializer=api.NoteSerializer,
+            serializer=api.StartSerializer,
             style="primary",
-            api_summary=_("开始整改"),
+            api_summary=_("开始整改（重大或期限较长的隐患须有临时管控措施）"),
         ),
         Action(
             name="progress",
@@ -266,6 +266,24 @@ HAZARD = Workflow(
             guard=services.may_supervise,
             api_summary=_("挂牌督办（上级单位）"),
             api_status=201,
+        ),
+        Action(
+            # The supervised (owning) side answers its supervisors by the deadline.
+            name="supervision_answer",
+            label=_("答复督办"),
+            sources=AWAITING_ANSWER,
+            target=None,
+            permission="hazards.rectify_hazard",
+            service=services.answer_supervision,
+            form=forms.SupervisionAnswerForm,
+            serializer=api.SupervisionAnswerSerializer,
+            upload_serializer=api.SupervisionAnswerUploadSerializer,
+            note=True,
+            photos="optional",
+            guard=services.may_answer_supervision,
+            api_path="answer-supervision",
+            api_method="answer_supervision",
+            api_summary=_("被督办单位答复挂牌督办（整改方案或进展）"),
         ),
         Action(
             # The page accepts; the API also refuses (accepted=false → back to rectification).

@@ -146,9 +146,12 @@ class HazardEventSerializer(serializers.ModelSerializer):
 
 
 class SupervisionSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True, help_text="督办编号，如 督〔2026〕3号")
     supervising_unit_name = serializers.CharField(source="supervising_unit.name", read_only=True)
     listed_by_name = serializers.SerializerMethodField()
     accepted_by_name = serializers.SerializerMethodField()
+    answered_by_name = serializers.SerializerMethodField()
+    answer_late = serializers.SerializerMethodField(help_text="逾期未答复")
 
     class Meta:
         model = Supervision
@@ -164,11 +167,26 @@ class SupervisionSerializer(serializers.ModelSerializer):
             "accepted_at",
             "accepted_by",
             "accepted_by_name",
+            "number",
+            "year",
+            "serial",
+            "answer_due",
+            "answer",
+            "answered_at",
+            "answered_by",
+            "answered_by_name",
+            "answer_late",
         ]
         read_only_fields = fields
 
     def get_listed_by_name(self, obj: Supervision) -> str | None:
         return _name(obj.listed_by)
+
+    def get_answered_by_name(self, obj: Supervision) -> str | None:
+        return _name(obj.answered_by)
+
+    def get_answer_late(self, obj: Supervision) -> bool:
+        return obj.answer_late()
 
     def get_accepted_by_name(self, obj: Supervision) -> str | None:
         return _name(obj.accepted_by)
@@ -364,6 +382,16 @@ class NoteSerializer(_Versioned):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class StartSerializer(NoteSerializer):
+    interim_controls = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        default=None,
+        help_text="临时管控措施（重大隐患或期限较长的隐患须有；不传则用已登记的）",
+    )
+
+
 class SupervisionDecisionSerializer(NoteSerializer):
     accepted = serializers.BooleanField(
         default=True, help_text="true 认可销号；false 不认可，退回整改"
@@ -437,6 +465,20 @@ class ExtensionCreateSerializer(_Versioned):
 
 class SuperviseSerializer(_Versioned):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    answer_due = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="被督办单位的答复期限，默认 XIAOAN_SUPERVISION_ANSWER_DAYS 天后",
+    )
+
+
+class SupervisionAnswerSerializer(NoteSerializer):
+    pass
+
+
+class SupervisionAnswerUploadSerializer(SupervisionAnswerSerializer):
+    photos = _photos_field("附件照片（可多张）")
 
 
 class DecideExtensionSerializer(serializers.Serializer):

@@ -146,7 +146,7 @@ class HazardViewSet(
                 Prefetch(
                     "supervisions",
                     Supervision.objects.select_related(
-                        "supervising_unit", "listed_by", "accepted_by"
+                        "supervising_unit", "listed_by", "accepted_by", "answered_by"
                     ).order_by("listed_at", "pk"),
                 ),
                 Prefetch(

@@ -7,7 +7,8 @@ Pages, API, commands and jobs call these functions, by sub-topic:
 
 - `reporting`: 随手拍 and inspection findings, confirmation, dismissal, 屡查屡犯;
 - `loop`: assignment, rectification, verification;
-- `supervision`: 挂牌督办 and the supervising unit's acceptance;
+- `supervision`: 挂牌督办 (numbered, answered by a deadline) and the supervising unit's
+  acceptance;
 - `extensions`: deadline extensions;
 - `daily`: the nightly pass over deadlines;
 - `base`: what they share (event record, photos, who may act at all).
@@ -49,9 +50,14 @@ from xiaoan.hazards.services.loop import (
 from xiaoan.hazards.services.reporting import confirm, dismiss, record_finding, report
 from xiaoan.hazards.services.supervision import (
     accept_supervision,
+    answer_supervision,
+    default_answer_due,
     may_accept_supervision,
+    may_answer_supervision,
     may_supervise,
+    notify_late_answers,
     supervise,
+    supervise_flagged,
     supervising_units,
 )
 
@@ -63,6 +69,7 @@ __all__ = [
     "NotFound",
     "accept_supervision",
     "add_control",
+    "answer_supervision",
     "assign",
     "assignable_owner_units",
     "awaiting_supervision",
@@ -72,12 +79,14 @@ __all__ = [
     "daily",
     "decide_extension",
     "decide_pending_extension",
+    "default_answer_due",
     "dismiss",
     "fix_on_spot",
     "home_unit",
     "mark_overdue",
     "may_accept_supervision",
     "may_act_somewhere",
+    "may_answer_supervision",
     "may_decide_extension",
     "may_decide_pending",
     "may_rectify",
@@ -85,6 +94,7 @@ __all__ = [
     "may_supervise",
     "may_verify",
     "move_tally",
+    "notify_late_answers",
     "progress",
     "record_finding",
     "report",
@@ -93,6 +103,7 @@ __all__ = [
     "start",
     "submit",
     "supervise",
+    "supervise_flagged",
     "supervising_units",
     "verify",
     "visible_owners",

@@ -1,4 +1,5 @@
-"""The nightly pass over deadlines: overdue marks, reminders, automatic supervision."""
+"""The nightly pass over deadlines: overdue marks, reminders, automatic supervision, late
+answers to 挂牌督办."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from xiaoan.hazards.services.base import (
     _today,
     _url,
 )
-from xiaoan.hazards.services.supervision import _supervise_automatically
+from xiaoan.hazards.services.supervision import _supervise_automatically, notify_late_answers
 from xiaoan.notifications.services import grouped, notify, was_notified
 
 
@@ -88,7 +89,13 @@ def mark_overdue(today: dt.date | None = None) -> dict[str, int]:
                 _url(hazard),
             )
             due_soon += 1
-    return {"overdue": newly, "supervised": supervised, "due_soon": due_soon}
+    late_answers = notify_late_answers(today)
+    return {
+        "overdue": newly,
+        "supervised": supervised,
+        "due_soon": due_soon,
+        "late_answers": late_answers,
+    }
 
 
 def daily(today: dt.date | None = None) -> dict[str, int]:

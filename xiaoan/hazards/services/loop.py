@@ -209,10 +209,36 @@ def fix_on_spot(
 
 
 @transaction.atomic
-def start(actor: Any, pk: Any, *, note: str = "", version: int | None = None) -> Hazard:
+def start(
+    actor: Any,
+    pk: Any,
+    *,
+    note: str = "",
+    interim_controls: str | None = None,
+    version: int | None = None,
+) -> Hazard:
+    """开始整改. A major hazard, or one with a far-off deadline, starts only with its interim
+    controls in place (given here, or recorded before): it stays dangerous while it is fixed."""
     hazard = _begin(actor, pk, "start", version)
-    _record(hazard, actor, HazardAction.START, note=note)
+    changed = _require_controls(hazard, interim_controls)
+    data = {"interim_controls": hazard.interim_controls} if changed else None
+    _record(hazard, actor, HazardAction.START, note=note, data=data)
     return hazard
+
+
+def _require_controls(hazard: Hazard, given: str | None) -> bool:
+    """Keep the controls given (the form shows the recorded ones to edit); refuse when the
+    hazard needs them and has none. Whether they changed (the event keeps them then)."""
+    given = (given or "").strip()
+    changed = bool(given) and given != hazard.interim_controls.strip()
+    if changed:
+        hazard.interim_controls = given
+    if controls_required(hazard) and not hazard.interim_controls.strip():
+        raise Invalid(
+            _("重大隐患或整改期限较长的隐患，须先落实临时管控措施，再开始整改。"),
+            fields={"interim_controls": [_("请填写临时管控措施。")]},
+        )
+    return changed
 
 
 @transaction.atomic

@@ -32,7 +32,7 @@ from xiaoan.hazards.services.base import (
     _record,
     reportable_units,
 )
-from xiaoan.hazards.services.supervision import _supervise_automatically
+from xiaoan.hazards.services.supervision import _supervise_automatically, supervise_if_flagged
 from xiaoan.hazards.similarity import similarity
 from xiaoan.orgs.models import Place, Unit
 
@@ -292,6 +292,7 @@ def _confirm(
     if level == HazardLevel.MAJOR:
         _supervise_automatically(hazard, _("重大隐患自动挂牌督办"))
     _flag_recurrence(hazard)
+    supervise_if_flagged(hazard)  # 屡查屡犯 just found, or 自查未发现 set by an inspection
     return hazard
 
 

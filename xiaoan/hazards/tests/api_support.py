@@ -23,6 +23,7 @@ STATES = (
     "submitted",
     "awaiting_acceptance",  # a major hazard verified, waiting for the bureau's acceptance
     "extension_pending",
+    "supervised",  # assigned, then listed by the district bureau (挂牌督办)
 )
 
 
@@ -92,16 +93,19 @@ def hazard_in(
     )
     if state == "assigned":
         return _fresh(hazard)
+    if state == "supervised":
+        services.supervise(persona("district_officer"), hazard.pk, reason="区教育局挂牌督办")
+        return _fresh(hazard)
     if state == "extension_pending":
         services.request_extension(
             owner, hazard.pk, new_deadline=today() + dt.timedelta(days=20), reason="需要采购"
         )
         return _fresh(hazard)
-    services.start(owner, hazard.pk)
+    # A major hazard starts only with its interim controls in place.
+    controls = "设置警示标识，专人看守" if level == HazardLevel.MAJOR else None
+    services.start(owner, hazard.pk, interim_controls=controls)
     if state == "rectifying":
         return _fresh(hazard)
-    if level == HazardLevel.MAJOR:
-        services.add_control(owner, hazard.pk, measures="设置警示标识，专人看守")
     services.submit(owner, hazard.pk, note="已清理完毕", photos=[jpeg()])
     if state == "submitted":
         return _fresh(hazard)

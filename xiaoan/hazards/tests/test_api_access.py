@@ -177,6 +177,14 @@ ENDPOINTS = {
         201,
         lambda units, persona: {"reason": "涉及学生宿舍，区教育局挂牌督办"},
     ),
+    "answer-supervision": Endpoint(
+        "post",
+        "/api/hazards/{pk}/answer-supervision/",
+        "supervised",
+        "school_a_owner",
+        200,
+        lambda units, persona: {"note": "已制定整改方案，本周内完成"},
+    ),
     "accept-supervision": Endpoint(
         "post",
         "/api/hazards/{pk}/accept-supervision/",

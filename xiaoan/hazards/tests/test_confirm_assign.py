@@ -117,4 +117,4 @@ def test_it_does_not_ask_for_acceptance_while_being_fixed(units, persona, client
         .get(reverse("hazards:hazard_detail", args=[hazard.pk]))
         .content.decode()
     )
-    assert "整改中，督办单位跟踪" in content and "待认可销号" not in content
+    assert "督办单位跟踪整改" in content and "待认可销号" not in content

@@ -215,7 +215,8 @@ def test_it_exports_the_responsibility_list(api_for, ledger, units):
     assert major[7] == "王校长"
     closed = timezone.localtime(ledger["major"].closed_at).replace(tzinfo=None, microsecond=0)
     assert major[8] == closed
-    assert major[9] == "梁子湖区教育局"
+    number = ledger["major"].supervisions.get().number
+    assert major[9] == f"梁子湖区教育局（{number}）" and number.startswith("督〔")
     assert rectifying[4:6] == ["总务处", "周总务"]
     assert rectifying[7] is None and rectifying[8] is None and rectifying[9] is None
 

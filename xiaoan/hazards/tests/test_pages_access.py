@@ -165,6 +165,10 @@ def _state(name, units, persona):
             reason="需要采购",
         )
         return hazard, {"request": request.pk}
+    if name == "supervised":
+        hazard = assigned(persona, units)
+        services.supervise(persona("district_officer"), hazard.pk, reason="重点跟踪")
+        return hazard, {}
     if name == "awaiting_supervision":
         hazard = assigned(persona, units, "实验室内违规存放大量酒精", level=HazardLevel.MAJOR)
         owner = persona("school_a_owner")
@@ -203,6 +207,7 @@ ACTIONS = {
     ),
     "extension_decide": ("extension", "district_officer", {"note": "同意", "approve": "1"}),
     "supervise": ("assigned", "district_officer", {"reason": "重点跟踪"}),
+    "supervision_answer": ("supervised", "school_a_owner", {"note": "已制定整改方案"}),
     "supervision_accept": ("awaiting_supervision", "district_officer", {"note": "认可销号"}),
 }
 # Someone who may see the hazard but holds the action nowhere.
@@ -220,6 +225,7 @@ NO_PERMISSION = {
     "extension_request": "auditor",
     "extension_decide": "school_a_owner",
     "supervise": "school_a_owner",
+    "supervision_answer": "auditor",
     "supervision_accept": "auditor",
 }
 ACTION_CASES = [

@@ -637,6 +637,9 @@ def submit(
     # Hazards newly marked 自查未发现, by this inspection or, for a self-check, on the
     # outside inspections of its period that went before it.
     missed = note_missed(inspection, rows)
+    # Those already confirmed go under supervision now (屡查屡犯/自查未发现, when the setting
+    # is on); the others when they are confirmed.
+    hazard_services.supervise_flagged([h for h in missed if h.confirmed_at is not None])
     inspection.submitted_at = now
     inspection.submitted_by = actor
     inspection.submit_key = key

@@ -167,3 +167,25 @@ def test_it_answers_the_newly_flagged_hazards_once(persona, units, checklist):
     hazards = missed.flag_missed([row.pk])
     assert [h.pk for h in hazards] == [row.hazard_id] and hazards[0].missed_by_self_check
     assert missed.flag_missed([row.pk]) == []  # already flagged: nothing new
+
+
+def test_a_confirmed_finding_flagged_later_goes_under_supervision(
+    persona, units, checklist, settings
+):
+    from xiaoan.hazards import services as hazard_services
+    from xiaoan.hazards.choices import HazardLevel
+    from xiaoan.hazards.models import Supervision
+
+    settings.XIAOAN_AUTO_SUPERVISE_RECURRING = True
+    supervision = _outside(
+        persona, units, checklist, InspectionKind.SUPERVISION, dt.date(2026, 10, 3), s01="fail"
+    )
+    hazard = Hazard.objects.get(
+        inspection_result__inspection=supervision, inspection_result__item__code="TEST-SMALL-01"
+    )
+    hazard_services.confirm(persona("school_a_officer"), hazard.pk, level=HazardLevel.GENERAL)
+    assert not Supervision.objects.filter(hazard=hazard).exists()
+    later = make(persona, units, checklist, scheduled_on=dt.date(2026, 10, 25))
+    done(persona, later, s01="pass", s02="pass", s03="pass")
+    listed = Supervision.objects.get(hazard=hazard)
+    assert listed.automatic and "自查未发现" in listed.reason

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.hazards.choices import HazardLevel, HazardSource, HazardStatus
-from xiaoan.hazards.models import Hazard
+from xiaoan.hazards.models import Hazard, HazardRollup
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
 
@@ -77,9 +77,14 @@ def build(units: int, hazards: int, out: Callable[[str], None]) -> Unit:
     have = Hazard.objects.filter(unit__path__startswith=root.path).count()
     if have < hazards:
         _build_hazards(root, hazards - have, out)
-        from xiaoan.hazards import tally
+        from xiaoan.hazards import rollup, tally
 
         out(f"tally: {tally.rebuild()} rows")
+        out(f"rollup: {rollup.rebuild()} units")
+    if not HazardRollup.objects.exists():  # a data set built before the rollup existed
+        from xiaoan.hazards import rollup
+
+        out(f"rollup: {rollup.rebuild()} units")
     _user()
     return root
 

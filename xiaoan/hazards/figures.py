@@ -1,65 +1,59 @@
 """The hazard loop on the dashboard (xiaoan.reports.figures): open hazards by level, status and
 domain, the 动态清零 board of open majors with their age, overdue, closure and on-time closure
 rates, 屡查屡犯 and 自查未发现, found and closed per month, and per subordinate branch the
-figures the ranking compares. One grouped query per table, whatever the number of branches."""
+figures the ranking compares. Read from the rollup the services keep (xiaoan.hazards.rollup):
+one row for the unit and one per ranked unit, never the hazards themselves, except for the
+board of open majors (an indexed query for at most 20)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.hazards.choices import OPEN_STATUSES, HazardLevel, HazardStatus
-from xiaoan.hazards.models import Hazard
+from xiaoan.hazards.models import Hazard, HazardRollup
+from xiaoan.orgs.models import Unit
 from xiaoan.reports.figures import (
     Column,
     Figure,
     Scope,
     Section,
     allowed,
-    by_branch,
     rate,
     section,
 )
 
-OPEN = Q(status__in=OPEN_STATUSES)
-MAJOR = Q(level=HazardLevel.MAJOR)
-COUNTED = ~Q(status=HazardStatus.DISMISSED)
-CLOSED = Q(status=HazardStatus.CLOSED)
-ON_TIME = CLOSED & (Q(deadline__isnull=True) | Q(closed_at__date__lte=F("deadline")))
-
-# One row of figures: what each branch of the ranking and the headline both count.
-COUNTS = {
-    "open": Count("pk", filter=OPEN),
-    "open_major": Count("pk", filter=OPEN & MAJOR),
-    "overdue": Count("pk", filter=OPEN & Q(is_overdue=True)),
-    "supervised": Count("pk", filter=OPEN & Q(is_supervised=True)),
-    "total": Count("pk", filter=COUNTED),
-    "closed": Count("pk", filter=CLOSED),
-    "closed_on_time": Count("pk", filter=ON_TIME),
-    "recurring": Count("pk", filter=COUNTED & Q(is_recurring=True)),
-    "missed": Count("pk", filter=COUNTED & Q(missed_by_self_check=True)),
-}
+COUNTER_KEYS = (
+    "open",
+    "open_major",
+    "overdue",
+    "supervised",
+    "total",
+    "closed",
+    "closed_on_time",
+    "recurring",
+    "missed",
+)
 
 
-def in_scope(scope: Scope):
-    if scope.subtree:
-        return Hazard.objects.filter(unit__path__startswith=scope.path)
-    return Hazard.objects.filter(unit=scope.unit)
+def _counters(scope: Scope) -> dict[str, int]:
+    row = HazardRollup.objects.filter(unit=scope.unit).values_list("subtree", "own").first()
+    if row is None:
+        return {}
+    return row[0] if scope.subtree else row[1]
 
 
 def _ledger(scope: Scope, **params: Any) -> str:
     return f"{reverse('hazards:hazard_list')}?{urlencode({'unit': scope.unit.pk, **params})}"
 
 
-def _rates(row: dict) -> dict:
+def _rates(counters: dict) -> dict:
+    row = {key: counters.get(key, 0) for key in COUNTER_KEYS}
     return {
         **row,
         "closure_rate": rate(row["closed"], row["total"]),
@@ -71,8 +65,8 @@ def _rates(row: dict) -> dict:
 def hazard_section(scope: Scope) -> Section | None:
     if not allowed(scope, "hazards.view_hazard"):
         return None
-    rows = in_scope(scope)
-    totals = _rates(rows.aggregate(**COUNTS))
+    counters = _counters(scope)
+    totals = _rates(counters)
     result = Section(key="hazards", title=_("隐患排查治理"), order=10)
     result.figures = [
         Figure(
@@ -118,8 +112,8 @@ def hazard_section(scope: Scope) -> Section | None:
             suffix=_("项"),
         ),
     ]
-    result.tables = [_by_status(rows), _by_domain(rows), _by_month(rows, scope.today)]
-    result.board = _majors(rows, scope.today)
+    result.tables = [_by_status(counters), _by_domain(counters), _by_month(counters, scope.today)]
+    result.board = _majors(scope)
     result.columns = [
         Column("open_major", _("未销号重大隐患"), weight=10),
         Column("overdue", _("逾期未整改"), weight=3),
@@ -128,22 +122,20 @@ def hazard_section(scope: Scope) -> Section | None:
         Column("missed", _("自查未发现"), weight=2),
         Column("closure_rate", _("整改销号率"), percent=True),
     ]
-    if scope.subtree:
-        grouped = by_branch(scope, rows, "unit", **COUNTS)
-        result.branches = {path: _rates(row) for path, row in grouped.items()}
+    if scope.subtree and scope.branch_ids:
+        rows = HazardRollup.objects.filter(unit_id__in=scope.branch_ids).values_list(
+            "unit__path", "subtree"
+        )
+        result.branches = {path: _rates(subtree) for path, subtree in rows}
     return result
 
 
-def _by_status(rows) -> dict:
-    counts = {
-        (r["status"], r["level"]): r["n"]
-        for r in rows.values("status", "level").annotate(n=Count("pk")).order_by()
-    }
+def _by_status(counters: dict) -> dict:
     levels = [(HazardLevel.GENERAL, _("一般隐患")), (HazardLevel.MAJOR, _("重大隐患"))]
     table_rows = []
     for status in HazardStatus:
-        cells = [counts.get((status.value, level.value), 0) for level, _label in levels]
-        unrated = counts.get((status.value, ""), 0)
+        cells = [counters.get(f"s:{status.value}|{level.value}", 0) for level, _label in levels]
+        unrated = counters.get(f"s:{status.value}|", 0)
         table_rows.append([str(status.label), *cells, unrated, sum(cells) + unrated])
     return {
         "key": "by_status",
@@ -154,12 +146,11 @@ def _by_status(rows) -> dict:
     }
 
 
-def _by_domain(rows) -> dict:
-    counts = dict(rows.filter(OPEN).values_list("domain").annotate(n=Count("pk")).order_by())
+def _by_domain(counters: dict) -> dict:
     table_rows = [
-        [str(domain.label), counts[domain.value]]
+        [str(domain.label), counters[f"d:{domain.value}"]]
         for domain in SafetyDomain
-        if counts.get(domain.value)
+        if counters.get(f"d:{domain.value}")
     ]
     return {
         "key": "by_domain",
@@ -179,42 +170,31 @@ def months_back(today: dt.date, count: int = 12) -> list[dt.date]:
     return list(reversed(months))
 
 
-def _by_month(rows, today: dt.date) -> dict:
-    months = months_back(today)
-    start = timezone.make_aware(dt.datetime.combine(months[0], dt.time.min))
-
-    def per_month(field: str, extra: Q) -> dict[dt.date, int]:
-        grouped = (
-            rows.filter(extra, **{f"{field}__gte": start})
-            .annotate(month=TruncMonth(field))
-            .values_list("month")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        return {_as_date(month): n for month, n in grouped}
-
-    found = per_month("found_at", COUNTED)
-    closed = per_month("closed_at", CLOSED)
+def _by_month(counters: dict, today: dt.date) -> dict:
+    months = [f"{month:%Y-%m}" for month in months_back(today)]
     return {
         "key": "by_month",
         "title": _("近12个月发现与销号"),
         "columns": [_("月份"), _("发现"), _("销号")],
         "chart": {"type": "line"},
-        "rows": [
-            [month.strftime("%Y-%m"), found.get(month, 0), closed.get(month, 0)] for month in months
-        ],
+        "rows": [[m, counters.get(f"f:{m}", 0), counters.get(f"c:{m}", 0)] for m in months],
     }
 
 
-def _as_date(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
-
-
-def _majors(rows, today: dt.date) -> list[dict]:
-    """动态清零: the open majors, oldest first, with their age in days (at most 20 shown)."""
-    majors = rows.filter(OPEN & MAJOR).select_related("unit").order_by("found_at")[:20]
+def _majors(scope: Scope) -> list[dict]:
+    """动态清零: the open majors, oldest first, with their age in days (at most 20 shown).
+    Matched by unit id (a subquery on the unit tree), so the hazards' indexes serve."""
+    today = scope.today
+    units = (
+        Unit.objects.filter(path__startswith=scope.path).values("pk")
+        if scope.subtree
+        else [scope.unit.pk]
+    )
+    majors = (
+        Hazard.objects.filter(unit__in=units, status__in=OPEN_STATUSES, level=HazardLevel.MAJOR)
+        .select_related("unit")
+        .order_by("found_at")[:20]
+    )
     return [
         {
             "pk": h.pk,

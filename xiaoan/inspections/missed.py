@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count
 
+from xiaoan.hazards import rollup
 from xiaoan.hazards.models import Hazard
 from xiaoan.inspections.choices import DONE_STATUSES, OUTSIDE_KINDS, InspectionKind, ResultValue
 from xiaoan.inspections.models import Inspection, ItemResult
@@ -67,6 +68,7 @@ def flag_missed(result_pks: Iterable[int]) -> list[Hazard]:
     Hazard.objects.filter(pk__in=[h.pk for h in hazards]).update(missed_by_self_check=True)
     for hazard in hazards:
         hazard.missed_by_self_check = True
+    rollup.touch(h.unit_id for h in hazards)
     return hazards
 
 

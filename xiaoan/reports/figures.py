@@ -23,6 +23,7 @@ class Scope:
     # Tree-path lengths of the ranked branches: one (the units one level down), or one per
     # depth at which the schools below sit (ranking every school).
     branch_lengths: tuple[int, ...]
+    branch_ids: tuple[int, ...]  # the ranked units themselves (for figures kept per unit)
     today: dt.date
 
     @property

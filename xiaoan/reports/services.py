@@ -93,6 +93,7 @@ def dashboard(
         unit=unit,
         subtree=subtree,
         branch_lengths=tuple(sorted({len(b.path) for b in branches})),
+        branch_ids=tuple(b.pk for b in branches),
         today=timezone.localdate(),
     )
     sections = sections_for(scope)

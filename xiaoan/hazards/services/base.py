@@ -17,7 +17,7 @@ from xiaoan.accounts.models import User
 from xiaoan.core.errors import Forbidden, Invalid
 from xiaoan.core.scoping import grants_for, has_permission_anywhere
 from xiaoan.core.workflow import DECLARED, begin, workflow_of
-from xiaoan.hazards import tally
+from xiaoan.hazards import rollup, tally
 from xiaoan.hazards.choices import (
     HazardAction,
     HazardLevel,
@@ -100,6 +100,7 @@ def _record(
         created=action == HazardAction.REPORT,
     )
     _attach_photos(hazard, event, actor, photos, photo_kind)
+    rollup.touch([hazard.unit_id])  # the dashboard's figures follow every step
     return event
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xiaoan.accounts.services import people_with
-from xiaoan.hazards import tally
+from xiaoan.hazards import rollup, tally
 from xiaoan.hazards.choices import (
     HazardAction,
 )
@@ -103,4 +103,5 @@ def daily(today: dt.date | None = None) -> dict[str, int]:
     with grouped():  # one notice per person for the whole pass
         result = mark_overdue(today)
     result["tally_fixed"] = tally.reconcile()
+    result["rollup_fixed"] = rollup.reconcile()
     return result

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from xiaoan.hazards import rollup
 from xiaoan.hazards import services as hazards
 from xiaoan.hazards.choices import OPEN_STATUSES, HazardLevel, HazardStatus
 from xiaoan.hazards.models import Hazard
@@ -53,6 +54,7 @@ def test_it_counts_what_the_records_say_for_a_district_and_a_school(persona, uni
     hazards.confirm(persona("school_a_officer"), major.pk, level=HazardLevel.MAJOR)
     late = assigned(persona, units, "食堂燃气管道未固定")
     Hazard.objects.filter(pk=late.pk).update(is_overdue=True)
+    rollup.touch([late.unit_id])  # the daily pass does this through the services
     reported(persona, units["东沟镇中心小学"], "校门口护栏缺失", who="district_officer")
     district = units["梁子湖区教育局"]
     check(dashboard(persona("district_officer"), district.pk), district)
@@ -100,6 +102,7 @@ def test_it_counts_found_and_closed_per_month(persona, units):
     school = units["梁子湖高级中学"]
     hazard = reported(persona, school)
     Hazard.objects.filter(pk=hazard.pk).update(found_at=timezone.now() - dt.timedelta(days=400))
+    rollup.touch([hazard.unit_id])
     board = dashboard(persona("school_a_officer"), school.pk)
     table = next(t for t in board.sections_by_key["hazards"].tables if t["key"] == "by_month")
     assert len(table["rows"]) == 12
@@ -173,3 +176,16 @@ def test_it_ranks_every_school_below_when_asked(persona, units, api_for):
     assert dashboard(officer, district.pk, rank="bogus").rank == "children"
     assert city.pk  # the city is above the district officer's scope
     assert api_for("district_officer").get(f"/api/dashboard/?unit={city.pk}").status_code == 404
+
+
+def test_the_rollup_kept_by_the_services_equals_a_recount(persona, units):
+    school = units["梁子湖高级中学"]
+    officer = persona("school_a_officer")
+    first = reported(persona, school)
+    hazards.confirm(officer, first.pk, level=HazardLevel.MAJOR)
+    reported(persona, units["东沟镇中心小学"], "校门口护栏缺失", who="district_officer")
+    late = assigned(persona, units, "食堂燃气管道未固定")
+    dismissed = reported(persona, school, "误报")
+    hazards.dismiss(officer, dismissed.pk, note="不构成隐患")
+    assert late.unit_id
+    assert rollup.reconcile() == 0

@@ -529,10 +529,9 @@ def _follow_departments(
 
 
 def _returned_since_departments(assignment: Assignment, child_task_id: int) -> bool:
-    returned = (
-        assignment.events.filter(action=AssignmentAction.RETURN)
-        .aggregate(at=Max("created_at"))["at"]
-    )
+    returned = assignment.events.filter(action=AssignmentAction.RETURN).aggregate(
+        at=Max("created_at")
+    )["at"]
     if returned is None:
         return False
     reported = ProgressReport.objects.filter(assignment__task_id=child_task_id).aggregate(

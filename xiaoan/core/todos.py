@@ -58,25 +58,24 @@ def todos_for(user: Any) -> list[Todo]:
 def own_side(user: Any, perm: str, field: str = "unit") -> Q:
     """Records of the schools (or, for a bureau, of the bureau itself) where the person holds
     `perm` as one of its own people, not through a superior's subtree: owners act, superiors
-    supervise, and a bureau's officer is not handed every school's work."""
+    supervise, and a bureau's officer is not handed every school's work. Matched by unit id
+    (a subquery on the unit tree), so the records' own unit indexes serve."""
     from xiaoan.orgs.choices import UnitKind
     from xiaoan.orgs.models import Unit
 
     within_school = (UnitKind.DEPARTMENT, UnitKind.CAMPUS)
     grants = [g for g in grants_for(user) if perm in g.permissions and g.unit_id]
-    inside = {
-        u.pk: u
-        for u in Unit.objects.filter(
-            pk__in=[g.unit_id for g in grants if g.unit_kind in within_school]
-        )
-    }
-    q = Q(pk__in=[])
+    nested = [g.unit_id for g in grants if g.unit_kind in within_school]
+    inside = {u.pk: u for u in Unit.objects.filter(pk__in=nested)} if nested else {}
+    trees = Q(pk__in=[])
+    ids: set[int] = set()
     for grant in grants:
         if grant.unit_kind == UnitKind.SCHOOL:
-            q |= Q(**{f"{field}__path__startswith": grant.unit_path})
+            trees |= Q(path__startswith=grant.unit_path)
         elif grant.unit_kind in within_school:
             unit = inside[grant.unit_id]
-            q |= Q(**{f"{field}__path__startswith": (unit.school() or unit).path})
+            trees |= Q(path__startswith=(unit.school() or unit).path)
         else:
-            q |= Q(**{f"{field}_id": grant.unit_id})
-    return q
+            ids.add(grant.unit_id)
+    units = Unit.objects.filter(trees | Q(pk__in=sorted(ids))).values("pk")
+    return Q(**{f"{field}__in": units})

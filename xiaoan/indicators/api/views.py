@@ -24,11 +24,15 @@ UNIT_YEAR = [
 ]
 
 
+def _decimal(number) -> str | None:
+    return None if number is None else f"{number:.2f}"
+
+
 def cell_data(cell: values.Cell) -> dict:
     return {
         "unit": {"id": cell.unit.pk, "name": cell.unit.name},
-        "value": cell.value,
-        "target": cell.target,
+        "value": _decimal(cell.value),
+        "target": _decimal(cell.target),
         "standing": cell.standing,
         "schools": cell.schools,
         "counted": cell.counted,

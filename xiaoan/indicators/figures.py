@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xiaoan.indicators import values
+from xiaoan.indicators.values import plain
 from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, section
 
 
@@ -51,8 +52,8 @@ def indicator_section(scope: Scope) -> Section | None:
             "rows": [
                 [
                     c.indicator.name,
-                    "—" if c.target is None else f"{c.target.normalize()}{c.indicator.measure}",
-                    "—" if c.value is None else f"{c.value.normalize()}{c.indicator.measure}",
+                    "—" if c.target is None else f"{plain(c.target)}{c.indicator.measure}",
+                    "—" if c.value is None else f"{plain(c.value)}{c.indicator.measure}",
                     c.standing_label,
                 ]
                 for c in board.cells

@@ -23,7 +23,7 @@ from xiaoan.core.workflow import begin, require_note, workflow_of
 from xiaoan.indicators.choices import Direction, Rollup, Source, ValueAction, ValueStatus
 from xiaoan.indicators.models import Indicator, IndicatorValue, Target
 from xiaoan.indicators.providers import provider_for
-from xiaoan.indicators.values import FIRST_YEAR, TargetBook
+from xiaoan.indicators.values import FIRST_YEAR, TargetBook, plain
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
 
@@ -464,7 +464,7 @@ def set_target(actor: Any, pk: Any, *, year: Any, value: Any, owner: Any = None)
     if above is not None and not indicator.meets(number, above):
         word = _("低于") if indicator.direction == Direction.HIGHER else _("高于")
         raise Invalid(
-            fields={"value": [_("不能%(w)s上级目标 %(t)s。") % {"w": word, "t": above.normalize()}]}
+            fields={"value": [_("不能%(w)s上级目标 %(t)s。") % {"w": word, "t": plain(above)}]}
         )
     target, _created = Target.objects.update_or_create(
         indicator=indicator,

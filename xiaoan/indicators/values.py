@@ -120,6 +120,14 @@ class Board:
         return sum(1 for c in self.cells if c.behind)
 
 
+def plain(number: Decimal | None) -> str:
+    """A value as people write it: 60.00 → 60, 14.50 → 14.5, None → —."""
+    if number is None:
+        return "—"
+    text = f"{number:.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _quantize(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 

@@ -124,12 +124,17 @@ class ReportView(ServiceFormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
+            if not has_permission_anywhere(request.user, services.REPORT):
+                raise PermissionDenied
             self.indicator = services._indicator(request.user, kwargs["pk"])
+            self.units = services.reporting_units(request.user)
+            if not self.units:
+                raise PermissionDenied(_("指标值由学校自行填报，上级单位负责审核。"))
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["units"] = services.reporting_units(self.request.user)
+        kwargs["units"] = self.units
         return kwargs
 
     def get_initial(self):

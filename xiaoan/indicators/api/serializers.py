@@ -15,7 +15,7 @@ class VersionMixin(serializers.Serializer):
     )
 
 
-class ReviewSerializer(VersionMixin):
+class IndicatorReviewSerializer(VersionMixin):
     note = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="审核意见；退回时必填（退回理由）"
     )
@@ -59,6 +59,9 @@ class UnitRefSerializer(serializers.Serializer):
 
 class IndicatorSerializer(serializers.ModelSerializer):
     owner = UnitRefSerializer(read_only=True, allow_null=True)
+    source = serializers.CharField(
+        read_only=True, help_text="provider 系统计算 / reported 单位填报"
+    )
 
     class Meta:
         model = Indicator
@@ -76,7 +79,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         ]
 
 
-class CellSerializer(serializers.Serializer):
+class IndicatorCellSerializer(serializers.Serializer):
     unit = UnitRefSerializer()
     value = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
     target = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
@@ -90,8 +93,8 @@ class CellSerializer(serializers.Serializer):
 class IndicatorStandingSerializer(serializers.Serializer):
     indicator = IndicatorSerializer()
     year = serializers.IntegerField()
-    current = CellSerializer()
-    units = CellSerializer(many=True, help_text="下一级各单位（详情中）")
+    current = IndicatorCellSerializer()
+    units = IndicatorCellSerializer(many=True, help_text="下一级各单位（详情中）")
 
 
 class IndicatorValueSerializer(serializers.ModelSerializer):

@@ -18,6 +18,7 @@ from xiaoan.indicators.api import serializers as s
 from xiaoan.indicators.models import IndicatorValue
 from xiaoan.indicators.workflow import VALUE
 
+ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="指标 id")
 UNIT_YEAR = [
     OpenApiParameter("unit", OpenApiTypes.INT, description="单位 id（默认：本人最高一级单位）"),
     OpenApiParameter("year", OpenApiTypes.INT, description="年度（默认：今年）"),
@@ -73,7 +74,7 @@ class IndicatorViewSet(viewsets.ViewSet):
         )
 
     @extend_schema(
-        parameters=UNIT_YEAR,
+        parameters=[ID, *UNIT_YEAR],
         responses=with_errors({200: s.IndicatorStandingSerializer}),
         summary="指标详情：本单位及下一级各单位的值、目标与达标情况",
     )
@@ -105,6 +106,7 @@ class IndicatorViewSet(viewsets.ViewSet):
         return Response(s.IndicatorSerializer(indicator).data, status=201)
 
     @extend_schema(
+        parameters=[ID],
         request=s.TargetInputSerializer,
         responses=with_errors({200: s.IndicatorStandingSerializer}),
         summary="教育行政部门为本辖区设定年度目标（不得低于上级目标）",

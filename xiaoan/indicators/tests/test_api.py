@@ -213,3 +213,25 @@ def test_it_describes_the_endpoints_in_the_schema(api_for):
         "/api/indicators/{id}/targets/",
     ):
         assert path in schema["paths"]
+
+
+def test_it_answers_a_district_in_the_same_number_of_queries_however_many_schools(api_for, demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xiaoan.orgs.models import Unit
+
+    url = f"/api/indicators/{ind('security-closed').pk}/?unit={demo[DISTRICT].pk}"
+
+    def count():
+        client = api_for("district_officer")
+        with CaptureQueriesContext(connection) as ctx:
+            units = client.get(url).json()["units"]
+        return len(ctx.captured_queries), len(units)
+
+    before, shown = count()
+    for i in range(5):
+        Unit.objects.add_child(
+            Unit.objects.get(pk=demo[DISTRICT].pk), {"name": f"新学校{i}", "kind": "school"}
+        )
+    assert count() == (before, shown + 5)

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xiaoan.core.scoping import grants_for
@@ -32,6 +33,8 @@ REVIEW = "indicators.review_indicatorvalue"
 ADD = "indicators.add_indicator"
 CHANGE = "indicators.change_indicator"
 MAX_VALUE = Decimal("9999999999.99")
+REVIEWERS_ONLY = gettext_lazy("只有上一级单位的审核人员可以审核指标填报。")
+SCHOOL_REPORTS = gettext_lazy("指标值由学校自行填报，上级单位负责审核。")
 
 
 # ---------------------------------------------------------------- who may
@@ -175,7 +178,7 @@ def report(
     found = _indicator(actor, indicator)
     school = _unit(actor, unit)
     if not may_report_for(actor, school):
-        raise Forbidden(_("指标值由学校自行填报，上级单位负责审核。"))
+        raise Forbidden(SCHOOL_REPORTS)
     _reportable(found, school)
     year = _year(year)
     number = _number(value)
@@ -266,9 +269,10 @@ def resubmit(
     version: int | None = None,
 ) -> IndicatorValue:
     """Report a returned value again: it waits for review anew."""
+    _refuse_early(actor, pk, may_report_for, SCHOOL_REPORTS)
     row = begin(actor, IndicatorValue, pk, "resubmit", version)
     if not may_report_for(actor, row.unit):
-        raise Forbidden(_("指标值由学校自行填报，上级单位负责审核。"))
+        raise Forbidden(SCHOOL_REPORTS)
     number = _number(value)
     _check_value(row.indicator, number)
     note = require_note(note, _("佐证说明"))
@@ -284,6 +288,7 @@ def resubmit(
 
 @transaction.atomic
 def accept(actor: Any, pk: Any, *, note: str = "", version: int | None = None) -> IndicatorValue:
+    _refuse_early(actor, pk, reviews_unit, REVIEWERS_ONLY)
     row = begin(actor, IndicatorValue, pk, "accept", version)
     _check_reviewer(actor, row)
     _decide(row, actor, (note or "").strip())
@@ -294,6 +299,7 @@ def accept(actor: Any, pk: Any, *, note: str = "", version: int | None = None) -
 
 @transaction.atomic
 def send_back(actor: Any, pk: Any, *, note: str = "", version: int | None = None) -> IndicatorValue:
+    _refuse_early(actor, pk, reviews_unit, REVIEWERS_ONLY)
     row = begin(actor, IndicatorValue, pk, "send_back", version, event=ValueAction.RETURN)
     _check_reviewer(actor, row)
     _decide(row, actor, require_note(note, _("退回理由")))
@@ -305,9 +311,17 @@ def send_back(actor: Any, pk: Any, *, note: str = "", version: int | None = None
     return row
 
 
+def _refuse_early(actor: Any, pk: Any, may, message) -> None:
+    """403 before the version and state are looked at: who may not act on the value at all
+    is told so, not that it changed meanwhile (404 stays with `begin`)."""
+    row = IndicatorValue.objects.restrict(actor).select_related("unit").filter(pk=pk).first()
+    if row is not None and not may(actor, row.unit):
+        raise Forbidden(message)
+
+
 def _check_reviewer(actor: Any, row: IndicatorValue) -> None:
     if not reviews_unit(actor, row.unit):
-        raise Forbidden(_("只有上一级单位的审核人员可以审核指标填报。"))
+        raise Forbidden(REVIEWERS_ONLY)
     if row.reported_by_id == getattr(actor, "pk", None):
         raise Forbidden(_("不能审核自己填报的指标值。"))
 

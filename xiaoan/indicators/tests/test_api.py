@@ -235,3 +235,40 @@ def test_it_answers_a_district_in_the_same_number_of_queries_however_many_school
             Unit.objects.get(pk=demo[DISTRICT].pk), {"name": f"新学校{i}", "kind": "school"}
         )
     assert count() == (before, shown + 5)
+
+
+def test_it_refuses_review_and_resubmission_to_the_wrong_people(api_for, client_for, demo):
+    from django.urls import reverse
+
+    from xiaoan.notifications.models import Notification
+
+    row = _report(api_for, demo).json()
+    # The district's reviewers were told; the school learns of the return.
+    assert Notification.objects.filter(recipient__username="district_officer").exists()
+    head = api_for("school_a_head")
+    assert (
+        head.post(f"{VALUES}{row['id']}/return/", {"note": "x"}, format="json").status_code == 403
+    )
+    back = reverse("indicators:indicatorvalue_send_back", args=[row["id"]])
+    assert client_for("school_a_head").post(back, {"version": 0, "note": "x"}).status_code == 403
+    assert (
+        api_for("uni_security").post(f"{VALUES}{row['id']}/accept/", {}, format="json").status_code
+        == 404
+    )
+    api_for("district_officer").post(
+        f"{VALUES}{row['id']}/return/", {"note": "补材料"}, format="json"
+    )
+    assert Notification.objects.filter(recipient__username="school_a_officer").exists()
+    again = {"value": "60", "note": "x"}
+    assert (
+        api_for("district_officer")
+        .post(f"{VALUES}{row['id']}/resubmit/", again, format="json")
+        .status_code
+        == 403
+    )
+    assert (
+        api_for("school_b_teacher")
+        .post(f"{VALUES}{row['id']}/resubmit/", again, format="json")
+        .status_code
+        == 403
+    )

@@ -8,6 +8,7 @@ from xiaoan.audit.api import views as audit_api
 from xiaoan.core.api import todos as todos_api
 from xiaoan.duties.api import views as duties_api
 from xiaoan.hazards.api import views as hazards_api
+from xiaoan.indicators.api import views as indicators_api
 from xiaoan.inspections.api import exports as inspection_exports_api
 from xiaoan.inspections.api import schedules as schedules_api
 from xiaoan.inspections.api import views as inspections_api
@@ -40,6 +41,10 @@ router.register("obligations", duties_api.ObligationViewSet, basename="obligatio
 router.register("plans", plans_api.PlanViewSet, basename="plan")
 router.register("plan-tasks", plans_api.TaskViewSet, basename="plan-task")
 router.register("plan-assignments", plans_api.AssignmentViewSet, basename="plan-assignment")
+router.register("indicators", indicators_api.IndicatorViewSet, basename="indicator")
+router.register(
+    "indicator-values", indicators_api.IndicatorValueViewSet, basename="indicator-value"
+)
 router.register("audit", audit_api.AuditEntryViewSet, basename="audit")
 
 app_name = "api"

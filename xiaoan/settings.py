@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "xiaoan.duties",
     "xiaoan.audit",
     "xiaoan.reports",
+    "xiaoan.indicators",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("duties/", include("xiaoan.duties.urls")),
     path("plans/", include("xiaoan.plans.urls")),
     path("reports/", include("xiaoan.reports.urls")),
+    path("indicators/", include("xiaoan.indicators.urls")),
     path("notifications/", include("xiaoan.notifications.urls")),
     path("audit/", include("xiaoan.audit.urls")),
     path("api/", include("xiaoan.api_urls")),

@@ -59,6 +59,17 @@ DUTY_VIEW = ["duties.view_duty", "duties.view_obligation"]
 PLAN_MANAGE = ["plans.view_plan", "plans.add_plan", "plans.change_plan", "plans.report_plan"]
 PLAN_REPORT = ["plans.view_plan", "plans.report_plan"]
 PLAN_VIEW = ["plans.view_plan"]
+# Indicators: a school reports its values, the unit above reviews them; an authority adds
+# its own indicators and sets stricter targets for its subtree.
+INDICATOR_MANAGE = [
+    "indicators.view_indicator",
+    "indicators.add_indicator",
+    "indicators.change_indicator",
+    "indicators.view_indicatorvalue",
+    "indicators.report_indicatorvalue",
+    "indicators.review_indicatorvalue",
+]
+INDICATOR_VIEW = ["indicators.view_indicator", "indicators.view_indicatorvalue"]
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *INSPECTION_MANAGE,
             *DUTY_MANAGE,
             *PLAN_MANAGE,
+            *INDICATOR_MANAGE,
         ),
     ),
     RoleSpec(
@@ -100,6 +112,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *INSPECTION_MANAGE,
             *DUTY_MANAGE,
             *PLAN_MANAGE,
+            *INDICATOR_MANAGE,
         ),
     ),
     RoleSpec(
@@ -151,6 +164,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             "inspections.conduct_inspection",
             *DUTY_VIEW,
             *PLAN_VIEW,
+            *INDICATOR_VIEW,
         ),
     ),
     RoleSpec(
@@ -167,6 +181,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *INSPECTION_VIEW,
             *DUTY_VIEW,
             *PLAN_VIEW,
+            *INDICATOR_VIEW,
         ),
     ),
     RoleSpec(

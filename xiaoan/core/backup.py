@@ -63,6 +63,9 @@ SEEDED_BY_MIGRATE = (
     "inspections.ChecklistTemplate",
     "inspections.ChecklistVersion",
     "inspections.ChecklistItem",
+    # The built-in national indicators and their targets (indicators' data migration).
+    "indicators.Indicator",
+    "indicators.Target",
 )
 
 # Append-only tables that `migrate` writes to on the target (the audit trail records the

@@ -22,6 +22,7 @@ MODULES = [
     ("inspections:inspection_list", _("检查排查"), INSPECTION_PAGES),
     ("duties:obligation_list", _("常态化任务"), DUTY_PAGES),
     ("plans:plan_list", _("工作方案"), "plans.view_plan"),
+    ("indicators:indicator_list", _("指标"), "indicators.view_indicator"),
 ]
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from xiaoan.core.pdf import PdfUnavailable
 from xiaoan.inspections import exports, printing
 from xiaoan.inspections.views import InspectionAccessMixin, InspectionListView, record_queryset
 
@@ -22,7 +23,7 @@ class InspectionPrintView(InspectionAccessMixin, View):
         inspection = get_object_or_404(record_queryset(request.user), pk=pk)
         try:
             return printing.pdf_response(inspection)
-        except printing.PdfUnavailable as error:
+        except PdfUnavailable as error:
             return render(
                 request,
                 "inspections/print/unavailable.html",

@@ -15,6 +15,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
+from xiaoan.core import pdf
 from xiaoan.inspections import printing
 from xiaoan.inspections.tests.print_support import embedded_fonts, pdf_of, pdf_text, record
 from xiaoan.inspections.tests.support import checklist
@@ -32,16 +33,16 @@ import sys
 import django
 
 django.setup()
-from xiaoan.inspections import printing
+from xiaoan.core import pdf
 
-lib = printing._fontconfig()
+lib = pdf._fontconfig()
 pattern = lib.FcPatternCreate()
 objects = lib.FcObjectSetBuild(b"family", None)
 count = lib.FcFontList(None, pattern, objects).contents.nfont
-print(count, printing.font_installed("Noto Sans SC Thin"))
+print(count, pdf.font_installed("Noto Sans SC Thin"))
 html = "<p>{SAMPLE} <b>不符合</b> ABC 123（附照片）</p>"
 with open(sys.argv[1], "wb") as out:
-    out.write(printing.write_pdf(html, printing.pdf_font()))
+    out.write(pdf.write_pdf(html, pdf.pdf_font()))
 """
 
 
@@ -107,19 +108,19 @@ def test_it_needs_no_system_font(tmp_path):
 
 
 def test_it_points_at_the_font_files_only(settings):
-    font = printing.pdf_font()
-    assert font.family == printing.SHIPPED_FAMILY
+    font = pdf.pdf_font()
+    assert font.family == pdf.SHIPPED_FAMILY
     css = font.css()
     for _weight, path in font.files:
         assert f'url("{path.as_uri()}")' in css
-    fetcher = printing._fetcher(path for _weight, path in font.files)
+    fetcher = pdf.fetcher(path for _weight, path in font.files)
     response = fetcher.fetch(font.files[0][1].as_uri())
     try:
         assert response.read(4) == b"wOFF"
     finally:
         response.close()
     with pytest.raises(ValueError):  # another file beside the font
-        fetcher.fetch((printing.SHIPPED_FONT_DIR / "LICENSE").as_uri())
+        fetcher.fetch((pdf.SHIPPED_FONT_DIR / "LICENSE").as_uri())
 
 
 def test_it_uses_a_configured_system_font(tmp_path):
@@ -127,7 +128,7 @@ def test_it_uses_a_configured_system_font(tmp_path):
     # WOFF), under the family fontconfig gives it.
     fonts = tmp_path / "fonts"
     fonts.mkdir()
-    ttf = TTFont(printing.SHIPPED_FONT_DIR / printing.SHIPPED_FACES[400])
+    ttf = TTFont(pdf.SHIPPED_FONT_DIR / pdf.SHIPPED_FACES[400])
     ttf.flavor = None
     ttf.save(fonts / "noto-sans-sc.ttf")
     seen, data = _isolated(tmp_path, font_dirs=(fonts,), XIAOAN_PDF_FONT="Noto Sans SC Thin")
@@ -140,9 +141,9 @@ def test_it_uses_a_configured_system_font(tmp_path):
 def test_it_says_in_chinese_when_the_shipped_font_is_missing(
     monkeypatch, tmp_path, client_for, record
 ):
-    assert not printing.font_installed("No Such Font 12345")
-    monkeypatch.setattr(printing, "SHIPPED_FONT_DIR", tmp_path)
-    with pytest.raises(printing.PdfUnavailable) as error:
+    assert not pdf.font_installed("No Such Font 12345")
+    monkeypatch.setattr(pdf, "SHIPPED_FONT_DIR", tmp_path)
+    with pytest.raises(pdf.PdfUnavailable) as error:
         printing.render_pdf(record)
     assert "缺少中文字体文件" in str(error.value.message)
     assert "make" in str(error.value.message)

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from xiaoan.core import pdf
 from xiaoan.inspections import printing, services
 from xiaoan.inspections.models import Inspection
 from xiaoan.inspections.tests.print_support import (
@@ -104,7 +105,7 @@ def test_it_embeds_photos_from_media_root_only(record):
 
 
 def test_it_fetches_nothing_from_the_network(settings, tmp_path):
-    fetcher = printing._fetcher()
+    fetcher = pdf.fetcher()
     for url in (
         "http://example.com/a.png",
         "https://example.com/a.css",
@@ -118,7 +119,7 @@ def test_it_fetches_nothing_from_the_network(settings, tmp_path):
 
 def test_it_says_in_chinese_when_the_font_is_missing(settings, client_for, api_for, record):
     settings.XIAOAN_PDF_FONT = "No Such Font 12345"
-    with pytest.raises(printing.PdfUnavailable) as error:
+    with pytest.raises(pdf.PdfUnavailable) as error:
         printing.render_pdf(record)
     assert "缺少中文字体" in str(error.value.message)
     assert "No Such Font 12345" in str(error.value.message)

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.todos import Todo, own_side, provider
-from xiaoan.hazards.choices import HazardStatus
+from xiaoan.hazards.choices import AWAITING_ANSWER, HazardStatus
 from xiaoan.hazards.models import Hazard
 from xiaoan.orgs.models import Unit
 
@@ -49,36 +49,66 @@ def hazard_todos(user: Any) -> list[Todo]:
         )
     )
 
-    verify = (
-        Hazard.objects.restrict(user, "verify")
-        .filter(status=HazardStatus.SUBMITTED, closed_by__isnull=True)
-        .exclude(owner=user)
-        .exclude(submitted_by=user)
-    )
     todos.append(
         Todo(
             "hazards.verify",
             _("待我验收的隐患"),
-            verify.count(),
+            to_verify(user).count(),
             f"{my_tasks}#tasks-verify",
             order=15,
         )
-    )
-
-    supervising = Unit.objects.with_permission(user, "hazards.supervise_hazard")
-    accept = Hazard.objects.restrict(user, "supervise").filter(
-        status=HazardStatus.SUBMITTED,
-        closed_by__isnull=False,
-        supervisions__accepted_at__isnull=True,
-        supervisions__supervising_unit__in=supervising,
     )
     todos.append(
         Todo(
             "hazards.supervision_accept",
             _("待认可销号的挂牌督办隐患"),
-            accept.distinct().count(),
+            to_accept(user).count(),
             f"{my_tasks}#tasks-accept",
             order=16,
         )
     )
+    owed = Hazard.objects.restrict(user, "rectify").filter(
+        own_side(user, "hazards.rectify_hazard"),
+        status__in=AWAITING_ANSWER,
+        supervisions__answered_at__isnull=True,
+    )
+    todos.append(
+        Todo(
+            "hazards.supervision_answer",
+            _("待答复的挂牌督办"),
+            owed.distinct().count(),
+            _ledger(supervised="true", open="true"),
+            late=owed.filter(supervisions__answer_due__lt=today).distinct().count(),
+            order=14,
+        )
+    )
     return todos
+
+
+def to_verify(user: Any):
+    """Hazards handed in for verification at the person's own school (or bureau): owners'
+    work is verified where it was done; superiors supervise (they see them in the ledger)."""
+    return (
+        Hazard.objects.restrict(user, "verify")
+        .filter(own_side(user, "hazards.verify_hazard"))
+        .filter(status=HazardStatus.SUBMITTED, closed_by__isnull=True)
+        .exclude(owner=user)
+        .exclude(submitted_by=user)
+    )
+
+
+def to_accept(user: Any):
+    """Supervised hazards verified by their school, waiting for the supervising unit's
+    acceptance of the closure."""
+    return (
+        Hazard.objects.restrict(user, "supervise")
+        .filter(
+            status=HazardStatus.SUBMITTED,
+            closed_by__isnull=False,
+            supervisions__accepted_at__isnull=True,
+            supervisions__supervising_unit__in=Unit.objects.with_permission(
+                user, "hazards.supervise_hazard"
+            ),
+        )
+        .distinct()
+    )

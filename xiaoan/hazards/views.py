@@ -26,7 +26,7 @@ from xiaoan.core.views import (
     photo_response,
 )
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
-from xiaoan.hazards import criteria, forms, pending, services, tally
+from xiaoan.hazards import criteria, forms, pending, services, tally, todos
 from xiaoan.hazards.choices import (
     AWAITING_ANSWER,
     OPEN_STATUSES,
@@ -447,27 +447,9 @@ class MyTasksView(HazardAccessMixin, TemplateView):
             .order_by("waiting", "late", F("deadline").asc(nulls_last=True), "found_at")
         )
         verify = (
-            Hazard.objects.restrict(user, "verify")
-            .filter(status=HazardStatus.SUBMITTED, closed_by__isnull=True)
-            .exclude(owner=user)
-            .exclude(submitted_by=user)
-            .select_related(*related, "submitted_by")
-            .order_by("updated_at")
+            todos.to_verify(user).select_related(*related, "submitted_by").order_by("updated_at")
         )
-        accept = (
-            Hazard.objects.restrict(user, "supervise")
-            .filter(
-                status=HazardStatus.SUBMITTED,
-                closed_by__isnull=False,
-                supervisions__accepted_at__isnull=True,
-                supervisions__supervising_unit__in=Unit.objects.with_permission(
-                    user, "hazards.supervise_hazard"
-                ),
-            )
-            .distinct()
-            .select_related(*related)
-            .order_by("updated_at")
-        )
+        accept = todos.to_accept(user).select_related(*related).order_by("updated_at")
         reports = (
             Hazard.objects.restrict(user)
             .filter(finder=user)

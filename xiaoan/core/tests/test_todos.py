@@ -117,3 +117,21 @@ def test_it_lists_duty_records_awaiting_the_issuers_review(persona, units):
     assert counts(officer)["duties.review"][0] == before + 1
     # The school that recorded it does not review it.
     assert "duties.review" not in counts(persona("school_a_officer"))
+
+
+def test_it_lists_supervisions_awaiting_the_schools_answer(persona, units):
+    officer = persona("school_a_officer")
+    before = counts(officer).get("hazards.supervision_answer", (0, 0))[0]
+    hazard = assigned(persona, units)
+    services.supervise(persona("district_officer"), hazard.pk, reason="督促整改")
+    assert counts(officer)["hazards.supervision_answer"][0] == before + 1
+    # The bureau supervises; the answer is not its to give.
+    assert "hazards.supervision_answer" not in counts(persona("district_officer"))
+
+
+def test_it_leaves_verification_to_the_school(persona, units):
+    from xiaoan.hazards.tests.pages_support import submitted
+
+    submitted(persona, units)
+    assert counts(persona("school_a_officer"))["hazards.verify"][0] >= 1
+    assert "hazards.verify" not in counts(persona("district_officer"))

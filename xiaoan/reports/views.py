@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.views import View
 from django.views.generic import TemplateView
 
 from xiaoan.core.errors import Invalid
+from xiaoan.core.pdf import PdfUnavailable
 from xiaoan.orgs.maps import map_for
 from xiaoan.orgs.models import Unit
-from xiaoan.reports import exports, services
+from xiaoan.reports import brief, exports, services
 from xiaoan.reports.charts import chart_data
 
 
@@ -25,6 +26,17 @@ def _board(request) -> services.Dashboard:
         )
     except Invalid:
         raise Http404 from None  # a malformed unit id names no unit one may see
+
+
+class DashboardBriefView(LoginRequiredMixin, View):
+    """安全工作情况简报: the dashboard on one printed page."""
+
+    def get(self, request):
+        board = _board(request)
+        try:
+            return brief.response(board, request.user)
+        except PdfUnavailable as error:
+            return HttpResponse(str(error.message), status=503, content_type="text/plain")
 
 
 class DashboardExportView(LoginRequiredMixin, View):

@@ -69,3 +69,32 @@ def test_it_prints_through_libreoffice(persona, units, client_for, tmp_path):
     assert "梁子湖区教育局安全工作情况" in text and "未销号重大隐患" in text
     assert "下级单位排名" in text and "梁子湖高级中学" in text and "审核人" in text
     assert rendered.pages <= 10
+
+
+def test_it_prints_the_brief_on_one_page(persona, units, client_for, tmp_path):
+    import io as _io
+
+    from pypdf import PdfReader
+
+    major = reported(persona, units["梁子湖高级中学"], "配电房线路老化裸露")
+    from xiaoan.hazards import services as hazards
+    from xiaoan.hazards.choices import HazardLevel
+
+    hazards.confirm(persona("school_a_officer"), major.pk, level=HazardLevel.MAJOR)
+    district = units["梁子湖区教育局"]
+    response = client_for("district_officer").get(f"/reports/brief.pdf?unit={district.pk}")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    data = b"".join(response.streaming_content)
+    if keep := __import__("os").environ.get("XIAOAN_SHOTS"):
+        (__import__("pathlib").Path(keep) / "brief.pdf").write_bytes(data)
+    reader = PdfReader(_io.BytesIO(data))
+    assert len(reader.pages) == 1
+    text = "".join(reader.pages[0].extract_text().split())
+    assert "梁子湖区教育局安全工作情况简报" in text
+    assert major.number in text and "最需关注的下级单位" in text and "审核人" in text
+    assert AuditEntry.objects.filter(action="export", detail__kind="dashboard-brief").exists()
+    school_b = units["东沟镇中心小学"]
+    assert (
+        client_for("school_a_officer").get(f"/reports/brief.pdf?unit={school_b.pk}").status_code
+        == 404
+    )

@@ -3,16 +3,12 @@ phone: it wraps inside 390 px, nothing scrolls sideways."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
-from xiaoan.browser_tests.support import DESKTOP, PHONE
+from xiaoan.browser_tests.support import DESKTOP, PHONE, fits_phone, shot
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(os.environ.get("XIAOAN_SHOTS", "/tmp/shots-hz11"))
 
 
 def test_it_titles_the_hazard_page_on_phone_and_desktop(browse):
@@ -29,7 +25,6 @@ def test_it_titles_the_hazard_page_on_phone_and_desktop(browse):
         description="二号宿舍楼三楼楼道堆放纸箱、旧桌椅，阻塞疏散通道，夜间照明不足",
     )
     services.confirm(officer, hazard.pk, level=HazardLevel.MAJOR)
-    SHOTS.mkdir(parents=True, exist_ok=True)
     for size, name in ((PHONE, "390"), (DESKTOP, "1280")):
         page = browse.page("school_a_officer", size)
         page.goto(f"/hazards/{hazard.pk}/")
@@ -42,7 +37,7 @@ def test_it_titles_the_hazard_page_on_phone_and_desktop(browse):
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= size["width"]
         overflow = page.evaluate("document.documentElement.scrollWidth")
         assert overflow <= size["width"], overflow
-        page.screenshot(path=str(SHOTS / f"hazard-title-{name}.png"))
+        shot(page, f"hazard-title-{name}")
 
 
 def test_it_answers_a_late_supervision_on_a_phone(browse):
@@ -73,9 +68,9 @@ def test_it_answers_a_late_supervision_on_a_phone(browse):
     page.get_by_role("heading", name="答复督办", exact=True).get_by_role("button").click()
     form = page.locator("#act-supervision_answer form")
     form.get_by_label("答复内容").fill("已更换报警器，本周五前完成全部燃气管线检查")
-    page.screenshot(path=str(SHOTS / "supervision-answer-form-390.png"), full_page=True)
+    shot(page, "supervision-answer-form-390")
     form.get_by_role("button", name="答复督办").click()
     expect(card).to_contain_text("已更换报警器")
     expect(card).not_to_contain_text("逾期未答复")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.screenshot(path=str(SHOTS / "supervision-answered-390.png"), full_page=True)
+    fits_phone(page)
+    shot(page, "supervision-answered-390")

@@ -5,16 +5,12 @@ Screenshots of each page at 390 and 1280 px go to $XIAOAN_SHOTS when it is set."
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
-from xiaoan.browser_tests.support import DESKTOP, PHONE
+from xiaoan.browser_tests.support import DESKTOP, PHONE, fits_phone, shot
 
 pytestmark = pytest.mark.browser
-SHOTS = os.environ.get("XIAOAN_SHOTS", "")
 
 
 def _schedule() -> None:
@@ -26,7 +22,7 @@ def _schedule() -> None:
     officer = User.objects.get(username="district_officer")
     schedules.create_schedule(
         officer,
-        name="每季度主要负责人带队安全检查",
+        name="秋季学期校长带队安全检查",
         kind="self_check",
         checklist=ChecklistTemplate.objects.filter(owner_unit__isnull=True).order_by("pk").first(),
         organiser=Unit.objects.get(name="梁子湖区教育局"),
@@ -50,16 +46,13 @@ def test_it_shows_checklists_and_schedules_as_cards_on_a_phone(browse):
             if viewport is PHONE:
                 expect(page.locator(f"{cards} .card").first).to_be_visible()
                 expect(page.locator("main table").first).to_be_hidden()
-                width = page.evaluate("document.documentElement.scrollWidth")
-                assert width <= PHONE["width"], f"{url} is {width}px wide at phone size"
+                fits_phone(page)
             else:
                 expect(page.locator(cards)).to_be_hidden()
                 expect(page.locator("main table").first).to_be_visible()
-            if SHOTS:
-                Path(SHOTS).mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=f"{SHOTS}/{name}-{size}.png", full_page=True)
+            shot(page, f"{name}-{size}")
     page = browse.page("district_officer", PHONE)
     page.goto("/inspections/schedules/")
-    card = page.locator("#schedule-cards .card", has_text="每季度主要负责人带队安全检查")
+    card = page.locator("#schedule-cards .card", has_text="秋季学期校长带队安全检查")
     expect(card).to_contain_text("每季度")
     expect(card.get_by_role("button", name="立即生成本期")).to_be_visible()

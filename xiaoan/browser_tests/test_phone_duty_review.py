@@ -6,22 +6,12 @@ Screenshots go to $XIAOAN_SHOTS when it is set."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
-from xiaoan.browser_tests.support import PHONE
+from xiaoan.browser_tests.support import PHONE, fits_phone, shot
 
 pytestmark = pytest.mark.browser
-SHOTS = os.environ.get("XIAOAN_SHOTS", "")
-
-
-def _shot(page, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 def _waiting_drill() -> int:
@@ -50,9 +40,8 @@ def test_the_district_returns_a_waiting_record_on_a_phone(browse):
     page = browse.page("district_officer", PHONE)
     page.goto("/duties/obligations/overview/")
     expect(page.locator("#duties-overview")).to_contain_text("待审 1")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"the overview is {width}px wide at phone size"
-    _shot(page, "duties-overview-review-390")
+    fits_phone(page)
+    shot(page, "duties-overview-review-390")
 
     page.goto("/duties/obligations/")
     page.locator("#review-queue").click()
@@ -60,7 +49,7 @@ def test_the_district_returns_a_waiting_record_on_a_phone(browse):
     expect(page.locator("main")).to_contain_text("待审核")
     page.get_by_role("button", name="退回").click()
     page.get_by_label("退回理由").fill("缺少签到表")
-    _shot(page, "duties-review-return-390")
+    shot(page, "duties-review-return-390")
     page.locator("#act-send_back button[type=submit]").click()
     expect(page.locator("main")).to_contain_text("退回理由：缺少签到表")
 
@@ -68,4 +57,4 @@ def test_the_district_returns_a_waiting_record_on_a_phone(browse):
     school.goto(f"/duties/obligations/{pk}/")
     expect(school.locator("main")).to_contain_text("已退回")
     expect(school.locator("main")).to_contain_text("缺少签到表")
-    _shot(school, "duties-returned-390")
+    shot(school, "duties-returned-390")

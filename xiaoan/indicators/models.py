@@ -203,3 +203,25 @@ class IndicatorValueEvent(WorkflowEvent):
     class Meta(WorkflowEvent.Meta):
         verbose_name = _("指标填报记录")
         verbose_name_plural = _("指标填报记录")
+
+
+class RankingWeight(models.Model):
+    """An authority's weight for one figure in the ranking of the units below it (the
+    dashboard's composite score); the nearest authority that set any weights decides all of
+    them for its subtree; without any, the built-in weights apply."""
+
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(_("指标"), max_length=80)
+    weight = models.DecimalField(_("权重"), max_digits=6, decimal_places=2)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(_("设定时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("排名权重")
+        verbose_name_plural = _("排名权重")
+        constraints = [models.UniqueConstraint(fields=["unit", "key"], name="ranking_weight_once")]
+
+    def __str__(self) -> str:
+        return f"{self.key}×{self.weight}"

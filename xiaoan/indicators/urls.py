@@ -15,4 +15,5 @@ urlpatterns = [
     path("values/<int:pk>/file/", views.ValueFileView.as_view(), name="indicatorvalue_file"),
     # One POST per action: values/<pk>/accept/, values/<pk>/send-back/, values/<pk>/resubmit/
     path("values/", include(action_urls(views.ValueActionView))),
+    path("ranking-weights/", views.RankingWeightsView.as_view(), name="ranking_weights"),
 ]

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +21,7 @@ from xiaoan.core.errors import Invalid, NotFound
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import ServiceFormView
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
-from xiaoan.indicators import forms, services, values
+from xiaoan.indicators import forms, services, values, weights
 from xiaoan.indicators.choices import Source, ValueStatus
 from xiaoan.indicators.models import Indicator, IndicatorValue
 from xiaoan.indicators.workflow import VALUE
@@ -291,3 +292,53 @@ class TargetView(ServiceFormView):
 
     def get_success_url(self):
         return reverse("indicators:indicator_detail", args=[self.indicator.pk])
+
+
+class RankingWeightsView(LoginRequiredMixin, View):
+    """An authority sets the weights of the ranking of the units below it (the dashboard's
+    composite score), or goes back to the built-in ones."""
+
+    template_name = "indicators/ranking_weights.html"
+
+    def _setup(self, request):
+        from xiaoan.reports.services import dashboard
+
+        try:
+            board = dashboard(request.user, request.GET.get("unit") or request.POST.get("unit"))
+        except Invalid:
+            raise Http404 from None
+        if not weights.may_set(request.user, board.unit):
+            raise PermissionDenied(_("只有教育行政部门的管理人员可以设定排名权重。"))
+        columns = [(f"{key}.{c.key}", c) for key, c in board.columns if not c.percent]
+        return board, columns
+
+    def _render(self, request, board, columns, values, errors, status=200):
+        rows = [
+            {
+                "key": key,
+                "label": c.label,
+                "value": values.get(key, c.weight),
+                "errors": errors.get(key, []),
+            }
+            for key, c in columns
+        ]
+        context = {"board": board, "rows": rows, "errors": errors}
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request):
+        board, columns = self._setup(request)
+        return self._render(request, board, columns, {}, {})
+
+    def post(self, request):
+        board, columns = self._setup(request)
+        if request.POST.get("reset"):
+            weights.reset_weights(request.user, board.unit.pk)
+            messages.success(request, _("已恢复默认权重。"))
+        else:
+            given = {key: request.POST.get(key, "") for key, _c in columns}
+            try:
+                weights.set_weights(request.user, board.unit.pk, given, {k for k, _c in columns})
+            except Invalid as error:
+                return self._render(request, board, columns, given, error.fields, status=400)
+            messages.success(request, _("已保存排名权重。"))
+        return redirect(f"{reverse('reports:dashboard')}?unit={board.unit.pk}")

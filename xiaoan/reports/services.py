@@ -3,7 +3,7 @@ level down. Read-only: nothing here writes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils import timezone
@@ -25,6 +25,7 @@ class Dashboard:
     ranking: list[dict] = field(default_factory=list)
     sort: str = "score"
     rank: str = "children"
+    weights_from: Unit | None = None  # the authority whose weights apply (None: built-in)
 
     @property
     def formula(self) -> str:
@@ -106,7 +107,14 @@ def dashboard(
 def _rank(board: Dashboard, branches: list[Unit]) -> None:
     """Each ranked unit with each section's figures and a composite score (Σ weight ×
     value; higher is worse)."""
-    board.columns = [(s.key, c) for s in board.sections for c in s.columns]
+    from xiaoan.indicators.weights import effective
+
+    board.weights_from, weights = effective(board.unit)
+    board.columns = [
+        (s.key, replace(c, weight=weights.get(f"{s.key}.{c.key}", c.weight)) if weights else c)
+        for s in board.sections
+        for c in s.columns
+    ]
     keys_in_order = [f"{key}.{c.key}" for key, c in board.columns]
     columns = [c for _key, c in board.columns]
     keys = set(keys_in_order)

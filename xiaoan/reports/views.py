@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 
 from xiaoan.core.errors import Invalid
 from xiaoan.core.pdf import PdfUnavailable
+from xiaoan.indicators.weights import may_set
 from xiaoan.orgs.maps import map_for
 from xiaoan.orgs.models import Unit
 from xiaoan.reports import brief, exports, services
@@ -86,5 +87,6 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             ranking=board.ranking[: services.PAGE_RANKING],
             page_ranking=services.PAGE_RANKING,
             area_map=map_for(board.unit) if board.subtree else None,
+            may_set_weights=bool(board.ranking) and may_set(request.user, board.unit),
         )
         return context

@@ -6,7 +6,7 @@ from __future__ import annotations
 import tempfile
 from typing import Any
 
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -31,34 +31,32 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
-def write(board: Dashboard, handle, user: Any) -> int:
-    workbook = Workbook(write_only=True)
-    used: set[str] = set()
-    unit = board.unit.name
+def _above(board: Dashboard) -> list[str]:
     stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    above = [
-        _("填报单位：%(u)s") % {"u": unit},
+    return [
+        _("填报单位：%(u)s") % {"u": board.unit.name},
         _("统计范围：%(s)s；统计时间：%(t)s")
         % {"s": _("含全部下级单位") if board.subtree else _("仅本单位"), "t": stamp},
     ]
+
+
+def _summary(workbook, board: Dashboard, used: set[str], user: Any) -> int:
     summary = Sheet(
         workbook,
         _sheet_name(_("概况"), used),
-        _("%(u)s安全工作情况") % {"u": unit},
+        _("%(u)s安全工作情况") % {"u": board.unit.name},
         [
             Column(_("类别"), 24, _by_index(0)),
             Column(_("指标"), 22, _by_index(1)),
             Column(_("数值"), 10, _by_index(2)),
             Column(_("单位"), 6, _by_index(3)),
         ],
-        above=above,
+        above=_above(board),
         centered=[2, 3],
     )
-    rows = 0
     for section in board.sections:
         for figure in section.figures:
             summary.row([str(section.title), str(figure.label), figure.value, str(figure.suffix)])
-            rows += 1
     for section in board.sections:
         if section.board:
             summary.line(_("动态清零：未销号重大隐患（最久的在前）"), bold=True)
@@ -69,58 +67,80 @@ def write(board: Dashboard, handle, user: Any) -> int:
                 )
     summary.line(_("制表人：%(p)s        审核人：") % {"p": getattr(user, "display_name", "")})
     summary.finish()
-    for section in board.sections:
-        for table in section.tables:
-            columns = [
-                Column(str(header), 14 if i else 20, _by_index(i))
-                for i, header in enumerate(table["columns"])
-            ]
-            sheet = Sheet(
-                workbook,
-                _sheet_name(table["title"], used),
-                f"{unit} · {table['title']}",
-                columns,
-                above=above,
-                centered=range(1, len(columns)),
-            )
-            for row in table["rows"]:
-                sheet.row(row)
-                rows += 1
-            sheet.finish()
-    if board.ranking:
-        columns = [
-            Column(_("单位"), 22, _by_index(0)),
-            Column(_("综合得分"), 8, _by_index(1)),
-            *[
-                Column(str(c.label), 9, _by_index(i + 2))
-                for i, (_key, c) in enumerate(board.columns)
-            ],
-        ]
-        sheet = Sheet(
-            workbook,
-            _sheet_name(_("下级单位排名"), used),
-            (_("%(u)s下属学校排名") if board.rank == "schools" else _("%(u)s下级单位排名"))
-            % {"u": unit},
-            columns,
-            above=[*above, _("得分 = %(f)s（越高问题越多）") % {"f": board.formula}],
-            centered=range(1, len(columns)),
-        )
-        for row in board.ranking:
-            sheet.row([row["unit"].name, row["score"], *[value for value, _c in row["cells"]]])
-            rows += 1
-        sheet.finish()
+    return summary.count
+
+
+def _table(workbook, board: Dashboard, table: dict, used: set[str]) -> int:
+    columns = [
+        Column(str(header), 14 if i else 20, _by_index(i))
+        for i, header in enumerate(table["columns"])
+    ]
+    sheet = Sheet(
+        workbook,
+        _sheet_name(table["title"], used),
+        f"{board.unit.name} · {table['title']}",
+        columns,
+        above=_above(board),
+        centered=range(1, len(columns)),
+    )
+    for row in table["rows"]:
+        sheet.row(row)
+    sheet.finish()
+    return sheet.count
+
+
+def _ranking(workbook, board: Dashboard, used: set[str]) -> int:
+    columns = [
+        Column(_("单位"), 22, _by_index(0)),
+        Column(_("综合得分"), 8, _by_index(1)),
+        *[Column(str(c.label), 9, _by_index(i + 2)) for i, (_key, c) in enumerate(board.columns)],
+    ]
+    title = _("%(u)s下属学校排名") if board.rank == "schools" else _("%(u)s下级单位排名")
+    sheet = Sheet(
+        workbook,
+        _sheet_name(_("下级单位排名"), used),
+        title % {"u": board.unit.name},
+        columns,
+        above=[*_above(board), _("得分 = %(f)s（越高问题越多）") % {"f": board.formula}],
+        centered=range(1, len(columns)),
+    )
+    for row in board.ranking:
+        sheet.row([row["unit"].name, row["score"], *[value for value, _c in row["cells"]]])
+    sheet.finish()
+    return sheet.count
+
+
+def tables_of(board: Dashboard) -> dict[str, dict]:
+    return {f"{s.key}.{t['key']}": t for s in board.sections for t in s.tables}
+
+
+def write(board: Dashboard, handle, user: Any, *, only: str = "") -> int:
+    """The whole dashboard, or with `only` the one table of that key (a chart's numbers)."""
+    workbook = Workbook(write_only=True)
+    used: set[str] = set()
+    if only:
+        rows = _table(workbook, board, tables_of(board)[only], used)
+    else:
+        rows = _summary(workbook, board, used, user)
+        for table in tables_of(board).values():
+            rows += _table(workbook, board, table, used)
+        if board.ranking:
+            rows += _ranking(workbook, board, used)
     workbook.save(handle)
     return rows
 
 
-def response(board: Dashboard, user: Any) -> FileResponse:
+def response(board: Dashboard, user: Any, *, only: str = "") -> FileResponse:
+    if only and only not in tables_of(board):
+        raise Http404
     handle = tempfile.TemporaryFile()
     try:
-        rows = write(board, handle, user)
+        rows = write(board, handle, user, only=only)
         handle.seek(0)
     except BaseException:
         handle.close()
         raise
-    name = f"{board.unit.name}-{_('安全工作情况')}-{timezone.localdate():%Y%m%d}.xlsx"
+    title = tables_of(board)[only]["title"] if only else _("安全工作情况")
+    name = f"{board.unit.name}-{title}-{timezone.localdate():%Y%m%d}.xlsx"
     file_served("export", "dashboard", filename=name, rows=rows)
     return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)

@@ -44,7 +44,7 @@ class DashboardExportView(LoginRequiredMixin, View):
     """The dashboard as it stands, as one Excel workbook."""
 
     def get(self, request):
-        return exports.response(_board(request), request.user)
+        return exports.response(_board(request), request.user, only=request.GET.get("table", ""))
 
 
 class MapDataView(LoginRequiredMixin, View):

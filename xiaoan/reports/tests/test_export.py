@@ -98,3 +98,20 @@ def test_it_prints_the_brief_on_one_page(persona, units, client_for, tmp_path):
         client_for("school_a_officer").get(f"/reports/brief.pdf?unit={school_b.pk}").status_code
         == 404
     )
+
+
+def test_it_downloads_one_charts_numbers(persona, units, client_for):
+    reported(persona, units["梁子湖高级中学"])
+    district = units["梁子湖区教育局"]
+    client = client_for("district_officer")
+    response = client.get(f"/reports/export.xlsx?unit={district.pk}&table=hazards.by_month")
+    workbook = book(response)
+    assert workbook.sheetnames == ["近12个月发现与销号"]
+    rows = rows_of(workbook.active)
+    header = next(i for i, r in enumerate(rows) if r[0] == "月份")
+    board = dashboard(persona("district_officer"), district.pk)
+    table = next(t for t in board.sections_by_key["hazards"].tables if t["key"] == "by_month")
+    assert [list(r[:3]) for r in rows[header + 1 :]] == table["rows"]
+    assert client.get(f"/reports/export.xlsx?unit={district.pk}&table=nope").status_code == 404
+    page = client.get(f"/reports/?unit={district.pk}").content.decode()
+    assert "table=hazards.by_month" in page

@@ -36,6 +36,21 @@ def photo_response(photo) -> FileResponse:
     return response
 
 
+def evidence_response(obj, field, name: str, kind: str) -> FileResponse:
+    """An uploaded file (evidence) of a record the caller may see, as a download named `name`;
+    404 when there is none or it is gone. Private and not kept: it may be confidential."""
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except (OSError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=name or "evidence")
+    response["Cache-Control"] = "private, no-store"
+    file_served("download", kind, obj=obj, filename=name)
+    return response
+
+
 class CurrentUnitFilterMixin:
     """List filters default to the unit chosen in the header's unit switcher."""
 

@@ -8,16 +8,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count
-from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
 
-from xiaoan.audit.files import file_served
 from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.core.views import ScopedListView, ScopedMixin, ServiceActionView, ServiceFormView
+from xiaoan.core.views import (
+    ScopedListView,
+    ScopedMixin,
+    ServiceActionView,
+    ServiceFormView,
+    evidence_response,
+)
 from xiaoan.core.workflow_pages import WorkflowActionView, WorkflowForm, action_panel
 from xiaoan.duties import builtin, forms, overview, review, services
 from xiaoan.duties.choices import DutyStatus, ObligationStatus, ProofKind
@@ -271,16 +275,7 @@ class RecordFileView(ScopedMixin, View):
 
     def get(self, request, pk):
         record: DutyRecord = services.load_record(request.user, pk)
-        try:
-            handle = record.evidence.open("rb")
-        except (OSError, ValueError):
-            raise Http404 from None
-        response = FileResponse(
-            handle, as_attachment=True, filename=record.evidence_name or "evidence"
-        )
-        response["Cache-Control"] = "private, no-store"
-        file_served("download", "duty-evidence", obj=record, filename=record.evidence_name)
-        return response
+        return evidence_response(record, record.evidence, record.evidence_name, "duty-evidence")
 
 
 class OverviewView(ScopedMixin, View):

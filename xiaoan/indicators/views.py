@@ -9,17 +9,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from xiaoan.audit.files import file_served
 from xiaoan.core.errors import Invalid, NotFound
 from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.core.views import ServiceFormView
+from xiaoan.core.views import ServiceFormView, evidence_response
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
 from xiaoan.indicators import forms, services, values, weights
 from xiaoan.indicators.choices import Source, ValueStatus
@@ -215,18 +214,7 @@ class ValueFileView(Gate):
             row = services.load_value(request.user, pk)
         except NotFound:
             raise Http404 from None
-        if not row.evidence:
-            raise Http404
-        try:
-            handle = row.evidence.open("rb")
-        except (OSError, ValueError):
-            raise Http404 from None
-        response = FileResponse(
-            handle, as_attachment=True, filename=row.evidence_name or "evidence"
-        )
-        response["Cache-Control"] = "private, no-store"
-        file_served("download", "indicator-evidence", obj=row, filename=row.evidence_name)
-        return response
+        return evidence_response(row, row.evidence, row.evidence_name, "indicator-evidence")
 
 
 class IndicatorCreateView(ServiceFormView):

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,13 +20,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
-from xiaoan.audit.files import file_served
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.core.errors import ServiceError
 from xiaoan.core.history import entries_for
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.services import get_scoped
-from xiaoan.core.views import ScopedListView, ScopedMixin, ServiceFormView
+from xiaoan.core.views import ScopedListView, ScopedMixin, ServiceFormView, evidence_response
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
@@ -418,14 +417,7 @@ class EvidenceView(PlanAccessMixin, View):
         if evidence is None:
             raise Http404
         self.get_record(evidence.report.assignment_id, model=Assignment)
-        try:
-            handle = evidence.file.open("rb")
-        except OSError:
-            raise Http404 from None
-        response = FileResponse(handle, as_attachment=True, filename=evidence.name)
-        response["Cache-Control"] = "private, max-age=3600"
-        file_served("download", "plan-evidence", obj=evidence, filename=evidence.name)
-        return response
+        return evidence_response(evidence, evidence.file, evidence.name, "plan-evidence")
 
 
 # ---------------------------------------------------------------- import

@@ -322,6 +322,13 @@ class Hazard(TimeStamped):
         today = today or timezone.localdate()
         return (today - timezone.localtime(self.found_at).date()).days
 
+    def days_late(self, today=None) -> int:
+        """Days past the deadline of an open hazard (0 when not late)."""
+        today = today or timezone.localdate()
+        if self.is_open and self.deadline and self.deadline < today:
+            return (today - self.deadline).days
+        return 0
+
 
 class HazardEvent(WorkflowEvent):
     """An append-only step of a hazard's loop: who did what, from which state to which."""

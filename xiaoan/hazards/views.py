@@ -162,11 +162,7 @@ class HazardListView(PartialListMixin, CurrentUnitFilterMixin, HazardAccessMixin
         today = timezone.localdate()
         for hazard in context["object_list"]:
             hazard.age = hazard.age_days(today)
-            hazard.late_days = (
-                (today - hazard.deadline).days
-                if hazard.is_open and hazard.deadline and hazard.deadline < today
-                else 0
-            )
+            hazard.late_days = hazard.days_late(today)
         context.update(
             filterset=self.filterset,
             data=data,
@@ -276,11 +272,7 @@ def record_context(request, hazard: Hazard, bound: forms.HazardActionForm | None
         "awaiting_supervision": services.awaiting_supervision(hazard),
         "answer_late": any(s.answer_late(today) for s in supervisions),
         "age": hazard.age_days(today),
-        "late_days": (
-            (today - hazard.deadline).days
-            if hazard.is_open and hazard.deadline and hazard.deadline < today
-            else 0
-        ),
+        "late_days": hazard.days_late(today),
     }
 
 
@@ -468,11 +460,7 @@ class MyTasksView(HazardAccessMixin, TemplateView):
             if not rows and not (perm and has_permission_anywhere(user, f"hazards.{perm}_hazard")):
                 continue
             for hazard in rows:
-                hazard.late_days = (
-                    (today - hazard.deadline).days
-                    if hazard.is_open and hazard.deadline and hazard.deadline < today
-                    else 0
-                )
+                hazard.late_days = hazard.days_late(today)
                 hazard.days_left = (
                     (hazard.deadline - today).days
                     if hazard.status in (HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)

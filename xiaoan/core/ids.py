@@ -66,3 +66,23 @@ def parse_id(raw: object, name: str) -> int:
     if not ID_MIN <= value <= BIGINT_MAX:
         raise Invalid(fields={name: [OUT_OF_RANGE]})
     return value
+
+
+def record_id(raw: object) -> int:
+    """A record id from a URL or a service call; NotFound (404) for anything that names no
+    record a 64-bit key can hold ("abc", "1e400", twenty nines)."""
+    from xiaoan.core.errors import NotFound
+
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        value = raw
+    else:
+        text = str(raw).strip()
+        if len(text) > 20:
+            raise NotFound()
+        try:
+            value = int(text)
+        except ValueError:
+            raise NotFound() from None
+    if not ID_MIN <= value <= BIGINT_MAX:
+        raise NotFound()
+    return value

@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xiaoan.core.errors import Conflict, Forbidden, NotFound
+from xiaoan.core.ids import record_id
 from xiaoan.core.scoping import has_permission_anywhere
 
 ANY_STATE = "*"
@@ -278,6 +279,7 @@ class Workflow:
         action does not start from (`event` names the step in that message)."""
         action = self.actions[name]
         manager = self.model._default_manager
+        pk = record_id(pk)
         if not manager.restrict(actor, "view").filter(pk=pk).exists():
             raise NotFound()
         obj = manager.select_for_update().get(pk=pk)

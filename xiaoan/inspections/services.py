@@ -76,10 +76,6 @@ def _flow():
 
 def _begin(actor: Any, pk: Any, action: str, version: int | None) -> Inspection:
     """The locked inspection, checked for `action`: 404 / 403 / 409 (xiaoan.core.workflow)."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise NotFound() from None
     return begin(actor, Inspection, pk, action, version)
 
 

@@ -9,7 +9,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiaoan.core.errors import Invalid, NotFound
+from xiaoan.core.errors import NotFound
+from xiaoan.core.ids import parse_id
 from xiaoan.core.scoping import grants_for
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
@@ -78,10 +79,7 @@ def dashboard(
         if unit is None:
             raise NotFound(_("您还没有任何单位的授权。"))
     else:
-        try:
-            pk = int(unit_id)
-        except (TypeError, ValueError):
-            raise Invalid(_("单位参数无效。"), fields={"unit": [_("单位参数无效。")]}) from None
+        pk = parse_id(unit_id, "unit")
         unit = Unit.objects.restrict(user).filter(pk=pk).first()
         if unit is None:
             raise NotFound()

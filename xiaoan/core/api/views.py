@@ -90,9 +90,6 @@ def validated(request, serializer_class, **kwargs) -> dict:
 
 def path_id(value) -> int:
     """A record id from the URL; anything but a number is a record that does not exist."""
-    from xiaoan.core.errors import NotFound
+    from xiaoan.core.ids import record_id
 
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise NotFound() from None
+    return record_id(value)

@@ -207,3 +207,21 @@ def _jpeg():
     buffer = io.BytesIO()
     Image.new("RGB", (32, 24), "orange").save(buffer, "JPEG")
     return SimpleUploadedFile("after.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+@pytest.mark.parametrize("pk", ["99999999999999999999", "9" * 400, "abc", "1e400", -1])
+def test_begin_answers_404_for_an_id_no_record_can_have(persona, pk):
+    from xiaoan.core.errors import NotFound
+    from xiaoan.core.workflow import begin
+    from xiaoan.hazards.models import Hazard
+
+    with pytest.raises(NotFound):
+        begin(persona("school_a_officer"), Hazard, pk, "confirm", None)
+
+
+def test_action_urls_refuse_huge_ids(client_for, api_for):
+    huge = "9" * 25
+    assert client_for("school_a_officer").post(f"/hazards/{huge}/confirm/", {}).status_code == 404
+    response = api_for("school_a_officer").post(f"/api/hazards/{huge}/confirm/", {}, format="json")
+    assert response.status_code == 400  # the API's structured out_of_range (BadInputMiddleware)
+    assert response.json()["error"]["code"] == "out_of_range"

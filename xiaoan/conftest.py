@@ -68,7 +68,10 @@ def demo(db):
 
     units = {u.name: u for u in Unit.objects.all()}
     if not units:  # a transactional test flushed the database
+        from xiaoan.indicators.builtin import ensure_builtin
+
         load_demo()
+        ensure_builtin()
         units = {u.name: u for u in Unit.objects.all()}
     return units
 

@@ -127,6 +127,7 @@ def demo_data(live_server, monkeypatch) -> None:
     """The demo as `xiaoan demo` makes it: units, accounts, sample hazards and this month's
     generated inspections (not the duties, which no journey here needs)."""
     from xiaoan.hazards.demo import load_hazards
+    from xiaoan.indicators.builtin import ensure_builtin
     from xiaoan.inspections.demo import load_inspections
     from xiaoan.orgs.demo import load_demo
 
@@ -134,6 +135,7 @@ def demo_data(live_server, monkeypatch) -> None:
     # between browser steps are ordinary synchronous ones.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     load_demo()
+    ensure_builtin()  # a flush after an earlier live-server test removed the migration's rows
     load_hazards()
     load_inspections()
 

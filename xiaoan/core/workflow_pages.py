@@ -131,9 +131,12 @@ class WorkflowActionView(LoginRequiredMixin, View):
         return self.workflow.actions[self.action_name]
 
     def dispatch(self, request, *args, **kwargs):
-        # Who holds the action nowhere gets a 403 before any record is looked up.
-        if request.user.is_authenticated and not has_permission_anywhere(
-            request.user, self.action.permission
+        # Who holds the action nowhere gets a 403 before any record is looked up. A page a
+        # subclass shows on GET is scoped by its own view check, not by the action's right.
+        if (
+            request.method == "POST"
+            and request.user.is_authenticated
+            and not has_permission_anywhere(request.user, self.action.permission)
         ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

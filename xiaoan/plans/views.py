@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -397,7 +398,13 @@ class AssignmentActionView(WorkflowActionView):
     def get(self, request, pk):
         if self.action_name != "report":
             return self.http_method_not_allowed(request)
-        # Its reporters and the task's issuer (who reviews reports of 已完成) see it.
+        # Its reporters and the task's issuer (who reviews reports of 已完成) see it; a
+        # read-only viewer has the plan's pages.
+        if not any(
+            has_permission_anywhere(request.user, plan_perm(action))
+            for action in ("report", "change")
+        ):
+            raise PermissionDenied
         assignment = get_scoped(request.user, Assignment, pk, "view")
         return render(request, self.template_name, assignment_context(request, assignment))
 

@@ -135,3 +135,29 @@ def test_the_reviewer_sees_the_buttons_and_accepts_on_the_page(client_for, submi
     school.refresh_from_db()
     assert school.status == Progress.DONE
     assert Plan.objects.get(pk=named.plan_id).progress > 0
+
+
+def test_a_reviewer_without_the_report_right_opens_the_page_the_notice_links_to(
+    persona, units, submitted, client_for
+):
+    from xiaoan.accounts.models import Role, RoleAssignment, User
+
+    _plan, _named, school = submitted
+    role = Role.objects.create(
+        code="plan-reviewer",
+        name="方案审核员",
+        permissions=["orgs.view_unit", "plans.view_plan", "plans.change_plan"],
+    )
+    reviewer = User.objects.create(
+        username="plan_reviewer", name="审核员", unit=units["梁子湖区教育局"]
+    )
+    RoleAssignment.objects.create(
+        user=reviewer, role=role, unit=units["梁子湖区教育局"], include_descendants=True
+    )
+    client = client_for("plan_reviewer")
+    page = client.get(reverse("plans:assignment_report", args=[school.pk]))
+    assert page.status_code == 200
+    assert reverse("plans:assignment_accept", args=[school.pk]) in page.content.decode()
+    # Reporting is still theirs to do nowhere.
+    response = client.post(reverse("plans:assignment_report", args=[school.pk]), {"text": "x"})
+    assert response.status_code == 403

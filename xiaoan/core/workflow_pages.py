@@ -95,13 +95,20 @@ def url_name(workflow: Workflow, action: Action) -> str:
 
 
 def action_panel(
-    request, workflow: Workflow, obj: Any, bound: WorkflowForm | None = None
+    request,
+    workflow: Workflow,
+    obj: Any,
+    bound: WorkflowForm | None = None,
+    allowed: list | None = None,
 ) -> list[PanelEntry]:
-    """The page's actions: those `allowed_actions` offers that have a form, each with a fresh
-    form, or `bound` (a refused submission, opened, with its errors and what was typed).
-    Without one, the first primary action is opened."""
+    """The page's actions: those `allowed_actions` offers (or `allowed`, when the page has
+    asked already) that have a form, each with a fresh form, or `bound` (a refused
+    submission, opened, with its errors and what was typed). Without one, the first primary
+    action is opened."""
     entries = []
-    for action in workflow.allowed_actions(request.user, obj):
+    if allowed is None:
+        allowed = workflow.allowed_actions(request.user, obj)
+    for action in allowed:
         if action.form is None:
             continue
         mine = bound is not None and bound.action_name == action.name

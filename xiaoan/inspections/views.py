@@ -209,7 +209,8 @@ def record_context(request, inspection: Inspection, bound=None) -> dict[str, Any
     for row in rows:
         if row["value"]:
             counts[row["value"]] += 1
-    allowed = {a.name for a in INSPECTION.allowed_actions(user, inspection)}
+    offered = INSPECTION.allowed_actions(user, inspection)
+    allowed = {a.name for a in offered}
     return {
         "inspection": inspection,
         "object": inspection,
@@ -220,7 +221,7 @@ def record_context(request, inspection: Inspection, bound=None) -> dict[str, Any
         "members": list(inspection.members.select_related("unit").order_by("unit__path")),
         "can_conduct": bool(allowed & {"save_draft", "submit"}),
         "can_uninvite": "uninvite" in allowed,
-        "actions": action_panel(request, INSPECTION, inspection, bound),
+        "actions": action_panel(request, INSPECTION, inspection, bound, offered),
         "events": list(inspection.events.select_related("actor")),
         # A finding links to its record only for those who may open it (one query);
         # the others, such as a co-inspector from a peer school, see its number here.

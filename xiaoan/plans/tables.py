@@ -89,11 +89,15 @@ def responsibility_file(actor: Any, pk: Any, fmt: str) -> tuple[bytes, str, str]
 # ---------------------------------------------------------------- progress table
 
 
-def progress_table(plan: Plan, actor: Any) -> dict[str, Any]:
-    """Units × top-level tasks: the status of each assignment the actor may see."""
-    tasks = list(
-        Task.objects.restrict(actor).filter(plan=plan, parent__isnull=True).order_by("seq", "id")
-    )
+def progress_table(plan: Plan, actor: Any, tasks: list[Task] | None = None) -> dict[str, Any]:
+    """Units × top-level tasks: the status of each assignment the actor may see (`tasks`:
+    the plan's top-level tasks the actor may see, when the caller has them already)."""
+    if tasks is None:
+        tasks = list(
+            Task.objects.restrict(actor)
+            .filter(plan=plan, parent__isnull=True)
+            .order_by("seq", "id")
+        )
     assignments = (
         Assignment.objects.restrict(actor)
         .filter(task__plan=plan, task__parent__isnull=True)

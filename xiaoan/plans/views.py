@@ -182,7 +182,7 @@ def plan_context(request, plan: Plan, bound: forms.PlanActionForm | None = None)
         "plan": plan,
         "tasks": tasks,
         "phases": plan.phases.all(),
-        "table": tables.progress_table(plan, user),
+        "table": tables.progress_table(plan, user, tasks),
         "can_edit": can_change and plan.status != PlanStatus.CLOSED,
         "statuses": Progress,
         # Every colour a grid cell can take, 待审核 included.

@@ -161,3 +161,14 @@ def test_a_reviewer_without_the_report_right_opens_the_page_the_notice_links_to(
     # Reporting is still theirs to do nowhere.
     response = client.post(reverse("plans:assignment_report", args=[school.pk]), {"text": "x"})
     assert response.status_code == 403
+
+
+def test_the_reviewer_returns_a_report_on_the_page(client_for, submitted):
+    _plan, _named, school = submitted
+    response = client_for("district_officer").post(
+        reverse("plans:assignment_return_report", args=[school.pk]),
+        {"note": "佐证材料不全", "version": school.version},
+    )
+    assert response.status_code == 302
+    school.refresh_from_db()
+    assert school.status in (Progress.IN_PROGRESS, Progress.OVERDUE)

@@ -166,16 +166,23 @@ def roll_up(
     book: TargetBook,
     year: int,
 ) -> Cell:
-    """The unit's value from its schools' (a school's own value is its value)."""
-    own = [s for s in schools if _applies(indicator, s)]
-    found = [values[(indicator.pk, s.pk)] for s in own if (indicator.pk, s.pk) in values]
+    """The unit's value from its schools' (a school's own value is its value). Called for
+    every indicator at every ranked unit: only schools with a value are looked at twice."""
+    if indicator.owner_id is None and not indicator.boarding_only:
+        own = schools  # the national set applies to every school
+    else:
+        own = [s for s in schools if _applies(indicator, s)]
+    key = indicator.pk
+    found = [values[(key, s.pk)] for s in own if (key, s.pk) in values] if values else []
     value: Decimal | None = None
     if indicator.rollup == Rollup.SHARE and unit.kind != UnitKind.SCHOOL:
         met = 0
-        for school in own:
-            got = values.get((indicator.pk, school.pk))
-            aim = book.target(indicator.pk, school.path)
-            met += int(got is not None and aim is not None and indicator.meets(got, aim))
+        for school in own if found else ():
+            got = values.get((key, school.pk))
+            if got is None:
+                continue
+            aim = book.target(key, school.path)
+            met += int(aim is not None and indicator.meets(got, aim))
         value = _quantize(HUNDRED * met / len(own)) if own else None
     elif found:
         if indicator.rollup == Rollup.SUM:

@@ -65,7 +65,11 @@ PAGE_RANKING = 100
 def _branches(unit: Unit, rank: str) -> list[Unit]:
     """The ranked units: one level down (the bureau's own 股室 are part of it, not ranked),
     or every school below."""
-    below = Unit.objects.filter(path__startswith=unit.path, is_active=True).exclude(pk=unit.pk)
+    below = (
+        Unit.objects.filter(path__startswith=unit.path, is_active=True)
+        .exclude(pk=unit.pk)
+        .only("pk", "path", "depth", "name", "kind", "longitude", "latitude")
+    )
     if rank == RANK_SCHOOLS:
         return list(below.filter(kind=UnitKind.SCHOOL).order_by("path"))
     return list(below.filter(depth=unit.depth + 1).exclude(kind=UnitKind.SECTION).order_by("path"))

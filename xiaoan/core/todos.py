@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db.models import Q
-from django.utils.module_loading import autodiscover_modules
 
+from xiaoan.core.registry import Registry
 from xiaoan.core.scoping import grants_for
 
 
@@ -31,27 +31,16 @@ class Todo:
 
 
 Provider = Callable[[Any], Iterable[Todo]]
-_providers: list[Provider] = []
-_discovered = False
-
-
-def provider(func: Provider) -> Provider:
-    """Register an app's function that says what waits for a person."""
-    if func not in _providers:
-        _providers.append(func)
-    return func
+PROVIDERS = Registry("todos")
+provider = PROVIDERS.register  # an app's function that says what waits for a person
 
 
 def todos_for(user: Any) -> list[Todo]:
     """The person's non-empty to-dos, most blocking first. One or two counts per kind of
     work, never a query per record."""
-    global _discovered
-    if not _discovered:
-        autodiscover_modules("todos")
-        _discovered = True
     if not getattr(user, "is_authenticated", False):
         return []
-    items = [todo for func in _providers for todo in func(user) if todo.count]
+    items = [todo for func in PROVIDERS for todo in func(user) if todo.count]
     return sorted(items, key=lambda todo: (todo.order, todo.key))
 
 

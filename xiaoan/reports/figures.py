@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.module_loading import autodiscover_modules
+from xiaoan.core.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -65,23 +65,13 @@ class Section:
 
 
 Provider = Callable[[Scope], Section | None]
-_providers: list[Provider] = []
-_discovered = False
-
-
-def section(func: Provider) -> Provider:
-    if func not in _providers:
-        _providers.append(func)
-    return func
+SECTIONS = Registry("figures")
+section = SECTIONS.register  # an app's function giving its section of the dashboard
 
 
 def sections_for(scope: Scope) -> list[Section]:
     """Every app's section that this person may see for this scope (None: not theirs)."""
-    global _discovered
-    if not _discovered:
-        autodiscover_modules("figures")
-        _discovered = True
-    found = [s for s in (func(scope) for func in _providers) if s is not None]
+    found = [s for s in (func(scope) for func in SECTIONS) if s is not None]
     return sorted(found, key=lambda s: s.order)
 
 

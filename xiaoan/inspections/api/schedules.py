@@ -11,7 +11,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from xiaoan.core.api.views import with_errors
+from xiaoan.core.api.views import validated, with_errors
 from xiaoan.core.errors import Forbidden
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.inspections import schedules
@@ -185,9 +185,9 @@ class ScheduleViewSet(
         responses=with_errors({201: ScheduleSerializer}),
     )
     def create(self, request):
-        data = ScheduleInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        schedule = schedules.create_schedule(request.user, **data.validated_data)
+        schedule = schedules.create_schedule(
+            request.user, **validated(request, ScheduleInputSerializer)
+        )
         return Response(ScheduleSerializer(schedule).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -197,9 +197,8 @@ class ScheduleViewSet(
     )
     @action(detail=True, methods=["post"])
     def generate(self, request, pk=None):
-        data = GenerateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        result = schedules.generate_now(request.user, pk, data.validated_data["date"])
+        day = validated(request, GenerateInputSerializer)["date"]
+        result = schedules.generate_now(request.user, pk, day)
         return Response(GeneratedSerializer(result.as_dict()).data)
 
     @extend_schema(
@@ -209,9 +208,8 @@ class ScheduleViewSet(
     )
     @action(detail=True, methods=["post"])
     def active(self, request, pk=None):
-        data = ActiveInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        schedule = schedules.set_active(request.user, pk, data.validated_data["is_active"])
+        active = validated(request, ActiveInputSerializer)["is_active"]
+        schedule = schedules.set_active(request.user, pk, active)
         return Response(ScheduleSerializer(schedule).data)
 
     @extend_schema(
@@ -221,9 +219,8 @@ class ScheduleViewSet(
     )
     @action(detail=False, methods=["post"])
     def defaults(self, request):
-        data = DefaultsInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        made = schedules.create_default_schedules(request.user, data.validated_data["organiser"])
+        organiser = validated(request, DefaultsInputSerializer)["organiser"]
+        made = schedules.create_default_schedules(request.user, organiser)
         return Response(ScheduleSerializer(made, many=True).data, status=status.HTTP_201_CREATED)
 
 
@@ -256,7 +253,5 @@ class DrawViewSet(
         responses=with_errors({201: DrawSerializer}),
     )
     def create(self, request):
-        data = DrawInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        draw = schedules.create_draw(request.user, **data.validated_data)
+        draw = schedules.create_draw(request.user, **validated(request, DrawInputSerializer))
         return Response(DrawSerializer(draw).data, status=status.HTTP_201_CREATED)

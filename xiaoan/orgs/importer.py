@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.db import transaction
@@ -37,6 +38,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "staff_count": ("教职工数", "教职工人数", "staff_count"),
     "address": ("地址", "address"),
     "phone": ("电话", "联系电话", "phone"),
+    "longitude": ("经度", "longitude"),
+    "latitude": ("纬度", "latitude"),
 }
 
 KIND_WORDS: dict[str, str] = {
@@ -182,6 +185,25 @@ def _int_field(row: int, label: str, value: str, errors: list[RowError]) -> int 
     return number
 
 
+def _degrees(
+    row: int, label: str, value: str, bound: int, errors: list[RowError]
+) -> Decimal | None:
+    """经度/纬度 in decimal degrees (WGS-84, as a phone's map reads them)."""
+    if value == "":
+        return None
+    try:
+        number = Decimal(value.strip()) if len(value) <= 20 else None
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        errors.append(RowError(row, label, _("“%(v)s”不是经纬度数值。") % {"v": value[:20]}))
+        return None
+    if not -bound <= number <= bound:
+        errors.append(RowError(row, label, _("须在 -%(b)d 到 %(b)d 之间。") % {"b": bound}))
+        return None
+    return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
 def _parse(number: int, cells: dict[str, str], errors: list[RowError]) -> _Row | None:
     before = len(errors)
     name = cells.get("name", "")
@@ -242,6 +264,8 @@ def _parse(number: int, cells: dict[str, str], errors: list[RowError]) -> _Row |
             number, _("住宿学生数"), cells.get("boarding_students", ""), errors
         ),
         "staff_count": _int_field(number, _("教职工数"), cells.get("staff_count", ""), errors),
+        "longitude": _degrees(number, _("经度"), cells.get("longitude", ""), 180, errors),
+        "latitude": _degrees(number, _("纬度"), cells.get("latitude", ""), 90, errors),
     }
     if kind and kind != UnitKind.SCHOOL and school_type_word and kind_word not in SCHOOL_TYPE_WORDS:
         errors.append(RowError(number, _("学校类型"), _("只有学校需要填写学校类型。")))

@@ -237,9 +237,13 @@ def import_template(request):
             "教职工数",
             "单位代码",
             "别名",
+            "经度",
+            "纬度",
         ]
     )
-    sheet.append(["示例小学", "学校", "某区教育局", "小学", 800, "否", "", 60, "", "示例小"])
+    sheet.append(
+        ["示例小学", "学校", "某区教育局", "小学", 800, "否", "", 60, "", "示例小", 114.75, 30.25]
+    )
     buffer = BytesIO()
     book.save(buffer)
     response = HttpResponse(

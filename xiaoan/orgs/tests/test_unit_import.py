@@ -623,3 +623,28 @@ def test_it_clears_the_school_type_when_a_row_makes_a_school_something_else(unit
     assert result.ok and result.updated == 1
     unit = Unit.objects.get(pk=units["东沟镇中心小学"].pk)
     assert (unit.kind, unit.school_type) == ("section", "")
+
+
+def test_it_reads_coordinates_and_refuses_bad_ones(persona):
+    headers = ["名称", "类型", "上级单位", "学校类型", "经度", "纬度"]
+    rows = [["梁子湖区第五小学", "学校", "梁子湖区教育局", "小学", "114.7512345", "30.25"]]
+    result = import_units(persona("district_officer"), xlsx(rows, headers))
+    assert not result.errors
+    school = child("梁子湖区教育局", "梁子湖区第五小学")
+    assert (str(school.longitude), str(school.latitude)) == ("114.751235", "30.250000")
+    # A blank cell keeps what the unit has; a wrong one refuses the whole sheet.
+    import_units(persona("district_officer"), xlsx([[*rows[0][:4], "", ""]], headers))
+    school.refresh_from_db()
+    assert str(school.longitude) == "114.751235"
+    before = snapshot()
+    bad = [
+        [*rows[0][:4], "东经114", "30"],
+        ["梁子湖区第六小学", "学校", "梁子湖区教育局", "小学", "114", "95"],
+        ["梁子湖区第七小学", "学校", "梁子湖区教育局", "小学", "1e400", "30"],
+    ]
+    result = import_units(persona("district_officer"), xlsx(bad, headers))
+    messages = [(e.row, e.column, e.message) for e in result.errors]
+    assert (2, "经度", "“东经114”不是经纬度数值。") in messages
+    assert (3, "纬度", "须在 -90 到 90 之间。") in messages
+    assert any(row == 4 and field == "经度" for row, field, _m in messages)
+    assert snapshot() == before

@@ -26,12 +26,7 @@ def duty_section(scope: Scope) -> Section | None:
     if not allowed(scope, "duties.view_obligation"):
         return None
     year = scope.today.year
-    rows = Obligation.objects.filter(period_start__year=year)
-    rows = (
-        rows.filter(unit__path__startswith=scope.path)
-        if scope.subtree
-        else rows.filter(unit=scope.unit)
-    )
+    rows = Obligation.objects.filter(scope.records(), period_start__year=year)
     totals = rows.aggregate(**COUNTS)
     url = reverse("duties:obligation_list")
     result = Section(key="duties", title=_("常态化工作（本年度）"), order=30)

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.hazards.choices import OPEN_STATUSES, HazardLevel, HazardStatus
 from xiaoan.hazards.models import Hazard, HazardRollup
-from xiaoan.orgs.models import Unit
 from xiaoan.reports.figures import (
     Column,
     Figure,
@@ -185,13 +184,8 @@ def _majors(scope: Scope) -> list[dict]:
     """动态清零: the open majors, oldest first, with their age in days (at most 20 shown).
     Matched by unit id (a subquery on the unit tree), so the hazards' indexes serve."""
     today = scope.today
-    units = (
-        Unit.objects.filter(path__startswith=scope.path).values("pk")
-        if scope.subtree
-        else [scope.unit.pk]
-    )
     majors = (
-        Hazard.objects.filter(unit__in=units, status__in=OPEN_STATUSES, level=HazardLevel.MAJOR)
+        Hazard.objects.filter(scope.records(), status__in=OPEN_STATUSES, level=HazardLevel.MAJOR)
         .select_related("unit")
         .order_by("found_at")[:20]
     )

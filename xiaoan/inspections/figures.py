@@ -4,30 +4,27 @@ An unannounced visit (暗访) not yet done is never counted: counting it would a
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from xiaoan.inspections.choices import DONE_STATUSES, PENDING_STATUSES, InspectionKind
+from xiaoan.inspections.choices import (
+    DONE_STATUSES,
+    PENDING_STATUSES,
+    InspectionKind,
+    Recurrence,
+)
 from xiaoan.inspections.models import Inspection
+from xiaoan.inspections.schedules import period_of
 from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, by_branch, rate, section
 
 DONE = Q(status__in=DONE_STATUSES)
 
 
-def quarter_start(day: dt.date) -> dt.date:
-    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-
-
 def in_scope(scope: Scope):
-    rows = (
-        Inspection.objects.filter(unit__path__startswith=scope.path)
-        if scope.subtree
-        else Inspection.objects.filter(unit=scope.unit)
+    return Inspection.objects.filter(scope.records()).exclude(
+        kind=InspectionKind.UNANNOUNCED, status__in=PENDING_STATUSES
     )
-    return rows.exclude(kind=InspectionKind.UNANNOUNCED, status__in=PENDING_STATUSES)
 
 
 @section
@@ -35,16 +32,13 @@ def inspection_section(scope: Scope) -> Section | None:
     if not allowed(scope, "inspections.view_inspection"):
         return None
     today = scope.today
-    month = today.replace(day=1)
-    quarter = quarter_start(today)
-    rows = in_scope(scope).filter(
-        scheduled_on__gte=quarter, scheduled_on__lte=_quarter_end(quarter)
-    )
+    month = period_of(Recurrence.MONTHLY, today)
+    quarter = period_of(Recurrence.QUARTERLY, today)
+    rows = in_scope(scope).filter(scheduled_on__gte=quarter.start, scheduled_on__lte=quarter.end)
+    this_month = Q(scheduled_on__gte=month.start, scheduled_on__lte=month.end)
     counts = rows.aggregate(
-        month=Count("pk", filter=Q(scheduled_on__gte=month, scheduled_on__lte=_month_end(month))),
-        month_done=Count(
-            "pk", filter=DONE & Q(scheduled_on__gte=month, scheduled_on__lte=_month_end(month))
-        ),
+        month=Count("pk", filter=this_month),
+        month_done=Count("pk", filter=DONE & this_month),
         quarter=Count("pk"),
         quarter_done=Count("pk", filter=DONE),
     )
@@ -99,11 +93,3 @@ def inspection_section(scope: Scope) -> Section | None:
             path: {"quarter_rate": rate(row["done"], row["n"])} for path, row in grouped.items()
         }
     return result
-
-
-def _month_end(first: dt.date) -> dt.date:
-    return (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-
-
-def _quarter_end(first: dt.date) -> dt.date:
-    return (first + dt.timedelta(days=95)).replace(day=1) - dt.timedelta(days=1)

@@ -18,12 +18,7 @@ def plan_section(scope: Scope) -> Section | None:
     if not allowed(scope, "plans.view_plan"):
         return None
     today = scope.today
-    rows = Assignment.objects.filter(task__plan__status=PlanStatus.ACTIVE)
-    rows = (
-        rows.filter(unit__path__startswith=scope.path)
-        if scope.subtree
-        else rows.filter(unit=scope.unit)
-    )
+    rows = Assignment.objects.filter(scope.records(), task__plan__status=PlanStatus.ACTIVE)
     # Overdue by the one rule: marked so, or open past its deadline before the daily pass.
     late = Q(status=Progress.OVERDUE) | Q(status__in=OPEN, due_on__lt=today)
     counts = dict(

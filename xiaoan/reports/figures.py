@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
+
 from xiaoan.core.registry import Registry
 
 
@@ -29,6 +31,16 @@ class Scope:
     @property
     def path(self) -> str:
         return self.unit.path
+
+    def records(self, field: str = "unit") -> Q:
+        """Records of the scope: of the unit, or of its whole subtree — matched by unit id (a
+        subquery on the unit tree), as `orgs.filtersets.within_unit` does, so the records'
+        own unit indexes serve."""
+        from xiaoan.orgs.models import Unit
+
+        if not self.subtree:
+            return Q(**{field: self.unit})
+        return Q(**{f"{field}__in": Unit.objects.filter(path__startswith=self.path).values("pk")})
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.hazards.choices import OPEN_STATUSES, HazardLevel, HazardStatus
 from xiaoan.hazards.models import Hazard, HazardRollup
+from xiaoan.hazards.rollup import RANKED
 from xiaoan.reports.figures import (
     Column,
     Figure,
@@ -25,18 +26,6 @@ from xiaoan.reports.figures import (
     allowed,
     rate,
     section,
-)
-
-COUNTER_KEYS = (
-    "open",
-    "open_major",
-    "overdue",
-    "supervised",
-    "total",
-    "closed",
-    "closed_on_time",
-    "recurring",
-    "missed",
 )
 
 
@@ -52,7 +41,7 @@ def _ledger(scope: Scope, **params: Any) -> str:
 
 
 def _rates(counters: dict) -> dict:
-    row = {key: counters.get(key, 0) for key in COUNTER_KEYS}
+    row = {key: counters.get(key, 0) for key in RANKED}
     return {
         **row,
         "closure_rate": rate(row["closed"], row["total"]),
@@ -123,9 +112,9 @@ def hazard_section(scope: Scope) -> Section | None:
     ]
     if scope.subtree and scope.branch_ids:
         rows = HazardRollup.objects.filter(unit_id__in=scope.branch_ids).values_list(
-            "unit__path", "subtree"
+            "unit__path", "ranked"
         )
-        result.branches = {path: _rates(subtree) for path, subtree in rows}
+        result.branches = {path: _rates(counters) for path, counters in rows}
     return result
 
 

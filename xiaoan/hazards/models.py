@@ -532,6 +532,9 @@ class HazardRollup(models.Model):
     unit = models.OneToOneField("orgs.Unit", on_delete=models.CASCADE, related_name="hazard_rollup")
     own = models.JSONField(default=dict)
     subtree = models.JSONField(default=dict)
+    # The subtree's headline counters alone (rollup.RANKED): a ranking reads hundreds of rows,
+    # and a small value is read in place where the whole `subtree` must be decompressed.
+    ranked = models.JSONField(default=dict)
 
     def __str__(self) -> str:
         return f"{self.unit_id}: {self.subtree.get('open', 0)} open"

@@ -32,6 +32,24 @@ FLAGS = {
 }
 
 
+# The counters every dashboard shows and the ranking compares (kept apart in `ranked`).
+RANKED = (
+    "open",
+    "open_major",
+    "overdue",
+    "supervised",
+    "total",
+    "closed",
+    "closed_on_time",
+    "recurring",
+    "missed",
+)
+
+
+def ranked(subtree: dict) -> dict[str, int]:
+    return {key: subtree[key] for key in RANKED if subtree.get(key)}
+
+
 def _month(value) -> str:
     if value is None:
         return ""
@@ -123,9 +141,10 @@ def touch(unit_ids: Iterable[int]) -> None:
                 total = Counter(above.subtree)
                 total.update(delta)
                 above.subtree = _clean(total)
+                above.ranked = ranked(above.subtree)
                 changed.add(above.unit_id)
         HazardRollup.objects.bulk_update(
-            [rows[pk] for pk in changed], ["own", "subtree"], batch_size=1000
+            [rows[pk] for pk in changed], ["own", "subtree", "ranked"], batch_size=1000
         )
 
 
@@ -150,17 +169,20 @@ def rebuild(hazard_model=None, rollup_model=None, unit_model=None) -> int:
             above = by_path.get(path[:end])
             if above is not None:
                 subtree[above].update(counters)
+    # The first migration's model has no `ranked` yet.
+    has_ranked = any(f.name == "ranked" for f in rollup_model._meta.fields)
+    rows = []
+    for pk, _path in units:
+        if not (own.get(pk) or subtree.get(pk)):
+            continue
+        row = rollup_model(
+            unit_id=pk, own=_clean(own.get(pk, Counter())), subtree=_clean(subtree[pk])
+        )
+        if has_ranked:
+            row.ranked = ranked(row.subtree)
+        rows.append(row)
     rollup_model.objects.all().delete()
-    rollup_model.objects.bulk_create(
-        [
-            rollup_model(
-                unit_id=pk, own=_clean(own.get(pk, Counter())), subtree=_clean(subtree[pk])
-            )
-            for pk, _path in units
-            if own.get(pk) or subtree.get(pk)
-        ],
-        batch_size=2000,
-    )
+    rollup_model.objects.bulk_create(rows, batch_size=2000)
     return len(own)
 
 
@@ -168,8 +190,12 @@ def reconcile() -> int:
     """Rebuild when any subtree differs from a recount; returns how many rows were wrong."""
     from xiaoan.hazards.models import HazardRollup
 
-    kept = {r.unit_id: r.subtree for r in HazardRollup.objects.all()}
+    kept = {r.unit_id: (r.subtree, r.ranked) for r in HazardRollup.objects.all()}
     with transaction.atomic():
         rebuild()
-        wrong = sum(1 for r in HazardRollup.objects.all() if kept.get(r.unit_id, {}) != r.subtree)
+        wrong = sum(
+            1
+            for r in HazardRollup.objects.all()
+            if kept.get(r.unit_id, ({}, {})) != (r.subtree, r.ranked)
+        )
     return wrong

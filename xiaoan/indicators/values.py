@@ -86,6 +86,14 @@ class TargetBook:
                 return value
         return None
 
+    def settled_below(self, indicator_id: int, path: str) -> bool:
+        """No authority below the unit at `path` set a target of its own: the target at the
+        unit holds for its whole subtree (the ranking then looks it up once, not per unit)."""
+        return not any(
+            len(owner) > len(path) and owner.startswith(path)
+            for _year, owner, _value in self.by_indicator.get(indicator_id, ())
+        )
+
 
 @dataclass
 class Cell:
@@ -133,7 +141,7 @@ def _quantize(value: Decimal) -> Decimal:
 
 
 def school_values(
-    indicators: list[Indicator], root: Unit, schools: list[Unit], year: int
+    indicators: list[Indicator], root: Unit, schools: list[School], year: int
 ) -> dict[tuple[int, int], Decimal]:
     """(indicator id, school id) → value: the provider's when one is registered, else the
     accepted report (one query for all reported ones, one call per provider)."""
@@ -161,10 +169,11 @@ def school_values(
 def roll_up(
     indicator: Indicator,
     unit: Unit,
-    schools: list[Unit],
+    schools: list[School],
     values: dict[tuple[int, int], Decimal],
     book: TargetBook,
     year: int,
+    targets: dict[int, Decimal | None] | None = None,
 ) -> Cell:
     """The unit's value from its schools' (a school's own value is its value). Called for
     every indicator at every ranked unit: only schools with a value are looked at twice."""
@@ -191,7 +200,11 @@ def roll_up(
             value = min(found)
         else:
             value = _quantize(sum(found, Decimal(0)) / len(found))
-    cell = Cell(indicator, unit, value, book.target(indicator.pk, unit.path), len(own), len(found))
+    if targets is not None and key in targets:
+        target = targets[key]
+    else:
+        target = book.target(key, unit.path)
+    cell = Cell(indicator, unit, value, target, len(own), len(found))
     if value is None:
         cell.standing = Standing.MISSING
     elif cell.target is None:
@@ -211,12 +224,25 @@ def applicable(unit: Unit) -> list[Indicator]:
     return list(Indicator.objects.applying_to(unit).filter(is_active=True).select_related("owner"))
 
 
-def schools_under(unit: Unit) -> list[Unit]:
-    return list(
+@dataclass(frozen=True, slots=True)
+class School:
+    """What the roll-up and the providers read of a school: a province has ten thousand, and
+    building model instances for them was most of its dashboard's time."""
+
+    pk: int
+    path: str
+    name: str
+    kind: str
+    boarding: bool
+
+
+def schools_under(unit: Unit) -> list[School]:
+    rows = (
         Unit.objects.filter(path__startswith=unit.path, kind=UnitKind.SCHOOL, is_active=True)
-        .only("pk", "path", "name", "kind", "depth", "boarding")
         .order_by("path")
+        .values_list("pk", "path", "name", "kind", "boarding")
     )
+    return [School(*row) for row in rows]
 
 
 def board(
@@ -242,14 +268,19 @@ def board(
         ).exclude(kind=UnitKind.SECTION)
         if user is not None:
             children = children.filter(pk__in=Unit.objects.with_permission(user, VIEW).values("pk"))
-        grouped: dict[str, list[Unit]] = defaultdict(list)
+        grouped: dict[str, list[School]] = defaultdict(list)
         length = len(unit.path) + Unit.steplen
         for school in schools:
             grouped[school.path[:length]].append(school)
+        settled = {
+            i.pk: book.target(i.pk, unit.path)
+            for i in indicators
+            if book.settled_below(i.pk, unit.path)
+        }
         for child in children.order_by("path"):
             mine = grouped.get(child.path, [])
             result.branches.append(
-                (child, [roll_up(i, child, mine, values, book, year) for i in indicators])
+                (child, [roll_up(i, child, mine, values, book, year, settled) for i in indicators])
             )
     return result
 

@@ -20,7 +20,7 @@ def indicator_section(scope: Scope) -> Section | None:
     if not allowed(scope, values.VIEW):
         return None
     year = scope.today.year
-    board = values.board(scope.unit, year, branches=scope.subtree)
+    board = values.board(scope.unit, year, branches=scope.subtree, counts_only=True)
     url = reverse("indicators:indicator_list")
     result = Section(key="indicators", title=_("指标完成情况（%(y)d 年）") % {"y": year}, order=60)
     result.figures = [
@@ -61,7 +61,5 @@ def indicator_section(scope: Scope) -> Section | None:
         }
     ]
     result.columns = [Column("behind", _("未达标指标数"), weight=1)]
-    result.branches = {
-        child.path: {"behind": sum(1 for c in cells if c.behind)} for child, cells in board.branches
-    }
+    result.branches = {path: {"behind": n} for path, n in board.behind_by_branch.items()}
     return result

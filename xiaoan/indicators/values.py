@@ -122,6 +122,8 @@ class Board:
     year: int
     cells: list[Cell]
     branches: list[tuple[Unit, list[Cell]]] = field(default_factory=list)
+    # With `counts_only`: per unit one level down (tree path), how many indicators it is behind.
+    behind_by_branch: dict[str, int] = field(default_factory=dict)
 
     @property
     def behind(self) -> int:
@@ -174,15 +176,20 @@ def roll_up(
     book: TargetBook,
     year: int,
     targets: dict[int, Decimal | None] | None = None,
+    valued: set[int] | None = None,
 ) -> Cell:
     """The unit's value from its schools' (a school's own value is its value). Called for
-    every indicator at every ranked unit: only schools with a value are looked at twice."""
+    every indicator at every ranked unit: only schools with a value are looked at twice, and
+    none when `valued` (the indicators any school has a value of) leaves this one out."""
     if indicator.owner_id is None and not indicator.boarding_only:
         own = schools  # the national set applies to every school
     else:
         own = [s for s in schools if _applies(indicator, s)]
     key = indicator.pk
-    found = [values[(key, s.pk)] for s in own if (key, s.pk) in values] if values else []
+    if not values or (valued is not None and key not in valued):
+        found = []
+    else:
+        found = [values[(key, s.pk)] for s in own if (key, s.pk) in values]
     value: Decimal | None = None
     if indicator.rollup == Rollup.SHARE and unit.kind != UnitKind.SCHOOL:
         met = 0
@@ -252,9 +259,11 @@ def board(
     indicators: list[Indicator] | None = None,
     branches: bool = False,
     user: Any = None,
+    counts_only: bool = False,
 ) -> Board:
     """Every indicator that applies at `unit` for `year`; with `branches`, also for each
-    unit one level down (the bureau's own 股室 are part of it), those `user` may see."""
+    unit one level down (the bureau's own 股室 are part of it), those `user` may see —
+    their cells, or with `counts_only` (the dashboard's ranking) only how many are behind."""
     if indicators is None:
         indicators = applicable(unit)
     schools = schools_under(unit)
@@ -277,12 +286,56 @@ def board(
             for i in indicators
             if book.settled_below(i.pk, unit.path)
         }
+        valued = {indicator_id for indicator_id, _school in values}
+        if counts_only:
+            rows = children.order_by("path").values_list("path", "kind")
+            result.behind_by_branch = _behind_by_branch(
+                indicators, rows, grouped, values, book, year, settled, valued
+            )
+            return result
         for child in children.order_by("path"):
             mine = grouped.get(child.path, [])
             result.branches.append(
-                (child, [roll_up(i, child, mine, values, book, year, settled) for i in indicators])
+                (
+                    child,
+                    [
+                        roll_up(i, child, mine, values, book, year, settled, valued)
+                        for i in indicators
+                    ],
+                )
             )
     return result
+
+
+def _behind_by_branch(indicators, rows, grouped, values, book, year, settled, valued):
+    """How many indicators each branch is behind. An indicator no school has a value of, with
+    one target for the whole subtree, stands the same at every branch of a kind (a school or
+    not) where it applies to some school, and at every one where it applies to none: worked
+    out once for each case, not once per branch."""
+    seen: dict[tuple[int, bool, bool], bool] = {}
+    out: dict[str, int] = {}
+    for path, kind in rows:
+        mine = grouped.get(path, [])
+        branch = Unit(path=path, kind=kind)
+        school = kind == UnitKind.SCHOOL
+        behind = 0
+        for indicator in indicators:
+            key = indicator.pk
+            if key in valued or key not in settled:
+                behind += roll_up(
+                    indicator, branch, mine, values, book, year, settled, valued
+                ).behind
+                continue
+            national = indicator.owner_id is None and not indicator.boarding_only
+            applies = bool(mine) if national else any(_applies(indicator, s) for s in mine)
+            case = (key, applies, school)
+            if case not in seen:
+                seen[case] = roll_up(
+                    indicator, branch, mine if applies else [], values, book, year, settled, valued
+                ).behind
+            behind += seen[case]
+        out[path] = behind
+    return out
 
 
 def this_year() -> int:

@@ -164,3 +164,24 @@ def test_it_does_not_query_per_unit(demo, persona):
     _add_schools(district, 6)
     put("security-closed", Unit.objects.get(name="新建学校3"), 100)
     assert count() == (before, shown + 6)
+
+
+@pytest.mark.parametrize("top", ["鄂州市教育局", DISTRICT])
+def test_it_counts_each_branch_behind_as_its_cells_do(demo, persona, top):
+    """The ranking's shortcut (counts_only) against the full cells of every branch: values at
+    some schools, a share, a boarding-only indicator, a stricter target set below the top."""
+    put("security-closed", demo[A], 100)
+    put("bus-face-recognition", demo[B], 100)
+    put("boarding-sprinklers", demo[A], 100)
+    services.set_target(
+        persona("district_officer"), ind("safety-spending").pk, year=YEAR, value="80"
+    )
+    put("safety-spending", demo[A], 70)
+    # A share with no target: a school branch lacks it, an authority has no target to miss.
+    Target.objects.filter(indicator=ind("security-guards")).delete()
+    full = values.board(demo[top], YEAR, branches=True)
+    quick = values.board(demo[top], YEAR, branches=True, counts_only=True)
+    expected = {child.path: sum(1 for c in cells if c.behind) for child, cells in full.branches}
+    assert len(expected) > 1
+    assert quick.behind_by_branch == expected
+    assert len(set(expected.values())) > 1  # the branches differ: the test can tell them apart

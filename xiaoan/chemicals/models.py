@@ -9,9 +9,11 @@ movement carries the balance it left (`balance_after`), written under the balanc
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -29,6 +31,8 @@ from xiaoan.chemicals.choices import (
 )
 from xiaoan.core.models import TimeStamped, WorkflowEvent
 from xiaoan.core.scoping import ScopedQuerySet
+
+HALF_QUANTUM = Value(Decimal("0.0005"), output_field=models.DecimalField())
 
 
 def quantity_field(label, **kwargs) -> models.DecimalField:
@@ -362,8 +366,12 @@ class StocktakeLine(models.Model):
             models.CheckConstraint(
                 condition=Q(counted_quantity__gte=0), name="stocktake_counted_not_negative"
             ),
+            # Within half a unit of the last place: SQLite computes in binary floating point.
             models.CheckConstraint(
-                condition=Q(difference=F("counted_quantity") - F("book_quantity")),
+                condition=Q(
+                    difference__gte=F("counted_quantity") - F("book_quantity") - HALF_QUANTUM,
+                    difference__lte=F("counted_quantity") - F("book_quantity") + HALF_QUANTUM,
+                ),
                 name="stocktake_difference_is_count_minus_book",
             ),
             models.CheckConstraint(

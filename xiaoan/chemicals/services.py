@@ -560,9 +560,13 @@ def create_stocktake(
 
 
 def pending_for(actor: Any):
-    """Movements waiting for `actor`'s second signature: in their units, not their own."""
+    """Movements waiting for `actor`'s second signature: in their own school (a superior
+    may sign too, but is not handed every school's cabinet), not recorded by themselves."""
+    from xiaoan.core.todos import own_side
+
     return (
         StockMovement.objects.restrict(actor, "confirm")
+        .filter(own_side(actor, "chemicals.confirm_stockmovement"))
         .filter(status=MovementStatus.PENDING)
         .exclude(actor_id=actor.pk)
     )

@@ -429,6 +429,10 @@ SPECTACULAR_SETTINGS = {
         "PlanProgressEnum": "xiaoan.plans.choices.Progress",
         "PlanReportStatusEnum": "xiaoan.plans.choices.REPORT_STATUS_CHOICES",
         "DeadlineKindEnum": "xiaoan.plans.choices.DeadlineKind",
+        "ChemicalMovementStatusEnum": "xiaoan.chemicals.choices.MovementStatus",
+        "ChemicalMovementKindEnum": "xiaoan.chemicals.choices.MovementKind",
+        "ChemicalMovementActionEnum": "xiaoan.chemicals.choices.MovementAction",
+        "ChemicalMeasureEnum": "xiaoan.chemicals.choices.MeasureUnit",
     },
 }
 

@@ -28,7 +28,7 @@ def quantity(**kwargs) -> serializers.DecimalField:
     )
 
 
-class BalanceSerializer(serializers.ModelSerializer):
+class ChemicalBalanceSerializer(serializers.ModelSerializer):
     storage_name = serializers.CharField(source="storage.name", read_only=True)
 
     class Meta:
@@ -41,7 +41,7 @@ class ChemicalSerializer(serializers.ModelSerializer):
     classes = serializers.ListField(
         source="class_labels", child=serializers.CharField(), read_only=True
     )
-    balances = BalanceSerializer(many=True, read_only=True)
+    balances = ChemicalBalanceSerializer(many=True, read_only=True)
 
     class Meta:
         model = Chemical
@@ -86,7 +86,7 @@ class ChemicalCreateSerializer(ChemicalInputSerializer):
     unit = serializers.IntegerField(help_text="所属单位 id")
 
 
-class RetireSerializer(serializers.Serializer):
+class ChemicalRetireSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
@@ -163,12 +163,12 @@ class MovementInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class ConfirmSerializer(serializers.Serializer):
+class MovementConfirmSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class RejectSerializer(serializers.Serializer):
+class MovementRejectSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     note = serializers.CharField(max_length=200)
 

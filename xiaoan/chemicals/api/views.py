@@ -17,11 +17,11 @@ from xiaoan.chemicals import services
 from xiaoan.chemicals.api.serializers import (
     ChemicalCreateSerializer,
     ChemicalInputSerializer,
+    ChemicalRetireSerializer,
     ChemicalSerializer,
     MovementDetailSerializer,
     MovementInputSerializer,
     MovementSerializer,
-    RetireSerializer,
     StocktakeInputSerializer,
     StocktakeSerializer,
 )
@@ -141,12 +141,12 @@ class ChemicalViewSet(
 
     @extend_schema(
         summary="停用危化品（须无库存、无待复核记录；不删除）",
-        request=RetireSerializer,
+        request=ChemicalRetireSerializer,
         responses=with_errors({200: ChemicalSerializer}),
     )
     @action(detail=True, methods=["post"])
     def retire(self, request, pk=None):
-        data = validated(request, RetireSerializer)
+        data = validated(request, ChemicalRetireSerializer)
         chemical = services.retire_chemical(request.user, self.get_object().pk, data["reason"])
         return self._answer(chemical.pk)
 

@@ -189,3 +189,19 @@ def test_the_schema_describes_the_endpoints(api_for, lab):
     ):
         assert path in paths, path
     assert "409" in paths["/api/chemical-movements/"]["post"]["responses"]
+
+
+def test_it_keeps_the_movement_list_queries_flat(
+    api_for, persona, lab, django_assert_max_num_queries
+):
+    from xiaoan.chemicals.tests.support import move
+
+    officer = persona("school_a_officer")
+    for _ in range(10):
+        move(officer, lab.ethanol, lab.storage, "issue", "0.1")
+    client = api_for("auditor")
+    client.get(MOVEMENTS)
+    with django_assert_max_num_queries(8):
+        assert client.get(MOVEMENTS).json()["count"] >= 14
+    with django_assert_max_num_queries(8):
+        assert client.get(STOCKTAKES).status_code == 200

@@ -265,3 +265,24 @@ def test_the_database_refuses_a_negative_balance_and_a_wrongly_signed_movement(p
         StockMovement.objects.filter(pk=received.pk).update(quantity=Decimal("-1"))
     with pytest.raises(IntegrityError), transaction.atomic():
         StockMovement.objects.filter(pk=received.pk).update(second_signer=received.actor)
+
+
+def test_it_lets_a_superior_with_the_right_sign_and_refuses_a_retired_storage(persona, units):
+    storage, cyanide = (
+        make_storage(persona, units),
+        make_chemical(persona, units, "氰化钾", controlled=True),
+    )
+    received = move(persona("school_a_officer"), cyanide, storage, MovementKind.RECEIPT, "1")
+    signed = services.confirm_movement(persona("district_officer"), received.pk)
+    assert signed.second_signer.username == "district_officer"
+    move_signed(persona, cyanide, storage, MovementKind.WASTE, "1")
+    services.retire_storage(persona("school_a_head"), storage.pk, "实验室改造")
+    with pytest.raises(Invalid) as refused:
+        move(persona("school_a_officer"), cyanide, storage, MovementKind.RECEIPT, "1")
+    assert "storage" in refused.value.fields
+
+
+def test_the_database_refuses_one_person_holding_both_keys(persona, units):
+    storage = make_storage(persona, units)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(storage).objects.filter(pk=storage.pk).update(keeper_two=storage.keeper_one)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -94,6 +95,8 @@ class MovementForm(StyledFormMixin, forms.Form):
         label=_("危险废物经营许可证号"), max_length=60, required=False
     )
     reason = forms.CharField(label=_("备注"), max_length=200, required=False)
+    # A second tap on 登记 (or the browser resending) is the same movement, not another.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     def __init__(self, *args, chemicals=None, storages=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,6 +104,7 @@ class MovementForm(StyledFormMixin, forms.Form):
         self.fields["storage"].queryset = storages
         if not self.is_bound:
             self.initial.setdefault("occurred_on", timezone.localdate())
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
 
 class StocktakeForm(StyledFormMixin, forms.Form):

@@ -253,8 +253,13 @@ class StockMovement(models.Model):
         related_name="movements",
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    # A phone at the cabinet retries on a bad connection: a retry with the same key is the
+    # same movement, never a second issue (xiaoan.core.idempotency).
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
+    replayed = False  # set on the movement a retry returns
 
     class Meta:
         verbose_name = _("出入库记录")
@@ -267,6 +272,11 @@ class StockMovement(models.Model):
                 | Q(kind__in=OUTGOING, quantity__lt=0)
                 | (Q(kind=MovementKind.ADJUSTMENT) & ~Q(quantity=0)),
                 name="movement_quantity_signed_by_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["actor", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="movement_idempotency",
             ),
             models.CheckConstraint(
                 condition=Q(second_signer__isnull=True) | ~Q(second_signer=F("actor")),

@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,6 +47,7 @@ from xiaoan.chemicals.models import (
 )
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
+from xiaoan.core.idempotency import check_same_request
 from xiaoan.core.ids import record_id
 from xiaoan.core.services import ensure_in_scope, get_scoped
 from xiaoan.core.workflow import begin, require_note, workflow_of
@@ -364,10 +365,19 @@ def record_movement(
     disposer_name: str = "",
     disposer_licence: str = "",
     reason: str = "",
+    idempotency_key: str | None = None,
+    fingerprint: str = "",
 ) -> StockMovement:
     """登记 a receipt, issue, return, use or waste transfer (`quantity` without its sign).
     A controlled chemical's movement waits for the second signature; any other is posted
-    at once. Refused (nothing written) when it would take the balance below zero."""
+    at once. Refused (nothing written) when it would take the balance below zero. With an
+    idempotency key, a retry returns the first movement (`replayed`); the key reused for a
+    different request (`fingerprint`) is refused with 422."""
+    key = (idempotency_key or "").strip()[:64] or None
+    if key is not None:
+        existing = StockMovement.objects.filter(actor_id=actor.pk, idempotency_key=key).first()
+        if existing is not None:
+            return _replay(existing, fingerprint)
     chem, store = _chemical_and_storage(actor, chemical, storage, "chemicals.add_stockmovement")
     if not chem.is_active:
         raise Invalid(fields={"chemical": [_("该危化品已停用。")]})
@@ -399,6 +409,8 @@ def record_movement(
         occurred_on=_occurred_on(occurred_on),
         needs_second=chem.controlled,
         actor=actor,
+        idempotency_key=key,
+        idempotency_fingerprint=fingerprint if key else "",
         **texts,
     )
     if movement.needs_second:
@@ -412,11 +424,28 @@ def record_movement(
                 fields={"quantity": [_("超过结存数量。")]},
             )
         movement.status = MovementStatus.PENDING
-    else:
-        post(movement)
-        movement.status = MovementStatus.POSTED
-    movement.save()
+    try:
+        with transaction.atomic():  # the balance's change goes with the row, or neither
+            if not movement.needs_second:
+                post(movement)
+                movement.status = MovementStatus.POSTED
+            movement.save()
+    except IntegrityError:
+        # A retry racing the first request: it waited on the balance (or the key's unique
+        # index) until the first committed; the key decides, both get the first movement.
+        if key is None:
+            raise
+        winner = StockMovement.objects.filter(actor_id=actor.pk, idempotency_key=key).first()
+        if winner is None:
+            raise
+        return _replay(winner, fingerprint)
     _flow().advance(movement, actor, MovementAction.RECORD, to=None, created=True)
+    return movement
+
+
+def _replay(movement: StockMovement, fingerprint: str) -> StockMovement:
+    check_same_request(movement.idempotency_fingerprint, fingerprint)
+    movement.replayed = True
     return movement
 
 

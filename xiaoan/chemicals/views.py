@@ -29,6 +29,7 @@ from xiaoan.chemicals.models import (
 from xiaoan.chemicals.workflow import MOVEMENT
 from xiaoan.core.errors import Invalid
 from xiaoan.core.history import entries_for
+from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.core.views import ScopedListView, ScopedMixin, ServiceFormView
 from xiaoan.core.workflow_pages import WorkflowActionView, WorkflowForm, action_panel
 from xiaoan.orgs.models import Place, Unit
@@ -410,10 +411,19 @@ class MovementCreateView(ServiceFormView):
         return kwargs
 
     def perform(self, form):
-        return services.record_movement(self.request.user, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        key = data.pop("idempotency_key", "") or None
+        return services.record_movement(
+            self.request.user,
+            **data,
+            idempotency_key=key,
+            fingerprint=request_fingerprint(self.request) if key else "",
+        )
 
     def get_success_message(self) -> str:
         movement = self.result
+        if movement.replayed:
+            return _("这笔记录已登记过（重复提交未再登记）。")
         if movement.status == MovementStatus.PENDING:
             return _("已登记，待另一人复核确认后计入结存（双人双锁）。")
         return _("已登记入账，结存 %(n)s。") % {"n": movement.balance_after.normalize()}

@@ -161,6 +161,12 @@ class MovementInputSerializer(serializers.Serializer):
     disposer_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     disposer_licence = serializers.CharField(max_length=60, required=False, allow_blank=True)
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    idempotency_key = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text="也可用请求头 Idempotency-Key；同一把钥匙重试返回同一笔记录（200）",
+    )
 
 
 class MovementConfirmSerializer(serializers.Serializer):

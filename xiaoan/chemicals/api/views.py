@@ -38,6 +38,7 @@ from xiaoan.chemicals.workflow import MOVEMENT
 from xiaoan.core.api.views import ScopedViewSetMixin, validated, with_errors
 from xiaoan.core.api.workflow import WorkflowViewSetMixin
 from xiaoan.core.errors import Invalid
+from xiaoan.core.idempotency import request_fingerprint
 
 
 def _int_param(request, name: str) -> int | None:
@@ -233,15 +234,34 @@ class MovementViewSet(
 
     @extend_schema(
         summary="登记出入库（管制类待第二人复核后计入结存；库存不足返回 409）",
+        description=(
+            "带 Idempotency-Key 请求头或 idempotency_key 字段时，同一把钥匙的重试返回同一笔"
+            "记录（200），不会重复出库；同一把钥匙用于内容不同的请求时返回 422"
+            "（idempotency_mismatch）。"
+        ),
         request=MovementInputSerializer,
-        responses=with_errors({201: MovementDetailSerializer}),
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="客户端生成的唯一值，最多 64 个字符",
+            )
+        ],
+        responses=with_errors({201: MovementDetailSerializer, 200: MovementDetailSerializer}),
     )
     def create(self, request):
+        data = validated(request, MovementInputSerializer)
+        key = request.headers.get("Idempotency-Key") or data.pop("idempotency_key", "") or ""
+        key = key.strip()[:64] or None
         movement = services.record_movement(
-            request.user, **validated(request, MovementInputSerializer)
+            request.user,
+            **data,
+            idempotency_key=key,
+            fingerprint=request_fingerprint(request) if key else "",
         )
         response = self.workflow_result(movement.pk)
-        response.status_code = status.HTTP_201_CREATED
+        response.status_code = status.HTTP_200_OK if movement.replayed else status.HTTP_201_CREATED
         return response
 
 

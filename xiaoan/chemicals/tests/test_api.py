@@ -205,3 +205,27 @@ def test_it_keeps_the_movement_list_queries_flat(
         assert client.get(MOVEMENTS).json()["count"] >= 14
     with django_assert_max_num_queries(8):
         assert client.get(STOCKTAKES).status_code == 200
+
+
+def test_it_answers_a_retried_issue_with_the_first_one(api_for, lab):
+    officer = api_for("school_a_officer")
+    body = {
+        "chemical": lab.ethanol.pk,
+        "storage": lab.storage.pk,
+        "kind": "issue",
+        "quantity": "1",
+        "recipient_name": "王老师",
+        "purpose": "实验",
+    }
+    first = officer.post(MOVEMENTS, body, format="json", HTTP_IDEMPOTENCY_KEY="phone-42")
+    again = officer.post(MOVEMENTS, body, format="json", HTTP_IDEMPOTENCY_KEY="phone-42")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert services.book_quantity(lab.ethanol, lab.storage) == Decimal("8")
+    other = officer.post(
+        MOVEMENTS, {**body, "quantity": "2"}, format="json", HTTP_IDEMPOTENCY_KEY="phone-42"
+    )
+    assert other.status_code == 422 and error(other)["code"] == "idempotency_mismatch"
+    in_body = officer.post(MOVEMENTS, {**body, "idempotency_key": "k2"}, format="json")
+    assert in_body.status_code == 201
+    assert services.book_quantity(lab.ethanol, lab.storage) == Decimal("7")

@@ -106,3 +106,39 @@ def test_it_creates_one_balance_row_for_racing_first_receipts(demo_after_flush, 
     assert [a.status_code for a in answers] == [201] * 4, [a.content[:300] for a in answers]
     assert Balance.objects.get(chemical=acid, storage=storage).quantity == Decimal("8")
     assert services.reconcile() == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises all writers")
+def test_it_posts_a_retried_issue_once_when_the_retries_race(demo_after_flush, transactional_db):
+    from xiaoan.accounts.models import User
+    from xiaoan.chemicals import services
+    from xiaoan.chemicals.models import Balance, StockMovement
+    from xiaoan.orgs.models import Unit
+
+    officer = User.objects.get(username="school_a_officer")
+    head = User.objects.get(username="school_a_head")
+    school = Unit.objects.get(name=SCHOOL_A)
+    storage = services.create_storage(
+        officer,
+        school,
+        {"name": "专柜", "kind": "cabinet", "keeper_one": officer, "keeper_two": head},
+    )
+    acid = services.create_chemical(officer, school, {"name": "冰醋酸", "spec": "500mL"})
+    services.record_movement(
+        officer, chemical=acid.pk, storage=storage.pk, kind="receipt", quantity="5"
+    )
+    body = {
+        "chemical": acid.pk,
+        "storage": storage.pk,
+        "kind": "use",
+        "quantity": "1",
+        "purpose": "实验",
+        "idempotency_key": "same-tap",
+    }
+    answers = _race([body] * 3, [officer] * 3)
+    assert sorted(a.status_code for a in answers) == [200, 200, 201], [
+        a.content[:300] for a in answers
+    ]
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert Balance.objects.get(chemical=acid, storage=storage).quantity == Decimal("4")
+    assert StockMovement.objects.filter(chemical=acid, kind="use").count() == 1

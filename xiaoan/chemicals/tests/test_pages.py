@@ -169,6 +169,26 @@ def test_it_records_a_movement_from_the_phone_form(client_for, lab):
     assert services.book_quantity(lab.ethanol, lab.storage) == Decimal("7")
 
 
+def test_it_ignores_a_second_tap_on_the_same_form(client_for, lab):
+    client = client_for("school_a_officer")
+    form = client.get(url("stockmovement_add")).content.decode()
+    key = form.split('name="idempotency_key" value="', 1)[1].split('"', 1)[0]
+    assert len(key) == 32
+    data = {
+        "chemical": lab.ethanol.pk,
+        "storage": lab.storage.pk,
+        "kind": "use",
+        "quantity": "1",
+        "purpose": "演示实验",
+        "idempotency_key": key,
+    }
+    first = client.post(url("stockmovement_add"), data)
+    second = client.post(url("stockmovement_add"), data, follow=True)
+    assert first.status_code == 302 and first["Location"] == second.redirect_chain[0][0]
+    assert "重复提交" in second.content.decode()
+    assert services.book_quantity(lab.ethanol, lab.storage) == Decimal("8")
+
+
 def test_it_lets_the_second_person_confirm_and_not_the_first(client_for, lab):
     confirm = url("stockmovement_confirm", lab.pending.pk)
     body = {"version": lab.pending.version}

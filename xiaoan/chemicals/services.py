@@ -440,7 +440,30 @@ def record_movement(
             raise
         return _replay(winner, fingerprint)
     _flow().advance(movement, actor, MovementAction.RECORD, to=None, created=True)
+    if movement.needs_second:
+        _ask_keyholders(actor, movement)
     return movement
+
+
+def _url(movement: StockMovement) -> str:
+    from django.urls import reverse
+
+    return reverse("chemicals:stockmovement_detail", args=[movement.pk])
+
+
+def _ask_keyholders(actor: Any, movement: StockMovement) -> None:
+    """The storage's keyholders (the other key) learn that a movement waits for them."""
+    from xiaoan.notifications.models import Notification
+    from xiaoan.notifications.services import notify
+
+    title = _("待复核：%(kind)s %(chemical)s %(n)s（%(storage)s）") % {
+        "kind": movement.get_kind_display(),
+        "chemical": movement.chemical,
+        "n": movement.amount.normalize(),
+        "storage": movement.storage.name,
+    }
+    keepers = [movement.storage.keeper_one, movement.storage.keeper_two]
+    notify(keepers, Notification.Kind.REVIEW, title, movement.purpose, _url(movement), actor=actor)
 
 
 def _replay(movement: StockMovement, fingerprint: str) -> StockMovement:
@@ -482,6 +505,11 @@ def reject_movement(
         movement.second_signer = actor
         movement.signed_at = timezone.now()
     _flow().advance(movement, actor, MovementAction.REJECT, note=note)
+    from xiaoan.notifications.models import Notification
+    from xiaoan.notifications.services import notify
+
+    title = _("出入库记录被退回：%(chemical)s") % {"chemical": movement.chemical}
+    notify([movement.actor], Notification.Kind.RETURNED, title, note, _url(movement), actor=actor)
     return movement
 
 

@@ -286,3 +286,20 @@ def test_the_database_refuses_one_person_holding_both_keys(persona, units):
     storage = make_storage(persona, units)
     with pytest.raises(IntegrityError), transaction.atomic():
         type(storage).objects.filter(pk=storage.pk).update(keeper_two=storage.keeper_one)
+
+
+def test_it_tells_the_keyholders_a_signature_waits_and_the_recorder_a_send_back(persona, units):
+    from xiaoan.notifications.models import Notification
+
+    storage, cyanide = (
+        make_storage(persona, units),
+        make_chemical(persona, units, "氰化钾", controlled=True),
+    )
+    officer, head = persona("school_a_officer"), persona("school_a_head")
+    received = move(officer, cyanide, storage, MovementKind.RECEIPT, "3")
+    asked = Notification.objects.filter(kind="review", url__endswith=f"/movements/{received.pk}/")
+    assert [n.recipient for n in asked] == [head]  # not the recorder, who holds the other key
+    assert "待复核" in asked[0].title
+    services.reject_movement(head, received.pk, note="数量不符")
+    told = Notification.objects.get(kind="returned", recipient=officer)
+    assert told.body == "数量不符"

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "xiaoan.audit",
     "xiaoan.reports",
     "xiaoan.indicators",
+    "xiaoan.chemicals",
 ]
 
 MIDDLEWARE = [
@@ -428,6 +429,10 @@ SPECTACULAR_SETTINGS = {
         "PlanProgressEnum": "xiaoan.plans.choices.Progress",
         "PlanReportStatusEnum": "xiaoan.plans.choices.REPORT_STATUS_CHOICES",
         "DeadlineKindEnum": "xiaoan.plans.choices.DeadlineKind",
+        "ChemicalMovementStatusEnum": "xiaoan.chemicals.choices.MovementStatus",
+        "ChemicalMovementKindEnum": "xiaoan.chemicals.choices.MovementKind",
+        "ChemicalMovementActionEnum": "xiaoan.chemicals.choices.MovementAction",
+        "ChemicalMeasureEnum": "xiaoan.chemicals.choices.MeasureUnit",
     },
 }
 

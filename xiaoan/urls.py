@@ -13,6 +13,7 @@ urlpatterns = [
     path("plans/", include("xiaoan.plans.urls")),
     path("reports/", include("xiaoan.reports.urls")),
     path("indicators/", include("xiaoan.indicators.urls")),
+    path("chemicals/", include("xiaoan.chemicals.urls")),
     path("notifications/", include("xiaoan.notifications.urls")),
     path("audit/", include("xiaoan.audit.urls")),
     path("api/", include("xiaoan.api_urls")),

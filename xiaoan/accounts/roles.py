@@ -70,6 +70,26 @@ INDICATOR_MANAGE = [
     "indicators.review_indicatorvalue",
 ]
 INDICATOR_VIEW = ["indicators.view_indicator", "indicators.view_indicatorvalue"]
+# Hazardous chemicals (危化品台账): a school's head and safety officer keep the catalogue, the
+# storages and the ledger and sign movements as the second person (双人双锁); supervisors
+# and auditors read it.
+CHEMICAL_VIEW = [
+    "chemicals.view_chemical",
+    "chemicals.view_storage",
+    "chemicals.view_balance",
+    "chemicals.view_stockmovement",
+    "chemicals.view_stocktake",
+]
+CHEMICAL_MANAGE = [
+    *CHEMICAL_VIEW,
+    "chemicals.add_chemical",
+    "chemicals.change_chemical",
+    "chemicals.add_storage",
+    "chemicals.change_storage",
+    "chemicals.add_stockmovement",
+    "chemicals.confirm_stockmovement",
+    "chemicals.add_stocktake",
+]
 
 
 @dataclass(frozen=True)
@@ -97,6 +117,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *DUTY_MANAGE,
             *PLAN_MANAGE,
             *INDICATOR_MANAGE,
+            *CHEMICAL_MANAGE,
         ),
     ),
     RoleSpec(
@@ -113,6 +134,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *DUTY_MANAGE,
             *PLAN_MANAGE,
             *INDICATOR_MANAGE,
+            *CHEMICAL_MANAGE,
         ),
     ),
     RoleSpec(
@@ -165,6 +187,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *DUTY_VIEW,
             *PLAN_VIEW,
             *INDICATOR_VIEW,
+            *CHEMICAL_VIEW,
         ),
     ),
     RoleSpec(
@@ -182,6 +205,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *DUTY_VIEW,
             *PLAN_VIEW,
             *INDICATOR_VIEW,
+            *CHEMICAL_VIEW,
         ),
     ),
     RoleSpec(

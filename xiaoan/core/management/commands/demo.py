@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from xiaoan.chemicals.demo import load_chemicals
 from xiaoan.duties.demo import load_duties
 from xiaoan.hazards.demo import load_hazards
 from xiaoan.inspections.demo import load_inspections
@@ -27,6 +28,7 @@ class Command(BaseCommand):
                 _("示例：新建隐患 %(h)d 条，检查 %(i)d 项，常态化任务 %(d)d 项。")
                 % {"h": hazards, "i": inspections, "d": duties}
             )
+            self.stdout.write(_("危化品台账：新建出入库记录 %(n)d 笔。") % {"n": load_chemicals()})
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:
             login = f"{username}" + (f" / {mobile}" if mobile else "")

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from xiaoan.accounts.api import tokens as tokens_api
 from xiaoan.accounts.api import views as accounts_api
 from xiaoan.audit.api import views as audit_api
+from xiaoan.buildings.api import BuildingViewSet
 from xiaoan.core.api import todos as todos_api
 from xiaoan.duties.api import views as duties_api
 from xiaoan.hazards.api import views as hazards_api
@@ -46,6 +47,7 @@ router.register(
     "indicator-values", indicators_api.IndicatorValueViewSet, basename="indicator-value"
 )
 router.register("audit", audit_api.AuditEntryViewSet, basename="audit")
+router.register("buildings", BuildingViewSet, basename="building")
 
 app_name = "api"
 urlpatterns = [

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "xiaoan.audit",
     "xiaoan.reports",
     "xiaoan.indicators",
+    "xiaoan.buildings",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("indicators/", include("xiaoan.indicators.urls")),
     path("notifications/", include("xiaoan.notifications.urls")),
     path("audit/", include("xiaoan.audit.urls")),
+    path("buildings/", include("xiaoan.buildings.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

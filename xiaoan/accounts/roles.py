@@ -70,6 +70,16 @@ INDICATOR_MANAGE = [
     "indicators.review_indicatorvalue",
 ]
 INDICATOR_VIEW = ["indicators.view_indicator", "indicators.view_indicatorvalue"]
+# Registers (台账, xiaoan.core.registers): each register app adds its model here; heads and
+# safety officers keep them (retiring is a change), supervisors, auditors and inspectors
+# read them.
+REGISTER_MODELS = ["buildings.buildingfile"]
+REGISTER_MANAGE = [
+    f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"
+    for m in REGISTER_MODELS
+    for action in ("view", "add", "change")
+]
+REGISTER_VIEW = [f"{m.split('.')[0]}.view_{m.split('.')[1]}" for m in REGISTER_MODELS]
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *DUTY_MANAGE,
             *PLAN_MANAGE,
             *INDICATOR_MANAGE,
+            *REGISTER_MANAGE,
         ),
     ),
     RoleSpec(
@@ -113,6 +124,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *DUTY_MANAGE,
             *PLAN_MANAGE,
             *INDICATOR_MANAGE,
+            *REGISTER_MANAGE,
         ),
     ),
     RoleSpec(
@@ -125,6 +137,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             "hazards.add_hazard",
             *INSPECTION_VIEW,
             "inspections.conduct_inspection",
+            *REGISTER_VIEW,
         ),
     ),
     RoleSpec(
@@ -165,6 +178,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *DUTY_VIEW,
             *PLAN_VIEW,
             *INDICATOR_VIEW,
+            *REGISTER_VIEW,
         ),
     ),
     RoleSpec(
@@ -182,6 +196,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *DUTY_VIEW,
             *PLAN_VIEW,
             *INDICATOR_VIEW,
+            *REGISTER_VIEW,
         ),
     ),
     RoleSpec(

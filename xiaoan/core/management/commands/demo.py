@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from xiaoan.buildings.demo import load_buildings
 from xiaoan.duties.demo import load_duties
 from xiaoan.hazards.demo import load_hazards
 from xiaoan.inspections.demo import load_inspections
@@ -27,6 +28,8 @@ class Command(BaseCommand):
                 _("示例：新建隐患 %(h)d 条，检查 %(i)d 项，常态化任务 %(d)d 项。")
                 % {"h": hazards, "i": inspections, "d": duties}
             )
+            # After the hazards: their sample ledger is made only for a school without any.
+            self.stdout.write(_("台账：新建楼栋档案 %(b)d 份。") % {"b": load_buildings()})
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:
             login = f"{username}" + (f" / {mobile}" if mobile else "")

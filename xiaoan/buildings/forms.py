@@ -41,3 +41,10 @@ class BuildingForm(StyledFormMixin, forms.ModelForm):
             "evacuation_routes": forms.Textarea(attrs={"rows": 3}),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["floors_below"].required = False
+
+    def clean_floors_below(self):
+        return self.cleaned_data.get("floors_below") or 0

@@ -110,6 +110,12 @@ class Register:
     order: int = 50
     description: str = ""
 
+    def __post_init__(self) -> None:
+        # The filterset is declared before the register: tell it whose it is (search
+        # fields, due dates).
+        if self.filterset is not None and getattr(self.filterset, "register", None) is None:
+            self.filterset.register = self
+
     def perm(self, action: str) -> str:
         return permission_name(self.model, action)
 
@@ -294,10 +300,10 @@ def retire(register: Register, actor: Any, pk: Any, *, reason: str) -> RegisterI
     """Take the item out of use (拆除、报废、调出…), never deleting it; its due dates go."""
     if not has_permission_anywhere(actor, register.perm("change")):
         raise Forbidden()
+    item = _locked(register, actor, pk, "change")  # 404/403/409 before the input's checks
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise Invalid(_("请填写注销原因。"), fields={"reason": [_("必填。")]})
-    item = _locked(register, actor, pk, "change")
     item.retired_at = timezone.now()
     item.retired_by = actor
     item.retire_reason = reason[:200]

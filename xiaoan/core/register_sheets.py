@@ -259,8 +259,14 @@ def _cell(register: Register, column: SheetColumn, raw: Any, context: dict) -> A
             return False
         return None if model_field.null else ""
     if model_field.choices:
-        choices = {str(label): value for value, label in model_field.choices}
-        choices.update({str(value): value for value, _label in model_field.choices})
+        # Labels compared as cells are (NFKC: full-width brackets read as ASCII ones), and
+        # the short form before a bracket ("C级" for "C级（局部危房）").
+        choices: dict[str, Any] = {}
+        for value, label in model_field.choices:
+            label = normalize_name(str(label))
+            choices.setdefault(label, value)
+            choices.setdefault(label.split("(")[0].strip(), value)
+            choices.setdefault(str(value), value)
         if text not in choices:
             labels = "、".join(str(label) for _v, label in model_field.choices)
             raise ValueError(_("“%(v)s”不是可选值（%(l)s）。") % {"v": text[:30], "l": labels})

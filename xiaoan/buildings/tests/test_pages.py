@@ -160,8 +160,9 @@ def test_it_hides_files_of_other_schools(client_for, persona, other):
 
 
 def test_it_exports_the_filtered_list(client_for, persona, building, other, units):
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     make(persona("school_a_officer"), units[SCHOOL_A], name="食堂", code="ST", use="canteen")
     client = client_for("school_a_officer")

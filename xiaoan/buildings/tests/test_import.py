@@ -164,7 +164,7 @@ def test_it_reads_back_its_own_template_and_export(persona, units):
 
     template = template_response(BUILDINGS)
     book = load_workbook(io.BytesIO(b"".join(template.streaming_content)))
-    headers = [c.value for c in list(book.active.iter_rows(min_row=2, max_row=2))[0]]
+    headers = [c.value for c in next(book.active.iter_rows(min_row=2, max_row=2))]
     assert "名称" in headers and "所属单位" in headers and "高层建筑" in headers
     make(persona("school_a_officer"), units[SCHOOL_A], height="30", floors_above=9)
     from xiaoan.core.register_sheets import export_response

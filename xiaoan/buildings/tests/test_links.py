@@ -161,7 +161,7 @@ def test_the_buildings_page_lists_its_hazards_and_inspections(
     persona,
     units,
     building,
-    checklist,
+    checklist,  # noqa: F811
     django_assert_max_num_queries,
 ):
     officer = persona("school_a_officer")

@@ -51,6 +51,7 @@ class ImportResult:
     rows: int = 0
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
 
     @property
@@ -62,6 +63,7 @@ class ImportResult:
             "rows": self.rows,
             "created": self.created,
             "updated": self.updated,
+            "unchanged": self.unchanged,
             "ok": self.ok,
             "errors": [
                 {"row": e.row, "column": e.column, "message": e.message} for e in self.errors
@@ -494,12 +496,29 @@ def import_items(
         _write(register, user, plans, result)
     except ServiceError as error:
         # A rule only the service knows (a refusal inside the transaction): nothing written.
-        result.created = result.updated = 0
+        result.created = result.updated = result.unchanged = 0
         message = str(error.message)
         for name, texts in (error.fields or {}).items():
             message += "；" + "；".join(texts) if name else ""
         result.errors.append(RowError(getattr(error, "row", 0), "", message))
     return result
+
+
+def _changes(plan: _Plan) -> bool:
+    """Whether the row differs from the item it updates."""
+    item = plan.existing
+    for name, value in plan.values.items():
+        current = getattr(item, f"{name}_id") if name in ("unit", "place") else getattr(item, name)
+        if name in ("unit", "place"):
+            value = getattr(value, "pk", value)
+        if isinstance(current, Decimal) and value is not None:
+            try:
+                value = Decimal(str(value))
+            except InvalidOperation:
+                return True
+        if current != value:
+            return True
+    return False
 
 
 @transaction.atomic
@@ -509,9 +528,11 @@ def _write(register: Register, user: Any, plans: list[_Plan], result: ImportResu
             if plan.existing is None:
                 create(register, user, plan.values)
                 result.created += 1
-            else:
+            elif _changes(plan):
                 update(register, user, plan.existing.pk, plan.values)
                 result.updated += 1
+            else:
+                result.unchanged += 1  # the same sheet again: no history entry
         except ServiceError as error:
             error.row = plan.number  # type: ignore[attr-defined]
             raise

@@ -417,9 +417,10 @@ class RegisterImportView(RegisterMixin, ServiceFormView):
         return self.render_to_response(context, status=200 if result.ok else 400)
 
     def get_success_message(self) -> str:
-        return _("导入完成：新建 %(c)d 条，更新 %(u)d 条。") % {
+        return _("导入完成：新建 %(c)d 条，更新 %(u)d 条，无变化 %(n)d 条。") % {
             "c": self.result.created,
             "u": self.result.updated,
+            "n": self.result.unchanged,
         }
 
     def get_success_url(self):

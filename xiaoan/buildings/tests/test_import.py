@@ -170,8 +170,12 @@ def test_it_reads_back_its_own_template_and_export(persona, units):
     from xiaoan.core.register_sheets import export_response
 
     exported = b"".join(export_response(BUILDINGS, BuildingFile.objects.all()).streaming_content)
+    building = BuildingFile.objects.get()
+    entries = building.history.count()
     again = import_items(BUILDINGS, persona("school_a_officer"), exported)
-    assert again.ok and again.updated == 1 and again.created == 0
+    # Its own export read back: the same building, nothing changed, no history churn.
+    assert again.ok and again.unchanged == 1 and again.updated == again.created == 0
+    assert building.history.count() == entries
 
 
 def test_it_handles_many_rows_in_few_queries(persona, django_assert_max_num_queries):

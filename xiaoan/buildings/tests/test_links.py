@@ -186,3 +186,19 @@ def test_the_buildings_page_lists_its_hazards_and_inspections(
     assert body.count("隐患") and "隐患4号问题" in body and "与楼无关" not in body
     assert "楼栋检查4" in body
     assert Inspection.objects.filter(subject_id=building.pk).count() == 5
+
+
+def test_the_hazard_and_inspection_pages_link_back(client_for, persona, units, building, checklist):  # noqa: F811
+    officer = persona("school_a_officer")
+    hazard = report(persona, units, building)
+    inspection = inspection_services.create_inspection(
+        officer, kind="self_check", unit=units[SCHOOL_A], checklist=checklist, subject=building
+    )
+    client = client_for("school_a_officer")
+    link = reverse("buildings:buildingfile_detail", args=[building.pk])
+    page = client.get(reverse("hazards:hazard_detail", args=[hazard.pk])).content.decode()
+    assert "所涉台账" in page and link in page
+    page = client.get(
+        reverse("inspections:inspection_detail", args=[inspection.pk])
+    ).content.decode()
+    assert "检查对象" in page and link in page

@@ -50,6 +50,7 @@ class ImportResultSerializer(serializers.Serializer):
     rows = serializers.IntegerField()
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField(help_text="与已有记录相同、未改动的行")
     ok = serializers.BooleanField()
     errors = RowErrorSerializer(many=True)
 

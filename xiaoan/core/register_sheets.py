@@ -327,7 +327,12 @@ def _unit_lookup(register: Register, user: Any) -> tuple[dict[str, list], dict[s
     return by_name, full
 
 
-def check_rows(register: Register, user: Any, rows: list[tuple[int, dict[str, Any]]]):
+def check_rows(
+    register: Register,
+    user: Any,
+    rows: list[tuple[int, dict[str, Any]]],
+    default_unit: Any = None,
+):
     from xiaoan.orgs.models import Place
 
     result = ImportResult(rows=len(rows))
@@ -335,7 +340,7 @@ def check_rows(register: Register, user: Any, rows: list[tuple[int, dict[str, An
         result.errors.append(RowError(0, "", _("表格中没有数据行。")))
         return result, []
     by_name, full = _unit_lookup(register, user)
-    current = getattr(user, "_import_default_unit", None)
+    current = default_unit
     columns = {c.field: c for c in register.columns if not c.export_only}
     plans: list[_Plan] = []
     for number, cells in rows:
@@ -481,15 +486,24 @@ def _check_item(register: Register, plan: _Plan, result: ImportResult) -> None:
 
 
 def import_items(
-    register: Register, user: Any, source: IO[bytes] | bytes, *, dry_run: bool = False
+    register: Register,
+    user: Any,
+    source: IO[bytes] | bytes,
+    *,
+    dry_run: bool = False,
+    default_unit: Any = None,
 ) -> ImportResult:
-    """Check every row; then write them all in one transaction, or none."""
+    """Check every row; then write them all in one transaction, or none. Rows without a
+    所属单位 (or a sheet without the column) go to `default_unit`, when it is one where the
+    person may add items."""
     if not register.units(user, "add").exists():
         from xiaoan.core.errors import Forbidden
 
         raise Forbidden()
     rows = read_rows(register, source)
-    result, plans = check_rows(register, user, rows)
+    if default_unit is not None:
+        default_unit = register.units(user, "add").filter(pk=default_unit.pk).first()
+    result, plans = check_rows(register, user, rows, default_unit)
     if result.errors or dry_run:
         return result
     try:

@@ -400,14 +400,14 @@ class RegisterImportView(RegisterMixin, ServiceFormView):
 
     def perform(self, form):
         self.form, self.dry_run = form, form.cleaned_data["dry_run"]
-        user = self.request.user
         # A sheet without a 所属单位 column fills the unit chosen in the header.
-        user._import_default_unit = (
-            self.register.units(user, "add").filter(pk=self.request.current_unit.pk).first()
-            if self.request.current_unit is not None
-            else None
+        return import_items(
+            self.register,
+            self.request.user,
+            form.cleaned_data["file"],
+            dry_run=self.dry_run,
+            default_unit=self.request.current_unit,
         )
-        return import_items(self.register, user, form.cleaned_data["file"], dry_run=self.dry_run)
 
     def success_response(self):
         result = self.result

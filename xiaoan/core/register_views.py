@@ -271,10 +271,18 @@ class RegisterFormView(RegisterMixin, ServiceFormView):
     def get_form_class(self):
         return self.register.form
 
-    def unit_id(self):
+    def unit_id(self) -> int | None:
+        """The unit whose places the form offers (what was sent, asked or stored)."""
+        from xiaoan.core.ids import record_id
+
         if self.request.method == "POST":
-            return self.request.POST.get("unit") or None
-        return self.request.GET.get("unit") or getattr(self.record, "unit_id", None)
+            raw = self.request.POST.get("unit")
+        else:
+            raw = self.request.GET.get("unit") or getattr(self.record, "unit_id", None)
+        try:
+            return record_id(raw) if raw not in (None, "") else None
+        except NotFound:
+            return None
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -288,7 +296,7 @@ class RegisterCreateView(RegisterFormView):
 
     def get_initial(self):
         initial = super().get_initial()
-        unit = self.request.GET.get("unit") or getattr(self.request.current_unit, "pk", None)
+        unit = self.unit_id() or getattr(self.request.current_unit, "pk", None)
         if unit:
             initial["unit"] = unit
         return initial

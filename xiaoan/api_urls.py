@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from xiaoan.accounts.api import tokens as tokens_api
 from xiaoan.accounts.api import views as accounts_api
 from xiaoan.audit.api import views as audit_api
+from xiaoan.buildings.api import BuildingViewSet
 from xiaoan.chemicals.api import views as chemicals_api
 from xiaoan.core.api import todos as todos_api
 from xiaoan.duties.api import views as duties_api
@@ -52,6 +53,7 @@ router.register("chemical-movements", chemicals_api.MovementViewSet, basename="c
 router.register(
     "chemical-stocktakes", chemicals_api.StocktakeViewSet, basename="chemical-stocktake"
 )
+router.register("buildings", BuildingViewSet, basename="building")
 
 app_name = "api"
 urlpatterns = [

@@ -90,6 +90,16 @@ CHEMICAL_MANAGE = [
     "chemicals.confirm_stockmovement",
     "chemicals.add_stocktake",
 ]
+# Registers (台账, xiaoan.core.registers): each register app adds its model here; heads and
+# safety officers keep them (retiring is a change), supervisors, auditors and inspectors
+# read them.
+REGISTER_MODELS = ["buildings.buildingfile"]
+REGISTER_MANAGE = [
+    f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"
+    for m in REGISTER_MODELS
+    for action in ("view", "add", "change")
+]
+REGISTER_VIEW = [f"{m.split('.')[0]}.view_{m.split('.')[1]}" for m in REGISTER_MODELS]
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *PLAN_MANAGE,
             *INDICATOR_MANAGE,
             *CHEMICAL_MANAGE,
+            *REGISTER_MANAGE,
         ),
     ),
     RoleSpec(
@@ -135,6 +146,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *PLAN_MANAGE,
             *INDICATOR_MANAGE,
             *CHEMICAL_MANAGE,
+            *REGISTER_MANAGE,
         ),
     ),
     RoleSpec(
@@ -147,6 +159,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             "hazards.add_hazard",
             *INSPECTION_VIEW,
             "inspections.conduct_inspection",
+            *REGISTER_VIEW,
         ),
     ),
     RoleSpec(
@@ -188,6 +201,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *PLAN_VIEW,
             *INDICATOR_VIEW,
             *CHEMICAL_VIEW,
+            *REGISTER_VIEW,
         ),
     ),
     RoleSpec(
@@ -206,6 +220,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *PLAN_VIEW,
             *INDICATOR_VIEW,
             *CHEMICAL_VIEW,
+            *REGISTER_VIEW,
         ),
     ),
     RoleSpec(

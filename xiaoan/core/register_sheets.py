@@ -83,9 +83,9 @@ def header_of(register: Register, column: SheetColumn) -> str:
 def _display(item: Any, name: str) -> Any:
     model_field = type(item)._meta.get_field(name)
     value = getattr(item, name)
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return None
-    if model_field.choices:
+    if model_field.choices or hasattr(item, f"get_{name}_display"):
         return str(getattr(item, f"get_{name}_display")())
     if isinstance(model_field, models.BooleanField):
         return _("是") if value else _("否")

@@ -189,12 +189,13 @@ class RegisterMixin:
 
 
 def cell(item: Any, name: str) -> Any:
-    """A field's value as the list and record pages show it."""
+    """A field's value as the list and record pages show it (a model's own
+    `get_<field>_display()` for a field without choices, e.g. a JSON list)."""
     model_field = type(item)._meta.get_field(name)
     value = getattr(item, name)
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "—"
-    if model_field.choices:
+    if model_field.choices or hasattr(item, f"get_{name}_display"):
         return getattr(item, f"get_{name}_display")()
     if isinstance(model_field, models.BooleanField):
         return _("是") if value else _("否")

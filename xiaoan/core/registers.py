@@ -71,6 +71,11 @@ class Due:
     field: str
     label: str
     warn_days: int = 30
+    # Called by the daily job (`xiaoan.core.register_due.daily`) for each of these dates just
+    # past, with the `DueDate` row and today, in a savepoint: a rule such as "an overdue
+    # statutory inspection is a hazard". It must be idempotent per item and date itself; a
+    # row whose call fails is warned and tried again the next day.
+    on_overdue: Callable[[DueDate, dt.date], None] | None = None
 
 
 @dataclass(frozen=True)

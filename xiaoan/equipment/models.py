@@ -99,7 +99,9 @@ class Equipment(RegisterItem):
         editable=False,
         related_name="+",
     )
-    overdue_hazard_for = models.DateField(null=True, blank=True, editable=False)
+    overdue_hazard_for = models.DateField(
+        _("逾期隐患对应的检验日期"), null=True, blank=True, editable=False
+    )
 
     class Meta(RegisterItem.Meta):
         verbose_name = _("特种设备档案")

@@ -8,7 +8,6 @@ import datetime as dt
 
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -21,7 +20,7 @@ def equipment_section(scope: Scope) -> Section | None:
     if not allowed(scope, "equipment.view_equipment"):
         return None
     rows = Equipment.objects.filter(scope.records(), retired_at__isnull=True)
-    today = timezone.localdate()
+    today = scope.today
     overdue = Count("pk", filter=Q(next_inspection_on__lt=today))
     totals = rows.aggregate(
         total=Count("pk"),

@@ -260,6 +260,10 @@ class RegisterDetailView(RegisterMixin, ScopedMixin, TemplateView):
         )
         context["may_report"] = has_permission_anywhere(user, "hazards.add_hazard")
         context["may_inspect"] = has_permission_anywhere(user, "inspections.add_inspection")
+        context["item_actions"] = [
+            (label, reverse(f"{register.key}:{name}", args=[item.pk]))
+            for name, label in (register.item_actions if context["may_change"] else ())
+        ]
         if register.attachment_kinds and context["may_change"]:
             context["attach_form"] = AttachForm(kinds=register.attachment_kinds)
         context["today"] = timezone.localdate()

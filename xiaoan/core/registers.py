@@ -35,7 +35,9 @@ second way to meet it. So the register keeps one `DueDate` row per item and decl
 (`xiaoan.core.tasks`, `xiaoan registers-daily`) notifies the unit's people who may change the
 register `warn_days` ahead and again once past, once per item and date (the row remembers
 the date it warned for); each register's `todos.py` puts the count due soon and overdue on
-the home page; the early-warning issue can read the same rows for its alerts.
+the home page; the early-warning issue can read the same rows for its alerts. A date whose
+lapse is itself a finding declares `Due(..., on_overdue=rule)`: the same daily job calls the
+rule once the date is past (一台一档: an overdue statutory inspection raises a hazard).
 """
 
 from __future__ import annotations
@@ -112,6 +114,10 @@ class Register:
     # Called inside the service's transaction after each save: (actor, item, before) where
     # `before` is the item as it was (None when created). Rules such as 危房 → hazard.
     after_save: Callable[[Any, Any, Any], None] | None = None
+    # A register's own steps on one item, shown as buttons on its record page to those who
+    # may change it: (url name within the register's namespace, label), the url taking the
+    # item's pk — e.g. ("equipment_inspection", 登记定期检验). The app's urls.py adds them.
+    item_actions: Sequence[tuple[str, str]] = ()
     order: int = 50
     description: str = ""
 

@@ -84,6 +84,7 @@ EQUIPMENT = registry.register(
             )
         ],
         attachment_kinds=ATTACHMENT_KINDS,
+        item_actions=[("equipment_inspection", _("登记定期检验"))],
         order=20,
     )
 )

@@ -202,3 +202,26 @@ def test_it_imports_through_the_page(client_for):
 def test_it_is_on_the_registers_index(client_for, item):
     page = client_for("school_a_officer").get(reverse("core:registers"))
     assert page.status_code == 200 and "一台一档" in page.content.decode()
+
+
+def test_it_records_an_inspection_through_its_page(client_for, item, other):
+    client = client_for("school_a_officer")
+    detail = client.get(url("detail", item.pk)).content.decode()
+    assert url("inspection", item.pk) in detail and "登记定期检验" in detail
+    auditor_page = client_for("auditor").get(url("detail", item.pk)).content.decode()
+    assert url("inspection", item.pk) not in auditor_page
+    assert client.get(url("inspection", item.pk)).status_code == 200
+    form = {"inspected_on": "", "conclusion": "passed", "next_inspection_on": str(days(364))}
+    assert client.post(url("inspection", item.pk), form).status_code == 400
+    form["inspected_on"] = str(days(-300))  # older than the inspection on file
+    refused = client.post(url("inspection", item.pk), form)
+    assert refused.status_code == 400 and "不能早于" in refused.content.decode()
+    assert str(days(364)) in refused.content.decode()  # what was typed is kept
+    form["inspected_on"] = str(days(-1))
+    assert client.post(url("inspection", item.pk), form).status_code == 302
+    item.refresh_from_db()
+    assert (item.last_inspected_on, item.next_inspection_on) == (days(-1), days(364))
+    assert client.get(url("inspection", other.pk)).status_code == 404
+    assert client_for("auditor").post(url("inspection", item.pk), form).status_code == 403
+    client.post(url("retire", item.pk), {"reason": "已报废"})
+    assert client.get(url("inspection", item.pk)).status_code == 404

@@ -270,6 +270,18 @@ class RegisterDetailView(RegisterMixin, ScopedMixin, TemplateView):
         return context
 
 
+def _id_or_none(raw: Any) -> int | None:
+    """A unit id from the query or the form ("1e400", "abc": none, the form says why)."""
+    from xiaoan.core.ids import record_id
+
+    if raw in (None, ""):
+        return None
+    try:
+        return record_id(raw)
+    except NotFound:
+        return None
+
+
 class RegisterFormView(RegisterMixin, ServiceFormView):
     page = "form"
 
@@ -278,8 +290,8 @@ class RegisterFormView(RegisterMixin, ServiceFormView):
 
     def unit_id(self):
         if self.request.method == "POST":
-            return self.request.POST.get("unit") or None
-        return self.request.GET.get("unit") or getattr(self.record, "unit_id", None)
+            return _id_or_none(self.request.POST.get("unit"))
+        return _id_or_none(self.request.GET.get("unit")) or getattr(self.record, "unit_id", None)
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -293,7 +305,9 @@ class RegisterCreateView(RegisterFormView):
 
     def get_initial(self):
         initial = super().get_initial()
-        unit = self.request.GET.get("unit") or getattr(self.request.current_unit, "pk", None)
+        unit = _id_or_none(self.request.GET.get("unit")) or getattr(
+            self.request.current_unit, "pk", None
+        )
         if unit:
             initial["unit"] = unit
         return initial

@@ -17,53 +17,26 @@ from xiaoan.equipment.models import Equipment
 from xiaoan.equipment.registers import EQUIPMENT
 from xiaoan.orgs.models import Unit
 
-# name, kind, registration code, maintainer, months since inspection, cycle in months,
-# operators
+# name, kind, registration code, maintainer, months since inspection, cycle in months
+# (None: due in 20 days), operators
 EQUIPMENT_OF: dict[str, list[tuple]] = {
     "梁子湖高级中学": [
-        (
-            "宿舍楼乘客电梯",
-            "elevator",
-            "梯11鄂GA0231(24)",
-            "鄂州市通达电梯维保有限公司",
-            11,
-            12,
-            [],
-        ),
-        (
-            "食堂蒸汽锅炉",
-            "boiler",
-            "锅11鄂GA0015(21)",
-            "鄂州市热力设备服务中心",
-            6,
-            12,
-            [("王建国", "G1-2023-0147"), ("刘强", "G1-2024-0311")],
-        ),
-        (
-            "食堂储气罐",
-            "pressure_vessel",
-            "容11鄂GA0102(22)",
-            "鄂州市热力设备服务中心",
-            14,
-            36,
-            [("王建国", "R1-2023-0059")],
-        ),
+        ("宿舍楼乘客电梯", "elevator", "梯11鄂GA0231(24)", "鄂州市通达电梯维保有限公司",
+         11, None, []),
+        ("食堂蒸汽锅炉", "boiler", "锅11鄂GA0015(21)", "鄂州市热力设备服务中心",
+         6, 12, [("王建国", "G1-2023-0147"), ("刘强", "G1-2024-0311")]),
+        ("食堂储气罐", "pressure_vessel", "容11鄂GA0102(22)", "鄂州市热力设备服务中心",
+         14, 36, [("王建国", "R1-2023-0059")]),
     ],
     "太和镇中心学校": [
-        (
-            "食堂热水锅炉",
-            "boiler",
-            "锅11鄂GB0042(19)",
-            "梁子湖区锅炉维修站",
-            13,
-            12,
-            [("陈志平", "G1-2022-0088")],
-        ),
+        ("食堂热水锅炉", "boiler", "锅11鄂GB0042(19)", "梁子湖区锅炉维修站",
+         13, 12, [("陈志平", "G1-2022-0088")]),
     ],
     "东沟镇中心小学": [
-        ("教学楼载货电梯", "elevator", "梯11鄂GB0517(23)", "鄂州市通达电梯维保有限公司", 3, 12, []),
+        ("教学楼载货电梯", "elevator", "梯11鄂GB0517(23)", "鄂州市通达电梯维保有限公司",
+         3, 12, []),
     ],
-}
+}  # fmt: skip
 
 
 def _months_ago(today: dt.date, months: int) -> dt.date:
@@ -97,7 +70,9 @@ def load_equipment() -> int:
                     "maintainer_contact": "张工 13800000000",
                     "last_inspected_on": inspected,
                     "conclusion": "passed",
-                    "next_inspection_on": _months_ago(inspected, -cycle),
+                    "next_inspection_on": _months_ago(inspected, -cycle)
+                    if cycle
+                    else today + dt.timedelta(days=20),
                     "operators": [{"name": n, "certificate": c} for n, c in operators],
                 },
             )

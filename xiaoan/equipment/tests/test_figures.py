@@ -70,3 +70,5 @@ def test_the_demo_fills_the_register_once(db):
     register_due.daily()
     hazard = Hazard.objects.get(subject_id__isnull=False)
     assert hazard.subject.name == "食堂热水锅炉"
+    lift = Equipment.objects.get(name="宿舍楼乘客电梯")
+    assert 0 < (lift.next_inspection_on - days(0)).days <= 30  # a newcomer sees one due soon

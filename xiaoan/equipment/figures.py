@@ -35,7 +35,8 @@ def equipment_section(scope: Scope) -> Section | None:
     def link(**params) -> str:
         return f"{url}?{urlencode({'unit': scope.unit.pk, **params})}"
 
-    result = Section(key="equipment", title=_("特种设备（一台一档）"), order=45)
+    # On the dashboard and its workbook; the one-page brief keeps to the headline sections.
+    result = Section(key="equipment", title=_("特种设备（一台一档）"), order=45, brief=False)
     result.figures = [
         Figure("total", _("在册特种设备"), totals["total"], link(), suffix=_("台")),
         Figure(
@@ -54,7 +55,8 @@ def equipment_section(scope: Scope) -> Section | None:
             suffix=_("台"),
         ),
     ]
-    result.columns = [Column("inspection_overdue", _("检验逾期"), weight=3)]
+    # Shown in the ranking, not weighted into its score (the weights are the districts').
+    result.columns = [Column("inspection_overdue", _("检验逾期"))]
     if scope.subtree:
         grouped = by_branch(scope, rows, "unit", inspection_overdue=overdue)
         result.branches = {

@@ -483,6 +483,12 @@ def _check_item(register: Register, plan: _Plan, result: ImportResult) -> None:
                     label = name
             for message in messages:
                 result.errors.append(RowError(plan.number, label, str(message)))
+        return
+    # The values as the model's rules left them (a clean() that normalises a cell, e.g.
+    # "张三 T1；李四 T2" into a list): what is compared with the stored item and written.
+    for name in plan.values:
+        if name not in ("unit", "place"):
+            plan.values[name] = getattr(item, name)
 
 
 def import_items(

@@ -66,7 +66,7 @@ def test_it_updates_on_reimport_by_registration_code(persona):
     rows[0][5], rows[0][7] = "2026-11-20", "2027-11-20"  # a new inspection
     rows[2][4] = "叉车维保公司"  # no code: matched by name
     result = run(persona, rows)
-    assert result.ok and (result.created, result.updated) == (0, 3)
+    assert result.ok and (result.created, result.updated, result.unchanged) == (0, 2, 1)
     assert Equipment.objects.count() == 3
     lift = Equipment.objects.get(code="梯11鄂GA0231(24)")
     assert lift.name == "宿舍楼1号电梯" and lift.next_inspection_on == dt.date(2027, 11, 20)
@@ -121,3 +121,14 @@ def test_it_does_not_let_a_row_change_another_schools_item(persona, units):
     rows = [[SCHOOL_B, "电梯", "电梯", "梯X", "", "", "", str(days(30)), ""]]
     result = run(persona, rows)
     assert not result.ok and result.errors[0].column == "所属单位"
+
+
+def test_the_same_sheet_again_changes_nothing(persona):
+    from xiaoan.equipment.models import Equipment as Model
+
+    assert run(persona, GOOD).created == 3
+    lift = Model.objects.get(code="梯11鄂GA0231(24)")
+    entries = lift.history.count()
+    again = run(persona, GOOD)
+    assert again.ok and (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert lift.history.count() == entries

@@ -9,6 +9,7 @@ from xiaoan.buildings.api import BuildingViewSet
 from xiaoan.chemicals.api import views as chemicals_api
 from xiaoan.core.api import todos as todos_api
 from xiaoan.duties.api import views as duties_api
+from xiaoan.equipment.api import EquipmentViewSet
 from xiaoan.hazards.api import views as hazards_api
 from xiaoan.indicators.api import views as indicators_api
 from xiaoan.inspections.api import exports as inspection_exports_api
@@ -54,6 +55,7 @@ router.register(
     "chemical-stocktakes", chemicals_api.StocktakeViewSet, basename="chemical-stocktake"
 )
 router.register("buildings", BuildingViewSet, basename="building")
+router.register("equipment", EquipmentViewSet, basename="equipment")
 
 app_name = "api"
 urlpatterns = [

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "xiaoan.indicators",
     "xiaoan.chemicals",
     "xiaoan.buildings",
+    "xiaoan.equipment",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("notifications/", include("xiaoan.notifications.urls")),
     path("audit/", include("xiaoan.audit.urls")),
     path("buildings/", include("xiaoan.buildings.urls")),
+    path("equipment/", include("xiaoan.equipment.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -93,7 +93,10 @@ CHEMICAL_MANAGE = [
 # Registers (台账, xiaoan.core.registers): each register app adds its model here; heads and
 # safety officers keep them (retiring is a change), supervisors, auditors and inspectors
 # read them.
-REGISTER_MODELS = ["buildings.buildingfile"]
+REGISTER_MODELS = [
+    "buildings.buildingfile",
+    "equipment.equipment",
+]
 REGISTER_MANAGE = [
     f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"
     for m in REGISTER_MODELS

@@ -85,9 +85,9 @@ def header_of(register: Register, column: SheetColumn) -> str:
 def _display(item: Any, name: str) -> Any:
     model_field = type(item)._meta.get_field(name)
     value = getattr(item, name)
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return None
-    if model_field.choices:
+    if model_field.choices or hasattr(item, f"get_{name}_display"):
         return str(getattr(item, f"get_{name}_display")())
     if isinstance(model_field, models.BooleanField):
         return _("是") if value else _("否")
@@ -483,6 +483,12 @@ def _check_item(register: Register, plan: _Plan, result: ImportResult) -> None:
                     label = name
             for message in messages:
                 result.errors.append(RowError(plan.number, label, str(message)))
+        return
+    # The values as the model's rules left them (a clean() that normalises a cell, e.g.
+    # "张三 T1；李四 T2" into a list): what is compared with the stored item and written.
+    for name in plan.values:
+        if name not in ("unit", "place"):
+            plan.values[name] = getattr(item, name)
 
 
 def import_items(

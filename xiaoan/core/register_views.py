@@ -189,12 +189,13 @@ class RegisterMixin:
 
 
 def cell(item: Any, name: str) -> Any:
-    """A field's value as the list and record pages show it."""
+    """A field's value as the list and record pages show it (a model's own
+    `get_<field>_display()` for a field without choices, e.g. a JSON list)."""
     model_field = type(item)._meta.get_field(name)
     value = getattr(item, name)
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "—"
-    if model_field.choices:
+    if model_field.choices or hasattr(item, f"get_{name}_display"):
         return getattr(item, f"get_{name}_display")()
     if isinstance(model_field, models.BooleanField):
         return _("是") if value else _("否")
@@ -259,6 +260,10 @@ class RegisterDetailView(RegisterMixin, ScopedMixin, TemplateView):
         )
         context["may_report"] = has_permission_anywhere(user, "hazards.add_hazard")
         context["may_inspect"] = has_permission_anywhere(user, "inspections.add_inspection")
+        context["item_actions"] = [
+            (label, reverse(f"{register.key}:{name}", args=[item.pk]))
+            for name, label in (register.item_actions if context["may_change"] else ())
+        ]
         if register.attachment_kinds and context["may_change"]:
             context["attach_form"] = AttachForm(kinds=register.attachment_kinds)
         context["today"] = timezone.localdate()

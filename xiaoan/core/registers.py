@@ -46,7 +46,9 @@ second way to meet it. So the register keeps one `DueDate` row per item and decl
 (`xiaoan.core.tasks`, `xiaoan registers-daily`) notifies the unit's people who may change the
 register `warn_days` ahead and again once past, once per item and date (the row remembers
 the date it warned for); each register's `todos.py` puts the count due soon and overdue on
-the home page; the early-warning issue can read the same rows for its alerts.
+the home page; the early-warning issue can read the same rows for its alerts. A date whose
+lapse is itself a finding declares `Due(..., on_overdue=rule)`: the same daily job calls the
+rule once the date is past (一台一档: an overdue statutory inspection raises a hazard).
 """
 
 from __future__ import annotations
@@ -82,6 +84,11 @@ class Due:
     field: str
     label: str
     warn_days: int = 30
+    # Called by the daily job (`xiaoan.core.register_due.daily`) for each of these dates just
+    # past, with the `DueDate` row and today, in a savepoint: a rule such as "an overdue
+    # statutory inspection is a hazard". It must be idempotent per item and date itself; a
+    # row whose call fails is warned and tried again the next day.
+    on_overdue: Callable[[DueDate, dt.date], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,10 @@ class Register:
     # Called inside the service's transaction after each save: (actor, item, before) where
     # `before` is the item as it was (None when created). Rules such as 危房 → hazard.
     after_save: Callable[[Any, Any, Any], None] | None = None
+    # A register's own steps on one item, shown as buttons on its record page to those who
+    # may change it: (url name within the register's namespace, label), the url taking the
+    # item's pk — e.g. ("equipment_inspection", 登记定期检验). The app's urls.py adds them.
+    item_actions: Sequence[tuple[str, str]] = ()
     order: int = 50
     description: str = ""
 

@@ -37,9 +37,7 @@ def default_name(kind: str | None, code: str | None) -> str:
 
 class FireAsset(RegisterItem):
     kind = models.CharField(_("类别"), max_length=20, choices=AssetKind.choices)
-    asset_type = models.CharField(
-        _("型号类型"), max_length=20, choices=AssetType.choices, blank=True
-    )
+    asset_type = models.CharField(_("类型"), max_length=20, choices=AssetType.choices, blank=True)
     capacity = models.CharField(
         _("规格/容量"), max_length=30, blank=True, help_text=_("如 4kg、3L、DN65")
     )

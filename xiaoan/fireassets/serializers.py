@@ -78,7 +78,7 @@ class FireAssetCheckSerializer(serializers.ModelSerializer):
 
 
 class CheckRowSerializer(serializers.Serializer):
-    asset = serializers.IntegerField(help_text="器材 id")
+    asset = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="器材 id")
     result = serializers.ChoiceField(choices=CheckResult.choices, help_text="ok 正常 / failed 异常")
     note = serializers.CharField(
         required=False, allow_blank=True, max_length=200, help_text="异常原因（异常时必填）"
@@ -86,7 +86,13 @@ class CheckRowSerializer(serializers.Serializer):
 
 
 class CheckBatchSerializer(serializers.Serializer):
-    place = serializers.IntegerField(required=False, allow_null=True, help_text="场所 id（可选）")
+    place = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="场所 id（可选）",
+    )
     checks = CheckRowSerializer(many=True, help_text="每件器材一行")
 
 

@@ -22,9 +22,12 @@ from xiaoan.core.errors import Forbidden, NotFound, ServiceError
 from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.core.views import ScopedMixin, raise_for_service_error
 from xiaoan.fireassets import services
-from xiaoan.fireassets.choices import CheckResult
+from xiaoan.fireassets.choices import AssetKind, CheckResult
 from xiaoan.fireassets.models import FireAssetCheck, FireCheckBatch, month_start
 from xiaoan.orgs.models import Place
+
+
+KIND_ORDER = {kind: n for n, kind in enumerate(AssetKind.values)}
 
 
 def _in_place(place_id: int) -> Q:
@@ -139,8 +142,10 @@ class CheckView(ScopedMixin, View):
             services.checkable(request.user)
             .filter(_in_place(place.pk))
             .select_related("place")
-            .order_by("kind", "code", "name", "pk")
+            .order_by("code", "name", "pk")
         )
+        # Extinguishers first (the row being checked), then hydrants, detectors, stations.
+        assets.sort(key=lambda a: KIND_ORDER.get(a.kind, 9))
         errors = errors or {}
         rows = []
         for asset in assets:
@@ -186,11 +191,8 @@ class BatchView(ScopedMixin, TemplateView):
         if batch is None:
             raise Http404
         context["batch"] = batch
-        context["checks"] = list(
-            batch.checks.select_related("asset", "hazard").order_by(
-                "asset__kind", "asset__code", "pk"
-            )
-        )
+        checks = batch.checks.select_related("asset", "hazard").order_by("asset__code", "pk")
+        context["checks"] = sorted(checks, key=lambda c: KIND_ORDER.get(c.asset.kind, 9))
         return context
 
 

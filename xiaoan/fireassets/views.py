@@ -26,7 +26,6 @@ from xiaoan.fireassets.choices import AssetKind, CheckResult
 from xiaoan.fireassets.models import FireAssetCheck, FireCheckBatch, month_start
 from xiaoan.orgs.models import Place
 
-
 KIND_ORDER = {kind: n for n, kind in enumerate(AssetKind.values)}
 
 

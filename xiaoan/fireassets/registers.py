@@ -64,6 +64,8 @@ FIRE_ASSETS = registry.register(
             "last_check_result",
         ),
         search_fields=("name", "code", "position", "note"),
+        # The list shows each place's full name (building / floor / room).
+        select_related=("unit", "place__parent__parent"),
         columns=[
             SheetColumn("unit", _("所属单位"), 18, aliases=("单位", "学校")),
             SheetColumn(

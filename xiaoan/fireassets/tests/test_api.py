@@ -54,7 +54,9 @@ def test_it_creates_updates_and_retires_with_fields(api_for, units, asset, other
     changed = client.patch(f"{URL}{asset.pk}/", {"capacity": "5kg"}, format="json")
     assert changed.status_code == 200 and changed.json()["capacity"] == "5kg"
     assert client.patch(f"{URL}{other.pk}/", {"capacity": "1"}, format="json").status_code == 404
-    done = client.post(f"{URL}{asset.pk}/retire/", {"reason": "报废"}, format="json")
+    retire = f"{URL}{asset.pk}/retire/"
+    assert api_for("auditor").post(retire, {"reason": "报废"}, format="json").status_code == 403
+    done = client.post(retire, {"reason": "报废"}, format="json")
     assert done.status_code == 200
     assert client.patch(f"{URL}{asset.pk}/", {"capacity": "1"}, format="json").status_code == 409
 

@@ -62,13 +62,18 @@ def test_it_lists_without_a_query_per_row(
     client_for, persona, units, django_assert_max_num_queries
 ):
     officer = persona("district_officer")
+    building = place(units[SCHOOL_A])
     for n in range(12):
-        make(officer, units[SCHOOL_A], code=f"C{n}")
+        room = place(
+            units[SCHOOL_A], f"{n}室", "room", place(units[SCHOOL_A], f"{n}层", "floor", building)
+        )
+        make(officer, units[SCHOOL_A], code=f"C{n}", place=room)
     client = client_for("district_officer")
     url = reverse("fireassets:fireasset_list")
     client.get(url)
     with django_assert_max_num_queries(20):
-        assert client.get(url).status_code == 200
+        page = client.get(url)
+    assert page.status_code == 200 and "教学楼 / 11层 / 11室" in page.content.decode()
 
 
 def test_it_creates_edits_and_retires_through_the_pages(client_for, asset, other, units):

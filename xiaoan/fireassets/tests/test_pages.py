@@ -46,6 +46,8 @@ def test_it_lists_in_scope_with_filters(client_for, persona, asset, other, units
     url = reverse("fireassets:fireasset_list")
     page = client_for("school_a_officer").get(url).content.decode()
     assert "灭火器 MHQ-01" in page and "DG-1" not in page
+    assert 'href="/fire-assets/check/"' in page
+    assert 'href="/fire-assets/check/"' not in client_for("auditor").get(url).content.decode()
     district = client_for("district_officer").get(url).content.decode()
     assert "DG-1" in district
     make(

@@ -36,7 +36,8 @@ def fire_asset_section(scope: Scope) -> Section | None:
     def link(**params) -> str:
         return f"{url}?{urlencode({'unit': scope.unit.pk, **params})}"
 
-    result = Section(key="fireassets", title=_("消防器材"), order=45)
+    # On the dashboard and its workbook; the one-page brief keeps to the headline sections.
+    result = Section(key="fireassets", title=_("消防器材"), order=45, brief=False)
     result.figures = [
         Figure("total", _("在册器材"), totals["total"], link(), suffix=_("件")),
         Figure(
@@ -64,7 +65,8 @@ def fire_asset_section(scope: Scope) -> Section | None:
             suffix=_("次"),
         ),
     ]
-    result.columns = [Column("expired", _("过期器材"), weight=2)]
+    # Shown in the ranking, not weighted into its score.
+    result.columns = [Column("expired", _("过期器材"))]
     if scope.subtree:
         grouped = by_branch(scope, rows, "unit", expired=expired)
         result.branches = {path: {"expired": row["expired"]} for path, row in grouped.items()}

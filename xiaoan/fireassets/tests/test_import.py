@@ -75,4 +75,6 @@ def test_an_imported_expired_extinguisher_is_a_hazard_once(persona):
     rows = [[SCHOOL_A, "灭火器", "OLD-1", "干粉", "4kg", "一楼", "2020-01-01"]]
     assert run(persona, rows).ok
     assert Hazard.objects.get().subject == FireAsset.objects.get()
+    assert run(persona, rows).unchanged == 1 and Hazard.objects.count() == 1
+    rows[0][4] = "5kg"  # updated, still expired: its hazard was raised for that date
     assert run(persona, rows).updated == 1 and Hazard.objects.count() == 1

@@ -137,3 +137,19 @@ def test_a_retry_with_the_same_key_records_once(persona, units):
     assert FireAssetCheck.objects.count() == 1 and Hazard.objects.count() == 1
     with pytest.raises(IdempotencyMismatch):
         check(officer, (asset, "ok"), key="k1", fingerprint="f2")
+
+
+def test_a_hazard_or_inspection_may_name_the_asset(persona, units):
+    from xiaoan.hazards import services as hazard_services
+
+    officer = persona("school_a_officer")
+    asset = make(officer, units[SCHOOL_A])
+    hazard = hazard_services.report(
+        officer, units[SCHOOL_A], description="灭火器被杂物遮挡", subject=f"fireassets:{asset.pk}"
+    )
+    assert hazard.subject == asset
+    other = make(persona("district_officer"), units[SCHOOL_B], code="DG-1")
+    with pytest.raises(Invalid):
+        hazard_services.report(
+            officer, units[SCHOOL_A], description="别校器材", subject=f"fireassets:{other.pk}"
+        )

@@ -10,6 +10,7 @@ from xiaoan.chemicals.api import views as chemicals_api
 from xiaoan.core.api import todos as todos_api
 from xiaoan.duties.api import views as duties_api
 from xiaoan.equipment.api import EquipmentViewSet
+from xiaoan.fireassets.api import FireAssetCheckViewSet, FireAssetViewSet
 from xiaoan.hazards.api import views as hazards_api
 from xiaoan.indicators.api import views as indicators_api
 from xiaoan.inspections.api import exports as inspection_exports_api
@@ -56,6 +57,8 @@ router.register(
 )
 router.register("buildings", BuildingViewSet, basename="building")
 router.register("equipment", EquipmentViewSet, basename="equipment")
+router.register("fire-assets", FireAssetViewSet, basename="fire-asset")
+router.register("fire-asset-checks", FireAssetCheckViewSet, basename="fire-asset-check")
 
 app_name = "api"
 urlpatterns = [

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "xiaoan.chemicals",
     "xiaoan.buildings",
     "xiaoan.equipment",
+    "xiaoan.fireassets",
 ]
 
 MIDDLEWARE = [
@@ -412,6 +413,7 @@ SPECTACULAR_SETTINGS = {
     # Choice sets shared by several fields or colliding by field name ("status", "kind").
     "ENUM_NAME_OVERRIDES": {
         "HazardStatusEnum": "xiaoan.hazards.choices.HazardStatus",
+        "FireCheckResultEnum": "xiaoan.fireassets.choices.CheckResult",
         "HazardLevelEnum": "xiaoan.hazards.choices.HazardLevel",
         "ExtensionStatusEnum": "xiaoan.hazards.choices.ExtensionStatus",
         "HazardPhotoKindEnum": "xiaoan.hazards.models.HazardPhoto.Kind",

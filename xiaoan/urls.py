@@ -18,6 +18,7 @@ urlpatterns = [
     path("audit/", include("xiaoan.audit.urls")),
     path("buildings/", include("xiaoan.buildings.urls")),
     path("equipment/", include("xiaoan.equipment.urls")),
+    path("fire-assets/", include("xiaoan.fireassets.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

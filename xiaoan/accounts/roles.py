@@ -96,6 +96,8 @@ CHEMICAL_MANAGE = [
 REGISTER_MODELS = [
     "buildings.buildingfile",
     "equipment.equipment",
+    "fireassets.fireasset",
+    "fireassets.fireassetcheck",
 ]
 REGISTER_MANAGE = [
     f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"

@@ -182,6 +182,11 @@ def _headers(register: Register) -> dict[str, SheetColumn]:
     return out
 
 
+def _has_required(register: Register, found: dict[int, SheetColumn]) -> bool:
+    required = [c for c in register.columns if c.required and not c.export_only]
+    return bool(required) and all(c in found.values() for c in required)
+
+
 def read_rows(register: Register, source: IO[bytes] | bytes) -> list[tuple[int, dict[str, Any]]]:
     """(row number, {field: raw cell}) of each non-empty row under the header row."""
     from django.conf import settings
@@ -206,7 +211,9 @@ def read_rows(register: Register, source: IO[bytes] | bytes) -> list[tuple[int, 
                 column = known.get(_text(cell).rstrip("*").strip().lower())
                 if column is not None and column not in found.values():
                     found[index] = column
-            if any(c.field == "name" for c in found.values()):
+            if any(c.field == "name" for c in found.values()) or (
+                register.default_name is not None and _has_required(register, found)
+            ):
                 header, header_row = found, number
                 break
             if number >= 10:
@@ -370,6 +377,8 @@ def check_rows(
             values["unit"] = current
         else:
             result.errors.append(RowError(number, str(_("所属单位")), _("请填写所属单位。")))
+        if not values.get("name") and register.default_name is not None:
+            values["name"] = register.default_name(values)
         if not values.get("name"):
             result.errors.append(RowError(number, str(_("名称")), _("名称不能为空。")))
         if len(result.errors) == before:

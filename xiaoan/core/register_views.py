@@ -267,6 +267,8 @@ class RegisterDetailView(RegisterMixin, ScopedMixin, TemplateView):
         if register.attachment_kinds and context["may_change"]:
             context["attach_form"] = AttachForm(kinds=register.attachment_kinds)
         context["today"] = timezone.localdate()
+        if register.detail_context is not None:
+            context.update(register.detail_context(user, item))
         return context
 
 

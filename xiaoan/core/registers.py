@@ -131,6 +131,12 @@ class Register:
     item_actions: Sequence[tuple[str, str]] = ()
     order: int = 50
     description: str = ""
+    # Extra context for the record page: (actor, item) -> dict, shown by the register's own
+    # `<app>/<model>_detail.html` extending the core one (its `register_side` block).
+    detail_context: Callable[[Any, Any], dict] | None = None
+    # The name of an imported row that gives none (extinguishers are numbered, not named):
+    # row values -> name. With it, a sheet's header need not have the 名称 column.
+    default_name: Callable[[dict[str, Any]], str] | None = None
 
     def __post_init__(self) -> None:
         # The filterset is declared before the register: tell it whose it is (search

@@ -253,7 +253,7 @@ def record_register_finding(
     register service has let `actor` change the item; no direct criterion is named (the
     Ministry guide's 校舍 article was not at hand: major-hazard-criteria.md §5). A rule
     whose finding is no major hazard by the guide passes `level` 一般 (confirmed, not
-    supervised)."""
+    supervised): an overdue statutory inspection, an expired extinguisher."""
     hazard = _create(
         actor,
         unit,

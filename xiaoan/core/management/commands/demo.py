@@ -5,6 +5,7 @@ from xiaoan.buildings.demo import load_buildings
 from xiaoan.chemicals.demo import load_chemicals
 from xiaoan.duties.demo import load_duties
 from xiaoan.equipment.demo import load_equipment
+from xiaoan.fireassets.demo import load_fire_assets
 from xiaoan.hazards.demo import load_hazards
 from xiaoan.inspections.demo import load_inspections
 from xiaoan.orgs.demo import DEMO_PASSWORD, PEOPLE, load_demo
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             # After the hazards: their sample ledger is made only for a school without any.
             self.stdout.write(_("台账：新建楼栋档案 %(b)d 份。") % {"b": load_buildings()})
             self.stdout.write(_("台账：新建特种设备档案 %(e)d 份。") % {"e": load_equipment()})
+            self.stdout.write(_("台账：新建消防器材 %(f)d 件。") % {"f": load_fire_assets()})
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:
             login = f"{username}" + (f" / {mobile}" if mobile else "")

@@ -6,6 +6,7 @@ from xiaoan.accounts.api import tokens as tokens_api
 from xiaoan.accounts.api import views as accounts_api
 from xiaoan.audit.api import views as audit_api
 from xiaoan.buildings.api import BuildingViewSet
+from xiaoan.certificates.api import CertificateViewSet
 from xiaoan.core.api import todos as todos_api
 from xiaoan.duties.api import views as duties_api
 from xiaoan.hazards.api import views as hazards_api
@@ -48,6 +49,7 @@ router.register(
 )
 router.register("audit", audit_api.AuditEntryViewSet, basename="audit")
 router.register("buildings", BuildingViewSet, basename="building")
+router.register("certificates", CertificateViewSet, basename="certificate")
 
 app_name = "api"
 urlpatterns = [

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from xiaoan.buildings.demo import load_buildings
+from xiaoan.certificates.demo import load_certificates
 from xiaoan.duties.demo import load_duties
 from xiaoan.hazards.demo import load_hazards
 from xiaoan.inspections.demo import load_inspections
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             )
             # After the hazards: their sample ledger is made only for a school without any.
             self.stdout.write(_("台账：新建楼栋档案 %(b)d 份。") % {"b": load_buildings()})
+            self.stdout.write(_("台账：新建持证记录 %(c)d 条。") % {"c": load_certificates()})
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:
             login = f"{username}" + (f" / {mobile}" if mobile else "")

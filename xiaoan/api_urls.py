@@ -10,6 +10,7 @@ from xiaoan.certificates.api import CertificateViewSet
 from xiaoan.core.api import todos as todos_api
 from xiaoan.duties.api import views as duties_api
 from xiaoan.hazards.api import views as hazards_api
+from xiaoan.hotwork.api.views import HotWorkPermitViewSet
 from xiaoan.indicators.api import views as indicators_api
 from xiaoan.inspections.api import exports as inspection_exports_api
 from xiaoan.inspections.api import schedules as schedules_api
@@ -50,6 +51,7 @@ router.register(
 router.register("audit", audit_api.AuditEntryViewSet, basename="audit")
 router.register("buildings", BuildingViewSet, basename="building")
 router.register("certificates", CertificateViewSet, basename="certificate")
+router.register("hot-work-permits", HotWorkPermitViewSet, basename="hot-work-permit")
 
 app_name = "api"
 urlpatterns = [

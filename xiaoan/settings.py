@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "xiaoan.indicators",
     "xiaoan.buildings",
     "xiaoan.certificates",
+    "xiaoan.hotwork",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("audit/", include("xiaoan.audit.urls")),
     path("buildings/", include("xiaoan.buildings.urls")),
     path("certificates/", include("xiaoan.certificates.urls")),
+    path("hot-work/", include("xiaoan.hotwork.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -80,6 +80,16 @@ REGISTER_MANAGE = [
     for action in ("view", "add", "change")
 ]
 REGISTER_VIEW = [f"{m.split('.')[0]}.view_{m.split('.')[1]}" for m in REGISTER_MODELS]
+# Hot-work permits (动火作业审批): heads and safety officers request, approve and cancel;
+# the on-site supervisor (监护人) they name starts and finishes the work; those above read.
+HOTWORK_SUPERVISE = ["hotwork.view_hotworkpermit", "hotwork.supervise_hotworkpermit"]
+HOTWORK_MANAGE = [
+    *HOTWORK_SUPERVISE,
+    "hotwork.add_hotworkpermit",
+    "hotwork.change_hotworkpermit",
+    "hotwork.approve_hotworkpermit",
+]
+HOTWORK_VIEW = ["hotwork.view_hotworkpermit"]
 
 
 @dataclass(frozen=True)
@@ -108,6 +118,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *PLAN_MANAGE,
             *INDICATOR_MANAGE,
             *REGISTER_MANAGE,
+            *HOTWORK_MANAGE,
         ),
     ),
     RoleSpec(
@@ -125,6 +136,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *PLAN_MANAGE,
             *INDICATOR_MANAGE,
             *REGISTER_MANAGE,
+            *HOTWORK_MANAGE,
         ),
     ),
     RoleSpec(
@@ -151,6 +163,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             "hazards.add_hazard",
             "hazards.rectify_hazard",
             *PLAN_REPORT,
+            *HOTWORK_SUPERVISE,
         ),
     ),
     RoleSpec(
@@ -179,6 +192,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *PLAN_VIEW,
             *INDICATOR_VIEW,
             *REGISTER_VIEW,
+            *HOTWORK_VIEW,
         ),
     ),
     RoleSpec(
@@ -197,6 +211,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *PLAN_VIEW,
             *INDICATOR_VIEW,
             *REGISTER_VIEW,
+            *HOTWORK_VIEW,
         ),
     ),
     RoleSpec(

@@ -49,7 +49,9 @@ class Certificate(HashedLookupsMixin, RegisterItem):
         verbose_name_plural = _("持证人员")
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "kind", "code"], name="certificate_number_per_unit"
+                fields=["unit", "kind", "code"],
+                name="certificate_number_per_unit",
+                violation_error_message=_("本单位已登记同一类别、同一编号的证书。"),
             )
         ]
         indexes = [

@@ -23,6 +23,7 @@ MODULES = [
     ("duties:obligation_list", _("常态化任务"), DUTY_PAGES),
     ("plans:plan_list", _("工作方案"), "plans.view_plan"),
     ("indicators:indicator_list", _("指标"), "indicators.view_indicator"),
+    ("hotwork:hotworkpermit_list", _("动火作业"), "hotwork.view_hotworkpermit"),
 ]
 
 

@@ -37,7 +37,7 @@ def permit_context(request, permit: HotWorkPermit, bound=None) -> dict[str, Any]
         "object": permit,
         "actions": action_panel(request, PERMIT, permit, bound),
         "events": events,
-        "in_window": permit.in_window(),
+        "in_window": permit.status in TO_DO and permit.in_window(),
     }
 
 

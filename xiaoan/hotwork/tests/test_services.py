@@ -249,3 +249,15 @@ def test_it_lists_the_to_dos(persona, units):
     services.start(persona("school_a_owner"), permit.pk, photos=[photo()])
     owner = {t.key: t.count for t in todos_for(persona("school_a_owner"))}
     assert owner.get("hotwork_finish") == 1 and "hotwork_start" not in owner
+
+
+def test_it_fills_the_demo_once(demo):
+    from xiaoan.certificates.demo import load_certificates
+    from xiaoan.hotwork.demo import load_hot_work
+
+    assert load_hot_work() == 0  # no welder on file yet
+    load_certificates()
+    assert load_hot_work() == 3
+    assert load_hot_work() == 0
+    statuses = sorted(HotWorkPermit.objects.values_list("status", flat=True))
+    assert statuses == ["approved", "closed", "requested"]

@@ -5,6 +5,7 @@ from xiaoan.buildings.demo import load_buildings
 from xiaoan.certificates.demo import load_certificates
 from xiaoan.duties.demo import load_duties
 from xiaoan.hazards.demo import load_hazards
+from xiaoan.hotwork.demo import load_hot_work
 from xiaoan.inspections.demo import load_inspections
 from xiaoan.orgs.demo import DEMO_PASSWORD, PEOPLE, load_demo
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             # After the hazards: their sample ledger is made only for a school without any.
             self.stdout.write(_("台账：新建楼栋档案 %(b)d 份。") % {"b": load_buildings()})
             self.stdout.write(_("台账：新建持证记录 %(c)d 条。") % {"c": load_certificates()})
+            self.stdout.write(_("动火作业：新建许可 %(p)d 张。") % {"p": load_hot_work()})
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:
             login = f"{username}" + (f" / {mobile}" if mobile else "")

@@ -431,6 +431,7 @@ SPECTACULAR_SETTINGS = {
         "PlanProgressEnum": "xiaoan.plans.choices.Progress",
         "PlanReportStatusEnum": "xiaoan.plans.choices.REPORT_STATUS_CHOICES",
         "DeadlineKindEnum": "xiaoan.plans.choices.DeadlineKind",
+        "PermitStatusEnum": "xiaoan.hotwork.choices.PermitStatus",
     },
 }
 

@@ -54,8 +54,14 @@ class RequestForm(StyledFormMixin, forms.Form):
         units = services.requesting_units(user).order_by("path")
         self.fields["unit"].queryset = units
         unit = units.filter(pk=unit_id).first() if str(unit_id or "").isdigit() else None
-        if unit is None and len(units[:2]) == 1:
-            unit = units.first()
+        if unit is None:
+            # Not chosen yet: one's own unit (a department's certified welders are the
+            # school's), else the first one; the school is what the choices depend on.
+            own = getattr(user, "unit_id", None)
+            unit = units.filter(pk=own).first() if own else None
+            unit = unit or units.first()
+            if unit is not None and not self.is_bound:
+                self.initial.setdefault("unit", unit.pk)
         # Choices of the chosen unit's school; the service checks the choice again.
         self.fields["operator"].queryset = (
             services.operators_for(unit) if unit else Certificate.objects.none()

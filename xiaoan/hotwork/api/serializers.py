@@ -4,7 +4,7 @@ from xiaoan.hotwork.choices import WorkType
 from xiaoan.hotwork.models import HotWorkEvent, HotWorkPermit
 
 
-class EventSerializer(serializers.ModelSerializer):
+class HotWorkEventSerializer(serializers.ModelSerializer):
     actor_name = serializers.CharField(source="actor.display_name", default=None)
     action_label = serializers.CharField(source="get_action_display")
     photos = serializers.SerializerMethodField()
@@ -18,7 +18,7 @@ class EventSerializer(serializers.ModelSerializer):
         return [p.pk for p in obj.photos.all()]
 
 
-class PermitSerializer(serializers.ModelSerializer):
+class HotWorkPermitSerializer(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     operator_name = serializers.CharField(source="operator.name", read_only=True)
@@ -40,12 +40,12 @@ class PermitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PermitDetailSerializer(PermitSerializer):
-    events = EventSerializer(many=True, read_only=True)
+class HotWorkPermitDetailSerializer(HotWorkPermitSerializer):
+    events = HotWorkEventSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
 
-    class Meta(PermitSerializer.Meta):
-        fields = [*PermitSerializer.Meta.fields, "events", "allowed_actions"]
+    class Meta(HotWorkPermitSerializer.Meta):
+        fields = [*HotWorkPermitSerializer.Meta.fields, "events", "allowed_actions"]
         read_only_fields = fields
 
     def get_allowed_actions(self, obj) -> list[str]:
@@ -55,7 +55,7 @@ class PermitDetailSerializer(PermitSerializer):
         return sorted(PERMIT.allowed_names(request.user, obj)) if request else []
 
 
-class RequestSerializer(serializers.Serializer):
+class HotWorkRequestSerializer(serializers.Serializer):
     unit = serializers.IntegerField(help_text="单位 id")
     place = serializers.IntegerField(required=False, allow_null=True, default=None)
     location = serializers.CharField(max_length=200, help_text="动火地点")
@@ -67,22 +67,22 @@ class RequestSerializer(serializers.Serializer):
     operator = serializers.IntegerField(help_text="动火作业人员：持证上岗台账中的证书 id")
 
 
-class _Versioned(serializers.Serializer):
+class _HotWorkVersioned(serializers.Serializer):
     version = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, help_text="读取时的 version；不符时 409"
     )
 
 
-class ApproveSerializer(_Versioned):
+class HotWorkApproveSerializer(_HotWorkVersioned):
     supervisor = serializers.IntegerField(help_text="现场监护人（用户 id）")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class NoteSerializer(_Versioned):
+class HotWorkNoteSerializer(_HotWorkVersioned):
     note = serializers.CharField(help_text="理由")
 
 
-class PhotoStepSerializer(_Versioned):
+class HotWorkPhotoStepSerializer(_HotWorkVersioned):
     photos = serializers.ListField(
         child=serializers.ImageField(), help_text="现场照片（multipart，可多张）"
     )

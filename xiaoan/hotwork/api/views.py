@@ -45,11 +45,11 @@ class HotWorkPermitViewSet(
     """电气焊动火作业审批：申请、审批（指定监护人）、开工、完工、驳回与取消。"""
 
     model = HotWorkPermit
-    serializer_class = s.PermitSerializer
+    serializer_class = s.HotWorkPermitSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = PermitFilter
     workflow = PERMIT
-    workflow_response = s.PermitDetailSerializer
+    workflow_response = s.HotWorkPermitDetailSerializer
 
     def get_queryset(self):
         return (
@@ -59,25 +59,26 @@ class HotWorkPermitViewSet(
         )
 
     @extend_schema(
-        summary="动火作业许可列表", responses=with_errors({200: s.PermitSerializer(many=True)})
+        summary="动火作业许可列表",
+        responses=with_errors({200: s.HotWorkPermitSerializer(many=True)}),
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
     @extend_schema(
         summary="动火作业许可（含每一步记录与可执行动作）",
-        responses=with_errors({200: s.PermitDetailSerializer}),
+        responses=with_errors({200: s.HotWorkPermitDetailSerializer}),
     )
     def retrieve(self, request, *args, **kwargs):
         return self.workflow_result(path_id(kwargs.get("pk")))
 
     @extend_schema(
         summary="提出动火申请（作业人员须持有效的焊工/电工证书，覆盖整个动火时段）",
-        request=s.RequestSerializer,
-        responses=with_errors({201: s.PermitDetailSerializer}),
+        request=s.HotWorkRequestSerializer,
+        responses=with_errors({201: s.HotWorkPermitDetailSerializer}),
     )
     def create(self, request, *args, **kwargs):
-        data = validated(request, s.RequestSerializer)
+        data = validated(request, s.HotWorkRequestSerializer)
         permit = services.request_permit(request.user, **data)
         response = self.workflow_result(permit.pk)
         response.status_code = 201
@@ -96,4 +97,6 @@ class HotWorkPermitViewSet(
 
     def workflow_result(self, pk: int) -> Response:
         permit = services.load(self.request.user, pk)
-        return Response(s.PermitDetailSerializer(permit, context={"request": self.request}).data)
+        return Response(
+            s.HotWorkPermitDetailSerializer(permit, context={"request": self.request}).data
+        )

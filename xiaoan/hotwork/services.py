@@ -205,7 +205,25 @@ def request_permit(
         requested_by=actor,
     )
     _workflow().advance(permit, actor, PermitAction.REQUEST, to=None, created=True)
+    from xiaoan.core.register_due import responsible_people
+    from xiaoan.notifications.models import Notification
+
+    approvers = responsible_people(APPROVE, [unit.pk]).get(unit.pk, [])
+    _tell(approvers, actor, permit, Notification.Kind.REVIEW, _("待审批的动火申请"))
     return permit
+
+
+def _tell(people, actor: Any, permit: HotWorkPermit, kind: str, title: str, body: str = ""):
+    """A notice with a link to the permit (queued; emailed after the step commits)."""
+    from django.urls import reverse
+
+    from xiaoan.notifications.services import notify
+
+    start, end = (timezone.localtime(t) for t in (permit.starts_at, permit.ends_at))
+    window = f"{start:%m-%d %H:%M} — {end:%m-%d %H:%M}"
+    url = reverse("hotwork:hotworkpermit_detail", args=[permit.pk])
+    text = f"{permit.location}（{window}）" + (f"\n{body}" if body else "")
+    return notify(people, kind, f"{title}：{permit.location}", text, url, actor=actor)
 
 
 def may_approve(actor: Any, permit: HotWorkPermit) -> bool:
@@ -240,6 +258,10 @@ def approve(actor: Any, pk: Any, *, supervisor: Any, note: str = "", version=Non
         note=(note or "").strip(),
         data={"supervisor": chosen.pk, "supervisor_name": chosen.display_name},
     )
+    from xiaoan.notifications.models import Notification
+
+    _tell([chosen], actor, permit, Notification.Kind.ASSIGNED, _("请到场监护动火作业"))
+    _tell([permit.requested_by], actor, permit, Notification.Kind.ACCEPTED, _("动火申请已批准"))
     return permit
 
 
@@ -248,6 +270,11 @@ def reject(actor: Any, pk: Any, *, note: str = "", version=None):
     permit = begin(actor, HotWorkPermit, pk, "reject", version)
     note = require_note(note, _("驳回理由"))
     _workflow().advance(permit, actor, PermitAction.REJECT, note=note)
+    from xiaoan.notifications.models import Notification
+
+    _tell(
+        [permit.requested_by], actor, permit, Notification.Kind.RETURNED, _("动火申请被驳回"), note
+    )
     return permit
 
 

@@ -139,3 +139,19 @@ def test_the_menu_leads_to_hot_work_for_those_who_see_it(client_for):
         reverse("hotwork:hotworkpermit_list")
         not in client_for("school_b_teacher").get("/").content.decode()
     )
+
+
+def test_the_lists_take_no_query_per_row(
+    client_for, api_for, persona, units, django_assert_max_num_queries
+):
+    operator = welder(persona, units)
+    for n in range(8):
+        request(persona, units, operator=operator, location=f"地点{n}")
+    client = client_for("school_a_officer")
+    client.get(url("list"))
+    with django_assert_max_num_queries(20):
+        page = client.get(url("list"))
+    assert page.content.decode().count("地点") >= 8
+    api = api_for("school_a_officer")
+    with django_assert_max_num_queries(12):
+        assert api.get("/api/hot-work-permits/").json()["count"] == 8

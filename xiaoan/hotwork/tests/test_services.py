@@ -261,3 +261,24 @@ def test_it_fills_the_demo_once(demo):
     assert load_hot_work() == 0
     statuses = sorted(HotWorkPermit.objects.values_list("status", flat=True))
     assert statuses == ["approved", "closed", "requested"]
+
+
+def test_it_notifies_the_approvers_the_supervisor_and_the_requester(persona, units):
+    from xiaoan.notifications.models import Notification
+
+    def inbox(name):
+        return list(
+            Notification.objects.filter(recipient=persona(name)).values_list("title", flat=True)
+        )
+
+    permit = request(persona, units)
+    assert any("待审批的动火申请" in t for t in inbox("school_a_officer"))
+    assert not any("待审批" in t for t in inbox("school_a_head"))  # not to oneself
+    services.approve(
+        persona("school_a_officer"), permit.pk, supervisor=persona("school_a_owner").pk
+    )
+    assert any("请到场监护" in t for t in inbox("school_a_owner"))
+    assert any("已批准" in t for t in inbox("school_a_head"))
+    other = request(persona, units)
+    services.reject(persona("school_a_officer"), other.pk, note="措施不全")
+    assert any("驳回" in t for t in inbox("school_a_head"))

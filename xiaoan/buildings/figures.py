@@ -32,7 +32,8 @@ def building_section(scope: Scope) -> Section | None:
     def link(**params) -> str:
         return f"{url}?{urlencode({'unit': scope.unit.pk, **params})}"
 
-    result = Section(key="buildings", title=_("校舍（一楼一档）"), order=40)
+    # On the dashboard and its workbook; the one-page brief keeps to the headline sections.
+    result = Section(key="buildings", title=_("校舍（一楼一档）"), order=40, brief=False)
     result.figures = [
         Figure("total", _("在册楼栋"), totals["total"], link(), suffix=_("栋")),
         Figure(
@@ -59,7 +60,8 @@ def building_section(scope: Scope) -> Section | None:
             suffix=_("栋"),
         ),
     ]
-    result.columns = [Column("dangerous", _("危房"), weight=5)]
+    # Shown in the ranking, not weighted into its score (nor printed in the brief).
+    result.columns = [Column("dangerous", _("危房"))]
     if scope.subtree:
         grouped = by_branch(scope, rows, "unit", dangerous=COUNTS["dangerous"])
         result.branches = {path: {"dangerous": row["dangerous"]} for path, row in grouped.items()}

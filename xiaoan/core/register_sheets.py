@@ -52,6 +52,7 @@ class ImportResult:
     rows: int = 0
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
 
     @property
@@ -63,6 +64,7 @@ class ImportResult:
             "rows": self.rows,
             "created": self.created,
             "updated": self.updated,
+            "unchanged": self.unchanged,
             "ok": self.ok,
             "errors": [
                 {"row": e.row, "column": e.column, "message": e.message} for e in self.errors
@@ -328,7 +330,12 @@ def _unit_lookup(register: Register, user: Any) -> tuple[dict[str, list], dict[s
     return by_name, full
 
 
-def check_rows(register: Register, user: Any, rows: list[tuple[int, dict[str, Any]]]):
+def check_rows(
+    register: Register,
+    user: Any,
+    rows: list[tuple[int, dict[str, Any]]],
+    default_unit: Any = None,
+):
     from xiaoan.orgs.models import Place
 
     result = ImportResult(rows=len(rows))
@@ -336,7 +343,7 @@ def check_rows(register: Register, user: Any, rows: list[tuple[int, dict[str, An
         result.errors.append(RowError(0, "", _("表格中没有数据行。")))
         return result, []
     by_name, full = _unit_lookup(register, user)
-    current = getattr(user, "_import_default_unit", None)
+    current = default_unit
     columns = {c.field: c for c in register.columns if not c.export_only}
     plans: list[_Plan] = []
     for number, cells in rows:
@@ -509,27 +516,53 @@ def _check_item(register: Register, plan: _Plan, result: ImportResult) -> None:
 
 
 def import_items(
-    register: Register, user: Any, source: IO[bytes] | bytes, *, dry_run: bool = False
+    register: Register,
+    user: Any,
+    source: IO[bytes] | bytes,
+    *,
+    dry_run: bool = False,
+    default_unit: Any = None,
 ) -> ImportResult:
-    """Check every row; then write them all in one transaction, or none."""
+    """Check every row; then write them all in one transaction, or none. Rows without a
+    所属单位 (or a sheet without the column) go to `default_unit`, when it is one where the
+    person may add items."""
     if not register.units(user, "add").exists():
         from xiaoan.core.errors import Forbidden
 
         raise Forbidden()
     rows = read_rows(register, source)
-    result, plans = check_rows(register, user, rows)
+    if default_unit is not None:
+        default_unit = register.units(user, "add").filter(pk=default_unit.pk).first()
+    result, plans = check_rows(register, user, rows, default_unit)
     if result.errors or dry_run:
         return result
     try:
         _write(register, user, plans, result)
     except ServiceError as error:
         # A rule only the service knows (a refusal inside the transaction): nothing written.
-        result.created = result.updated = 0
+        result.created = result.updated = result.unchanged = 0
         message = str(error.message)
         for name, texts in (error.fields or {}).items():
             message += "；" + "；".join(texts) if name else ""
         result.errors.append(RowError(getattr(error, "row", 0), "", message))
     return result
+
+
+def _changes(plan: _Plan) -> bool:
+    """Whether the row differs from the item it updates."""
+    item = plan.existing
+    for name, value in plan.values.items():
+        current = getattr(item, f"{name}_id") if name in ("unit", "place") else getattr(item, name)
+        if name in ("unit", "place"):
+            value = getattr(value, "pk", value)
+        if isinstance(current, Decimal) and value is not None:
+            try:
+                value = Decimal(str(value))
+            except InvalidOperation:
+                return True
+        if current != value:
+            return True
+    return False
 
 
 @transaction.atomic
@@ -539,9 +572,11 @@ def _write(register: Register, user: Any, plans: list[_Plan], result: ImportResu
             if plan.existing is None:
                 create(register, user, plan.values)
                 result.created += 1
-            else:
+            elif _changes(plan):
                 update(register, user, plan.existing.pk, plan.values)
                 result.updated += 1
+            else:
+                result.unchanged += 1  # the same sheet again: no history entry
         except ServiceError as error:
             error.row = plan.number  # type: ignore[attr-defined]
             raise

@@ -279,10 +279,18 @@ class RegisterFormView(RegisterMixin, ServiceFormView):
     def get_form_class(self):
         return self.register.form
 
-    def unit_id(self):
+    def unit_id(self) -> int | None:
+        """The unit whose places the form offers (what was sent, asked or stored)."""
+        from xiaoan.core.ids import record_id
+
         if self.request.method == "POST":
-            return self.request.POST.get("unit") or None
-        return self.request.GET.get("unit") or getattr(self.record, "unit_id", None)
+            raw = self.request.POST.get("unit")
+        else:
+            raw = self.request.GET.get("unit") or getattr(self.record, "unit_id", None)
+        try:
+            return record_id(raw) if raw not in (None, "") else None
+        except NotFound:
+            return None
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -296,7 +304,7 @@ class RegisterCreateView(RegisterFormView):
 
     def get_initial(self):
         initial = super().get_initial()
-        unit = self.request.GET.get("unit") or getattr(self.request.current_unit, "pk", None)
+        unit = self.unit_id() or getattr(self.request.current_unit, "pk", None)
         if unit:
             initial["unit"] = unit
         return initial
@@ -408,14 +416,14 @@ class RegisterImportView(RegisterMixin, ServiceFormView):
 
     def perform(self, form):
         self.form, self.dry_run = form, form.cleaned_data["dry_run"]
-        user = self.request.user
         # A sheet without a 所属单位 column fills the unit chosen in the header.
-        user._import_default_unit = (
-            self.register.units(user, "add").filter(pk=self.request.current_unit.pk).first()
-            if self.request.current_unit is not None
-            else None
+        return import_items(
+            self.register,
+            self.request.user,
+            form.cleaned_data["file"],
+            dry_run=self.dry_run,
+            default_unit=self.request.current_unit,
         )
-        return import_items(self.register, user, form.cleaned_data["file"], dry_run=self.dry_run)
 
     def success_response(self):
         result = self.result
@@ -425,9 +433,10 @@ class RegisterImportView(RegisterMixin, ServiceFormView):
         return self.render_to_response(context, status=200 if result.ok else 400)
 
     def get_success_message(self) -> str:
-        return _("导入完成：新建 %(c)d 条，更新 %(u)d 条。") % {
+        return _("导入完成：新建 %(c)d 条，更新 %(u)d 条，无变化 %(n)d 条。") % {
             "c": self.result.created,
             "u": self.result.updated,
+            "n": self.result.unchanged,
         }
 
     def get_success_url(self):

@@ -1,20 +1,31 @@
 """Registers (台账): one declaration per register, from which its services, pages, Excel
 sheets, API and due-date warnings all come — as `xiaoan.core.workflow` is for workflows.
+`xiaoan.buildings` is the worked example; a register app writes:
 
-A register app (e.g. `xiaoan.buildings`) writes:
-
+- `apps.py`: `ready()` imports `<app>.registers` (the declaration registers itself);
 - `models.py`: a model on `xiaoan.core.models.RegisterItem` (unit, optional place, name,
-  optional code, note, retire fields, timestamps, history; `class Meta(RegisterItem.Meta)`)
-  with its own fields; cross-field rules in `clean()` (forms, API and imports all pass
-  through `full_clean`).
-- `registers.py`: `BUILDINGS = Register(key=..., model=..., form=..., serializer=...,
-  filterset=..., columns=[...], due=[...], after_save=...)` and `registry.register(BUILDINGS)`
-  (the 台账 menu and the subject links find it there);
-- `urls.py`: `app_name, urlpatterns = "buildings", register_urls(BUILDINGS)`
-  (`xiaoan.core.register_views`);
-- `api.py`: `class BuildingViewSet(RegisterViewSet): register = BUILDINGS` and one
-  `router.register(...)` line in `xiaoan/api_urls.py` (`xiaoan.core.api.registers`);
-- `todos.py`: `provider(due_todos(BUILDINGS))` for the home page's to-dos.
+  optional code, note, retire fields, timestamps, history) with its own fields, and
+  `class Meta(RegisterItem.Meta)` (keeps the one-code-per-unit constraint and the order);
+  cross-field rules in `clean()` — forms, API and imports all pass through `full_clean`;
+  derived fields (`is_high_rise`) set in `save()` with `editable=False`;
+- `forms.py`: a `StyledFormMixin` ModelForm of the editable fields, `unit` and `place`
+  included (the layer narrows their choices to the person's scope);
+- `serializers.py`: a ModelSerializer with explicit fields and `validators = []` (the model's
+  `full_clean` in the service decides uniqueness);
+- `filtersets.py`: a subclass of `xiaoan.core.register_views.RegisterFilterSet` (q, unit,
+  retired, due come with it) adding the register's own filters to `Meta.fields`;
+- `registers.py`: `BUILDINGS = registry.register(Register(key=..., model=..., label=...,
+  form=..., serializer=..., filterset=..., list_fields=..., search_fields=..., columns=[
+  SheetColumn(...)], due=[Due(field, label, warn_days)], attachment_kinds=[...],
+  after_save=rule))`; `after_save(actor, item, before)` runs in the service's transaction
+  (the 危房 → major hazard rule of buildings);
+- `urls.py`: `app_name = "<key>"; urlpatterns = register_urls(REGISTER)`
+  (`xiaoan.core.register_views`) and one `path("<key>/", include(...))` in xiaoan/urls.py;
+- `api.py`: `class XViewSet(RegisterViewSet): register = REGISTER`
+  (`xiaoan.core.api.registers`) and one `router.register(...)` line in xiaoan/api_urls.py;
+- `todos.py`: `provider(due_todos(REGISTER))` (`xiaoan.core.register_due`), when it has dates;
+- `figures.py` / `indicators.py` / `demo.py` as other apps do; the model's permissions go to
+  the built-in roles by adding "<app>.<model>" to `REGISTER_MODELS` in xiaoan/accounts/roles.py.
 
 Services (`create`, `update`, `retire`, `attach`) take the actor first, check the register's
 permissions (`<app>.add_<model>`, `change_…`, `view_…`) and the unit scope, validate with the

@@ -83,6 +83,7 @@ def test_it_retires_and_then_conflicts(api_for, building, other):
     assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
     assert client.get(URL).json()["count"] == 0
     assert client.get(URL, {"retired": "with"}).json()["count"] == 1
+    assert client.get(f"{URL}{building.pk}/").json()["retired_at"]
     assert (
         client.post(f"{URL}{other.pk}/retire/", {"reason": "x"}, format="json").status_code == 404
     )

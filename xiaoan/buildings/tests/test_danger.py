@@ -68,5 +68,7 @@ def test_the_import_raises_it_too(persona):
     rows = [[SCHOOL_A, "旧教学楼", "OLD", "教学楼", 3, 10, "D", "2025-01-05"]]
     result = import_items(BUILDINGS, persona("school_a_officer"), sheet(rows))
     assert result.ok and Hazard.objects.get().subject == BuildingFile.objects.get()
+    assert import_items(BUILDINGS, persona("school_a_officer"), sheet(rows)).unchanged == 1
+    rows[0][4] = 4  # one more floor: updated, still one hazard
     assert import_items(BUILDINGS, persona("school_a_officer"), sheet(rows)).updated == 1
     assert Hazard.objects.count() == 1

@@ -126,11 +126,16 @@ def test_it_dry_runs_without_writing(persona):
 
 def test_it_fills_the_unit_chosen_when_the_sheet_has_none(persona, units):
     user = persona("school_a_officer")
-    user._import_default_unit = units[SCHOOL_A]
+    header = ["名称", "用途", "地上层数"]
     result = import_items(
-        BUILDINGS, user, sheet([["图书馆", "教学楼", 3]], ["名称", "用途", "地上层数"])
+        BUILDINGS, user, sheet([["图书馆", "教学楼", 3]], header), default_unit=units[SCHOOL_A]
     )
     assert result.ok and BuildingFile.objects.get().unit == units[SCHOOL_A]
+    # A unit chosen where the person may not add is no default.
+    refused = import_items(
+        BUILDINGS, user, sheet([["食堂", "食堂", 2]], header), default_unit=units[SCHOOL_B]
+    )
+    assert not refused.ok and refused.errors[0].column == "所属单位"
     missing = import_items(
         BUILDINGS,
         persona("district_officer"),
@@ -170,8 +175,12 @@ def test_it_reads_back_its_own_template_and_export(persona, units):
     from xiaoan.core.register_sheets import export_response
 
     exported = b"".join(export_response(BUILDINGS, BuildingFile.objects.all()).streaming_content)
+    building = BuildingFile.objects.get()
+    entries = building.history.count()
     again = import_items(BUILDINGS, persona("school_a_officer"), exported)
-    assert again.ok and again.updated == 1 and again.created == 0
+    # Its own export read back: the same building, nothing changed, no history churn.
+    assert again.ok and again.unchanged == 1 and again.updated == again.created == 0
+    assert building.history.count() == entries
 
 
 def test_it_handles_many_rows_in_few_queries(persona, django_assert_max_num_queries):

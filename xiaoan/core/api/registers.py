@@ -31,27 +31,28 @@ from xiaoan.core.errors import Invalid
 from xiaoan.core.register_sheets import export_response, import_items, template_response
 
 
-class RetireSerializer(serializers.Serializer):
+class RegisterRetireSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, help_text="注销原因（拆除、报废、调出…）")
 
 
-class ImportSerializer(serializers.Serializer):
+class RegisterImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="Excel 工作簿（.xlsx），表头见 template/")
     dry_run = serializers.BooleanField(required=False, default=False, help_text="只检查，不导入")
 
 
-class RowErrorSerializer(serializers.Serializer):
+class RegisterRowErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField()
     column = serializers.CharField()
     message = serializers.CharField()
 
 
-class ImportResultSerializer(serializers.Serializer):
+class RegisterImportResultSerializer(serializers.Serializer):
     rows = serializers.IntegerField()
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField(help_text="与已有记录相同、未改动的行")
     ok = serializers.BooleanField()
-    errors = RowErrorSerializer(many=True)
+    errors = RegisterRowErrorSerializer(many=True)
 
 
 XLSX = OpenApiResponse(OpenApiTypes.BINARY, description="Excel 工作簿（.xlsx）")
@@ -94,8 +95,13 @@ class RegisterViewSet(
             ("create", f"登记{label}", item, {201: item}),
             ("update", f"修改{label}", item, {200: item}),
             ("partial_update", f"修改{label}（部分字段）", item, {200: item}),
-            ("retire", f"注销{label}", RetireSerializer, {200: item}),
-            ("import_sheet", f"导入{label}", ImportSerializer, {200: ImportResultSerializer}),
+            ("retire", f"注销{label}", RegisterRetireSerializer, {200: item}),
+            (
+                "import_sheet",
+                f"导入{label}",
+                RegisterImportSerializer,
+                {200: RegisterImportResultSerializer},
+            ),
             ("export", f"导出{label}", None, {200: XLSX}),
             ("template", f"{label}导入模板", None, {200: XLSX}),
         ):
@@ -128,6 +134,11 @@ class RegisterViewSet(
         item = self.register.queryset(self.request.user).get(pk=pk)
         return Response(self.register.serializer(item).data, status=code)
 
+    def retrieve(self, request, *args, **kwargs):
+        # Any item in scope, retired ones included (the list's filters do not apply).
+        item = registers.get_scoped(request.user, self.register.model, path_id(kwargs.get("pk")))
+        return self._answer(item.pk)
+
     def create(self, request, *args, **kwargs):
         data = validated(request, self.register.serializer)
         item = registers.create(self.register, request.user, data)
@@ -147,13 +158,13 @@ class RegisterViewSet(
 
     @action(detail=True, methods=["post"])
     def retire(self, request, pk=None):
-        body = validated(request, RetireSerializer)
+        body = validated(request, RegisterRetireSerializer)
         item = registers.retire(self.register, request.user, path_id(pk), reason=body["reason"])
         return Response(self.register.serializer(item).data)
 
     @action(detail=False, methods=["post"], url_path="import")
     def import_sheet(self, request):
-        body = validated(request, ImportSerializer)
+        body = validated(request, RegisterImportSerializer)
         result = import_items(self.register, request.user, body["file"], dry_run=body["dry_run"])
         if result.ok:
             return Response(result.as_dict())

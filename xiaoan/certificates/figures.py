@@ -38,7 +38,8 @@ def certificate_section(scope: Scope) -> Section | None:
     def link(**params) -> str:
         return f"{url}?{urlencode({'unit': scope.unit.pk, **params})}"
 
-    result = Section(key="certificates", title=_("持证上岗"), order=45)
+    # On the dashboard and its workbook; the one-page brief keeps to the headline sections.
+    result = Section(key="certificates", title=_("持证上岗"), order=45, brief=False)
     result.figures = [
         Figure("total", _("在册证书"), totals["total"], link(), suffix=_("本")),
         Figure(
@@ -51,7 +52,8 @@ def certificate_section(scope: Scope) -> Section | None:
         ),
         Figure("soon", _("30天内到期"), totals["soon"], link(due="soon"), suffix=_("本")),
     ]
-    result.columns = [Column("expired", _("证书过期"), weight=2)]
+    # Shown in the ranking, not weighted into its score.
+    result.columns = [Column("expired", _("证书过期"))]
     if scope.subtree:
         grouped = by_branch(scope, rows, "unit", expired=aggregates["expired"])
         result.branches = {path: {"expired": row["expired"]} for path, row in grouped.items()}

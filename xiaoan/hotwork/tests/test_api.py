@@ -79,6 +79,8 @@ def test_it_approves_and_refuses_the_requester(api_for, persona, units):
 def test_it_rejects_and_cancels(api_for, persona, units):
     permit = request(persona, units)
     client = api_for("school_a_officer")
+    refused = api_for("school_a_owner").post(f"{URL}{permit.pk}/reject/", {"note": "x"})
+    assert refused.status_code == 403  # may not decide
     assert client.post(f"{URL}{permit.pk}/reject/", {"note": ""}, format="json").status_code == 400
     assert (
         client.post(f"{URL}{permit.pk}/reject/", {"note": "措施不全"}, format="json").status_code

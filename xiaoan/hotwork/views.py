@@ -8,6 +8,7 @@ from typing import Any
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -26,6 +27,7 @@ TO_DO = (PermitStatus.APPROVED, PermitStatus.WORKING)
 
 
 def permit_context(request, permit: HotWorkPermit, bound=None) -> dict[str, Any]:
+    now = timezone.now()
     events = services.events_of(permit)
     for event in events:
         event.photo_urls = [
@@ -38,6 +40,9 @@ def permit_context(request, permit: HotWorkPermit, bound=None) -> dict[str, Any]
         "actions": action_panel(request, PERMIT, permit, bound),
         "events": events,
         "in_window": permit.status in TO_DO and permit.in_window(),
+        # An approved permit out of its window cannot be started: say so above the form.
+        "too_early": permit.status == PermitStatus.APPROVED and now < permit.starts_at,
+        "too_late": permit.status == PermitStatus.APPROVED and now > permit.ends_at,
     }
 
 

@@ -118,6 +118,7 @@ def test_a_start_out_of_the_window_is_shown_on_the_page(client_for, persona, uni
     permit = approved(persona, units)
     HotWorkPermit.objects.filter(pk=permit.pk).update(starts_at=hours(-6), ends_at=hours(-1))
     client = client_for("school_a_owner")
+    assert "不能开工，请重新申请" in client.get(url("detail", permit.pk)).content.decode()
     answer = client.post(url("start", permit.pk), {"version": 2, "photos": photo()}, follow=True)
     assert "动火时段已过" in answer.content.decode()
     permit.refresh_from_db()
@@ -155,3 +156,15 @@ def test_the_lists_take_no_query_per_row(
     api = api_for("school_a_officer")
     with django_assert_max_num_queries(12):
         assert api.get("/api/hot-work-permits/").json()["count"] == 8
+
+
+def test_a_permit_before_its_window_says_when_it_may_start(client_for, persona, units):
+    permit = approved(persona, units, starts_at=hours(2), ends_at=hours(5))
+    page = client_for("school_a_owner").get(url("detail", permit.pk)).content.decode()
+    assert "未到动火时段" in page
+    answer = client_for("school_a_owner").post(
+        url("start", permit.pk), {"version": 2, "photos": photo()}, follow=True
+    )
+    assert "未到动火时段" in answer.content.decode()
+    permit.refresh_from_db()
+    assert permit.status == "approved"

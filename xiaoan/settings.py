@@ -106,6 +106,8 @@ INSTALLED_APPS = [
     "xiaoan.buildings",
     "xiaoan.equipment",
     "xiaoan.fireassets",
+    "xiaoan.certificates",
+    "xiaoan.hotwork",
 ]
 
 MIDDLEWARE = [
@@ -437,6 +439,7 @@ SPECTACULAR_SETTINGS = {
         "ChemicalMovementKindEnum": "xiaoan.chemicals.choices.MovementKind",
         "ChemicalMovementActionEnum": "xiaoan.chemicals.choices.MovementAction",
         "ChemicalMeasureEnum": "xiaoan.chemicals.choices.MeasureUnit",
+        "PermitStatusEnum": "xiaoan.hotwork.choices.PermitStatus",
     },
 }
 

@@ -19,6 +19,8 @@ urlpatterns = [
     path("buildings/", include("xiaoan.buildings.urls")),
     path("equipment/", include("xiaoan.equipment.urls")),
     path("fire-assets/", include("xiaoan.fireassets.urls")),
+    path("certificates/", include("xiaoan.certificates.urls")),
+    path("hot-work/", include("xiaoan.hotwork.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -98,6 +98,7 @@ REGISTER_MODELS = [
     "equipment.equipment",
     "fireassets.fireasset",
     "fireassets.fireassetcheck",
+    "certificates.certificate",
 ]
 REGISTER_MANAGE = [
     f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"
@@ -105,6 +106,16 @@ REGISTER_MANAGE = [
     for action in ("view", "add", "change")
 ]
 REGISTER_VIEW = [f"{m.split('.')[0]}.view_{m.split('.')[1]}" for m in REGISTER_MODELS]
+# Hot-work permits (动火作业审批): heads and safety officers request, approve and cancel;
+# the on-site supervisor (监护人) they name starts and finishes the work; those above read.
+HOTWORK_SUPERVISE = ["hotwork.view_hotworkpermit", "hotwork.supervise_hotworkpermit"]
+HOTWORK_MANAGE = [
+    *HOTWORK_SUPERVISE,
+    "hotwork.add_hotworkpermit",
+    "hotwork.change_hotworkpermit",
+    "hotwork.approve_hotworkpermit",
+]
+HOTWORK_VIEW = ["hotwork.view_hotworkpermit"]
 
 
 @dataclass(frozen=True)
@@ -134,6 +145,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *INDICATOR_MANAGE,
             *CHEMICAL_MANAGE,
             *REGISTER_MANAGE,
+            *HOTWORK_MANAGE,
         ),
     ),
     RoleSpec(
@@ -152,6 +164,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *INDICATOR_MANAGE,
             *CHEMICAL_MANAGE,
             *REGISTER_MANAGE,
+            *HOTWORK_MANAGE,
         ),
     ),
     RoleSpec(
@@ -178,6 +191,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             "hazards.add_hazard",
             "hazards.rectify_hazard",
             *PLAN_REPORT,
+            *HOTWORK_SUPERVISE,
         ),
     ),
     RoleSpec(
@@ -207,6 +221,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *INDICATOR_VIEW,
             *CHEMICAL_VIEW,
             *REGISTER_VIEW,
+            *HOTWORK_VIEW,
         ),
     ),
     RoleSpec(
@@ -226,6 +241,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *INDICATOR_VIEW,
             *CHEMICAL_VIEW,
             *REGISTER_VIEW,
+            *HOTWORK_VIEW,
         ),
     ),
     RoleSpec(

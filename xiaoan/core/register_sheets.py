@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from xiaoan.core.errors import Invalid, ServiceError
+from xiaoan.core.fields import is_masked_field, mask, unmask
 from xiaoan.core.names import normalize_name
 from xiaoan.core.registers import Register, SheetColumn, create, place_fits, update
 from xiaoan.core.xlsx import Column, Sheet
@@ -87,6 +88,8 @@ def _display(item: Any, name: str) -> Any:
     value = getattr(item, name)
     if value is None or value == "" or value == []:
         return None
+    if is_masked_field(model_field):
+        return mask(value)
     if model_field.choices or hasattr(item, f"get_{name}_display"):
         return str(getattr(item, f"get_{name}_display")())
     if isinstance(model_field, models.BooleanField):
@@ -415,12 +418,17 @@ def check_rows(
             else:
                 plan.values["place"] = place
         code = plan.values.get("code") or ""
-        key = (unit.pk, "code", code) if code else (unit.pk, "name", plan.values["name"])
+        if register.natural_key:
+            key = (unit.pk, *(_key_part(plan.values.get(n)) for n in register.natural_key))
+            what = header_of(register, _key_column(register))
+        else:
+            key = (unit.pk, "code", code) if code else (unit.pk, "name", plan.values["name"])
+            what = str(_("编号") if code else _("名称"))
         if key in seen:
             result.errors.append(
                 RowError(
                     plan.number,
-                    str(_("编号") if code else _("名称")),
+                    what,
                     _("与第 %(n)d 行重复：同一单位的台账不能重复登记。") % {"n": seen[key]},
                 )
             )
@@ -430,6 +438,11 @@ def check_rows(
     unit_ids = {p.values["unit"].pk for p in plans}
     stored = model._default_manager.filter(unit_id__in=unit_ids, retired_at__isnull=True)
     by_code = {(i.unit_id, i.code): i for i in stored if i.code}
+    by_key = {
+        (i.unit_id, *(_key_part(getattr(i, n)) for n in register.natural_key)): i
+        for i in stored
+        if register.natural_key
+    }
     by_item_name: dict[tuple, list] = {}
     for item in stored:
         by_item_name.setdefault((item.unit_id, item.name), []).append(item)
@@ -440,7 +453,10 @@ def check_rows(
     )
     for plan in plans:
         unit, code = plan.values["unit"], plan.values.get("code") or ""
-        if code:
+        if register.natural_key:
+            key = (unit.pk, *(_key_part(plan.values.get(n)) for n in register.natural_key))
+            existing = by_key.get(key)
+        elif code:
             existing = by_code.get((unit.pk, code))
         else:
             named = by_item_name.get((unit.pk, plan.values["name"]), [])
@@ -458,9 +474,23 @@ def check_rows(
             result.errors.append(RowError(plan.number, "", _("您不能修改该单位已有的这条台账。")))
             continue
         plan.existing = existing
+        for name, value in list(plan.values.items()):
+            # A masked cell of an exported sheet (an ID number) keeps the stored value.
+            if existing is not None and is_masked_field(model._meta.get_field(name)):
+                plan.values[name] = unmask(value, getattr(existing, name))
         _check_item(register, plan, result)
     result.errors.sort(key=lambda e: e.row)
     return result, plans
+
+
+def _key_part(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _key_column(register: Register) -> SheetColumn:
+    """The natural key's last column (the number, after its kind) names a duplicate."""
+    last = register.natural_key[-1]
+    return next(c for c in register.columns if c.field == last)
 
 
 def _check_item(register: Register, plan: _Plan, result: ImportResult) -> None:

@@ -33,6 +33,7 @@ from django.views.generic import TemplateView
 
 from xiaoan.core import history, registers
 from xiaoan.core.errors import NotFound
+from xiaoan.core.fields import LookupHashField, is_masked_field, mask
 from xiaoan.core.forms import StyledFormMixin
 from xiaoan.core.ids import IdFilter
 from xiaoan.core.register_sheets import export_response, import_items, template_response
@@ -155,6 +156,10 @@ def scope_form(form, register: Register, user: Any, action: str, unit_id: Any = 
         form.fields["place"].queryset = places
         form.fields["place"].label_from_instance = lambda p: p.full_name
         form.fields["place"].required = False
+    if hasattr(form, "scope_to"):
+        # The register's own choices that depend on the unit (a certificate's holder).
+        unit = register.units(user, action).filter(pk=unit_id).first() if unit_id else None
+        form.scope_to(user, unit)
 
 
 # ---------------------------------------------------------------- pages
@@ -195,6 +200,8 @@ def cell(item: Any, name: str) -> Any:
     value = getattr(item, name)
     if value is None or value == "" or value == []:
         return "—"
+    if is_masked_field(model_field):
+        return mask(value)
     if model_field.choices or hasattr(item, f"get_{name}_display"):
         return getattr(item, f"get_{name}_display")()
     if isinstance(model_field, models.BooleanField):
@@ -243,6 +250,7 @@ class RegisterDetailView(RegisterMixin, ScopedMixin, TemplateView):
             for f in register.model._meta.concrete_fields
             if f.name not in ("id", "created_at", "updated_at", "retired_by", "retired_at")
             and f.name != "retire_reason"
+            and not isinstance(f, LookupHashField)
         ]
         context["history"] = history.entries_for(item)
         context["attachments"] = registers.attachments_of(register, item)

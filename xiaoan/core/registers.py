@@ -122,6 +122,9 @@ class Register:
     due: Sequence[Due] = ()
     attachment_kinds: Sequence[tuple[str, str]] = ()  # (value, label); none: no files
     select_related: Sequence[str] = ("unit", "place")
+    # The fields that, with the unit, find the item a re-imported row updates (证书: kind
+    # and number). Empty: by 编号 (code), or by 名称 when a row has no 编号.
+    natural_key: Sequence[str] = ()
     # Called inside the service's transaction after each save: (actor, item, before) where
     # `before` is the item as it was (None when created). Rules such as 危房 → hazard.
     after_save: Callable[[Any, Any, Any], None] | None = None

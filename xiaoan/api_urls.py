@@ -8,6 +8,7 @@ from xiaoan.audit.api import views as audit_api
 from xiaoan.buildings.api import BuildingViewSet
 from xiaoan.core.api import todos as todos_api
 from xiaoan.duties.api import views as duties_api
+from xiaoan.emergency.api import EmergencyPlanViewSet, EmergencyTeamViewSet
 from xiaoan.hazards.api import views as hazards_api
 from xiaoan.indicators.api import views as indicators_api
 from xiaoan.inspections.api import exports as inspection_exports_api
@@ -48,6 +49,8 @@ router.register(
 )
 router.register("audit", audit_api.AuditEntryViewSet, basename="audit")
 router.register("buildings", BuildingViewSet, basename="building")
+router.register("emergency-plans", EmergencyPlanViewSet, basename="emergency-plan")
+router.register("emergency-teams", EmergencyTeamViewSet, basename="emergency-team")
 
 app_name = "api"
 urlpatterns = [

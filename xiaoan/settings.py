@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "xiaoan.reports",
     "xiaoan.indicators",
     "xiaoan.buildings",
+    "xiaoan.emergency",
 ]
 
 MIDDLEWARE = [

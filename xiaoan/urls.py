@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("xiaoan.notifications.urls")),
     path("audit/", include("xiaoan.audit.urls")),
     path("buildings/", include("xiaoan.buildings.urls")),
+    path("emergency/", include("xiaoan.emergency.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -73,7 +73,11 @@ INDICATOR_VIEW = ["indicators.view_indicator", "indicators.view_indicatorvalue"]
 # Registers (台账, xiaoan.core.registers): each register app adds its model here; heads and
 # safety officers keep them (retiring is a change), supervisors, auditors and inspectors
 # read them.
-REGISTER_MODELS = ["buildings.buildingfile"]
+REGISTER_MODELS = [
+    "buildings.buildingfile",
+    "emergency.emergencyplan",
+    "emergency.emergencyteam",
+]
 REGISTER_MANAGE = [
     f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"
     for m in REGISTER_MODELS

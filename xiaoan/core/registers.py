@@ -86,6 +86,13 @@ class SheetColumn:
     aliases: tuple[str, ...] = ()
     required: bool = False
     export_only: bool = False  # derived values (a high-rise flag): written, never read
+    # A column that is no model field (a team's members): `parse(cell)` gives its value
+    # (ValueError with the Chinese reason for a refused cell) and the value goes into the
+    # service's data under `field` for the register's `save_related`; `render(item)` gives
+    # the exported cell. Give `header` for such a column.
+    parse: Callable[[Any], Any] | None = None
+    render: Callable[[Any], Any] | None = None
+    help: str = ""  # how to fill the column, printed under the template's rows
 
 
 @dataclass
@@ -104,9 +111,14 @@ class Register:
     due: Sequence[Due] = ()
     attachment_kinds: Sequence[tuple[str, str]] = ()  # (value, label); none: no files
     select_related: Sequence[str] = ("unit", "place")
+    prefetch_related: Sequence[str] = ()  # rows the list, export and API read per item
     # Called inside the service's transaction after each save: (actor, item, before) where
     # `before` is the item as it was (None when created). Rules such as 危房 → hazard.
     after_save: Callable[[Any, Any, Any], None] | None = None
+    # Called inside the service's transaction after each create/update, before
+    # `after_save`: (actor, item, data) with the data given to the service, including
+    # values that are no model field (a team's members from the API or a sheet column).
+    save_related: Callable[[Any, Any, dict], None] | None = None
     order: int = 50
     description: str = ""
 
@@ -137,6 +149,7 @@ class Register:
         return (
             self.model._default_manager.restrict(user, action)
             .select_related(*self.select_related)
+            .prefetch_related(*self.prefetch_related)
             .order_by("unit__path", "name", "pk")
         )
 
@@ -235,9 +248,18 @@ def _validate(register: Register, actor: Any, item: RegisterItem, action: str) -
         raise Invalid(message, fields=fields) from None
 
 
-def _saved(register: Register, actor: Any, item: RegisterItem, before: Any, action: str) -> None:
+def _saved(
+    register: Register,
+    actor: Any,
+    item: RegisterItem,
+    before: Any,
+    action: str,
+    data: dict[str, Any] | None = None,
+) -> None:
     stamp(item, actor)
     item.save()
+    if register.save_related is not None and data is not None:
+        register.save_related(actor, item, data)
     if register.after_save is not None:
         register.after_save(actor, item, before)
     sync_due(register, item)
@@ -252,7 +274,7 @@ def create(register: Register, actor: Any, data: dict[str, Any]) -> RegisterItem
     item = register.model()
     _apply_ids(register, item, data)
     _validate(register, actor, item, "add")
-    _saved(register, actor, item, None, "add")
+    _saved(register, actor, item, None, "add", data)
     return item
 
 
@@ -291,7 +313,7 @@ def update(register: Register, actor: Any, pk: Any, data: dict[str, Any]) -> Reg
     before = register.model._default_manager.get(pk=item.pk)
     _apply_ids(register, item, data)
     _validate(register, actor, item, "change")
-    _saved(register, actor, item, before, "change")
+    _saved(register, actor, item, before, "change", data)
     return item
 
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from xiaoan.buildings.demo import load_buildings
 from xiaoan.duties.demo import load_duties
+from xiaoan.emergency.demo import load_emergency
 from xiaoan.hazards.demo import load_hazards
 from xiaoan.inspections.demo import load_inspections
 from xiaoan.orgs.demo import DEMO_PASSWORD, PEOPLE, load_demo
@@ -30,6 +31,9 @@ class Command(BaseCommand):
             )
             # After the hazards: their sample ledger is made only for a school without any.
             self.stdout.write(_("台账：新建楼栋档案 %(b)d 份。") % {"b": load_buildings()})
+            self.stdout.write(
+                _("台账：新建应急预案 %(p)d 份，应急队伍 %(t)d 支。") % load_emergency()
+            )
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:
             login = f"{username}" + (f" / {mobile}" if mobile else "")

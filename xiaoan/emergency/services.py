@@ -28,7 +28,7 @@ from xiaoan.emergency.choices import MemberRole
 from xiaoan.emergency.models import EmergencyTeam, TeamMember, roster, staffed
 
 MOBILE_RE = re.compile(r"^1\d{10}$")
-SEPARATORS = "、,;\n"  # after NFKC: ， → ,  ； → ;
+SEPARATORS = "、,;"  # after NFKC: ， → ,  ； → ;
 NAME_MAX = 50
 POST_MAX = 50
 
@@ -54,22 +54,23 @@ def _split(text: str) -> list[str]:
 
 def parse_person(text: str) -> dict[str, Any]:
     """ "张三（电工，13800000000）" → {"name", "post", "phone"}; ValueError with the reason."""
-    match = re.match(r"^([^()]+?)\s*(?:\(([^()]*)\))?\s*(\d[\d\s-]*)?$", text)
+    # Digits of one phone may be grouped ("138 0000 0000", "138-0000-0000").
+    text = re.sub(r"(?<=\d)[\s-]+(?=\d)", "", text)
+    match = re.match(r"^([^()\d]+?)[\s/]*(?:\(([^()]*)\))?[\s/]*(\d+)?$", text)
     if match is None:
         raise ValueError(_("“%(v)s”应写作 姓名（职务，手机号）。") % {"v": text[:30]})
     name, inner, tail = match.group(1).strip(), match.group(2) or "", match.group(3) or ""
-    if not name or any(c.isdigit() for c in name) or len(name) > NAME_MAX:
+    if not name or len(name) > NAME_MAX:
         raise ValueError(_("“%(v)s”不是姓名。") % {"v": name[:30]})
     phone, posts = "", []
-    for part in [*re.split(r"[,;/\s]+", inner), tail.replace(" ", "").replace("-", "")]:
+    for part in [*re.split(r"[,;/\s]+", inner), tail]:
         part = part.strip()
         if not part:
             continue
         if any(c.isdigit() for c in part):
-            digits = part.replace("-", "")
-            if not MOBILE_RE.match(digits) or phone:
+            if not MOBILE_RE.match(part) or phone:
                 raise ValueError(_("%(n)s 的手机号码“%(v)s”有误。") % {"n": name, "v": part[:20]})
-            phone = digits
+            phone = part
         else:
             posts.append(part)
     post = " ".join(posts)
@@ -80,7 +81,8 @@ def parse_person(text: str) -> dict[str, Any]:
 
 def parse_people(raw: Any) -> list[dict[str, Any]] | None:
     """The 队员 cell: None when empty (the roster is kept), else the people in it."""
-    text = normalize_name(str(raw)) if raw is not None else ""
+    # A new line separates people too (normalize_name makes it a space).
+    text = normalize_name(re.sub(r"[\r\n]+", "、", str(raw))) if raw is not None else ""
     if not text:
         return None
     people = [parse_person(p) for p in _split(text)]

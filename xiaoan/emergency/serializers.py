@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from xiaoan.accounts.models import User
 from xiaoan.emergency.forms import PLAN_FIELDS, TEAM_FIELDS
-from xiaoan.emergency.models import EmergencyPlan, EmergencyTeam, TeamMember
+from xiaoan.emergency.models import EmergencyPlan, EmergencyTeam, TeamMember, roster
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -89,6 +89,11 @@ class TeamSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         validators: list = []
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["members"] = MemberSerializer(roster(instance), many=True).data  # leader first
+        return data
 
     def get_size_rule(self, obj) -> list[int]:
         return list(obj.size_rule)

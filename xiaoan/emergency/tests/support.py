@@ -70,3 +70,6 @@ def sheet(header: list[str], rows: list[list[Any]]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+PLAN_HEADER_ROW = ["所属单位", "预案名称", "预案编号", "预案类别", "事件类型", "版本"]

@@ -11,7 +11,7 @@ from xiaoan.core.api.registers import RegisterViewSet
 from xiaoan.core.api.views import path_id, validated, with_errors
 from xiaoan.emergency import services
 from xiaoan.emergency.registers import PLANS, TEAMS
-from xiaoan.emergency.serializers import MemberSerializer, TeamSerializer
+from xiaoan.emergency.serializers import EmergencyTeamSerializer, TeamMemberSerializer
 
 
 class EmergencyPlanViewSet(RegisterViewSet):
@@ -32,16 +32,18 @@ class EmergencyTeamViewSet(RegisterViewSet):
 
     @extend_schema(
         summary="增加队员",
-        request=MemberSerializer,
-        responses=with_errors({201: TeamSerializer}),
+        request=TeamMemberSerializer,
+        responses=with_errors({201: EmergencyTeamSerializer}),
     )
     @action(detail=True, methods=["post"], url_path="members")
     def add_member(self, request, pk=None):
-        body = validated(request, MemberSerializer)
+        body = validated(request, TeamMemberSerializer)
         services.add_member(request.user, path_id(pk), body)
         return self._answer(path_id(pk), status.HTTP_201_CREATED)
 
-    @extend_schema(summary="移除队员", request=None, responses=with_errors({200: TeamSerializer}))
+    @extend_schema(
+        summary="移除队员", request=None, responses=with_errors({200: EmergencyTeamSerializer})
+    )
     @action(detail=True, methods=["post"], url_path=r"members/(?P<member>\d+)/remove")
     def remove_member(self, request, pk=None, member=None):
         services.remove_member(request.user, path_id(pk), member)

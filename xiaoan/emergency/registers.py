@@ -12,7 +12,7 @@ from xiaoan.emergency.choices import PLAN_ATTACHMENT_KINDS, TEAM_ATTACHMENT_KIND
 from xiaoan.emergency.filtersets import PlanFilterSet, TeamFilterSet
 from xiaoan.emergency.forms import PlanForm, TeamForm
 from xiaoan.emergency.models import EmergencyPlan, EmergencyTeam
-from xiaoan.emergency.serializers import PlanSerializer, TeamSerializer
+from xiaoan.emergency.serializers import EmergencyPlanSerializer, EmergencyTeamSerializer
 from xiaoan.emergency.services import (
     parse_leader,
     parse_people,
@@ -28,7 +28,7 @@ PLANS = registry.register(
         label=_("应急预案"),
         description=_("综合预案、专项预案与现场处置方案：版本、审批、修订与备案"),
         form=PlanForm,
-        serializer=PlanSerializer,
+        serializer=EmergencyPlanSerializer,
         filterset=PlanFilterSet,
         list_fields=(
             "name",
@@ -70,7 +70,7 @@ TEAMS = registry.register(
         label=_("应急队伍"),
         description=_("义务消防队（5–7人）与应急救援队（3–5人）：队长、队员与配备情况"),
         form=TeamForm,
-        serializer=TeamSerializer,
+        serializer=EmergencyTeamSerializer,
         filterset=TeamFilterSet,
         list_fields=(
             "name",

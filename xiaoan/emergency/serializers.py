@@ -5,7 +5,7 @@ from xiaoan.emergency.forms import PLAN_FIELDS, TEAM_FIELDS
 from xiaoan.emergency.models import EmergencyPlan, EmergencyTeam, TeamMember, roster
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class EmergencyPlanSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     subject = serializers.SerializerMethodField(
         help_text="在隐患、检查中引用本预案的写法，如 emergency_plans:12"
@@ -32,7 +32,7 @@ class PlanSerializer(serializers.ModelSerializer):
         return f"emergency_plans:{obj.pk}"
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class TeamMemberSerializer(serializers.ModelSerializer):
     user = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(),
         required=False,
@@ -50,9 +50,9 @@ class MemberSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class TeamSerializer(serializers.ModelSerializer):
+class EmergencyTeamSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    members = MemberSerializer(
+    members = TeamMemberSerializer(
         many=True,
         required=False,
         help_text="队员名单（含队长，role=leader 至多一人）；提交时整体替换，不提交则不变",
@@ -92,7 +92,7 @@ class TeamSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        data["members"] = MemberSerializer(roster(instance), many=True).data  # leader first
+        data["members"] = TeamMemberSerializer(roster(instance), many=True).data  # leader first
         return data
 
     def get_size_rule(self, obj) -> list[int]:

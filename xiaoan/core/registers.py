@@ -16,6 +16,11 @@ A register app (e.g. `xiaoan.buildings`) writes:
   `router.register(...)` line in `xiaoan/api_urls.py` (`xiaoan.core.api.registers`);
 - `todos.py`: `provider(due_todos(BUILDINGS))` for the home page's to-dos.
 
+Rows that belong to an item but are no register item themselves (a team's members) are
+written by the register's `save_related(actor, item, data)` inside the same transaction,
+from the service's data (an API field, or a sheet column that is no model field: a
+`SheetColumn` with `parse` and `render`); see `xiaoan.emergency`.
+
 Services (`create`, `update`, `retire`, `attach`) take the actor first, check the register's
 permissions (`<app>.add_<model>`, `change_…`, `view_…`) and the unit scope, validate with the
 model's `full_clean`, stamp history, keep the due dates and re-check the scope after writing,

@@ -172,3 +172,17 @@ def test_it_refuses_member_changes_out_of_scope_or_retired(persona, units):
     with pytest.raises(Conflict):
         services.add_member(officer, team.pk, {"name": "甲"})
     assert team.members.count() == 5
+
+
+def test_a_hazard_or_inspection_can_name_a_team_or_plan(persona, units):
+    from xiaoan.emergency.tests.support import make_plan
+
+    officer = persona("school_a_officer")
+    team = make_team(officer, units[SCHOOL_A])
+    plan = make_plan(officer, units[SCHOOL_A])
+    assert registers.resolve_subject(officer, f"emergency_teams:{team.pk}", units[SCHOOL_A]) == team
+    assert registers.resolve_subject(officer, f"emergency_plans:{plan.pk}", units["总务处"]) == plan
+    with pytest.raises(Invalid):
+        registers.resolve_subject(
+            persona("school_b_teacher"), f"emergency_teams:{team.pk}", units[SCHOOL_B]
+        )

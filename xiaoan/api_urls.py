@@ -10,6 +10,7 @@ from xiaoan.certificates.api import CertificateViewSet
 from xiaoan.chemicals.api import views as chemicals_api
 from xiaoan.core.api import todos as todos_api
 from xiaoan.duties.api import views as duties_api
+from xiaoan.emergency.api import EmergencyPlanViewSet, EmergencyTeamViewSet
 from xiaoan.equipment.api import EquipmentViewSet
 from xiaoan.fireassets.api import FireAssetCheckViewSet, FireAssetViewSet
 from xiaoan.hazards.api import views as hazards_api
@@ -63,6 +64,8 @@ router.register("fire-assets", FireAssetViewSet, basename="fire-asset")
 router.register("fire-asset-checks", FireAssetCheckViewSet, basename="fire-asset-check")
 router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("hot-work-permits", HotWorkPermitViewSet, basename="hot-work-permit")
+router.register("emergency-plans", EmergencyPlanViewSet, basename="emergency-plan")
+router.register("emergency-teams", EmergencyTeamViewSet, basename="emergency-team")
 
 app_name = "api"
 urlpatterns = [

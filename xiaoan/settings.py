@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "xiaoan.fireassets",
     "xiaoan.certificates",
     "xiaoan.hotwork",
+    "xiaoan.emergency",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("fire-assets/", include("xiaoan.fireassets.urls")),
     path("certificates/", include("xiaoan.certificates.urls")),
     path("hot-work/", include("xiaoan.hotwork.urls")),
+    path("emergency/", include("xiaoan.emergency.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -99,6 +99,8 @@ REGISTER_MODELS = [
     "fireassets.fireasset",
     "fireassets.fireassetcheck",
     "certificates.certificate",
+    "emergency.emergencyplan",
+    "emergency.emergencyteam",
 ]
 REGISTER_MANAGE = [
     f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"

@@ -108,7 +108,9 @@ def _columns(register: Register) -> list[Column]:
         Column(
             header_of(register, c),
             c.width,
-            (lambda item, _ctx, name=c.field: _display(item, name)),
+            (lambda item, _ctx, c=c: c.render(item))
+            if c.render is not None
+            else (lambda item, _ctx, name=c.field: _display(item, name)),
         )
         for c in register.columns
     ]
@@ -124,13 +126,16 @@ def write(register: Register, items, fileobj: IO[bytes], *, template: bool = Fal
     for item in items:
         sheet.row(item)
     if template:
-        notes = [c for c in register.columns if _field(register, c).choices]
+        notes = [c for c in register.columns if c.parse is None and _field(register, c).choices]
         sheet.line(
             _("说明：从第 %(n)d 行起每行填写一条；带 * 的列必填。") % {"n": sheet.header_row + 1}
         )
         for column in notes:
             labels = "、".join(str(label) for _v, label in _field(register, column).choices)
             sheet.line(f"{header_of(register, column)}：{labels}")
+        for column in register.columns:
+            if column.help:
+                sheet.line(f"{header_of(register, column)}：{column.help}")
     sheet.finish()
     workbook.save(fileobj)
     return sheet.count
@@ -260,6 +265,8 @@ def _date(value: Any) -> dt.date:
 
 def _cell(register: Register, column: SheetColumn, raw: Any, context: dict) -> Any:
     """The field's value from a cell; ValueError with the Chinese reason."""
+    if column.parse is not None:
+        return column.parse(raw)
     model_field = _field(register, column)
     text = _text(raw)
     if column.field == "unit":
@@ -503,8 +510,10 @@ def _check_item(register: Register, plan: _Plan, result: ImportResult) -> None:
 
     model = register.model
     item = copy.copy(plan.existing) if plan.existing is not None else model()
+    extra = {c.field for c in register.columns if c.parse is not None}
     for name, value in plan.values.items():
-        setattr(item, name, value)
+        if name not in extra:
+            setattr(item, name, value)
     try:
         item.full_clean(
             exclude=["unit", "place", "retired_by"],

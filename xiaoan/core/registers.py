@@ -27,6 +27,11 @@ sheets, API and due-date warnings all come — as `xiaoan.core.workflow` is for 
 - `figures.py` / `indicators.py` / `demo.py` as other apps do; the model's permissions go to
   the built-in roles by adding "<app>.<model>" to `REGISTER_MODELS` in xiaoan/accounts/roles.py.
 
+Rows that belong to an item but are no register item themselves (a team's members) are
+written by the register's `save_related(actor, item, data)` inside the same transaction,
+from the service's data (an API field, or a sheet column that is no model field: a
+`SheetColumn` with `parse` and `render`); see `xiaoan.emergency`.
+
 Services (`create`, `update`, `retire`, `attach`) take the actor first, check the register's
 permissions (`<app>.add_<model>`, `change_…`, `view_…`) and the unit scope, validate with the
 model's `full_clean`, stamp history, keep the due dates and re-check the scope after writing,
@@ -104,6 +109,13 @@ class SheetColumn:
     aliases: tuple[str, ...] = ()
     required: bool = False
     export_only: bool = False  # derived values (a high-rise flag): written, never read
+    # A column that is no model field (a team's members): `parse(cell)` gives its value
+    # (ValueError with the Chinese reason for a refused cell) and the value goes into the
+    # service's data under `field` for the register's `save_related`; `render(item)` gives
+    # the exported cell. Give `header` for such a column.
+    parse: Callable[[Any], Any] | None = None
+    render: Callable[[Any], Any] | None = None
+    help: str = ""  # how to fill the column, printed under the template's rows
 
 
 @dataclass
@@ -125,9 +137,14 @@ class Register:
     # The fields that, with the unit, find the item a re-imported row updates (证书: kind
     # and number). Empty: by 编号 (code), or by 名称 when a row has no 编号.
     natural_key: Sequence[str] = ()
+    prefetch_related: Sequence[str] = ()  # rows the list, export and API read per item
     # Called inside the service's transaction after each save: (actor, item, before) where
     # `before` is the item as it was (None when created). Rules such as 危房 → hazard.
     after_save: Callable[[Any, Any, Any], None] | None = None
+    # Called inside the service's transaction after each create/update, before
+    # `after_save`: (actor, item, data) with the data given to the service, including
+    # values that are no model field (a team's members from the API or a sheet column).
+    save_related: Callable[[Any, Any, dict], None] | None = None
     # A register's own steps on one item, shown as buttons on its record page to those who
     # may change it: (url name within the register's namespace, label), the url taking the
     # item's pk — e.g. ("equipment_inspection", 登记定期检验). The app's urls.py adds them.
@@ -168,6 +185,7 @@ class Register:
         return (
             self.model._default_manager.restrict(user, action)
             .select_related(*self.select_related)
+            .prefetch_related(*self.prefetch_related)
             .order_by("unit__path", "name", "pk")
         )
 
@@ -266,9 +284,18 @@ def _validate(register: Register, actor: Any, item: RegisterItem, action: str) -
         raise Invalid(message, fields=fields) from None
 
 
-def _saved(register: Register, actor: Any, item: RegisterItem, before: Any, action: str) -> None:
+def _saved(
+    register: Register,
+    actor: Any,
+    item: RegisterItem,
+    before: Any,
+    action: str,
+    data: dict[str, Any] | None = None,
+) -> None:
     stamp(item, actor)
     item.save()
+    if register.save_related is not None and data is not None:
+        register.save_related(actor, item, data)
     if register.after_save is not None:
         register.after_save(actor, item, before)
     sync_due(register, item)
@@ -283,7 +310,7 @@ def create(register: Register, actor: Any, data: dict[str, Any]) -> RegisterItem
     item = register.model()
     _apply_ids(register, item, data)
     _validate(register, actor, item, "add")
-    _saved(register, actor, item, None, "add")
+    _saved(register, actor, item, None, "add", data)
     return item
 
 
@@ -322,7 +349,7 @@ def update(register: Register, actor: Any, pk: Any, data: dict[str, Any]) -> Reg
     before = register.model._default_manager.get(pk=item.pk)
     _apply_ids(register, item, data)
     _validate(register, actor, item, "change")
-    _saved(register, actor, item, before, "change")
+    _saved(register, actor, item, before, "change", data)
     return item
 
 

@@ -356,6 +356,7 @@ def check_rows(
     if not rows:
         result.errors.append(RowError(0, "", _("表格中没有数据行。")))
         return result, []
+    extra = _parsed_columns(register)
     by_name, full = _unit_lookup(register, user)
     current = default_unit
     columns = {c.field: c for c in register.columns if not c.export_only}
@@ -483,6 +484,8 @@ def check_rows(
         plan.existing = existing
         for name, value in list(plan.values.items()):
             # A masked cell of an exported sheet (an ID number) keeps the stored value.
+            if name in extra:
+                continue
             if existing is not None and is_masked_field(model._meta.get_field(name)):
                 plan.values[name] = unmask(value, getattr(existing, name))
         _check_item(register, plan, result)
@@ -500,6 +503,11 @@ def _key_column(register: Register) -> SheetColumn:
     return next(c for c in register.columns if c.field == last)
 
 
+def _parsed_columns(register: Register) -> set[str]:
+    """Columns that are no model field: the register's `parse` reads them."""
+    return {c.field for c in register.columns if c.parse is not None}
+
+
 def _check_item(register: Register, plan: _Plan, result: ImportResult) -> None:
     """The model's own field and cross-field rules on the item the row would make, nothing
     saved and no query per row: unit and place were resolved above, and the natural key
@@ -510,7 +518,7 @@ def _check_item(register: Register, plan: _Plan, result: ImportResult) -> None:
 
     model = register.model
     item = copy.copy(plan.existing) if plan.existing is not None else model()
-    extra = {c.field for c in register.columns if c.parse is not None}
+    extra = _parsed_columns(register)
     for name, value in plan.values.items():
         if name not in extra:
             setattr(item, name, value)
@@ -535,7 +543,7 @@ def _check_item(register: Register, plan: _Plan, result: ImportResult) -> None:
     # The values as the model's rules left them (a clean() that normalises a cell, e.g.
     # "张三 T1；李四 T2" into a list): what is compared with the stored item and written.
     for name in plan.values:
-        if name not in ("unit", "place"):
+        if name not in ("unit", "place") and name not in extra:
             plan.values[name] = getattr(item, name)
 
 
@@ -572,10 +580,16 @@ def import_items(
     return result
 
 
-def _changes(plan: _Plan) -> bool:
-    """Whether the row differs from the item it updates."""
+def _changes(register: Register, plan: _Plan) -> bool:
+    """Whether the row differs from the item it updates. A filled cell of a column the
+    register parses itself (a team's members) cannot be compared here: it counts as one."""
     item = plan.existing
+    extra = _parsed_columns(register)
     for name, value in plan.values.items():
+        if name in extra:
+            if value not in (None, "", [], ()):
+                return True
+            continue
         current = getattr(item, f"{name}_id") if name in ("unit", "place") else getattr(item, name)
         if name in ("unit", "place"):
             value = getattr(value, "pk", value)
@@ -596,7 +610,7 @@ def _write(register: Register, user: Any, plans: list[_Plan], result: ImportResu
             if plan.existing is None:
                 create(register, user, plan.values)
                 result.created += 1
-            elif _changes(plan):
+            elif _changes(register, plan):
                 update(register, user, plan.existing.pk, plan.values)
                 result.updated += 1
             else:

@@ -211,6 +211,28 @@ def cell(item: Any, name: str) -> Any:
     return value
 
 
+def style_filters(form: forms.Form) -> None:
+    """Bootstrap classes and plain Chinese empty choices on a filter form: 全部 for a choice
+    left open, 全部/是/否 for a yes-no filter (Django says 未知/是/否)."""
+    from xiaoan.core.ids import IdFormField
+
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(field, IdFormField) and name != "unit":
+            # A record id (a place) comes from a link, never typed: carried, not shown.
+            field.widget = forms.HiddenInput()
+            continue
+        if isinstance(widget, forms.NullBooleanSelect):
+            widget.choices = [("unknown", _("全部")), ("true", _("是")), ("false", _("否"))]
+        elif getattr(field, "empty_label", None) is not None:
+            # django-filter's choice fields add their empty choice from `empty_label`.
+            if str(field.empty_label).strip("-") == "":
+                field.empty_label = _("全部")
+                field.widget.choices = [("", _("全部")), *((v, t) for v, t in field.choices if v)]
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
 class RegisterListView(RegisterMixin, ScopedListView):
     page = "list"
     paginate_by = 50
@@ -226,13 +248,41 @@ class RegisterListView(RegisterMixin, ScopedListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
+        from xiaoan.orgs.models import Unit
+        from xiaoan.orgs.place_views import unit_choices
+
         context = super().get_context_data(**kwargs)
+        style_filters(self.filterset.form)
+        user = self.request.user
+        raw = self.filterset.form.data.get("unit") if self.filterset.is_bound else ""
+        selected = (
+            Unit.objects.with_permission(user, self.register.perm("view")).filter(pk=raw).first()
+            if raw and str(raw).isdigit() and len(str(raw)) < 19
+            else None
+        )
+        context["unit_options"] = unit_choices(user, self.register.perm("view"), selected)
+        context["selected_unit"] = selected
         fields = [self.register.model._meta.get_field(n) for n in self.register.list_fields]
         context["headers"] = [f.verbose_name for f in fields]
         detail = self.register.url_name("detail")
         context["rows"] = [
             (item, [cell(item, f.name) for f in fields], reverse(detail, args=[item.pk]))
             for item in context["object_list"]
+        ]
+        # A phone shows each row as a card: the first column as its title, the others that
+        # have a value as 表头：值.
+        context["cards"] = [
+            (
+                item,
+                cells[0],
+                [
+                    (h, v)
+                    for h, v in zip(context["headers"][1:], cells[1:], strict=True)
+                    if v not in (None, "")
+                ],
+                url,
+            )
+            for item, cells, url in context["rows"]
         ]
         return context
 

@@ -203,3 +203,18 @@ def test_it_shows_the_registers_index_to_those_who_see_one(client_for, building)
     home = client_for("school_a_officer").get(reverse("core:home")).content.decode()
     assert 'href="/registers/"' in home
     assert 'href="/registers/"' not in client_for("school_b_teacher").get("/").content.decode()
+
+
+def test_it_lists_as_cards_on_a_phone_with_plain_filters(client_for, units, building, other):
+    """Cards (title and 表头：值) for phones beside the table; filters say 全部, never
+    "---------" or 未知; the unit is chosen from a list and stays chosen."""
+    url = reverse("buildings:buildingfile_list")
+    district = units["梁子湖区教育局"]
+    page = client_for("district_officer").get(f"{url}?unit={units[SCHOOL_A].pk}").content.decode()
+    cards = page[page.index('id="register-cards"') : page.index("d-none d-md-block")]
+    assert "1号教学楼" in cards and "编号：" in cards and "东沟教学楼" not in cards
+    form = page[page.index('id="register-filters"') : page.index('id="register-cards"')]
+    assert "---------" not in form and "未知" not in form
+    assert f'<option value="{units[SCHOOL_A].pk}" selected>' in form
+    assert f'<option value="{district.pk}"' in form
+    assert '<option value="unknown" selected>全部</option>' in form

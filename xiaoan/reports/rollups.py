@@ -13,7 +13,8 @@ to the subtree of each unit and of every unit above it, rows locked root first d
 so concurrent writers queue instead of losing counts. Within `deferred()` the touches are
 collected and made once at the end (a daily pass's loop). The querysets of rolled-up models
 (`RolledUpQuerySet`) touch by themselves on `update`, `bulk_update`, `bulk_create` and
-`delete`, so bulk writes cannot forget. `rebuild(kind)` recounts everything (after a bulk
+`delete`, so bulk writes cannot forget; moving a unit carries its subtree's counters from
+its old superiors to its new ones (`unit_moved`). `rebuild(kind)` recounts everything (after a bulk
 load, and what the migration runs); `reconcile()` rebuilds every kind and says how many rows
 were wrong: the nightly job runs it.
 
@@ -180,6 +181,48 @@ def _touch(kind: str, unit_ids: Iterable[int], today: dt.date | None = None) -> 
         Rollup.objects.bulk_update(
             [rows[pk] for pk in changed], ["own", "subtree", "ranked"], batch_size=1000
         )
+
+
+def unit_moved(unit_id: int, old_path: str) -> None:
+    """A unit moved under another parent (with everything below it): its subtree's counters
+    leave the units above its old place and join those above its new one, for every kind,
+    rows locked in tree order as `touch` does. Its own subtree's rows are unchanged."""
+    from xiaoan.orgs.models import Unit, ancestor_paths
+    from xiaoan.reports.models import Rollup
+
+    new_path = Unit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
+    if new_path is None:
+        return
+    old, new = (set(ancestor_paths(p, include_self=False)) for p in (old_path, new_path))
+    if old == new:
+        return
+    with transaction.atomic():
+        # The old place's units keep their paths (treebeard moves only the subtree).
+        units = dict(Unit.objects.filter(path__in=sorted(old ^ new)).values_list("pk", "path"))
+        for kind, counted in tallies().items():
+            moved = Rollup.objects.filter(kind=kind, unit_id=unit_id).values_list(
+                "subtree", flat=True
+            )
+            subtree = next(iter(moved), None)
+            if not subtree:
+                continue
+            Rollup.objects.bulk_create(
+                [Rollup(kind=kind, unit_id=pk) for pk in units], ignore_conflicts=True
+            )
+            rows = list(
+                Rollup.objects.select_for_update()
+                .filter(kind=kind, unit_id__in=units)
+                .order_by("unit__path")
+            )
+            for row in rows:
+                total = Counter(row.subtree)
+                if units[row.unit_id] in old:
+                    total.subtract(subtree)
+                else:
+                    total.update(subtree)
+                row.subtree = _clean(total)
+                row.ranked = counted.ranked_of(row.subtree)
+            Rollup.objects.bulk_update(rows, ["subtree", "ranked"], batch_size=1000)
 
 
 def _lock(rollup_model) -> None:

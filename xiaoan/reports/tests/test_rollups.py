@@ -212,3 +212,19 @@ def test_the_dashboard_reads_the_same_queries_however_many_units_it_ranks(person
     many = {rank: queries(rank) for rank in ("children", "schools")}
     assert many == few
     assert Rollup.objects.filter(kind="plans", unit__name__startswith="新建学校").count() == 6
+
+
+def test_a_unit_moved_takes_its_figures_along(persona, units, checklist):  # noqa: F811
+    from xiaoan.hazards.tests.pages_support import reported
+    from xiaoan.orgs.services import move_unit
+
+    dept, school_a, other = units["政教处"], units[SCHOOL_A], units["太和镇中心学校"]
+    make(persona, units, checklist, who="district_officer", unit="政教处")
+    reported(persona, dept, "走廊灯具损坏", who="district_officer")
+    before = Rollup.objects.get(kind="inspections", unit=school_a).subtree
+    move_unit(persona("district_officer"), dept, other)
+    for kind in rollups.tallies():
+        kept(kind)
+    after = Rollup.objects.get(kind="inspections", unit=school_a).subtree
+    assert sum(after.values()) < sum(before.values())
+    assert Rollup.objects.get(kind="inspections", unit=other).subtree

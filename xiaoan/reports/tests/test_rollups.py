@@ -229,3 +229,20 @@ def test_a_unit_moved_takes_its_figures_along(persona, units, checklist):  # noq
     after = Rollup.objects.get(kind="inspections", unit=school_a).subtree
     assert sum(after.values()) < sum(before.values())
     assert Rollup.objects.get(kind="inspections", unit=other).subtree
+
+
+def test_the_command_recounts_every_kind_or_one(persona, units):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    make_plan(persona, units)
+    Rollup.objects.filter(kind="plans", unit=units[SCHOOL_A]).update(own={"total": 99})
+    out = io.StringIO()
+    call_command("rollups", stdout=out)
+    assert "plans: 校正 1 个" in out.getvalue() and "hazards: 校正 0 个" in out.getvalue()
+    out = io.StringIO()
+    call_command("rollups", "--kind", "duties", stdout=out)
+    assert out.getvalue().startswith("duties:")
+    with pytest.raises(CommandError):
+        call_command("rollups", "--kind", "bogus")

@@ -102,6 +102,13 @@ INSTALLED_APPS = [
     "xiaoan.audit",
     "xiaoan.reports",
     "xiaoan.indicators",
+    "xiaoan.chemicals",
+    "xiaoan.buildings",
+    "xiaoan.equipment",
+    "xiaoan.fireassets",
+    "xiaoan.certificates",
+    "xiaoan.hotwork",
+    "xiaoan.emergency",
 ]
 
 MIDDLEWARE = [
@@ -409,6 +416,7 @@ SPECTACULAR_SETTINGS = {
     # Choice sets shared by several fields or colliding by field name ("status", "kind").
     "ENUM_NAME_OVERRIDES": {
         "HazardStatusEnum": "xiaoan.hazards.choices.HazardStatus",
+        "FireCheckResultEnum": "xiaoan.fireassets.choices.CheckResult",
         "HazardLevelEnum": "xiaoan.hazards.choices.HazardLevel",
         "ExtensionStatusEnum": "xiaoan.hazards.choices.ExtensionStatus",
         "HazardPhotoKindEnum": "xiaoan.hazards.models.HazardPhoto.Kind",
@@ -428,6 +436,11 @@ SPECTACULAR_SETTINGS = {
         "PlanProgressEnum": "xiaoan.plans.choices.Progress",
         "PlanReportStatusEnum": "xiaoan.plans.choices.REPORT_STATUS_CHOICES",
         "DeadlineKindEnum": "xiaoan.plans.choices.DeadlineKind",
+        "ChemicalMovementStatusEnum": "xiaoan.chemicals.choices.MovementStatus",
+        "ChemicalMovementKindEnum": "xiaoan.chemicals.choices.MovementKind",
+        "ChemicalMovementActionEnum": "xiaoan.chemicals.choices.MovementAction",
+        "ChemicalMeasureEnum": "xiaoan.chemicals.choices.MeasureUnit",
+        "PermitStatusEnum": "xiaoan.hotwork.choices.PermitStatus",
     },
 }
 

@@ -70,6 +70,54 @@ INDICATOR_MANAGE = [
     "indicators.review_indicatorvalue",
 ]
 INDICATOR_VIEW = ["indicators.view_indicator", "indicators.view_indicatorvalue"]
+# Hazardous chemicals (危化品台账): a school's head and safety officer keep the catalogue, the
+# storages and the ledger and sign movements as the second person (双人双锁); supervisors
+# and auditors read it.
+CHEMICAL_VIEW = [
+    "chemicals.view_chemical",
+    "chemicals.view_storage",
+    "chemicals.view_balance",
+    "chemicals.view_stockmovement",
+    "chemicals.view_stocktake",
+]
+CHEMICAL_MANAGE = [
+    *CHEMICAL_VIEW,
+    "chemicals.add_chemical",
+    "chemicals.change_chemical",
+    "chemicals.add_storage",
+    "chemicals.change_storage",
+    "chemicals.add_stockmovement",
+    "chemicals.confirm_stockmovement",
+    "chemicals.add_stocktake",
+]
+# Registers (台账, xiaoan.core.registers): each register app adds its model here; heads and
+# safety officers keep them (retiring is a change), supervisors, auditors and inspectors
+# read them.
+REGISTER_MODELS = [
+    "buildings.buildingfile",
+    "equipment.equipment",
+    "fireassets.fireasset",
+    "fireassets.fireassetcheck",
+    "certificates.certificate",
+    "emergency.emergencyplan",
+    "emergency.emergencyteam",
+]
+REGISTER_MANAGE = [
+    f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"
+    for m in REGISTER_MODELS
+    for action in ("view", "add", "change")
+]
+REGISTER_VIEW = [f"{m.split('.')[0]}.view_{m.split('.')[1]}" for m in REGISTER_MODELS]
+# Hot-work permits (动火作业审批): heads and safety officers request, approve and cancel;
+# the on-site supervisor (监护人) they name starts and finishes the work; those above read.
+HOTWORK_SUPERVISE = ["hotwork.view_hotworkpermit", "hotwork.supervise_hotworkpermit"]
+HOTWORK_MANAGE = [
+    *HOTWORK_SUPERVISE,
+    "hotwork.add_hotworkpermit",
+    "hotwork.change_hotworkpermit",
+    "hotwork.approve_hotworkpermit",
+]
+HOTWORK_VIEW = ["hotwork.view_hotworkpermit"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +145,9 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *DUTY_MANAGE,
             *PLAN_MANAGE,
             *INDICATOR_MANAGE,
+            *CHEMICAL_MANAGE,
+            *REGISTER_MANAGE,
+            *HOTWORK_MANAGE,
         ),
     ),
     RoleSpec(
@@ -113,6 +164,9 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *DUTY_MANAGE,
             *PLAN_MANAGE,
             *INDICATOR_MANAGE,
+            *CHEMICAL_MANAGE,
+            *REGISTER_MANAGE,
+            *HOTWORK_MANAGE,
         ),
     ),
     RoleSpec(
@@ -125,6 +179,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             "hazards.add_hazard",
             *INSPECTION_VIEW,
             "inspections.conduct_inspection",
+            *REGISTER_VIEW,
         ),
     ),
     RoleSpec(
@@ -138,6 +193,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             "hazards.add_hazard",
             "hazards.rectify_hazard",
             *PLAN_REPORT,
+            *HOTWORK_SUPERVISE,
         ),
     ),
     RoleSpec(
@@ -165,6 +221,9 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *DUTY_VIEW,
             *PLAN_VIEW,
             *INDICATOR_VIEW,
+            *CHEMICAL_VIEW,
+            *REGISTER_VIEW,
+            *HOTWORK_VIEW,
         ),
     ),
     RoleSpec(
@@ -182,6 +241,9 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *DUTY_VIEW,
             *PLAN_VIEW,
             *INDICATOR_VIEW,
+            *CHEMICAL_VIEW,
+            *REGISTER_VIEW,
+            *HOTWORK_VIEW,
         ),
     ),
     RoleSpec(

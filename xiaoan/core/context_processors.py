@@ -23,6 +23,8 @@ MODULES = [
     ("duties:obligation_list", _("常态化任务"), DUTY_PAGES),
     ("plans:plan_list", _("工作方案"), "plans.view_plan"),
     ("indicators:indicator_list", _("指标"), "indicators.view_indicator"),
+    ("chemicals:chemical_list", _("危化品"), "chemicals.view_chemical"),
+    ("hotwork:hotworkpermit_list", _("动火作业"), "hotwork.view_hotworkpermit"),
 ]
 
 
@@ -32,6 +34,13 @@ def _allowed(perm, perms: set[str]) -> bool:
     if isinstance(perm, tuple | list):
         return any(p in perms for p in perm)
     return perm in perms
+
+
+def _sees_registers(perms: set[str]) -> bool:
+    """Whether any register (xiaoan.core.registers.registry) is visible to these perms."""
+    from xiaoan.core.registers import registry
+
+    return any(r.perm("view") in perms for r in registry)
 
 
 def _invited(user) -> bool:
@@ -55,6 +64,10 @@ def shell(request):
         # invited to: the entry leads to those.
         nav_perms = {*perms, INSPECTION_PAGES}
     entries = [(url, label, perm) for url, label, perm in MODULES if _allowed(perm, nav_perms)]
+    if _sees_registers(nav_perms):
+        # 台账: after the inspections (or at the end), when any register is visible.
+        at = next((i + 1 for i, e in enumerate(entries) if e[0] == "duties:obligation_list"), None)
+        entries.insert(at if at is not None else len(entries), ("core:registers", _("台账"), None))
     entries.append(("notifications:inbox", inbox_label, None))
     urls = [reverse(url_name) if url_name else None for url_name, _label, _perm in entries]
     # The entry whose address is the longest prefix of this page is the active one.

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from xiaoan.core.scoping import ScopedQuerySet
 
 
 class TimeStamped(models.Model):
@@ -49,3 +57,143 @@ class WorkflowEvent(models.Model):
     @property
     def moved(self) -> bool:
         return bool(self.from_status) and self.from_status != self.to_status
+
+
+# ---------------------------------------------------------------- registers (台账)
+
+
+class RegisterQuerySet(ScopedQuerySet):
+    def active(self) -> RegisterQuerySet:
+        """Items in use (not retired)."""
+        return self.filter(retired_at__isnull=True)
+
+
+class RegisterItem(TimeStamped):
+    """The bookkeeping every register item (一楼一档, 一台一档, a certificate…) shares; see
+    `xiaoan.core.registers` for the declaration that turns a subclass into a register.
+
+    A concrete model writes `class Meta(RegisterItem.Meta)` to keep the natural-key
+    constraint (one `code` per unit among the items, when given), adds its own fields and
+    `history = HistoricalRecords(...)` is inherited. Items are never deleted: `retire`
+    stamps `retired_at`, `retired_by` and the reason; lists hide retired items by default.
+    """
+
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    place = models.ForeignKey(
+        "orgs.Place",
+        verbose_name=_("场所"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    code = models.CharField(
+        _("编号"),
+        max_length=60,
+        blank=True,
+        help_text=_("本单位内唯一；再次导入时按编号（无编号时按名称）更新"),
+    )
+    note = models.TextField(_("备注"), blank=True)
+    retired_at = models.DateTimeField(_("注销时间"), null=True, blank=True, editable=False)
+    retired_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("注销人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    retire_reason = models.CharField(_("注销原因"), max_length=200, blank=True, editable=False)
+
+    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
+    objects = RegisterQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["unit__path", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "code"],
+                condition=~models.Q(code=""),
+                name="%(app_label)s_%(class)s_code_per_unit",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）" if self.code else str(self.name)
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+
+class DueDate(models.Model):
+    """A date of a register item that falls due (next statutory inspection, certificate
+    expiry …), kept by the register services on every save (`xiaoan.core.registers`): the
+    daily job warns `warn_days` ahead and again when it is past, once per date."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    key = models.CharField(max_length=40)  # the item's date field
+    label = models.CharField(_("事项"), max_length=60)
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("责任单位"), on_delete=models.CASCADE, related_name="+"
+    )
+    due_on = models.DateField(_("到期日期"))
+    warn_on = models.DateField(_("提醒日期"))
+    # The due date already warned of (ahead / when past): a changed date is warned again.
+    warned_for = models.DateField(null=True, blank=True, editable=False)
+    overdue_for = models.DateField(null=True, blank=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("到期事项")
+        verbose_name_plural = _("到期事项")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "key"], name="duedate_once_per_item"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["content_type", "unit", "warn_on"], name="duedate_type_unit"),
+            models.Index(fields=["warn_on"], name="duedate_warn_on"),
+            models.Index(fields=["due_on"], name="duedate_due_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.due_on:%Y-%m-%d}"
+
+
+def attachment_path(instance: RegisterAttachment, filename: str) -> str:
+    ext = os.path.splitext(filename)[1].lower()[:10]
+    return f"registers/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
+
+
+class RegisterAttachment(models.Model):
+    """A file attached to a register item (drawings, photos, an appraisal report), served
+    only through a view that checks who may see the item."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(_("类别"), max_length=20)
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveBigIntegerField(_("大小"), default=0)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("台账附件")
+        verbose_name_plural = _("台账附件")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="regattachment_item")]
+
+    def __str__(self) -> str:
+        return self.name

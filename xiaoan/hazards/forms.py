@@ -91,6 +91,8 @@ class ReportForm(StyledFormMixin, forms.Form):
     )
     photos = PhotosField(label=_("照片"), required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # The register item (台账) the report is about, from its page's 报告隐患 button.
+    subject = forms.CharField(widget=forms.HiddenInput, max_length=80, required=False)
 
     def __init__(self, *args, units=None, places=None, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)

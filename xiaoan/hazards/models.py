@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -143,6 +145,18 @@ class Hazard(TimeStamped):
         related_name="hazards",
     )
     place_text = models.CharField(_("具体位置"), max_length=200, blank=True)
+    # The register item (台账: a building, a machine…) the hazard is about, if any
+    # (xiaoan.core.registers.resolve_subject checks it belongs to the hazard's school).
+    subject_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("台账类型"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject_id = models.PositiveBigIntegerField(_("台账记录"), null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
     domain = models.CharField(_("领域"), max_length=30, choices=SafetyDomain.choices, blank=True)
     category = models.CharField(_("类别"), max_length=60, blank=True)
     description = models.TextField(_("隐患描述"))
@@ -288,6 +302,7 @@ class Hazard(TimeStamped):
             models.Index(fields=["is_recurring"], name="hazard_recurring"),
             models.Index(fields=["owner", "status"], name="hazard_owner_status"),
             models.Index(fields=["unit", "place", "category"], name="hazard_recurrence"),
+            models.Index(fields=["subject_type", "subject_id"], name="hazard_subject"),
         ]
 
     def __str__(self) -> str:

@@ -360,7 +360,7 @@ class HazardReportView(ServiceFormView):
             files,
             units=units,
             places=places,
-            initial={"unit": unit.pk if unit else None},
+            initial={"unit": unit.pk if unit else None, "subject": self.request.GET.get("subject")},
         )
 
     def get_context_data(self, **kwargs):
@@ -389,6 +389,7 @@ class HazardReportView(ServiceFormView):
             photos=[*pending.take(user, kept), *data["photos"]],
             idempotency_key=data["idempotency_key"],
             fingerprint=request_fingerprint(self.request),
+            subject=data["subject"],
         )
         pending.discard(user, kept)
         return hazard

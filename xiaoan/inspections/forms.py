@@ -71,6 +71,8 @@ class InspectionForm(StyledFormMixin, TeamFields):
         empty_value=None,
         help_text=_("留空则为您在被检查单位之上（或本级）最近的单位"),
     )
+    # The register item (台账) inspected, from its page's 检查 button.
+    subject = forms.CharField(widget=forms.HiddenInput, max_length=80, required=False)
 
     field_order = ["kind", "unit", "checklist", "title", "scheduled_on", "due_on", "organiser"]
 

@@ -8,6 +8,8 @@ writes a new version, so a finished inspection reads the same forever.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -271,6 +273,17 @@ class Inspection(TimeStamped):
     )
     scheduled_on = models.DateField(_("计划日期"))
     due_on = models.DateField(_("截止日期"), null=True, blank=True)
+    # The register item inspected (a building, a machine…), if the inspection is of one.
+    subject_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("台账类型"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject_id = models.PositiveBigIntegerField(_("台账记录"), null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
     # "YYYY-MM" of the scheduled date: the period coverage and 自查未发现 compare within.
     # `save()` fills it in; `schedules.generate`, which inserts in bulk, sets it itself.
     period = models.CharField(_("所属期间"), max_length=7, editable=False)
@@ -361,6 +374,7 @@ class Inspection(TimeStamped):
             models.Index(fields=["status", "due_on"], name="inspection_status_due"),
             models.Index(fields=["-scheduled_on", "-id"], name="inspection_scheduled"),
             models.Index(fields=["organiser"], name="inspection_organiser"),
+            models.Index(fields=["subject_type", "subject_id"], name="inspection_subject"),
         ]
 
     def __str__(self) -> str:

@@ -110,7 +110,11 @@ def create_inspection(
     leader: Any = None,
     members: Iterable[Any] = (),
     outside_members: str = "",
+    subject: Any = None,
 ) -> Inspection:
+    """A new inspection of `unit`; `subject` names the register item inspected
+    ("buildings:12" or the item): one the organiser sees, of the unit's school
+    (xiaoan.core.registers.resolve_subject)."""
     if kind not in InspectionKind.values:
         raise Invalid(fields={"kind": [_("检查类型无效。")]})
     unit_pk = unit.pk if isinstance(unit, Unit) else unit
@@ -153,7 +157,11 @@ def create_inspection(
     person, team, outside = resolve_team(
         actor, org, leader=leader, members=members, outside_members=outside_members
     )
+    from xiaoan.core.registers import resolve_subject
+
+    item = resolve_subject(actor, subject, target)
     inspection = Inspection(
+        subject=item,
         leader=person,
         outside_members=outside,
         kind=kind,
@@ -621,6 +629,7 @@ def submit(
             photos=_photo_copies(row),
             idempotency_key=f"inspection-{inspection.pk}-item-{item.pk}",
             found_at=now,
+            subject=inspection.subject,
             major_note=(
                 _("检查项 %(code)s 不符合，按判定标准 %(c)s 直接判定为重大事故隐患。")
                 % {"code": item.code, "c": item.criterion}

@@ -29,6 +29,8 @@ def _chunks(items: list, size: int) -> list[list]:
 def context(board: Dashboard, user: Any) -> dict[str, Any]:
     sections = []
     for section in board.sections:
+        if not section.brief:
+            continue
         sections.append(
             {
                 "key": section.key,

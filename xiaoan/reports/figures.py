@@ -105,6 +105,7 @@ class Section:
     branches: dict[str, dict[str, Any]] = field(default_factory=dict)  # branch path → values
     board: list[dict] = field(default_factory=list)  # records that need attention now
     order: int = 50  # place on the page
+    brief: bool = True  # printed in the one-page brief (registers' detail sections: False)
 
 
 Provider = Callable[[Scope], Section | None]

@@ -241,6 +241,7 @@ class HazardDetailSerializer(HazardListSerializer):
     recurrence_of_number = serializers.CharField(
         source="recurrence_of.number", read_only=True, default=None, allow_null=True
     )
+    subject = serializers.SerializerMethodField(help_text="所涉台账记录，如 buildings:12")
     events = HazardEventSerializer(many=True, read_only=True)
     photos = HazardPhotoSerializer(many=True, read_only=True)
     supervisions = SupervisionSerializer(many=True, read_only=True)
@@ -269,6 +270,7 @@ class HazardDetailSerializer(HazardListSerializer):
             "closed_by_name",
             "recurrence_of",
             "recurrence_of_number",
+            "subject",
             "created_at",
             "events",
             "photos",
@@ -281,6 +283,11 @@ class HazardDetailSerializer(HazardListSerializer):
     def get_criterion_title(self, obj: Hazard) -> str | None:
         item = criteria.BY_CODE.get(obj.criterion) if obj.criterion else None
         return item.summary if item is not None else None
+
+    def get_subject(self, obj: Hazard) -> str | None:
+        from xiaoan.core.registers import token_for
+
+        return token_for(obj.subject_type_id, obj.subject_id)
 
     def get_submitted_by_name(self, obj: Hazard) -> str | None:
         return _name(obj.submitted_by)
@@ -344,6 +351,13 @@ class HazardReportSerializer(serializers.Serializer):
     place = serializers.IntegerField(required=False, allow_null=True, default=None)
     place_text = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     found_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    subject = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=80,
+        help_text="隐患所涉的台账记录，如 buildings:12（须属于该单位所在学校）",
+    )
     idempotency_key = serializers.CharField(
         required=False,
         allow_blank=True,

@@ -339,6 +339,7 @@ class HazardViewSet(
             idempotency_key=key,
             fingerprint=request_fingerprint(request) if key else "",
             found_at=data["found_at"],
+            subject=data["subject"],
         )
         response = self._detail(hazard.pk)
         response.status_code = status.HTTP_200_OK if hazard.replayed else status.HTTP_201_CREATED

@@ -47,7 +47,13 @@ from xiaoan.hazards.services.loop import (
     submit,
     verify,
 )
-from xiaoan.hazards.services.reporting import confirm, dismiss, record_finding, report
+from xiaoan.hazards.services.reporting import (
+    confirm,
+    dismiss,
+    record_finding,
+    record_register_finding,
+    report,
+)
 from xiaoan.hazards.services.supervision import (
     accept_supervision,
     answer_supervision,
@@ -97,6 +103,7 @@ __all__ = [
     "notify_late_answers",
     "progress",
     "record_finding",
+    "record_register_finding",
     "report",
     "reportable_units",
     "request_extension",

@@ -78,10 +78,13 @@ def report(
     fingerprint: str = "",
     criterion: str = "",
     found_at: dt.datetime | None = None,
+    subject: Any = None,
 ) -> Hazard:
     """Record a new hazard (待确认). With an idempotency key, a retry returns the first one
     (its `replayed` set), concurrent retries included; the key with a request of another
-    `fingerprint` (xiaoan.core.idempotency) is refused with 422."""
+    `fingerprint` (xiaoan.core.idempotency) is refused with 422. `subject` names the
+    register item it is about ("buildings:12" or the item): one the reporter sees, of the
+    unit's school (xiaoan.core.registers.resolve_subject), else 400."""
     key, existing = _retried(actor, idempotency_key, fingerprint)
     if existing is not None:
         return existing
@@ -91,10 +94,13 @@ def report(
         if Unit.objects.restrict(actor).filter(pk=unit_pk).exists():
             raise Forbidden(_("您不能在该单位上报隐患。"))
         raise Invalid(fields={"unit": [_("单位不存在或不在您的范围内。")]})
+    from xiaoan.core.registers import resolve_subject
+
     return _create(
         actor,
         unit_obj,
         key,
+        subject=resolve_subject(actor, subject, unit_obj),
         fingerprint=fingerprint,
         description=description,
         source=source,
@@ -122,6 +128,7 @@ def record_finding(
     idempotency_key: str | None = None,
     found_at: dt.datetime | None = None,
     major_note: str = "",
+    subject: Any = None,
 ) -> Hazard:
     """A finding of an inspection that the calling service has let `actor` conduct at `unit`
     (invited experts and peer inspectors hold no hazard rights of their own). It lands in the
@@ -141,6 +148,7 @@ def record_finding(
         photos=photos,
         criterion=criterion,
         found_at=found_at,
+        subject=subject,
     )
     if criterion:
         hazard = Hazard.objects.select_for_update().get(pk=hazard.pk)
@@ -169,6 +177,7 @@ def _create(
     photos: Sequence = (),
     criterion: str = "",
     found_at: dt.datetime | None = None,
+    subject: Any = None,
 ) -> Hazard:
     description = (description or "").strip()
     if len(description) < 2:
@@ -190,6 +199,7 @@ def _create(
         category=category.strip()[:60],
         place=place,
         place_text=place_text.strip()[:200],
+        subject=subject,
         finder=actor,
         found_at=found_at or timezone.now(),
         idempotency_key=key,
@@ -222,6 +232,41 @@ def _create(
         photo_kind=HazardPhoto.Kind.BEFORE,
     )
     return hazard
+
+
+@transaction.atomic
+def record_register_finding(
+    actor: Any,
+    unit: Unit,
+    *,
+    description: str,
+    subject: Any,
+    domain: str = "",
+    category: str = "",
+    place: Place | None = None,
+    note: str = "",
+    level: str = HazardLevel.MAJOR,
+) -> Hazard:
+    """A major hazard that a register's rule finds (a building appraised C or D is a 危房),
+    recorded in the unit's ledger for the item and confirmed as 重大 at once: it is under
+    supervision and on the 动态清零 board until closed through its loop. The calling
+    register service has let `actor` change the item; no direct criterion is named (the
+    Ministry guide's 校舍 article was not at hand: major-hazard-criteria.md §5). A rule
+    whose finding is no major hazard by the guide passes `level` 一般 (confirmed, not
+    supervised): an overdue statutory inspection, an expired extinguisher."""
+    hazard = _create(
+        actor,
+        unit,
+        None,
+        description=description,
+        source=HazardSource.SELF_CHECK,
+        domain=domain,
+        category=category,
+        place=place,
+        subject=subject,
+    )
+    hazard = Hazard.objects.select_for_update().get(pk=hazard.pk)
+    return _confirm(hazard, actor, level=level, criterion="", note=note)
 
 
 @transaction.atomic

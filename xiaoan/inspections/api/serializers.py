@@ -194,10 +194,12 @@ class InspectionDetailSerializer(InspectionListSerializer):
     allowed_actions = serializers.SerializerMethodField(
         help_text="调用者现在可以执行的动作：save_draft（draft）, submit, invite, team, close"
     )
+    subject = serializers.SerializerMethodField(help_text="检查的台账记录，如 buildings:12")
 
     class Meta(InspectionListSerializer.Meta):
         fields = [
             *InspectionListSerializer.Meta.fields,
+            "subject",
             "summary",
             "started_at",
             "submitted_by",
@@ -214,6 +216,11 @@ class InspectionDetailSerializer(InspectionListSerializer):
 
     def get_allowed_actions(self, obj) -> list[str]:
         return sorted(self.context.get("allowed_actions", ()))
+
+    def get_subject(self, obj) -> str | None:
+        from xiaoan.core.registers import token_for
+
+        return token_for(obj.subject_type_id, obj.subject_id)
 
 
 class InspectionCreateSerializer(serializers.Serializer):
@@ -232,6 +239,13 @@ class InspectionCreateSerializer(serializers.Serializer):
     )
     outside_members = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=500, help_text="校外成员（无账号）"
+    )
+    subject = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=80,
+        help_text="检查的台账记录，如 buildings:12（须属于被检查单位所在学校）",
     )
 
 

@@ -1,24 +1,27 @@
 """Recurring duties on the dashboard (xiaoan.reports.figures): this year's obligations met,
-pending, awaiting review and missed, and per branch the missed ones and the rate met."""
+pending, awaiting review and missed, and per branch the missed ones and the rate met. Read
+from the rollup the services keep (xiaoan.duties.tallies): one row for the unit and one per
+ranked unit, never the obligations."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xiaoan.duties.choices import ObligationStatus
-from xiaoan.duties.models import Obligation
-from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, by_branch, rate, section
+from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, rate, section
 
-COUNTS = dict(
-    # Decided ones: a record awaiting review is neither met nor missed yet.
-    due=Count("pk", filter=Q(status__in=(ObligationStatus.MET, ObligationStatus.MISSED))),
-    met=Count("pk", filter=Q(status=ObligationStatus.MET)),
-    missed=Count("pk", filter=Q(status=ObligationStatus.MISSED)),
-    pending=Count("pk", filter=Q(status=ObligationStatus.PENDING)),
-    review=Count("pk", filter=Q(status=ObligationStatus.REVIEW)),
-)
+
+def _totals(counters: dict, year: int) -> dict[str, int]:
+    found = {s.value: counters.get(f"y:{year}:{s.value}", 0) for s in ObligationStatus}
+    return {
+        # Decided ones: a record awaiting review is neither met nor missed yet.
+        "due": found[ObligationStatus.MET] + found[ObligationStatus.MISSED],
+        "met": found[ObligationStatus.MET],
+        "missed": found[ObligationStatus.MISSED],
+        "pending": found[ObligationStatus.PENDING],
+        "review": found[ObligationStatus.REVIEW],
+    }
 
 
 @section
@@ -26,8 +29,7 @@ def duty_section(scope: Scope) -> Section | None:
     if not allowed(scope, "duties.view_obligation"):
         return None
     year = scope.today.year
-    rows = Obligation.objects.filter(scope.records(), period_start__year=year)
-    totals = rows.aggregate(**COUNTS)
+    totals = _totals(scope.counters("duties"), year)
     url = reverse("duties:obligation_list")
     result = Section(key="duties", title=_("常态化工作（本年度）"), order=30)
     result.figures = [
@@ -48,10 +50,7 @@ def duty_section(scope: Scope) -> Section | None:
         Column("missed", _("常态化工作未按期"), weight=2),
         Column("rate", _("常态化工作按期率"), percent=True),
     ]
-    if scope.subtree:
-        grouped = by_branch(scope, rows, "unit", **COUNTS)
-        result.branches = {
-            path: {"missed": row["missed"], "rate": rate(row["met"], row["due"])}
-            for path, row in grouped.items()
-        }
+    for path, counters in scope.ranked("duties").items():
+        row = _totals(counters, year)
+        result.branches[path] = {"missed": row["missed"], "rate": rate(row["met"], row["due"])}
     return result

@@ -35,6 +35,7 @@ from xiaoan.duties.choices import (
 )
 from xiaoan.inspections.choices import InspectionKind
 from xiaoan.orgs.choices import UnitKind
+from xiaoan.reports.rollups import RolledUpQuerySet
 
 
 class DutyQuerySet(ScopedQuerySet):
@@ -184,6 +185,10 @@ class DutyEvent(WorkflowEvent):
         indexes = [models.Index(fields=["duty", "created_at"], name="duty_event_time")]
 
 
+class ObligationQuerySet(RolledUpQuerySet, ScopedQuerySet):
+    pass
+
+
 class Obligation(models.Model):
     """One dated instance of a duty for one unit."""
 
@@ -214,7 +219,8 @@ class Obligation(models.Model):
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
     version = models.PositiveIntegerField(default=0, editable=False)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ObligationQuerySet.as_manager()
+    rollup_kind = "duties"  # the dashboard's (xiaoan.duties.tallies)
 
     class Meta:
         verbose_name = _("应办事项")

@@ -57,6 +57,7 @@ from xiaoan.inspections.models import Inspection
 from xiaoan.inspections.schedules import Period, period_of
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
+from xiaoan.reports import rollups
 
 BATCH = 2000
 DUE_SOON_DAYS = 7
@@ -314,7 +315,11 @@ def evaluate(
     """Decide the pending obligations among `obligations` (all by default): a constant
     number of queries (the locked, annotated read, the bulk update and the events) however
     many there are. Rows another transaction holds are left to it (or the next run)."""
-    today = today or timezone.localdate()
+    with rollups.deferred():  # the bulk update's batches: one touch of the rollup
+        return _evaluate(obligations, today or timezone.localdate())
+
+
+def _evaluate(obligations: QuerySet[Obligation] | None, today: dt.date) -> Evaluated:
     base = obligations if obligations is not None else Obligation.objects.all()
     pending = with_proofs(
         base.filter(status=ObligationStatus.PENDING, period_start__lte=today).order_by()

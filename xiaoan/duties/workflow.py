@@ -22,6 +22,7 @@ from xiaoan.duties import forms, review, services
 from xiaoan.duties.api import serializers as api
 from xiaoan.duties.choices import DutyAction, DutyStatus, ObligationAction, ObligationStatus
 from xiaoan.duties.models import Duty, DutyEvent, Obligation, ObligationEvent
+from xiaoan.reports import rollups
 
 S = ObligationStatus
 
@@ -67,6 +68,7 @@ OBLIGATION = Workflow(
     states=ObligationStatus,
     events=ObligationAction,
     event_model=ObligationEvent,
+    on_move=rollups.on_move("duties"),
     stale_message=_("该应办事项已有变化，请刷新后查看最新状态。"),
     state_message=_("应办事项当前为“%(status)s”，不能执行“%(action)s”。"),
     actions=[

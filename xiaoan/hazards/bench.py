@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.hazards.choices import HazardLevel, HazardSource, HazardStatus
-from xiaoan.hazards.models import Hazard, HazardRollup
+from xiaoan.hazards.models import Hazard
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
 
@@ -81,7 +81,9 @@ def build(units: int, hazards: int, out: Callable[[str], None]) -> Unit:
 
         out(f"tally: {tally.rebuild()} rows")
         out(f"rollup: {rollup.rebuild()} units")
-    if not HazardRollup.objects.exists():  # a data set built before the rollup existed
+    from xiaoan.reports.models import Rollup
+
+    if not Rollup.objects.filter(kind="hazards").exists():  # built before the rollup existed
         from xiaoan.hazards import rollup
 
         out(f"rollup: {rollup.rebuild()} units")

@@ -1,9 +1,9 @@
 """The hazard loop on the dashboard (xiaoan.reports.figures): open hazards by level, status and
 domain, the 动态清零 board of open majors with their age, overdue, closure and on-time closure
 rates, 屡查屡犯 and 自查未发现, found and closed per month, and per subordinate branch the
-figures the ranking compares. Read from the rollup the services keep (xiaoan.hazards.rollup):
-one row for the unit and one per ranked unit, never the hazards themselves, except for the
-board of open majors (an indexed query for at most 20)."""
+figures the ranking compares. Read from the rollup the services keep (xiaoan.reports.rollups,
+kind "hazards"): one row for the unit and one per ranked unit, never the hazards themselves,
+except for the board of open majors (an indexed query for at most 20)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.hazards.choices import OPEN_STATUSES, HazardLevel, HazardStatus
-from xiaoan.hazards.models import Hazard, HazardRollup
-from xiaoan.hazards.rollup import RANKED
+from xiaoan.hazards.models import Hazard
+from xiaoan.hazards.tallies import RANKED
 from xiaoan.reports.figures import (
     Column,
     Figure,
@@ -27,13 +27,6 @@ from xiaoan.reports.figures import (
     rate,
     section,
 )
-
-
-def _counters(scope: Scope) -> dict[str, int]:
-    row = HazardRollup.objects.filter(unit=scope.unit).values_list("subtree", "own").first()
-    if row is None:
-        return {}
-    return row[0] if scope.subtree else row[1]
 
 
 def _ledger(scope: Scope, **params: Any) -> str:
@@ -53,7 +46,7 @@ def _rates(counters: dict) -> dict:
 def hazard_section(scope: Scope) -> Section | None:
     if not allowed(scope, "hazards.view_hazard"):
         return None
-    counters = _counters(scope)
+    counters = scope.counters("hazards")
     totals = _rates(counters)
     result = Section(key="hazards", title=_("隐患排查治理"), order=10)
     result.figures = [
@@ -110,11 +103,7 @@ def hazard_section(scope: Scope) -> Section | None:
         Column("missed", _("自查未发现"), weight=2),
         Column("closure_rate", _("整改销号率"), percent=True),
     ]
-    if scope.subtree and scope.branch_ids:
-        rows = HazardRollup.objects.filter(unit_id__in=scope.branch_ids).values_list(
-            "unit__path", "ranked"
-        )
-        result.branches = {path: _rates(counters) for path, counters in rows}
+    result.branches = {path: _rates(c) for path, c in scope.ranked("hazards").items()}
     return result
 
 

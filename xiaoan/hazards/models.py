@@ -535,21 +535,3 @@ class HazardTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.status}: {self.count}"
-
-
-class HazardRollup(models.Model):
-    """The dashboard's hazard figures per unit, kept by the services as hazards change
-    (xiaoan.hazards.rollup): `own` counts the unit's own hazards, `subtree` those of the unit
-    and everything below it. Flat counters: "open", "open_major", "overdue", …, "s:<status>|
-    <level>", "d:<domain>" (open), "f:<YYYY-MM>" found and "c:<YYYY-MM>" closed per month. A
-    dashboard reads one row for a unit and one per ranked unit, never the hazards."""
-
-    unit = models.OneToOneField("orgs.Unit", on_delete=models.CASCADE, related_name="hazard_rollup")
-    own = models.JSONField(default=dict)
-    subtree = models.JSONField(default=dict)
-    # The subtree's headline counters alone (rollup.RANKED): a ranking reads hundreds of rows,
-    # and a small value is read in place where the whole `subtree` must be decompressed.
-    ranked = models.JSONField(default=dict)
-
-    def __str__(self) -> str:
-        return f"{self.unit_id}: {self.subtree.get('open', 0)} open"

@@ -1,30 +1,17 @@
 """Inspections on the dashboard (xiaoan.reports.figures): this month's and this quarter's
 coverage by kind (done against planned), overdue ones, and per branch the quarter's coverage.
-An unannounced visit (暗访) not yet done is never counted: counting it would announce it."""
+An unannounced visit (暗访) not yet done is never counted: counting it would announce it.
+Read from the rollup the services keep (xiaoan.inspections.tallies): one row for the unit and
+one per ranked unit, never the inspections."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from xiaoan.inspections.choices import (
-    DONE_STATUSES,
-    PENDING_STATUSES,
-    InspectionKind,
-    Recurrence,
-)
-from xiaoan.inspections.models import Inspection
-from xiaoan.inspections.schedules import period_of
-from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, by_branch, rate, section
-
-DONE = Q(status__in=DONE_STATUSES)
-
-
-def in_scope(scope: Scope):
-    return Inspection.objects.filter(scope.records()).exclude(
-        kind=InspectionKind.UNANNOUNCED, status__in=PENDING_STATUSES
-    )
+from xiaoan.inspections.choices import InspectionKind
+from xiaoan.inspections.tallies import month_key, quarter_key
+from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, rate, section
 
 
 @section
@@ -32,17 +19,15 @@ def inspection_section(scope: Scope) -> Section | None:
     if not allowed(scope, "inspections.view_inspection"):
         return None
     today = scope.today
-    month = period_of(Recurrence.MONTHLY, today)
-    quarter = period_of(Recurrence.QUARTERLY, today)
-    rows = in_scope(scope).filter(scheduled_on__gte=quarter.start, scheduled_on__lte=quarter.end)
-    this_month = Q(scheduled_on__gte=month.start, scheduled_on__lte=month.end)
-    counts = rows.aggregate(
-        month=Count("pk", filter=this_month),
-        month_done=Count("pk", filter=DONE & this_month),
-        quarter=Count("pk"),
-        quarter_done=Count("pk", filter=DONE),
-    )
-    overdue = in_scope(scope).filter(status__in=PENDING_STATUSES, due_on__lt=today).count()
+    month, quarter = f"m:{month_key(today)}", f"q:{quarter_key(today)}"
+    counters = scope.counters("inspections")
+    counts = {
+        "month": counters.get(f"{month}:n", 0),
+        "month_done": counters.get(f"{month}:done", 0),
+        "quarter": counters.get(f"{quarter}:n", 0),
+        "quarter_done": counters.get(f"{quarter}:done", 0),
+    }
+    overdue = counters.get("overdue", 0)
     url = reverse("inspections:inspection_list")
     result = Section(key="inspections", title=_("检查排查"), order=20)
     result.figures = [
@@ -67,10 +52,9 @@ def inspection_section(scope: Scope) -> Section | None:
         ),
     ]
     by_kind = {
-        kind: (n, done)
-        for kind, n, done in rows.values_list("kind")
-        .annotate(n=Count("pk"), done=Count("pk", filter=DONE))
-        .order_by()
+        kind.value: (counters.get(f"{key}:n", 0), counters.get(f"{key}:done", 0))
+        for kind in InspectionKind
+        for key in [f"k:{quarter_key(today)}:{kind.value}"]
     }
     result.tables = [
         {
@@ -87,9 +71,8 @@ def inspection_section(scope: Scope) -> Section | None:
         }
     ]
     result.columns = [Column("quarter_rate", _("本季度检查完成率"), percent=True)]
-    if scope.subtree:
-        grouped = by_branch(scope, rows, "unit", n=Count("pk"), done=Count("pk", filter=DONE))
-        result.branches = {
-            path: {"quarter_rate": rate(row["done"], row["n"])} for path, row in grouped.items()
-        }
+    result.branches = {
+        path: {"quarter_rate": rate(row.get(f"{quarter}:done", 0), row.get(f"{quarter}:n", 0))}
+        for path, row in scope.ranked("inspections").items()
+    }
     return result

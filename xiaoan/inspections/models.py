@@ -29,6 +29,7 @@ from xiaoan.inspections.choices import (
     ScheduleTarget,
 )
 from xiaoan.orgs.choices import UnitKind
+from xiaoan.reports.rollups import RolledUpQuerySet
 
 INVITED_LIMIT = 1000
 
@@ -215,7 +216,7 @@ def invited_ids(user) -> list[int] | None:
     return None if len(ids) > INVITED_LIMIT else ids
 
 
-class InspectionQuerySet(ScopedQuerySet):
+class InspectionQuerySet(RolledUpQuerySet, ScopedQuerySet):
     def restrict(self, user, action: str = "view") -> InspectionQuerySet:
         """Inspections of units in the person's scope, plus those they are invited to (for
         viewing and conducting). An unannounced visit (暗访) not yet submitted is hidden from
@@ -350,6 +351,7 @@ class Inspection(TimeStamped):
     # internal ones out (see INTERNAL_FIELDS).
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = InspectionQuerySet.as_manager()
+    rollup_kind = "inspections"  # the dashboard's (xiaoan.inspections.tallies)
 
     class Meta:
         verbose_name = _("检查")

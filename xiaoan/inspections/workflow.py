@@ -14,6 +14,7 @@ from xiaoan.inspections import forms, services, team
 from xiaoan.inspections.api import serializers as api
 from xiaoan.inspections.choices import InspectionAction, InspectionStatus
 from xiaoan.inspections.models import Inspection, InspectionEvent
+from xiaoan.reports import rollups
 
 S = InspectionStatus
 OPEN = (S.PLANNED, S.IN_PROGRESS)
@@ -24,6 +25,7 @@ INSPECTION = Workflow(
     states=InspectionStatus,
     events=InspectionAction,
     event_model=InspectionEvent,
+    on_move=rollups.on_move("inspections"),
     stale_message=_("检查已被他人修改，请刷新后重试。"),
     state_message=_("检查当前为“%(status)s”，不能执行“%(action)s”。"),
     actions=[

@@ -177,8 +177,12 @@ def move_unit(user: Any, unit: Unit | int, new_parent: Unit | int) -> Unit:
         raise Invalid(_("不能把单位移到它自己或它的下级单位之下。"))
     _validate(unit, target)
     old_parent = Unit.objects.get_parent(unit)
+    old_path = unit.path
     Unit.objects.move(unit, target, "last-child")
     unit = Unit.objects.get(pk=unit.pk)
+    from xiaoan.reports import rollups  # the dashboard's figures follow the unit
+
+    rollups.unit_moved(unit.pk, old_path)
     ensure_in_scope(user, unit, "change")
     # treebeard moves with bulk updates, which leave no history: record the move itself.
     unit._change_reason = _("调整上级：%(old)s → %(new)s") % {

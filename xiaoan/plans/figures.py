@@ -1,33 +1,24 @@
 """Plan tasks on the dashboard (xiaoan.reports.figures): the assignments of active plans held
 by units in scope — done, awaiting review, overdue (the one rule, plans.choices) — and per branch
-the completion rate."""
+the completion rate. Read from the rollup the services keep (xiaoan.plans.tallies): one row for
+the unit and one per ranked unit, never the assignments."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from xiaoan.plans.choices import FINISHED, OPEN, PlanStatus, Progress
-from xiaoan.plans.models import Assignment
-from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, by_branch, rate, section
+from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, rate, section
+
+KEYS = ("total", "done", "review", "overdue")
 
 
 @section
 def plan_section(scope: Scope) -> Section | None:
     if not allowed(scope, "plans.view_plan"):
         return None
-    today = scope.today
-    rows = Assignment.objects.filter(scope.records(), task__plan__status=PlanStatus.ACTIVE)
-    # Overdue by the one rule: marked so, or open past its deadline before the daily pass.
-    late = Q(status=Progress.OVERDUE) | Q(status__in=OPEN, due_on__lt=today)
-    counts = dict(
-        total=Count("pk"),
-        done=Count("pk", filter=Q(status__in=FINISHED)),
-        review=Count("pk", filter=Q(status=Progress.SUBMITTED)),
-        overdue=Count("pk", filter=late),
-    )
-    totals = rows.aggregate(**counts)
+    counters = scope.counters("plans")
+    totals = {key: counters.get(key, 0) for key in KEYS}
     result = Section(key="plans", title=_("工作方案任务"), order=40)
     result.figures = [
         Figure("total", _("承办任务"), totals["total"], reverse("plans:plan_list"), suffix=_("项")),
@@ -41,10 +32,8 @@ def plan_section(scope: Scope) -> Section | None:
         Column("overdue", _("方案任务逾期"), weight=2),
         Column("rate", _("方案任务完成率"), percent=True),
     ]
-    if scope.subtree:
-        grouped = by_branch(scope, rows, "unit", **counts)
-        result.branches = {
-            path: {"overdue": row["overdue"], "rate": rate(row["done"], row["total"])}
-            for path, row in grouped.items()
-        }
+    result.branches = {
+        path: {"overdue": row.get("overdue", 0), "rate": rate(row.get("done", 0), row.get("total"))}
+        for path, row in scope.ranked("plans").items()
+    }
     return result

@@ -33,6 +33,7 @@ from xiaoan.plans.choices import (
     ReportReview,
     current_progress,
 )
+from xiaoan.reports.rollups import RolledUpQuerySet
 
 # Who acts where: viewing also reaches the assigned units; the rest stays with one side.
 ASSIGNEE_ACTIONS = ("view", "report")
@@ -110,7 +111,7 @@ class TaskQuerySet(PlanScopedQuerySet):
     assignment_lookup = "task_id"
 
 
-class AssignmentQuerySet(PlanScopedQuerySet):
+class AssignmentQuerySet(RolledUpQuerySet, PlanScopedQuerySet):
     issuer_lookups = ("task__unit", "task__plan__unit")
     own_lookup = "unit"
 
@@ -352,6 +353,7 @@ class Assignment(ColourMixin, TimeStamped):
 
     history = HistoricalRecords(excluded_fields=["updated_at", "version"])
     objects = AssignmentQuerySet.as_manager()
+    rollup_kind = "plans"  # the dashboard's (xiaoan.plans.tallies)
 
     class Meta:
         verbose_name = _("任务分解")

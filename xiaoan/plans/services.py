@@ -48,6 +48,7 @@ from xiaoan.plans.models import (
     Task,
     plan_perm,
 )
+from xiaoan.reports import rollups
 
 DUE_SOON_DAYS = 7
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
@@ -186,6 +187,14 @@ def activate_plan(actor: Any, pk: Any, *, note: str = "", version: int | None = 
     cascade(list(plan.tasks.filter(parent__isnull=True)), actor)
     ensure_in_scope(actor, plan, "change")
     return plan
+
+
+def plan_moved(plan: Plan, old: str | None, new: str) -> None:
+    """The plan workflow's `on_move`: whether a plan is active decides which assignments the
+    dashboard counts (xiaoan.plans.tallies), so its units are recounted."""
+    if old != new:
+        units = Assignment.objects.filter(task__plan=plan).values_list("unit_id", flat=True)
+        rollups.touch("plans", set(units))
 
 
 @transaction.atomic
@@ -347,6 +356,11 @@ def cascade_targets(task: Task) -> list[Unit]:
 def cascade(tasks: Sequence[Task], actor: Any = None) -> list[Assignment]:
     """Create the missing assignments of each task, drop the ones no longer meant (if never
     reported on), and tell each newly assigned unit once."""
+    with rollups.deferred():  # one touch of the dashboard's rollup for them all
+        return _cascade(tasks, actor)
+
+
+def _cascade(tasks: Sequence[Task], actor: Any) -> list[Assignment]:
     created: list[Assignment] = []
     for task in tasks:
         targets = {u.pk: u for u in cascade_targets(task)}
@@ -355,6 +369,7 @@ def cascade(tasks: Sequence[Task], actor: Any = None) -> list[Assignment]:
             if unit_id not in targets and assignment.last_report_id is None:
                 if not assignment.reports.exists() and not task.children.filter(unit_id=unit_id):
                     assignment.delete()
+                    rollups.touch("plans", [unit_id])
         new = [
             Assignment(task=task, unit=unit, due_on=task.due_on)
             for pk, unit in targets.items()
@@ -693,7 +708,7 @@ def mark_overdue(today: dt.date | None = None) -> dict[str, int]:
             people[perm, unit.pk] = people_with(plan_perm(perm), unit)
         return people[perm, unit.pk]
 
-    with transaction.atomic():
+    with transaction.atomic(), rollups.deferred():  # one touch of the rollup for the pass
         pending = list(
             Assignment.objects.select_for_update(of=("self",))
             .filter(due_on__lt=today, task__plan__status=PlanStatus.ACTIVE, status__in=OPEN)

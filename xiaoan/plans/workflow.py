@@ -25,12 +25,14 @@ from xiaoan.plans import forms, review, services
 from xiaoan.plans.api import serializers as api
 from xiaoan.plans.choices import AssignmentAction, PlanAction, PlanStatus, Progress
 from xiaoan.plans.models import Assignment, AssignmentEvent, Plan, PlanEvent
+from xiaoan.reports import rollups
 
 PLAN = Workflow(
     Plan,
     states=PlanStatus,
     events=PlanAction,
     event_model=PlanEvent,
+    on_move=services.plan_moved,
     stale_message=_("该方案已被他人处理，请刷新后查看最新状态。"),
     state_message=_("方案当前为“%(status)s”，不能执行“%(action)s”。"),
     actions=[
@@ -70,6 +72,7 @@ ASSIGNMENT = Workflow(
     states=Progress,
     events=AssignmentAction,
     event_model=AssignmentEvent,
+    on_move=rollups.on_move("plans"),
     stale_message=_("该任务已被他人报送或处理，请刷新后查看最新状态。"),
     state_message=_("任务当前为“%(status)s”，不能执行“%(action)s”。"),
     actions=[

@@ -27,6 +27,8 @@ class Scope:
     branch_lengths: tuple[int, ...]
     branch_ids: tuple[int, ...]  # the ranked units themselves (for figures kept per unit)
     today: dt.date
+    # The rollups read for this scope, every kind at once (see `counters`, `ranked`).
+    _read: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def path(self) -> str:
@@ -41,6 +43,35 @@ class Scope:
         if not self.subtree:
             return Q(**{field: self.unit})
         return Q(**{f"{field}__in": Unit.objects.filter(path__startswith=self.path).values("pk")})
+
+    def counters(self, kind: str) -> dict[str, int]:
+        """The rollup of `kind` (xiaoan.reports.rollups) for the unit: its subtree's counters,
+        or its own when the person sees the unit alone. One query for every section."""
+        from xiaoan.reports.models import Rollup
+
+        if "unit" not in self._read:
+            column = "subtree" if self.subtree else "own"
+            self._read["unit"] = dict(
+                Rollup.objects.filter(unit=self.unit).values_list("kind", column)
+            )
+        return self._read["unit"].get(kind) or {}
+
+    def ranked(self, kind: str) -> dict[str, dict[str, int]]:
+        """The ranked counters of `kind` per ranked branch (tree path → counters): one
+        query for every section, whatever the number of branches."""
+        from xiaoan.reports.models import Rollup
+
+        if not (self.subtree and self.branch_ids):
+            return {}
+        if "branches" not in self._read:
+            found: dict[str, dict[str, dict]] = {}
+            rows = Rollup.objects.filter(unit_id__in=self.branch_ids).values_list(
+                "kind", "unit__path", "ranked"
+            )
+            for row_kind, path, counters in rows:
+                found.setdefault(row_kind, {})[path] = counters
+            self._read["branches"] = found
+        return self._read["branches"].get(kind, {})
 
 
 @dataclass(frozen=True)

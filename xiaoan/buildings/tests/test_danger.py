@@ -10,7 +10,8 @@ from xiaoan.buildings.registers import BUILDINGS
 from xiaoan.buildings.tests.support import SCHOOL_A, days, make
 from xiaoan.core import registers
 from xiaoan.hazards.choices import HazardLevel, HazardStatus
-from xiaoan.hazards.models import Hazard, HazardRollup
+from xiaoan.hazards.models import Hazard
+from xiaoan.reports.models import Rollup
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def test_it_raises_one_major_hazard_for_a_c_grade(persona, units):
     assert hazard.subject == building and hazard.unit == units[SCHOOL_A]
     assert hazard.is_supervised
     assert building.danger_hazard == hazard
-    counters = HazardRollup.objects.get(unit=units[SCHOOL_A]).own
+    counters = Rollup.objects.get(kind="hazards", unit=units[SCHOOL_A]).own
     assert counters.get("open_major") == 1
     # Saved again (another field, same appraisal): nothing new.
     registers.update(BUILDINGS, officer, building.pk, {"exits": 3})
@@ -44,7 +45,7 @@ def test_a_reappraisal_to_b_does_not_close_the_hazard(persona, units):
     )
     hazard = Hazard.objects.get()
     assert hazard.is_open and hazard.level == HazardLevel.MAJOR
-    assert HazardRollup.objects.get(unit=units[SCHOOL_A]).own.get("open_major") == 1
+    assert Rollup.objects.get(kind="hazards", unit=units[SCHOOL_A]).own.get("open_major") == 1
 
 
 def test_it_raises_again_only_for_a_new_appraisal_after_closure(persona, units):

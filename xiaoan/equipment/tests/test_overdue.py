@@ -16,8 +16,9 @@ from xiaoan.equipment.registers import EQUIPMENT
 from xiaoan.equipment.tests.support import SCHOOL_A, days, make
 from xiaoan.hazards import services as hazard_services
 from xiaoan.hazards.choices import HazardAction, HazardLevel, HazardStatus
-from xiaoan.hazards.models import Hazard, HazardRollup
+from xiaoan.hazards.models import Hazard
 from xiaoan.notifications.models import Notification
+from xiaoan.reports.models import Rollup
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def test_the_daily_job_raises_one_general_hazard_through_the_service(persona, un
     assert hazard.finder in (persona("school_a_officer"), persona("school_a_head"))
     actions = list(hazard.events.order_by("pk").values_list("action", flat=True))
     assert actions[:2] == [HazardAction.REPORT, HazardAction.CONFIRM]
-    assert HazardRollup.objects.get(unit=units[SCHOOL_A]).own.get("open_major", 0) == 0
+    assert Rollup.objects.get(kind="hazards", unit=units[SCHOOL_A]).own.get("open_major", 0) == 0
     item.refresh_from_db()
     assert item.overdue_hazard == hazard and item.overdue_hazard_for == days(-15)
     # The keepers were told once that it is past.

@@ -5,13 +5,8 @@ from django.db import migrations, models
 
 
 def build(apps, schema_editor):
-    from xiaoan.hazards.rollup import rebuild
-
-    rebuild(
-        apps.get_model("hazards", "Hazard"),
-        apps.get_model("hazards", "HazardRollup"),
-        apps.get_model("orgs", "Unit"),
-    )
+    # The figures moved to reports.Rollup, whose first migration builds them.
+    pass
 
 
 class Migration(migrations.Migration):

@@ -42,6 +42,7 @@ class Command(BaseCommand):
             from xiaoan.reports import bench as reports_bench
 
             root = bench.build(options["units"], options["hazards"], out)
+            reports_bench.build(root, out)
             reports_bench.measure(root, options["runs"], out)
         elif options["area"] == "import":
             from xiaoan.plans import bench as plans_bench

@@ -31,7 +31,7 @@ def chemical_section(scope: Scope) -> Section | None:
     ).exclude(difference=0)
     waiting, differing = pending.count(), differences.count()
     movements = reverse("chemicals:stockmovement_list")
-    result = Section(key="chemicals", title=_("危险化学品"), order=60)
+    result = Section(key="chemicals", title=_("危险化学品"), order=60, brief=False)
     result.figures = [
         Figure(
             "controlled",

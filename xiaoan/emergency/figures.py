@@ -25,7 +25,7 @@ def emergency_section(scope: Scope) -> Section | None:
         return None
     today = scope.today
     due = Q(next_revision_on__lte=today + dt.timedelta(days=WARN_DAYS))
-    result = Section(key="emergency", title=_("应急预案与应急队伍"), order=45)
+    result = Section(key="emergency", title=_("应急预案与应急队伍"), order=45, brief=False)
     result.figures, result.columns = [], []
     branches: dict = {}
     if see_plans:

@@ -39,7 +39,9 @@ def context(board: Dashboard, user: Any) -> dict[str, Any]:
                 "board": section.board,
             }
         )
-    weighted = [(key, c) for key, c in board.columns if c.weight]
+    # The score counts every section; the page has room for the printed sections' columns.
+    printed = {s.key for s in board.sections if s.brief}
+    weighted = [(key, c) for key, c in board.columns if c.weight and key in printed]
     keys = [f"{key}.{c.key}" for key, c in weighted]
     worst = sorted(board.ranking, key=lambda r: -r["score"])[:SHOWN_UNITS]
     ranking = [

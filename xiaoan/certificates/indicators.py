@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from xiaoan.certificates.choices import CertificateKind, Post
 from xiaoan.certificates.models import Certificate
-from xiaoan.indicators.providers import provider
+from xiaoan.indicators.providers import SchoolIndex, provider
 
 
 def reference_day(year: int) -> dt.date:
@@ -25,9 +25,8 @@ def reference_day(year: int) -> dt.date:
 @provider("security-guards")
 def guards(schools: Sequence[Any], year: int) -> dict[int, int | None]:
     day = reference_day(year)
-    within = Q(pk__in=[])
-    for school in schools:
-        within |= Q(unit__path__startswith=school.path)
+    index = SchoolIndex(schools)
+    within = index.condition()
     rows = (
         Certificate.objects.filter(within, post=Post.GUARD, kind=CertificateKind.SECURITY_GUARD)
         .filter(Q(retired_at__isnull=True) | Q(retired_at__date__gt=day))
@@ -35,9 +34,9 @@ def guards(schools: Sequence[Any], year: int) -> dict[int, int | None]:
     )
     out: dict[int, int | None] = {s.pk: None for s in schools}
     for path, since, until in rows:
-        school = next((s for s in schools if path.startswith(s.path)), None)
+        school = index.school_of(path)
         if school is None:
             continue
         valid = (since is None or since <= day) and (until is None or day <= until)
-        out[school.pk] = 100 if valid or out[school.pk] == 100 else 0
+        out[school] = 100 if valid or out[school] == 100 else 0
     return out

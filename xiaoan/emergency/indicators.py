@@ -16,33 +16,21 @@ from django.utils import timezone
 
 from xiaoan.emergency.choices import TeamKind
 from xiaoan.emergency.models import EmergencyTeam
-from xiaoan.indicators.providers import provider
-
-STEP = 4  # xiaoan.orgs: a unit's path is its parent's and four characters
+from xiaoan.indicators.providers import SchoolIndex, provider
 
 
 def staffed_schools(schools: Sequence[Any], kind: str, year: int) -> dict[int, int]:
     if year != timezone.localdate().year or not schools:
         return {}
-    # One query under the schools' common ancestor; each team's unit is matched to the
-    # school whose path is a prefix of its own (tree paths are STEP characters a level).
-    low, high = min(s.path for s in schools), max(s.path for s in schools)
-    size = next((i for i, (a, b) in enumerate(zip(low, high, strict=False)) if a != b), len(low))
-    root = low[:size]
-    root = root[: len(root) - len(root) % STEP]
-    by_path = {s.path: s.pk for s in schools}
-    met: set[int] = set()
+    index = SchoolIndex(schools)
     paths = (
         EmergencyTeam.objects.filter(
-            unit__path__startswith=root, kind=kind, is_staffed=True, retired_at__isnull=True
+            index.condition(), kind=kind, is_staffed=True, retired_at__isnull=True
         )
         .values_list("unit__path", flat=True)
         .distinct()
     )
-    for path in paths:
-        for end in range(STEP, len(path) + 1, STEP):
-            if path[:end] in by_path:
-                met.add(by_path[path[:end]])
+    met = {index.school_of(path) for path in paths}
     return {s.pk: 100 if s.pk in met else 0 for s in schools}
 
 

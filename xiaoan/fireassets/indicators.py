@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from xiaoan.fireassets.choices import AssetKind, AssetType
 from xiaoan.fireassets.models import FireAsset
-from xiaoan.indicators.providers import provider
+from xiaoan.indicators.providers import SchoolIndex, provider
 from xiaoan.orgs.choices import PlaceKind
 
 
@@ -32,20 +32,14 @@ def smoke_alarm_coverage(schools: Sequence[Any], year: int) -> dict[int, Decimal
 
     if not schools:
         return {}
-    by_path = sorted(((s.path, s.pk) for s in schools), key=lambda x: -len(x[0]))
-    paths = Q()
-    for school in schools:
-        paths |= Q(unit__path__startswith=school.path)
-
-    def school_of(path: str) -> int | None:
-        return next((pk for p, pk in by_path if path.startswith(p)), None)
-
+    index = SchoolIndex(schools)
+    paths = index.condition()
     buildings: dict[int, int] = {}  # building place id -> school id
     rows = Place.objects.filter(paths, kind=PlaceKind.BUILDING, is_active=True).values_list(
         "pk", "unit__path"
     )
     for pk, path in rows:
-        school = school_of(path)
+        school = index.school_of(path)
         if school is not None:
             buildings[pk] = school
     today = timezone.localdate()

@@ -406,7 +406,9 @@ def check_rows(
             else:
                 plan.values["place"] = place
         code = plan.values.get("code") or ""
-        key = (unit.pk, "code", code) if code else (unit.pk, "name", plan.values["name"])
+        key = (
+            (unit.pk, "code", code) if code else (unit.pk, "name", _natural(register, plan.values))
+        )
         if key in seen:
             result.errors.append(
                 RowError(
@@ -416,6 +418,25 @@ def check_rows(
                 )
             )
         seen[key] = plan.number
+    # Columns naming other records (keyholders), resolved for the row's unit.
+    resolved = [c for c in register.columns if c.resolve is not None and not c.export_only]
+    caches: dict[str, dict] = {c.field: {} for c in resolved}
+    unresolved: set[int] = set()
+    for plan in plans:
+        for column in resolved:
+            if column.field not in plan.values:
+                continue
+            text = plan.values[column.field] or ""
+            try:
+                plan.values[column.field] = (
+                    column.resolve(plan.values["unit"], text, caches[column.field])
+                    if text
+                    else None
+                )
+            except ValueError as error:
+                plan.values.pop(column.field)
+                unresolved.add(plan.number)
+                result.errors.append(RowError(plan.number, header_of(register, column), str(error)))
     # Existing items matched by natural key (one query), then each item's own rules.
     model = register.model
     unit_ids = {p.values["unit"].pk for p in plans}
@@ -423,7 +444,7 @@ def check_rows(
     by_code = {(i.unit_id, i.code): i for i in stored if i.code}
     by_item_name: dict[tuple, list] = {}
     for item in stored:
-        by_item_name.setdefault((item.unit_id, item.name), []).append(item)
+        by_item_name.setdefault((item.unit_id, _natural(register, item.__dict__)), []).append(item)
     changeable = set(
         model._default_manager.restrict(user, "change")
         .filter(unit_id__in=unit_ids)
@@ -434,7 +455,7 @@ def check_rows(
         if code:
             existing = by_code.get((unit.pk, code))
         else:
-            named = by_item_name.get((unit.pk, plan.values["name"]), [])
+            named = by_item_name.get((unit.pk, _natural(register, plan.values)), [])
             if len(named) > 1:
                 result.errors.append(
                     RowError(
@@ -449,9 +470,15 @@ def check_rows(
             result.errors.append(RowError(plan.number, "", _("您不能修改该单位已有的这条台账。")))
             continue
         plan.existing = existing
-        _check_item(register, plan, result)
+        if plan.number not in unresolved:
+            _check_item(register, plan, result)
     result.errors.sort(key=lambda e: e.row)
     return result, plans
+
+
+def _natural(register: Register, values: dict[str, Any]) -> tuple:
+    """The row's (or item's) natural key within its unit: its name, and e.g. the spec."""
+    return tuple(values.get(name) or "" for name in register.natural_key)
 
 
 def _check_item(register: Register, plan: _Plan, result: ImportResult) -> None:
@@ -522,8 +549,9 @@ def _changes(plan: _Plan) -> bool:
     """Whether the row differs from the item it updates."""
     item = plan.existing
     for name, value in plan.values.items():
-        current = getattr(item, f"{name}_id") if name in ("unit", "place") else getattr(item, name)
-        if name in ("unit", "place"):
+        related = isinstance(type(item)._meta.get_field(name), models.ForeignKey)
+        current = getattr(item, f"{name}_id") if related else getattr(item, name)
+        if related:
             value = getattr(value, "pk", value)
         if isinstance(current, Decimal) and value is not None:
             try:

@@ -11,6 +11,8 @@
 URL names are `<key>:<model>_<action>`: list, detail, add, edit, retire, export, template,
 import, attach, attachment. Templates are `core/registers/*.html`; a register overrides
 one by providing `<app>/<model>_<page>.html` (e.g. `buildings/buildingfile_detail.html`).
+A register's own detail template extends `core/registers/detail.html` and fills its
+`register_main` block with what `Register.detail_context` adds (a chemical's ledger).
 `RegisterFilterSet` is the base of every register's list filters (search, unit, retired,
 due dates). The 台账 index (`core:registers`) lists the registers a person may see.
 """
@@ -155,6 +157,10 @@ def scope_form(form, register: Register, user: Any, action: str, unit_id: Any = 
         form.fields["place"].queryset = places
         form.fields["place"].label_from_instance = lambda p: p.full_name
         form.fields["place"].required = False
+    if hasattr(form, "scope_to"):
+        # The register's own choices that depend on the unit (a storage's keyholders).
+        unit = register.units(user, action).filter(pk=unit_id).first() if unit_id else None
+        form.scope_to(unit)
 
 
 # ---------------------------------------------------------------- pages
@@ -262,6 +268,8 @@ class RegisterDetailView(RegisterMixin, ScopedMixin, TemplateView):
         if register.attachment_kinds and context["may_change"]:
             context["attach_form"] = AttachForm(kinds=register.attachment_kinds)
         context["today"] = timezone.localdate()
+        if register.detail_context is not None:
+            context.update(register.detail_context(self.request, item))
         return context
 
 

@@ -97,6 +97,10 @@ class SheetColumn:
     aliases: tuple[str, ...] = ()
     required: bool = False
     export_only: bool = False  # derived values (a high-rise flag): written, never read
+    # A column naming another record (a keyholder): `resolve(unit, text, cache)` returns it
+    # for the row's unit, or raises ValueError with the Chinese reason; `cache` is one dict
+    # per import, to load what the column reads once rather than per row.
+    resolve: Callable[[Any, str, dict], Any] | None = None
 
 
 @dataclass
@@ -115,9 +119,20 @@ class Register:
     due: Sequence[Due] = ()
     attachment_kinds: Sequence[tuple[str, str]] = ()  # (value, label); none: no files
     select_related: Sequence[str] = ("unit", "place")
+    prefetch_related: Sequence[Any] = ()
     # Called inside the service's transaction after each save: (actor, item, before) where
     # `before` is the item as it was (None when created). Rules such as 危房 → hazard.
     after_save: Callable[[Any, Any, Any], None] | None = None
+    # Called inside `retire` on the locked item before it is retired: (actor, item); raises
+    # a ServiceError (Conflict) when the item may not be retired yet (stock left…).
+    before_retire: Callable[[Any, Any], None] | None = None
+    # Extra context of the record page: (request, item) -> dict, shown by the register's
+    # own detail template (`<app>/<model>_detail.html` extending core/registers/detail.html).
+    detail_context: Callable[[Any, Any], dict] | None = None
+    # The fields that identify an item of a unit on re-import when a row has no 编号.
+    natural_key: Sequence[str] = ("name",)
+    # The URL namespace when it is not `key` (two registers of one app share its namespace).
+    namespace: str = ""
     order: int = 50
     description: str = ""
 
@@ -135,7 +150,7 @@ class Register:
         return self.model._meta.model_name
 
     def url_name(self, action: str) -> str:
-        return f"{self.key}:{self.model_name}_{action}"
+        return f"{self.namespace or self.key}:{self.model_name}_{action}"
 
     @property
     def verbose_name(self) -> str:
@@ -148,6 +163,7 @@ class Register:
         return (
             self.model._default_manager.restrict(user, action)
             .select_related(*self.select_related)
+            .prefetch_related(*self.prefetch_related)
             .order_by("unit__path", "name", "pk")
         )
 
@@ -315,6 +331,8 @@ def retire(register: Register, actor: Any, pk: Any, *, reason: str) -> RegisterI
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise Invalid(_("请填写注销原因。"), fields={"reason": [_("必填。")]})
+    if register.before_retire is not None:
+        register.before_retire(actor, item)
     item.retired_at = timezone.now()
     item.retired_by = actor
     item.retire_reason = reason[:200]

@@ -326,6 +326,10 @@ def test_the_registers_api_imports_exports_and_gives_templates(api_for, units):
         assert api_for("auditor").get(f"{base}export/").status_code == 200
         assert api_for("school_b_teacher").get(f"{base}export/").status_code == 403
     rows = [[SCHOOL_A, "专柜一", "专柜", "李安办", "王校长", ""]]
+    unentitled = api_for("auditor").post(
+        f"{STORAGES_API}import/", {"file": upload(sheet(STORAGE_HEADER, rows))}, format="multipart"
+    )
+    assert unentitled.status_code == 403
     done = officer.post(
         f"{STORAGES_API}import/", {"file": upload(sheet(STORAGE_HEADER, rows))}, format="multipart"
     )

@@ -142,6 +142,9 @@ def scope_form(form, register: Register, user: Any, action: str, unit_id: Any = 
         form.fields["unit"].queryset = units
         top = min((u.depth for u in units[:200]), default=1)
         form.fields["unit"].label_from_instance = lambda u: f"{'　' * (u.depth - top)}{u.name}"
+        if "place" in form.fields or hasattr(form, "scope_to"):
+            # Choices follow the unit: choosing another reloads the page with ?unit=.
+            form.fields["unit"].widget.attrs["data-reload-param"] = "unit"
     if "place" in form.fields:
         places = Place.objects.none()
         if unit_id:
@@ -302,9 +305,22 @@ class RegisterCreateView(RegisterFormView):
     permission_action = "add"
     success_message = _("已登记。")
 
+    def unit_id(self) -> int | None:
+        """What was sent or asked, else the header's unit, one's own unit or the top of the
+        units where the person may add: the unit-dependent choices (places…) are offered
+        from the start."""
+        found = super().unit_id()
+        if found is not None or self.request.method == "POST":
+            return found
+        units = self.register.units(self.request.user, "add")
+        for candidate in (self.request.current_unit, getattr(self.request.user, "unit", None)):
+            if candidate is not None and units.filter(pk=candidate.pk).exists():
+                return candidate.pk
+        return units.order_by("depth", "path").values_list("pk", flat=True).first()
+
     def get_initial(self):
         initial = super().get_initial()
-        unit = self.unit_id() or getattr(self.request.current_unit, "pk", None)
+        unit = self.unit_id()
         if unit:
             initial["unit"] = unit
         return initial

@@ -356,3 +356,16 @@ def test_the_registers_api_imports_exports_and_gives_templates(api_for, units):
         format="multipart",
     )
     assert made.status_code == 200 and made.json()["created"] == 1
+
+
+def test_the_storage_form_offers_the_units_staff_as_keyholders(client_for, persona, units):
+    # No unit asked: one's own school, its staff offered; another unit reloads the page.
+    page = client_for("school_a_officer").get(url("storage_add")).content.decode()
+    assert 'data-reload-param="unit"' in page
+    assert "王校长" in page and "张老师" not in page
+    district = client_for("district_officer").get(url("storage_add"), {"unit": units[SCHOOL_B].pk})
+    body = district.content.decode()
+    assert "张老师" in body and "王校长" not in body
+    # Asked for a unit outside the scope: nobody is offered.
+    outside = client_for("school_a_officer").get(url("storage_add"), {"unit": units[SCHOOL_B].pk})
+    assert "张老师" not in outside.content.decode()

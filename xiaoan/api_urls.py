@@ -6,10 +6,15 @@ from xiaoan.accounts.api import tokens as tokens_api
 from xiaoan.accounts.api import views as accounts_api
 from xiaoan.audit.api import views as audit_api
 from xiaoan.buildings.api import BuildingViewSet
+from xiaoan.certificates.api import CertificateViewSet
 from xiaoan.chemicals.api import views as chemicals_api
 from xiaoan.core.api import todos as todos_api
 from xiaoan.duties.api import views as duties_api
+from xiaoan.emergency.api import EmergencyPlanViewSet, EmergencyTeamViewSet
+from xiaoan.equipment.api import EquipmentViewSet
+from xiaoan.fireassets.api import FireAssetCheckViewSet, FireAssetViewSet
 from xiaoan.hazards.api import views as hazards_api
+from xiaoan.hotwork.api.views import HotWorkPermitViewSet
 from xiaoan.indicators.api import views as indicators_api
 from xiaoan.inspections.api import exports as inspection_exports_api
 from xiaoan.inspections.api import schedules as schedules_api
@@ -55,6 +60,13 @@ router.register(
     "chemical-stocktakes", chemicals_api.StocktakeViewSet, basename="chemical-stocktake"
 )
 router.register("buildings", BuildingViewSet, basename="building")
+router.register("equipment", EquipmentViewSet, basename="equipment")
+router.register("fire-assets", FireAssetViewSet, basename="fire-asset")
+router.register("fire-asset-checks", FireAssetCheckViewSet, basename="fire-asset-check")
+router.register("certificates", CertificateViewSet, basename="certificate")
+router.register("hot-work-permits", HotWorkPermitViewSet, basename="hot-work-permit")
+router.register("emergency-plans", EmergencyPlanViewSet, basename="emergency-plan")
+router.register("emergency-teams", EmergencyTeamViewSet, basename="emergency-team")
 
 app_name = "api"
 urlpatterns = [

@@ -104,6 +104,11 @@ INSTALLED_APPS = [
     "xiaoan.indicators",
     "xiaoan.chemicals",
     "xiaoan.buildings",
+    "xiaoan.equipment",
+    "xiaoan.fireassets",
+    "xiaoan.certificates",
+    "xiaoan.hotwork",
+    "xiaoan.emergency",
 ]
 
 MIDDLEWARE = [
@@ -411,6 +416,7 @@ SPECTACULAR_SETTINGS = {
     # Choice sets shared by several fields or colliding by field name ("status", "kind").
     "ENUM_NAME_OVERRIDES": {
         "HazardStatusEnum": "xiaoan.hazards.choices.HazardStatus",
+        "FireCheckResultEnum": "xiaoan.fireassets.choices.CheckResult",
         "HazardLevelEnum": "xiaoan.hazards.choices.HazardLevel",
         "ExtensionStatusEnum": "xiaoan.hazards.choices.ExtensionStatus",
         "HazardPhotoKindEnum": "xiaoan.hazards.models.HazardPhoto.Kind",
@@ -434,6 +440,7 @@ SPECTACULAR_SETTINGS = {
         "ChemicalMovementKindEnum": "xiaoan.chemicals.choices.MovementKind",
         "ChemicalMovementActionEnum": "xiaoan.chemicals.choices.MovementAction",
         "ChemicalMeasureEnum": "xiaoan.chemicals.choices.MeasureUnit",
+        "PermitStatusEnum": "xiaoan.hotwork.choices.PermitStatus",
     },
 }
 

@@ -17,6 +17,11 @@ urlpatterns = [
     path("notifications/", include("xiaoan.notifications.urls")),
     path("audit/", include("xiaoan.audit.urls")),
     path("buildings/", include("xiaoan.buildings.urls")),
+    path("equipment/", include("xiaoan.equipment.urls")),
+    path("fire-assets/", include("xiaoan.fireassets.urls")),
+    path("certificates/", include("xiaoan.certificates.urls")),
+    path("hot-work/", include("xiaoan.hotwork.urls")),
+    path("emergency/", include("xiaoan.emergency.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -93,13 +93,31 @@ CHEMICAL_MANAGE = [
 # Registers (台账, xiaoan.core.registers): each register app adds its model here; heads and
 # safety officers keep them (retiring is a change), supervisors, auditors and inspectors
 # read them.
-REGISTER_MODELS = ["buildings.buildingfile"]
+REGISTER_MODELS = [
+    "buildings.buildingfile",
+    "equipment.equipment",
+    "fireassets.fireasset",
+    "fireassets.fireassetcheck",
+    "certificates.certificate",
+    "emergency.emergencyplan",
+    "emergency.emergencyteam",
+]
 REGISTER_MANAGE = [
     f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"
     for m in REGISTER_MODELS
     for action in ("view", "add", "change")
 ]
 REGISTER_VIEW = [f"{m.split('.')[0]}.view_{m.split('.')[1]}" for m in REGISTER_MODELS]
+# Hot-work permits (动火作业审批): heads and safety officers request, approve and cancel;
+# the on-site supervisor (监护人) they name starts and finishes the work; those above read.
+HOTWORK_SUPERVISE = ["hotwork.view_hotworkpermit", "hotwork.supervise_hotworkpermit"]
+HOTWORK_MANAGE = [
+    *HOTWORK_SUPERVISE,
+    "hotwork.add_hotworkpermit",
+    "hotwork.change_hotworkpermit",
+    "hotwork.approve_hotworkpermit",
+]
+HOTWORK_VIEW = ["hotwork.view_hotworkpermit"]
 
 
 @dataclass(frozen=True)
@@ -129,6 +147,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *INDICATOR_MANAGE,
             *CHEMICAL_MANAGE,
             *REGISTER_MANAGE,
+            *HOTWORK_MANAGE,
         ),
     ),
     RoleSpec(
@@ -147,6 +166,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *INDICATOR_MANAGE,
             *CHEMICAL_MANAGE,
             *REGISTER_MANAGE,
+            *HOTWORK_MANAGE,
         ),
     ),
     RoleSpec(
@@ -173,6 +193,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             "hazards.add_hazard",
             "hazards.rectify_hazard",
             *PLAN_REPORT,
+            *HOTWORK_SUPERVISE,
         ),
     ),
     RoleSpec(
@@ -202,6 +223,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *INDICATOR_VIEW,
             *CHEMICAL_VIEW,
             *REGISTER_VIEW,
+            *HOTWORK_VIEW,
         ),
     ),
     RoleSpec(
@@ -221,6 +243,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *INDICATOR_VIEW,
             *CHEMICAL_VIEW,
             *REGISTER_VIEW,
+            *HOTWORK_VIEW,
         ),
     ),
     RoleSpec(

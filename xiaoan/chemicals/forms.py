@@ -57,7 +57,7 @@ class StorageForm(StyledFormMixin, forms.ModelForm):
         fields = STORAGE_FIELDS
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
-    def scope_to(self, unit) -> None:
+    def scope_to(self, user, unit) -> None:
         """Keyholders are offered from the chosen unit's serving staff (called by the
         register layer once it knows the unit; none before one is chosen)."""
         from xiaoan.accounts.models import User

@@ -15,16 +15,16 @@ from xiaoan.chemicals.models import Balance, Chemical, Storage
 from xiaoan.core.registers import Due, Register, SheetColumn, registry
 
 
-def _chemical_ledger(request, item):
+def _chemical_ledger(user, item):
     from xiaoan.chemicals.views import chemical_ledger
 
-    return chemical_ledger(request, item)
+    return chemical_ledger(user, item)
 
 
-def _storage_ledger(request, item):
+def _storage_ledger(user, item):
     from xiaoan.chemicals.views import storage_ledger
 
-    return storage_ledger(request, item)
+    return storage_ledger(user, item)
 
 
 CHEMICALS = registry.register(
@@ -42,7 +42,8 @@ CHEMICALS = registry.register(
         prefetch_related=(
             Prefetch("balances", Balance.objects.select_related("storage").order_by("pk")),
         ),
-        # The same name in two specifications (500mL and 2.5L) is two entries.
+        # The same name in two specifications (500mL and 2.5L) is two entries; a row whose
+        # name or spec changed finds its entry by 编号.
         natural_key=("name", "spec"),
         columns=[
             SheetColumn("unit", _("所属单位"), 18, aliases=("单位", "学校")),

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
@@ -51,49 +50,39 @@ def _within_current(request, queryset, field: str = "unit"):
 
 # ---------------------------------------------------------------- the registers' ledgers
 
-LEDGER_PAGE = 50
-
 
 def _movement_rows(queryset):
     return queryset.select_related("chemical", "storage", *MOVEMENT_PEOPLE)
 
 
-def _ledger(request, movements, balances) -> dict[str, Any]:
-    """Balances, the movements waiting for a second signature and the posted ledger, a
-    page (?page=) of LEDGER_PAGE lines at a time, oldest first as the 台账 reads."""
-    pending = list(movements.filter(status=MovementStatus.PENDING).order_by("pk"))
-    posted = movements.filter(status=MovementStatus.POSTED).order_by("posted_at", "pk")
-    paginator = Paginator(posted, LEDGER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+def _ledger(movements, balances) -> dict[str, Any]:
+    """Balances, the movements waiting for a second signature and the posted ledger, oldest
+    first as the 台账 reads (a queryset: the page shows it a page at a time, see
+    `xiaoan.chemicals.templatetags.ledger`)."""
     return {
         "balances": balances,
         "reconciled": not services.reconcile(balances),
-        "ledger": page.object_list,
-        "pending": pending,
-        "page_obj": page,
-        "paginator": paginator,
-        "is_paginated": page.has_other_pages(),
+        "ledger": movements.filter(status=MovementStatus.POSTED).order_by("posted_at", "pk"),
+        "pending": list(movements.filter(status=MovementStatus.PENDING).order_by("pk")),
     }
 
 
-def chemical_ledger(request, chemical: Chemical) -> dict[str, Any]:
+def chemical_ledger(user, chemical: Chemical) -> dict[str, Any]:
     """The catalogue entry's record page (xiaoan.chemicals.registers): its stock per
     storage and its ledger."""
-    user = request.user
     balances = list(
         Balance.objects.filter(chemical=chemical).select_related("storage").order_by("storage")
     )
     movements = _movement_rows(StockMovement.objects.restrict(user).filter(chemical=chemical))
     return {
-        **_ledger(request, movements, balances),
+        **_ledger(movements, balances),
         "can_record": not chemical.is_retired
         and services.holds_in(user, chemical.unit_id, "chemicals.add_stockmovement"),
     }
 
 
-def storage_ledger(request, storage: Storage) -> dict[str, Any]:
+def storage_ledger(user, storage: Storage) -> dict[str, Any]:
     """The storage's record page: what it holds, its ledger and its latest stocktakes."""
-    user = request.user
     balances = list(
         Balance.objects.filter(storage=storage)
         .select_related("chemical")
@@ -102,7 +91,7 @@ def storage_ledger(request, storage: Storage) -> dict[str, Any]:
     movements = _movement_rows(StockMovement.objects.restrict(user).filter(storage=storage))
     in_use = not storage.is_retired
     return {
-        **_ledger(request, movements, balances),
+        **_ledger(movements, balances),
         "stocktakes": Stocktake.objects.filter(storage=storage).select_related("actor")[:10],
         "can_record": in_use
         and services.holds_in(user, storage.unit_id, "chemicals.add_stockmovement"),

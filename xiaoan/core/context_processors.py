@@ -24,6 +24,7 @@ MODULES = [
     ("plans:plan_list", _("工作方案"), "plans.view_plan"),
     ("indicators:indicator_list", _("指标"), "indicators.view_indicator"),
     ("chemicals:chemical_list", _("危化品"), "chemicals.view_chemical"),
+    ("hotwork:hotworkpermit_list", _("动火作业"), "hotwork.view_hotworkpermit"),
 ]
 
 

@@ -40,10 +40,19 @@ class EncryptedCharField(models.TextField):
 
     description = "Text encrypted at rest (SM4-GCM)"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, masked: bool = False, **kwargs: Any) -> None:
+        # masked: pages, exports and change logs show `mask(value)`, never the value (ID
+        # numbers); the edit form and the API read the full value in.
+        self.masked = masked
         super().__init__(*args, **kwargs)
         if self.max_length is not None:
             self.validators.append(MaxLengthValidator(self.max_length))
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if self.masked:
+            kwargs["masked"] = True
+        return name, path, args, kwargs
 
     def check(self, **kwargs: Any) -> list[checks.CheckMessage]:
         errors = super().check(**kwargs)
@@ -102,6 +111,29 @@ class EncryptedCharField(models.TextField):
         return models.Field.formfield(
             self, **{"form_class": forms.CharField, "max_length": self.max_length, **kwargs}
         )
+
+
+def mask(value: Any) -> str:
+    """ "420702********1234": the first six and last four characters of a long value (an ID
+    number keeps its region and check digit), the first and last of a short one."""
+    text = "" if value is None else str(value)
+    if len(text) >= 11:
+        return text[:6] + "*" * (len(text) - 10) + text[-4:]
+    if len(text) >= 3:
+        return text[0] + "*" * (len(text) - 2) + text[-1]
+    return "*" * len(text)
+
+
+def is_masked_field(field: Any) -> bool:
+    return isinstance(field, EncryptedCharField) and field.masked
+
+
+def unmask(value: Any, current: Any) -> Any:
+    """A masked value sent back unchanged (an edit form, an exported sheet) stands for the
+    current value; anything else is the new value."""
+    if isinstance(value, str) and "*" in value and current and value == mask(current):
+        return current
+    return value
 
 
 class LookupHashField(models.CharField):

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.core.fields import LookupHashField, is_masked_field, mask
+
 TYPE_LABELS = {"+": _("创建"), "~": _("修改"), "-": _("删除")}
 HIDDEN = {
     "id",
@@ -53,6 +55,8 @@ def _display(
 ) -> str:
     if value in (None, ""):
         return "—"
+    if is_masked_field(field):
+        return mask(value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
@@ -81,7 +85,9 @@ def entries_for(obj: models.Model, limit: int = 200) -> list[Entry]:
     fields = [
         f
         for f in model._meta.concrete_fields
-        if f.name not in HIDDEN and f.attname in tracked  # excluded_fields are not tracked
+        if f.name not in HIDDEN
+        and f.attname in tracked  # excluded_fields are not tracked
+        and not isinstance(f, LookupHashField)  # a keyed hash says nothing to a reader
     ]
     # One query per foreign key type to name the referenced rows.
     related: dict[tuple[str, Any], str] = {}

@@ -13,10 +13,12 @@ new date (the item updated after its inspection) is warned of afresh.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +27,8 @@ from django.utils.translation import gettext as _
 from xiaoan.core.models import DueDate
 from xiaoan.core.registers import Register, registry
 from xiaoan.core.todos import Todo, own_side
+
+logger = logging.getLogger(__name__)
 
 
 def responsible_people(perm: str, unit_ids: Iterable[int]) -> dict[int, list[Any]]:
@@ -86,6 +90,24 @@ def _notify(register: Register, rows: list[DueDate], kind: str, title: str) -> i
     return sent
 
 
+def _overdue_rules(register: Register, rows: list[DueDate], today: dt.date) -> set[int]:
+    """Run the register's `Due.on_overdue` rules on the rows just past, each in its own
+    savepoint; the ids of the rows whose rule failed (logged, tried again tomorrow)."""
+    hooks = {d.field: d.on_overdue for d in register.due if d.on_overdue is not None}
+    failed: set[int] = set()
+    for row in rows:
+        hook = hooks.get(row.key)
+        if hook is None:
+            continue
+        try:
+            with transaction.atomic():
+                hook(row, today)
+        except Exception:
+            logger.exception("register %s: overdue rule failed for %s", register.key, row.pk)
+            failed.add(row.pk)
+    return failed
+
+
 def daily(today: dt.date | None = None) -> dict[str, Any]:
     """Warn of the dates coming due and of those just past, once per item and date."""
     from xiaoan.notifications.services import grouped
@@ -104,9 +126,10 @@ def daily(today: dt.date | None = None) -> dict[str, Any]:
             if soon:
                 sent += _notify(register, soon, "due_soon", _("%(r)s：%(n)d 项即将到期"))
                 DueDate.objects.filter(pk__in=[r.pk for r in soon]).update(warned_for=F("due_on"))
+            failed = _overdue_rules(register, overdue, today)
             if overdue:
                 sent += _notify(register, overdue, "overdue", _("%(r)s：%(n)d 项已过期"))
-                DueDate.objects.filter(pk__in=[r.pk for r in overdue]).update(
+                DueDate.objects.filter(pk__in=[r.pk for r in overdue if r.pk not in failed]).update(
                     overdue_for=F("due_on"), warned_for=F("due_on")
                 )
             soon_total += len(soon)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from xiaoan.core.errors import Invalid, ServiceError
+from xiaoan.core.fields import is_masked_field, mask, unmask
 from xiaoan.core.names import normalize_name
 from xiaoan.core.registers import Register, SheetColumn, create, place_fits, update
 from xiaoan.core.xlsx import Column, Sheet
@@ -85,9 +86,11 @@ def header_of(register: Register, column: SheetColumn) -> str:
 def _display(item: Any, name: str) -> Any:
     model_field = type(item)._meta.get_field(name)
     value = getattr(item, name)
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return None
-    if model_field.choices:
+    if is_masked_field(model_field):
+        return mask(value)
+    if model_field.choices or hasattr(item, f"get_{name}_display"):
         return str(getattr(item, f"get_{name}_display")())
     if isinstance(model_field, models.BooleanField):
         return _("是") if value else _("否")
@@ -105,7 +108,9 @@ def _columns(register: Register) -> list[Column]:
         Column(
             header_of(register, c),
             c.width,
-            (lambda item, _ctx, name=c.field: _display(item, name)),
+            (lambda item, _ctx, c=c: c.render(item))
+            if c.render is not None
+            else (lambda item, _ctx, name=c.field: _display(item, name)),
         )
         for c in register.columns
     ]
@@ -121,13 +126,16 @@ def write(register: Register, items, fileobj: IO[bytes], *, template: bool = Fal
     for item in items:
         sheet.row(item)
     if template:
-        notes = [c for c in register.columns if _field(register, c).choices]
+        notes = [c for c in register.columns if c.parse is None and _field(register, c).choices]
         sheet.line(
             _("说明：从第 %(n)d 行起每行填写一条；带 * 的列必填。") % {"n": sheet.header_row + 1}
         )
         for column in notes:
             labels = "、".join(str(label) for _v, label in _field(register, column).choices)
             sheet.line(f"{header_of(register, column)}：{labels}")
+        for column in register.columns:
+            if column.help:
+                sheet.line(f"{header_of(register, column)}：{column.help}")
     sheet.finish()
     workbook.save(fileobj)
     return sheet.count
@@ -182,6 +190,11 @@ def _headers(register: Register) -> dict[str, SheetColumn]:
     return out
 
 
+def _has_required(register: Register, found: dict[int, SheetColumn]) -> bool:
+    required = [c for c in register.columns if c.required and not c.export_only]
+    return bool(required) and all(c in found.values() for c in required)
+
+
 def read_rows(register: Register, source: IO[bytes] | bytes) -> list[tuple[int, dict[str, Any]]]:
     """(row number, {field: raw cell}) of each non-empty row under the header row."""
     from django.conf import settings
@@ -206,7 +219,9 @@ def read_rows(register: Register, source: IO[bytes] | bytes) -> list[tuple[int, 
                 column = known.get(_text(cell).rstrip("*").strip().lower())
                 if column is not None and column not in found.values():
                     found[index] = column
-            if any(c.field == "name" for c in found.values()):
+            if any(c.field == "name" for c in found.values()) or (
+                register.default_name is not None and _has_required(register, found)
+            ):
                 header, header_row = found, number
                 break
             if number >= 10:
@@ -250,6 +265,8 @@ def _date(value: Any) -> dt.date:
 
 def _cell(register: Register, column: SheetColumn, raw: Any, context: dict) -> Any:
     """The field's value from a cell; ValueError with the Chinese reason."""
+    if column.parse is not None:
+        return column.parse(raw)
     model_field = _field(register, column)
     text = _text(raw)
     if column.field == "unit":
@@ -339,6 +356,7 @@ def check_rows(
     if not rows:
         result.errors.append(RowError(0, "", _("表格中没有数据行。")))
         return result, []
+    extra = _parsed_columns(register)
     by_name, full = _unit_lookup(register, user)
     current = default_unit
     columns = {c.field: c for c in register.columns if not c.export_only}
@@ -370,6 +388,8 @@ def check_rows(
             values["unit"] = current
         else:
             result.errors.append(RowError(number, str(_("所属单位")), _("请填写所属单位。")))
+        if not values.get("name") and register.default_name is not None:
+            values["name"] = register.default_name(values)
         if not values.get("name"):
             result.errors.append(RowError(number, str(_("名称")), _("名称不能为空。")))
         if len(result.errors) == before:
@@ -406,14 +426,17 @@ def check_rows(
             else:
                 plan.values["place"] = place
         code = plan.values.get("code") or ""
-        key = (
-            (unit.pk, "code", code) if code else (unit.pk, "name", _natural(register, plan.values))
-        )
+        if register.natural_key:
+            key = (unit.pk, *(_key_part(plan.values.get(n)) for n in register.natural_key))
+            what = header_of(register, _key_column(register))
+        else:
+            key = (unit.pk, "code", code) if code else (unit.pk, "name", plan.values["name"])
+            what = str(_("编号") if code else _("名称"))
         if key in seen:
             result.errors.append(
                 RowError(
                     plan.number,
-                    str(_("编号") if code else _("名称")),
+                    what,
                     _("与第 %(n)d 行重复：同一单位的台账不能重复登记。") % {"n": seen[key]},
                 )
             )
@@ -442,9 +465,14 @@ def check_rows(
     unit_ids = {p.values["unit"].pk for p in plans}
     stored = model._default_manager.filter(unit_id__in=unit_ids, retired_at__isnull=True)
     by_code = {(i.unit_id, i.code): i for i in stored if i.code}
+    by_key = {
+        (i.unit_id, *(_key_part(getattr(i, n)) for n in register.natural_key)): i
+        for i in stored
+        if register.natural_key
+    }
     by_item_name: dict[tuple, list] = {}
     for item in stored:
-        by_item_name.setdefault((item.unit_id, _natural(register, item.__dict__)), []).append(item)
+        by_item_name.setdefault((item.unit_id, item.name), []).append(item)
     changeable = set(
         model._default_manager.restrict(user, "change")
         .filter(unit_id__in=unit_ids)
@@ -452,10 +480,16 @@ def check_rows(
     )
     for plan in plans:
         unit, code = plan.values["unit"], plan.values.get("code") or ""
-        if code:
+        if register.natural_key:
+            key = (unit.pk, *(_key_part(plan.values.get(n)) for n in register.natural_key))
+            existing = by_key.get(key)
+            if existing is None and code:
+                # Not found by its natural key (renamed in the sheet): its 编号 finds it.
+                existing = by_code.get((unit.pk, code))
+        elif code:
             existing = by_code.get((unit.pk, code))
         else:
-            named = by_item_name.get((unit.pk, _natural(register, plan.values)), [])
+            named = by_item_name.get((unit.pk, plan.values["name"]), [])
             if len(named) > 1:
                 result.errors.append(
                     RowError(
@@ -470,15 +504,31 @@ def check_rows(
             result.errors.append(RowError(plan.number, "", _("您不能修改该单位已有的这条台账。")))
             continue
         plan.existing = existing
-        if plan.number not in unresolved:
+        for name, value in list(plan.values.items()):
+            # A masked cell of an exported sheet (an ID number) keeps the stored value.
+            if name in extra:
+                continue
+            if existing is not None and is_masked_field(model._meta.get_field(name)):
+                plan.values[name] = unmask(value, getattr(existing, name))
+        if plan.number not in unresolved:  # a keyholder not found: said once, per column
             _check_item(register, plan, result)
     result.errors.sort(key=lambda e: e.row)
     return result, plans
 
 
-def _natural(register: Register, values: dict[str, Any]) -> tuple:
-    """The row's (or item's) natural key within its unit: its name, and e.g. the spec."""
-    return tuple(values.get(name) or "" for name in register.natural_key)
+def _key_part(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _key_column(register: Register) -> SheetColumn:
+    """The natural key's last column (the number, after its kind) names a duplicate."""
+    last = register.natural_key[-1]
+    return next(c for c in register.columns if c.field == last)
+
+
+def _parsed_columns(register: Register) -> set[str]:
+    """Columns that are no model field: the register's `parse` reads them."""
+    return {c.field for c in register.columns if c.parse is not None}
 
 
 def _check_item(register: Register, plan: _Plan, result: ImportResult) -> None:
@@ -491,8 +541,10 @@ def _check_item(register: Register, plan: _Plan, result: ImportResult) -> None:
 
     model = register.model
     item = copy.copy(plan.existing) if plan.existing is not None else model()
+    extra = _parsed_columns(register)
     for name, value in plan.values.items():
-        setattr(item, name, value)
+        if name not in extra:
+            setattr(item, name, value)
     try:
         item.full_clean(
             exclude=["unit", "place", "retired_by"],
@@ -510,6 +562,12 @@ def _check_item(register: Register, plan: _Plan, result: ImportResult) -> None:
                     label = name
             for message in messages:
                 result.errors.append(RowError(plan.number, label, str(message)))
+        return
+    # The values as the model's rules left them (a clean() that normalises a cell, e.g.
+    # "张三 T1；李四 T2" into a list): what is compared with the stored item and written.
+    for name in plan.values:
+        if name not in ("unit", "place") and name not in extra:
+            plan.values[name] = getattr(item, name)
 
 
 def import_items(
@@ -545,10 +603,16 @@ def import_items(
     return result
 
 
-def _changes(plan: _Plan) -> bool:
-    """Whether the row differs from the item it updates."""
+def _changes(register: Register, plan: _Plan) -> bool:
+    """Whether the row differs from the item it updates. A filled cell of a column the
+    register parses itself (a team's members) cannot be compared here: it counts as one."""
     item = plan.existing
+    extra = _parsed_columns(register)
     for name, value in plan.values.items():
+        if name in extra:
+            if value not in (None, "", [], ()):
+                return True
+            continue
         related = isinstance(type(item)._meta.get_field(name), models.ForeignKey)
         current = getattr(item, f"{name}_id") if related else getattr(item, name)
         if related:
@@ -570,7 +634,7 @@ def _write(register: Register, user: Any, plans: list[_Plan], result: ImportResu
             if plan.existing is None:
                 create(register, user, plan.values)
                 result.created += 1
-            elif _changes(plan):
+            elif _changes(register, plan):
                 update(register, user, plan.existing.pk, plan.values)
                 result.updated += 1
             else:

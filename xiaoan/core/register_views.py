@@ -35,6 +35,7 @@ from django.views.generic import TemplateView
 
 from xiaoan.core import history, registers
 from xiaoan.core.errors import NotFound
+from xiaoan.core.fields import LookupHashField, is_masked_field, mask
 from xiaoan.core.forms import StyledFormMixin
 from xiaoan.core.ids import IdFilter
 from xiaoan.core.register_sheets import export_response, import_items, template_response
@@ -161,9 +162,9 @@ def scope_form(form, register: Register, user: Any, action: str, unit_id: Any = 
         form.fields["place"].label_from_instance = lambda p: p.full_name
         form.fields["place"].required = False
     if hasattr(form, "scope_to"):
-        # The register's own choices that depend on the unit (a storage's keyholders).
+        # The register's own choices that depend on the unit (a certificate's holder).
         unit = register.units(user, action).filter(pk=unit_id).first() if unit_id else None
-        form.scope_to(unit)
+        form.scope_to(user, unit)
 
 
 # ---------------------------------------------------------------- pages
@@ -198,12 +199,15 @@ class RegisterMixin:
 
 
 def cell(item: Any, name: str) -> Any:
-    """A field's value as the list and record pages show it."""
+    """A field's value as the list and record pages show it (a model's own
+    `get_<field>_display()` for a field without choices, e.g. a JSON list)."""
     model_field = type(item)._meta.get_field(name)
     value = getattr(item, name)
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "—"
-    if model_field.choices:
+    if is_masked_field(model_field):
+        return mask(value)
+    if model_field.choices or hasattr(item, f"get_{name}_display"):
         return getattr(item, f"get_{name}_display")()
     if isinstance(model_field, models.BooleanField):
         return _("是") if value else _("否")
@@ -251,6 +255,7 @@ class RegisterDetailView(RegisterMixin, ScopedMixin, TemplateView):
             for f in register.model._meta.concrete_fields
             if f.name not in ("id", "created_at", "updated_at", "retired_by", "retired_at")
             and f.name != "retire_reason"
+            and not isinstance(f, LookupHashField)
         ]
         context["history"] = history.entries_for(item)
         context["attachments"] = registers.attachments_of(register, item)
@@ -268,11 +273,15 @@ class RegisterDetailView(RegisterMixin, ScopedMixin, TemplateView):
         )
         context["may_report"] = has_permission_anywhere(user, "hazards.add_hazard")
         context["may_inspect"] = has_permission_anywhere(user, "inspections.add_inspection")
+        context["item_actions"] = [
+            (label, reverse(f"{register.namespace or register.key}:{name}", args=[item.pk]))
+            for name, label in (register.item_actions if context["may_change"] else ())
+        ]
         if register.attachment_kinds and context["may_change"]:
             context["attach_form"] = AttachForm(kinds=register.attachment_kinds)
         context["today"] = timezone.localdate()
         if register.detail_context is not None:
-            context.update(register.detail_context(self.request, item))
+            context.update(register.detail_context(user, item))
         return context
 
 

@@ -27,6 +27,11 @@ sheets, API and due-date warnings all come — as `xiaoan.core.workflow` is for 
 - `figures.py` / `indicators.py` / `demo.py` as other apps do; the model's permissions go to
   the built-in roles by adding "<app>.<model>" to `REGISTER_MODELS` in xiaoan/accounts/roles.py.
 
+Rows that belong to an item but are no register item themselves (a team's members) are
+written by the register's `save_related(actor, item, data)` inside the same transaction,
+from the service's data (an API field, or a sheet column that is no model field: a
+`SheetColumn` with `parse` and `render`); see `xiaoan.emergency`.
+
 Services (`create`, `update`, `retire`, `attach`) take the actor first, check the register's
 permissions (`<app>.add_<model>`, `change_…`, `view_…`) and the unit scope, validate with the
 model's `full_clean`, stamp history, keep the due dates and re-check the scope after writing,
@@ -46,7 +51,9 @@ second way to meet it. So the register keeps one `DueDate` row per item and decl
 (`xiaoan.core.tasks`, `xiaoan registers-daily`) notifies the unit's people who may change the
 register `warn_days` ahead and again once past, once per item and date (the row remembers
 the date it warned for); each register's `todos.py` puts the count due soon and overdue on
-the home page; the early-warning issue can read the same rows for its alerts.
+the home page; the early-warning issue can read the same rows for its alerts. A date whose
+lapse is itself a finding declares `Due(..., on_overdue=rule)`: the same daily job calls the
+rule once the date is past (一台一档: an overdue statutory inspection raises a hazard).
 """
 
 from __future__ import annotations
@@ -82,6 +89,11 @@ class Due:
     field: str
     label: str
     warn_days: int = 30
+    # Called by the daily job (`xiaoan.core.register_due.daily`) for each of these dates just
+    # past, with the `DueDate` row and today, in a savepoint: a rule such as "an overdue
+    # statutory inspection is a hazard". It must be idempotent per item and date itself; a
+    # row whose call fails is warned and tried again the next day.
+    on_overdue: Callable[[DueDate, dt.date], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -97,9 +109,16 @@ class SheetColumn:
     aliases: tuple[str, ...] = ()
     required: bool = False
     export_only: bool = False  # derived values (a high-rise flag): written, never read
-    # A column naming another record (a keyholder): `resolve(unit, text, cache)` returns it
-    # for the row's unit, or raises ValueError with the Chinese reason; `cache` is one dict
-    # per import, to load what the column reads once rather than per row.
+    # A column that is no model field (a team's members): `parse(cell)` gives its value
+    # (ValueError with the Chinese reason for a refused cell) and the value goes into the
+    # service's data under `field` for the register's `save_related`; `render(item)` gives
+    # the exported cell. Give `header` for such a column.
+    parse: Callable[[Any], Any] | None = None
+    render: Callable[[Any], Any] | None = None
+    help: str = ""  # how to fill the column, printed under the template's rows
+    # A model field naming another record of the row's unit (a storage's keyholder):
+    # `resolve(unit, text, cache)` returns it, or raises ValueError with the Chinese reason;
+    # `cache` is one dict per import, to load what the column reads once, not per row.
     resolve: Callable[[Any, str, dict], Any] | None = None
 
 
@@ -119,22 +138,34 @@ class Register:
     due: Sequence[Due] = ()
     attachment_kinds: Sequence[tuple[str, str]] = ()  # (value, label); none: no files
     select_related: Sequence[str] = ("unit", "place")
-    prefetch_related: Sequence[Any] = ()
+    # The fields that, with the unit, find the item a re-imported row updates (证书: kind
+    # and number). Empty: by 编号 (code), or by 名称 when a row has no 编号.
+    natural_key: Sequence[str] = ()
+    prefetch_related: Sequence[Any] = ()  # rows the list, export and API read per item
     # Called inside the service's transaction after each save: (actor, item, before) where
     # `before` is the item as it was (None when created). Rules such as 危房 → hazard.
     after_save: Callable[[Any, Any, Any], None] | None = None
+    # Called inside the service's transaction after each create/update, before
+    # `after_save`: (actor, item, data) with the data given to the service, including
+    # values that are no model field (a team's members from the API or a sheet column).
+    save_related: Callable[[Any, Any, dict], None] | None = None
     # Called inside `retire` on the locked item before it is retired: (actor, item); raises
     # a ServiceError (Conflict) when the item may not be retired yet (stock left…).
     before_retire: Callable[[Any, Any], None] | None = None
-    # Extra context of the record page: (request, item) -> dict, shown by the register's
-    # own detail template (`<app>/<model>_detail.html` extending core/registers/detail.html).
-    detail_context: Callable[[Any, Any], dict] | None = None
-    # The fields that identify an item of a unit on re-import when a row has no 编号.
-    natural_key: Sequence[str] = ("name",)
+    # A register's own steps on one item, shown as buttons on its record page to those who
+    # may change it: (url name within the register's namespace, label), the url taking the
+    # item's pk — e.g. ("equipment_inspection", 登记定期检验). The app's urls.py adds them.
+    item_actions: Sequence[tuple[str, str]] = ()
     # The URL namespace when it is not `key` (two registers of one app share its namespace).
     namespace: str = ""
     order: int = 50
     description: str = ""
+    # Extra context for the record page: (actor, item) -> dict, shown by the register's own
+    # `<app>/<model>_detail.html` extending the core one (its `register_side` block).
+    detail_context: Callable[[Any, Any], dict] | None = None
+    # The name of an imported row that gives none (extinguishers are numbered, not named):
+    # row values -> name. With it, a sheet's header need not have the 名称 column.
+    default_name: Callable[[dict[str, Any]], str] | None = None
 
     def __post_init__(self) -> None:
         # The filterset is declared before the register: tell it whose it is (search
@@ -262,9 +293,18 @@ def _validate(register: Register, actor: Any, item: RegisterItem, action: str) -
         raise Invalid(message, fields=fields) from None
 
 
-def _saved(register: Register, actor: Any, item: RegisterItem, before: Any, action: str) -> None:
+def _saved(
+    register: Register,
+    actor: Any,
+    item: RegisterItem,
+    before: Any,
+    action: str,
+    data: dict[str, Any] | None = None,
+) -> None:
     stamp(item, actor)
     item.save()
+    if register.save_related is not None and data is not None:
+        register.save_related(actor, item, data)
     if register.after_save is not None:
         register.after_save(actor, item, before)
     sync_due(register, item)
@@ -279,7 +319,7 @@ def create(register: Register, actor: Any, data: dict[str, Any]) -> RegisterItem
     item = register.model()
     _apply_ids(register, item, data)
     _validate(register, actor, item, "add")
-    _saved(register, actor, item, None, "add")
+    _saved(register, actor, item, None, "add", data)
     return item
 
 
@@ -318,7 +358,7 @@ def update(register: Register, actor: Any, pk: Any, data: dict[str, Any]) -> Reg
     before = register.model._default_manager.get(pk=item.pk)
     _apply_ids(register, item, data)
     _validate(register, actor, item, "change")
-    _saved(register, actor, item, before, "change")
+    _saved(register, actor, item, before, "change", data)
     return item
 
 

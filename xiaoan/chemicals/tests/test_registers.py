@@ -108,7 +108,7 @@ def test_a_wrong_catalogue_row_writes_nothing(persona, units):
     assert not result.ok and not Chemical.objects.exists()
     by_row = {(e.row, e.column) for e in result.errors}
     assert (3, "计量单位") in by_row and (3, "易燃") in by_row
-    assert (4, "所属单位") in by_row and (5, "名称") in by_row
+    assert (4, "所属单位") in by_row and (5, "规格") in by_row  # name and spec twice
 
 
 # ---------------------------------------------------------------- storage import

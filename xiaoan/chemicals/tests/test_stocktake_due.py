@@ -111,9 +111,9 @@ def test_an_overdue_stocktake_warns_and_shows_in_the_todos(client_for, persona, 
 
 
 def test_the_ledgers_are_paged(client_for, persona, units, monkeypatch):
-    from xiaoan.chemicals import views
+    from xiaoan.chemicals.templatetags import ledger
 
-    monkeypatch.setattr(views, "LEDGER_PAGE", 3)
+    monkeypatch.setattr(ledger, "LEDGER_PAGE", 3)
     storage = make_storage(persona, units)
     ethanol = make_chemical(persona, units)
     for n in range(7):

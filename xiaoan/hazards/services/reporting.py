@@ -245,12 +245,15 @@ def record_register_finding(
     category: str = "",
     place: Place | None = None,
     note: str = "",
+    level: str = HazardLevel.MAJOR,
 ) -> Hazard:
     """A major hazard that a register's rule finds (a building appraised C or D is a 危房),
     recorded in the unit's ledger for the item and confirmed as 重大 at once: it is under
     supervision and on the 动态清零 board until closed through its loop. The calling
     register service has let `actor` change the item; no direct criterion is named (the
-    Ministry guide's 校舍 article was not at hand: major-hazard-criteria.md §5)."""
+    Ministry guide's 校舍 article was not at hand: major-hazard-criteria.md §5). A rule
+    whose finding is no major hazard by the guide passes `level` 一般 (confirmed, not
+    supervised): an overdue statutory inspection, an expired extinguisher."""
     hazard = _create(
         actor,
         unit,
@@ -263,7 +266,7 @@ def record_register_finding(
         subject=subject,
     )
     hazard = Hazard.objects.select_for_update().get(pk=hazard.pk)
-    return _confirm(hazard, actor, level=HazardLevel.MAJOR, criterion="", note=note)
+    return _confirm(hazard, actor, level=level, criterion="", note=note)
 
 
 @transaction.atomic

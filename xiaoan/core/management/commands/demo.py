@@ -2,9 +2,14 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from xiaoan.buildings.demo import load_buildings
+from xiaoan.certificates.demo import load_certificates
 from xiaoan.chemicals.demo import load_chemicals
 from xiaoan.duties.demo import load_duties
+from xiaoan.emergency.demo import load_emergency
+from xiaoan.equipment.demo import load_equipment
+from xiaoan.fireassets.demo import load_fire_assets
 from xiaoan.hazards.demo import load_hazards
+from xiaoan.hotwork.demo import load_hot_work
 from xiaoan.inspections.demo import load_inspections
 from xiaoan.orgs.demo import DEMO_PASSWORD, PEOPLE, load_demo
 
@@ -32,6 +37,13 @@ class Command(BaseCommand):
             self.stdout.write(_("危化品台账：新建出入库记录 %(n)d 笔。") % {"n": load_chemicals()})
             # After the hazards: their sample ledger is made only for a school without any.
             self.stdout.write(_("台账：新建楼栋档案 %(b)d 份。") % {"b": load_buildings()})
+            self.stdout.write(_("台账：新建特种设备档案 %(e)d 份。") % {"e": load_equipment()})
+            self.stdout.write(_("台账：新建消防器材 %(f)d 件。") % {"f": load_fire_assets()})
+            self.stdout.write(_("台账：新建持证记录 %(c)d 条。") % {"c": load_certificates()})
+            self.stdout.write(_("动火作业：新建许可 %(p)d 张。") % {"p": load_hot_work()})
+            self.stdout.write(
+                _("台账：新建应急预案 %(p)d 份，应急队伍 %(t)d 支。") % load_emergency()
+            )
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:
             login = f"{username}" + (f" / {mobile}" if mobile else "")

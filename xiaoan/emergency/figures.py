@@ -1,0 +1,82 @@
+"""应急预案 and 应急队伍 on the dashboard (xiaoan.reports.figures): plans on file, plans due
+for revision (within the 30-day warning or past), teams on file and teams not staffed to the
+rule; per branch the plans due and the teams not staffed for the ranking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from xiaoan.emergency.models import EmergencyPlan, EmergencyTeam
+from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, by_branch, section
+
+WARN_DAYS = 30  # as the register's Due
+
+
+@section
+def emergency_section(scope: Scope) -> Section | None:
+    see_plans = allowed(scope, "emergency.view_emergencyplan")
+    see_teams = allowed(scope, "emergency.view_emergencyteam")
+    if not (see_plans or see_teams):
+        return None
+    today = scope.today
+    due = Q(next_revision_on__lte=today + dt.timedelta(days=WARN_DAYS))
+    result = Section(key="emergency", title=_("应急预案与应急队伍"), order=45)
+    result.figures, result.columns = [], []
+    branches: dict = {}
+    if see_plans:
+        plans = EmergencyPlan.objects.filter(scope.records(), retired_at__isnull=True)
+        totals = plans.aggregate(total=Count("pk"), due=Count("pk", filter=due))
+        url = reverse("emergency_plans:emergencyplan_list")
+
+        def plan_link(**params) -> str:
+            return f"{url}?{urlencode({'unit': scope.unit.pk, **params})}"
+
+        result.figures += [
+            Figure("plans", _("在册预案"), totals["total"], plan_link(), suffix=_("份")),
+            Figure(
+                "plans_due",
+                _("预案待修订"),
+                totals["due"],
+                plan_link(due="soon"),
+                bad=totals["due"] > 0,
+                suffix=_("份"),
+            ),
+        ]
+        result.columns.append(Column("plans_due", _("预案待修订"), weight=1))
+        if scope.subtree:
+            for path, row in by_branch(scope, plans, "unit", due=Count("pk", filter=due)).items():
+                branches.setdefault(path, {})["plans_due"] = row["due"]
+    if see_teams:
+        teams = EmergencyTeam.objects.filter(scope.records(), retired_at__isnull=True)
+        short = Q(is_staffed=False)
+        totals = teams.aggregate(total=Count("pk"), short=Count("pk", filter=short))
+        url = reverse("emergency_teams:emergencyteam_list")
+
+        def team_link(**params) -> str:
+            return f"{url}?{urlencode({'unit': scope.unit.pk, **params})}"
+
+        result.figures += [
+            Figure("teams", _("应急队伍"), totals["total"], team_link(), suffix=_("支")),
+            Figure(
+                "teams_short",
+                _("队伍未配齐"),
+                totals["short"],
+                team_link(is_staffed="false"),
+                bad=totals["short"] > 0,
+                suffix=_("支"),
+            ),
+        ]
+        result.columns.append(Column("teams_short", _("队伍未配齐"), weight=2))
+        if scope.subtree:
+            for path, row in by_branch(
+                scope, teams, "unit", short=Count("pk", filter=short)
+            ).items():
+                branches.setdefault(path, {})["teams_short"] = row["short"]
+    if scope.subtree:
+        result.branches = branches
+    return result

@@ -1,0 +1,65 @@
+"""一台一档 on the dashboard (xiaoan.reports.figures): special equipment on file and those
+whose statutory inspection is past its date (and due within 30 days); per branch the
+overdue count for the ranking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from xiaoan.equipment.models import Equipment
+from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, by_branch, section
+
+
+@section
+def equipment_section(scope: Scope) -> Section | None:
+    if not allowed(scope, "equipment.view_equipment"):
+        return None
+    rows = Equipment.objects.filter(scope.records(), retired_at__isnull=True)
+    today = scope.today
+    overdue = Count("pk", filter=Q(next_inspection_on__lt=today))
+    totals = rows.aggregate(
+        total=Count("pk"),
+        overdue=overdue,
+        soon=Count(
+            "pk",
+            filter=Q(next_inspection_on__lte=today + dt.timedelta(days=30)),
+        ),
+    )
+    url = reverse("equipment:equipment_list")
+
+    def link(**params) -> str:
+        return f"{url}?{urlencode({'unit': scope.unit.pk, **params})}"
+
+    # On the dashboard and its workbook; the one-page brief keeps to the headline sections.
+    result = Section(key="equipment", title=_("特种设备（一台一档）"), order=45, brief=False)
+    result.figures = [
+        Figure("total", _("在册特种设备"), totals["total"], link(), suffix=_("台")),
+        Figure(
+            "inspection_overdue",
+            _("定期检验逾期"),
+            totals["overdue"],
+            link(inspection_overdue="true"),
+            bad=totals["overdue"] > 0,
+            suffix=_("台"),
+        ),
+        Figure(
+            "inspection_soon",
+            _("30天内到期（含逾期）"),
+            totals["soon"],
+            link(due="soon"),
+            suffix=_("台"),
+        ),
+    ]
+    # Shown in the ranking, not weighted into its score (the weights are the districts').
+    result.columns = [Column("inspection_overdue", _("检验逾期"))]
+    if scope.subtree:
+        grouped = by_branch(scope, rows, "unit", inspection_overdue=overdue)
+        result.branches = {
+            path: {"inspection_overdue": row["inspection_overdue"]} for path, row in grouped.items()
+        }
+    return result

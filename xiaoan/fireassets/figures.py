@@ -1,0 +1,73 @@
+"""Fire assets on the dashboard (xiaoan.reports.figures): assets in use, expired, not
+checked this month, failed checks this month; per branch the expired count for ranking."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from xiaoan.fireassets.choices import CheckResult
+from xiaoan.fireassets.models import FireAsset, FireAssetCheck, month_start
+from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, by_branch, section
+
+
+@section
+def fire_asset_section(scope: Scope) -> Section | None:
+    if not allowed(scope, "fireassets.view_fireasset"):
+        return None
+    today, month = timezone.localdate(), month_start()
+    expired = Count("pk", filter=Q(expires_on__lt=today))
+    rows = FireAsset.objects.filter(scope.records(), retired_at__isnull=True)
+    totals = rows.aggregate(
+        total=Count("pk"),
+        expired=expired,
+        unchecked=Count(
+            "pk", filter=Q(last_checked_on__isnull=True) | Q(last_checked_on__lt=month)
+        ),
+    )
+    failed = FireAssetCheck.objects.filter(
+        scope.records(), checked_on__gte=month, result=CheckResult.FAILED
+    ).count()
+    url = reverse("fireassets:fireasset_list")
+
+    def link(**params) -> str:
+        return f"{url}?{urlencode({'unit': scope.unit.pk, **params})}"
+
+    # On the dashboard and its workbook; the one-page brief keeps to the headline sections.
+    result = Section(key="fireassets", title=_("消防器材"), order=45, brief=False)
+    result.figures = [
+        Figure("total", _("在册器材"), totals["total"], link(), suffix=_("件")),
+        Figure(
+            "expired",
+            _("已过期"),
+            totals["expired"],
+            link(expired="true"),
+            bad=totals["expired"] > 0,
+            suffix=_("件"),
+        ),
+        Figure(
+            "unchecked",
+            _("本月未检查"),
+            totals["unchecked"],
+            link(unchecked="true"),
+            bad=totals["unchecked"] > 0,
+            suffix=_("件"),
+        ),
+        Figure(
+            "failed",
+            _("本月月检异常"),
+            failed,
+            link(last_check_result="failed"),
+            bad=failed > 0,
+            suffix=_("次"),
+        ),
+    ]
+    # Shown in the ranking, not weighted into its score.
+    result.columns = [Column("expired", _("过期器材"))]
+    if scope.subtree:
+        grouped = by_branch(scope, rows, "unit", expired=expired)
+        result.branches = {path: {"expired": row["expired"]} for path, row in grouped.items()}
+    return result

@@ -1,5 +1,7 @@
-"""Business rules of the hazardous-chemicals ledger. Pages, the API, demo data and tests all
-come through here; every function takes the actor first, checks right and scope, and runs in
+"""Business rules of the hazardous-chemicals ledger (the catalogue and the storages are
+registers: their create/update/retire are `xiaoan.core.registers`' services, with the rules
+of xiaoan.chemicals.models and .rules). Pages, the API, demo data and tests all come
+through here; every function takes the actor first, checks right and scope, and runs in
 one transaction.
 
 The ledger's invariant — a balance is never negative and always equals the sum of its

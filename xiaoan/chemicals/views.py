@@ -1,5 +1,8 @@
-"""Pages of the hazardous-chemicals ledger. Thin: every rule is in
-`xiaoan.chemicals.services`; refusals are answered by the core views."""
+"""Pages of the hazardous-chemicals ledger: movements, their second signature, stocktakes,
+the 台账 export, and the ledger parts of the catalogue's and the storages' record pages
+(their list, record, form and retire pages are the register layer's, see
+xiaoan.chemicals.registers). Thin: every rule is in `xiaoan.chemicals.services`; refusals
+are answered by the core views."""
 
 from __future__ import annotations
 

@@ -30,7 +30,11 @@ sheets, API and due-date warnings all come — as `xiaoan.core.workflow` is for 
 Rows that belong to an item but are no register item themselves (a team's members) are
 written by the register's `save_related(actor, item, data)` inside the same transaction,
 from the service's data (an API field, or a sheet column that is no model field: a
-`SheetColumn` with `parse` and `render`); see `xiaoan.emergency`.
+`SheetColumn` with `parse` and `render`); see `xiaoan.emergency`. A model field naming
+another record of the row's unit (a storage's keyholder) is read with
+`SheetColumn(resolve=...)`. Two registers of one app share its URL namespace with
+`namespace=`, and `before_retire(actor, item)` refuses a retirement the register forbids
+(stock left in a storage); see `xiaoan.chemicals`.
 
 Services (`create`, `update`, `retire`, `attach`) take the actor first, check the register's
 permissions (`<app>.add_<model>`, `change_…`, `view_…`) and the unit scope, validate with the

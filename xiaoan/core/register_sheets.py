@@ -483,7 +483,7 @@ def check_rows(
         if register.natural_key:
             key = (unit.pk, *(_key_part(plan.values.get(n)) for n in register.natural_key))
             existing = by_key.get(key)
-            if existing is None and code:
+            if existing is None and code and "code" not in register.natural_key:
                 # Not found by its natural key (renamed in the sheet): its 编号 finds it.
                 existing = by_code.get((unit.pk, code))
         elif code:

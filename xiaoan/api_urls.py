@@ -54,6 +54,7 @@ router.register(
 )
 router.register("audit", audit_api.AuditEntryViewSet, basename="audit")
 router.register("chemicals", chemicals_api.ChemicalViewSet, basename="chemical")
+router.register("chemical-storages", chemicals_api.StorageViewSet, basename="chemical-storage")
 router.register("chemical-movements", chemicals_api.MovementViewSet, basename="chemical-movement")
 router.register(
     "chemical-stocktakes", chemicals_api.StocktakeViewSet, basename="chemical-stocktake"

@@ -9,4 +9,7 @@ class ChemicalsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the movement workflow (second signature; checked at start-up).
+        # The catalogue and the storages declare themselves as registers (the 台账 menu,
+        # the hazards' and inspections' subject links).
+        import xiaoan.chemicals.registers  # noqa: F401
         from xiaoan.chemicals import workflow  # noqa: F401

@@ -79,3 +79,15 @@ class MovementAction(models.TextChoices):
     RECORD = "record", _("登记")
     CONFIRM = "confirm", _("复核确认")
     REJECT = "reject", _("复核退回")
+
+
+CHEMICAL_ATTACHMENTS = [
+    ("msds", _("安全技术说明书（MSDS）")),
+    ("licence", _("购买许可或备案文件")),
+    ("other", _("其他")),
+]
+STORAGE_ATTACHMENTS = [
+    ("photo", _("照片")),
+    ("rules", _("管理制度")),
+    ("other", _("其他")),
+]

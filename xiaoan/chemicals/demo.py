@@ -12,8 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from xiaoan.accounts.models import User
+from xiaoan.chemicals import registers as chemical_registers
 from xiaoan.chemicals import services
 from xiaoan.chemicals.models import Storage
+from xiaoan.core import registers
 from xiaoan.orgs.models import Place, Unit
 
 # name, spec, measure, class flags
@@ -92,10 +94,11 @@ def load_chemicals() -> int:
             place, _new = Place.objects.get_or_create(
                 unit=unit, parent=None, name=place_name, defaults={"kind": "building", "use": "lab"}
             )
-        storage = services.create_storage(
+        storage = registers.create(
+            chemical_registers.STORAGES,
             recorder,
-            unit,
             {
+                "unit": unit,
                 "name": storage_name,
                 "kind": kind,
                 "place": place,
@@ -106,7 +109,9 @@ def load_chemicals() -> int:
         chemicals = {}
         for name, spec, measure, flags in CATALOGUE[unit_name]:
             data = {"name": name, "spec": spec, "measure": measure, **dict.fromkeys(flags, True)}
-            chemicals[name] = services.create_chemical(recorder, unit, data)
+            chemicals[name] = registers.create(
+                chemical_registers.CHEMICALS, recorder, {"unit": unit, **data}
+            )
         for name, what, qty, days, recipient, purpose in MOVEMENTS[unit_name]:
             extra = DISPOSER if what == "waste" else {}
             movement = services.record_movement(

@@ -37,7 +37,7 @@ def chemical_section(scope: Scope) -> Section | None:
             "controlled",
             _("在库管制类危化品"),
             controlled,
-            f"{reverse('chemicals:chemical_list')}?controlled=1",
+            f"{reverse('chemicals:chemical_list')}?controlled=true",
             suffix=_("种"),
         ),
         Figure(

@@ -27,47 +27,49 @@ def quantity_input(label, **kwargs) -> forms.DecimalField:
     )
 
 
+CHEMICAL_FIELDS = [
+    "unit",
+    "name",
+    "code",
+    "cas_number",
+    "spec",
+    "measure",
+    "is_flammable",
+    "is_explosive",
+    "is_toxic",
+    "is_precursor",
+    "is_explosive_precursor",
+    "note",
+]
+STORAGE_FIELDS = ["unit", "name", "code", "kind", "place", "keeper_one", "keeper_two", "note"]
+
+
 class ChemicalForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Chemical
-        fields = [
-            "name",
-            "cas_number",
-            "spec",
-            "measure",
-            "is_flammable",
-            "is_explosive",
-            "is_toxic",
-            "is_precursor",
-            "is_explosive_precursor",
-            "notes",
-        ]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
-
-    def _post_clean(self) -> None:
-        pass  # the service validates with the unit in hand
+        fields = CHEMICAL_FIELDS
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
 
 class StorageForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Storage
-        fields = ["name", "kind", "place", "keeper_one", "keeper_two", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        fields = STORAGE_FIELDS
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, places=None, people=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["place"].queryset = places
-        self.fields["place"].label_from_instance = lambda p: p.full_name
+    def scope_to(self, user, unit) -> None:
+        """Keyholders are offered from the chosen unit's serving staff (called by the
+        register layer once it knows the unit; none before one is chosen)."""
+        from xiaoan.accounts.models import User
+
+        people = User.objects.none()
+        if unit is not None:
+            people = User.objects.filter(is_active=True, unit__path__startswith=unit.path).order_by(
+                "name", "username"
+            )
         for name in ("keeper_one", "keeper_two"):
             self.fields[name].queryset = people
             self.fields[name].label_from_instance = lambda u: u.display_name
-
-    def _post_clean(self) -> None:
-        pass
-
-
-class RetireForm(StyledFormMixin, forms.Form):
-    reason = forms.CharField(label=_("停用原因"), max_length=200)
 
 
 class MovementForm(StyledFormMixin, forms.Form):

@@ -12,10 +12,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from xiaoan.chemicals.choices import (
     INCOMING,
@@ -29,7 +29,7 @@ from xiaoan.chemicals.choices import (
     MovementStatus,
     StorageKind,
 )
-from xiaoan.core.models import TimeStamped, WorkflowEvent
+from xiaoan.core.models import RegisterItem, WorkflowEvent
 from xiaoan.core.scoping import ScopedQuerySet
 
 HALF_QUANTUM = Value(Decimal("0.0005"), output_field=models.DecimalField())
@@ -39,25 +39,6 @@ def quantity_field(label, **kwargs) -> models.DecimalField:
     return models.DecimalField(
         label, max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_PLACES, **kwargs
     )
-
-
-class Retirable(models.Model):
-    """Registers are never deleted: an entry is retired (停用) with who, when and why."""
-
-    is_active = models.BooleanField(_("在用"), default=True)
-    retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
-    retired_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("停用人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    retire_reason = models.CharField(_("停用原因"), max_length=200, blank=True)
-
-    class Meta:
-        abstract = True
 
 
 # The class flags, in the order the catalogue shows them.
@@ -70,13 +51,10 @@ CLASS_FIELDS = {
 }
 
 
-class Chemical(TimeStamped, Retirable):
-    """A catalogue entry of one unit (a school's lab keeps its own catalogue)."""
+class Chemical(RegisterItem):
+    """A catalogue entry of one unit (a school's lab keeps its own catalogue), a register
+    item (xiaoan.chemicals.registers): name, code, note and retirement come from it."""
 
-    unit = models.ForeignKey(
-        "orgs.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="chemicals"
-    )
-    name = models.CharField(_("名称"), max_length=100)
     cas_number = models.CharField(_("CAS 号"), max_length=20, blank=True)
     spec = models.CharField(_("规格"), max_length=100, blank=True, help_text=_("如 500mL/瓶，AR"))
     measure = models.CharField(
@@ -89,24 +67,29 @@ class Chemical(TimeStamped, Retirable):
     is_explosive_precursor = models.BooleanField(_("易制爆"), default=False)
     # Derived from the flags on save (indexed for the dashboard and the list filter).
     controlled = models.BooleanField(_("管制类（双人双锁）"), default=False, editable=False)
-    notes = models.TextField(_("备注"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
+    class Meta(RegisterItem.Meta):
         verbose_name = _("危化品")
         verbose_name_plural = _("危化品")
-        ordering = ["name", "spec", "pk"]
         constraints = [
+            *RegisterItem.Meta.constraints,
             models.UniqueConstraint(
-                fields=["unit", "name", "spec"], name="chemical_unique_name_spec_per_unit"
-            )
+                fields=["unit", "name", "spec"],
+                name="chemical_unique_name_spec_per_unit",
+                violation_error_message=_("本单位已有同名同规格的危化品。"),
+            ),
         ]
         indexes = [models.Index(fields=["unit", "controlled"], name="chemical_unit_controlled")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.spec}）" if self.spec else self.name
+
+    def clean(self) -> None:
+        self.name = (self.name or "").strip()
+        self.spec = (self.spec or "").strip()
+        self.cas_number = (self.cas_number or "").strip()
+        if not self.name:
+            raise ValidationError({"name": _("名称不能为空。")})
 
     def save(self, *args, **kwargs) -> None:
         self.controlled = self.is_controlled()
@@ -122,22 +105,14 @@ class Chemical(TimeStamped, Retirable):
         return [str(c.label) for c, f in CLASS_FIELDS.items() if getattr(self, f)]
 
 
-class Storage(TimeStamped, Retirable):
-    """A 专室 or 专柜 of a unit; its two keyholders each hold one of the two locks."""
+class Storage(RegisterItem):
+    """A 专室 or 专柜 of a unit; its two keyholders each hold one of the two locks. A
+    register item (xiaoan.chemicals.registers), so an inspection or a hazard can name it.
 
-    unit = models.ForeignKey(
-        "orgs.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="storages"
-    )
-    name = models.CharField(_("名称"), max_length=100)
+    `next_stocktake_on` is derived by the ledger (xiaoan.chemicals.rules): a storage
+    holding any controlled chemical is counted monthly."""
+
     kind = models.CharField(_("类型"), max_length=10, choices=StorageKind.choices)
-    place = models.ForeignKey(
-        "orgs.Place",
-        verbose_name=_("所在场所"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     keeper_one = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("保管人（钥匙一）"),
@@ -150,17 +125,18 @@ class Storage(TimeStamped, Retirable):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    notes = models.TextField(_("备注"), blank=True)
+    next_stocktake_on = models.DateField(_("下次盘点日期"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
+    class Meta(RegisterItem.Meta):
         verbose_name = _("存放点")
         verbose_name_plural = _("存放点")
-        ordering = ["name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "name"], name="storage_unique_name_per_unit"),
+            *RegisterItem.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["unit", "name"],
+                name="storage_unique_name_per_unit",
+                violation_error_message=_("本单位已有同名的存放点。"),
+            ),
             models.CheckConstraint(
                 condition=~Q(keeper_one=F("keeper_two")), name="storage_two_keyholders"
             ),
@@ -168,6 +144,31 @@ class Storage(TimeStamped, Retirable):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_kind_display()}）"
+
+    def clean(self) -> None:
+        """Both keyholders are serving staff of the storage's unit (its departments
+        included), and two different people (双人双锁)."""
+        self.name = (self.name or "").strip()
+        errors: dict[str, str] = {}
+        unit = self.unit if self.unit_id else None
+        for field in ("keeper_one", "keeper_two"):
+            if getattr(self, f"{field}_id") is None or unit is None:
+                continue
+            keeper = getattr(self, field)
+            if (
+                not keeper.is_active
+                or keeper.unit_id is None
+                or not keeper.unit.path.startswith(unit.path)
+            ):
+                errors[field] = _("保管人须是本单位（含内设部门）在职人员。")
+        if (
+            not errors
+            and self.keeper_one_id is not None
+            and self.keeper_one_id == self.keeper_two_id
+        ):
+            errors["keeper_two"] = _("两把钥匙须由两个不同的人保管（双人双锁）。")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Balance(models.Model):

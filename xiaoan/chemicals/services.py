@@ -1,5 +1,7 @@
-"""Business rules of the hazardous-chemicals ledger. Pages, the API, demo data and tests all
-come through here; every function takes the actor first, checks right and scope, and runs in
+"""Business rules of the hazardous-chemicals ledger (the catalogue and the storages are
+registers: their create/update/retire are `xiaoan.core.registers`' services, with the rules
+of xiaoan.chemicals.models and .rules). Pages, the API, demo data and tests all come
+through here; every function takes the actor first, checks right and scope, and runs in
 one transaction.
 
 The ledger's invariant — a balance is never negative and always equals the sum of its
@@ -23,7 +25,6 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -45,27 +46,13 @@ from xiaoan.chemicals.models import (
     StocktakeLine,
     Storage,
 )
+from xiaoan.chemicals.rules import refresh_stocktake_due
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
-from xiaoan.core.history import stamp
 from xiaoan.core.idempotency import check_same_request
 from xiaoan.core.ids import record_id
-from xiaoan.core.services import ensure_in_scope, get_scoped
 from xiaoan.core.workflow import begin, require_note, workflow_of
 from xiaoan.orgs.models import Unit
 
-CHEMICAL_FIELDS = [
-    "name",
-    "cas_number",
-    "spec",
-    "measure",
-    "is_flammable",
-    "is_explosive",
-    "is_toxic",
-    "is_precursor",
-    "is_explosive_precursor",
-    "notes",
-]
-STORAGE_FIELDS = ["name", "kind", "place", "keeper_one", "keeper_two", "notes"]
 MAX_QUANTITY = Decimal("999999999.999")
 
 
@@ -92,152 +79,8 @@ def as_quantity(value: Any, field: str = "quantity", *, allow_zero: bool = False
     return amount
 
 
-def unit_with(actor: Any, unit: Unit | int, perm: str) -> Unit:
-    """The unit if `actor` holds `perm` there: 404 when they cannot see it, 403 else."""
-    pk = record_id(unit.pk if isinstance(unit, Unit) else unit)
-    found = Unit.objects.with_permission(actor, perm).filter(pk=pk).first()
-    if found is None:
-        if Unit.objects.restrict(actor).filter(pk=pk).exists():
-            raise Forbidden()
-        raise NotFound()
-    return found
-
-
 def holds_in(actor: Any, unit_id: int, perm: str) -> bool:
     return Unit.objects.with_permission(actor, perm).filter(pk=unit_id).exists()
-
-
-def _full_clean(obj, exclude: list[str]) -> None:
-    try:
-        obj.full_clean(exclude=exclude, validate_constraints=False)
-    except ValidationError as exc:
-        raise Invalid(fields={k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from exc
-
-
-def _retire(actor: Any, obj, reason: str) -> None:
-    if not obj.is_active:
-        raise Conflict(_("已停用。"))
-    obj.is_active = False
-    obj.retired_at = timezone.now()
-    obj.retired_by = actor
-    obj.retire_reason = require_note(reason, _("停用原因"))
-    stamp(obj, actor).save()
-
-
-# ---------------------------------------------------------------- catalogue
-
-
-def _check_chemical(chemical: Chemical) -> None:
-    chemical.name = (chemical.name or "").strip()
-    chemical.spec = (chemical.spec or "").strip()
-    chemical.cas_number = (chemical.cas_number or "").strip()
-    _full_clean(chemical, ["unit", "retired_by"])
-    same = Chemical.objects.filter(unit_id=chemical.unit_id, name=chemical.name, spec=chemical.spec)
-    if same.exclude(pk=chemical.pk).exists():
-        message = _("本单位已有同名同规格的危化品“%(name)s”。") % {"name": chemical}
-        raise Invalid(message, fields={"name": [message]})
-
-
-@transaction.atomic
-def create_chemical(actor: Any, unit: Unit | int, data: dict[str, Any]) -> Chemical:
-    unit_obj = unit_with(actor, unit, "chemicals.add_chemical")
-    chemical = Chemical(unit=unit_obj, **{k: v for k, v in data.items() if k in CHEMICAL_FIELDS})
-    _check_chemical(chemical)
-    stamp(chemical, actor).save()
-    ensure_in_scope(actor, chemical, "add")
-    return chemical
-
-
-@transaction.atomic
-def update_chemical(actor: Any, pk: Any, data: dict[str, Any]) -> Chemical:
-    chemical = get_scoped(actor, Chemical, pk, "change")
-    chemical = Chemical.objects.select_for_update().get(pk=chemical.pk)
-    for key, value in data.items():
-        if key in CHEMICAL_FIELDS:
-            setattr(chemical, key, value)
-    _check_chemical(chemical)
-    stamp(chemical, actor).save()
-    return chemical
-
-
-@transaction.atomic
-def retire_chemical(actor: Any, pk: Any, reason: str = "") -> Chemical:
-    """停用: kept in the ledger, no new movements. Only an empty chemical may be retired."""
-    chemical = get_scoped(actor, Chemical, pk, "change")
-    chemical = Chemical.objects.select_for_update().get(pk=chemical.pk)
-    if Balance.objects.filter(chemical=chemical, quantity__gt=0).exists():
-        raise Conflict(_("仍有库存，须先领用、移交处置或盘点调整为零后才能停用。"))
-    if StockMovement.objects.filter(chemical=chemical, status=MovementStatus.PENDING).exists():
-        raise Conflict(_("还有待复核的出入库记录，处理后才能停用。"))
-    _retire(actor, chemical, reason)
-    return chemical
-
-
-# ---------------------------------------------------------------- storages
-
-
-def _check_storage(storage: Storage) -> None:
-    storage.name = (storage.name or "").strip()
-    _full_clean(storage, ["unit", "place", "keeper_one", "keeper_two", "retired_by"])
-    errors: dict[str, list[str]] = {}
-    if storage.place_id and storage.place.unit_id != storage.unit_id:
-        errors["place"] = [_("所在场所须是本单位的场所。")]
-    unit_path = storage.unit.path
-    for field in ("keeper_one", "keeper_two"):
-        keeper = getattr(storage, field)
-        if keeper is None:
-            errors[field] = [_("必填。")]
-        elif (
-            not keeper.is_active
-            or keeper.unit is None
-            or not keeper.unit.path.startswith(unit_path)
-        ):
-            errors[field] = [_("保管人须是本单位（含内设部门）在职人员。")]
-    if not errors and storage.keeper_one_id == storage.keeper_two_id:
-        errors["keeper_two"] = [_("两把钥匙须由两个不同的人保管（双人双锁）。")]
-    if errors:
-        raise Invalid(fields=errors)
-    if (
-        Storage.objects.filter(unit_id=storage.unit_id, name=storage.name)
-        .exclude(pk=storage.pk)
-        .exists()
-    ):
-        message = _("本单位已有名为“%(name)s”的存放点。") % {"name": storage.name}
-        raise Invalid(message, fields={"name": [message]})
-
-
-@transaction.atomic
-def create_storage(actor: Any, unit: Unit | int, data: dict[str, Any]) -> Storage:
-    unit_obj = unit_with(actor, unit, "chemicals.add_storage")
-    storage = Storage(unit=unit_obj, **{k: v for k, v in data.items() if k in STORAGE_FIELDS})
-    _check_storage(storage)
-    stamp(storage, actor).save()
-    ensure_in_scope(actor, storage, "add")
-    return storage
-
-
-@transaction.atomic
-def update_storage(actor: Any, pk: Any, data: dict[str, Any]) -> Storage:
-    storage = get_scoped(actor, Storage, pk, "change")
-    storage = Storage.objects.select_for_update().get(pk=storage.pk)
-    for key, value in data.items():
-        if key in STORAGE_FIELDS:
-            setattr(storage, key, value)
-    _check_storage(storage)
-    stamp(storage, actor).save()
-    return storage
-
-
-@transaction.atomic
-def retire_storage(actor: Any, pk: Any, reason: str = "") -> Storage:
-    storage = get_scoped(actor, Storage, pk, "change")
-    storage = Storage.objects.select_for_update().get(pk=storage.pk)
-    if Balance.objects.filter(storage=storage, quantity__gt=0).exists():
-        raise Conflict(_("存放点内仍有危化品，须先清空后才能停用。"))
-    if StockMovement.objects.filter(storage=storage, status=MovementStatus.PENDING).exists():
-        raise Conflict(_("还有待复核的出入库记录，处理后才能停用。"))
-    _retire(actor, storage, reason)
-    return storage
 
 
 # ---------------------------------------------------------------- balances
@@ -331,8 +174,8 @@ def _chemical_and_storage(actor: Any, chemical: Any, storage: Any, perm: str):
         raise Invalid(fields={"storage": [_("请选择存放点。")]})
     if store.unit_id != chem.unit_id:
         raise Invalid(fields={"storage": [_("存放点须与危化品属于同一单位。")]})
-    if not store.is_active:
-        raise Invalid(fields={"storage": [_("该存放点已停用。")]})
+    if store.is_retired:
+        raise Invalid(fields={"storage": [_("该存放点已注销。")]})
     return chem, store
 
 
@@ -379,8 +222,8 @@ def record_movement(
         if existing is not None:
             return _replay(existing, fingerprint)
     chem, store = _chemical_and_storage(actor, chemical, storage, "chemicals.add_stockmovement")
-    if not chem.is_active:
-        raise Invalid(fields={"chemical": [_("该危化品已停用。")]})
+    if chem.is_retired:
+        raise Invalid(fields={"chemical": [_("该危化品已注销。")]})
     if kind not in RECORDABLE:
         raise Invalid(fields={"kind": [_("请选择出入库类型（盘点调整请通过盘点登记）。")]})
     amount = as_quantity(quantity)
@@ -491,6 +334,8 @@ def confirm_movement(
     movement.second_signer = actor
     movement.signed_at = timezone.now()
     _flow().advance(movement, actor, MovementAction.CONFIRM, note=(note or "").strip())
+    # Controlled stock in or out of the storage moves its monthly stocktake date.
+    refresh_stocktake_due(movement.storage)
     return movement
 
 
@@ -534,8 +379,8 @@ def create_stocktake(
         raise NotFound()
     if not holds_in(actor, store.unit_id, "chemicals.add_stocktake"):
         raise Forbidden()
-    if not store.is_active:
-        raise Invalid(fields={"storage": [_("该存放点已停用。")]})
+    if store.is_retired:
+        raise Invalid(fields={"storage": [_("该存放点已注销。")]})
     if not lines:
         raise Invalid(_("请至少盘点一种危化品。"), fields={"lines": [_("必填。")]})
     chemical_ids = [record_id(_pk(line.get("chemical"))) for line in lines]
@@ -612,6 +457,7 @@ def create_stocktake(
             flow.advance(movement, actor, MovementAction.RECORD, to=None, created=True)
             line.movement = movement
         line.save()
+    refresh_stocktake_due(store)  # counted: the next monthly count is a month on
     return stocktake
 
 

@@ -1,6 +1,7 @@
-"""Movements of controlled chemicals waiting for a person's second signature (双人双锁) in
-their own school (xiaoan.core.todos): a bureau's officer may sign, but is not handed every
-school's cabinet."""
+"""The chemicals' to-dos (xiaoan.core.todos): storages whose monthly stocktake falls due
+(the register layer's due dates, xiaoan.chemicals.rules), and movements of controlled
+chemicals waiting for a person's second signature (双人双锁) in their own school: a
+bureau's officer may sign, but is not handed every school's cabinet."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.chemicals.registers import STORAGES
 from xiaoan.chemicals.services import pending_for
+from xiaoan.core.register_due import due_todos
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.todos import Todo, provider
 
@@ -27,3 +30,7 @@ def chemical_todos(user: Any) -> list[Todo]:
             order=20,
         )
     ]
+
+
+# Storages whose monthly stocktake (controlled chemicals) is due soon or past.
+provider(due_todos(STORAGES))

@@ -1,20 +1,16 @@
 from django.urls import include, path
 
 from xiaoan.chemicals import views
+from xiaoan.chemicals.registers import CHEMICALS, STORAGES
+from xiaoan.core.register_views import register_urls
 from xiaoan.core.workflow_pages import action_urls
 
 app_name = "chemicals"
 urlpatterns = [
-    path("", views.ChemicalListView.as_view(), name="chemical_list"),
-    path("new/", views.ChemicalCreateView.as_view(), name="chemical_add"),
-    path("<int:pk>/", views.ChemicalDetailView.as_view(), name="chemical_detail"),
-    path("<int:pk>/edit/", views.ChemicalUpdateView.as_view(), name="chemical_edit"),
-    path("<int:pk>/retire/", views.ChemicalRetireView.as_view(), name="chemical_retire"),
-    path("storages/", views.StorageListView.as_view(), name="storage_list"),
-    path("storages/new/", views.StorageCreateView.as_view(), name="storage_add"),
-    path("storages/<int:pk>/", views.StorageDetailView.as_view(), name="storage_detail"),
-    path("storages/<int:pk>/edit/", views.StorageUpdateView.as_view(), name="storage_edit"),
-    path("storages/<int:pk>/retire/", views.StorageRetireView.as_view(), name="storage_retire"),
+    # The catalogue and the storages are registers: list, record, add, edit, retire, Excel
+    # (chemical_list, chemical_detail, …; storage_list, storage_detail, …).
+    *register_urls(CHEMICALS),
+    path("storages/", include(register_urls(STORAGES))),
     path("movements/", views.MovementListView.as_view(), name="stockmovement_list"),
     path("movements/new/", views.MovementCreateView.as_view(), name="stockmovement_add"),
     path("movements/<int:pk>/", views.MovementDetailView.as_view(), name="stockmovement_detail"),

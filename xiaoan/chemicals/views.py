@@ -1,5 +1,8 @@
-"""Pages of the hazardous-chemicals ledger. Thin: every rule is in
-`xiaoan.chemicals.services`; refusals are answered by the core views."""
+"""Pages of the hazardous-chemicals ledger: movements, their second signature, stocktakes,
+the 台账 export, and the ledger parts of the catalogue's and the storages' record pages
+(their list, record, form and retire pages are the register layer's, see
+xiaoan.chemicals.registers). Thin: every rule is in `xiaoan.chemicals.services`; refusals
+are answered by the core views."""
 
 from __future__ import annotations
 
@@ -11,11 +14,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView
 
-from xiaoan.accounts.models import User
 from xiaoan.chemicals import exports, forms, services
 from xiaoan.chemicals.choices import MovementStatus
 from xiaoan.chemicals.models import (
@@ -28,38 +29,12 @@ from xiaoan.chemicals.models import (
 )
 from xiaoan.chemicals.workflow import MOVEMENT
 from xiaoan.core.errors import Invalid
-from xiaoan.core.history import entries_for
 from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.core.views import ScopedListView, ScopedMixin, ServiceFormView
 from xiaoan.core.workflow_pages import WorkflowActionView, WorkflowForm, action_panel
-from xiaoan.orgs.models import Place, Unit
-from xiaoan.orgs.place_views import unit_choices
+from xiaoan.orgs.models import Unit
 
 MOVEMENT_PEOPLE = ("actor", "second_signer")
-
-
-def pick_unit(request, perm: str) -> Unit:
-    """The unit a new entry goes to: ?unit=ID (404 outside the scope, 403 when visible but
-    not theirs), else the header's current unit, else one's own unit, else the top of the
-    scope."""
-    units = Unit.objects.with_permission(request.user, perm)
-    raw = request.GET.get("unit") or ""
-    if raw:
-        unit = units.filter(pk=int(raw)).first() if raw.isdigit() else None
-        if unit is None:
-            if raw.isdigit() and Unit.objects.restrict(request.user).filter(pk=raw).exists():
-                raise PermissionDenied
-            raise Http404
-        return unit
-    for candidate in (request.current_unit, getattr(request.user, "unit", None)):
-        if candidate is not None:
-            unit = units.filter(pk=candidate.pk).first()
-            if unit is not None:
-                return unit
-    unit = units.order_by("depth", "path").first()
-    if unit is None:
-        raise PermissionDenied
-    return unit
 
 
 def _can(request, model, action: str) -> bool:
@@ -76,281 +51,55 @@ def _within_current(request, queryset, field: str = "unit"):
     return queryset.filter(**{f"{field}__path__startswith": current.path})
 
 
-# ---------------------------------------------------------------- catalogue
-
-
-class ChemicalListView(ScopedListView):
-    model = Chemical
-    template_name = "chemicals/chemical_list.html"
-
-    def get_queryset(self):
-        rows = _within_current(self.request, super().get_queryset()).select_related("unit")
-        q = (self.request.GET.get("q") or "").strip()
-        if q:
-            rows = rows.filter(Q(name__icontains=q) | Q(cas_number__icontains=q))
-        if self.request.GET.get("controlled") == "1":
-            rows = rows.filter(controlled=True)
-        if self.request.GET.get("retired") != "1":
-            rows = rows.filter(is_active=True)
-        return rows.prefetch_related(
-            Prefetch("balances", Balance.objects.select_related("storage").order_by("storage"))
-        ).order_by("unit__path", "name", "spec", "pk")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            can_add=_can(self.request, Chemical, "add"),
-            can_record=_can(self.request, StockMovement, "add"),
-            q=self.request.GET.get("q", ""),
-        )
-        return context
-
-
-class UnitFormMixin:
-    """A create page for one unit (`pick_unit`), with a picker of the units one may use."""
-
-    add_permission = ""
-
-    @cached_property
-    def unit(self) -> Unit:
-        return pick_unit(self.request, self.add_permission)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            unit=self.unit,
-            unit_options=unit_choices(self.request.user, self.add_permission, self.unit),
-            creating=True,
-        )
-        return context
-
-
-class ChemicalCreateView(UnitFormMixin, ServiceFormView):
-    model = Chemical
-    permission_action = "add"
-    add_permission = "chemicals.add_chemical"
-    form_class = forms.ChemicalForm
-    template_name = "chemicals/chemical_form.html"
-
-    def perform(self, form):
-        return services.create_chemical(self.request.user, self.unit, form.cleaned_data)
-
-    def get_success_message(self) -> str:
-        return _("已添加危化品“%(name)s”。") % {"name": self.result}
-
-    def get_success_url(self):
-        return reverse("chemicals:chemical_detail", args=[self.result.pk])
-
-
-class ChemicalUpdateView(ServiceFormView):
-    model = Chemical
-    permission_action = "change"
-    form_class = forms.ChemicalForm
-    template_name = "chemicals/chemical_form.html"
-    success_message = gettext_lazy("已保存。")
-
-    @cached_property
-    def record(self):
-        return self.get_record(self.kwargs["pk"], "change")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": Chemical.objects.get(pk=self.record.pk)}
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "unit": self.record.unit}
-
-    def perform(self, form):
-        return services.update_chemical(self.request.user, self.record.pk, form.cleaned_data)
-
-    def get_success_url(self):
-        return reverse("chemicals:chemical_detail", args=[self.record.pk])
-
-
-class RetireView(ServiceFormView):
-    """停用 a catalogue entry or a storage, saying why (never deleted)."""
-
-    permission_action = "change"
-    form_class = forms.RetireForm
-    template_name = "chemicals/retire_form.html"
-    success_message = gettext_lazy("已停用。")
-    retire: Any = None
-
-    @cached_property
-    def record(self):
-        return self.get_record(self.kwargs["pk"], "change")
-
-    def perform(self, form):
-        return type(self).retire(self.request.user, self.record.pk, form.cleaned_data["reason"])
-
-    def get_success_url(self):
-        return reverse(f"chemicals:{self.model._meta.model_name}_detail", args=[self.record.pk])
-
-
-class ChemicalRetireView(RetireView):
-    model = Chemical
-    retire = services.retire_chemical
+# ---------------------------------------------------------------- the registers' ledgers
 
 
 def _movement_rows(queryset):
     return queryset.select_related("chemical", "storage", *MOVEMENT_PEOPLE)
 
 
-class ChemicalDetailView(ScopedMixin, DetailView):
-    """One chemical's ledger: its stock per storage and every movement, oldest first."""
-
-    model = Chemical
-    template_name = "chemicals/chemical_detail.html"
-    context_object_name = "chemical"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("unit", "retired_by")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        chemical = self.object
-        user = self.request.user
-        balances = list(
-            Balance.objects.filter(chemical=chemical).select_related("storage").order_by("storage")
-        )
-        movements = _movement_rows(
-            StockMovement.objects.restrict(user).filter(chemical=chemical)
-        ).order_by("status", "posted_at", "pk")
-        context.update(
-            balances=balances,
-            reconciled=not services.reconcile(balances),
-            ledger=[m for m in movements if m.status == MovementStatus.POSTED],
-            pending=[m for m in movements if m.status == MovementStatus.PENDING],
-            can_change=Chemical.objects.restrict(user, "change").filter(pk=chemical.pk).exists(),
-            can_record=services.holds_in(user, chemical.unit_id, "chemicals.add_stockmovement"),
-            history=entries_for(chemical),
-        )
-        return context
+def _ledger(movements, balances) -> dict[str, Any]:
+    """Balances, the movements waiting for a second signature and the posted ledger, oldest
+    first as the 台账 reads (a queryset: the page shows it a page at a time, see
+    `xiaoan.chemicals.templatetags.ledger`)."""
+    return {
+        "balances": balances,
+        "reconciled": not services.reconcile(balances),
+        "ledger": movements.filter(status=MovementStatus.POSTED).order_by("posted_at", "pk"),
+        "pending": list(movements.filter(status=MovementStatus.PENDING).order_by("pk")),
+    }
 
 
-# ---------------------------------------------------------------- storages
+def chemical_ledger(user, chemical: Chemical) -> dict[str, Any]:
+    """The catalogue entry's record page (xiaoan.chemicals.registers): its stock per
+    storage and its ledger."""
+    balances = list(
+        Balance.objects.filter(chemical=chemical).select_related("storage").order_by("storage")
+    )
+    movements = _movement_rows(StockMovement.objects.restrict(user).filter(chemical=chemical))
+    return {
+        **_ledger(movements, balances),
+        "can_record": not chemical.is_retired
+        and services.holds_in(user, chemical.unit_id, "chemicals.add_stockmovement"),
+    }
 
 
-class StorageListView(ScopedListView):
-    model = Storage
-    template_name = "chemicals/storage_list.html"
-
-    def get_queryset(self):
-        rows = _within_current(self.request, super().get_queryset())
-        if self.request.GET.get("retired") != "1":
-            rows = rows.filter(is_active=True)
-        return rows.select_related("unit", "place", "keeper_one", "keeper_two").order_by(
-            "unit__path", "name", "pk"
-        )
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "can_add": _can(self.request, Storage, "add")}
-
-
-class StorageFormMixin:
-    def storage_unit(self) -> Unit:
-        raise NotImplementedError
-
-    def get_form_kwargs(self):
-        unit = self.storage_unit()
-        people = User.objects.filter(is_active=True, unit__path__startswith=unit.path).order_by(
-            "name", "username"
-        )
-        places = Place.objects.filter(unit=unit, is_active=True).select_related(
-            "parent__parent__parent__parent"
-        )
-        return {**super().get_form_kwargs(), "people": people, "places": places}
-
-
-class StorageCreateView(UnitFormMixin, StorageFormMixin, ServiceFormView):
-    model = Storage
-    permission_action = "add"
-    add_permission = "chemicals.add_storage"
-    form_class = forms.StorageForm
-    template_name = "chemicals/storage_form.html"
-
-    def storage_unit(self) -> Unit:
-        return self.unit
-
-    def perform(self, form):
-        return services.create_storage(self.request.user, self.unit, form.cleaned_data)
-
-    def get_success_message(self) -> str:
-        return _("已添加存放点“%(name)s”。") % {"name": self.result.name}
-
-    def get_success_url(self):
-        return reverse("chemicals:storage_detail", args=[self.result.pk])
-
-
-class StorageUpdateView(StorageFormMixin, ServiceFormView):
-    model = Storage
-    permission_action = "change"
-    form_class = forms.StorageForm
-    template_name = "chemicals/storage_form.html"
-    success_message = gettext_lazy("已保存。")
-
-    @cached_property
-    def record(self):
-        return self.get_record(self.kwargs["pk"], "change")
-
-    def storage_unit(self) -> Unit:
-        return self.record.unit
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": Storage.objects.get(pk=self.record.pk)}
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "unit": self.record.unit}
-
-    def perform(self, form):
-        return services.update_storage(self.request.user, self.record.pk, form.cleaned_data)
-
-    def get_success_url(self):
-        return reverse("chemicals:storage_detail", args=[self.record.pk])
-
-
-class StorageRetireView(RetireView):
-    model = Storage
-    retire = services.retire_storage
-
-
-class StorageDetailView(ScopedMixin, DetailView):
-    """One storage's ledger: what it holds and every movement in and out of it."""
-
-    model = Storage
-    template_name = "chemicals/storage_detail.html"
-    context_object_name = "storage"
-
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("unit", "place", "keeper_one", "keeper_two", "retired_by")
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        storage = self.object
-        user = self.request.user
-        balances = list(
-            Balance.objects.filter(storage=storage)
-            .select_related("chemical")
-            .order_by("chemical__name", "chemical__spec")
-        )
-        movements = _movement_rows(
-            StockMovement.objects.restrict(user).filter(storage=storage)
-        ).order_by("status", "posted_at", "pk")
-        context.update(
-            balances=balances,
-            reconciled=not services.reconcile(balances),
-            ledger=[m for m in movements if m.status == MovementStatus.POSTED],
-            pending=[m for m in movements if m.status == MovementStatus.PENDING],
-            stocktakes=Stocktake.objects.filter(storage=storage).select_related("actor")[:10],
-            can_change=Storage.objects.restrict(user, "change").filter(pk=storage.pk).exists(),
-            can_record=services.holds_in(user, storage.unit_id, "chemicals.add_stockmovement"),
-            can_count=services.holds_in(user, storage.unit_id, "chemicals.add_stocktake"),
-            history=entries_for(storage),
-        )
-        return context
+def storage_ledger(user, storage: Storage) -> dict[str, Any]:
+    """The storage's record page: what it holds, its ledger and its latest stocktakes."""
+    balances = list(
+        Balance.objects.filter(storage=storage)
+        .select_related("chemical")
+        .order_by("chemical__name", "chemical__spec")
+    )
+    movements = _movement_rows(StockMovement.objects.restrict(user).filter(storage=storage))
+    in_use = not storage.is_retired
+    return {
+        **_ledger(movements, balances),
+        "stocktakes": Stocktake.objects.filter(storage=storage).select_related("actor")[:10],
+        "can_record": in_use
+        and services.holds_in(user, storage.unit_id, "chemicals.add_stockmovement"),
+        "can_count": in_use and services.holds_in(user, storage.unit_id, "chemicals.add_stocktake"),
+    }
 
 
 # ---------------------------------------------------------------- movements
@@ -391,12 +140,14 @@ class MovementCreateView(ServiceFormView):
         units = Unit.objects.with_permission(self.request.user, "chemicals.add_stockmovement")
         chemicals = (
             Chemical.objects.restrict(self.request.user)
-            .filter(is_active=True, unit__in=units.values("pk"))
+            .active()
+            .filter(unit__in=units.values("pk"))
             .order_by("name", "spec")
         )
         storages = (
             Storage.objects.restrict(self.request.user)
-            .filter(is_active=True, unit__in=units.values("pk"))
+            .active()
+            .filter(unit__in=units.values("pk"))
             .order_by("name")
         )
         current = self.request.current_unit
@@ -509,7 +260,7 @@ class StocktakeCreateView(ServiceFormView):
         storage = self.storage
         books = dict(Balance.objects.filter(storage=storage).values_list("chemical_id", "quantity"))
         chemicals = Chemical.objects.filter(unit_id=storage.unit_id).filter(
-            Q(is_active=True) | Q(pk__in=list(books))
+            Q(retired_at__isnull=True) | Q(pk__in=list(books))
         )
         return {**super().get_form_kwargs(), "chemicals": chemicals, "books": books}
 

@@ -441,6 +441,25 @@ def check_rows(
                 )
             )
         seen[key] = plan.number
+    # Columns naming other records (keyholders), resolved for the row's unit.
+    resolved = [c for c in register.columns if c.resolve is not None and not c.export_only]
+    caches: dict[str, dict] = {c.field: {} for c in resolved}
+    unresolved: set[int] = set()
+    for plan in plans:
+        for column in resolved:
+            if column.field not in plan.values:
+                continue
+            text = plan.values[column.field] or ""
+            try:
+                plan.values[column.field] = (
+                    column.resolve(plan.values["unit"], text, caches[column.field])
+                    if text
+                    else None
+                )
+            except ValueError as error:
+                plan.values.pop(column.field)
+                unresolved.add(plan.number)
+                result.errors.append(RowError(plan.number, header_of(register, column), str(error)))
     # Existing items matched by natural key (one query), then each item's own rules.
     model = register.model
     unit_ids = {p.values["unit"].pk for p in plans}
@@ -464,6 +483,9 @@ def check_rows(
         if register.natural_key:
             key = (unit.pk, *(_key_part(plan.values.get(n)) for n in register.natural_key))
             existing = by_key.get(key)
+            if existing is None and code and "code" not in register.natural_key:
+                # Not found by its natural key (renamed in the sheet): its 编号 finds it.
+                existing = by_code.get((unit.pk, code))
         elif code:
             existing = by_code.get((unit.pk, code))
         else:
@@ -488,7 +510,8 @@ def check_rows(
                 continue
             if existing is not None and is_masked_field(model._meta.get_field(name)):
                 plan.values[name] = unmask(value, getattr(existing, name))
-        _check_item(register, plan, result)
+        if plan.number not in unresolved:  # a keyholder not found: said once, per column
+            _check_item(register, plan, result)
     result.errors.sort(key=lambda e: e.row)
     return result, plans
 
@@ -590,8 +613,9 @@ def _changes(register: Register, plan: _Plan) -> bool:
             if value not in (None, "", [], ()):
                 return True
             continue
-        current = getattr(item, f"{name}_id") if name in ("unit", "place") else getattr(item, name)
-        if name in ("unit", "place"):
+        related = isinstance(type(item)._meta.get_field(name), models.ForeignKey)
+        current = getattr(item, f"{name}_id") if related else getattr(item, name)
+        if related:
             value = getattr(value, "pk", value)
         if isinstance(current, Decimal) and value is not None:
             try:

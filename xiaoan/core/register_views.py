@@ -11,6 +11,8 @@
 URL names are `<key>:<model>_<action>`: list, detail, add, edit, retire, export, template,
 import, attach, attachment. Templates are `core/registers/*.html`; a register overrides
 one by providing `<app>/<model>_<page>.html` (e.g. `buildings/buildingfile_detail.html`).
+A register's own detail template extends `core/registers/detail.html` and fills its
+`register_main` block with what `Register.detail_context` adds (a chemical's ledger).
 `RegisterFilterSet` is the base of every register's list filters (search, unit, retired,
 due dates). The 台账 index (`core:registers`) lists the registers a person may see.
 """
@@ -141,6 +143,9 @@ def scope_form(form, register: Register, user: Any, action: str, unit_id: Any = 
         form.fields["unit"].queryset = units
         top = min((u.depth for u in units[:200]), default=1)
         form.fields["unit"].label_from_instance = lambda u: f"{'　' * (u.depth - top)}{u.name}"
+        if "place" in form.fields or hasattr(form, "scope_to"):
+            # Choices follow the unit: choosing another reloads the page with ?unit=.
+            form.fields["unit"].widget.attrs["data-reload-param"] = "unit"
     if "place" in form.fields:
         places = Place.objects.none()
         if unit_id:
@@ -319,7 +324,7 @@ class RegisterDetailView(RegisterMixin, ScopedMixin, TemplateView):
         context["may_report"] = has_permission_anywhere(user, "hazards.add_hazard")
         context["may_inspect"] = has_permission_anywhere(user, "inspections.add_inspection")
         context["item_actions"] = [
-            (label, reverse(f"{register.key}:{name}", args=[item.pk]))
+            (label, reverse(f"{register.namespace or register.key}:{name}", args=[item.pk]))
             for name, label in (register.item_actions if context["may_change"] else ())
         ]
         if register.attachment_kinds and context["may_change"]:
@@ -359,9 +364,22 @@ class RegisterCreateView(RegisterFormView):
     permission_action = "add"
     success_message = _("已登记。")
 
+    def unit_id(self) -> int | None:
+        """What was sent or asked, else the header's unit, one's own unit or the top of the
+        units where the person may add: the unit-dependent choices (places…) are offered
+        from the start."""
+        found = super().unit_id()
+        if found is not None or self.request.method == "POST":
+            return found
+        units = self.register.units(self.request.user, "add")
+        for candidate in (self.request.current_unit, getattr(self.request.user, "unit", None)):
+            if candidate is not None and units.filter(pk=candidate.pk).exists():
+                return candidate.pk
+        return units.order_by("depth", "path").values_list("pk", flat=True).first()
+
     def get_initial(self):
         initial = super().get_initial()
-        unit = self.unit_id() or getattr(self.request.current_unit, "pk", None)
+        unit = self.unit_id()
         if unit:
             initial["unit"] = unit
         return initial

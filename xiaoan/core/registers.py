@@ -30,7 +30,11 @@ sheets, API and due-date warnings all come — as `xiaoan.core.workflow` is for 
 Rows that belong to an item but are no register item themselves (a team's members) are
 written by the register's `save_related(actor, item, data)` inside the same transaction,
 from the service's data (an API field, or a sheet column that is no model field: a
-`SheetColumn` with `parse` and `render`); see `xiaoan.emergency`.
+`SheetColumn` with `parse` and `render`); see `xiaoan.emergency`. A model field naming
+another record of the row's unit (a storage's keyholder) is read with
+`SheetColumn(resolve=...)`. Two registers of one app share its URL namespace with
+`namespace=`, and `before_retire(actor, item)` refuses a retirement the register forbids
+(stock left in a storage); see `xiaoan.chemicals`.
 
 Services (`create`, `update`, `retire`, `attach`) take the actor first, check the register's
 permissions (`<app>.add_<model>`, `change_…`, `view_…`) and the unit scope, validate with the
@@ -116,6 +120,10 @@ class SheetColumn:
     parse: Callable[[Any], Any] | None = None
     render: Callable[[Any], Any] | None = None
     help: str = ""  # how to fill the column, printed under the template's rows
+    # A model field naming another record of the row's unit (a storage's keyholder):
+    # `resolve(unit, text, cache)` returns it, or raises ValueError with the Chinese reason;
+    # `cache` is one dict per import, to load what the column reads once, not per row.
+    resolve: Callable[[Any, str, dict], Any] | None = None
 
 
 @dataclass
@@ -137,7 +145,7 @@ class Register:
     # The fields that, with the unit, find the item a re-imported row updates (证书: kind
     # and number). Empty: by 编号 (code), or by 名称 when a row has no 编号.
     natural_key: Sequence[str] = ()
-    prefetch_related: Sequence[str] = ()  # rows the list, export and API read per item
+    prefetch_related: Sequence[Any] = ()  # rows the list, export and API read per item
     # Called inside the service's transaction after each save: (actor, item, before) where
     # `before` is the item as it was (None when created). Rules such as 危房 → hazard.
     after_save: Callable[[Any, Any, Any], None] | None = None
@@ -145,10 +153,15 @@ class Register:
     # `after_save`: (actor, item, data) with the data given to the service, including
     # values that are no model field (a team's members from the API or a sheet column).
     save_related: Callable[[Any, Any, dict], None] | None = None
+    # Called inside `retire` on the locked item before it is retired: (actor, item); raises
+    # a ServiceError (Conflict) when the item may not be retired yet (stock left…).
+    before_retire: Callable[[Any, Any], None] | None = None
     # A register's own steps on one item, shown as buttons on its record page to those who
     # may change it: (url name within the register's namespace, label), the url taking the
     # item's pk — e.g. ("equipment_inspection", 登记定期检验). The app's urls.py adds them.
     item_actions: Sequence[tuple[str, str]] = ()
+    # The URL namespace when it is not `key` (two registers of one app share its namespace).
+    namespace: str = ""
     order: int = 50
     description: str = ""
     # Extra context for the record page: (actor, item) -> dict, shown by the register's own
@@ -172,7 +185,7 @@ class Register:
         return self.model._meta.model_name
 
     def url_name(self, action: str) -> str:
-        return f"{self.key}:{self.model_name}_{action}"
+        return f"{self.namespace or self.key}:{self.model_name}_{action}"
 
     @property
     def verbose_name(self) -> str:
@@ -362,6 +375,8 @@ def retire(register: Register, actor: Any, pk: Any, *, reason: str) -> RegisterI
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise Invalid(_("请填写注销原因。"), fields={"reason": [_("必填。")]})
+    if register.before_retire is not None:
+        register.before_retire(actor, item)
     item.retired_at = timezone.now()
     item.retired_by = actor
     item.retire_reason = reason[:200]

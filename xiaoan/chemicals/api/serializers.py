@@ -10,8 +10,8 @@ from xiaoan.chemicals.choices import (
     QUANTITY_DIGITS,
     QUANTITY_PLACES,
     RECORDABLE,
-    MeasureUnit,
 )
+from xiaoan.chemicals.forms import CHEMICAL_FIELDS, STORAGE_FIELDS
 from xiaoan.chemicals.models import (
     Balance,
     Chemical,
@@ -19,7 +19,9 @@ from xiaoan.chemicals.models import (
     StockMovementEvent,
     Stocktake,
     StocktakeLine,
+    Storage,
 )
+from xiaoan.core.registers import subject_token
 
 
 def quantity(**kwargs) -> serializers.DecimalField:
@@ -37,57 +39,78 @@ class ChemicalBalanceSerializer(serializers.ModelSerializer):
 
 
 class ChemicalSerializer(serializers.ModelSerializer):
+    """A catalogue entry (the register's serializer, xiaoan.chemicals.registers)."""
+
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     classes = serializers.ListField(
         source="class_labels", child=serializers.CharField(), read_only=True
     )
     balances = ChemicalBalanceSerializer(many=True, read_only=True)
+    subject = serializers.SerializerMethodField(help_text="在隐患、检查中引用本条目的写法")
 
     class Meta:
         model = Chemical
         fields = [
             "id",
-            "unit",
+            *CHEMICAL_FIELDS,
             "unit_name",
-            "name",
-            "cas_number",
-            "spec",
-            "measure",
-            "is_flammable",
-            "is_explosive",
-            "is_toxic",
-            "is_precursor",
-            "is_explosive_precursor",
             "controlled",
             "classes",
-            "notes",
-            "is_active",
+            "balances",
             "retired_at",
             "retire_reason",
-            "balances",
+            "subject",
             "created_at",
+            "updated_at",
         ]
+        read_only_fields = ["controlled", "retired_at", "retire_reason", "created_at", "updated_at"]
+        # Uniqueness and cross-field rules are the model's (full_clean in the service).
+        validators: list = []
+
+    def get_subject(self, obj) -> str:
+        return subject_token(obj)
 
 
-class ChemicalInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-    cas_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    spec = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    measure = serializers.ChoiceField(choices=MeasureUnit.choices, required=False)
-    is_flammable = serializers.BooleanField(required=False)
-    is_explosive = serializers.BooleanField(required=False)
-    is_toxic = serializers.BooleanField(required=False)
-    is_precursor = serializers.BooleanField(required=False)
-    is_explosive_precursor = serializers.BooleanField(required=False)
-    notes = serializers.CharField(required=False, allow_blank=True)
+class StorageSerializer(serializers.ModelSerializer):
+    """A 专室/专柜 with its two keyholders (the register's serializer)."""
 
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    place_name = serializers.CharField(
+        source="place.full_name", read_only=True, default=None, allow_null=True
+    )
+    keeper_one_name = serializers.CharField(source="keeper_one.display_name", read_only=True)
+    keeper_two_name = serializers.CharField(source="keeper_two.display_name", read_only=True)
+    subject = serializers.SerializerMethodField(
+        help_text="在隐患、检查中引用本存放点的写法，如 chemical-storages:3"
+    )
 
-class ChemicalCreateSerializer(ChemicalInputSerializer):
-    unit = serializers.IntegerField(help_text="所属单位 id")
+    class Meta:
+        model = Storage
+        fields = [
+            "id",
+            *STORAGE_FIELDS,
+            "unit_name",
+            "place_name",
+            "keeper_one_name",
+            "keeper_two_name",
+            "next_stocktake_on",
+            "retired_at",
+            "retire_reason",
+            "subject",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "next_stocktake_on",
+            "retired_at",
+            "retire_reason",
+            "created_at",
+            "updated_at",
+        ]
+        validators: list = []
 
-
-class ChemicalRetireSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+    def get_subject(self, obj) -> str:
+        return subject_token(obj)
 
 
 class MovementEventSerializer(serializers.ModelSerializer):

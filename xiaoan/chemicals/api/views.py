@@ -1,4 +1,5 @@
-"""/api/chemicals/ (catalogue with stock per storage; + retire), /api/chemical-movements/
+"""/api/chemicals/ and /api/chemical-storages/ (the registers, xiaoan.core.api.registers:
+catalogue with stock per storage, storages with keyholders), /api/chemical-movements/
 (the ledger; + the second signature: confirm, reject) and /api/chemical-stocktakes/.
 
 Views only parse requests and call `xiaoan.chemicals.services`: outside the caller's scope
@@ -6,19 +7,14 @@ Views only parse requests and call `xiaoan.chemicals.services`: outside the call
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from xiaoan.chemicals import services
 from xiaoan.chemicals.api.serializers import (
-    ChemicalCreateSerializer,
-    ChemicalInputSerializer,
-    ChemicalRetireSerializer,
-    ChemicalSerializer,
     MovementDetailSerializer,
     MovementInputSerializer,
     MovementSerializer,
@@ -27,14 +23,14 @@ from xiaoan.chemicals.api.serializers import (
 )
 from xiaoan.chemicals.choices import MovementStatus
 from xiaoan.chemicals.models import (
-    Balance,
-    Chemical,
     StockMovement,
     StockMovementEvent,
     Stocktake,
     StocktakeLine,
 )
+from xiaoan.chemicals.registers import CHEMICALS, STORAGES
 from xiaoan.chemicals.workflow import MOVEMENT
+from xiaoan.core.api.registers import RegisterViewSet
 from xiaoan.core.api.views import ScopedViewSetMixin, validated, with_errors
 from xiaoan.core.api.workflow import WorkflowViewSetMixin
 from xiaoan.core.errors import Invalid
@@ -53,103 +49,17 @@ def _int_param(request, name: str) -> int | None:
 UNIT_PARAM = OpenApiParameter("unit", OpenApiTypes.INT, description="单位 id（含下级单位）")
 
 
-class ChemicalViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
-    """The catalogue of the caller's units, each entry with its stock per storage."""
+class ChemicalViewSet(RegisterViewSet):
+    """危化品目录：条目的列表（含各存放点结存）、登记、修改、注销（须无库存、无待复核记录）、
+    导入与导出。"""
 
-    model = Chemical
-    serializer_class = ChemicalSerializer
-    filter_backends: list = []
-    action_permission = {
-        "list": "view",
-        "retrieve": "view",
-        "create": "add",
-        "partial_update": "change",
-        "retire": "change",
-    }
+    register = CHEMICALS
 
-    def get_queryset(self):
-        rows = (
-            super()
-            .get_queryset()
-            .select_related("unit")
-            .prefetch_related(
-                Prefetch("balances", Balance.objects.select_related("storage").order_by("pk"))
-            )
-            .order_by("pk")
-        )
-        if self.action != "list":
-            return rows
-        params = self.request.query_params
-        unit = _int_param(self.request, "unit")
-        if unit is not None:
-            from xiaoan.orgs.models import Unit
 
-            found = Unit.objects.filter(pk=unit).values_list("path", flat=True).first()
-            rows = rows.filter(unit__path__startswith=found) if found else rows.none()
-        if params.get("controlled") in ("true", "1"):
-            rows = rows.filter(controlled=True)
-        if params.get("active") in ("true", "1"):
-            rows = rows.filter(is_active=True)
-        q = (params.get("q") or "").strip()
-        if q:
-            rows = rows.filter(Q(name__icontains=q) | Q(cas_number__icontains=q))
-        return rows
+class StorageViewSet(RegisterViewSet):
+    """危化品存放点（专室/专柜）：两名钥匙保管人、下次盘点日期；登记、修改、注销、导入与导出。"""
 
-    @extend_schema(
-        summary="危化品目录（含各存放点结存）",
-        parameters=[
-            UNIT_PARAM,
-            OpenApiParameter("controlled", OpenApiTypes.BOOL, description="只看管制类"),
-            OpenApiParameter("active", OpenApiTypes.BOOL, description="只看在用"),
-            OpenApiParameter("q", OpenApiTypes.STR, description="名称或 CAS 号"),
-        ],
-        responses=with_errors({200: ChemicalSerializer(many=True)}),
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(summary="危化品", responses=with_errors({200: ChemicalSerializer}))
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
-    def _answer(self, pk: int, code: int = 200) -> Response:
-        return Response(ChemicalSerializer(self.get_queryset().get(pk=pk)).data, status=code)
-
-    @extend_schema(
-        summary="新增危化品目录条目",
-        request=ChemicalCreateSerializer,
-        responses=with_errors({201: ChemicalSerializer}),
-    )
-    def create(self, request):
-        data = validated(request, ChemicalCreateSerializer)
-        chemical = services.create_chemical(request.user, data.pop("unit"), data)
-        return self._answer(chemical.pk, status.HTTP_201_CREATED)
-
-    @extend_schema(
-        summary="修改危化品目录条目",
-        request=ChemicalInputSerializer,
-        responses=with_errors({200: ChemicalSerializer}),
-    )
-    def partial_update(self, request, pk=None):
-        data = validated(request, ChemicalInputSerializer, partial=True)
-        chemical = services.update_chemical(request.user, self.get_object().pk, data)
-        return self._answer(chemical.pk)
-
-    @extend_schema(
-        summary="停用危化品（须无库存、无待复核记录；不删除）",
-        request=ChemicalRetireSerializer,
-        responses=with_errors({200: ChemicalSerializer}),
-    )
-    @action(detail=True, methods=["post"])
-    def retire(self, request, pk=None):
-        data = validated(request, ChemicalRetireSerializer)
-        chemical = services.retire_chemical(request.user, self.get_object().pk, data["reason"])
-        return self._answer(chemical.pk)
+    register = STORAGES
 
 
 def _movement_rows():

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from xiaoan.chemicals import services
 from xiaoan.chemicals.choices import MovementKind, MovementStatus
+from xiaoan.chemicals.registers import CHEMICALS, STORAGES
+from xiaoan.core import registers
 
 SCHOOL_A = "梁子湖高级中学"
 SCHOOL_B = "东沟镇中心小学"
@@ -13,10 +15,16 @@ SCHOOL_B = "东沟镇中心小学"
 
 def make_storage(persona, units, name: str = "化学实验室危化品专柜", school: str = SCHOOL_A):
     officer, head = persona("school_a_officer"), persona("school_a_head")
-    return services.create_storage(
+    return registers.create(
+        STORAGES,
         officer,
-        units[school],
-        {"name": name, "kind": "cabinet", "keeper_one": officer, "keeper_two": head},
+        {
+            "unit": units[school],
+            "name": name,
+            "kind": "cabinet",
+            "keeper_one": officer,
+            "keeper_two": head,
+        },
     )
 
 
@@ -25,10 +33,11 @@ def school_b_storage(persona, units):
     from xiaoan.accounts.models import User
 
     janitor = User.objects.create(username="school_b_lab", name="钱实验", unit=units[SCHOOL_B])
-    return services.create_storage(
+    return registers.create(
+        STORAGES,
         persona("district_officer"),
-        units[SCHOOL_B],
         {
+            "unit": units[SCHOOL_B],
             "name": "科学室专柜",
             "kind": "cabinet",
             "keeper_one": persona("school_b_teacher"),
@@ -43,7 +52,9 @@ def make_chemical(persona, units, name: str = "无水乙醇", *, controlled: boo
         data["is_toxic"] = True
     else:
         data.setdefault("is_flammable", True)
-    return services.create_chemical(persona("school_a_officer"), units[SCHOOL_A], data)
+    return registers.create(
+        CHEMICALS, persona("school_a_officer"), {"unit": units[SCHOOL_A], **data}
+    )
 
 
 def move(actor, chemical, storage, kind: str, qty, **extra):

@@ -53,17 +53,25 @@ def test_it_gives_the_last_bottle_to_exactly_one_of_two_racing_issues(
     from xiaoan.accounts.models import User
     from xiaoan.chemicals import services
     from xiaoan.chemicals.models import Balance, StockMovement
+    from xiaoan.chemicals.registers import CHEMICALS, STORAGES
+    from xiaoan.core import registers
     from xiaoan.orgs.models import Unit
 
     officer = User.objects.get(username="school_a_officer")
     head = User.objects.get(username="school_a_head")
     school = Unit.objects.get(name=SCHOOL_A)
-    storage = services.create_storage(
+    storage = registers.create(
+        STORAGES,
         officer,
-        school,
-        {"name": "专柜", "kind": "cabinet", "keeper_one": officer, "keeper_two": head},
+        {
+            "unit": school,
+            "name": "专柜",
+            "kind": "cabinet",
+            "keeper_one": officer,
+            "keeper_two": head,
+        },
     )
-    acid = services.create_chemical(officer, school, {"name": "浓硫酸", "spec": "500mL"})
+    acid = registers.create(CHEMICALS, officer, {"unit": school, "name": "浓硫酸", "spec": "500mL"})
     services.record_movement(
         officer, chemical=acid.pk, storage=storage.pk, kind="receipt", quantity="1"
     )
@@ -90,17 +98,25 @@ def test_it_creates_one_balance_row_for_racing_first_receipts(demo_after_flush, 
     from xiaoan.accounts.models import User
     from xiaoan.chemicals import services
     from xiaoan.chemicals.models import Balance
+    from xiaoan.chemicals.registers import CHEMICALS, STORAGES
+    from xiaoan.core import registers
     from xiaoan.orgs.models import Unit
 
     officer = User.objects.get(username="school_a_officer")
     head = User.objects.get(username="school_a_head")
     school = Unit.objects.get(name=SCHOOL_A)
-    storage = services.create_storage(
+    storage = registers.create(
+        STORAGES,
         officer,
-        school,
-        {"name": "专柜", "kind": "cabinet", "keeper_one": officer, "keeper_two": head},
+        {
+            "unit": school,
+            "name": "专柜",
+            "kind": "cabinet",
+            "keeper_one": officer,
+            "keeper_two": head,
+        },
     )
-    acid = services.create_chemical(officer, school, {"name": "浓盐酸", "spec": "500mL"})
+    acid = registers.create(CHEMICALS, officer, {"unit": school, "name": "浓盐酸", "spec": "500mL"})
     body = {"chemical": acid.pk, "storage": storage.pk, "kind": "receipt", "quantity": "2"}
     answers = _race([body] * 4, [officer, head, officer, head])
     assert [a.status_code for a in answers] == [201] * 4, [a.content[:300] for a in answers]
@@ -113,17 +129,25 @@ def test_it_posts_a_retried_issue_once_when_the_retries_race(demo_after_flush, t
     from xiaoan.accounts.models import User
     from xiaoan.chemicals import services
     from xiaoan.chemicals.models import Balance, StockMovement
+    from xiaoan.chemicals.registers import CHEMICALS, STORAGES
+    from xiaoan.core import registers
     from xiaoan.orgs.models import Unit
 
     officer = User.objects.get(username="school_a_officer")
     head = User.objects.get(username="school_a_head")
     school = Unit.objects.get(name=SCHOOL_A)
-    storage = services.create_storage(
+    storage = registers.create(
+        STORAGES,
         officer,
-        school,
-        {"name": "专柜", "kind": "cabinet", "keeper_one": officer, "keeper_two": head},
+        {
+            "unit": school,
+            "name": "专柜",
+            "kind": "cabinet",
+            "keeper_one": officer,
+            "keeper_two": head,
+        },
     )
-    acid = services.create_chemical(officer, school, {"name": "冰醋酸", "spec": "500mL"})
+    acid = registers.create(CHEMICALS, officer, {"unit": school, "name": "冰醋酸", "spec": "500mL"})
     services.record_movement(
         officer, chemical=acid.pk, storage=storage.pk, kind="receipt", quantity="5"
     )

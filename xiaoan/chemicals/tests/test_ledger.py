@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from xiaoan.chemicals import services
 from xiaoan.chemicals.choices import MovementKind, MovementStatus
 from xiaoan.chemicals.models import Balance, StockMovement
+from xiaoan.chemicals.registers import CHEMICALS, STORAGES
 from xiaoan.chemicals.tests.support import (
     SCHOOL_A,
     make_chemical,
@@ -19,6 +20,7 @@ from xiaoan.chemicals.tests.support import (
     move_signed,
     school_b_storage,
 )
+from xiaoan.core import registers
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 
 pytestmark = pytest.mark.django_db
@@ -149,29 +151,27 @@ def test_it_requires_a_reason_to_reject(persona, units):
 
 def test_it_refuses_a_storage_of_another_unit_and_people_outside_the_unit(persona, units):
     officer = persona("school_a_officer")
+
+    def storage(actor, unit, **fields):
+        data = {"unit": unit, "name": "柜", "kind": "cabinet", **fields}
+        return registers.create(STORAGES, actor, data)
+
     with pytest.raises(Invalid) as same:
-        services.create_storage(
-            officer,
-            units[SCHOOL_A],
-            {"name": "柜", "kind": "cabinet", "keeper_one": officer, "keeper_two": officer},
-        )
+        storage(officer, units[SCHOOL_A], keeper_one=officer, keeper_two=officer)
     assert "keeper_two" in same.value.fields
     with pytest.raises(Invalid) as outsider:
-        services.create_storage(
+        storage(
             officer,
             units[SCHOOL_A],
-            {
-                "name": "柜",
-                "kind": "cabinet",
-                "keeper_one": officer,
-                "keeper_two": persona("school_b_teacher"),
-            },
+            keeper_one=officer,
+            keeper_two=persona("school_b_teacher"),
         )
     assert "keeper_two" in outsider.value.fields
-    with pytest.raises(Forbidden):  # sees School B, may not add there
-        services.create_storage(persona("auditor"), units["东沟镇中心小学"], {"name": "柜"})
-    with pytest.raises(NotFound):
-        services.create_storage(officer, units["东沟镇中心小学"], {"name": "柜"})
+    with pytest.raises(Forbidden):  # sees School B, may not add anywhere
+        storage(persona("auditor"), units["东沟镇中心小学"])
+    with pytest.raises(Invalid) as elsewhere:  # a unit outside the officer's school
+        storage(officer, units["东沟镇中心小学"], keeper_one=officer)
+    assert "unit" in elsewhere.value.fields
 
 
 def test_it_refuses_to_move_a_chemical_into_another_units_storage(persona, units):
@@ -195,18 +195,18 @@ def test_it_retires_only_empty_entries_and_never_deletes(persona, units):
     officer = persona("school_a_officer")
     move(officer, ethanol, storage, MovementKind.RECEIPT, "2")
     with pytest.raises(Conflict):
-        services.retire_chemical(officer, ethanol.pk, "不再使用")
+        registers.retire(CHEMICALS, officer, ethanol.pk, reason="不再使用")
     with pytest.raises(Conflict):
-        services.retire_storage(officer, storage.pk, "搬迁")
+        registers.retire(STORAGES, officer, storage.pk, reason="搬迁")
     move(officer, ethanol, storage, MovementKind.WASTE, "2")
     with pytest.raises(Invalid):
-        services.retire_chemical(officer, ethanol.pk, "")
-    retired = services.retire_chemical(officer, ethanol.pk, "不再使用")
-    assert not retired.is_active and retired.retired_by == officer
+        registers.retire(CHEMICALS, officer, ethanol.pk, reason="")
+    retired = registers.retire(CHEMICALS, officer, ethanol.pk, reason="不再使用")
+    assert retired.is_retired and retired.retired_by == officer
     with pytest.raises(Invalid):  # no new movements of a retired chemical
         move(officer, ethanol, storage, MovementKind.RECEIPT, "1")
     with pytest.raises(Forbidden):
-        services.retire_storage(persona("auditor"), storage.pk, "搬迁")
+        registers.retire(STORAGES, persona("auditor"), storage.pk, reason="搬迁")
 
 
 def test_it_posts_stocktake_differences_as_explained_adjustments(persona, units):
@@ -276,7 +276,7 @@ def test_it_lets_a_superior_with_the_right_sign_and_refuses_a_retired_storage(pe
     signed = services.confirm_movement(persona("district_officer"), received.pk)
     assert signed.second_signer.username == "district_officer"
     move_signed(persona, cyanide, storage, MovementKind.WASTE, "1")
-    services.retire_storage(persona("school_a_head"), storage.pk, "实验室改造")
+    registers.retire(STORAGES, persona("school_a_head"), storage.pk, reason="实验室改造")
     with pytest.raises(Invalid) as refused:
         move(persona("school_a_officer"), cyanide, storage, MovementKind.RECEIPT, "1")
     assert "storage" in refused.value.fields

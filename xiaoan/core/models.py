@@ -25,6 +25,20 @@ class TimeStamped(models.Model):
         abstract = True
 
 
+class StoredPhoto(models.Model):
+    """A photo a person took for a record (a hazard, an inspection answer, a hot-work step),
+    stored re-encoded with its size; the concrete model adds its record, the `image` field
+    with its own folder and, where it has them, the step and the kind of photo."""
+
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
 class WorkflowEvent(models.Model):
     """An append-only step of a record's workflow (`xiaoan.core.workflow`): who did what, from
     which state to which, with a note and the step's details. A concrete event model adds the

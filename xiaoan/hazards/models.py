@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.choices import SafetyDomain
-from xiaoan.core.models import TimeStamped, WorkflowEvent
+from xiaoan.core.models import StoredPhoto, TimeStamped, WorkflowEvent
 from xiaoan.core.scoping import ScopedQuerySet, permission_name, scope_filter
 from xiaoan.hazards.choices import (
     AWAITING_ANSWER,
@@ -364,7 +364,7 @@ def photo_path(instance: HazardPhoto, filename: str) -> str:
     return f"hazards/{now:%Y/%m}/{instance.hazard_id}-{now:%H%M%S%f}.jpg"
 
 
-class HazardPhoto(models.Model):
+class HazardPhoto(StoredPhoto):
     class Kind(models.TextChoices):
         BEFORE = "before", _("隐患照片")
         PROGRESS = "progress", _("整改过程")
@@ -377,12 +377,6 @@ class HazardPhoto(models.Model):
     )
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     image = models.ImageField(_("照片"), upload_to=photo_path)
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("隐患照片")

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.core.models import WorkflowEvent
+from xiaoan.core.models import StoredPhoto, WorkflowEvent
 from xiaoan.core.scoping import ScopedQuerySet, has_permission_anywhere, scope_filter
 from xiaoan.hotwork.choices import PermitAction, PermitStatus, WorkType
 
@@ -133,7 +133,7 @@ def photo_path(instance: HotWorkPhoto, filename: str) -> str:
     return f"hotwork/{now:%Y/%m}/{instance.permit_id}-{now:%H%M%S%f}.jpg"
 
 
-class HotWorkPhoto(models.Model):
+class HotWorkPhoto(StoredPhoto):
     class Kind(models.TextChoices):
         BEFORE = "before", _("作业前现场")
         AFTER = "after", _("作业后现场")
@@ -144,12 +144,6 @@ class HotWorkPhoto(models.Model):
     )
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     image = models.ImageField(_("照片"), upload_to=photo_path)
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("动火作业照片")

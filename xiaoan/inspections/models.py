@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from xiaoan.core.choices import SafetyDomain
-from xiaoan.core.models import TimeStamped, WorkflowEvent
+from xiaoan.core.models import StoredPhoto, TimeStamped, WorkflowEvent
 from xiaoan.core.scoping import ScopedQuerySet, grants_for, permission_name, scope_filter
 from xiaoan.inspections.choices import (
     PENDING_STATUSES,
@@ -533,17 +533,11 @@ def result_photo_path(instance: ResultPhoto, filename: str) -> str:
     return f"inspections/{now:%Y/%m}/{instance.result_id}-{now:%H%M%S%f}.jpg"
 
 
-class ResultPhoto(models.Model):
+class ResultPhoto(StoredPhoto):
     result = models.ForeignKey(
         ItemResult, verbose_name=_("检查结果"), on_delete=models.CASCADE, related_name="photos"
     )
     image = models.ImageField(_("照片"), upload_to=result_photo_path)
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("检查照片")

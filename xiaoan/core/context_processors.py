@@ -23,7 +23,6 @@ MODULES = [
     ("duties:obligation_list", _("常态化任务"), DUTY_PAGES),
     ("plans:plan_list", _("工作方案"), "plans.view_plan"),
     ("indicators:indicator_list", _("指标"), "indicators.view_indicator"),
-    ("chemicals:chemical_list", _("危化品"), "chemicals.view_chemical"),
     ("hotwork:hotworkpermit_list", _("动火作业"), "hotwork.view_hotworkpermit"),
 ]
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.utils import timezone
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from xiaoan.equipment.models import Equipment
 from xiaoan.equipment.tests.support import (

@@ -1,5 +1,6 @@
 """一台一档's pages: every route served to someone and refused to someone (route coverage),
-out-of-scope ids 404, forms keep what was typed, operators chosen among the school's certificates and shown with their validity."""
+out-of-scope ids 404, forms keep what was typed, operators chosen among the school's
+certificates and shown with their validity."""
 
 from __future__ import annotations
 

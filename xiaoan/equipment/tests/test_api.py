@@ -225,3 +225,14 @@ def test_it_publishes_the_schema(api_for):
     paths = api_for("school_a_officer").get("/api/schema/", {"format": "json"}).json()["paths"]
     assert "/api/equipment/" in paths and "/api/equipment/{id}/inspection/" in paths
     assert "/api/equipment/import/" in paths and "/api/equipment/{id}/retire/" in paths
+
+
+def test_the_schema_says_ids_in_and_summaries_out(api_for):
+    schema = api_for("school_a_officer").get("/api/schema/", {"format": "json"}).json()
+    props = schema["components"]["schemas"]["Equipment"]["properties"]
+    assert props["operators"]["type"] == "array"
+    assert props["operators"]["items"]["type"] == "integer"
+    detail = props["operators_detail"]
+    assert detail["readOnly"] and detail["type"] == "array"
+    summary = detail["items"]["$ref"].rsplit("/", 1)[-1]
+    assert "status" in schema["components"]["schemas"][summary]["properties"]

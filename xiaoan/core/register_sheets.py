@@ -608,8 +608,11 @@ def _changes(register: Register, plan: _Plan) -> bool:
     register parses itself (a team's members) cannot be compared here: it counts as one."""
     item = plan.existing
     extra = _parsed_columns(register)
+    same = {c.field: c.same for c in register.columns if c.same is not None}
     for name, value in plan.values.items():
         if name in extra:
+            if name in same and same[name](item, value):
+                continue
             if value not in (None, "", [], ()):
                 return True
             continue

@@ -124,6 +124,9 @@ class SheetColumn:
     # `resolve(unit, text, cache)` returns it, or raises ValueError with the Chinese reason;
     # `cache` is one dict per import, to load what the column reads once, not per row.
     resolve: Callable[[Any, str, dict], Any] | None = None
+    # For a `parse` column: `same(item, value)` says the row's value is what the item has
+    # (its linked operators), so the same sheet again leaves the item alone.
+    same: Callable[[Any, Any], bool] | None = None
 
 
 @dataclass

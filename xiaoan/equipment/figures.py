@@ -1,5 +1,6 @@
 """一台一档 on the dashboard (xiaoan.reports.figures): special equipment on file and those
-whose statutory inspection is past its date (and due within 30 days); per branch the
+whose statutory inspection is past its date (and due within 30 days), those without an
+operator whose certificate is valid today; per branch the
 overdue count for the ranking."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from xiaoan.equipment.models import Equipment
+from xiaoan.equipment.operators import has_valid_operator
 from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, by_branch, section
 
 
@@ -30,6 +32,7 @@ def equipment_section(scope: Scope) -> Section | None:
             filter=Q(next_inspection_on__lte=today + dt.timedelta(days=30)),
         ),
     )
+    no_operator = rows.filter(~has_valid_operator(today)).count()
     url = reverse("equipment:equipment_list")
 
     def link(**params) -> str:
@@ -52,6 +55,14 @@ def equipment_section(scope: Scope) -> Section | None:
             _("30天内到期（含逾期）"),
             totals["soon"],
             link(due="soon"),
+            suffix=_("台"),
+        ),
+        Figure(
+            "no_valid_operator",
+            _("特种设备无有效持证操作人员"),
+            no_operator,
+            link(operators_invalid="true"),
+            bad=no_operator > 0,
             suffix=_("台"),
         ),
     ]

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.certificates.models import Certificate
 from xiaoan.core.forms import StyledFormMixin, date_input
-from xiaoan.equipment.models import Equipment, operators_text, parse_operators
+from xiaoan.equipment.models import Equipment
 
 FIELDS = [
     "unit",
@@ -23,24 +24,13 @@ FIELDS = [
 ]
 
 
-class OperatorsField(forms.CharField):
-    """Operators written one per line as "姓名 证书编号" (kept as a list on the item)."""
-
-    widget = forms.Textarea(attrs={"rows": 3, "placeholder": _("张三 T2024001\n李四 T2024002")})
-
-    def prepare_value(self, value):
-        return operators_text(value) if isinstance(value, list) else value
-
-    def to_python(self, value):
-        try:
-            return parse_operators(super().to_python(value))
-        except ValueError as error:
-            raise forms.ValidationError(str(error)) from None
-
-
 class EquipmentForm(StyledFormMixin, forms.ModelForm):
-    operators = OperatorsField(
-        label=_("作业人员及证书编号"), required=False, help_text=_("每行一位：姓名 证书编号")
+    operators = forms.ModelMultipleChoiceField(
+        label=_("作业人员"),
+        queryset=Certificate.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("本单位在用的特种设备作业人员证书；锅炉须选锅炉作业证书。按住 Ctrl 多选"),
     )
 
     class Meta:
@@ -51,3 +41,16 @@ class EquipmentForm(StyledFormMixin, forms.ModelForm):
             "next_inspection_on": date_input(),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def scope_to(self, user, unit) -> None:
+        """The chosen unit's operator certificates (called by the register layer once it
+        knows the unit; none before one is chosen). Kind fit is the service's check."""
+        from xiaoan.equipment.operators import candidates
+
+        field = self.fields["operators"]
+        field.queryset = candidates(unit)
+        field.label_from_instance = lambda c: (
+            f"{c.name}（{c.code}，{c.get_kind_display()}"
+            + (f"，有效期至 {c.valid_until:%Y-%m-%d}" if c.valid_until else "")
+            + "）"
+        )

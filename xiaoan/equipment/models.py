@@ -2,13 +2,12 @@
 layer (xiaoan.core.registers).
 
 The registration code (使用登记证编号) is the register's `code`: unique within the unit and
-the natural key a re-import matches on. Operators (作业人员) are kept as a list of
-{"name", "certificate"} until the certificates register (持证上岗) can be linked.
+the natural key a re-import matches on. Operators (作业人员) are certificates of the
+持证上岗 register (xiaoan.equipment.operators says which fit).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,50 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.models import RegisterItem
 from xiaoan.equipment.choices import Conclusion, EquipmentKind
-
-MAX_OPERATORS = 30
-_SPLIT = re.compile(r"[\n\r;；、，,]+")
-_ENTRY = re.compile(r"^(?P<name>[^\s:：(（]+)[\s:：(（]*(?P<cert>[^)）]*)[)）]?$")
-
-
-def parse_operators(value: Any) -> list[dict[str, str]]:
-    """Operators from a list of {"name", "certificate"} or a text such as
-    "张三 T2024001；李四（T2024002）" (one per line or separated by ；、，). ValueError with
-    the Chinese reason."""
-    if value in (None, ""):
-        return []
-    if isinstance(value, str):
-        rows: list[dict[str, str]] = []
-        for part in _SPLIT.split(value):
-            part = part.strip()
-            if not part:
-                continue
-            match = _ENTRY.match(part)
-            if match is None:
-                raise ValueError(_("无法识别“%(v)s”：请写“姓名 证书编号”。") % {"v": part[:30]})
-            rows.append({"name": match["name"], "certificate": match["cert"].strip()})
-        value = rows
-    if not isinstance(value, list):
-        raise ValueError(_("作业人员须是列表。"))
-    out: list[dict[str, str]] = []
-    for row in value:
-        if not isinstance(row, dict):
-            raise ValueError(_("每位作业人员须有姓名和证书编号。"))
-        name = str(row.get("name") or "").strip()
-        certificate = str(row.get("certificate") or "").strip()
-        if not name or len(name) > 30:
-            raise ValueError(_("作业人员姓名须填写，且不超过 30 个字。"))
-        if len(certificate) > 40:
-            raise ValueError(_("证书编号不能超过 40 个字。"))
-        out.append({"name": name, "certificate": certificate})
-    if len(out) > MAX_OPERATORS:
-        raise ValueError(_("作业人员最多 %(n)d 位。") % {"n": MAX_OPERATORS})
-    return out
-
-
-def operators_text(rows: Any) -> str:
-    """ "张三 T2024001；李四" — the form's, the record page's and the export's writing."""
-    return "；".join(f"{r.get('name', '')} {r.get('certificate', '')}".strip() for r in rows or ())
 
 
 class Equipment(RegisterItem):
@@ -82,11 +37,12 @@ class Equipment(RegisterItem):
         _("检验结论"), max_length=20, choices=Conclusion.choices, blank=True
     )
     next_inspection_on = models.DateField(_("下次定期检验日期"), null=True, blank=True)
-    operators = models.JSONField(
-        _("作业人员及证书编号"),
-        default=list,
+    operators = models.ManyToManyField(
+        "certificates.Certificate",
+        verbose_name=_("作业人员"),
         blank=True,
-        help_text=_("每行一位：姓名 证书编号"),
+        related_name="operated_equipment",
+        help_text=_("本单位在用的特种设备作业人员证书（锅炉须锅炉作业证书）"),
     )
     # The hazard raised when the statutory inspection went overdue, and for which due date:
     # once per item and date (a new inspection moves the date; overdue again, a new one).
@@ -112,16 +68,9 @@ class Equipment(RegisterItem):
             models.Index(fields=["next_inspection_on"], name="equipment_next_inspection"),
         ]
 
-    def get_operators_display(self) -> str:
-        return operators_text(self.operators)
-
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         today = timezone.localdate()
-        try:
-            self.operators = parse_operators(self.operators)
-        except ValueError as error:
-            errors["operators"] = str(error)
         if not self.next_inspection_on:
             errors["next_inspection_on"] = _("请填写下次定期检验日期（见定期检验报告）。")
         if self.last_inspected_on and self.last_inspected_on > today:

@@ -2,15 +2,24 @@
 Excel sheets, due-date warnings, the overdue-inspection hazard and subject links are made
 from."""
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.certificates.models import Certificate
 from xiaoan.core.registers import Due, Register, SheetColumn, registry
+from xiaoan.equipment import operators
 from xiaoan.equipment.choices import ATTACHMENT_KINDS
 from xiaoan.equipment.filtersets import EquipmentFilterSet
 from xiaoan.equipment.forms import EquipmentForm
 from xiaoan.equipment.models import Equipment
 from xiaoan.equipment.rules import raise_overdue
 from xiaoan.equipment.serializers import EquipmentSerializer
+
+
+def operators_context(actor, item) -> dict:
+    """The record page's operators with their validity marks."""
+    return {"operator_rows": operators.rows(item)}
+
 
 EQUIPMENT = registry.register(
     Register(
@@ -69,9 +78,17 @@ EQUIPMENT = registry.register(
             ),
             SheetColumn(
                 "operators",
-                _("作业人员及证书编号"),
+                _("作业人员"),
                 24,
-                aliases=("作业人员", "操作人员", "持证人员"),
+                aliases=("作业人员及证书编号", "操作人员", "持证人员"),
+                parse=operators.parse_cell,
+                resolve=operators.resolve_cell,
+                render=operators.render_cell,
+                same=operators.same_cell,
+                help=_(
+                    "填本单位持证上岗台账中在用的特种设备作业人员（锅炉为锅炉作业）证书的"
+                    "姓名或证书编号，多人用、或；分隔，如“张三（T2024001）、李四”；留空不改动"
+                ),
             ),
             SheetColumn("note", _("备注"), 20),
         ],
@@ -84,6 +101,9 @@ EQUIPMENT = registry.register(
             )
         ],
         attachment_kinds=ATTACHMENT_KINDS,
+        prefetch_related=(Prefetch("operators", queryset=Certificate.objects.order_by("name")),),
+        save_related=operators.save_operators,
+        detail_context=operators_context,
         item_actions=[("equipment_inspection", _("登记定期检验"))],
         order=20,
     )

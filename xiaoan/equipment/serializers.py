@@ -1,14 +1,31 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from xiaoan.equipment.forms import FIELDS
 from xiaoan.equipment.models import Equipment
 
 
-class OperatorSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=30, help_text="姓名")
-    certificate = serializers.CharField(
-        max_length=40, allow_blank=True, required=False, help_text="作业人员证书编号"
+class OperatorSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="证书 id（/api/certificates/）")
+    name = serializers.CharField(help_text="姓名")
+    code = serializers.CharField(help_text="证书编号")
+    kind = serializers.CharField(help_text="证书类别")
+    valid_until = serializers.DateField(allow_null=True, help_text="有效期至（空：长期）")
+    status = serializers.CharField(
+        help_text="valid 有效、expiring 30天内到期、expired 已过期、not_yet 未生效、retired 已注销"
     )
+
+
+@extend_schema_field(
+    {"type": "array", "items": {"type": "integer"}, "description": "作业人员证书 id 列表"},
+)
+class OperatorIdsField(serializers.ListField):
+    """Certificate ids written in; read out as summaries (see `operators_detail`)."""
+
+    child = serializers.IntegerField(min_value=1)
+
+    def to_representation(self, data):
+        return sorted(c.pk for c in data.all())  # prefetched
 
 
 class EquipmentSerializer(serializers.ModelSerializer):
@@ -16,9 +33,12 @@ class EquipmentSerializer(serializers.ModelSerializer):
     place_name = serializers.CharField(
         source="place.full_name", read_only=True, default=None, allow_null=True
     )
-    operators = OperatorSerializer(
-        many=True, required=False, help_text="作业人员及其证书编号（持证上岗台账建成后关联）"
+    operators = OperatorIdsField(
+        required=False,
+        max_length=30,
+        help_text="作业人员：本单位在用的特种设备作业人员证书 id（锅炉须锅炉作业证书）",
     )
+    operators_detail = serializers.SerializerMethodField(help_text="作业人员证书摘要")
     subject = serializers.SerializerMethodField(
         help_text="在隐患、检查中引用本设备的写法，如 equipment:12"
     )
@@ -33,6 +53,7 @@ class EquipmentSerializer(serializers.ModelSerializer):
             "overdue_hazard",
             "retired_at",
             "retire_reason",
+            "operators_detail",
             "subject",
             "created_at",
             "updated_at",
@@ -50,6 +71,12 @@ class EquipmentSerializer(serializers.ModelSerializer):
 
     def get_subject(self, obj) -> str:
         return f"equipment:{obj.pk}"
+
+    @extend_schema_field(OperatorSummarySerializer(many=True))
+    def get_operators_detail(self, obj) -> list[dict]:
+        from xiaoan.equipment.operators import rows
+
+        return [{k: r[k] for k in OperatorSummarySerializer().fields} for r in rows(obj)]
 
 
 class InspectionSerializer(serializers.Serializer):

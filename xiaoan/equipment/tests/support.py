@@ -60,3 +60,19 @@ def sheet(rows: list[list[Any]], header: list[str] | None = None) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def certificate(unit: Any, code: str, name: str = "王建国", kind: str = "special_equipment", **f):
+    """An operator certificate of the unit (valid a year from now unless told)."""
+    from xiaoan.certificates.models import Certificate
+
+    values = {
+        "unit": unit,
+        "name": name,
+        "code": code,
+        "post": "boiler" if kind == "boiler" else "special_equipment",
+        "kind": kind,
+        "valid_until": days(365),
+    }
+    values.update(f)
+    return Certificate.objects.create(**values)

@@ -7,9 +7,17 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from xiaoan.equipment.models import Equipment
-from xiaoan.equipment.tests.support import SCHOOL_A, SCHOOL_B, days, make, sheet
+from xiaoan.equipment.tests.support import (
+    SCHOOL_A,
+    SCHOOL_B,
+    certificate,
+    days,
+    make,
+    sheet,
+)
 from xiaoan.hazards.models import Hazard
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +26,8 @@ URL = "/api/equipment/"
 
 @pytest.fixture
 def item(persona, units):
-    return make(persona("school_a_officer"), units[SCHOOL_A], operators="张三 T1")
+    operator = certificate(units[SCHOOL_A], "T1", name="张三")
+    return make(persona("school_a_officer"), units[SCHOOL_A], operators=[operator.pk])
 
 
 @pytest.fixture
@@ -44,7 +53,20 @@ def test_it_lists_in_scope_with_filters(
     assert [r["name"] for r in body["results"]] == ["宿舍楼电梯", "食堂锅炉"]
     row = body["results"][0]
     assert row["subject"] == f"equipment:{item.pk}"
-    assert row["operators"] == [{"name": "张三", "certificate": "T1"}]
+    operator = item.operators.get()
+    assert row["operators"] == [operator.pk]
+    assert row["operators_detail"] == [
+        {
+            "id": operator.pk,
+            "name": "张三",
+            "code": "T1",
+            "kind": "special_equipment",
+            "valid_until": str(days(365)),
+            "status": "valid",
+        }
+    ]
+    invalid = client.get(URL, {"operators_invalid": "true"}).json()["results"]
+    assert [r["name"] for r in invalid] == ["食堂锅炉"]
     assert [r["name"] for r in client.get(URL, {"kind": "boiler"}).json()["results"]] == [
         "食堂锅炉"
     ]
@@ -67,17 +89,19 @@ def test_it_retrieves_in_scope_only(api_for, item, other):
 
 def test_it_creates_and_refuses_with_fields(api_for, units):
     client = api_for("school_a_officer")
+    wang = certificate(units[SCHOOL_A], "R1-001", name="王五")
     body = {
         "unit": units[SCHOOL_A].pk,
         "name": "储气罐",
         "kind": "pressure_vessel",
         "code": "容1",
         "next_inspection_on": str(days(300)),
-        "operators": [{"name": "王五", "certificate": "R1-001"}],
+        "operators": [wang.pk],
     }
     created = client.post(URL, body, format="json")
     assert created.status_code == 201, created.json()
-    assert created.json()["operators"] == [{"name": "王五", "certificate": "R1-001"}]
+    assert created.json()["operators"] == [wang.pk]
+    assert created.json()["operators_detail"][0]["name"] == "王五"
     again = client.post(URL, {**body, "name": "另一罐"}, format="json")
     assert again.status_code == 400  # the same registration code in the unit
     bad = client.post(URL, {**body, "code": "容2", "conclusion": "passed"}, format="json")
@@ -94,10 +118,32 @@ def test_it_updates_partially_and_refuses_others(api_for, item, other):
     client = api_for("school_a_officer")
     changed = client.patch(f"{URL}{item.pk}/", {"maintainer": "新维保"}, format="json")
     assert changed.status_code == 200 and changed.json()["maintainer"] == "新维保"
-    assert changed.json()["operators"] == [{"name": "张三", "certificate": "T1"}]
+    assert changed.json()["operators_detail"][0]["code"] == "T1"  # kept when not sent
     assert client.patch(f"{URL}{other.pk}/", {"maintainer": "x"}, format="json").status_code == 404
     refused = api_for("auditor").patch(f"{URL}{item.pk}/", {"maintainer": "x"}, format="json")
     assert refused.status_code == 403
+
+
+def test_it_sets_operators_by_certificate_ids_and_refuses_unfit_ones(api_for, item, units):
+    client = api_for("school_a_officer")
+    url = f"{URL}{item.pk}/"
+    li = certificate(units[SCHOOL_A], "T2", name="李四")
+    changed = client.patch(url, {"operators": [li.pk]}, format="json")
+    assert changed.status_code == 200 and changed.json()["operators"] == [li.pk]
+    refused = {
+        "other school": certificate(units[SCHOOL_B], "T3", name="赵六").pk,
+        "retired": certificate(units[SCHOOL_A], "T4", retired_at=timezone.now()).pk,
+        "boiler kind": certificate(units[SCHOOL_A], "G1", kind="boiler").pk,
+        "not an operator": certificate(units[SCHOOL_A], "D1", kind="driving").pk,
+        "missing": 999999,
+    }
+    for why, pk in refused.items():
+        answer = client.patch(url, {"operators": [li.pk, pk]}, format="json")
+        assert answer.status_code == 400, why
+        assert "operators" in answer.json()["error"]["fields"], why
+    assert list(Equipment.objects.get(pk=item.pk).operators.all()) == [li]
+    cleared = client.patch(url, {"operators": []}, format="json")
+    assert cleared.json()["operators"] == [] and cleared.json()["operators_detail"] == []
 
 
 def test_it_records_an_inspection(api_for, item, other):
@@ -157,7 +203,7 @@ def test_it_exports_and_offers_the_template(api_for, item, other):
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     values = [c for row in book.active.iter_rows(values_only=True) for c in row if c]
-    assert "宿舍楼电梯" in values and "东沟电梯" not in values and "张三 T1" in values
+    assert "宿舍楼电梯" in values and "东沟电梯" not in values and "张三（T1）" in values
     assert api_for("school_a_officer").get(f"{URL}template/").status_code == 200
     assert api_for("auditor").get(f"{URL}template/").status_code == 403
     assert api_for("expert").get(f"{URL}export/").status_code == 403
@@ -179,3 +225,14 @@ def test_it_publishes_the_schema(api_for):
     paths = api_for("school_a_officer").get("/api/schema/", {"format": "json"}).json()["paths"]
     assert "/api/equipment/" in paths and "/api/equipment/{id}/inspection/" in paths
     assert "/api/equipment/import/" in paths and "/api/equipment/{id}/retire/" in paths
+
+
+def test_the_schema_says_ids_in_and_summaries_out(api_for):
+    schema = api_for("school_a_officer").get("/api/schema/", {"format": "json"}).json()
+    props = schema["components"]["schemas"]["Equipment"]["properties"]
+    assert props["operators"]["type"] == "array"
+    assert props["operators"]["items"]["type"] == "integer"
+    detail = props["operators_detail"]
+    assert detail["readOnly"] and detail["type"] == "array"
+    summary = detail["items"]["$ref"].rsplit("/", 1)[-1]
+    assert "status" in schema["components"]["schemas"][summary]["properties"]

@@ -12,9 +12,32 @@ from xiaoan.core.errors import Forbidden
 from xiaoan.core.register_sheets import import_items
 from xiaoan.equipment.models import Equipment
 from xiaoan.equipment.registers import EQUIPMENT
-from xiaoan.equipment.tests.support import SCHOOL_A, SCHOOL_B, days, make, sheet
+from xiaoan.equipment.tests.support import (
+    SCHOOL_A,
+    SCHOOL_B,
+    certificate,
+    days,
+    make,
+    sheet,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def operators(units):
+    """School A's operator certificates the sheets name."""
+    school = units[SCHOOL_A]
+    return {
+        code: certificate(school, code, name=name, kind=kind)
+        for name, code, kind in [
+            ("张三", "T1", "special_equipment"),
+            ("李四", "T2", "special_equipment"),
+            ("王五", "N-001", "special_equipment"),
+            ("赵六", "T6", "special_equipment"),
+            ("王五", "G1-9", "boiler"),
+        ]
+    }
 
 
 def run(persona, rows, header=None, name="school_a_officer", **kw):
@@ -40,13 +63,10 @@ def test_it_imports_good_rows(persona):
     lift = Equipment.objects.get(code="梯11鄂GA0231(24)")
     assert lift.kind == "elevator" and lift.last_inspected_on == dt.date(2025, 12, 1)
     assert lift.next_inspection_on == dt.date(2026, 12, 1)
-    assert lift.operators == [
-        {"name": "张三", "certificate": "T1"},
-        {"name": "李四", "certificate": "T2"},
-    ]
+    assert sorted(c.code for c in lift.operators.all()) == ["T1", "T2"]
     assert Equipment.objects.get(code="锅11鄂GA0015(21)").conclusion == "conditional"
     forklift = Equipment.objects.get(name="叉车")
-    assert forklift.kind == "vehicle" and forklift.operators[0]["certificate"] == "N-001"
+    assert forklift.kind == "vehicle" and forklift.operators.get().code == "N-001"
 
 
 def test_it_reads_a_schools_own_headers(persona):
@@ -56,7 +76,7 @@ def test_it_reads_a_schools_own_headers(persona):
     assert result.ok, result.errors
     item = Equipment.objects.get()
     assert (item.code, item.model_spec) == ("梯1", "TKJ1000")
-    assert item.operators == [{"name": "赵六", "certificate": "T6"}]
+    assert item.operators.get().name == "赵六"
 
 
 def test_it_updates_on_reimport_by_registration_code(persona):
@@ -83,7 +103,8 @@ def test_it_updates_on_reimport_by_registration_code(persona):
         ({5: None}, "上次定期检验日期"),  # a conclusion without its date
         ({5: "2026-01-01", 7: "2025-01-01"}, "下次定期检验日期"),
         ({0: SCHOOL_B}, "所属单位"),
-        ({8: "张三 " + "T" * 41}, "作业人员及证书编号"),
+        ({8: "无名氏"}, "作业人员"),
+        ({8: "王五"}, "作业人员"),  # two certificates of 王五: ambiguous
         ({1: None}, "名称"),
     ],
 )
@@ -132,3 +153,37 @@ def test_the_same_sheet_again_changes_nothing(persona):
     again = run(persona, GOOD)
     assert again.ok and (again.created, again.updated, again.unchanged) == (0, 0, 3)
     assert lift.history.count() == entries
+
+
+def test_it_resolves_operators_by_name_number_or_the_exports_writing(persona, operators):
+    rows = [list(GOOD[0]), list(GOOD[1])]
+    rows[0][8] = "张三（T1）\nT2"
+    rows[1][8] = "G1-9"  # the boiler: a boiler operator's certificate by its number
+    result = run(persona, rows)
+    assert result.ok, result.errors
+    boiler = Equipment.objects.get(kind="boiler")
+    assert list(boiler.operators.all()) == [operators["G1-9"]]
+
+
+def test_an_unknown_or_unfit_operator_writes_nothing(persona, units):
+    certificate(units[SCHOOL_B], "B-1", name="孙七")
+    for cell, words in [
+        ("孙七", "找不到"),  # another school's
+        ("T1", "锅炉作业"),  # the boiler row: a general certificate does not fit
+    ]:
+        rows = [list(GOOD[0]), list(GOOD[1])]
+        rows[1][8] = cell
+        result = run(persona, rows)
+        assert not result.ok and result.created == 0
+        assert result.errors[0].row == 3 and words in result.errors[0].message, result.errors
+        assert not Equipment.objects.exists()
+
+
+def test_an_empty_operators_cell_keeps_them(persona):
+    assert run(persona, GOOD).created == 3
+    rows = [list(r) for r in GOOD]
+    rows[0][8] = ""
+    again = run(persona, rows)
+    assert again.ok and again.unchanged == 3
+    lift = Equipment.objects.get(code="梯11鄂GA0231(24)")
+    assert lift.operators.count() == 2

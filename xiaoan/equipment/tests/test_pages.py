@@ -1,5 +1,6 @@
 """一台一档's pages: every route served to someone and refused to someone (route coverage),
-out-of-scope ids 404, forms keep what was typed, operators read and shown as text."""
+out-of-scope ids 404, forms keep what was typed, operators chosen among the school's
+certificates and shown with their validity."""
 
 from __future__ import annotations
 
@@ -11,14 +12,22 @@ from django.urls import reverse
 
 from xiaoan.core.models import RegisterAttachment
 from xiaoan.equipment.models import Equipment
-from xiaoan.equipment.tests.support import SCHOOL_A, SCHOOL_B, days, make, sheet
+from xiaoan.equipment.tests.support import (
+    SCHOOL_A,
+    SCHOOL_B,
+    certificate,
+    days,
+    make,
+    sheet,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def item(persona, units):
-    return make(persona("school_a_officer"), units[SCHOOL_A], operators="张三 T2024001")
+    zhang = certificate(units[SCHOOL_A], "T2024001", name="张三")
+    return make(persona("school_a_officer"), units[SCHOOL_A], operators=[zhang.pk])
 
 
 @pytest.fixture
@@ -68,6 +77,11 @@ def test_it_filters_by_kind_and_overdue(client_for, persona, item, units):
     assert "宿舍楼电梯" not in client.get(url("list"), {"kind": "boiler"}).content.decode()
     overdue = client.get(url("list"), {"inspection_overdue": "true"}).content.decode()
     assert "食堂锅炉" in overdue and "宿舍楼电梯" not in overdue
+    missing = client.get(url("list"), {"operators_invalid": "true"}).content.decode()
+    assert "食堂锅炉" in missing and "宿舍楼电梯" not in missing
+    item.operators.update(valid_until=days(-1))  # the only operator's certificate expired
+    missing = client.get(url("list"), {"operators_invalid": "true"}).content.decode()
+    assert "食堂锅炉" in missing and "宿舍楼电梯" in missing
 
 
 def test_it_shows_the_record(client_for, item, other):
@@ -75,7 +89,14 @@ def test_it_shows_the_record(client_for, item, other):
     page = client.get(url("detail", item.pk))
     body = page.content.decode()
     assert page.status_code == 200
-    assert "使用登记证编号" in body and "张三 T2024001" in body and "变更记录" in body
+    assert "使用登记证编号" in body and "变更记录" in body
+    assert "张三" in body and "T2024001" in body and 'data-warn="' not in body
+    item.operators.update(valid_until=days(20))
+    body = client.get(url("detail", item.pk)).content.decode()
+    assert 'data-warn="expiring"' in body and "30天内到期" in body
+    item.operators.update(valid_until=days(-1))
+    body = client.get(url("detail", item.pk)).content.decode()
+    assert 'data-warn="expired"' in body and "已过期" in body
     assert f"subject=equipment%3A{item.pk}" in body
     assert client.get(url("detail", other.pk)).status_code == 404
     assert client_for("expert").get(url("detail", item.pk)).status_code == 403
@@ -85,26 +106,32 @@ def test_it_shows_the_record(client_for, item, other):
 
 def test_it_creates_through_the_page_and_keeps_the_typed_values(client_for, units):
     client = client_for("school_a_officer")
+    li = certificate(units[SCHOOL_A], "T9", name="李四")
+    wang = certificate(units[SCHOOL_A], "T10", name="王五")
+    stranger = certificate(units[SCHOOL_B], "T11", name="孙七")
     assert client.get(url("add")).status_code == 200
     form = {
         "unit": units[SCHOOL_A].pk,
         "name": "教学楼电梯",
         "kind": "elevator",
         "code": "梯9",
-        "operators": "李四 T9\n王五：T10",
+        "operators": [li.pk, wang.pk],
         "next_inspection_on": "",
     }
+    offered = client.get(url("add"), {"unit": units[SCHOOL_A].pk}).content.decode()
+    assert "李四（T9" in offered and "孙七" not in offered
     refused = client.post(url("add"), form)
     assert refused.status_code == 400 and "教学楼电梯" in refused.content.decode()
-    assert "李四 T9" in refused.content.decode()
+    assert f'value="{li.pk}" selected' in refused.content.decode()
+    other_school = client.post(
+        url("add"), {**form, "next_inspection_on": str(days(100)), "operators": [stranger.pk]}
+    )
+    assert other_school.status_code == 400 and not Equipment.objects.exists()
     form["next_inspection_on"] = str(days(100))
     done = client.post(url("add"), form)
     item = Equipment.objects.get(name="教学楼电梯")
     assert done.status_code == 302 and done["Location"].endswith(f"/{item.pk}/")
-    assert item.operators == [
-        {"name": "李四", "certificate": "T9"},
-        {"name": "王五", "certificate": "T10"},
-    ]
+    assert set(item.operators.all()) == {li, wang}
     assert client_for("auditor").get(url("add")).status_code == 403
     assert client.post(url("add"), {**form, "unit": units[SCHOOL_B].pk}).status_code == 400
 
@@ -112,7 +139,8 @@ def test_it_creates_through_the_page_and_keeps_the_typed_values(client_for, unit
 def test_it_edits_and_refuses_others(client_for, item, other):
     client = client_for("school_a_officer")
     page = client.get(url("edit", item.pk))
-    assert page.status_code == 200 and "张三 T2024001" in page.content.decode()
+    assert page.status_code == 200 and "张三（T2024001" in page.content.decode()
+    boiler_ticket = certificate(item.unit, "G1", name="王五", kind="boiler")
     form = {
         "unit": item.unit_id,
         "name": "宿舍楼1号电梯",
@@ -121,8 +149,11 @@ def test_it_edits_and_refuses_others(client_for, item, other):
         "last_inspected_on": str(days(-1)),
         "conclusion": "passed",
         "next_inspection_on": str(days(364)),
-        "operators": "张三 T2024001",
+        "operators": [boiler_ticket.pk],
     }
+    unfit = client.post(url("edit", item.pk), form)  # an elevator: not a boiler ticket
+    assert unfit.status_code == 400 and "锅炉作业" in unfit.content.decode()
+    form["operators"] = [c.pk for c in item.operators.all()]
     assert client.post(url("edit", item.pk), form).status_code == 302
     item.refresh_from_db()
     assert item.name == "宿舍楼1号电梯" and item.next_inspection_on == days(364)
@@ -182,17 +213,16 @@ def test_it_offers_the_template_to_those_who_may_import(client_for):
     assert client_for("auditor").get(url("template")).status_code == 403
 
 
-def test_it_imports_through_the_page(client_for):
+def test_it_imports_through_the_page(client_for, units):
     client = client_for("school_a_officer")
+    wang = certificate(units[SCHOOL_A], "G1", name="王五", kind="boiler")
     assert client.get(url("import")).status_code == 200
     row = [SCHOOL_A, "食堂锅炉", "锅炉", "锅1", "", "", "", str(days(90)), "王五 G1"]
     assert (
         client.post(url("import"), {"file": SimpleUploadedFile("e.xlsx", sheet([row]))}).status_code
         == 302
     )
-    assert Equipment.objects.get(name="食堂锅炉").operators == [
-        {"name": "王五", "certificate": "G1"}
-    ]
+    assert list(Equipment.objects.get(name="食堂锅炉").operators.all()) == [wang]
     row[2] = "飞船"
     page = client.post(url("import"), {"file": SimpleUploadedFile("e.xlsx", sheet([row]))})
     assert page.status_code == 400 and "不是可选值" in page.content.decode()

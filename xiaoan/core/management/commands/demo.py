@@ -37,9 +37,10 @@ class Command(BaseCommand):
             self.stdout.write(_("危化品台账：新建出入库记录 %(n)d 笔。") % {"n": load_chemicals()})
             # After the hazards: their sample ledger is made only for a school without any.
             self.stdout.write(_("台账：新建楼栋档案 %(b)d 份。") % {"b": load_buildings()})
-            self.stdout.write(_("台账：新建特种设备档案 %(e)d 份。") % {"e": load_equipment()})
             self.stdout.write(_("台账：新建消防器材 %(f)d 件。") % {"f": load_fire_assets()})
             self.stdout.write(_("台账：新建持证记录 %(c)d 条。") % {"c": load_certificates()})
+            # After the certificates: its operators are linked to them.
+            self.stdout.write(_("台账：新建特种设备档案 %(e)d 份。") % {"e": load_equipment()})
             self.stdout.write(_("动火作业：新建许可 %(p)d 张。") % {"p": load_hot_work()})
             self.stdout.write(
                 _("台账：新建应急预案 %(p)d 份，应急队伍 %(t)d 支。") % load_emergency()

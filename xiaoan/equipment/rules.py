@@ -41,7 +41,7 @@ def raise_overdue(row: Any, today: dt.date) -> Any:
     from xiaoan.hazards.choices import HazardLevel
 
     item = (
-        Equipment.objects.select_for_update()
+        Equipment.objects.select_for_update(of=("self",))
         .select_related("unit", "place")
         .filter(pk=row.object_id, retired_at__isnull=True)
         .first()

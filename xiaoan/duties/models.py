@@ -237,6 +237,8 @@ class Obligation(models.Model):
             models.Index(fields=["status", "due_on"], name="obligation_status_due"),
             models.Index(fields=["period_key", "status"], name="obligation_period_status"),
             models.Index(fields=["due_on", "unit"], name="obligation_due_unit"),
+            # An issuer's records to review: its duties' obligations in one status.
+            models.Index(fields=["duty", "status"], name="obligation_duty_status"),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,13 +32,15 @@ def plan_todos(user: Any) -> list[Todo]:
         task__plan__status=PlanStatus.ACTIVE,
         status=Progress.SUBMITTED,
     )
+    # The count and its late part in one query.
+    due = due.aggregate(n=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today)))
     return [
         Todo(
             "plans.report",
             _("近期到期的方案任务"),
-            due.count(),
+            due["n"],
             reverse("plans:my_tasks"),
-            late=due.filter(due_on__lt=today).count(),
+            late=due["late"],
             order=40,
         ),
         Todo(

@@ -63,8 +63,15 @@ def test_it_rolls_up_the_share_of_schools_meeting_their_target(demo):
     district = cell(demo[DISTRICT], "security-closed")
     assert district.value == Decimal("25.00")  # 3 of 12 schools at 100%
     assert district.standing == Standing.BEHIND
-    # Only boarding schools count for the sprinkler indicator (7 of the 12).
-    put("boarding-sprinklers", demo[A], 100)
+    # Only boarding schools count for the sprinkler indicator (7 of the 12); its value comes
+    # from the building files (xiaoan.buildings.indicators).
+    from xiaoan.accounts.models import User
+    from xiaoan.buildings.tests.support import make
+
+    officer = User.objects.get(username="school_a_officer")
+    make(
+        officer, demo[A], name="宿舍", code="SS", use="dormitory", fire_alarm=True, sprinklers=True
+    )
     sprinklers = cell(demo[DISTRICT], "boarding-sprinklers")
     assert sprinklers.schools == 7
     assert sprinklers.value == Decimal("14.29")

@@ -50,12 +50,18 @@ def responsible_people(perm: str, unit_ids: Iterable[int]) -> dict[int, list[Any
     rows = RoleAssignment.objects.filter(
         unit__path__in=sorted(paths), role__is_active=True, user__is_active=True
     ).select_related("user", "role", "unit")
+    # Which units each tree path serves: a grant is matched by one lookup, not against
+    # every unit (a province's daily run has thousands of units and of grants).
+    serving: dict[str, list[int]] = defaultdict(list)
+    for unit_id, chain in wanted.items():
+        for path in chain:
+            serving[path].append(unit_id)
     people: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
         if perm not in (row.role.permissions or ()):
             continue
-        for unit_id, chain in wanted.items():
-            if row.unit.path in chain and row.user not in people[unit_id]:
+        for unit_id in serving.get(row.unit.path, ()):
+            if row.user not in people[unit_id]:
                 people[unit_id].append(row.user)
     return people
 

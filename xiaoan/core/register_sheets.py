@@ -28,9 +28,16 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from xiaoan.core.errors import Invalid, ServiceError
-from xiaoan.core.fields import is_masked_field, mask, unmask
+from xiaoan.core.fields import is_masked_field, unmask
 from xiaoan.core.names import normalize_name
-from xiaoan.core.registers import Register, SheetColumn, create, place_fits, update
+from xiaoan.core.registers import (
+    Register,
+    SheetColumn,
+    create,
+    field_display,
+    place_fits,
+    update,
+)
 from xiaoan.core.xlsx import Column, Sheet
 
 MAX_ROWS = 5000
@@ -84,19 +91,10 @@ def header_of(register: Register, column: SheetColumn) -> str:
 
 
 def _display(item: Any, name: str) -> Any:
-    model_field = type(item)._meta.get_field(name)
-    value = getattr(item, name)
-    if value is None or value == "" or value == []:
-        return None
-    if is_masked_field(model_field):
-        return mask(value)
-    if model_field.choices or hasattr(item, f"get_{name}_display"):
-        return str(getattr(item, f"get_{name}_display")())
-    if isinstance(model_field, models.BooleanField):
-        return _("是") if value else _("否")
-    if name == "place":
-        return value.full_name
-    if isinstance(model_field, models.ForeignKey):
+    """A cell of the export: what the pages show (registers.field_display), as plain text or
+    a number Excel can sum."""
+    value = field_display(item, name)
+    if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, Decimal):
         return float(value)

@@ -35,7 +35,7 @@ from django.views.generic import TemplateView
 
 from xiaoan.core import history, registers
 from xiaoan.core.errors import NotFound
-from xiaoan.core.fields import LookupHashField, is_masked_field, mask
+from xiaoan.core.fields import LookupHashField
 from xiaoan.core.forms import StyledFormMixin
 from xiaoan.core.ids import IdFilter
 from xiaoan.core.register_sheets import export_response, import_items, template_response
@@ -199,21 +199,9 @@ class RegisterMixin:
 
 
 def cell(item: Any, name: str) -> Any:
-    """A field's value as the list and record pages show it (a model's own
-    `get_<field>_display()` for a field without choices, e.g. a JSON list)."""
-    model_field = type(item)._meta.get_field(name)
-    value = getattr(item, name)
-    if value is None or value == "" or value == []:
-        return "—"
-    if is_masked_field(model_field):
-        return mask(value)
-    if model_field.choices or hasattr(item, f"get_{name}_display"):
-        return getattr(item, f"get_{name}_display")()
-    if isinstance(model_field, models.BooleanField):
-        return _("是") if value else _("否")
-    if name == "place":
-        return value.full_name
-    return value
+    """A field's value as the list and record pages show it: — when empty."""
+    value = registers.field_display(item, name)
+    return "—" if value is None else value
 
 
 def style_filters(form: forms.Form) -> None:

@@ -506,6 +506,30 @@ def due_filter(register: Register, which: str, today: dt.date | None = None) -> 
     return models.Q(pk__in=rows.values("object_id"))
 
 
+# ---------------------------------------------------------------- reading an item
+
+
+def field_display(item: Any, name: str) -> Any:
+    """A field's value as people read it, on the pages and in the sheets alike: None when
+    empty; an encrypted field masked; a choice's label (or the model's own
+    `get_<field>_display()`, e.g. for a JSON list); 是/否; a place's full name; else as is."""
+    from xiaoan.core.fields import is_masked_field, mask
+
+    model_field = type(item)._meta.get_field(name)
+    value = getattr(item, name)
+    if value is None or value == "" or value == []:
+        return None
+    if is_masked_field(model_field):
+        return mask(value)
+    if model_field.choices or hasattr(item, f"get_{name}_display"):
+        return getattr(item, f"get_{name}_display")()
+    if isinstance(model_field, models.BooleanField):
+        return _("是") if value else _("否")
+    if name == "place":
+        return value.full_name
+    return value
+
+
 # ---------------------------------------------------------------- subjects (linking)
 
 

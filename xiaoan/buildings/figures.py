@@ -3,10 +3,10 @@ high-rise ones, appraisals past their date; per branch the 危房 count for the 
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from xiaoan.buildings.choices import DANGEROUS
@@ -27,10 +27,7 @@ def building_section(scope: Scope) -> Section | None:
     rows = BuildingFile.objects.filter(scope.records(), retired_at__isnull=True)
     today = timezone.localdate()
     totals = rows.aggregate(**COUNTS, overdue=Count("pk", filter=Q(next_appraisal_on__lt=today)))
-    url = reverse("buildings:buildingfile_list")
-
-    def link(**params) -> str:
-        return f"{url}?{urlencode({'unit': scope.unit.pk, **params})}"
+    link = partial(scope.list_url, "buildings:buildingfile_list")
 
     # On the dashboard and its workbook; the one-page brief keeps to the headline sections.
     result = Section(key="buildings", title=_("校舍（一楼一档）"), order=40, brief=False)

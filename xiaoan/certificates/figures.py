@@ -5,10 +5,9 @@ expired count for the ranking."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.db.models import Count, Q
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from xiaoan.certificates.models import Certificate
@@ -33,10 +32,7 @@ def certificate_section(scope: Scope) -> Section | None:
     rows = Certificate.objects.filter(scope.records(), retired_at__isnull=True)
     aggregates = counts(scope.today)
     totals = rows.aggregate(**aggregates)
-    url = reverse("certificates:certificate_list")
-
-    def link(**params) -> str:
-        return f"{url}?{urlencode({'unit': scope.unit.pk, **params})}"
+    link = partial(scope.list_url, "certificates:certificate_list")
 
     # On the dashboard and its workbook; the one-page brief keeps to the headline sections.
     result = Section(key="certificates", title=_("持证上岗"), order=45, brief=False)

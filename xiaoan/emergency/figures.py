@@ -5,10 +5,9 @@ rule; per branch the plans due and the teams not staffed for the ranking."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.db.models import Count, Q
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from xiaoan.emergency.models import EmergencyPlan, EmergencyTeam
@@ -31,10 +30,7 @@ def emergency_section(scope: Scope) -> Section | None:
     if see_plans:
         plans = EmergencyPlan.objects.filter(scope.records(), retired_at__isnull=True)
         totals = plans.aggregate(total=Count("pk"), due=Count("pk", filter=due))
-        url = reverse("emergency_plans:emergencyplan_list")
-
-        def plan_link(**params) -> str:
-            return f"{url}?{urlencode({'unit': scope.unit.pk, **params})}"
+        plan_link = partial(scope.list_url, "emergency_plans:emergencyplan_list")
 
         result.figures += [
             Figure("plans", _("在册预案"), totals["total"], plan_link(), suffix=_("份")),
@@ -55,10 +51,7 @@ def emergency_section(scope: Scope) -> Section | None:
         teams = EmergencyTeam.objects.filter(scope.records(), retired_at__isnull=True)
         short = Q(is_staffed=False)
         totals = teams.aggregate(total=Count("pk"), short=Count("pk", filter=short))
-        url = reverse("emergency_teams:emergencyteam_list")
-
-        def team_link(**params) -> str:
-            return f"{url}?{urlencode({'unit': scope.unit.pk, **params})}"
+        team_link = partial(scope.list_url, "emergency_teams:emergencyteam_list")
 
         result.figures += [
             Figure("teams", _("应急队伍"), totals["total"], team_link(), suffix=_("支")),

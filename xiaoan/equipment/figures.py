@@ -6,10 +6,9 @@ overdue count for the ranking."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.db.models import Count, Q
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from xiaoan.equipment.models import Equipment
@@ -33,10 +32,7 @@ def equipment_section(scope: Scope) -> Section | None:
         ),
     )
     no_operator = rows.filter(~has_valid_operator(today)).count()
-    url = reverse("equipment:equipment_list")
-
-    def link(**params) -> str:
-        return f"{url}?{urlencode({'unit': scope.unit.pk, **params})}"
+    link = partial(scope.list_url, "equipment:equipment_list")
 
     # On the dashboard and its workbook; the one-page brief keeps to the headline sections.
     result = Section(key="equipment", title=_("特种设备（一台一档）"), order=45, brief=False)

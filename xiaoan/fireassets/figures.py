@@ -3,10 +3,10 @@ checked this month, failed checks this month; per branch the expired count for r
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from xiaoan.fireassets.choices import CheckResult
@@ -31,10 +31,7 @@ def fire_asset_section(scope: Scope) -> Section | None:
     failed = FireAssetCheck.objects.filter(
         scope.records(), checked_on__gte=month, result=CheckResult.FAILED
     ).count()
-    url = reverse("fireassets:fireasset_list")
-
-    def link(**params) -> str:
-        return f"{url}?{urlencode({'unit': scope.unit.pk, **params})}"
+    link = partial(scope.list_url, "fireassets:fireasset_list")
 
     # On the dashboard and its workbook; the one-page brief keeps to the headline sections.
     result = Section(key="fireassets", title=_("消防器材"), order=45, brief=False)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from xiaoan.core.choices import SafetyDomain
@@ -30,7 +28,7 @@ from xiaoan.reports.figures import (
 
 
 def _ledger(scope: Scope, **params: Any) -> str:
-    return f"{reverse('hazards:hazard_list')}?{urlencode({'unit': scope.unit.pk, **params})}"
+    return scope.list_url("hazards:hazard_list", **params)
 
 
 def _rates(counters: dict) -> dict:

@@ -34,6 +34,14 @@ class Scope:
     def path(self) -> str:
         return self.unit.path
 
+    def list_url(self, url_name: str, **params: Any) -> str:
+        """A list page filtered to the scope's unit (and its subtree) and `params`: where a
+        figure leads."""
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        return f"{reverse(url_name)}?{urlencode({'unit': self.unit.pk, **params})}"
+
     def records(self, field: str = "unit") -> Q:
         """Records of the scope: of the unit, or of its whole subtree — matched by unit id (a
         subquery on the unit tree), as `orgs.filtersets.within_unit` does, so the records'

@@ -20,6 +20,17 @@ def name_empty_choice(field: forms.Field) -> None:
             ]
 
 
+def style_widget(widget: forms.Widget) -> None:
+    """Bootstrap's class for the kind of widget, added to any it already has."""
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select | forms.SelectMultiple):
+        css = "form-select"
+    else:
+        css = "form-control"
+    widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
 class StyledFormMixin:
     """Gives every widget Bootstrap's classes, so templates stay plain."""
 
@@ -27,14 +38,7 @@ class StyledFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():  # type: ignore[attr-defined]
             name_empty_choice(field)
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            style_widget(field.widget)
 
 
 def date_input() -> forms.DateInput:

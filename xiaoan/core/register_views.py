@@ -36,7 +36,7 @@ from django.views.generic import TemplateView
 from xiaoan.core import history, registers
 from xiaoan.core.errors import NotFound
 from xiaoan.core.fields import LookupHashField
-from xiaoan.core.forms import StyledFormMixin
+from xiaoan.core.forms import StyledFormMixin, style_widget
 from xiaoan.core.ids import IdFilter
 from xiaoan.core.register_sheets import export_response, import_items, template_response
 from xiaoan.core.registers import Register
@@ -222,8 +222,7 @@ def style_filters(form: forms.Form) -> None:
             if str(field.empty_label).strip("-") == "":
                 field.empty_label = _("全部")
                 field.widget.choices = [("", _("全部")), *((v, t) for v, t in field.choices if v)]
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        style_widget(field.widget)
 
 
 class RegisterListView(RegisterMixin, ScopedListView):

@@ -316,7 +316,7 @@ def _behind_by_branch(indicators, rows, grouped, values, book, year, settled, va
     out: dict[str, int] = {}
     for path, kind in rows:
         mine = grouped.get(path, [])
-        branch = Unit(path=path, kind=kind)
+        branch = School(0, path, "", kind, False)  # all roll_up reads of it; no model
         school = kind == UnitKind.SCHOOL
         behind = 0
         for indicator in indicators:

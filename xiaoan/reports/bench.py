@@ -21,6 +21,7 @@ from xiaoan.inspections.choices import InspectionStatus
 from xiaoan.inspections.models import Inspection
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
+from xiaoan.wsgi import settle
 
 
 def _count_queries(client: Client, url: str) -> int:
@@ -54,6 +55,7 @@ def measure(root: Unit, runs: int, out: Callable[[str], None]) -> dict[str, Any]
         }
         for label, url in pages.items():
             client.get(url)  # warm caches and connections
+            settle()  # as the server's entry point does (xiaoan.wsgi)
             queries = _count_queries(client, url)
             p50, p95 = hazards_bench._time_get(client, url, runs)
             key = f"{who}: {label}"
@@ -111,6 +113,8 @@ def _rebuild_rollups(out: Callable[[str], None]) -> None:
     started = time.monotonic()
     for kind, rows in rollups.rebuild_all().items():
         out(f"rollup {kind}: {rows} units")
+    # The rebuild rewrites every row: what autovacuum would do before the next read.
+    _vacuum("reports_rollup")
     out(f"rollups rebuilt in {time.monotonic() - started:.1f}s")
 
 

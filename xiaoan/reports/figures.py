@@ -27,6 +27,7 @@ class Scope:
     branch_lengths: tuple[int, ...]
     branch_ids: tuple[int, ...]  # the ranked units themselves (for figures kept per unit)
     today: dt.date
+    branch_paths: tuple[str, ...] = ()  # their tree paths, in the order of `branch_ids`
     # The rollups read for this scope, every kind at once (see `counters`, `ranked`).
     _read: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -67,19 +68,39 @@ class Scope:
     def ranked(self, kind: str) -> dict[str, dict[str, int]]:
         """The ranked counters of `kind` per ranked branch (tree path → counters): one
         query for every section, whatever the number of branches."""
-        from xiaoan.reports.models import Rollup
-
         if not (self.subtree and self.branch_ids):
             return {}
         if "branches" not in self._read:
-            found: dict[str, dict[str, dict]] = {}
-            rows = Rollup.objects.filter(unit_id__in=self.branch_ids).values_list(
-                "kind", "unit__path", "ranked"
-            )
-            for row_kind, path, counters in rows:
-                found.setdefault(row_kind, {})[path] = counters
-            self._read["branches"] = found
+            self._read["branches"] = _ranked_rows(self.branch_ids, self.branch_paths)
         return self._read["branches"].get(kind, {})
+
+
+def _ranked_rows(ids: tuple[int, ...], paths: tuple[str, ...]) -> dict[str, dict[str, dict]]:
+    """kind → branch path → ranked counters. A district ranks hundreds of schools, four
+    kinds each: read without the ORM's per-row work (a third of the dashboard's time)."""
+    import json
+
+    from django.db import connection
+
+    from xiaoan.orgs.models import Unit
+    from xiaoan.reports.models import Rollup
+
+    if len(paths) != len(ids):  # built without paths: look them up
+        found = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "path"))
+        paths = tuple(found.get(pk, "") for pk in ids)
+    path_of = dict(zip(ids, paths, strict=True))
+    rows: dict[str, dict[str, dict]] = {}
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT kind, unit_id, ranked FROM {Rollup._meta.db_table} WHERE unit_id IN ({marks})",
+            list(ids),
+        )
+        for kind, unit_id, counters in cursor.fetchall():
+            if isinstance(counters, str):
+                counters = json.loads(counters)
+            rows.setdefault(kind, {})[path_of[unit_id]] = counters
+    return rows
 
 
 @dataclass(frozen=True)

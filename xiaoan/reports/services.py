@@ -98,6 +98,7 @@ def dashboard(
         branch_lengths=tuple(sorted({len(b.path) for b in branches})),
         branch_ids=tuple(b.pk for b in branches),
         today=timezone.localdate(),
+        branch_paths=tuple(b.path for b in branches),
     )
     sections = sections_for(scope)
     board = Dashboard(unit=unit, subtree=subtree, sections=sections, sort=sort, rank=rank)
@@ -121,27 +122,26 @@ def _rank(board: Dashboard, branches: list[Unit]) -> None:
     columns = [c for _key, c in board.columns]
     keys = set(keys_in_order)
     sections = board.sections_by_key
+    # Hundreds of branches times a score of columns: each column's lookups made once.
+    lookups = [
+        (key, column, sections[section_key].branches, column.weight)
+        for key, (section_key, column) in zip(keys_in_order, board.columns, strict=True)
+    ]
+    empty: dict[str, Any] = {}
     rows = []
     for unit in branches:
         values: dict[str, Any] = {}
+        cells = []
         score = 0.0
-        for section_key, column in board.columns:
-            value = sections[section_key].branches.get(unit.path, {}).get(column.key)
+        for key, column, found, weight in lookups:
+            value = found.get(unit.path, empty).get(column.key)
             if value is None and not column.percent:
                 value = 0
-            values[f"{section_key}.{column.key}"] = value
-            score += column.weight * (value or 0)
-        rows.append(
-            {
-                "unit": unit,
-                "values": values,
-                "cells": [
-                    (values[key], column)
-                    for key, column in zip(keys_in_order, columns, strict=True)
-                ],
-                "score": round(score, 1),
-            }
-        )
+            values[key] = value
+            cells.append((value, column))
+            if weight and value:
+                score += weight * value
+        rows.append({"unit": unit, "values": values, "cells": cells, "score": round(score, 1)})
     if board.sort in keys:
         lowest_first = dict(zip(keys_in_order, columns, strict=True))[board.sort].percent
         sign = 1 if lowest_first else -1

@@ -15,7 +15,7 @@ from xiaoan.indicators.providers import SchoolIndex, provider
 from xiaoan.orgs.choices import BuildingUse
 
 
-@provider("boarding-sprinklers")
+@provider("boarding-sprinklers", reads=("buildings.buildingfile",))
 def dormitories_covered(schools: Sequence[Any], year: int) -> dict[int, Decimal | None]:
     """One query whatever the number of schools."""
     index = SchoolIndex(schools)

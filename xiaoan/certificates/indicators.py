@@ -22,7 +22,7 @@ def reference_day(year: int) -> dt.date:
     return today if year >= today.year else dt.date(year, 12, 31)
 
 
-@provider("security-guards")
+@provider("security-guards", reads=("certificates.certificate",))
 def guards(schools: Sequence[Any], year: int) -> dict[int, int | None]:
     day = reference_day(year)
     index = SchoolIndex(schools)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from typing import Any
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -140,9 +141,33 @@ class RegisterItem(TimeStamped):
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）" if self.code else str(self.name)
 
+    # Every write of an item, whichever service makes it, keeps the dashboard's counters
+    # that read the register (an indicator's provider): at its unit, and at the one it
+    # left when moved.
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self._rollups_changed()
+        self._loaded_unit_id = self.unit_id
+
+    def delete(self, *args: Any, **kwargs: Any):
+        done = super().delete(*args, **kwargs)
+        self._rollups_changed()
+        return done
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        item = super().from_db(db, field_names, values)
+        item._loaded_unit_id = item.__dict__.get("unit_id")
+        return item
+
     @property
     def is_retired(self) -> bool:
         return self.retired_at is not None
+
+    def _rollups_changed(self) -> None:
+        from xiaoan.reports.rollups import changed
+
+        changed(type(self), {self.unit_id, getattr(self, "_loaded_unit_id", None)})
 
 
 class DueDate(models.Model):

@@ -25,6 +25,10 @@ class Grant:
     unit_kind: str = ""
 
 
+# xiaoan.core.todos: per permission, the units whose own people the person is among.
+OWN_UNITS_ATTR = "_xiaoan_own_units"
+
+
 def grants_for(user: Any) -> list[Grant]:
     """All grants of a user, loaded once per user object (one query)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -46,7 +50,7 @@ def grants_for(user: Any) -> list[Grant]:
 
 
 def forget_grants(user: Any) -> None:
-    for attr in (_CACHE_ATTR, "_xiaoan_unit_ids"):
+    for attr in (_CACHE_ATTR, "_xiaoan_unit_ids", OWN_UNITS_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q
 
 from xiaoan.core.registry import Registry
-from xiaoan.core.scoping import grants_for
+from xiaoan.core.scoping import OWN_UNITS_ATTR, grants_for
 
 
 @dataclass(frozen=True)
@@ -47,13 +47,27 @@ def todos_for(user: Any) -> list[Todo]:
 def own_side(user: Any, perm: str, field: str = "unit") -> Q:
     """Records of the schools (or, for a bureau, of the bureau itself) where the person holds
     `perm` as one of its own people, not through a superior's subtree: owners act, superiors
-    supervise, and a bureau's officer is not handed every school's work. Matched by unit id
-    (a subquery on the unit tree), so the records' own unit indexes serve."""
+    supervise, and a bureau's officer is not handed every school's work. The units are a few
+    (a school and its departments, a bureau), so they are read once and given to the query as
+    ids: with a subquery the planner scanned every planned inspection of a province."""
+    ids = _own_units(user, perm)
+    return Q(**{f"{field}__in": ids})
+
+
+def _own_units(user: Any, perm: str) -> list[int]:
     from xiaoan.orgs.choices import UnitKind
     from xiaoan.orgs.models import Unit
 
+    memo: dict[tuple[int, ...], list[int]] | None = getattr(user, OWN_UNITS_ATTR, None)
+    if memo is None:
+        memo = {}
+        setattr(user, OWN_UNITS_ATTR, memo)
     within_school = (UnitKind.DEPARTMENT, UnitKind.CAMPUS)
     grants = [g for g in grants_for(user) if perm in g.permissions and g.unit_id]
+    # Most permissions come with the same roles: one query per set of granting units.
+    key = tuple(sorted({g.unit_id for g in grants}))
+    if key in memo:
+        return memo[key]
     nested = [g.unit_id for g in grants if g.unit_kind in within_school]
     inside = {u.pk: u for u in Unit.objects.filter(pk__in=nested)} if nested else {}
     trees = Q(pk__in=[])
@@ -66,5 +80,9 @@ def own_side(user: Any, perm: str, field: str = "unit") -> Q:
             trees |= Q(path__startswith=(unit.school() or unit).path)
         else:
             ids.add(grant.unit_id)
-    units = Unit.objects.filter(trees | Q(pk__in=sorted(ids))).values("pk")
-    return Q(**{f"{field}__in": units})
+    if not grants:
+        memo[key] = []
+    else:
+        found = Unit.objects.filter(trees | Q(pk__in=sorted(ids))).values_list("pk", flat=True)
+        memo[key] = sorted(found)
+    return memo[key]

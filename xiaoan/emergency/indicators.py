@@ -34,11 +34,11 @@ def staffed_schools(schools: Sequence[Any], kind: str, year: int) -> dict[int, i
     return {s.pk: 100 if s.pk in met else 0 for s in schools}
 
 
-@provider("fire-team")
+@provider("fire-team", reads=("emergency.emergencyteam",))
 def fire_team(schools: Sequence[Any], year: int) -> dict[int, int]:
     return staffed_schools(schools, TeamKind.FIRE_TEAM, year)
 
 
-@provider("rescue-squad")
+@provider("rescue-squad", reads=("emergency.emergencyteam",))
 def rescue_squad(schools: Sequence[Any], year: int) -> dict[int, int]:
     return staffed_schools(schools, TeamKind.RESCUE_SQUAD, year)

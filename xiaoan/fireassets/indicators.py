@@ -25,7 +25,7 @@ def _building_of(place_id: int | None, parent_id: int | None, grand_id: int | No
     return None
 
 
-@provider("smoke-alarms")
+@provider("smoke-alarms", reads=("fireassets.fireasset", "orgs.place"))
 def smoke_alarm_coverage(schools: Sequence[Any], year: int) -> dict[int, Decimal | None]:
     """Two queries whatever the number of schools."""
     from xiaoan.orgs.models import Place

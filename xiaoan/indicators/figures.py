@@ -15,12 +15,55 @@ def _plain(number):
     return None if number is None else float(number)
 
 
+def _board(scope: Scope, year: int) -> values.Board:
+    """The unit's cells and each ranked branch's count of indicators behind, from the
+    rollup (xiaoan.indicators.tallies); only `min` indicators are worked out from the
+    schools."""
+    from xiaoan.indicators.choices import Rollup
+    from xiaoan.indicators.tallies import KIND
+    from xiaoan.orgs.choices import UnitKind
+    from xiaoan.orgs.models import Unit
+    from xiaoan.reports.models import Rollup as Counters
+
+    unit = scope.unit
+    indicators = values.applicable(unit)
+    book = values.TargetBook.load([i.pk for i in indicators], year)
+    lowest = [i for i in indicators if i.rollup == Rollup.MIN]
+    live = None
+    if lowest and unit.kind != UnitKind.SCHOOL:
+        live = values.board(unit, year, indicators=lowest, branches=scope.subtree, counts_only=True)
+    if scope.subtree or unit.kind == UnitKind.SCHOOL:
+        counters = scope.counters(KIND)
+    else:  # the unit alone: its value is still made of its schools'
+        found = Counters.objects.filter(kind=KIND, unit=unit).values_list("subtree", flat=True)
+        counters = next(iter(found), None) or {}
+    least = {c.indicator.pk: c.value for c in live.cells} if live else {}
+    cells = values.from_counters(indicators, unit, counters, book, year, least)
+    result = values.Board(unit, year, cells)
+    if not scope.subtree or not scope.branch_paths:
+        return result
+    added = [i for i in indicators if i.rollup != Rollup.MIN]
+    ranked = scope.ranked(KIND)
+    kinds = scope.branch_kinds
+    if len(kinds) != len(scope.branch_paths):  # a scope built without them
+        found = dict(Unit.objects.filter(path__in=scope.branch_paths).values_list("path", "kind"))
+        kinds = tuple(found.get(path, "") for path in scope.branch_paths)
+    for path, kind in zip(scope.branch_paths, kinds, strict=True):
+        branch = values.School(0, path, "", kind, False)
+        behind = values.from_counters(added, branch, ranked.get(path, {}), book, year)
+        result.behind_by_branch[path] = sum(1 for c in behind if c.behind)
+    if live:
+        for path, n in live.behind_by_branch.items():
+            result.behind_by_branch[path] = result.behind_by_branch.get(path, 0) + n
+    return result
+
+
 @section
 def indicator_section(scope: Scope) -> Section | None:
     if not allowed(scope, values.VIEW):
         return None
     year = scope.today.year
-    board = values.board(scope.unit, year, branches=scope.subtree, counts_only=True)
+    board = _board(scope, year)
     url = reverse("indicators:indicator_list")
     result = Section(key="indicators", title=_("指标完成情况（%(y)d 年）") % {"y": year}, order=60)
     result.figures = [

@@ -78,6 +78,10 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        _recount_below(self.owner_id)
+
     @property
     def builtin(self) -> bool:
         return self.owner_id is None
@@ -124,6 +128,10 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.year}: {self.value}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        _recount_below(self.owner_id, self.year)
 
 
 def evidence_path(instance: IndicatorValue, filename: str) -> str:
@@ -190,6 +198,32 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} · {self.year}"
+
+    # Whichever path writes a value (a report, a review step, a sheet), the school's
+    # dashboard counters follow (xiaoan.indicators.tallies).
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        _recount([self.unit_id])
+
+    def delete(self, *args, **kwargs):
+        done = super().delete(*args, **kwargs)
+        _recount([self.unit_id])
+        return done
+
+
+def _recount(unit_ids) -> None:
+    from xiaoan.indicators import tallies
+
+    tallies.touch(unit_ids)
+
+
+def _recount_below(owner_id, year: int | None = None) -> None:
+    """A target or an indicator of an authority changed what its schools are measured
+    against: recount them (this year's only: the dashboard counts this year)."""
+    from xiaoan.indicators import tallies
+
+    if year is None or year == timezone.localdate().year:
+        tallies.touch_subtree(owner_id)  # None: every school (a national one, a rare change)
 
 
 class IndicatorValueEvent(WorkflowEvent):

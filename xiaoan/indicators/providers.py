@@ -14,17 +14,34 @@ from django.utils.module_loading import autodiscover_modules
 
 Provider = Callable[[Sequence[Any], int], dict[int, Decimal | int | float | None]]
 _providers: dict[str, Provider] = {}
+_reads: dict[str, frozenset[str]] = {}
 _discovered = False
 
 
-def provider(code: str) -> Callable[[Provider], Provider]:
-    """Register `func(schools, year) -> {school id: value}` as indicator `code`'s source."""
+def provider(code: str, *, reads: Sequence[str] = ()) -> Callable[[Provider], Provider]:
+    """Register `func(schools, year) -> {school id: value}` as indicator `code`'s source;
+    `reads` names the models ("app.model") it counts, whose writes recount the schools'
+    indicators for the dashboard (xiaoan.indicators.tallies)."""
 
     def register(func: Provider) -> Provider:
         _providers[code] = func
+        _reads[code] = frozenset(reads)
         return func
 
     return register
+
+
+def sources() -> set[str]:
+    """Every model some provider reads."""
+    _discover()
+    return {label for labels in _reads.values() for label in labels}
+
+
+def _discover() -> None:
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("indicators")
+        _discovered = True
 
 
 class SchoolIndex:
@@ -65,11 +82,9 @@ class SchoolIndex:
 
 def unregister(code: str) -> None:
     _providers.pop(code, None)
+    _reads.pop(code, None)
 
 
 def provider_for(code: str) -> Provider | None:
-    global _discovered
-    if not _discovered:
-        autodiscover_modules("indicators")
-        _discovered = True
+    _discover()
     return _providers.get(code)

@@ -143,10 +143,11 @@ def _quantize(value: Decimal) -> Decimal:
 
 
 def school_values(
-    indicators: list[Indicator], root: Unit, schools: list[School], year: int
+    indicators: list[Indicator], root: Unit | None, schools: list[School], year: int
 ) -> dict[tuple[int, int], Decimal]:
     """(indicator id, school id) → value: the provider's when one is registered, else the
-    accepted report (one query for all reported ones, one call per provider)."""
+    accepted report (one query for all reported ones, one call per provider). The reports
+    are those under `root`, or (None) those of the schools themselves."""
     out: dict[tuple[int, int], Decimal] = {}
     reported = []
     for indicator in indicators:
@@ -156,13 +157,17 @@ def school_values(
             continue
         for school_id, value in func(schools, year).items():
             if value is not None:
-                out[(indicator.pk, school_id)] = Decimal(str(value))
+                out[(indicator.pk, school_id)] = (
+                    value if isinstance(value, Decimal) else Decimal(str(value))
+                )
     if reported:
+        within = (
+            {"unit_id__in": [s.pk for s in schools]}
+            if root is None
+            else {"unit__path__startswith": root.path}
+        )
         rows = IndicatorValue.objects.filter(
-            indicator_id__in=reported,
-            year=year,
-            status=ValueStatus.ACCEPTED,
-            unit__path__startswith=root.path,
+            indicator_id__in=reported, year=year, status=ValueStatus.ACCEPTED, **within
         ).values_list("indicator_id", "unit_id", "value")
         out.update({(i, u): v for i, u, v in rows})
     return out
@@ -184,7 +189,7 @@ def roll_up(
     if indicator.owner_id is None and not indicator.boarding_only:
         own = schools  # the national set applies to every school
     else:
-        own = [s for s in schools if _applies(indicator, s)]
+        own = [s for s in schools if applies(indicator, s)]
     key = indicator.pk
     if not values or (valued is not None and key not in valued):
         found = []
@@ -221,7 +226,7 @@ def roll_up(
     return cell
 
 
-def _applies(indicator: Indicator, unit: Unit) -> bool:
+def applies(indicator: Indicator, unit: Any) -> bool:
     if indicator.boarding_only and unit.kind == UnitKind.SCHOOL and not unit.boarding:
         return False
     return indicator.owner_id is None or unit.path.startswith(indicator.owner.path)
@@ -327,15 +332,56 @@ def _behind_by_branch(indicators, rows, grouped, values, book, year, settled, va
                 ).behind
                 continue
             national = indicator.owner_id is None and not indicator.boarding_only
-            applies = bool(mine) if national else any(_applies(indicator, s) for s in mine)
-            case = (key, applies, school)
+            relevant = bool(mine) if national else any(applies(indicator, s) for s in mine)
+            case = (key, relevant, school)
             if case not in seen:
                 seen[case] = roll_up(
-                    indicator, branch, mine if applies else [], values, book, year, settled, valued
+                    indicator, branch, mine if relevant else [], values, book, year, settled, valued
                 ).behind
             behind += seen[case]
         out[path] = behind
     return out
+
+
+def from_counters(
+    indicators: list[Indicator],
+    unit: Any,
+    counters: dict[str, int],
+    book: TargetBook,
+    year: int,
+    lowest: dict[int, Decimal | None] | None = None,
+) -> list[Cell]:
+    """The unit's cells from its rollup counters (xiaoan.indicators.tallies): what
+    `roll_up` works out from the schools, without reading them. A school's value is its
+    own; an authority's the share of its schools meeting their target, the mean or the sum.
+    `lowest` gives the `min` indicators' values, which do not add up."""
+    from xiaoan.indicators.tallies import key
+
+    cells = []
+    for indicator in indicators:
+        code = indicator.code
+        applying = counters.get(key(year, code, "n"), 0)
+        counted = counters.get(key(year, code, "c"), 0)
+        total = Decimal(counters.get(key(year, code, "s"), 0)) / HUNDRED
+        value: Decimal | None = None
+        if unit.kind == UnitKind.SCHOOL:
+            value = total if counted else None
+        elif indicator.rollup == Rollup.SHARE:
+            met = counters.get(key(year, code, "m"), 0)
+            value = _quantize(HUNDRED * met / applying) if applying else None
+        elif indicator.rollup == Rollup.MIN:
+            value = (lowest or {}).get(indicator.pk)
+        elif counted:
+            value = total if indicator.rollup == Rollup.SUM else _quantize(total / counted)
+        cell = Cell(indicator, unit, value, book.target(indicator.pk, unit.path), applying, counted)
+        if value is None:
+            cell.standing = Standing.MISSING
+        elif cell.target is None:
+            cell.standing = Standing.NO_TARGET
+        else:
+            cell.standing = Standing.MET if indicator.meets(value, cell.target) else Standing.BEHIND
+        cells.append(cell)
+    return cells
 
 
 def this_year() -> int:

@@ -374,6 +374,12 @@ class Inspection(TimeStamped):
             models.Index(fields=["status", "due_on"], name="inspection_status_due"),
             models.Index(fields=["-scheduled_on", "-id"], name="inspection_scheduled"),
             models.Index(fields=["organiser"], name="inspection_organiser"),
+            # An organiser's to-do leaves out the self-checks it scheduled (the schools' own).
+            models.Index(
+                fields=["organiser", "status"],
+                condition=~models.Q(kind="self_check"),
+                name="inspection_organiser_others",
+            ),
             models.Index(fields=["subject_type", "subject_id"], name="inspection_subject"),
         ]
 

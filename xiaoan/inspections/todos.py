@@ -23,9 +23,12 @@ SOON = dt.timedelta(days=7)
 def inspection_todos(user: Any) -> list[Todo]:
     today = timezone.localdate()
     conduct = "inspections.conduct_inspection"
-    # Invitations as a subquery, not a join: no duplicate rows, so no DISTINCT over every
-    # column of a province's inspections; each list's count and its late part in one query.
-    invited = InspectionInvite.objects.filter(user=user).values("inspection_id")
+    # Invitations as ids, not a join: no duplicate rows, so no DISTINCT over every column of
+    # a province's inspections, and (with `own_side`'s ids) each arm of the condition below
+    # can use its own index; each list's count and its late part in one query.
+    invited = list(
+        InspectionInvite.objects.filter(user=user).values_list("inspection_id", flat=True)
+    )
     # A self-check waits for the school that runs it, not for the bureau whose schedule
     # made it (a province organises hundreds of thousands): the organiser is told of the
     # other kinds, which its own team carries out.

@@ -238,4 +238,9 @@ def load_demo() -> dict[str, Any]:
                 defaults={"include_descendants": desc},
             )
             created["assignments"] += int(new)
+        if created["units"]:  # the new schools count in the dashboard's figures
+            from xiaoan.orgs.models import Unit
+            from xiaoan.reports import rollups
+
+            rollups.changed(Unit, [u.pk for u in units.values()])
     return created

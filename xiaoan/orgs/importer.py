@@ -521,4 +521,7 @@ def _write(user: Any, order: list[_Row], plan: dict, result: ImportResult) -> No
         from xiaoan.core.errors import Forbidden
 
         raise Forbidden(_("部分单位不在您的管理范围内，导入已撤销。"))
+    from xiaoan.reports import rollups  # new schools count in their superiors' figures
+
+    rollups.changed(Unit, [u.pk for u in created_units])
     forget_grants(user)

@@ -173,6 +173,22 @@ class Place(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    # Whichever path writes a place, the dashboard figures that read the places (a
+    # school's buildings, for the smoke-alarm indicator) are recounted.
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self._figures_changed()
+
+    def delete(self, *args, **kwargs):
+        done = super().delete(*args, **kwargs)
+        self._figures_changed()
+        return done
+
+    def _figures_changed(self) -> None:
+        from xiaoan.reports import rollups
+
+        rollups.changed(Place, [self.unit_id])
+
     @property
     def full_name(self) -> str:
         names, node, seen = [], self, 0

@@ -135,8 +135,17 @@ def create_unit(user: Any, parent: Unit | int | None, data: dict[str, Any]) -> U
     else:
         unit = Unit.objects.add_child(parent_unit, instance=stamp(unit, user))
     ensure_in_scope(user, unit, "view")
+    _figures_changed(unit)
     forget_grants(user)  # the scope now holds one more unit
     return unit
+
+
+def _figures_changed(unit: Unit) -> None:
+    """A school added, changed (boarding, closed) or moved counts anew in its superiors'
+    figures (the dashboard's rollups that read the units)."""
+    from xiaoan.reports import rollups
+
+    rollups.changed(Unit, [unit.pk])
 
 
 @transaction.atomic
@@ -163,6 +172,7 @@ def update_unit(user: Any, unit: Unit | int, data: dict[str, Any]) -> Unit:
         )
     stamp(unit, user).save()
     ensure_in_scope(user, unit, "change")
+    _figures_changed(unit)
     return unit
 
 
@@ -183,6 +193,7 @@ def move_unit(user: Any, unit: Unit | int, new_parent: Unit | int) -> Unit:
     from xiaoan.reports import rollups  # the dashboard's figures follow the unit
 
     rollups.unit_moved(unit.pk, old_path)
+    _figures_changed(unit)  # measured against its new superiors' targets
     ensure_in_scope(user, unit, "change")
     # treebeard moves with bulk updates, which leave no history: record the move itself.
     unit._change_reason = _("调整上级：%(old)s → %(new)s") % {

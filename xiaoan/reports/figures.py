@@ -28,6 +28,7 @@ class Scope:
     branch_ids: tuple[int, ...]  # the ranked units themselves (for figures kept per unit)
     today: dt.date
     branch_paths: tuple[str, ...] = ()  # their tree paths, in the order of `branch_ids`
+    branch_kinds: tuple[str, ...] = ()  # and their kinds (a school's figures are its own)
     # The rollups read for this scope, every kind at once (see `counters`, `ranked`).
     _read: dict = field(default_factory=dict, compare=False, repr=False)
 

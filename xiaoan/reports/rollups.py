@@ -55,6 +55,11 @@ class Tally:
     ranked: tuple[str, ...] = ()
     # The record fields the counters read: an `update` of none of them touches nothing.
     fields: frozenset[str] = frozenset()
+    # Other models whose records the counters read ("app.model", or a function giving
+    # them): their writers call `changed`, which touches the tallies reading them.
+    reads: frozenset[str] | Callable[[], Iterable[str]] = frozenset()
+    # Counters kept per school: a unit inside one (a department, a campus) counts as it.
+    at_school: bool = False
 
     def ranked_of(self, subtree: dict) -> dict:
         exact = {k for k in self.ranked if not k.endswith(":")}
@@ -69,11 +74,21 @@ class Tally:
 TALLIES = Registry("tallies")
 
 
-def tally(kind: str, *, ranked: Iterable[str] = (), fields: Iterable[str] = ()):
+def tally(
+    kind: str,
+    *,
+    ranked: Iterable[str] = (),
+    fields: Iterable[str] = (),
+    reads: Iterable[str] | Callable[[], Iterable[str]] = (),
+    at_school: bool = False,
+):
     """Register an app's tally (in `<app>/tallies.py`)."""
 
     def register(count: Count) -> Count:
-        TALLIES.register(Tally(kind, count, tuple(ranked), frozenset(fields)))
+        kept = reads if callable(reads) else frozenset(reads)
+        TALLIES.register(
+            Tally(kind, count, tuple(ranked), frozenset(fields), kept, at_school)  # type: ignore[arg-type]
+        )
         return count
 
     return register
@@ -125,6 +140,30 @@ def touch(kind: str, unit_ids: Iterable[int | None]) -> None:
         pending[kind].update(ids)
         return
     _touch(kind, ids)
+
+
+def changed(model: type[models.Model], unit_ids: Iterable[int | None]) -> None:
+    """Records of `model` changed at these units: touch every tally that reads them (its
+    own records' writers touch it directly)."""
+    label = model._meta.label_lower
+    ids = {pk for pk in unit_ids if pk is not None}
+    if not ids:
+        return
+    for counted in TALLIES:
+        reads = counted.reads() if callable(counted.reads) else counted.reads
+        if label in reads:
+            touch(counted.kind, _schools_of(ids) if counted.at_school else ids)
+
+
+def _schools_of(unit_ids: set[int]) -> list[int]:
+    """The schools the units are or belong to (a bureau belongs to none)."""
+    from xiaoan.orgs.choices import UnitKind
+    from xiaoan.orgs.models import Unit, ancestor_paths
+
+    paths = Unit.objects.filter(pk__in=sorted(unit_ids)).values_list("path", flat=True)
+    chains = sorted({p for path in paths for p in ancestor_paths(path)})
+    schools = Unit.objects.filter(path__in=chains, kind=UnitKind.SCHOOL)
+    return list(schools.values_list("pk", flat=True))
 
 
 def on_move(kind: str) -> Callable[[Any, str | None, str], None]:

@@ -99,6 +99,7 @@ def dashboard(
         branch_ids=tuple(b.pk for b in branches),
         today=timezone.localdate(),
         branch_paths=tuple(b.path for b in branches),
+        branch_kinds=tuple(b.kind for b in branches),
     )
     sections = sections_for(scope)
     board = Dashboard(unit=unit, subtree=subtree, sections=sections, sort=sort, rank=rank)

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from functools import partial
 
-from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiaoan.buildings.choices import DANGEROUS
-from xiaoan.buildings.models import BuildingFile
-from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, by_branch, section
-
-COUNTS = dict(
-    total=Count("pk"),
-    dangerous=Count("pk", filter=Q(appraisal_grade__in=DANGEROUS)),
-    high_rise=Count("pk", filter=Q(is_high_rise=True)),
+from xiaoan.buildings.registers import BUILDINGS
+from xiaoan.reports.figures import (
+    Column,
+    Figure,
+    Scope,
+    Section,
+    allowed,
+    branches_of,
+    section,
+    tallied,
 )
 
 
@@ -24,9 +24,7 @@ COUNTS = dict(
 def building_section(scope: Scope) -> Section | None:
     if not allowed(scope, "buildings.view_buildingfile"):
         return None
-    rows = BuildingFile.objects.filter(scope.records(), retired_at__isnull=True)
-    today = timezone.localdate()
-    totals = rows.aggregate(**COUNTS, overdue=Count("pk", filter=Q(next_appraisal_on__lt=today)))
+    totals = tallied(scope, BUILDINGS)
     link = partial(scope.list_url, "buildings:buildingfile_list")
 
     # On the dashboard and its workbook; the one-page brief keeps to the headline sections.
@@ -59,7 +57,5 @@ def building_section(scope: Scope) -> Section | None:
     ]
     # Shown in the ranking, not weighted into its score (nor printed in the brief).
     result.columns = [Column("dangerous", _("危房"))]
-    if scope.subtree:
-        grouped = by_branch(scope, rows, "unit", dangerous=COUNTS["dangerous"])
-        result.branches = {path: {"dangerous": row["dangerous"]} for path, row in grouped.items()}
+    result.branches = branches_of(scope, BUILDINGS, "dangerous")
     return result

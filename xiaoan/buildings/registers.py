@@ -1,9 +1,10 @@
 """The 一楼一档 register's declaration (xiaoan.core.registers): everything its pages, API,
 Excel sheets, due-date warnings and subject links are made from."""
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.buildings.choices import ATTACHMENT_KINDS
+from xiaoan.buildings.choices import ATTACHMENT_KINDS, DANGEROUS
 from xiaoan.buildings.filtersets import BuildingFilterSet
 from xiaoan.buildings.forms import BuildingForm
 from xiaoan.buildings.models import BuildingFile
@@ -16,6 +17,12 @@ BUILDINGS = registry.register(
         key="buildings",
         model=BuildingFile,
         label=_("一楼一档"),
+        counters=lambda today: {
+            "dangerous": Q(appraisal_grade__in=DANGEROUS),
+            "high_rise": Q(is_high_rise=True),
+            "overdue": Q(next_appraisal_on__lt=today),
+        },
+        ranked=("dangerous",),
         description=_("校舍楼栋档案：用途、层数与高度、安全鉴定、消防设施、疏散"),
         form=BuildingForm,
         serializer=BuildingSerializer,

@@ -4,34 +4,28 @@ expired count for the ranking."""
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import partial
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from xiaoan.certificates.models import Certificate
-from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, by_branch, section
-
-
-def counts(today: dt.date) -> dict:
-    return dict(
-        total=Count("pk"),
-        expired=Count("pk", filter=Q(valid_until__lt=today)),
-        soon=Count(
-            "pk",
-            filter=Q(valid_until__gte=today, valid_until__lte=today + dt.timedelta(days=30)),
-        ),
-    )
+from xiaoan.certificates.registers import CERTIFICATES
+from xiaoan.reports.figures import (
+    Column,
+    Figure,
+    Scope,
+    Section,
+    allowed,
+    branches_of,
+    section,
+    tallied,
+)
 
 
 @section
 def certificate_section(scope: Scope) -> Section | None:
     if not allowed(scope, "certificates.view_certificate"):
         return None
-    rows = Certificate.objects.filter(scope.records(), retired_at__isnull=True)
-    aggregates = counts(scope.today)
-    totals = rows.aggregate(**aggregates)
+    totals = tallied(scope, CERTIFICATES)
     link = partial(scope.list_url, "certificates:certificate_list")
 
     # On the dashboard and its workbook; the one-page brief keeps to the headline sections.
@@ -50,7 +44,5 @@ def certificate_section(scope: Scope) -> Section | None:
     ]
     # Shown in the ranking, not weighted into its score.
     result.columns = [Column("expired", _("证书过期"))]
-    if scope.subtree:
-        grouped = by_branch(scope, rows, "unit", expired=aggregates["expired"])
-        result.branches = {path: {"expired": row["expired"]} for path, row in grouped.items()}
+    result.branches = branches_of(scope, CERTIFICATES, "expired")
     return result

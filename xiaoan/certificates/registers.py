@@ -1,5 +1,8 @@
 """The 持证上岗 register's declaration (xiaoan.core.registers)."""
 
+import datetime as dt
+
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.certificates.choices import ATTACHMENT_KINDS
@@ -14,6 +17,11 @@ CERTIFICATES = registry.register(
         key="certificates",
         model=Certificate,
         label=_("持证上岗"),
+        counters=lambda today: {
+            "expired": Q(valid_until__lt=today),
+            "soon": Q(valid_until__gte=today, valid_until__lte=today + dt.timedelta(days=30)),
+        },
+        ranked=("expired",),
         description=_("保安、食堂、驾驶、电工、焊工、锅炉与特种设备、消防队员的证书与有效期"),
         form=CertificateForm,
         serializer=CertificateSerializer,

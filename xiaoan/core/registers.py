@@ -173,6 +173,16 @@ class Register:
     # The name of an imported row that gives none (extinguishers are numbered, not named):
     # row values -> name. With it, a sheet's header need not have the 名称 column.
     default_name: Callable[[dict[str, Any]], str] | None = None
+    # The dashboard's counters of the items in use, kept per unit by the rollups
+    # (xiaoan.core.tallies): today -> {name: condition}; "total" is always counted. A
+    # counter of the day (past its date) is as of the unit's last count (recounted nightly).
+    counters: Callable[[dt.date], dict[str, models.Q]] | None = None
+    ranked: Sequence[str] = ()  # the counters a ranking compares
+
+    @property
+    def tally_kind(self) -> str:
+        """The rollup kind of its counters (xiaoan.reports.rollups)."""
+        return f"reg:{self.key}"
 
     def __post_init__(self) -> None:
         # The filterset is declared before the register: tell it whose it is (search

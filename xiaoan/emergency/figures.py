@@ -4,16 +4,21 @@ rule; per branch the plans due and the teams not staffed for the ranking."""
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import partial
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from xiaoan.emergency.models import EmergencyPlan, EmergencyTeam
-from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, by_branch, section
-
-WARN_DAYS = 30  # as the register's Due
+from xiaoan.emergency.registers import PLANS, TEAMS
+from xiaoan.reports.figures import (
+    Column,
+    Figure,
+    Scope,
+    Section,
+    allowed,
+    branches_of,
+    section,
+    tallied,
+)
 
 
 @section
@@ -22,14 +27,11 @@ def emergency_section(scope: Scope) -> Section | None:
     see_teams = allowed(scope, "emergency.view_emergencyteam")
     if not (see_plans or see_teams):
         return None
-    today = scope.today
-    due = Q(next_revision_on__lte=today + dt.timedelta(days=WARN_DAYS))
     result = Section(key="emergency", title=_("应急预案与应急队伍"), order=45, brief=False)
     result.figures, result.columns = [], []
     branches: dict = {}
     if see_plans:
-        plans = EmergencyPlan.objects.filter(scope.records(), retired_at__isnull=True)
-        totals = plans.aggregate(total=Count("pk"), due=Count("pk", filter=due))
+        totals = tallied(scope, PLANS)
         plan_link = partial(scope.list_url, "emergency_plans:emergencyplan_list")
 
         result.figures += [
@@ -44,13 +46,10 @@ def emergency_section(scope: Scope) -> Section | None:
             ),
         ]
         result.columns.append(Column("plans_due", _("预案待修订"), weight=1))
-        if scope.subtree:
-            for path, row in by_branch(scope, plans, "unit", due=Count("pk", filter=due)).items():
-                branches.setdefault(path, {})["plans_due"] = row["due"]
+        for path, row in branches_of(scope, PLANS, "due").items():
+            branches.setdefault(path, {})["plans_due"] = row["due"]
     if see_teams:
-        teams = EmergencyTeam.objects.filter(scope.records(), retired_at__isnull=True)
-        short = Q(is_staffed=False)
-        totals = teams.aggregate(total=Count("pk"), short=Count("pk", filter=short))
+        totals = tallied(scope, TEAMS)
         team_link = partial(scope.list_url, "emergency_teams:emergencyteam_list")
 
         result.figures += [
@@ -65,11 +64,8 @@ def emergency_section(scope: Scope) -> Section | None:
             ),
         ]
         result.columns.append(Column("teams_short", _("队伍未配齐"), weight=2))
-        if scope.subtree:
-            for path, row in by_branch(
-                scope, teams, "unit", short=Count("pk", filter=short)
-            ).items():
-                branches.setdefault(path, {})["teams_short"] = row["short"]
+        for path, row in branches_of(scope, TEAMS, "short").items():
+            branches.setdefault(path, {})["teams_short"] = row["short"]
     if scope.subtree:
         result.branches = branches
     return result

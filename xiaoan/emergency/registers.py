@@ -5,6 +5,9 @@ Re-import matches the layer's natural key: 预案编号 / 队伍编号 (code) wi
 name when there is no code (see models.py for why a plan's version is not in the key). A
 team's members come in two cells, 队长 and 队员 (services.py says how they are written)."""
 
+import datetime as dt
+
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.registers import Due, Register, SheetColumn, registry
@@ -21,11 +24,18 @@ from xiaoan.emergency.services import (
     save_roster,
 )
 
+# As the register's Due: a plan is due for revision this many days ahead.
+WARN_DAYS = 30
+
 PLANS = registry.register(
     Register(
         key="emergency_plans",
         model=EmergencyPlan,
         label=_("应急预案"),
+        counters=lambda today: {
+            "due": Q(next_revision_on__lte=today + dt.timedelta(days=WARN_DAYS)),
+        },
+        ranked=("due",),
         description=_("综合预案、专项预案与现场处置方案：版本、审批、修订与备案"),
         form=PlanForm,
         serializer=EmergencyPlanSerializer,
@@ -57,7 +67,7 @@ PLANS = registry.register(
             SheetColumn("filed_with", _("备案部门"), 16, aliases=("备案单位",)),
             SheetColumn("note", _("备注"), 20),
         ],
-        due=[Due("next_revision_on", _("预案修订"), warn_days=30)],
+        due=[Due("next_revision_on", _("预案修订"), warn_days=WARN_DAYS)],
         attachment_kinds=PLAN_ATTACHMENT_KINDS,
         order=60,
     )
@@ -68,6 +78,8 @@ TEAMS = registry.register(
         key="emergency_teams",
         model=EmergencyTeam,
         label=_("应急队伍"),
+        counters=lambda today: {"short": Q(is_staffed=False)},
+        ranked=("short",),
         description=_("义务消防队（5–7人）与应急救援队（3–5人）：队长、队员与配备情况"),
         form=TeamForm,
         serializer=EmergencyTeamSerializer,

@@ -5,33 +5,33 @@ overdue count for the ranking."""
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import partial
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from xiaoan.equipment.models import Equipment
 from xiaoan.equipment.operators import has_valid_operator
-from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, by_branch, section
+from xiaoan.equipment.registers import EQUIPMENT
+from xiaoan.reports.figures import (
+    Column,
+    Figure,
+    Scope,
+    Section,
+    allowed,
+    branches_of,
+    section,
+    tallied,
+)
 
 
 @section
 def equipment_section(scope: Scope) -> Section | None:
     if not allowed(scope, "equipment.view_equipment"):
         return None
+    totals = tallied(scope, EQUIPMENT)
+    # Read live: it turns on the operators' certificates, not on the equipment's records.
     rows = Equipment.objects.filter(scope.records(), retired_at__isnull=True)
-    today = scope.today
-    overdue = Count("pk", filter=Q(next_inspection_on__lt=today))
-    totals = rows.aggregate(
-        total=Count("pk"),
-        overdue=overdue,
-        soon=Count(
-            "pk",
-            filter=Q(next_inspection_on__lte=today + dt.timedelta(days=30)),
-        ),
-    )
-    no_operator = rows.filter(~has_valid_operator(today)).count()
+    no_operator = rows.filter(~has_valid_operator(scope.today)).count()
     link = partial(scope.list_url, "equipment:equipment_list")
 
     # On the dashboard and its workbook; the one-page brief keeps to the headline sections.
@@ -64,9 +64,8 @@ def equipment_section(scope: Scope) -> Section | None:
     ]
     # Shown in the ranking, not weighted into its score (the weights are the districts').
     result.columns = [Column("inspection_overdue", _("检验逾期"))]
-    if scope.subtree:
-        grouped = by_branch(scope, rows, "unit", inspection_overdue=overdue)
-        result.branches = {
-            path: {"inspection_overdue": row["inspection_overdue"]} for path, row in grouped.items()
-        }
+    result.branches = {
+        path: {"inspection_overdue": row["overdue"]}
+        for path, row in branches_of(scope, EQUIPMENT, "overdue").items()
+    }
     return result

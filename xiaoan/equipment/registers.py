@@ -2,7 +2,9 @@
 Excel sheets, due-date warnings, the overdue-inspection hazard and subject links are made
 from."""
 
-from django.db.models import Prefetch
+import datetime as dt
+
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.certificates.models import Certificate
@@ -26,6 +28,11 @@ EQUIPMENT = registry.register(
         key="equipment",
         model=Equipment,
         label=_("一台一档"),
+        counters=lambda today: {
+            "overdue": Q(next_inspection_on__lt=today),
+            "soon": Q(next_inspection_on__lte=today + dt.timedelta(days=30)),
+        },
+        ranked=("overdue",),
         description=_("特种设备档案：类别、使用登记、维保单位、定期检验、作业人员"),
         form=EquipmentForm,
         serializer=EquipmentSerializer,

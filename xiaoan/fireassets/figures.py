@@ -5,29 +5,29 @@ from __future__ import annotations
 
 from functools import partial
 
-from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoan.fireassets.choices import CheckResult
-from xiaoan.fireassets.models import FireAsset, FireAssetCheck, month_start
-from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, by_branch, section
+from xiaoan.fireassets.models import FireAssetCheck, month_start
+from xiaoan.fireassets.registers import FIRE_ASSETS
+from xiaoan.reports.figures import (
+    Column,
+    Figure,
+    Scope,
+    Section,
+    allowed,
+    branches_of,
+    section,
+    tallied,
+)
 
 
 @section
 def fire_asset_section(scope: Scope) -> Section | None:
     if not allowed(scope, "fireassets.view_fireasset"):
         return None
-    today, month = timezone.localdate(), month_start()
-    expired = Count("pk", filter=Q(expires_on__lt=today))
-    rows = FireAsset.objects.filter(scope.records(), retired_at__isnull=True)
-    totals = rows.aggregate(
-        total=Count("pk"),
-        expired=expired,
-        unchecked=Count(
-            "pk", filter=Q(last_checked_on__isnull=True) | Q(last_checked_on__lt=month)
-        ),
-    )
+    month = month_start()
+    totals = tallied(scope, FIRE_ASSETS)
     failed = FireAssetCheck.objects.filter(
         scope.records(), checked_on__gte=month, result=CheckResult.FAILED
     ).count()
@@ -64,7 +64,5 @@ def fire_asset_section(scope: Scope) -> Section | None:
     ]
     # Shown in the ranking, not weighted into its score.
     result.columns = [Column("expired", _("过期器材"))]
-    if scope.subtree:
-        grouped = by_branch(scope, rows, "unit", expired=expired)
-        result.branches = {path: {"expired": row["expired"]} for path, row in grouped.items()}
+    result.branches = branches_of(scope, FIRE_ASSETS, "expired")
     return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.registers import Due, Register, SheetColumn, registry
@@ -47,6 +48,12 @@ FIRE_ASSETS = registry.register(
         key="fireassets",
         model=FireAsset,
         label=_("消防器材"),
+        counters=lambda today: {
+            "expired": Q(expires_on__lt=today),
+            "unchecked": Q(last_checked_on__isnull=True)
+            | Q(last_checked_on__lt=today.replace(day=1)),
+        },
+        ranked=("expired",),
         description=_("灭火器、消火栓、火灾探测器、微型消防站：位置、类型、有效期与月检"),
         form=FireAssetForm,
         serializer=FireAssetSerializer,

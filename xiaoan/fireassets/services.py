@@ -21,6 +21,7 @@ from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.fireassets import rules
 from xiaoan.fireassets.choices import CheckResult
 from xiaoan.fireassets.models import FireAsset, FireAssetCheck, FireCheckBatch
+from xiaoan.reports import rollups
 
 CHECK_PERM = "fireassets.add_fireassetcheck"
 VIEW_CHECK_PERM = "fireassets.view_fireassetcheck"
@@ -169,5 +170,7 @@ def record_checks(
         FireAsset.objects.filter(pk=asset.pk).update(
             last_checked_on=today, last_check_result=row.result
         )
+    # The updates above bypass the items' save: the dashboard's 本月未检查 is recounted here.
+    rollups.changed(FireAsset, {asset.unit_id for _row, asset, _photo in cleaned})
     batch.replayed = False
     return batch

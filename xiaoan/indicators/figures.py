@@ -42,16 +42,35 @@ def _board(scope: Scope, year: int) -> values.Board:
     result = values.Board(unit, year, cells)
     if not scope.subtree or not scope.branch_paths:
         return result
-    added = [i for i in indicators if i.rollup != Rollup.MIN]
+    # Hundreds of branches: each indicator's counter names and (when no authority below
+    # set its own) its target looked up once.
+    from xiaoan.indicators.tallies import keys as names
+
+    plan = [
+        (
+            i,
+            names(year, i.code),
+            book.settled_below(i.pk, unit.path),
+            book.target(i.pk, unit.path),
+        )
+        for i in indicators
+        if i.rollup != Rollup.MIN
+    ]
     ranked = scope.ranked(KIND)
     kinds = scope.branch_kinds
     if len(kinds) != len(scope.branch_paths):  # a scope built without them
         found = dict(Unit.objects.filter(path__in=scope.branch_paths).values_list("path", "kind"))
         kinds = tuple(found.get(path, "") for path in scope.branch_paths)
+    empty: dict[str, int] = {}
     for path, kind in zip(scope.branch_paths, kinds, strict=True):
-        branch = values.School(0, path, "", kind, False)
-        behind = values.from_counters(added, branch, ranked.get(path, {}), book, year)
-        result.behind_by_branch[path] = sum(1 for c in behind if c.behind)
+        counters = ranked.get(path, empty)
+        behind = 0
+        for indicator, counter_names, settled, target in plan:
+            value, _n, _c = values.counted_value(indicator, kind, counters, counter_names)
+            if not settled:
+                target = book.target(indicator.pk, path)
+            behind += values.standing(indicator, value, target) in values.BEHIND
+        result.behind_by_branch[path] = behind
     if live:
         for path, n in live.behind_by_branch.items():
             result.behind_by_branch[path] = result.behind_by_branch.get(path, 0) + n

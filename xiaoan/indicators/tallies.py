@@ -29,6 +29,11 @@ def key(year: int, code: str, part: str) -> str:
     return f"{PREFIX}{year}:{code}:{part}"
 
 
+def keys(year: int, code: str) -> tuple[str, str, str, str]:
+    """The names of one indicator's counters: applies, counted, sum, met."""
+    return tuple(key(year, code, part) for part in "ncsm")  # type: ignore[return-value]
+
+
 def _reads() -> set[str]:
     from xiaoan.indicators.providers import sources
 

@@ -21,6 +21,7 @@ from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
 
 VIEW = "indicators.view_indicator"
+BEHIND = (Standing.BEHIND, Standing.MISSING)  # shown red, counted against a unit
 FIRST_YEAR = 2000
 HUNDRED = Decimal(100)
 
@@ -109,7 +110,7 @@ class Cell:
 
     @property
     def behind(self) -> bool:
-        return self.standing in (Standing.BEHIND, Standing.MISSING)
+        return self.standing in BEHIND
 
     @property
     def standing_label(self) -> str:
@@ -343,6 +344,39 @@ def _behind_by_branch(indicators, rows, grouped, values, book, year, settled, va
     return out
 
 
+def counted_value(
+    indicator: Indicator, kind: str, counters: dict[str, int], keys: tuple[str, str, str, str]
+) -> tuple[Decimal | None, int, int]:
+    """(value, schools it applies to, schools with a value) of one indicator at a unit of
+    `kind` from its rollup counters; `keys` are the counters' names (`tallies.keys`). A
+    school's value is its own; an authority's the share of its schools meeting their
+    target, the mean or the sum (`min` does not add up: None here)."""
+    applying = counters.get(keys[0], 0)
+    counted = counters.get(keys[1], 0)
+    if kind == UnitKind.SCHOOL:
+        return (Decimal(counters.get(keys[2], 0)) / HUNDRED if counted else None), applying, counted
+    if indicator.rollup == Rollup.SHARE:
+        if not applying:
+            return None, applying, counted
+        return _quantize(HUNDRED * counters.get(keys[3], 0) / applying), applying, counted
+    if indicator.rollup == Rollup.MIN or not counted:
+        return None, applying, counted
+    total = Decimal(counters.get(keys[2], 0)) / HUNDRED
+    return (
+        (total if indicator.rollup == Rollup.SUM else _quantize(total / counted)),
+        applying,
+        counted,
+    )
+
+
+def standing(indicator: Indicator, value: Decimal | None, target: Decimal | None) -> str:
+    if value is None:
+        return Standing.MISSING
+    if target is None:
+        return Standing.NO_TARGET
+    return Standing.MET if indicator.meets(value, target) else Standing.BEHIND
+
+
 def from_counters(
     indicators: list[Indicator],
     unit: Any,
@@ -352,34 +386,19 @@ def from_counters(
     lowest: dict[int, Decimal | None] | None = None,
 ) -> list[Cell]:
     """The unit's cells from its rollup counters (xiaoan.indicators.tallies): what
-    `roll_up` works out from the schools, without reading them. A school's value is its
-    own; an authority's the share of its schools meeting their target, the mean or the sum.
-    `lowest` gives the `min` indicators' values, which do not add up."""
-    from xiaoan.indicators.tallies import key
+    `roll_up` works out from the schools, without reading them. `lowest` gives the `min`
+    indicators' values, which do not add up."""
+    from xiaoan.indicators.tallies import keys
 
     cells = []
     for indicator in indicators:
-        code = indicator.code
-        applying = counters.get(key(year, code, "n"), 0)
-        counted = counters.get(key(year, code, "c"), 0)
-        total = Decimal(counters.get(key(year, code, "s"), 0)) / HUNDRED
-        value: Decimal | None = None
-        if unit.kind == UnitKind.SCHOOL:
-            value = total if counted else None
-        elif indicator.rollup == Rollup.SHARE:
-            met = counters.get(key(year, code, "m"), 0)
-            value = _quantize(HUNDRED * met / applying) if applying else None
-        elif indicator.rollup == Rollup.MIN:
+        value, applying, counted = counted_value(
+            indicator, unit.kind, counters, keys(year, indicator.code)
+        )
+        if indicator.rollup == Rollup.MIN and unit.kind != UnitKind.SCHOOL:
             value = (lowest or {}).get(indicator.pk)
-        elif counted:
-            value = total if indicator.rollup == Rollup.SUM else _quantize(total / counted)
         cell = Cell(indicator, unit, value, book.target(indicator.pk, unit.path), applying, counted)
-        if value is None:
-            cell.standing = Standing.MISSING
-        elif cell.target is None:
-            cell.standing = Standing.NO_TARGET
-        else:
-            cell.standing = Standing.MET if indicator.meets(value, cell.target) else Standing.BEHIND
+        cell.standing = standing(indicator, value, cell.target)
         cells.append(cell)
     return cells
 

@@ -171,6 +171,24 @@ def by_branch(scope: Scope, rows, unit_field: str, **aggregates) -> dict[str, di
     return found
 
 
+def tallied(scope: Scope, register: Any) -> dict[str, int]:
+    """A register's counters for the scope (xiaoan.core.tallies): "total" and each of its
+    declared conditions, 0 where none."""
+    found = scope.counters(register.tally_kind)
+    names = ["total", *(register.counters(scope.today) if register.counters else {})]
+    return {name: found.get(name, 0) for name in names}
+
+
+def branches_of(scope: Scope, register: Any, *names: str) -> dict[str, dict[str, int]]:
+    """A register's ranked counters per ranked branch (branch path → {name: n})."""
+    if not scope.subtree:
+        return {}
+    return {
+        path: {name: counters.get(name, 0) for name in names}
+        for path, counters in scope.ranked(register.tally_kind).items()
+    }
+
+
 def allowed(scope: Scope, perm: str) -> bool:
     """The person holds `perm` over the whole scope: the unit, and its subtree when shown."""
     from xiaoan.core.scoping import grants_for

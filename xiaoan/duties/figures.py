@@ -12,8 +12,12 @@ from xiaoan.duties.choices import ObligationStatus
 from xiaoan.reports.figures import Column, Figure, Scope, Section, allowed, rate, section
 
 
-def _totals(counters: dict, year: int) -> dict[str, int]:
-    found = {s.value: counters.get(f"y:{year}:{s.value}", 0) for s in ObligationStatus}
+def _keys(year: int) -> list[tuple[str, str]]:
+    return [(s.value, f"y:{year}:{s.value}") for s in ObligationStatus]
+
+
+def _totals(counters: dict, year: int, keys: list[tuple[str, str]] | None = None) -> dict:
+    found = {status: counters.get(key, 0) for status, key in keys or _keys(year)}
     return {
         # Decided ones: a record awaiting review is neither met nor missed yet.
         "due": found[ObligationStatus.MET] + found[ObligationStatus.MISSED],
@@ -50,7 +54,8 @@ def duty_section(scope: Scope) -> Section | None:
         Column("missed", _("常态化工作未按期"), weight=2),
         Column("rate", _("常态化工作按期率"), percent=True),
     ]
+    keys = _keys(year)  # once for hundreds of branches
     for path, counters in scope.ranked("duties").items():
-        row = _totals(counters, year)
+        row = _totals(counters, year, keys)
         result.branches[path] = {"missed": row["missed"], "rate": rate(row["met"], row["due"])}
     return result

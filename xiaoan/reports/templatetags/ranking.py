@@ -3,8 +3,10 @@ the template language's loop and conditions per cell were a third of the page's 
 
 from __future__ import annotations
 
+from html import escape
+
 from django import template
-from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -17,7 +19,9 @@ def cell_text(value, column) -> str:
 
 @register.simple_tag
 def ranking_cells(cells, css: str = "text-end"):
-    """`<td>`s of a ranking row's (value, column) pairs: — for no value, % after a rate."""
-    return format_html_join(
-        "", '<td class="{}">{}</td>', ((css, cell_text(v, c)) for v, c in cells)
+    """`<td>`s of a ranking row's (value, column) pairs: — for no value, % after a rate.
+    Joined by hand, each text escaped: format_html per cell cost as much as the loop."""
+    opening = f'<td class="{escape(css)}">'
+    return mark_safe(  # every piece escaped above or here
+        "".join(f"{opening}{escape(cell_text(v, c))}</td>" for v, c in cells)
     )

@@ -10,9 +10,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.chemicals.registers import STORAGES
 from xiaoan.chemicals.services import pending_for
-from xiaoan.core.register_due import due_todos
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.todos import Todo, provider
 
@@ -33,4 +31,3 @@ def chemical_todos(user: Any) -> list[Todo]:
 
 
 # Storages whose monthly stocktake (controlled chemicals) is due soon or past.
-provider(due_todos(STORAGES))

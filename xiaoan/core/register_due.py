@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from xiaoan.core.models import DueDate
 from xiaoan.core.registers import Register, registry
-from xiaoan.core.todos import Todo, own_side
+from xiaoan.core.todos import Todo
 
 logger = logging.getLogger(__name__)
 
@@ -148,31 +148,41 @@ def daily(today: dt.date | None = None) -> dict[str, Any]:
     }
 
 
-def due_todos(register: Register) -> Callable[[Any], list[Todo]]:
-    """The to-do of a register: its items due soon or overdue in the units where the person
-    is one of the people who keep the register (`own_side`): two counts."""
+def due_todos(user: Any) -> list[Todo]:
+    """Every register's to-do: its items due soon or overdue in the units where the person is
+    one of the people who keep the register (`own_side`). One grouped query for all the
+    registers kept in the same units (usually all of them), not one per register."""
+    from xiaoan.core.todos import own_units
 
-    def todos(user: Any) -> list[Todo]:
+    today = timezone.localdate()
+    kept: dict[tuple[int, ...], list[Register]] = defaultdict(list)
+    for register in registry:
         perm = register.perm("change")
-        if not register.due or not _holds(user, perm):
-            return []
-        today = timezone.localdate()
-        rows = DueDate.objects.filter(
-            own_side(user, perm), content_type=register.content_type(), warn_on__lte=today
-        )
-        counts = rows.aggregate(total=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today)))
-        return [
-            Todo(
-                key=f"{register.key}.due",
-                label=_("%(r)s即将到期或已过期") % {"r": register.label},
-                count=counts["total"] or 0,
-                late=counts["late"] or 0,
-                url=reverse(register.url_name("list")) + "?due=soon",
-                order=60,
+        if register.due and _holds(user, perm):
+            kept[tuple(own_units(user, perm))].append(register)
+    todos = []
+    for units, registers in kept.items():
+        by_type = {r.content_type().pk: r for r in registers}
+        rows = (
+            DueDate.objects.filter(
+                unit_id__in=units, content_type_id__in=sorted(by_type), warn_on__lte=today
             )
-        ]
-
-    todos.__name__ = f"{register.key}_due_todos"
+            .values("content_type_id")
+            .annotate(total=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today)))
+            .order_by()
+        )
+        for row in rows:
+            register = by_type[row["content_type_id"]]
+            todos.append(
+                Todo(
+                    key=f"{register.key}.due",
+                    label=_("%(r)s即将到期或已过期") % {"r": register.label},
+                    count=row["total"],
+                    late=row["late"],
+                    url=reverse(register.url_name("list")) + "?due=soon",
+                    order=60,
+                )
+            )
     return todos
 
 

@@ -54,6 +54,11 @@ def own_side(user: Any, perm: str, field: str = "unit") -> Q:
     return Q(**{f"{field}__in": ids})
 
 
+def own_units(user: Any, perm: str) -> list[int]:
+    """The units of `own_side`, as ids (sorted)."""
+    return _own_units(user, perm)
+
+
 def _own_units(user: Any, perm: str) -> list[int]:
     from xiaoan.orgs.choices import UnitKind
     from xiaoan.orgs.models import Unit
@@ -86,3 +91,13 @@ def _own_units(user: Any, perm: str) -> list[int]:
         found = Unit.objects.filter(trees | Q(pk__in=sorted(ids))).values_list("pk", flat=True)
         memo[key] = sorted(found)
     return memo[key]
+
+
+def _register_due(user: Any) -> list[Todo]:
+    # Every register's due dates, one provider for them all (xiaoan.core.register_due).
+    from xiaoan.core.register_due import due_todos
+
+    return due_todos(user)
+
+
+provider(_register_due)

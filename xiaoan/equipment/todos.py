@@ -7,14 +7,11 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from xiaoan.core.register_due import due_todos
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.todos import Todo, own_side, provider
 from xiaoan.equipment.models import Equipment
 from xiaoan.equipment.operators import has_valid_operator
 from xiaoan.equipment.registers import EQUIPMENT
-
-provider(due_todos(EQUIPMENT))
 
 
 @provider

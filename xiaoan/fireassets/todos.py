@@ -9,14 +9,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from xiaoan.core.register_due import due_todos
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.todos import Todo, own_side, provider
 from xiaoan.fireassets.models import FireAsset, month_start
-from xiaoan.fireassets.registers import FIRE_ASSETS
 from xiaoan.fireassets.services import CHECK_PERM
-
-provider(due_todos(FIRE_ASSETS))
 
 
 @provider

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -32,9 +33,11 @@ def hotwork_todos(user: Any) -> list[Todo]:
             url = reverse("hotwork:hotworkpermit_list") + "?status=requested"
             out.append(Todo("hotwork_approve", _("待审批的动火申请"), count, url))
     if has_permission_anywhere(user, "hotwork.supervise_hotworkpermit"):
-        mine = HotWorkPermit.objects.filter(supervisor=user)
-        to_start = mine.filter(status=PermitStatus.APPROVED).count()
-        to_finish = mine.filter(status=PermitStatus.WORKING).count()
+        counts = HotWorkPermit.objects.filter(supervisor=user).aggregate(
+            to_start=Count("pk", filter=Q(status=PermitStatus.APPROVED)),
+            to_finish=Count("pk", filter=Q(status=PermitStatus.WORKING)),
+        )
+        to_start, to_finish = counts["to_start"], counts["to_finish"]
         url = reverse("hotwork:hotworkpermit_mine")
         if to_start:
             out.append(Todo("hotwork_start", _("待开工的动火作业（监护）"), to_start, url))

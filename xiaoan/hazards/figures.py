@@ -163,6 +163,7 @@ def _majors(scope: Scope) -> list[dict]:
     majors = (
         Hazard.objects.filter(scope.records(), status__in=OPEN_STATUSES, level=HazardLevel.MAJOR)
         .select_related("unit")
+        .only("pk", "number", "description", "status", "found_at", "is_overdue", "unit__name")
         .order_by("found_at")[:20]
     )
     return [

@@ -108,6 +108,23 @@ def dashboard(
     return board
 
 
+class RankRow(dict):
+    """A ranked unit: "unit", "values" (column key → value), "score", "worst", and "cells"
+    ((value, column) in column order), made when first read: a page shows a hundred of a
+    district's five hundred rows."""
+
+    def __init__(self, order: list[tuple[str, Column]], **fields: Any) -> None:
+        super().__init__(**fields)
+        self._order = order
+
+    def __missing__(self, key: str) -> Any:
+        if key != "cells":
+            raise KeyError(key)
+        values = self["values"]
+        self["cells"] = cells = [(values[k], column) for k, column in self._order]
+        return cells
+
+
 def _rank(board: Dashboard, branches: list[Unit]) -> None:
     """Each ranked unit with each section's figures and a composite score (Σ weight ×
     value; higher is worse)."""
@@ -130,19 +147,18 @@ def _rank(board: Dashboard, branches: list[Unit]) -> None:
     ]
     empty: dict[str, Any] = {}
     rows = []
+    order = list(zip(keys_in_order, columns, strict=True))
     for unit in branches:
         values: dict[str, Any] = {}
-        cells = []
         score = 0.0
         for key, column, found, weight in lookups:
             value = found.get(unit.path, empty).get(column.key)
             if value is None and not column.percent:
                 value = 0
             values[key] = value
-            cells.append((value, column))
             if weight and value:
                 score += weight * value
-        rows.append({"unit": unit, "values": values, "cells": cells, "score": round(score, 1)})
+        rows.append(RankRow(order, unit=unit, values=values, score=round(score, 1)))
     if board.sort in keys:
         lowest_first = dict(zip(keys_in_order, columns, strict=True))[board.sort].percent
         sign = 1 if lowest_first else -1

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -37,14 +38,14 @@ def hazard_todos(user: Any) -> list[Todo]:
 
     mine = Hazard.objects.filter(
         owner=user, status__in=(HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
-    )
+    ).aggregate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=today)))
     todos.append(
         Todo(
             "hazards.rectify",
             _("我负责整改的隐患"),
-            mine.count(),
+            mine["n"],
             f"{my_tasks}#tasks-owned",
-            late=mine.filter(deadline__lt=today).count(),
+            late=mine["late"],
             order=20,
         )
     )
@@ -67,18 +68,26 @@ def hazard_todos(user: Any) -> list[Todo]:
             order=16,
         )
     )
-    owed = Hazard.objects.restrict(user, "rectify").filter(
-        own_side(user, "hazards.rectify_hazard"),
-        status__in=AWAITING_ANSWER,
-        supervisions__answered_at__isnull=True,
+    # One count of both: a late one is an unanswered supervision past its answer date.
+    owed = (
+        Hazard.objects.restrict(user, "rectify")
+        .filter(
+            own_side(user, "hazards.rectify_hazard"),
+            status__in=AWAITING_ANSWER,
+            supervisions__answered_at__isnull=True,
+        )
+        .aggregate(
+            n=Count("pk", distinct=True),
+            late=Count("pk", distinct=True, filter=Q(supervisions__answer_due__lt=today)),
+        )
     )
     todos.append(
         Todo(
             "hazards.supervision_answer",
             _("待答复的挂牌督办"),
-            owed.distinct().count(),
+            owed["n"],
             _ledger(supervised="true", open="true"),
-            late=owed.filter(supervisions__answer_due__lt=today).distinct().count(),
+            late=owed["late"],
             order=14,
         )
     )

@@ -125,6 +125,16 @@ def test_it_lists_supervisions_awaiting_the_schools_answer(persona, units):
     hazard = assigned(persona, units)
     services.supervise(persona("district_officer"), hazard.pk, reason="督促整改")
     assert counts(officer)["hazards.supervision_answer"][0] == before + 1
+    late = counts(officer)["hazards.supervision_answer"][1]
+    # Past its answer date it is also late (the count and its late part in one query).
+    from django.utils import timezone
+
+    from xiaoan.hazards.models import Supervision
+
+    Supervision.objects.filter(hazard=hazard).update(
+        answer_due=timezone.localdate() - dt.timedelta(days=1)
+    )
+    assert counts(officer)["hazards.supervision_answer"] == (before + 1, late + 1)
     # The bureau supervises; the answer is not its to give.
     assert "hazards.supervision_answer" not in counts(persona("district_officer"))
 

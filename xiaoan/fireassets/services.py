@@ -53,7 +53,7 @@ def _retried(actor: Any, key: str | None, fingerprint: str) -> tuple[str | None,
 
 
 def _clean(actor: Any, rows: Sequence[CheckRow]) -> list[tuple[CheckRow, FireAsset, Any]]:
-    from xiaoan.hazards.photos import clean_photo
+    from xiaoan.core.photos import clean_photo
 
     if not rows:
         raise Invalid(_("请至少勾选一件器材的检查结果。"), fields={"checks": [_("必填。")]})

@@ -1,7 +1,8 @@
 """The phone page of the monthly check (月检): pick a place, tick each asset there 正常 or
 mark it 异常 with a reason (and a photo), submit once. A refused submission comes back with
-every tick and reason as typed (400); a retry of the same submission (same idempotency key)
-lands on the first batch instead of recording twice."""
+every tick and reason as typed and every photo kept (400; xiaoan.core.pending); a retry of
+the same submission (same idempotency key) lands on the first batch instead of recording
+twice."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from xiaoan.audit.files import file_served
+from xiaoan.core import pending
 from xiaoan.core.errors import Forbidden, NotFound, ServiceError
 from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.core.views import ScopedMixin, raise_for_service_error
@@ -53,15 +55,23 @@ class CheckView(ScopedMixin, View):
         place = self._place(request.POST.get("place"))
         if place is None:
             raise Http404
+        user = request.user
         rows, values = [], {}
+        kept: dict[int, str] = {}  # asset → the token of its photo kept from a refused try
         for raw in request.POST.getlist("asset")[: services.MAX_ROWS + 1]:
             if not raw.isdigit() or len(raw) > 18:
                 continue
             result = request.POST.get(f"result-{raw}", "")
             note = request.POST.get(f"note-{raw}", "")
             values[int(raw)] = {"result": result, "note": note}
+            photo = request.FILES.get(f"photo-{raw}")
+            token = next(iter(pending.valid(user, [request.POST.get(f"kept-photo-{raw}", "")])), "")
+            if photo is None and token:
+                kept[int(raw)] = token
+                photo = pending.take(user, [token])[0]
+            elif photo is not None:  # a new photo replaces the kept one
+                kept[int(raw)] = ""
             if result:
-                photo = request.FILES.get(f"photo-{raw}")
                 rows.append(services.CheckRow(asset=raw, result=result, note=note, photo=photo))
         try:
             batch = services.record_checks(
@@ -79,6 +89,14 @@ class CheckView(ScopedMixin, View):
                 for k, texts in (error.fields or {}).items()
                 if k.startswith("asset-") and k.split("-", 1)[1].isdigit()
             }
+            # Nothing photographed is lost: each row's photo (new or kept) comes back with it.
+            for pk, value in values.items():
+                upload = request.FILES.get(f"photo-{pk}")
+                token = kept.get(pk, "")
+                if upload is not None:
+                    token = next(iter(pending.keep(user, [upload])), "")
+                if token:
+                    value["photo"] = pending.previews(user, [token])[0]
             return self._form(
                 request,
                 place,
@@ -87,8 +105,8 @@ class CheckView(ScopedMixin, View):
                 message=str(error.message),
                 errors=errors,
                 key=request.POST.get("idempotency_key", ""),
-                photos_given=bool(request.FILES),
             )
+        pending.discard(user, [t for t in kept.values() if t])
         if getattr(batch, "replayed", False):
             messages.info(request, _("这次检查已经提交过，未重复记录。"))
         else:
@@ -134,9 +152,7 @@ class CheckView(ScopedMixin, View):
             "places": [(p, counts[p.pk]["total"], counts[p.pk]["unchecked"]) for p in places],
         }
 
-    def _form(
-        self, request, place, values, *, status, message="", errors=None, key="", photos_given=False
-    ):
+    def _form(self, request, place, values, *, status, message="", errors=None, key=""):
         assets = list(
             services.checkable(request.user)
             .filter(_in_place(place.pk))
@@ -154,6 +170,7 @@ class CheckView(ScopedMixin, View):
                     "asset": asset,
                     "result": given.get("result", ""),
                     "note": given.get("note", ""),
+                    "photo": given.get("photo"),  # kept from the refused try: {token, src}
                     "errors": errors.get(asset.pk, []),
                 }
             )
@@ -162,7 +179,6 @@ class CheckView(ScopedMixin, View):
             "rows": rows,
             "message": message,
             "idempotency_key": key or uuid.uuid4().hex,
-            "photos_given": photos_given,
             "month": month_start(),
             "results": CheckResult.choices,
         }

@@ -5,7 +5,8 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
-from xiaoan.hazards import pending, services
+from xiaoan.core import pending
+from xiaoan.hazards import services
 
 
 @db_periodic_task(crontab(hour="1", minute="10"))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from xiaoan.core import pending
 from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import (
@@ -26,7 +27,7 @@ from xiaoan.core.views import (
     photo_response,
 )
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
-from xiaoan.hazards import criteria, forms, pending, services, tally, todos
+from xiaoan.hazards import criteria, forms, services, tally, todos
 from xiaoan.hazards.choices import (
     AWAITING_ANSWER,
     OPEN_STATUSES,

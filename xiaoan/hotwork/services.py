@@ -287,7 +287,7 @@ def cancel(actor: Any, pk: Any, *, note: str = "", version=None):
 
 
 def _photos(permit, event, actor, photos: Sequence, kind: str) -> None:
-    from xiaoan.hazards.photos import clean_photo
+    from xiaoan.core.photos import clean_photo
 
     if not photos:
         raise Invalid(_("请拍摄现场照片。"), fields={"photos": [_("必填。")]})

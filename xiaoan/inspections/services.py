@@ -25,12 +25,12 @@ from xiaoan.accounts.models import User
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
 from xiaoan.core.idempotency import check_same_request
+from xiaoan.core.photos import clean_photo
 from xiaoan.core.scoping import grants_for
 from xiaoan.core.services import ensure_in_scope, get_scoped
 from xiaoan.core.workflow import begin, workflow_of
 from xiaoan.hazards import services as hazard_services
 from xiaoan.hazards.choices import HazardSource
-from xiaoan.hazards.photos import clean_photo
 from xiaoan.inspections.choices import (
     InspectionAction,
     InspectionKind,

@@ -199,6 +199,45 @@ def test_a_refused_check_keeps_everything_typed(client_for, persona, units, asse
     assert FireAssetCheck.objects.count() == 2 and Hazard.objects.count() == 1
 
 
+def test_a_refused_check_keeps_its_photo_for_the_next_try(
+    client_for, persona, units, asset, floor, django_capture_on_commit_callbacks
+):
+    """异常 without a reason, photo attached: refused, the photo comes back kept (a preview
+    and a token), and the corrected submission records it without choosing it again."""
+    import re
+
+    from xiaoan.core import pending
+
+    client = client_for("school_a_officer")
+    url = reverse("fireassets:check")
+    form = {
+        "place": floor.pk,
+        "idempotency_key": "key-photo",
+        "asset": [asset.pk],
+        f"result-{asset.pk}": "failed",
+        f"note-{asset.pk}": "",
+        f"photo-{asset.pk}": jpeg(),
+    }
+    refused = client.post(url, form)
+    body = refused.content.decode()
+    assert refused.status_code == 400 and "照片都保留" in body
+    token = re.search(rf'name="kept-photo-{asset.pk}" value="([^"]+)"', body).group(1)
+    assert 'src="data:image/jpeg;base64,' in body
+    # Nobody else can take it.
+    other = persona("school_b_teacher")
+    assert pending.valid(other, [token]) == []
+    del form[f"photo-{asset.pk}"]
+    form[f"note-{asset.pk}"] = "压力表指针在红区"
+    form[f"kept-photo-{asset.pk}"] = token
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, form)
+    assert done.status_code == 302
+    check = FireAssetCheck.objects.get(asset=asset)
+    assert check.photo and check.photo.size > 0
+    # Once on the record, the kept copy goes (after the commit).
+    assert pending.valid(persona("school_a_officer"), [token]) == []
+
+
 def test_the_batch_page_and_photo_are_served_in_scope_only(client_for, persona, asset, floor):
     from xiaoan.fireassets.services import CheckRow, record_checks
 

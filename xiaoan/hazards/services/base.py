@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from xiaoan.accounts.models import User
 from xiaoan.core.errors import Forbidden, Invalid
+from xiaoan.core.photos import clean_photo
 from xiaoan.core.scoping import grants_for, has_permission_anywhere
 from xiaoan.core.workflow import DECLARED, begin, workflow_of
 from xiaoan.hazards import rollup, tally
@@ -28,7 +29,6 @@ from xiaoan.hazards.models import (
     HazardEvent,
     HazardPhoto,
 )
-from xiaoan.hazards.photos import clean_photo
 from xiaoan.notifications.models import Notification
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Place, Unit, ancestor_paths

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from xiaoan.hazards import pending
+from xiaoan.core import pending
 from xiaoan.hazards.tasks import clean_pending_photos
 from xiaoan.hazards.tests.pages_support import jpeg
 

@@ -14,8 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from xiaoan.core.errors import Invalid
+from xiaoan.core.photos import clean_photo
 from xiaoan.hazards.models import Hazard
-from xiaoan.hazards.photos import clean_photo
 
 SCHOOL_A = "梁子湖高级中学"
 

@@ -1,6 +1,7 @@
-"""Photos kept across a refused form (随手拍 without a description): each checked photo is
-stored once under pending/ and the form carries a signed token for it, so the person does
-not photograph it again. The token names the uploader: nobody else can take the file."""
+"""Photos kept across a refused form (随手拍 without a description, a monthly fire check with
+a reason missing): each checked photo is stored once under pending/ and the form carries a
+signed token for it, so the person does not photograph it again. The token names the
+uploader: nobody else can take the file."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from django.utils import timezone
 from PIL import Image
 
 from xiaoan.core.errors import Invalid
-from xiaoan.hazards.photos import clean_photo
+from xiaoan.core.photos import clean_photo
 
-SALT = "xiaoan.hazards.pending-photo"
+SALT = "xiaoan.hazards.pending-photo"  # its first home's name: tokens in flight stay good
 MAX_AGE = 2 * 24 * 3600  # a form left open over a weekend night is still good
 PREVIEW_SIDE = 240
 # A pending copy no form sent within this is abandoned: the nightly pass (03:40) deletes it,

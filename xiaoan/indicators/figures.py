@@ -54,7 +54,6 @@ def _board(scope: Scope, year: int) -> values.Board:
             book.target(i.pk, unit.path),
         )
         for i in indicators
-        if i.rollup != Rollup.MIN
     ]
     ranked = scope.ranked(KIND)
     kinds = scope.branch_kinds
@@ -66,14 +65,17 @@ def _board(scope: Scope, year: int) -> values.Board:
         counters = ranked.get(path, empty)
         behind = 0
         for indicator, counter_names, settled, target in plan:
+            if indicator.rollup == Rollup.MIN and kind != UnitKind.SCHOOL:
+                continue  # worked out from the schools (`live`)
             value, _n, _c = values.counted_value(indicator, kind, counters, counter_names)
             if not settled:
                 target = book.target(indicator.pk, path)
             behind += values.standing(indicator, value, target) in values.BEHIND
         result.behind_by_branch[path] = behind
-    if live:
-        for path, n in live.behind_by_branch.items():
-            result.behind_by_branch[path] = result.behind_by_branch.get(path, 0) + n
+    if live:  # the `min` indicators at the branches that are not schools
+        for path, kind in zip(scope.branch_paths, kinds, strict=True):
+            if kind != UnitKind.SCHOOL and path in live.behind_by_branch:
+                result.behind_by_branch[path] += live.behind_by_branch[path]
     return result
 
 

@@ -83,6 +83,10 @@ def test_the_dashboard_reads_indicators_from_the_rollup_after_every_change(perso
         reviewer, code="district-drills", name="每月演练", measure="%", rollup="share"
     )
     _everywhere(persona, demo)
+    lowest = ind("safety-spending")  # the lowest school's value: worked out from the schools
+    lowest.rollup = "min"
+    lowest.save()
+    _everywhere(persona, demo)
 
     # Registers the providers read: a smoke detector in a building, a staffed team.
     building = place(demo[A], "宿舍楼")

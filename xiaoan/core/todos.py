@@ -50,16 +50,11 @@ def own_side(user: Any, perm: str, field: str = "unit") -> Q:
     supervise, and a bureau's officer is not handed every school's work. The units are a few
     (a school and its departments, a bureau), so they are read once and given to the query as
     ids: with a subquery the planner scanned every planned inspection of a province."""
-    ids = _own_units(user, perm)
-    return Q(**{f"{field}__in": ids})
+    return Q(**{f"{field}__in": own_units(user, perm)})
 
 
 def own_units(user: Any, perm: str) -> list[int]:
-    """The units of `own_side`, as ids (sorted)."""
-    return _own_units(user, perm)
-
-
-def _own_units(user: Any, perm: str) -> list[int]:
+    """The units of `own_side`, as ids (sorted), read once per person and set of roles."""
     from xiaoan.orgs.choices import UnitKind
     from xiaoan.orgs.models import Unit
 

@@ -49,7 +49,7 @@ def _board(scope: Scope, year: int) -> values.Board:
     plan = [
         (
             i,
-            names(year, i.code),
+            names(year, i.pk),
             book.settled_below(i.pk, unit.path),
             book.target(i.pk, unit.path),
         )

@@ -393,7 +393,7 @@ def from_counters(
     cells = []
     for indicator in indicators:
         value, applying, counted = counted_value(
-            indicator, unit.kind, counters, keys(year, indicator.code)
+            indicator, unit.kind, counters, keys(year, indicator.pk)
         )
         if indicator.rollup == Rollup.MIN and unit.kind != UnitKind.SCHOOL:
             value = (lowest or {}).get(indicator.pk)

@@ -91,12 +91,17 @@ def _ranked_rows(ids: tuple[int, ...], paths: tuple[str, ...]) -> dict[str, dict
         paths = tuple(found.get(pk, "") for pk in ids)
     path_of = dict(zip(ids, paths, strict=True))
     rows: dict[str, dict[str, dict]] = {}
-    marks = ", ".join(["%s"] * len(ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT kind, unit_id, ranked FROM {Rollup._meta.db_table} WHERE unit_id IN ({marks})",
-            list(ids),
+    table = Rollup._meta.db_table
+    if connection.vendor == "postgresql":  # one array parameter, not five hundred
+        sql, params = (
+            f"SELECT kind, unit_id, ranked FROM {table} WHERE unit_id = ANY(%s)",
+            [list(ids)],
         )
+    else:
+        marks = ", ".join(["%s"] * len(ids))
+        sql, params = f"SELECT kind, unit_id, ranked FROM {table} WHERE unit_id IN ({marks})", ids
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
         for kind, unit_id, counters in cursor.fetchall():
             if isinstance(counters, str):
                 counters = json.loads(counters)

@@ -365,6 +365,9 @@ class Assignment(ColourMixin, TimeStamped):
         indexes = [
             models.Index(fields=["unit", "status", "due_on"], name="assignment_unit_status"),
             models.Index(fields=["status", "due_on"], name="assignment_status_due"),
+            # An issuer's reports to review: its plans' tasks, then their submitted ones
+            # (index only; a province counts ten thousand without reading them).
+            models.Index(fields=["task", "status"], name="assignment_task_status"),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
-"""Scheduled core job (huey): the registers' due-date warnings (xiaoan.core.register_due)."""
+"""Scheduled core jobs (huey): the registers' due-date warnings (xiaoan.core.register_due),
+the cleanup of photos kept for forms never sent again (xiaoan.core.pending)."""
 
 from __future__ import annotations
 
@@ -15,3 +16,13 @@ def daily_register_pass() -> dict[str, Any]:
     from xiaoan.core import register_due
 
     return register_due.daily()
+
+
+@db_periodic_task(crontab(hour="3", minute="40"))
+@lock_task("pending-photos-cleanup")
+def clean_pending_photos() -> int:
+    """Photos kept for a refused form (随手拍, a monthly fire check) that was never sent
+    again: deleted after a day."""
+    from xiaoan.core import pending
+
+    return pending.clean_abandoned()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xiaoan.core import pending
-from xiaoan.hazards.tasks import clean_pending_photos
+from xiaoan.core.tasks import clean_pending_photos
 from xiaoan.hazards.tests.pages_support import jpeg
 
 SCHOOL = "梁子湖高级中学"

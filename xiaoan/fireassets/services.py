@@ -170,7 +170,10 @@ def record_checks(
         FireAsset.objects.filter(pk=asset.pk).update(
             last_checked_on=today, last_check_result=row.result
         )
-    # The updates above bypass the items' save: the dashboard's 本月未检查 is recounted here.
-    rollups.changed(FireAsset, {asset.unit_id for _row, asset, _photo in cleaned})
+    # The updates above bypass the items' save: the register's 本月未检查 is recounted here
+    # (only its own tally: the last check is nothing an indicator reads).
+    from xiaoan.fireassets.registers import FIRE_ASSETS  # the register imports this module
+
+    rollups.touch(FIRE_ASSETS.tally_kind, {asset.unit_id for _row, asset, _photo in cleaned})
     batch.replayed = False
     return batch

@@ -22,7 +22,6 @@ def _board(scope: Scope, year: int) -> values.Board:
     from xiaoan.indicators.choices import Rollup
     from xiaoan.indicators.tallies import KIND
     from xiaoan.orgs.choices import UnitKind
-    from xiaoan.orgs.models import Unit
     from xiaoan.reports.models import Rollup as Counters
 
     unit = scope.unit
@@ -40,7 +39,7 @@ def _board(scope: Scope, year: int) -> values.Board:
     least = {c.indicator.pk: c.value for c in live.cells} if live else {}
     cells = values.from_counters(indicators, unit, counters, book, year, least)
     result = values.Board(unit, year, cells)
-    if not scope.subtree or not scope.branch_paths:
+    if not scope.subtree or not scope.branches:
         return result
     # Hundreds of branches: each indicator's counter names and (when no authority below
     # set its own) its target looked up once.
@@ -56,12 +55,9 @@ def _board(scope: Scope, year: int) -> values.Board:
         for i in indicators
     ]
     ranked = scope.ranked(KIND)
-    kinds = scope.branch_kinds
-    if len(kinds) != len(scope.branch_paths):  # a scope built without them
-        found = dict(Unit.objects.filter(path__in=scope.branch_paths).values_list("path", "kind"))
-        kinds = tuple(found.get(path, "") for path in scope.branch_paths)
     empty: dict[str, int] = {}
-    for path, kind in zip(scope.branch_paths, kinds, strict=True):
+    for branch in scope.branches:
+        path, kind = branch.path, branch.kind
         counters = ranked.get(path, empty)
         behind = 0
         for indicator, counter_names, settled, target in plan:
@@ -73,9 +69,9 @@ def _board(scope: Scope, year: int) -> values.Board:
             behind += values.standing(indicator, value, target) in values.BEHIND
         result.behind_by_branch[path] = behind
     if live:  # the `min` indicators at the branches that are not schools
-        for path, kind in zip(scope.branch_paths, kinds, strict=True):
-            if kind != UnitKind.SCHOOL and path in live.behind_by_branch:
-                result.behind_by_branch[path] += live.behind_by_branch[path]
+        for branch in scope.branches:
+            if branch.kind != UnitKind.SCHOOL and branch.path in live.behind_by_branch:
+                result.behind_by_branch[branch.path] += live.behind_by_branch[branch.path]
     return result
 
 

@@ -17,20 +17,34 @@ from django.db.models import Q
 from xiaoan.core.registry import Registry
 
 
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """A ranked unit as the ranking reads it: five hundred of a district's schools are not
+    built as models."""
+
+    pk: int
+    path: str
+    name: str
+    kind: str
+    longitude: Any = None
+    latitude: Any = None
+
+
 @dataclass(frozen=True)
 class Scope:
     user: Any
     unit: Any  # orgs.Unit
     subtree: bool  # the whole subtree (else the unit alone)
-    # Tree-path lengths of the ranked branches: one (the units one level down), or one per
-    # depth at which the schools below sit (ranking every school).
-    branch_lengths: tuple[int, ...]
-    branch_ids: tuple[int, ...]  # the ranked units themselves (for figures kept per unit)
     today: dt.date
-    branch_paths: tuple[str, ...] = ()  # their tree paths, in the order of `branch_ids`
-    branch_kinds: tuple[str, ...] = ()  # and their kinds (a school's figures are its own)
+    branches: tuple[Branch, ...] = ()  # the ranked units (one level down, or every school)
     # The rollups read for this scope, every kind at once (see `counters`, `ranked`).
     _read: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def branch_lengths(self) -> tuple[int, ...]:
+        """Tree-path lengths of the ranked branches: one (the units one level down), or one
+        per depth at which the schools below sit (ranking every school)."""
+        return tuple(sorted({len(b.path) for b in self.branches}))
 
     @property
     def path(self) -> str:
@@ -69,39 +83,36 @@ class Scope:
     def ranked(self, kind: str) -> dict[str, dict[str, int]]:
         """The ranked counters of `kind` per ranked branch (tree path → counters): one
         query for every section, whatever the number of branches."""
-        if not (self.subtree and self.branch_ids):
+        if not (self.subtree and self.branches):
             return {}
         if "branches" not in self._read:
-            self._read["branches"] = _ranked_rows(self.branch_ids, self.branch_paths)
+            self._read["branches"] = _ranked_rows(self.branches)
         return self._read["branches"].get(kind, {})
 
 
-def _ranked_rows(ids: tuple[int, ...], paths: tuple[str, ...]) -> dict[str, dict[str, dict]]:
-    """kind → branch path → ranked counters. A district ranks hundreds of schools, four
+def _ranked_rows(branches: tuple[Branch, ...]) -> dict[str, dict[str, dict]]:
+    """kind → branch path → ranked counters. A district ranks hundreds of schools, several
     kinds each: read without the ORM's per-row work (a third of the dashboard's time)."""
     import json
 
     from django.db import connection
 
-    from xiaoan.orgs.models import Unit
     from xiaoan.reports.models import Rollup
 
-    if len(paths) != len(ids):  # built without paths: look them up
-        found = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "path"))
-        paths = tuple(found.get(pk, "") for pk in ids)
-    path_of = dict(zip(ids, paths, strict=True))
+    ids = [b.pk for b in branches]
+    path_of = {b.pk: b.path for b in branches}
     rows: dict[str, dict[str, dict]] = {}
     table = Rollup._meta.db_table
     if connection.vendor == "postgresql":  # one array parameter, not five hundred
         sql, params = (
             f"SELECT kind, unit_id, ranked FROM {table} WHERE unit_id = ANY(%s)",
-            [list(ids)],
+            [ids],
         )
     else:
         marks = ", ".join(["%s"] * len(ids))
         sql, params = f"SELECT kind, unit_id, ranked FROM {table} WHERE unit_id IN ({marks})", ids
     with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
+        cursor.execute(sql, params)
         for kind, unit_id, counters in cursor.fetchall():
             if isinstance(counters, str):
                 counters = json.loads(counters)

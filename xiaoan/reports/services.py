@@ -14,7 +14,7 @@ from xiaoan.core.ids import parse_id
 from xiaoan.core.scoping import grants_for
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
-from xiaoan.reports.figures import Column, Scope, Section, sections_for
+from xiaoan.reports.figures import Branch, Column, Scope, Section, sections_for
 
 
 @dataclass
@@ -62,19 +62,6 @@ RANK_CHILDREN, RANK_SCHOOLS = "children", "schools"
 PAGE_RANKING = 100
 
 
-@dataclass(frozen=True, slots=True)
-class Branch:
-    """A ranked unit as the ranking reads it: five hundred of a district's schools are not
-    built as models."""
-
-    pk: int
-    path: str
-    name: str
-    kind: str
-    longitude: Any = None
-    latitude: Any = None
-
-
 def _branches(unit: Unit, rank: str) -> list[Branch]:
     """The ranked units: one level down (the bureau's own 股室 are part of it, not ranked),
     or every school below."""
@@ -104,14 +91,7 @@ def dashboard(
     subtree = _subtree(user, unit)
     branches = _branches(unit, rank) if subtree else []
     scope = Scope(
-        user=user,
-        unit=unit,
-        subtree=subtree,
-        branch_lengths=tuple(sorted({len(b.path) for b in branches})),
-        branch_ids=tuple(b.pk for b in branches),
-        today=timezone.localdate(),
-        branch_paths=tuple(b.path for b in branches),
-        branch_kinds=tuple(b.kind for b in branches),
+        user=user, unit=unit, subtree=subtree, today=timezone.localdate(), branches=tuple(branches)
     )
     sections = sections_for(scope)
     board = Dashboard(unit=unit, subtree=subtree, sections=sections, sort=sort, rank=rank)

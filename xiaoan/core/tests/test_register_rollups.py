@@ -40,9 +40,7 @@ def _agrees(persona, units) -> None:
     for register in _counted():
         live = _live(register, units[DISTRICT])
         assert rollups.reconcile(register.tally_kind) == 0, register.key
-        scope = Scope(
-            persona("district_officer"), units[DISTRICT], True, (), (), timezone.localdate()
-        )
+        scope = Scope(persona("district_officer"), units[DISTRICT], True, timezone.localdate())
         scope_counts[register.key] = tallied(scope, register)
         assert scope_counts[register.key] == live, register.key
     assert board.sections_by_key["buildings"].figures[0].value == scope_counts["buildings"]["total"]

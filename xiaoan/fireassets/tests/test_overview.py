@@ -45,7 +45,7 @@ def test_the_dashboard_shows_assets_expired_unchecked_and_failed(client_for, per
     from xiaoan.reports.figures import Scope
 
     def scope_of(name):
-        return Scope(persona(name), units[SCHOOL_A], False, (), (), timezone.localdate())
+        return Scope(persona(name), units[SCHOOL_A], False, timezone.localdate())
 
     scope = scope_of("district_officer")
     section = fire_asset_section(scope)

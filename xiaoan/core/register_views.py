@@ -378,9 +378,9 @@ class RegisterCreateView(RegisterFormView):
         return reverse(self.register.url_name("detail"), args=[self.result.pk])
 
 
-class RegisterEditView(RegisterFormView):
-    permission_action = "change"
-    success_message = _("已保存。")
+class ItemInUseMixin:
+    """A page that changes one item in use (`self.record`, loaded before anything else): 404
+    out of scope or retired, 403 when the person sees it but may not change it."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and self.has_access(request.user):
@@ -388,6 +388,11 @@ class RegisterEditView(RegisterFormView):
             if self.record.is_retired:
                 raise Http404
         return super().dispatch(request, *args, **kwargs)
+
+
+class RegisterEditView(ItemInUseMixin, RegisterFormView):
+    permission_action = "change"
+    success_message = _("已保存。")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

@@ -3,11 +3,10 @@ registers' pages come from xiaoan.core.register_views)."""
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.core.register_views import RegisterDetailView
+from xiaoan.core.register_views import ItemInUseMixin, RegisterDetailView
 from xiaoan.core.views import ServiceActionView, ServiceFormView
 from xiaoan.emergency import services
 from xiaoan.emergency.forms import MemberForm
@@ -33,18 +32,11 @@ class TeamDetailView(RegisterDetailView):
         return context
 
 
-class MemberAddView(ServiceFormView):
+class MemberAddView(ItemInUseMixin, ServiceFormView):
     model = EmergencyTeam
     permission_action = "change"
     template_name = "emergency/member_form.html"
     success_message = _("已增加队员。")
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_access(request.user):
-            self.record = self.get_record(kwargs["pk"], "change")
-            if self.record.is_retired:
-                raise Http404
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, form_class=None):
         return MemberForm(users=services.school_users(self.record), **self.get_form_kwargs())

@@ -1,12 +1,11 @@
 """一台一档's own page beyond the register layer's: recording a new statutory inspection."""
 
 from django import forms
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.forms import StyledFormMixin, date_input
-from xiaoan.core.register_views import RegisterMixin
+from xiaoan.core.register_views import ItemInUseMixin, RegisterMixin
 from xiaoan.core.views import ServiceFormView
 from xiaoan.equipment import services
 from xiaoan.equipment.choices import Conclusion
@@ -19,19 +18,12 @@ class InspectionForm(StyledFormMixin, forms.Form):
     next_inspection_on = forms.DateField(label=_("下次定期检验日期"), widget=date_input())
 
 
-class RecordInspectionView(RegisterMixin, ServiceFormView):
+class RecordInspectionView(ItemInUseMixin, RegisterMixin, ServiceFormView):
     register = EQUIPMENT
     page = "inspection"
     permission_action = "change"
     form_class = InspectionForm
     success_message = _("已登记定期检验，下次检验日期已更新。")
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_access(request.user):
-            self.record = self.get_record(kwargs["pk"], "change")
-            if self.record.is_retired:
-                raise Http404
-        return super().dispatch(request, *args, **kwargs)
 
     def perform(self, form):
         return services.record_inspection(self.request.user, self.record.pk, **form.cleaned_data)

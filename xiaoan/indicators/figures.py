@@ -41,33 +41,15 @@ def _board(scope: Scope, year: int) -> values.Board:
     result = values.Board(unit, year, cells)
     if not scope.subtree or not scope.branches:
         return result
-    # Hundreds of branches: each indicator's counter names and (when no authority below
-    # set its own) its target looked up once.
-    from xiaoan.indicators.tallies import keys as names
+    # Each branch's count behind, kept by the rollup (tallies.behind_key): the owners of
+    # the indicators that apply here, added up.
+    from xiaoan.indicators.tallies import behind_key
 
-    plan = [
-        (
-            i,
-            names(year, i.pk),
-            book.settled_below(i.pk, unit.path),
-            book.target(i.pk, unit.path),
-        )
-        for i in indicators
-    ]
-    ranked = scope.ranked(KIND)
-    empty: dict[str, int] = {}
+    names = {behind_key(i.owner_id) for i in indicators}
+    for path, counters in scope.ranked(KIND).items():
+        result.behind_by_branch[path] = sum(counters.get(n, 0) for n in names)
     for branch in scope.branches:
-        path, kind = branch.path, branch.kind
-        counters = ranked.get(path, empty)
-        behind = 0
-        for indicator, counter_names, settled, target in plan:
-            if indicator.rollup == Rollup.MIN and kind != UnitKind.SCHOOL:
-                continue  # worked out from the schools (`live`)
-            value, _n, _c = values.counted_value(indicator, kind, counters, counter_names)
-            if not settled:
-                target = book.target(indicator.pk, path)
-            behind += values.standing(indicator, value, target) in values.BEHIND
-        result.behind_by_branch[path] = behind
+        result.behind_by_branch.setdefault(branch.path, 0)
     if live:  # the `min` indicators at the branches that are not schools
         for branch in scope.branches:
             if branch.kind != UnitKind.SCHOOL and branch.path in live.behind_by_branch:

@@ -41,7 +41,50 @@ def _reads() -> set[str]:
     return {"orgs.unit", "indicators.indicatorvalue", *sources()}
 
 
-@tally(KIND, ranked=(PREFIX,), reads=_reads, at_school=True)
+BEHIND = "b"
+
+
+def behind_key(owner_id: int | None) -> str:
+    """The ranked counter of indicators behind their targets, by the indicator's owner
+    ("b" the national ones): a viewer adds up the owners whose indicators apply to it."""
+    return BEHIND if owner_id is None else f"{BEHIND}:{owner_id}"
+
+
+def _ranker(today: dt.date):
+    """A unit's ranked counters: how many of the indicators that apply there are behind the
+    target that applies there, from its subtree counters (the `min` ones, which do not add
+    up, only at a school). Neither depends on who looks, so a district's ranking reads one
+    small counter per school instead of every indicator's counters."""
+    from xiaoan.indicators.choices import Rollup
+    from xiaoan.indicators.models import Indicator
+    from xiaoan.indicators.values import BEHIND as LATE
+    from xiaoan.indicators.values import TargetBook, counted_value, standing
+    from xiaoan.orgs.choices import UnitKind
+
+    year = today.year
+    indicators = list(Indicator.objects.filter(is_active=True).select_related("owner"))
+    book = TargetBook.load([i.pk for i in indicators], year)
+    plan = [
+        (i, keys(year, i.pk), i.owner.path if i.owner_id else "", behind_key(i.owner_id))
+        for i in indicators
+    ]
+
+    def ranked(path: str, kind: str, subtree: dict) -> dict:
+        out: Counter = Counter()
+        for indicator, names, owner_path, name in plan:
+            if not path.startswith(owner_path):
+                continue
+            if indicator.rollup == Rollup.MIN and kind != UnitKind.SCHOOL:
+                continue
+            value, _n, _c = counted_value(indicator, kind, subtree, names)
+            if standing(indicator, value, book.target(indicator.pk, path)) in LATE:
+                out[name] += 1
+        return dict(out)
+
+    return ranked
+
+
+@tally(KIND, rank=_ranker, reads=_reads, at_school=True)
 def count(unit_ids: list[int] | None, today: dt.date, apps) -> dict[int, Counter]:
     # The providers read the registers' current models: the figures are as the code now
     # computes them (a migration's rebuild runs at the release that added it).
@@ -101,3 +144,5 @@ def touch_subtree(unit_id: int | None) -> None:
         return
     schools = Unit.objects.filter(path__startswith=path, kind=UnitKind.SCHOOL)
     rollups.touch(KIND, schools.values_list("pk", flat=True))
+    # The units whose counts did not move may still be behind, or no longer.
+    rollups.rerank(KIND, path)

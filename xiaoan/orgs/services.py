@@ -193,7 +193,9 @@ def move_unit(user: Any, unit: Unit | int, new_parent: Unit | int) -> Unit:
     from xiaoan.reports import rollups  # the dashboard's figures follow the unit
 
     rollups.unit_moved(unit.pk, old_path)
-    _figures_changed(unit)  # measured against its new superiors' targets
+    # Every school it carries is now measured against its new superiors' targets.
+    moved = Unit.objects.filter(path__startswith=unit.path, kind=UnitKind.SCHOOL)
+    rollups.changed(Unit, [unit.pk, *moved.values_list("pk", flat=True)])
     ensure_in_scope(user, unit, "change")
     # treebeard moves with bulk updates, which leave no history: record the move itself.
     unit._change_reason = _("调整上级：%(old)s → %(new)s") % {

@@ -45,6 +45,9 @@ from xiaoan.core.registry import Registry
 # count(unit_ids or None, today, apps) -> {unit id: Counter}; `apps` is the app registry
 # (a migration passes its historical one).
 Count = Callable[[list[int] | None, dt.date, Any], dict[int, Counter]]
+# rank(today) -> ranked(unit path, unit kind, subtree counters): what a ranking compares, when
+# that is more than some of the counters (indicators: how many are behind their targets).
+Rank = Callable[[dt.date], Callable[[str, str, dict], dict]]
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,12 @@ class Tally:
     reads: frozenset[str] | Callable[[], Iterable[str]] = frozenset()
     # Counters kept per school: a unit inside one (a department, a campus) counts as it.
     at_school: bool = False
+    rank: Rank | None = None
+
+    def ranker(self, today: dt.date) -> Callable[[str, str, dict], dict]:
+        if self.rank is None:
+            return lambda _path, _kind, subtree: self.ranked_of(subtree)
+        return self.rank(today)
 
     def ranked_of(self, subtree: dict) -> dict:
         exact = {k for k in self.ranked if not k.endswith(":")}
@@ -81,13 +90,14 @@ def tally(
     fields: Iterable[str] = (),
     reads: Iterable[str] | Callable[[], Iterable[str]] = (),
     at_school: bool = False,
+    rank: Rank | None = None,
 ):
     """Register an app's tally (in `<app>/tallies.py`)."""
 
     def register(count: Count) -> Count:
         kept = reads if callable(reads) else frozenset(reads)
         TALLIES.register(
-            Tally(kind, count, tuple(ranked), frozenset(fields), kept, at_school)  # type: ignore[arg-type]
+            Tally(kind, count, tuple(ranked), frozenset(fields), kept, at_school, rank)  # type: ignore[arg-type]
         )
         return count
 
@@ -189,7 +199,9 @@ def _touch(kind: str, unit_ids: Iterable[int], today: dt.date | None = None) -> 
         if not ids:
             return
         every = sorted({p for path in paths.values() for p in ancestor_paths(path)})
-        units = dict(Unit.objects.filter(path__in=every).values_list("path", "pk"))
+        found = Unit.objects.filter(path__in=every).values_list("path", "pk", "kind")
+        units = {path: pk for path, pk, _kind in found}
+        kinds = {path: unit_kind for path, _pk, unit_kind in found}
         Rollup.objects.bulk_create(
             [Rollup(kind=kind, unit_id=pk) for pk in units.values()], ignore_conflicts=True
         )
@@ -201,6 +213,7 @@ def _touch(kind: str, unit_ids: Iterable[int], today: dt.date | None = None) -> 
             .order_by("unit__path")
         }
         fresh = counted.count(ids, _today(today), apps)
+        rank = counted.ranker(_today(today))
         changed = set()
         for pk in ids:
             row = rows[pk]
@@ -215,7 +228,7 @@ def _touch(kind: str, unit_ids: Iterable[int], today: dt.date | None = None) -> 
                 total = Counter(above.subtree)
                 total.update(delta)
                 above.subtree = _clean(total)
-                above.ranked = counted.ranked_of(above.subtree)
+                above.ranked = rank(path, kinds[path], above.subtree)
                 changed.add(above.unit_id)
         Rollup.objects.bulk_update(
             [rows[pk] for pk in changed], ["own", "subtree", "ranked"], batch_size=1000
@@ -237,7 +250,9 @@ def unit_moved(unit_id: int, old_path: str) -> None:
         return
     with transaction.atomic():
         # The old place's units keep their paths (treebeard moves only the subtree).
-        units = dict(Unit.objects.filter(path__in=sorted(old ^ new)).values_list("pk", "path"))
+        found = Unit.objects.filter(path__in=sorted(old ^ new)).values_list("pk", "path", "kind")
+        units = {pk: path for pk, path, _kind in found}
+        kinds = {pk: unit_kind for pk, _path, unit_kind in found}
         for kind, counted in tallies().items():
             moved = Rollup.objects.filter(kind=kind, unit_id=unit_id).values_list(
                 "subtree", flat=True
@@ -253,6 +268,7 @@ def unit_moved(unit_id: int, old_path: str) -> None:
                 .filter(kind=kind, unit_id__in=units)
                 .order_by("unit__path")
             )
+            rank = counted.ranker(_today(None))
             for row in rows:
                 total = Counter(row.subtree)
                 if units[row.unit_id] in old:
@@ -260,8 +276,11 @@ def unit_moved(unit_id: int, old_path: str) -> None:
                 else:
                     total.update(subtree)
                 row.subtree = _clean(total)
-                row.ranked = counted.ranked_of(row.subtree)
+                row.ranked = rank(units[row.unit_id], kinds[row.unit_id], row.subtree)
             Rollup.objects.bulk_update(rows, ["subtree", "ranked"], batch_size=1000)
+        for kind, counted in tallies().items():
+            if counted.rank is not None:  # it may depend on what applies above (targets)
+                rerank(kind, new_path)
 
 
 def _lock(rollup_model) -> None:
@@ -284,10 +303,11 @@ def rebuild(kind: str, today: dt.date | None = None, apps: Any = None) -> int:
     with transaction.atomic():
         _lock(rollup_model)
         own = counted.count(None, _today(today), apps)
-        units = list(unit_model.objects.order_by("path").values_list("pk", "path"))
-        by_path = {path: pk for pk, path in units}
+        rank = counted.ranker(_today(today))
+        units = list(unit_model.objects.order_by("path").values_list("pk", "path", "kind"))
+        by_path = {path: pk for pk, path, _kind in units}
         subtree: dict[int, Counter] = defaultdict(Counter)
-        for pk, path in units:
+        for pk, path, _kind in units:
             counters = own.get(pk)
             if not counters:
                 continue
@@ -297,9 +317,9 @@ def rebuild(kind: str, today: dt.date | None = None, apps: Any = None) -> int:
                     subtree[above].update(counters)
         kept = {r.unit_id: r for r in rollup_model.objects.filter(kind=kind)}
         changed, created = [], []
-        for pk, _path in units:
+        for pk, path, unit_kind in units:
             values = (_clean(own.get(pk, {})), _clean(subtree.get(pk, {})))
-            ranked = counted.ranked_of(values[1])
+            ranked = rank(path, unit_kind, values[1])
             row = kept.get(pk)
             if row is None:
                 if values[0] or values[1]:
@@ -314,6 +334,31 @@ def rebuild(kind: str, today: dt.date | None = None, apps: Any = None) -> int:
         rollup_model.objects.bulk_update(changed, ["own", "subtree", "ranked"], batch_size=2000)
         rollup_model.objects.bulk_create(created, batch_size=2000)
     return len(changed) + len(created)
+
+
+def rerank(kind: str, path: str = "", today: dt.date | None = None) -> int:
+    """Work `ranked` out again from the stored subtrees of the units under `path` (all when
+    empty): what a ranking compares changed, not the counts (a target). Returns how many
+    rows changed."""
+    from xiaoan.reports.models import Rollup
+
+    rank = tallies()[kind].ranker(_today(today))
+    with transaction.atomic():
+        rows = (
+            Rollup.objects.select_for_update(of=("self",))
+            .filter(kind=kind, unit__path__startswith=path)
+            .select_related("unit")
+            .only("unit_id", "subtree", "ranked", "unit__path", "unit__kind")
+            .order_by("unit__path")
+        )
+        changed = []
+        for row in rows:
+            ranked = rank(row.unit.path, row.unit.kind, row.subtree)
+            if ranked != row.ranked:
+                row.ranked = ranked
+                changed.append(row)
+        Rollup.objects.bulk_update(changed, ["ranked"], batch_size=1000)
+    return len(changed)
 
 
 def rebuild_all(today: dt.date | None = None, apps: Any = None) -> dict[str, int]:

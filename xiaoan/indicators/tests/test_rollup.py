@@ -131,3 +131,24 @@ def test_a_value_changes_the_figures_it_should(persona, demo):
         (before["security-closed"] or 0) + 100 / schools, abs=0.01
     )
     assert after["behind"] == before["behind"]
+
+
+def test_a_moved_bureau_is_ranked_against_its_new_superiors_targets(persona, demo):
+    """Moving a bureau changes no count but the target that applies to it: its count behind
+    (kept by the rollup, not worked out by the viewer) follows."""
+    from xiaoan.indicators.models import Target
+
+    root = User.objects.create_superuser("rollup_mover", password="x-Xiaoan@2026")
+    put("safety-spending", demo[A], 70)
+    put("safety-spending", demo[B], 70)
+    strict = org_services.create_unit(root, demo[CITY], {"name": "新区教育局", "kind": "authority"})
+    Target.objects.create(indicator=ind("safety-spending"), owner=strict, year=YEAR, value=90)
+    before = dashboard(root, demo[CITY].pk).sections_by_key["indicators"].branches
+    org_services.move_unit(root, demo[DISTRICT], strict)
+    strict.refresh_from_db()
+    after = dashboard(root, strict.pk).sections_by_key["indicators"].branches
+    district = Unit.objects.get(pk=demo[DISTRICT].pk)
+    assert after[district.path]["behind"] == before[demo[DISTRICT].path]["behind"] + 1
+    _agrees(root, Unit.objects.get(pk=strict.pk))
+    _agrees(root, demo[CITY])
+    assert rollups.reconcile("indicators") == 0

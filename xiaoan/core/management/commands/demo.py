@@ -48,7 +48,8 @@ class Command(BaseCommand):
                 _("台账：新建应急预案 %(p)d 份，应急队伍 %(t)d 支。") % load_emergency()
             )
             self.stdout.write(
-                _("台账：新建监控点位 %(cameras)d 个，一键报警点位 %(alarms)d 个。") % load_cameras()
+                _("台账：新建监控点位 %(cameras)d 个，一键报警点位 %(alarms)d 个。")
+                % load_cameras()
             )
             self.stdout.write(_("台账：新建重点水域 %(w)d 处。") % {"w": load_waters()})
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})

@@ -6,6 +6,7 @@ from xiaoan.accounts.api import tokens as tokens_api
 from xiaoan.accounts.api import views as accounts_api
 from xiaoan.audit.api import views as audit_api
 from xiaoan.buildings.api import BuildingViewSet
+from xiaoan.cameras.api import AlarmPointViewSet, CameraViewSet
 from xiaoan.certificates.api import CertificateViewSet
 from xiaoan.chemicals.api import views as chemicals_api
 from xiaoan.core.api import todos as todos_api
@@ -23,6 +24,7 @@ from xiaoan.inspections.api.coverage import CoverageView
 from xiaoan.orgs.api import views as orgs_api
 from xiaoan.plans.api import views as plans_api
 from xiaoan.reports.api import views as reports_api
+from xiaoan.waters.api import WaterViewSet
 
 router = DefaultRouter()
 router.register("units", orgs_api.UnitViewSet, basename="unit")
@@ -67,6 +69,9 @@ router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("hot-work-permits", HotWorkPermitViewSet, basename="hot-work-permit")
 router.register("emergency-plans", EmergencyPlanViewSet, basename="emergency-plan")
 router.register("emergency-teams", EmergencyTeamViewSet, basename="emergency-team")
+router.register("cameras", CameraViewSet, basename="camera")
+router.register("alarm-points", AlarmPointViewSet, basename="alarm-point")
+router.register("waters", WaterViewSet, basename="water")
 
 app_name = "api"
 urlpatterns = [

@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "xiaoan.certificates",
     "xiaoan.hotwork",
     "xiaoan.emergency",
+    "xiaoan.cameras",
+    "xiaoan.waters",
 ]
 
 MIDDLEWARE = [

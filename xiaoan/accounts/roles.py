@@ -101,6 +101,10 @@ REGISTER_MODELS = [
     "certificates.certificate",
     "emergency.emergencyplan",
     "emergency.emergencyteam",
+    "cameras.camera",
+    "cameras.alarmpoint",
+    "waters.water",
+    "waters.waterpatrol",
 ]
 REGISTER_MANAGE = [
     f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from xiaoan.buildings.demo import load_buildings
+from xiaoan.cameras.demo import load_cameras
 from xiaoan.certificates.demo import load_certificates
 from xiaoan.chemicals.demo import load_chemicals
 from xiaoan.duties.demo import load_duties
@@ -12,6 +13,7 @@ from xiaoan.hazards.demo import load_hazards
 from xiaoan.hotwork.demo import load_hot_work
 from xiaoan.inspections.demo import load_inspections
 from xiaoan.orgs.demo import DEMO_PASSWORD, PEOPLE, load_demo
+from xiaoan.waters.demo import load_waters
 
 
 class Command(BaseCommand):
@@ -45,6 +47,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("台账：新建应急预案 %(p)d 份，应急队伍 %(t)d 支。") % load_emergency()
             )
+            self.stdout.write(
+                _("台账：新建监控点位 %(cameras)d 个，一键报警点位 %(alarms)d 个。")
+                % load_cameras()
+            )
+            self.stdout.write(_("台账：新建重点水域 %(w)d 处。") % {"w": load_waters()})
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:
             login = f"{username}" + (f" / {mobile}" if mobile else "")

@@ -101,6 +101,8 @@ REGISTER_MODELS = [
     "certificates.certificate",
     "emergency.emergencyplan",
     "emergency.emergencyteam",
+    "vehicles.campusvehicle",
+    "vehicles.violation",
 ]
 REGISTER_MANAGE = [
     f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"
@@ -118,6 +120,8 @@ HOTWORK_MANAGE = [
     "hotwork.approve_hotworkpermit",
 ]
 HOTWORK_VIEW = ["hotwork.view_hotworkpermit"]
+# Campus vehicles: lifting a blacklisting (and setting the school's rule) is the head's.
+VEHICLE_LIFT = ["vehicles.lift_campusvehicle"]
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *CHEMICAL_MANAGE,
             *REGISTER_MANAGE,
             *HOTWORK_MANAGE,
+            *VEHICLE_LIFT,
         ),
     ),
     RoleSpec(

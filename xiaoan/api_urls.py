@@ -23,6 +23,7 @@ from xiaoan.inspections.api.coverage import CoverageView
 from xiaoan.orgs.api import views as orgs_api
 from xiaoan.plans.api import views as plans_api
 from xiaoan.reports.api import views as reports_api
+from xiaoan.traffic.api import TrafficAgreementViewSet
 from xiaoan.vehicles.api import CampusVehicleViewSet
 
 router = DefaultRouter()
@@ -69,6 +70,7 @@ router.register("hot-work-permits", HotWorkPermitViewSet, basename="hot-work-per
 router.register("emergency-plans", EmergencyPlanViewSet, basename="emergency-plan")
 router.register("emergency-teams", EmergencyTeamViewSet, basename="emergency-team")
 router.register("campus-vehicles", CampusVehicleViewSet, basename="campus-vehicle")
+router.register("traffic-agreements", TrafficAgreementViewSet, basename="traffic-agreement")
 
 app_name = "api"
 urlpatterns = [

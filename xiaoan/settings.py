@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "xiaoan.hotwork",
     "xiaoan.emergency",
     "xiaoan.vehicles",
+    "xiaoan.traffic",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("hot-work/", include("xiaoan.hotwork.urls")),
     path("emergency/", include("xiaoan.emergency.urls")),
     path("campus-vehicles/", include("xiaoan.vehicles.urls")),
+    path("traffic-agreements/", include("xiaoan.traffic.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

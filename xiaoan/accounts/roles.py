@@ -103,6 +103,7 @@ REGISTER_MODELS = [
     "emergency.emergencyteam",
     "vehicles.campusvehicle",
     "vehicles.violation",
+    "traffic.trafficagreement",
 ]
 REGISTER_MANAGE = [
     f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"

@@ -56,6 +56,7 @@ def test_every_register_on_the_dashboard_keeps_counters():
         "emergency_teams",
         "fireassets",
         "campus_vehicles",
+        "traffic_agreements",
     }
     assert all(r.tally_kind in kinds for r in _counted())
 

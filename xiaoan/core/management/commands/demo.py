@@ -12,6 +12,7 @@ from xiaoan.hazards.demo import load_hazards
 from xiaoan.hotwork.demo import load_hot_work
 from xiaoan.inspections.demo import load_inspections
 from xiaoan.orgs.demo import DEMO_PASSWORD, PEOPLE, load_demo
+from xiaoan.traffic.demo import load_traffic
 from xiaoan.vehicles.demo import load_vehicles
 
 
@@ -47,6 +48,7 @@ class Command(BaseCommand):
                 _("台账：新建应急预案 %(p)d 份，应急队伍 %(t)d 支。") % load_emergency()
             )
             self.stdout.write(_("台账：新建校园车辆 %(v)d 辆。") % {"v": load_vehicles()})
+            self.stdout.write(_("台账：新建交通安全责任书 %(t)d 个班级。") % {"t": load_traffic()})
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:
             login = f"{username}" + (f" / {mobile}" if mobile else "")

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.models import RegisterItem
+from xiaoan.core.names import normalize_name
 
 SEMESTER = re.compile(r"^(\d{4})-(\d{4})学年第([一二])学期$")
 DASHES = re.compile(r"\s+|[—–－~～至]")
@@ -81,7 +82,10 @@ class TrafficAgreement(RegisterItem):
 
     def clean_fields(self, exclude=None) -> None:
         self.semester = normalize_semester(self.semester)
-        self.name = (self.name or "").strip()
+        # Stored as a sheet's cell is read (full-width brackets as ASCII ones), so a class
+        # typed on the page and the same class in a sheet are one.
+        self.name = normalize_name(self.name)
+        self.grade = normalize_name(self.grade)
         super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:

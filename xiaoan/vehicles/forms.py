@@ -31,6 +31,11 @@ class CampusVehicleForm(StyledFormMixin, forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 2}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, a vehicle may pass (the model's default).
+        self.fields["status"].required = False
+
 
 class ViolationForm(StyledFormMixin, forms.Form):
     """The gate's form: the kind (one tap) and, when needed, a note."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.models import RegisterItem
+from xiaoan.core.names import normalize_name
 from xiaoan.core.scoping import ScopedQuerySet
 from xiaoan.vehicles.choices import AccessStatus, VehicleClass, ViolationKind
 
@@ -37,7 +39,7 @@ HOURS_SPLIT = re.compile(r"[,，、;；\s]+")
 
 def normalize_plate(value: str | None) -> str:
     """鄂G·A1234 / 鄂g a1234 → 鄂GA1234: the plate as one string, found however typed."""
-    return PLATE_NOISE.sub("", value or "").upper()
+    return PLATE_NOISE.sub("", unicodedata.normalize("NFKC", value or "")).upper()
 
 
 def hours_valid(value: str) -> bool:
@@ -110,7 +112,7 @@ class CampusVehicle(RegisterItem):
 
     def clean_fields(self, exclude=None) -> None:
         self.name = normalize_plate(self.name)
-        self.owner = (self.owner or "").strip()
+        self.owner = normalize_name(self.owner)
         self.allowed_hours = (self.allowed_hours or "").strip()
         # A sheet's empty 通行状态 cell means the default, as the form's does.
         self.status = self.status or AccessStatus.ALLOWED

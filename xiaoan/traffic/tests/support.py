@@ -30,7 +30,7 @@ def data(unit: Any, **fields: Any) -> dict[str, Any]:
         "unit": unit,
         "semester": current(),
         "grade": "高一",
-        "name": "高一（1）班",
+        "name": "高一(1)班",
         "pupils": 50,
         "returned": 45,
         "returned_by": days(10),

@@ -16,11 +16,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def items(persona, units):
     officer, district = persona("school_a_officer"), persona("district_officer")
-    make(officer, units[SCHOOL_A], name="高一（1）班", pupils=50, returned=50, returned_by=days(3))
-    make(officer, units[SCHOOL_A], name="高一（2）班", pupils=40, returned=30, returned_by=days(3))
-    make(district, units[SCHOOL_B], name="一年级（1）班", pupils=30, returned=15)
+    make(officer, units[SCHOOL_A], name="高一(1)班", pupils=50, returned=50, returned_by=days(3))
+    make(officer, units[SCHOOL_A], name="高一(2)班", pupils=40, returned=30, returned_by=days(3))
+    make(district, units[SCHOOL_B], name="一年级(1)班", pupils=30, returned=15)
     # Another semester: not this semester's figures.
-    make(officer, units[SCHOOL_A], name="高一（1）班", semester="2000-2001学年第一学期")
+    make(officer, units[SCHOOL_A], name="高一(1)班", semester="2000-2001学年第一学期")
 
 
 def figures(user, unit=None):

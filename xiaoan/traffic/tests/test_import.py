@@ -21,25 +21,25 @@ def test_it_imports_good_rows_with_aliases(persona):
     officer = persona("school_a_officer")
     header = ["学校", "学年学期", "年级", "班级名称", "人数", "已回收", "截止日期"]
     rows = [
-        [SCHOOL_A, SEM, "高一", "高一（1）班", 50, 50, "2026-09-30"],
-        [SCHOOL_A, SEM, "高一", "高一（2）班", 48, 40, "2026/9/30"],
+        [SCHOOL_A, SEM, "高一", "高一(1)班", 50, 50, "2026-09-30"],
+        [SCHOOL_A, SEM, "高一", "高一(2)班", 48, 40, "2026/9/30"],
     ]
     result = import_items(TRAFFIC_AGREEMENTS, officer, sheet(rows, header))
     assert result.ok, result.errors
     assert result.created == 2
-    second = TrafficAgreement.objects.get(name="高一（2）班")
+    second = TrafficAgreement.objects.get(name="高一(2)班")
     assert second.share == 83 and second.open_due_on is not None
 
 
 def test_it_writes_nothing_when_a_row_is_wrong(persona):
     officer = persona("school_a_officer")
     rows = [
-        [SCHOOL_A, SEM, "高一", "高一（1）班", 50, 50],
-        [SCHOOL_A, "2026年秋季", "高一", "高一（2）班", 50, 50],
-        [SCHOOL_A, SEM, "高一", "高一（3）班", 50, 60],
-        [SCHOOL_B, SEM, "一年级", "一年级（1）班", 30, 30],
-        [SCHOOL_A, SEM, "高一", "高一（1）班", 50, 49],
-        [SCHOOL_A, SEM, "高一", "高一（4）班", "四十", 40],
+        [SCHOOL_A, SEM, "高一", "高一(1)班", 50, 50],
+        [SCHOOL_A, "2026年秋季", "高一", "高一(2)班", 50, 50],
+        [SCHOOL_A, SEM, "高一", "高一(3)班", 50, 60],
+        [SCHOOL_B, SEM, "一年级", "一年级(1)班", 30, 30],
+        [SCHOOL_A, SEM, "高一", "高一(1)班", 50, 49],
+        [SCHOOL_A, SEM, "高一", "高一(4)班", "四十", 40],
     ]
     result = import_items(TRAFFIC_AGREEMENTS, officer, sheet(rows))
     assert not result.ok and TrafficAgreement.objects.count() == 0
@@ -54,7 +54,7 @@ def test_it_writes_nothing_when_a_row_is_wrong(persona):
 def test_it_updates_by_class_and_semester_and_re_imports_its_export(persona, units):
     officer = persona("school_a_officer")
     item = make(officer, units[SCHOOL_A], semester=SEM, returned=10)
-    rows = [[SCHOOL_A, SEM, "高一", "高一（1）班", 50, 50]]
+    rows = [[SCHOOL_A, SEM, "高一", "高一(1)班", 50, 50]]
     result = import_items(TRAFFIC_AGREEMENTS, officer, sheet(rows))
     assert result.ok and (result.created, result.updated) == (0, 1)
     item.refresh_from_db()

@@ -33,11 +33,12 @@ def test_the_semester_of_a_day_and_its_spellings():
 
 def test_it_derives_the_share_and_keeps_one_class_per_semester(persona, units):
     officer = persona("school_a_officer")
-    item = make(officer, units[SCHOOL_A], semester="2026–2027学年第一学期")
+    item = make(officer, units[SCHOOL_A], semester="2026–2027学年第一学期", name="高一（1）班")
     assert item.semester == "2026-2027学年第一学期" and item.share == 90
+    assert item.name == "高一(1)班"  # as a sheet's cell is read
     with pytest.raises(Invalid) as refused:
         make(officer, units[SCHOOL_A], semester="2026-2027学年第一学期")
-    assert "该班级" in str(refused.value)
+    assert "该班级" in str(refused.value.fields)
     make(officer, units[SCHOOL_A], semester="2026-2027学年第二学期")  # next semester
     make(persona("district_officer"), units[SCHOOL_B], semester="2026-2027学年第一学期")
     assert TrafficAgreement.objects.count() == 3

@@ -443,6 +443,7 @@ SPECTACULAR_SETTINGS = {
         "ChemicalMovementActionEnum": "xiaoan.chemicals.choices.MovementAction",
         "ChemicalMeasureEnum": "xiaoan.chemicals.choices.MeasureUnit",
         "PermitStatusEnum": "xiaoan.hotwork.choices.PermitStatus",
+        "VehicleViolationKindEnum": "xiaoan.vehicles.choices.ViolationKind",
     },
 }
 

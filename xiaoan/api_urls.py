@@ -24,6 +24,8 @@ from xiaoan.inspections.api.coverage import CoverageView
 from xiaoan.orgs.api import views as orgs_api
 from xiaoan.plans.api import views as plans_api
 from xiaoan.reports.api import views as reports_api
+from xiaoan.traffic.api import TrafficAgreementViewSet
+from xiaoan.vehicles.api import CampusVehicleViewSet
 from xiaoan.waters.api import WaterViewSet
 
 router = DefaultRouter()
@@ -72,6 +74,8 @@ router.register("emergency-teams", EmergencyTeamViewSet, basename="emergency-tea
 router.register("cameras", CameraViewSet, basename="camera")
 router.register("alarm-points", AlarmPointViewSet, basename="alarm-point")
 router.register("waters", WaterViewSet, basename="water")
+router.register("campus-vehicles", CampusVehicleViewSet, basename="campus-vehicle")
+router.register("traffic-agreements", TrafficAgreementViewSet, basename="traffic-agreement")
 
 app_name = "api"
 urlpatterns = [

@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "xiaoan.emergency",
     "xiaoan.cameras",
     "xiaoan.waters",
+    "xiaoan.vehicles",
+    "xiaoan.traffic",
 ]
 
 MIDDLEWARE = [
@@ -443,6 +445,7 @@ SPECTACULAR_SETTINGS = {
         "ChemicalMovementActionEnum": "xiaoan.chemicals.choices.MovementAction",
         "ChemicalMeasureEnum": "xiaoan.chemicals.choices.MeasureUnit",
         "PermitStatusEnum": "xiaoan.hotwork.choices.PermitStatus",
+        "VehicleViolationKindEnum": "xiaoan.vehicles.choices.ViolationKind",
     },
 }
 

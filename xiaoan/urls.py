@@ -24,6 +24,8 @@ urlpatterns = [
     path("emergency/", include("xiaoan.emergency.urls")),
     path("cameras/", include("xiaoan.cameras.urls")),
     path("waters/", include("xiaoan.waters.urls")),
+    path("campus-vehicles/", include("xiaoan.vehicles.urls")),
+    path("traffic-agreements/", include("xiaoan.traffic.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

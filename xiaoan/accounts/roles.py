@@ -105,6 +105,9 @@ REGISTER_MODELS = [
     "cameras.alarmpoint",
     "waters.water",
     "waters.waterpatrol",
+    "vehicles.campusvehicle",
+    "vehicles.violation",
+    "traffic.trafficagreement",
 ]
 REGISTER_MANAGE = [
     f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"
@@ -122,6 +125,8 @@ HOTWORK_MANAGE = [
     "hotwork.approve_hotworkpermit",
 ]
 HOTWORK_VIEW = ["hotwork.view_hotworkpermit"]
+# Campus vehicles: lifting a blacklisting (and setting the school's rule) is the head's.
+VEHICLE_LIFT = ["vehicles.lift_campusvehicle"]
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *CHEMICAL_MANAGE,
             *REGISTER_MANAGE,
             *HOTWORK_MANAGE,
+            *VEHICLE_LIFT,
         ),
     ),
     RoleSpec(

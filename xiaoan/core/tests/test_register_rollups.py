@@ -58,6 +58,8 @@ def test_every_register_on_the_dashboard_keeps_counters():
         "cameras",
         "alarm_points",
         "waters",
+        "campus_vehicles",
+        "traffic_agreements",
     }
     assert all(r.tally_kind in kinds for r in _counted())
 

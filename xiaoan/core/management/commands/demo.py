@@ -13,6 +13,8 @@ from xiaoan.hazards.demo import load_hazards
 from xiaoan.hotwork.demo import load_hot_work
 from xiaoan.inspections.demo import load_inspections
 from xiaoan.orgs.demo import DEMO_PASSWORD, PEOPLE, load_demo
+from xiaoan.traffic.demo import load_traffic
+from xiaoan.vehicles.demo import load_vehicles
 from xiaoan.waters.demo import load_waters
 
 
@@ -52,6 +54,8 @@ class Command(BaseCommand):
                 % load_cameras()
             )
             self.stdout.write(_("台账：新建重点水域 %(w)d 处。") % {"w": load_waters()})
+            self.stdout.write(_("台账：新建校园车辆 %(v)d 辆。") % {"v": load_vehicles()})
+            self.stdout.write(_("台账：新建交通安全责任书 %(t)d 个班级。") % {"t": load_traffic()})
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:
             login = f"{username}" + (f" / {mobile}" if mobile else "")

@@ -6,6 +6,7 @@ from xiaoan.accounts.api import tokens as tokens_api
 from xiaoan.accounts.api import views as accounts_api
 from xiaoan.audit.api import views as audit_api
 from xiaoan.buildings.api import BuildingViewSet
+from xiaoan.buses.api import BusViewSet
 from xiaoan.certificates.api import CertificateViewSet
 from xiaoan.chemicals.api import views as chemicals_api
 from xiaoan.core.api import todos as todos_api
@@ -67,6 +68,7 @@ router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("hot-work-permits", HotWorkPermitViewSet, basename="hot-work-permit")
 router.register("emergency-plans", EmergencyPlanViewSet, basename="emergency-plan")
 router.register("emergency-teams", EmergencyTeamViewSet, basename="emergency-team")
+router.register("buses", BusViewSet, basename="bus")
 
 app_name = "api"
 urlpatterns = [

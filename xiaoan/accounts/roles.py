@@ -101,6 +101,8 @@ REGISTER_MODELS = [
     "certificates.certificate",
     "emergency.emergencyplan",
     "emergency.emergencyteam",
+    "buses.bus",
+    "buses.buscheck",
 ]
 REGISTER_MANAGE = [
     f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"

@@ -104,7 +104,15 @@ BUSES = registry.register(
         ),
         columns=[
             SheetColumn("unit", _("所属单位"), 18, aliases=("单位", "学校")),
-            SheetColumn("plate", _("车牌号"), 12, aliases=("车牌", "号牌号码"), required=True),
+            SheetColumn(
+                "plate",
+                _("车牌号"),
+                12,
+                aliases=("车牌", "号牌号码"),
+                required=True,
+                # Read as stored (鄂G·12345 is 鄂G12345) before the row is matched by plate.
+                resolve=lambda unit, text, cache: normalize_plate(text),
+            ),
             SheetColumn("name", _("名称"), 14, aliases=("车辆名称", "校车名称")),
             SheetColumn("seats", _("核定载客人数"), 10, aliases=("核载人数", "座位数", "座位")),
             SheetColumn("operator", _("运营单位"), 20, aliases=("运营方", "校车服务提供者")),

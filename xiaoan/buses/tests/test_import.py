@@ -63,6 +63,7 @@ def test_it_updates_on_reimport_by_plate_and_the_same_sheet_changes_nothing(pers
     assert again.ok and (again.created, again.updated, again.unchanged) == (0, 0, 2)
     rows = [list(r) for r in GOOD]
     rows[1][7] = "是"  # infrared fitted since
+    rows[1][1] = "鄂G·A1002"  # the plate as a school may write it: the same bus
     result = run(persona, rows)
     assert result.ok and (result.created, result.updated) == (0, 1)
     assert Bus.objects.count() == 2 and Bus.objects.get(plate="鄂GA1002").has_infrared

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "xiaoan.waters",
     "xiaoan.vehicles",
     "xiaoan.traffic",
+    "xiaoan.buses",
 ]
 
 MIDDLEWARE = [

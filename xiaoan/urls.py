@@ -26,6 +26,7 @@ urlpatterns = [
     path("waters/", include("xiaoan.waters.urls")),
     path("campus-vehicles/", include("xiaoan.vehicles.urls")),
     path("traffic-agreements/", include("xiaoan.traffic.urls")),
+    path("buses/", include("xiaoan.buses.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

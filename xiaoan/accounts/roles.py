@@ -108,6 +108,8 @@ REGISTER_MODELS = [
     "vehicles.campusvehicle",
     "vehicles.violation",
     "traffic.trafficagreement",
+    "buses.bus",
+    "buses.buscheck",
 ]
 REGISTER_MANAGE = [
     f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"

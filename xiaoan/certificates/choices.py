@@ -13,6 +13,7 @@ class Post(models.TextChoices):
     BOILER = "boiler", _("锅炉操作人员")
     SPECIAL_EQUIPMENT = "special_equipment", _("特种设备作业人员")
     FIRE_TEAM = "fire_team", _("消防队员")
+    BUS_ESCORT = "bus_escort", _("校车随车照管员")
     OTHER = "other", _("其他")
 
 
@@ -25,6 +26,8 @@ class CertificateKind(models.TextChoices):
     BOILER = "boiler", _("特种设备作业人员证（锅炉作业）")
     SPECIAL_EQUIPMENT = "special_equipment", _("特种设备作业人员证")
     FIRE = "fire", _("消防设施操作员证")
+    # 校车条例: escorts are trained and certified by the school (or its bus operator).
+    BUS_ESCORT = "bus_escort", _("随车照管员培训合格证明")
     OTHER = "other", _("其他")
 
 

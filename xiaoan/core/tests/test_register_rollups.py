@@ -60,6 +60,7 @@ def test_every_register_on_the_dashboard_keeps_counters():
         "waters",
         "campus_vehicles",
         "traffic_agreements",
+        "buses",
     }
     assert all(r.tally_kind in kinds for r in _counted())
 

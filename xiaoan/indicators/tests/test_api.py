@@ -28,24 +28,25 @@ def _report(api_for, demo, code="safety-spending", value="66", **extra):
 
 
 def test_it_lists_indicators_with_targets_and_the_units_values(api_for, demo):
-    put("bus-face-recognition", demo[A], 100)
-    put("bus-face-recognition", demo[B], 40)
+    # A school-reported indicator (the bus ones are read from the 校车 register).
+    put("leader-training", demo[A], 100)
+    put("leader-training", demo[B], 40)
     answer = api_for("district_officer").get(f"/api/indicators/?unit={demo[DISTRICT].pk}&year=2026")
     assert answer.status_code == 200
     rows = {r["indicator"]["code"]: r for r in answer.json()}
-    bus = rows["bus-face-recognition"]["current"]
+    bus = rows["leader-training"]["current"]
     assert (bus["value"], bus["target"], bus["standing"]) == ("70.00", "100.00", "behind")
     assert rows["safety-spending"]["current"]["standing"] == "missing"
     detail = (
         api_for("district_officer")
-        .get(f"/api/indicators/{ind('bus-face-recognition').pk}/?unit={demo[DISTRICT].pk}")
+        .get(f"/api/indicators/{ind('leader-training').pk}/?unit={demo[DISTRICT].pk}")
         .json()
     )
     per_unit = {u["unit"]["name"]: u for u in detail["units"]}
     assert per_unit[A]["value"] == "100.00" and per_unit[A]["standing"] == "met"
     assert per_unit[B]["standing"] == "behind"
     assert "安全股" not in per_unit  # the bureau's own sections are not ranked
-    # 2024's target for the same indicator.
+    # 2024's target of an indicator with yearly targets.
     old = api_for("district_officer").get(f"/api/indicators/?unit={demo[A].pk}&year=2024")
     assert {r["indicator"]["code"]: r["current"]["target"] for r in old.json()}[
         "bus-face-recognition"

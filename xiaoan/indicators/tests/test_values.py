@@ -45,15 +45,15 @@ def test_it_ships_the_plans_indicators_with_their_targets(demo):
 
 
 def test_it_rolls_up_the_mean_of_the_schools_that_have_a_value(demo):
-    put("bus-face-recognition", demo[A], 100)
-    put("bus-face-recognition", demo[B], 50)
-    put("bus-face-recognition", demo["梁子镇初级中学"], 20, status=ValueStatus.PENDING)
-    district = cell(demo[DISTRICT], "bus-face-recognition")
+    put("leader-training", demo[A], 100)
+    put("leader-training", demo[B], 50)
+    put("leader-training", demo["梁子镇初级中学"], 20, status=ValueStatus.PENDING)
+    district = cell(demo[DISTRICT], "leader-training")
     assert district.value == Decimal("75.00")  # the pending one does not count
     assert (district.counted, district.schools) == (2, 12)
     assert district.standing == Standing.BEHIND  # 75 < 100 in 2026
-    assert cell(demo[A], "bus-face-recognition").standing == Standing.MET
-    assert cell(demo[B], "bus-face-recognition").value == 50
+    assert cell(demo[A], "leader-training").standing == Standing.MET
+    assert cell(demo[B], "leader-training").value == 50
 
 
 def test_it_rolls_up_the_share_of_schools_meeting_their_target(demo):
@@ -178,7 +178,7 @@ def test_it_counts_each_branch_behind_as_its_cells_do(demo, persona, top):
     """The ranking's shortcut (counts_only) against the full cells of every branch: values at
     some schools, a share, a boarding-only indicator, a stricter target set below the top."""
     put("security-closed", demo[A], 100)
-    put("bus-face-recognition", demo[B], 100)
+    put("leader-training", demo[B], 100)
     put("boarding-sprinklers", demo[A], 100)
     services.set_target(
         persona("district_officer"), ind("safety-spending").pk, year=YEAR, value="80"

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from xiaoan.buildings.demo import load_buildings
+from xiaoan.buses.demo import load_buses
 from xiaoan.cameras.demo import load_cameras
 from xiaoan.certificates.demo import load_certificates
 from xiaoan.chemicals.demo import load_chemicals
@@ -56,6 +57,8 @@ class Command(BaseCommand):
             self.stdout.write(_("台账：新建重点水域 %(w)d 处。") % {"w": load_waters()})
             self.stdout.write(_("台账：新建校园车辆 %(v)d 辆。") % {"v": load_vehicles()})
             self.stdout.write(_("台账：新建交通安全责任书 %(t)d 个班级。") % {"t": load_traffic()})
+            # After the certificates: the buses' drivers and escorts are linked to them.
+            self.stdout.write(_("台账：新建校车 %(n)d 辆。") % {"n": load_buses()})
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:
             login = f"{username}" + (f" / {mobile}" if mobile else "")

@@ -1,0 +1,271 @@
+"""Drivers and escorts (随车照管员) of a school bus: certificates of the 持证上岗 register
+(xiaoan.certificates), linked, not typed.
+
+A driver is a certificate in use of the bus's school of kind 机动车驾驶证 (the 校车驾驶资格
+is an endorsement on it, so no finer kind exists); an escort one of kind 随车照管员培训合格
+证明. A bus "has a valid driver" (escort) when one of its linked certificates of that role
+is valid today; the certificates register warns their expiry itself, the bus page marks it.
+
+Sheets carry each role in one cell: names or certificate numbers (or the export's
+"姓名（证号）") separated by 、 ； or new lines, resolved among the unit's certificates of
+the role's kind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xiaoan.certificates.choices import CertificateKind
+from xiaoan.certificates.models import Certificate
+from xiaoan.core.errors import Invalid
+from xiaoan.core.registers import home_unit
+
+MAX_PER_ROLE = 10
+WARN_DAYS = 30
+_SPLIT = re.compile(r"[\n\r;；、]+")
+_NAMED = re.compile(
+    r"^(?P<name>[^(（\s:：]+)\s*(?:[(（](?P<code>[^)）]+)[)）]|[\s:：]+(?P<code2>\S+))$"
+)
+
+
+@dataclass(frozen=True)
+class Role:
+    field: str  # the bus's many-to-many field
+    label: Any
+    kind: str  # the certificate kind it needs
+
+
+DRIVERS = Role("drivers", gettext_lazy("驾驶人"), CertificateKind.DRIVING)
+ESCORTS = Role("escorts", gettext_lazy("随车照管员"), CertificateKind.BUS_ESCORT)
+ROLES = (DRIVERS, ESCORTS)
+
+
+def candidates(unit: Any, role: Role):
+    """The certificates in use of the unit's school that fit the role."""
+    if unit is None:
+        return Certificate.objects.none()
+    return (
+        Certificate.objects.filter(
+            unit__path__startswith=home_unit(unit).path,
+            retired_at__isnull=True,
+            kind=role.kind,
+        )
+        .select_related("unit")
+        .order_by("name", "pk")
+    )
+
+
+def valid_q(today: dt.date, prefix: str = "") -> Q:
+    """A certificate valid on `today` (in use, begun, not expired)."""
+    return (
+        Q(**{f"{prefix}retired_at__isnull": True})
+        & (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": today}))
+        & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": today}))
+    )
+
+
+def has_valid(role: Role, today: dt.date | None = None) -> Exists:
+    """For a Bus queryset: whether one of the bus's certificates of `role` is valid today."""
+    from xiaoan.buses.models import Bus
+
+    through = getattr(Bus, role.field).through
+    return Exists(
+        through.objects.filter(
+            valid_q(today or timezone.localdate(), "certificate__"),
+            certificate__kind=role.kind,
+            bus_id=OuterRef("pk"),
+        )
+    )
+
+
+def check(item: Any, role: Role, certificates: list[Certificate]) -> None:
+    """Refuse a certificate of another school, retired, or of a kind unfit for the role."""
+    if len(certificates) > MAX_PER_ROLE:
+        raise Invalid(
+            fields={role.field: [_("%(r)s最多 %(n)d 位。") % {"r": role.label, "n": MAX_PER_ROLE}]}
+        )
+    school = home_unit(item.unit).path
+    errors = []
+    for cert in certificates:
+        if not cert.unit.path.startswith(school):
+            errors.append(_("证书 %(c)s 不属于本单位。") % {"c": cert.code})
+        elif cert.retired_at is not None:
+            errors.append(_("%(n)s 的证书 %(c)s 已注销。") % {"n": cert.name, "c": cert.code})
+        elif cert.kind != role.kind:
+            errors.append(
+                _("%(n)s 的证书 %(c)s 是“%(k)s”，%(r)s须持“%(need)s”。")
+                % {
+                    "n": cert.name,
+                    "c": cert.code,
+                    "k": cert.get_kind_display(),
+                    "r": role.label,
+                    "need": CertificateKind(role.kind).label,
+                }
+            )
+    if errors:
+        raise Invalid(errors[0], fields={role.field: errors})
+
+
+def _load(role: Role, ids: Any) -> list[Certificate]:
+    wanted = []
+    for value in ids:
+        pk = getattr(value, "pk", value)
+        if not str(pk).isdigit() or len(str(pk)) > 18:
+            raise Invalid(fields={role.field: [_("证书不存在或不属于本单位。")]})
+        wanted.append(int(pk))
+    wanted = list(dict.fromkeys(wanted))
+    found = Certificate.objects.select_related("unit").in_bulk(wanted)
+    if len(found) != len(wanted):
+        raise Invalid(fields={role.field: [_("证书不存在或不属于本单位。")]})
+    return [found[pk] for pk in wanted]
+
+
+def save_crew(actor: Any, item: Any, data: dict) -> None:
+    """The register's `save_related`: each role given (ids or certificates; None or absent
+    keeps it) is checked against the bus's unit and set; the kept ones are checked again
+    when the bus moved to another unit."""
+    changes = []
+    for role in ROLES:
+        manager = getattr(item, role.field)
+        given = data.get(role.field)
+        current = list(manager.select_related("unit"))
+        if given is None:
+            if current and "unit" in data:
+                check(item, role, current)
+            continue
+        certificates = _load(role, list(given))
+        check(item, role, certificates)
+        if {c.pk for c in certificates} != {c.pk for c in current}:
+            manager.set(certificates)
+            text = "、".join(label(c) for c in certificates) or _("无")
+            changes.append(f"{role.label}：{text}")
+    if changes:
+        # The change log shows who changed the crew (links are not history fields).
+        latest = item.history.order_by("-history_id").first()
+        if latest is not None:
+            latest.history_change_reason = "；".join(changes)[:100]
+            latest.save(update_fields=["history_change_reason"])
+
+
+def label(cert: Certificate) -> str:
+    return f"{cert.name}（{cert.code}）"
+
+
+def status(cert: Certificate, today: dt.date) -> str:
+    """ "retired", "expired", "not_yet", "expiring" (within 30 days) or "valid"."""
+    if cert.retired_at is not None:
+        return "retired"
+    if cert.valid_until is not None and cert.valid_until < today:
+        return "expired"
+    if cert.valid_from is not None and cert.valid_from > today:
+        return "not_yet"
+    if cert.valid_until is not None and cert.valid_until <= today + dt.timedelta(days=WARN_DAYS):
+        return "expiring"
+    return "valid"
+
+
+STATUS_LABELS = {
+    "retired": gettext_lazy("已注销"),
+    "expired": gettext_lazy("已过期"),
+    "not_yet": gettext_lazy("未生效"),
+    "expiring": gettext_lazy("30天内到期"),
+    "valid": gettext_lazy("有效"),
+}
+
+
+def rows(item: Any, role: Role, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """The bus's certificates of `role` for its page and the API (prefetched: no query)."""
+    today = today or timezone.localdate()
+    out = []
+    for cert in sorted(getattr(item, role.field).all(), key=lambda c: (c.name, c.pk)):
+        state = status(cert, today)
+        out.append(
+            {
+                "id": cert.pk,
+                "name": cert.name,
+                "code": cert.code,
+                "kind": cert.kind,
+                "kind_label": cert.get_kind_display(),
+                "valid_until": cert.valid_until,
+                "status": state,
+                "status_label": str(STATUS_LABELS[state]),
+                "warn": state != "valid",
+            }
+        )
+    return out
+
+
+def any_valid(item: Any, role: Role, today: dt.date | None = None) -> bool:
+    day = today or timezone.localdate()
+    return any(c.valid_on(day) for c in getattr(item, role.field).all())
+
+
+# ---------------------------------------------------------------- the sheet's cells
+
+
+def parse_cell(raw: Any) -> list[str] | None:
+    """The cell's entries (None when empty: the crew of that role is kept)."""
+    if raw is None:
+        return None
+    parts = [p.strip() for p in _SPLIT.split(str(raw)) if p.strip()]
+    if len(parts) > MAX_PER_ROLE:
+        raise ValueError(_("每个岗位最多 %(n)d 位。") % {"n": MAX_PER_ROLE})
+    return parts or None
+
+
+def resolver(role: Role) -> Callable[[Any, list[str], dict], list[Certificate]]:
+    def resolve_cell(unit: Any, entries: list[str], cache: dict) -> list[Certificate]:
+        """Each entry (证书编号, 姓名 or 姓名（证书编号）) as one certificate of the role
+        in the unit's school; ValueError naming an unknown or ambiguous one."""
+        school = home_unit(unit)
+        if school.pk not in cache:
+            cache[school.pk] = list(candidates(unit, role))
+        pool = cache[school.pk]
+        found: list[Certificate] = []
+        for entry in entries:
+            named = _NAMED.match(entry)
+            if named:
+                name, code = named["name"].strip(), (named["code"] or named["code2"]).strip()
+                hits = [c for c in pool if c.code == code and c.name == name]
+                hits = hits or [c for c in pool if c.code == code]
+            else:
+                hits = [c for c in pool if c.code == entry] or [c for c in pool if c.name == entry]
+            if not hits:
+                raise ValueError(
+                    _("找不到“%(v)s”：须是本单位持证上岗台账中在用的“%(k)s”的姓名或证书编号。")
+                    % {"v": entry[:30], "k": CertificateKind(role.kind).label}
+                )
+            if len(hits) > 1:
+                raise ValueError(
+                    _("“%(v)s”对应多张证书，请写证书编号或“姓名（证书编号）”。") % {"v": entry[:30]}
+                )
+            if hits[0] not in found:
+                found.append(hits[0])
+        return found
+
+    return resolve_cell
+
+
+def same(role: Role) -> Callable[[Any, Any], bool]:
+    def same_cell(item: Any, value: Any) -> bool:
+        if value is None:
+            return True
+        return {c.pk for c in value} == {c.pk for c in getattr(item, role.field).all()}
+
+    return same_cell
+
+
+def render(role: Role) -> Callable[[Any], str | None]:
+    def render_cell(item: Any) -> str | None:
+        certs = sorted(getattr(item, role.field).all(), key=lambda c: (c.name, c.pk))
+        return "、".join(label(c) for c in certs) or None
+
+    return render_cell

@@ -8,10 +8,12 @@ from xiaoan.audit.api import views as audit_api
 from xiaoan.buildings.api import BuildingViewSet
 from xiaoan.certificates.api import CertificateViewSet
 from xiaoan.chemicals.api import views as chemicals_api
+from xiaoan.construction.api import ConstructionProjectViewSet
 from xiaoan.core.api import todos as todos_api
 from xiaoan.duties.api import views as duties_api
 from xiaoan.emergency.api import EmergencyPlanViewSet, EmergencyTeamViewSet
 from xiaoan.equipment.api import EquipmentViewSet
+from xiaoan.events.api import EventViewSet
 from xiaoan.fireassets.api import FireAssetCheckViewSet, FireAssetViewSet
 from xiaoan.hazards.api import views as hazards_api
 from xiaoan.hotwork.api.views import HotWorkPermitViewSet
@@ -67,6 +69,10 @@ router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("hot-work-permits", HotWorkPermitViewSet, basename="hot-work-permit")
 router.register("emergency-plans", EmergencyPlanViewSet, basename="emergency-plan")
 router.register("emergency-teams", EmergencyTeamViewSet, basename="emergency-team")
+router.register("events", EventViewSet, basename="event")
+router.register(
+    "construction-projects", ConstructionProjectViewSet, basename="construction-project"
+)
 
 app_name = "api"
 urlpatterns = [

@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "xiaoan.certificates",
     "xiaoan.hotwork",
     "xiaoan.emergency",
+    "xiaoan.events",
+    "xiaoan.construction",
 ]
 
 MIDDLEWARE = [

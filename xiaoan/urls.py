@@ -22,6 +22,8 @@ urlpatterns = [
     path("certificates/", include("xiaoan.certificates.urls")),
     path("hot-work/", include("xiaoan.hotwork.urls")),
     path("emergency/", include("xiaoan.emergency.urls")),
+    path("events/", include("xiaoan.events.urls")),
+    path("construction-projects/", include("xiaoan.construction.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

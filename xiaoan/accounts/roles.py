@@ -101,6 +101,8 @@ REGISTER_MODELS = [
     "certificates.certificate",
     "emergency.emergencyplan",
     "emergency.emergencyteam",
+    "events.event",
+    "construction.constructionproject",
 ]
 REGISTER_MANAGE = [
     f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"
@@ -118,6 +120,8 @@ HOTWORK_MANAGE = [
     "hotwork.approve_hotworkpermit",
 ]
 HOTWORK_VIEW = ["hotwork.view_hotworkpermit"]
+# 大型活动签批: the head (第一责任人) signs off a large event; safety officers prepare it.
+EVENT_SIGNOFF = ["events.signoff_event"]
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *CHEMICAL_MANAGE,
             *REGISTER_MANAGE,
             *HOTWORK_MANAGE,
+            *EVENT_SIGNOFF,
         ),
     ),
     RoleSpec(

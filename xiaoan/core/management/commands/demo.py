@@ -4,9 +4,11 @@ from django.utils.translation import gettext as _
 from xiaoan.buildings.demo import load_buildings
 from xiaoan.certificates.demo import load_certificates
 from xiaoan.chemicals.demo import load_chemicals
+from xiaoan.construction.demo import load_construction
 from xiaoan.duties.demo import load_duties
 from xiaoan.emergency.demo import load_emergency
 from xiaoan.equipment.demo import load_equipment
+from xiaoan.events.demo import load_events
 from xiaoan.fireassets.demo import load_fire_assets
 from xiaoan.hazards.demo import load_hazards
 from xiaoan.hotwork.demo import load_hot_work
@@ -45,6 +47,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("台账：新建应急预案 %(p)d 份，应急队伍 %(t)d 支。") % load_emergency()
             )
+            self.stdout.write(_("台账：新建大型活动 %(n)d 项。") % {"n": load_events()})
+            self.stdout.write(_("台账：新建校园施工项目 %(n)d 个。") % {"n": load_construction()})
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:
             login = f"{username}" + (f" / {mobile}" if mobile else "")

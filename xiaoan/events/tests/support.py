@@ -36,7 +36,7 @@ def data(unit: Any, **fields: Any) -> dict[str, Any]:
         "destination": "田径场",
         "participants": 1500,
         "organiser": "王体育",
-        "safety_plan": "分区就座，专人疏导。",
+        "safety_plan": "分区就座 专人疏导",
     }
     values.update(fields)
     return values

@@ -21,7 +21,6 @@ from xiaoan.events.tests.support import (
 )
 from xiaoan.hazards.models import Hazard
 from xiaoan.inspections.choices import InspectionKind
-from xiaoan.inspections.tests.support import checklist  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -52,6 +52,8 @@ PROJECTS = registry.register(
                 _("状态"),
                 10,
                 export_only=True,
+                # No model field (derived from the dates): written, never read.
+                parse=lambda cell: None,
                 render=lambda item: item.get_status_display(),
             ),
             SheetColumn("note", _("备注"), 20),

@@ -10,10 +10,12 @@ from xiaoan.buses.api import BusViewSet
 from xiaoan.cameras.api import AlarmPointViewSet, CameraViewSet
 from xiaoan.certificates.api import CertificateViewSet
 from xiaoan.chemicals.api import views as chemicals_api
+from xiaoan.construction.api import ConstructionProjectViewSet
 from xiaoan.core.api import todos as todos_api
 from xiaoan.duties.api import views as duties_api
 from xiaoan.emergency.api import EmergencyPlanViewSet, EmergencyTeamViewSet
 from xiaoan.equipment.api import EquipmentViewSet
+from xiaoan.events.api import EventViewSet
 from xiaoan.fireassets.api import FireAssetCheckViewSet, FireAssetViewSet
 from xiaoan.hazards.api import views as hazards_api
 from xiaoan.hotwork.api.views import HotWorkPermitViewSet
@@ -78,6 +80,10 @@ router.register("waters", WaterViewSet, basename="water")
 router.register("campus-vehicles", CampusVehicleViewSet, basename="campus-vehicle")
 router.register("traffic-agreements", TrafficAgreementViewSet, basename="traffic-agreement")
 router.register("buses", BusViewSet, basename="bus")
+router.register("events", EventViewSet, basename="event")
+router.register(
+    "construction-projects", ConstructionProjectViewSet, basename="construction-project"
+)
 
 app_name = "api"
 urlpatterns = [

@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "xiaoan.vehicles",
     "xiaoan.traffic",
     "xiaoan.buses",
+    "xiaoan.events",
+    "xiaoan.construction",
 ]
 
 MIDDLEWARE = [

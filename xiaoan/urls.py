@@ -27,6 +27,8 @@ urlpatterns = [
     path("campus-vehicles/", include("xiaoan.vehicles.urls")),
     path("traffic-agreements/", include("xiaoan.traffic.urls")),
     path("buses/", include("xiaoan.buses.urls")),
+    path("events/", include("xiaoan.events.urls")),
+    path("construction-projects/", include("xiaoan.construction.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -110,6 +110,8 @@ REGISTER_MODELS = [
     "traffic.trafficagreement",
     "buses.bus",
     "buses.buscheck",
+    "events.event",
+    "construction.constructionproject",
 ]
 REGISTER_MANAGE = [
     f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"
@@ -129,6 +131,8 @@ HOTWORK_MANAGE = [
 HOTWORK_VIEW = ["hotwork.view_hotworkpermit"]
 # Campus vehicles: lifting a blacklisting (and setting the school's rule) is the head's.
 VEHICLE_LIFT = ["vehicles.lift_campusvehicle"]
+# 大型活动签批: the head (第一责任人) signs off a large event; safety officers prepare it.
+EVENT_SIGNOFF = ["events.signoff_event"]
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *REGISTER_MANAGE,
             *HOTWORK_MANAGE,
             *VEHICLE_LIFT,
+            *EVENT_SIGNOFF,
         ),
     ),
     RoleSpec(

@@ -134,7 +134,7 @@ class InspectionCreateView(ServiceFormView):
 
     def get_initial(self):
         initial = {"scheduled_on": timezone.localdate(), "kind": InspectionKind.SELF_CHECK}
-        for key in ("unit", "kind", "checklist", "subject"):
+        for key in ("unit", "kind", "checklist", "subject", "title"):
             if self.request.GET.get(key):
                 initial[key] = self.request.GET[key]
         return initial

@@ -61,6 +61,8 @@ def test_every_register_on_the_dashboard_keeps_counters():
         "campus_vehicles",
         "traffic_agreements",
         "buses",
+        "events",
+        "construction_projects",
     }
     assert all(r.tally_kind in kinds for r in _counted())
 

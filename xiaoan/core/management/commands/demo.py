@@ -6,9 +6,11 @@ from xiaoan.buses.demo import load_buses
 from xiaoan.cameras.demo import load_cameras
 from xiaoan.certificates.demo import load_certificates
 from xiaoan.chemicals.demo import load_chemicals
+from xiaoan.construction.demo import load_construction
 from xiaoan.duties.demo import load_duties
 from xiaoan.emergency.demo import load_emergency
 from xiaoan.equipment.demo import load_equipment
+from xiaoan.events.demo import load_events
 from xiaoan.fireassets.demo import load_fire_assets
 from xiaoan.hazards.demo import load_hazards
 from xiaoan.hotwork.demo import load_hot_work
@@ -59,6 +61,8 @@ class Command(BaseCommand):
             self.stdout.write(_("台账：新建交通安全责任书 %(t)d 个班级。") % {"t": load_traffic()})
             # After the certificates: the buses' drivers and escorts are linked to them.
             self.stdout.write(_("台账：新建校车 %(n)d 辆。") % {"n": load_buses()})
+            self.stdout.write(_("台账：新建大型活动 %(n)d 项。") % {"n": load_events()})
+            self.stdout.write(_("台账：新建校园施工项目 %(n)d 个。") % {"n": load_construction()})
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:
             login = f"{username}" + (f" / {mobile}" if mobile else "")

@@ -22,6 +22,8 @@ PROJECTS = registry.register(
             "expired": services.qualification_expired(today),
         },
         ranked=("unsafe", "uninspected"),
+        # "Not inspected in 30 days": an inspection's every step recounts its unit.
+        reads=("inspections.inspection",),
         description=_("校内施工：施工单位资质、安全管理协议、现场负责人、围挡隔离与施工检查"),
         form=ConstructionProjectForm,
         serializer=ConstructionProjectSerializer,

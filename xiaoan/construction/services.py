@@ -61,21 +61,6 @@ def qualification_expired(today: dt.date) -> Q:
     return Q(ends_on__gte=today, qualification_valid_until__lt=today)
 
 
-def recount_on_inspection(sender, instance, **kwargs) -> None:
-    """post_save of an inspection naming a project: recount the project's unit."""
-    register = _register()
-    if instance.subject_type_id != register.content_type().pk or instance.subject_id is None:
-        return
-    from xiaoan.reports import rollups
-
-    unit_id = (
-        register.model._default_manager.filter(pk=instance.subject_id)
-        .values_list("unit_id", flat=True)
-        .first()
-    )
-    rollups.touch(register.tally_kind, [unit_id])
-
-
 def detail_context(actor: Any, item: Any) -> dict[str, Any]:
     from xiaoan.core.scoping import has_permission_anywhere
     from xiaoan.inspections.models import ChecklistTemplate

@@ -178,6 +178,9 @@ class Register:
     # counter of the day (past its date) is as of the unit's last count (recounted nightly).
     counters: Callable[[dt.date], dict[str, models.Q]] | None = None
     ranked: Sequence[str] = ()  # the counters a ranking compares
+    # Other models the counters read ("app.model"): their writers' `rollups.changed` (a
+    # workflow's every step does it) recounts the record's unit.
+    reads: Sequence[str] = ()
 
     @property
     def tally_kind(self) -> str:

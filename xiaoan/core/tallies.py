@@ -1,7 +1,8 @@
 """The registers' tallies for the dashboard's rollup (xiaoan.reports.rollups): a register that
 declares `counters` gets one, counting its items in use per unit ("total" and each named
 condition). An item's every save or delete touches it (RegisterItem.save calls
-`rollups.changed` with the item's model, which this tally reads)."""
+`rollups.changed` with the item's model, which this tally reads), and so do the writes of
+the models the register says its counters read (`Register.reads`)."""
 
 from __future__ import annotations
 
@@ -37,5 +38,5 @@ for _register in registers.registry:
         tally(
             _register.tally_kind,
             ranked=_register.ranked,
-            reads=(_register.model._meta.label_lower,),
+            reads=(_register.model._meta.label_lower, *_register.reads),
         )(_count(_register))

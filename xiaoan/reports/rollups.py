@@ -178,10 +178,12 @@ def _schools_of(unit_ids: set[int]) -> list[int]:
 
 def on_move(kind: str) -> Callable[[Any, str | None, str], None]:
     """A workflow's `on_move` (xiaoan.core.workflow) touching the record's unit: every step,
-    creation included, keeps the rollup."""
+    creation included, keeps the rollup, and the other tallies that read the record's model
+    (a register counting the inspections that name its items)."""
 
     def moved(obj: Any, old: str | None, new: str) -> None:
         touch(kind, [obj.unit_id])
+        changed(type(obj), [obj.unit_id])
 
     return moved
 

@@ -23,6 +23,7 @@ from xiaoan.inspections.api.coverage import CoverageView
 from xiaoan.orgs.api import views as orgs_api
 from xiaoan.plans.api import views as plans_api
 from xiaoan.reports.api import views as reports_api
+from xiaoan.security.api import SecurityPostureViewSet
 
 router = DefaultRouter()
 router.register("units", orgs_api.UnitViewSet, basename="unit")
@@ -67,6 +68,7 @@ router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("hot-work-permits", HotWorkPermitViewSet, basename="hot-work-permit")
 router.register("emergency-plans", EmergencyPlanViewSet, basename="emergency-plan")
 router.register("emergency-teams", EmergencyTeamViewSet, basename="emergency-team")
+router.register("security-postures", SecurityPostureViewSet, basename="security-posture")
 
 app_name = "api"
 urlpatterns = [

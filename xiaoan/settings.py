@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "xiaoan.certificates",
     "xiaoan.hotwork",
     "xiaoan.emergency",
+    "xiaoan.security",
 ]
 
 MIDDLEWARE = [
@@ -441,6 +442,7 @@ SPECTACULAR_SETTINGS = {
         "ChemicalMovementActionEnum": "xiaoan.chemicals.choices.MovementAction",
         "ChemicalMeasureEnum": "xiaoan.chemicals.choices.MeasureUnit",
         "PermitStatusEnum": "xiaoan.hotwork.choices.PermitStatus",
+        "SecurityPostureStatusEnum": "xiaoan.security.choices.PostureStatus",
     },
 }
 

@@ -12,6 +12,7 @@ from xiaoan.hazards.demo import load_hazards
 from xiaoan.hotwork.demo import load_hot_work
 from xiaoan.inspections.demo import load_inspections
 from xiaoan.orgs.demo import DEMO_PASSWORD, PEOPLE, load_demo
+from xiaoan.security.demo import load_security
 
 
 class Command(BaseCommand):
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("台账：新建应急预案 %(p)d 份，应急队伍 %(t)d 支。") % load_emergency()
             )
+            self.stdout.write(_("安防建设：新建申报 %(n)d 份。") % {"n": load_security()})
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:
             login = f"{username}" + (f" / {mobile}" if mobile else "")

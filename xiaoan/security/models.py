@@ -94,7 +94,10 @@ class SecurityPosture(RegisterItem):
         # The name says what it is; nobody types it.
         if self.year:
             self.name = str(_("%(y)s年度安防建设") % {"y": self.year})
-        self.measures = [m for m in Measure.values if m in set(self.measures or [])]
+        if isinstance(self.measures, list):  # in the list's order, once each
+            given = [str(m) for m in self.measures]
+            unknown = [m for m in dict.fromkeys(given) if m not in Measure.values]
+            self.measures = [m for m in Measure.values if m in given] + unknown
         super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:

@@ -65,8 +65,18 @@ def verified(actor: Any, verifier: Any, unit: Any, **fields: Any):
     return posture
 
 
-HEADER = ["学校", "年度", "封闭式管理", "专职保安（人）", "一键报警与公安联网", "视频监控与公安联网",
-          "护学岗：早上入校", "护学岗：中午", "护学岗：下午放学", "七防措施"]  # fmt: skip
+HEADER = [
+    "学校",
+    "年度",
+    "封闭式管理",
+    "专职保安（人）",
+    "一键报警与公安联网",
+    "视频监控与公安联网",
+    "护学岗：早上入校",
+    "护学岗：中午",
+    "护学岗：下午放学",
+    "七防措施",
+]
 
 
 def sheet(rows: list[list[Any]], header: list[str] | None = None) -> bytes:

@@ -84,9 +84,7 @@ def test_the_school_submits_with_evidence_and_the_bureau_verifies(persona, units
     services.verify(reviewer, posture.pk, note="属实", version=posture.version)
     posture.refresh_from_db()
     assert posture.status == PostureStatus.VERIFIED and posture.verified_by == reviewer
-    assert Notification.objects.filter(
-        recipient=officer, kind=Notification.Kind.ACCEPTED
-    ).exists()
+    assert Notification.objects.filter(recipient=officer, kind=Notification.Kind.ACCEPTED).exists()
     actions = [e.action for e in services.events_of(posture)]
     assert actions == ["submit", "verify"]
 

@@ -55,6 +55,7 @@ def test_every_register_on_the_dashboard_keeps_counters():
         "emergency_plans",
         "emergency_teams",
         "fireassets",
+        "security_postures",
     }
     assert all(r.tally_kind in kinds for r in _counted())
 

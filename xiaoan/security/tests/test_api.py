@@ -140,3 +140,15 @@ def test_a_declared_posture_shows_in_the_schema(api_for, persona, units):
     schema = api_for("district_officer").get("/api/schema/")
     assert schema.status_code == 200
     assert b"/api/security-postures/{id}/verify/" in schema.content
+
+
+def test_every_endpoint_refuses_who_may_not(api_for, mine, other):
+    teacher, outsider = api_for("school_b_teacher"), api_for("uni_head")
+    assert teacher.get(f"{URL}export/").status_code == 403
+    assert teacher.post(f"{URL}import/", {}, format="multipart").status_code == 403
+    assert outsider.post(f"{URL}{mine.pk}/retire/", {"reason": "x"}).status_code == 404
+    assert teacher.post(f"{URL}{mine.pk}/submit/", {}, format="json").status_code == 403
+    assert outsider.post(f"{URL}{mine.pk}/submit/", {}, format="json").status_code == 404
+    assert outsider.post(f"{URL}{mine.pk}/return/", {"note": "x"}, format="json").status_code == 404
+    assert teacher.post(f"{URL}{mine.pk}/return/", {"note": "x"}, format="json").status_code == 403
+    assert api_for("auditor").patch(f"{URL}{mine.pk}/", {}, format="json").status_code == 403

@@ -162,3 +162,12 @@ def test_it_exports_imports_and_serves_the_template(client_for, mine):
     assert done.status_code == 302
     assert SecurityPosture.objects.filter(year=year() - 1, status="draft").exists()
     assert client_for("auditor").get(url("import")).status_code == 403
+
+
+def test_every_step_refuses_who_may_not(client_for, mine):
+    outsider, auditor = client_for("uni_head"), client_for("auditor")
+    assert outsider.post(url("submit", mine.pk), {"version": 0}).status_code == 404
+    assert auditor.post(url("submit", mine.pk), {"version": 0}).status_code == 403
+    assert outsider.post(url("send_back", mine.pk), {"version": 0, "note": "x"}).status_code == 404
+    assert auditor.post(url("send_back", mine.pk), {"version": 0, "note": "x"}).status_code == 403
+    assert auditor.post(url("attach", mine.pk), {"kind": "evidence"}).status_code == 403

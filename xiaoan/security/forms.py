@@ -21,12 +21,27 @@ FIELDS = [
 ]
 
 
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Bootstrap's inline checkboxes: the class on each box, none on the group (Django puts
+    the widget's class on both)."""
+
+    def create_option(self, *args, **kwargs):
+        option = super().create_option(*args, **kwargs)
+        option["attrs"]["class"] = "form-check-input me-1"
+        return option
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("class", None)
+        return context
+
+
 class SecurityPostureForm(StyledFormMixin, forms.ModelForm):
     measures = forms.MultipleChoiceField(
         label=_("七防措施"),
         choices=Measure.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
         help_text=_("勾选已落实的措施"),
     )
 
@@ -34,7 +49,9 @@ class SecurityPostureForm(StyledFormMixin, forms.ModelForm):
         model = SecurityPosture
         fields = FIELDS
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
-        help_texts = {"guards": _("应配人数按学生数和是否寄宿计算，见申报页")}
+        help_texts = {
+            "guards": _("应配人数按在校学生数和是否寄宿计算，保存后显示“应配 n 人 / 现有 m 人”")
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

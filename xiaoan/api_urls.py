@@ -27,6 +27,7 @@ from xiaoan.inspections.api.coverage import CoverageView
 from xiaoan.orgs.api import views as orgs_api
 from xiaoan.plans.api import views as plans_api
 from xiaoan.reports.api import views as reports_api
+from xiaoan.security.api import SecurityPostureViewSet
 from xiaoan.traffic.api import TrafficAgreementViewSet
 from xiaoan.vehicles.api import CampusVehicleViewSet
 from xiaoan.waters.api import WaterViewSet
@@ -84,6 +85,7 @@ router.register("events", EventViewSet, basename="event")
 router.register(
     "construction-projects", ConstructionProjectViewSet, basename="construction-project"
 )
+router.register("security-postures", SecurityPostureViewSet, basename="security-posture")
 
 app_name = "api"
 urlpatterns = [

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "xiaoan.buses",
     "xiaoan.events",
     "xiaoan.construction",
+    "xiaoan.security",
 ]
 
 MIDDLEWARE = [
@@ -449,6 +450,7 @@ SPECTACULAR_SETTINGS = {
         "ChemicalMeasureEnum": "xiaoan.chemicals.choices.MeasureUnit",
         "PermitStatusEnum": "xiaoan.hotwork.choices.PermitStatus",
         "VehicleViolationKindEnum": "xiaoan.vehicles.choices.ViolationKind",
+        "SecurityPostureStatusEnum": "xiaoan.security.choices.PostureStatus",
     },
 }
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("buses/", include("xiaoan.buses.urls")),
     path("events/", include("xiaoan.events.urls")),
     path("construction-projects/", include("xiaoan.construction.urls")),
+    path("security-postures/", include("xiaoan.security.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

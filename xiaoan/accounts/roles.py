@@ -112,6 +112,7 @@ REGISTER_MODELS = [
     "buses.buscheck",
     "events.event",
     "construction.constructionproject",
+    "security.securityposture",
 ]
 REGISTER_MANAGE = [
     f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"
@@ -133,6 +134,9 @@ HOTWORK_VIEW = ["hotwork.view_hotworkpermit"]
 VEHICLE_LIFT = ["vehicles.lift_campusvehicle"]
 # 大型活动签批: the head (第一责任人) signs off a large event; safety officers prepare it.
 EVENT_SIGNOFF = ["events.signoff_event"]
+# 安防建设: a bureau's heads and safety officers verify their schools' declarations (the
+# services refuse it at the school itself: a school never verifies its own).
+SECURITY_VERIFY = ["security.verify_securityposture"]
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *HOTWORK_MANAGE,
             *VEHICLE_LIFT,
             *EVENT_SIGNOFF,
+            *SECURITY_VERIFY,
         ),
     ),
     RoleSpec(
@@ -184,6 +189,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *CHEMICAL_MANAGE,
             *REGISTER_MANAGE,
             *HOTWORK_MANAGE,
+            *SECURITY_VERIFY,
         ),
     ),
     RoleSpec(

@@ -36,17 +36,37 @@ def test_it_puts_expiring_certificates_on_the_home_page(persona, units):
 
 
 def test_it_computes_the_guard_indicator_from_the_register(persona, units):
+    """100 only with a verified 安防建设 declaration meeting the guard rule AND a valid 保安员证;
+    0 when either falls short; no value when neither exists."""
+    from xiaoan.security.tests.support import verified
+
     officer, district = persona("school_a_officer"), persona("district_officer")
     school_a, school_b = units[SCHOOL_A], units[SCHOOL_B]
-    other = units["太和镇中心学校"]
+    other, short = units["太和镇中心学校"], units["沼山镇中心学校"]
+    no_certificate = units["梁子镇初级中学"]
     year = timezone.localdate().year
     make(officer, school_a, code="BA-1", valid_until=days(100), **GUARD)
-    make(district, school_b, code="BA-2", valid_until=days(-1), **GUARD)
+    verified(officer, district, school_a)  # the rule met (3 guards) and a valid certificate
+    make(district, school_b, code="BA-2", valid_until=days(-1), **GUARD)  # expired, no posture
     make(district, other, code="JK-1", post="canteen", kind="health")  # not a guard
-    assert guards([school_a, school_b, other], year) == {
+    make(district, short, code="BA-3", valid_until=days(100), **GUARD)
+    from xiaoan.security.tests.support import make as declare
+
+    for unit, guards_on_file in ((short, 1), (no_certificate, 5)):
+        posture = declare(district, unit, guards=guards_on_file)
+        posture.status, posture.submitted_by = "verified", district  # verified by the bureau
+        posture.save()
+    # A declaration not yet verified does not count.
+    make(district, units["东沟镇初级中学"], code="BA-4", valid_until=days(100), **GUARD)
+    declare(district, units["东沟镇初级中学"])
+    schools = [school_a, school_b, other, short, no_certificate, units["东沟镇初级中学"]]
+    assert guards(schools, year) == {
         school_a.pk: 100,
         school_b.pk: 0,
         other.pk: None,
+        short.pk: 0,  # 1 guard where the rule asks 2
+        no_certificate.pk: 0,
+        units["东沟镇初级中学"].pk: 0,  # a certificate but no verified declaration
     }
     indicator = Indicator.objects.get(code="security-guards", owner=None)
     cell = values.board(school_a, year, indicators=[indicator]).cells[0]

@@ -63,6 +63,7 @@ def test_every_register_on_the_dashboard_keeps_counters():
         "buses",
         "events",
         "construction_projects",
+        "security_postures",
     }
     assert all(r.tally_kind in kinds for r in _counted())
 

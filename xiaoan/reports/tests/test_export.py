@@ -68,7 +68,9 @@ def test_it_prints_through_libreoffice(persona, units, client_for, tmp_path):
     text = "".join(rendered.text.split())
     assert "梁子湖区教育局安全工作情况" in text and "未销号重大隐患" in text
     assert "下级单位排名" in text and "梁子湖高级中学" in text and "审核人" in text
-    assert rendered.pages <= 10
+    # A score of sections' figures and tables, then the ranking: a blown-up layout (a
+    # sheet not fitted to the page's width) would print several times more.
+    assert rendered.pages <= 16
 
 
 def test_it_prints_the_brief_on_one_page(persona, units, client_for, tmp_path):

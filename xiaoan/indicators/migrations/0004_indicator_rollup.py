@@ -6,15 +6,8 @@ def build(apps, schema_editor):
     # providers of this release from the registers and the accepted reports.
     from xiaoan.reports import rollups
 
-    from django.core.exceptions import FieldError
-
     if apps.get_model("orgs", "Unit").objects.exists():
-        try:
-            rollups.rebuild("indicators")
-        except FieldError:
-            # A later release's providers read a field this schema has not yet: the nightly
-            # recount (`xiaoan rollups`) builds the counters once it has.
-            pass
+        rollups.rebuild_when_ready("indicators")
 
 
 def drop(apps, schema_editor):

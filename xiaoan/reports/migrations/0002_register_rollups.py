@@ -9,17 +9,10 @@ def build(apps, schema_editor):
 
     if not apps.get_model("orgs", "Unit").objects.exists():
         return
-    from django.core.exceptions import FieldError
-
     registers.discover()
     for register in registers.registry:
         if register.counters is not None:
-            try:
-                rollups.rebuild(register.tally_kind)
-            except FieldError:
-                # A later release's conditions name a field this schema has not yet: the
-                # nightly recount (`xiaoan rollups`) builds the counters once it has.
-                pass
+            rollups.rebuild_when_ready(register.tally_kind)
 
 
 def drop(apps, schema_editor):

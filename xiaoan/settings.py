@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "xiaoan.certificates",
     "xiaoan.hotwork",
     "xiaoan.emergency",
+    "xiaoan.lawsafety",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("certificates/", include("xiaoan.certificates.urls")),
     path("hot-work/", include("xiaoan.hotwork.urls")),
     path("emergency/", include("xiaoan.emergency.urls")),
+    path("lawsafety/", include("xiaoan.lawsafety.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -101,6 +101,9 @@ REGISTER_MODELS = [
     "certificates.certificate",
     "emergency.emergencyplan",
     "emergency.emergencyteam",
+    "lawsafety.legalviceprincipal",
+    "lawsafety.policeroom",
+    "lawsafety.counsellor",
 ]
 REGISTER_MANAGE = [
     f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"

@@ -55,6 +55,9 @@ def test_every_register_on_the_dashboard_keeps_counters():
         "emergency_plans",
         "emergency_teams",
         "fireassets",
+        "legal_vice_principals",
+        "police_rooms",
+        "counsellors",
     }
     assert all(r.tally_kind in kinds for r in _counted())
 

@@ -11,6 +11,7 @@ from xiaoan.fireassets.demo import load_fire_assets
 from xiaoan.hazards.demo import load_hazards
 from xiaoan.hotwork.demo import load_hot_work
 from xiaoan.inspections.demo import load_inspections
+from xiaoan.lawsafety.demo import load_lawsafety
 from xiaoan.orgs.demo import DEMO_PASSWORD, PEOPLE, load_demo
 
 
@@ -44,6 +45,13 @@ class Command(BaseCommand):
             self.stdout.write(_("动火作业：新建许可 %(p)d 张。") % {"p": load_hot_work()})
             self.stdout.write(
                 _("台账：新建应急预案 %(p)d 份，应急队伍 %(t)d 支。") % load_emergency()
+            )
+            self.stdout.write(
+                _(
+                    "台账：新建法治副校长 %(v)d 名（活动 %(a)d 次），警务室 %(r)d 个，"
+                    "心理健康教师 %(c)d 名。"
+                )
+                % load_lawsafety()
             )
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:

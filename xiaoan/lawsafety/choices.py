@@ -8,8 +8,8 @@ class EmployerKind(models.TextChoices):
 
     POLICE_STATION = "police_station", _("派出所")
     PUBLIC_SECURITY = "public_security", _("公安机关（其他）")
-    COURT = "court", _("人民法院")
-    PROCURATORATE = "procuratorate", _("人民检察院")
+    COURT = "court", _("法院")
+    PROCURATORATE = "procuratorate", _("检察院")
     JUSTICE_OFFICE = "justice_office", _("司法所")
     JUSTICE_BUREAU = "justice_bureau", _("司法局")
     LAW_FIRM = "law_firm", _("律师事务所")

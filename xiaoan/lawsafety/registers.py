@@ -100,7 +100,7 @@ LEGAL_VICE_PRINCIPALS = registry.register(
         prefetch_related=("activities",),
         columns=[
             SheetColumn("unit", _("所属单位"), 18, aliases=("单位", "学校")),
-            SheetColumn("name", _("姓名"), 10, aliases=("法治副校长", "名称"), required=True),
+            SheetColumn("name", _("姓名"), 10, aliases=("名称",), required=True),
             SheetColumn("code", _("聘书编号"), 14, aliases=("编号",)),
             SheetColumn(
                 "employer_kind", _("派出单位类别"), 14, aliases=("单位类别",), required=True

@@ -72,9 +72,7 @@ def test_it_refuses_outside_the_scope_and_without_the_right(persona, units):
 def test_it_warns_30_days_before_the_term_ends(persona, units):
     officer = persona("school_a_officer")
     item = make_principal(officer, units[SCHOOL_A], term_until=days(20))
-    row = DueDate.objects.get(
-        object_id=item.pk, content_type=LEGAL_VICE_PRINCIPALS.content_type()
-    )
+    row = DueDate.objects.get(object_id=item.pk, content_type=LEGAL_VICE_PRINCIPALS.content_type())
     assert row.due_on == days(20) and row.warn_on == days(-10)
     registers.retire(LEGAL_VICE_PRINCIPALS, officer, item.pk, reason="调离")
     assert not DueDate.objects.filter(pk=row.pk).exists()

@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from xiaoan.core.fields import EncryptedCharField
 from xiaoan.core.models import RegisterItem
+from xiaoan.core.names import normalize_name
 from xiaoan.lawsafety.choices import ActivityKind, EmployerKind, Employment
 
 # A mobile number, or a landline with its area code (0711-1234567, extension allowed).
@@ -34,6 +35,13 @@ DUTY_RE = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–—~～至到]+\s*(\d{1,2}):(\d
 
 def clean_phone(value: str | None) -> str | None:
     return re.sub(r"[\s()（）]", "", value or "") or None
+
+
+def normalize_texts(item: models.Model, *names: str) -> None:
+    """Texts kept in the form a sheet's cell is read in (NFKC: full-width brackets as ASCII
+    ones), so an exported sheet re-imported finds nothing changed."""
+    for name in names:
+        setattr(item, name, normalize_name(getattr(item, name) or ""))
 
 
 class LegalVicePrincipal(RegisterItem):
@@ -66,6 +74,7 @@ class LegalVicePrincipal(RegisterItem):
 
     def clean_fields(self, exclude=None) -> None:
         self.phone = clean_phone(self.phone)
+        normalize_texts(self, "employer", "post")
         super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:
@@ -131,6 +140,7 @@ class PoliceRoom(RegisterItem):
     def clean_fields(self, exclude=None) -> None:
         self.phone = clean_phone(self.phone) or ""
         self.duty_hours = normalize_duty_hours(self.duty_hours)
+        normalize_texts(self, "location", "police_station", "officers")
         super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:
@@ -185,6 +195,10 @@ class Counsellor(RegisterItem):
             models.Index(fields=["unit", "retired_at"], name="counsellor_unit_retired"),
             models.Index(fields=["employment"], name="counsellor_employment"),
         ]
+
+    def clean_fields(self, exclude=None) -> None:
+        normalize_texts(self, "qualification")
+        super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -183,3 +183,31 @@ def test_it_imports_through_the_api(api_for):
             .status_code
             == 403
         )
+
+
+@pytest.mark.parametrize("url", [LVP, ROOMS, COUNSELLORS])
+def test_every_register_retires_imports_and_hides_out_of_scope(api_for, persona, units, url):
+    makers = {LVP: make_principal, ROOMS: make_room, COUNSELLORS: make_counsellor}
+    mine = makers[url](persona("school_a_officer"), units[SCHOOL_A])
+    theirs = makers[url](persona("district_officer"), units[SCHOOL_B])
+    client = api_for("school_a_officer")
+    assert client.get(f"{url}{theirs.pk}/").status_code == 404
+    assert client.patch(f"{url}{theirs.pk}/", {"note": "x"}, format="json").status_code == 404
+    assert client.patch(f"{url}{mine.pk}/", {"note": "备注"}, format="json").status_code == 200
+    # Its own export re-imported: the same item, unchanged (the masked phone kept).
+    book = b"".join(client.get(f"{url}export/").streaming_content)
+    again = client.post(
+        f"{url}import/", {"file": SimpleUploadedFile("x.xlsx", book)}, format="multipart"
+    )
+    assert again.status_code == 200, again.json()
+    assert (again.json()["created"], again.json()["unchanged"]) == (0, 1)
+    refused = client.post(f"{url}{theirs.pk}/retire/", {"reason": "撤销"}, format="json")
+    assert refused.status_code == 404
+    auditor = api_for("auditor").post(f"{url}{mine.pk}/retire/", {"reason": "撤销"}, format="json")
+    assert auditor.status_code == 403
+    empty = client.post(f"{url}{mine.pk}/retire/", {"reason": ""}, format="json")
+    assert empty.status_code == 400
+    done = client.post(f"{url}{mine.pk}/retire/", {"reason": "撤销"}, format="json")
+    assert done.status_code == 200 and done.json()["retired_at"]
+    twice = client.post(f"{url}{mine.pk}/retire/", {"reason": "撤销"}, format="json")
+    assert twice.status_code == 409

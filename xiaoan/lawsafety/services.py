@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from xiaoan.core import registers
 from xiaoan.core.errors import Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
+from xiaoan.core.ids import record_id
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.lawsafety import rules
 from xiaoan.lawsafety.choices import ActivityKind
@@ -90,9 +91,7 @@ def add_activity(actor: Any, pk: Any, data: dict[str, Any]) -> LegalActivity:
 def remove_activity(actor: Any, pk: Any, activity_pk: Any) -> LegalVicePrincipal:
     """Take back an activity recorded in error."""
     principal = _principal_for_change(actor, pk)
-    found = (
-        principal.activities.filter(pk=activity_pk).first() if str(activity_pk).isdigit() else None
-    )
+    found = principal.activities.filter(pk=record_id(activity_pk)).first()
     if found is None:
         raise NotFound()
     text = str(found)

@@ -211,3 +211,18 @@ def test_every_register_retires_imports_and_hides_out_of_scope(api_for, persona,
     assert done.status_code == 200 and done.json()["retired_at"]
     twice = client.post(f"{url}{mine.pk}/retire/", {"reason": "撤销"}, format="json")
     assert twice.status_code == 409
+
+
+def test_it_publishes_the_schema_and_refuses_huge_ids(api_for, lvp):
+    client = api_for("school_a_officer")
+    paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    assert {
+        "/api/legal-vice-principals/{id}/activities/",
+        "/api/police-rooms/",
+        "/api/counsellors/{id}/",
+    } <= set(paths)
+    huge = "9" * 25
+    # Never a server error: refused as bad input or as no such record.
+    assert client.post(f"{LVP}{lvp.pk}/activities/{huge[:19]}/remove/").status_code in (400, 404)
+    assert client.post(f"{LVP}{huge}/activities/", {}, format="json").status_code in (400, 404)
+    assert client.post(f"{LVP}{lvp.pk}/activities/{huge}/remove/").status_code in (400, 404)

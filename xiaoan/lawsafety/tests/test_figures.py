@@ -138,3 +138,20 @@ def test_due_dates_reach_the_home_page(persona, units):
         t.key.startswith(("legal_vice", "counsellors")) for t in todos_for(persona("auditor"))
     )
     assert COUNSELLORS.key == "counsellors"
+
+
+def test_the_schools_gaps_reach_its_own_people(persona, units):
+    officer = persona("school_a_officer")
+    keys = {t.key: t.count for t in todos_for(officer)}
+    # Nothing on file yet: no LVP, no room, two full-time counsellors missing (1,860 pupils).
+    assert keys["lawsafety.no_lvp"] == 1 and keys["lawsafety.no_room"] == 1
+    assert keys["lawsafety.counsellors"] == 2
+    vp = make_principal(officer, units[SCHOOL_A])
+    activity(officer, vp)
+    make_counsellor(officer, units[SCHOOL_A])
+    keys = {t.key: t.count for t in todos_for(officer)}
+    assert "lawsafety.no_lvp" not in keys and keys["lawsafety.lvp_short"] == 1
+    assert keys["lawsafety.counsellors"] == 1
+    # A district's officer supervises: the schools' work is not theirs.
+    assert not any(t.key.startswith("lawsafety.") for t in todos_for(persona("district_officer")))
+    assert not any(t.key.startswith("lawsafety.") for t in todos_for(persona("auditor")))

@@ -2,8 +2,9 @@
 file, and per school the rules (xiaoan.lawsafety.rules) from the "lawsafety" rollup
 (xiaoan.lawsafety.tallies): schools without a legal vice-principal, schools whose legal
 vice-principal has too few activities this semester, schools without a police room, and
-full-time counsellors required against those on file. Per branch the same for the ranking;
-a table of the schools in scope (those behind first) shows each one's figures."""
+full-time counsellors required against those on file. Per branch the same for the ranking
+(required and on file among its columns); a school's dashboard has its own line as a
+table."""
 
 from __future__ import annotations
 
@@ -159,13 +160,17 @@ def lawsafety_section(scope: Scope) -> Section | None:
                 suffix=_("所"),
             ),
         ]
+        # Each school's (or branch's) requirement and what it has, beside its shortfall.
         result.columns += [
             Column("c_short", _("心理教师未配足"), weight=2),
             Column("c_need", _("专职心理教师应配")),
             Column("c_have", _("专职心理教师实配")),
         ]
         per_branch("c_short", "c_need", "c_have")
-    result.tables = [_schools_table(scope, see_lvp, see_rooms, see_counsellors)]
+    if not scope.subtree or scope.unit.kind == "school":
+        # A school (or a unit seen alone): its own line. A district reads its schools' in the
+        # ranking's columns (a table of every school would add a printed page).
+        result.tables = [_schools_table(scope, see_lvp, see_rooms, see_counsellors)]
     if scope.subtree:
         result.branches = branches
     return result

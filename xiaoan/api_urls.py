@@ -68,9 +68,7 @@ router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("hot-work-permits", HotWorkPermitViewSet, basename="hot-work-permit")
 router.register("emergency-plans", EmergencyPlanViewSet, basename="emergency-plan")
 router.register("emergency-teams", EmergencyTeamViewSet, basename="emergency-team")
-router.register(
-    "legal-vice-principals", LegalVicePrincipalViewSet, basename="legal-vice-principal"
-)
+router.register("legal-vice-principals", LegalVicePrincipalViewSet, basename="legal-vice-principal")
 router.register("police-rooms", PoliceRoomViewSet, basename="police-room")
 router.register("counsellors", CounsellorViewSet, basename="counsellor")
 

@@ -24,6 +24,7 @@ from xiaoan.inspections.api import exports as inspection_exports_api
 from xiaoan.inspections.api import schedules as schedules_api
 from xiaoan.inspections.api import views as inspections_api
 from xiaoan.inspections.api.coverage import CoverageView
+from xiaoan.lawsafety.api import CounsellorViewSet, LegalVicePrincipalViewSet, PoliceRoomViewSet
 from xiaoan.orgs.api import views as orgs_api
 from xiaoan.plans.api import views as plans_api
 from xiaoan.reports.api import views as reports_api
@@ -86,6 +87,9 @@ router.register(
     "construction-projects", ConstructionProjectViewSet, basename="construction-project"
 )
 router.register("security-postures", SecurityPostureViewSet, basename="security-posture")
+router.register("legal-vice-principals", LegalVicePrincipalViewSet, basename="legal-vice-principal")
+router.register("police-rooms", PoliceRoomViewSet, basename="police-room")
+router.register("counsellors", CounsellorViewSet, basename="counsellor")
 
 app_name = "api"
 urlpatterns = [

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "xiaoan.events",
     "xiaoan.construction",
     "xiaoan.security",
+    "xiaoan.lawsafety",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ urlpatterns = [
     path("events/", include("xiaoan.events.urls")),
     path("construction-projects/", include("xiaoan.construction.urls")),
     path("security-postures/", include("xiaoan.security.urls")),
+    path("lawsafety/", include("xiaoan.lawsafety.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

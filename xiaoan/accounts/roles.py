@@ -113,6 +113,9 @@ REGISTER_MODELS = [
     "events.event",
     "construction.constructionproject",
     "security.securityposture",
+    "lawsafety.legalviceprincipal",
+    "lawsafety.policeroom",
+    "lawsafety.counsellor",
 ]
 REGISTER_MANAGE = [
     f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"

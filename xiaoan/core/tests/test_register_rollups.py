@@ -64,6 +64,9 @@ def test_every_register_on_the_dashboard_keeps_counters():
         "events",
         "construction_projects",
         "security_postures",
+        "legal_vice_principals",
+        "police_rooms",
+        "counsellors",
     }
     assert all(r.tally_kind in kinds for r in _counted())
 

@@ -15,6 +15,7 @@ from xiaoan.fireassets.demo import load_fire_assets
 from xiaoan.hazards.demo import load_hazards
 from xiaoan.hotwork.demo import load_hot_work
 from xiaoan.inspections.demo import load_inspections
+from xiaoan.lawsafety.demo import load_lawsafety
 from xiaoan.orgs.demo import DEMO_PASSWORD, PEOPLE, load_demo
 from xiaoan.security.demo import load_security
 from xiaoan.traffic.demo import load_traffic
@@ -65,6 +66,13 @@ class Command(BaseCommand):
             self.stdout.write(_("台账：新建大型活动 %(n)d 项。") % {"n": load_events()})
             self.stdout.write(_("台账：新建校园施工项目 %(n)d 个。") % {"n": load_construction()})
             self.stdout.write(_("安防建设：新建申报 %(n)d 份。") % {"n": load_security()})
+            self.stdout.write(
+                _(
+                    "台账：新建法治副校长 %(v)d 名（活动 %(a)d 次），警务室 %(r)d 个，"
+                    "心理健康教师 %(c)d 名。"
+                )
+                % load_lawsafety()
+            )
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:
             login = f"{username}" + (f" / {mobile}" if mobile else "")

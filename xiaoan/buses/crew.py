@@ -148,6 +148,11 @@ def save_crew(actor: Any, item: Any, data: dict) -> None:
             text = "、".join(label(c) for c in certificates) or _("无")
             changes.append(f"{role.label}：{text}")
     if changes:
+        # The links are set after the bus's save: its counters (无有效驾驶人) and the tallies
+        # reading buses are recounted with them.
+        from xiaoan.reports import rollups
+
+        rollups.changed(type(item), [item.unit_id])
         # The change log shows who changed the crew (links are not history fields).
         latest = item.history.order_by("-history_id").first()
         if latest is not None:

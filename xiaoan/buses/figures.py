@@ -9,8 +9,6 @@ from functools import partial
 
 from django.utils.translation import gettext as _
 
-from xiaoan.buses.crew import DRIVERS, ESCORTS, has_valid
-from xiaoan.buses.models import Bus
 from xiaoan.buses.registers import BUSES
 from xiaoan.reports.figures import (
     Column,
@@ -29,10 +27,6 @@ def bus_section(scope: Scope) -> Section | None:
     if not allowed(scope, "buses.view_bus"):
         return None
     totals = tallied(scope, BUSES)
-    # Read live: they turn on the crew's certificates, not on the buses' records.
-    rows = Bus.objects.filter(scope.records(), retired_at__isnull=True)
-    no_driver = rows.filter(~has_valid(DRIVERS, scope.today)).count()
-    no_escort = rows.filter(~has_valid(ESCORTS, scope.today)).count()
     link = partial(scope.list_url, "buses:bus_list")
 
     def count(key, label, value, url, bad=True):
@@ -64,8 +58,10 @@ def bus_section(scope: Scope) -> Section | None:
             totals["no_monitoring"],
             link(has_monitoring="false"),
         ),
-        count("no_driver", _("无有效驾驶人"), no_driver, link(no_valid_driver="true")),
-        count("no_escort", _("无有效随车照管员"), no_escort, link(no_valid_escort="true")),
+        count("no_driver", _("无有效驾驶人"), totals["no_driver"], link(no_valid_driver="true")),
+        count(
+            "no_escort", _("无有效随车照管员"), totals["no_escort"], link(no_valid_escort="true")
+        ),
         count("unchecked", _("今日未做出车前检查"), totals["unchecked"], link(unchecked="true")),
     ]
     # Shown in the ranking, not weighted into its score (the weights are the districts').

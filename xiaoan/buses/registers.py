@@ -76,8 +76,13 @@ BUSES = registry.register(
             | Q(has_infrared=False)
             | Q(has_monitoring=False),
             "unchecked": Q(last_checked_on__isnull=True) | Q(last_checked_on__lt=today),
+            # On the crew's certificates: a certificate's save recounts its unit (`reads`),
+            # its expiry is as of the nightly recount.
+            "no_driver": ~crew.has_valid(crew.DRIVERS, today),
+            "no_escort": ~crew.has_valid(crew.ESCORTS, today),
         },
         ranked=("expired", "unequipped"),
+        reads=("certificates.certificate",),
         description=_(
             "校车：车牌、线路站点、校车使用许可、安全设备、驾驶人与随车照管员、出车前检查"
         ),

@@ -10,8 +10,9 @@ from functools import partial
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from xiaoan.cameras.coverage import coverage_of, schools_within
 from xiaoan.cameras.registers import ALARM_POINTS, CAMERAS
+from xiaoan.cameras.tallies import KIND as COVERAGE
+from xiaoan.cameras.tallies import uncovered_rows
 from xiaoan.reports.figures import (
     Column,
     Figure,
@@ -24,23 +25,14 @@ from xiaoan.reports.figures import (
 )
 
 
-def _branch_of(path: str, branch_paths: set[str], step: int) -> str | None:
-    for end in range(step, len(path) + 1, step):
-        if path[:end] in branch_paths:
-            return path[:end]
-    return None
-
-
 @section
 def camera_section(scope: Scope) -> Section | None:
     if not allowed(scope, "cameras.view_camera"):
         return None
-    from xiaoan.orgs.models import Unit
-
     totals = tallied(scope, CAMERAS)
     link = partial(scope.list_url, "cameras:camera_list")
-    rows = coverage_of(schools_within(scope.unit, scope.subtree))
-    uncovered = [r for r in rows if r.missing]
+    # Kept per school by the cameras' and schools' writes (xiaoan.cameras.tallies).
+    uncovered = scope.counters(COVERAGE).get("uncovered_schools", 0)
 
     result = Section(key="cameras", title=_("技防设施"), order=46, brief=False)
     result.figures = [
@@ -64,7 +56,7 @@ def camera_section(scope: Scope) -> Section | None:
         Figure(
             "uncovered_schools",
             _("重点部位未全覆盖的学校"),
-            len(uncovered),
+            uncovered,
             reverse("cameras:coverage"),
             bad=bool(uncovered),
             suffix=_("所"),
@@ -90,7 +82,10 @@ def camera_section(scope: Scope) -> Section | None:
                 "key": "uncovered",
                 "title": _("重点部位未全覆盖的学校"),
                 "columns": [_("学校"), _("未覆盖的重点部位")],
-                "rows": [[r.school.name, "、".join(r.missing_labels)] for r in uncovered[:50]],
+                "rows": [
+                    [name, "、".join(labels)]
+                    for name, labels in uncovered_rows(scope.unit, scope.subtree)
+                ],
             }
         )
     # Shown in the ranking, not weighted into its score.
@@ -101,12 +96,9 @@ def camera_section(scope: Scope) -> Section | None:
     ]
     branches = branches_of(scope, CAMERAS, "not_connected", "faulty")
     paths = {b.path for b in scope.branches} if scope.subtree else set()
+    ranked = scope.ranked(COVERAGE)
     for branch in paths:
         branches.setdefault(branch, {"not_connected": 0, "faulty": 0})
-        branches[branch]["uncovered"] = 0
-    for row in uncovered:
-        branch = _branch_of(row.school.path, paths, Unit.steplen)
-        if branch is not None:
-            branches[branch]["uncovered"] += len(row.missing)
+        branches[branch]["uncovered"] = ranked.get(branch, {}).get("uncovered", 0)
     result.branches = branches
     return result

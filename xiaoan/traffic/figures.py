@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from functools import partial
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from xiaoan.reports.figures import (
@@ -17,19 +16,13 @@ from xiaoan.reports.figures import (
     Section,
     allowed,
     branches_of,
-    by_branch,
     rate,
     section,
     tallied,
 )
-from xiaoan.traffic.models import TrafficAgreement, semester_of
+from xiaoan.traffic.models import semester_of
 from xiaoan.traffic.registers import TRAFFIC_AGREEMENTS
-
-
-def current_rows(scope: Scope):
-    return TrafficAgreement.objects.filter(
-        scope.records(), retired_at__isnull=True, semester=semester_of(scope.today)
-    )
+from xiaoan.traffic.tallies import KIND, keys
 
 
 @section
@@ -38,9 +31,10 @@ def traffic_section(scope: Scope) -> Section | None:
         return None
     semester = semester_of(scope.today)
     totals = tallied(scope, TRAFFIC_AGREEMENTS)
-    rows = current_rows(scope)
-    sums = rows.aggregate(pupils=Sum("pupils"), returned=Sum("returned"))
-    pupils, returned = sums["pupils"] or 0, sums["returned"] or 0
+    # The sums are kept by the agreements' writes (xiaoan.traffic.tallies).
+    pupils_key, returned_key = keys(semester)
+    sums = scope.counters(KIND)
+    pupils, returned = sums.get(pupils_key, 0), sums.get(returned_key, 0)
     share = rate(returned, pupils)
     link = partial(scope.list_url, "traffic_agreements:trafficagreement_list", semester=semester)
 
@@ -77,11 +71,15 @@ def traffic_section(scope: Scope) -> Section | None:
     ]
     branches = branches_of(scope, TRAFFIC_AGREEMENTS, "below")
     if scope.subtree and scope.branches:
-        summed = by_branch(scope, rows, "unit", pupils=Sum("pupils"), returned=Sum("returned"))
+        summed = {
+            path: found
+            for path, found in scope.ranked(KIND).items()
+            if pupils_key in found or returned_key in found
+        }
         for path in {*branches, *summed}:
             row = branches.setdefault(path, {"below": 0})
             found = summed.get(path, {})
-            row["share"] = rate(found.get("returned") or 0, found.get("pupils") or 0)
+            row["share"] = rate(found.get(returned_key, 0), found.get(pupils_key, 0))
     for row in branches.values():
         row.setdefault("share", None)
     result.branches = branches

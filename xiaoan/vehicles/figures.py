@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from functools import partial
 
-from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoan.reports.figures import (
@@ -17,18 +15,12 @@ from xiaoan.reports.figures import (
     Section,
     allowed,
     branches_of,
-    by_branch,
     section,
     tallied,
 )
 from xiaoan.vehicles.choices import VehicleClass
-from xiaoan.vehicles.models import Violation
 from xiaoan.vehicles.registers import CAMPUS_VEHICLES
-
-
-def month_violations(scope: Scope):
-    month = (scope.today or timezone.localdate()).replace(day=1)
-    return Violation.objects.filter(scope.records(), occurred_on__gte=month)
+from xiaoan.vehicles.tallies import KIND, month_key
 
 
 @section
@@ -36,7 +28,9 @@ def vehicle_section(scope: Scope) -> Section | None:
     if not allowed(scope, "vehicles.view_campusvehicle"):
         return None
     totals = tallied(scope, CAMPUS_VEHICLES)
-    violations = month_violations(scope)
+    # This month's violations, kept by the violation service (xiaoan.vehicles.tallies).
+    month = month_key(scope.today)
+    violations = scope.counters(KIND).get(month, 0)
     link = partial(scope.list_url, "campus_vehicles:campusvehicle_list")
 
     result = Section(key="campus_vehicles", title=_("校园车辆"), order=55, brief=False)
@@ -63,7 +57,7 @@ def vehicle_section(scope: Scope) -> Section | None:
         Figure(
             "violations",
             _("本月违规"),
-            violations.count(),
+            violations,
             bad=False,
             suffix=_("次"),
         ),
@@ -75,10 +69,10 @@ def vehicle_section(scope: Scope) -> Section | None:
     ]
     branches = branches_of(scope, CAMPUS_VEHICLES, "blacklisted")
     if scope.subtree and scope.branches:
-        counted = by_branch(scope, violations, "unit", violations=Count("pk"))
+        counted = {p: c[month] for p, c in scope.ranked(KIND).items() if c.get(month)}
         for path in {*branches, *counted}:
             row = branches.setdefault(path, {"blacklisted": 0})
-            row["violations"] = counted.get(path, {}).get("violations", 0)
+            row["violations"] = counted.get(path, 0)
     for row in branches.values():
         row.setdefault("violations", 0)
     result.branches = branches

@@ -16,6 +16,7 @@ from xiaoan.core import registers
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
 from xiaoan.core.scoping import has_permission_anywhere
+from xiaoan.reports import rollups
 from xiaoan.vehicles.choices import ViolationKind
 from xiaoan.vehicles.models import (
     DEFAULT_THRESHOLD,
@@ -26,6 +27,7 @@ from xiaoan.vehicles.models import (
     Violation,
     normalize_plate,
 )
+from xiaoan.vehicles.tallies import KIND as VIOLATIONS_KIND
 
 RECORD_PERM = "vehicles.add_violation"
 VIEW_VIOLATIONS_PERM = "vehicles.view_violation"
@@ -145,6 +147,7 @@ def record_violation(
         note=note,
         recorded_by=actor,
     )
+    rollups.touch(VIOLATIONS_KIND, [violation.unit_id])
     if not vehicle.blacklisted:
         threshold, window = rule_for(vehicle.unit)
         count = counted_violations(vehicle, today, window).count()

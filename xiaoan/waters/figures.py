@@ -5,7 +5,6 @@ unsigned counts for the ranking."""
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import partial
 
 from django.utils.translation import gettext as _
@@ -20,8 +19,10 @@ from xiaoan.reports.figures import (
     section,
     tallied,
 )
-from xiaoan.waters.models import SEASON_MONTHS, WaterPatrol, in_season
+from xiaoan.waters.models import in_season
 from xiaoan.waters.registers import WATERS
+from xiaoan.waters.tallies import KIND as PROBLEMS_KIND
+from xiaoan.waters.tallies import year_key
 
 
 @section
@@ -30,10 +31,8 @@ def water_section(scope: Scope) -> Section | None:
         return None
     totals = tallied(scope, WATERS)
     link = partial(scope.list_url, "waters:water_list")
-    season_start = dt.date(scope.today.year, SEASON_MONTHS.start, 1)
-    problems = WaterPatrol.objects.filter(
-        scope.records(), problem=True, patrolled_on__gte=season_start
-    ).count()
+    # Kept by the patrol service (xiaoan.waters.tallies).
+    problems = scope.counters(PROBLEMS_KIND).get(year_key(scope.today.year), 0)
 
     result = Section(key="waters", title=_("重点水域（防溺水）"), order=47, brief=False)
     result.figures = [

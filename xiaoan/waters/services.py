@@ -18,6 +18,7 @@ from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.services import get_scoped
 from xiaoan.reports import rollups
 from xiaoan.waters.models import Water, WaterPatrol
+from xiaoan.waters.tallies import KIND as PROBLEMS_KIND
 
 PATROL_PERM = "waters.add_waterpatrol"
 
@@ -104,6 +105,7 @@ def record_patrol(
     if raise_hazard:
         patrol.hazard = _hazard(actor, water, findings)
     patrol.save()
+    rollups.touch(PROBLEMS_KIND, [patrol.unit_id])
     if water.last_patrolled_on is None or patrolled_on > water.last_patrolled_on:
         Water.objects.filter(pk=water.pk).update(last_patrolled_on=patrolled_on)
         # The update bypasses the item's save: its own tally (14 天未巡查) is recounted.

@@ -108,6 +108,9 @@ NUMBER_FORMATS = {dt.datetime: "yyyy-mm-dd hh:mm", dt.date: "yyyy-mm-dd"}
 def _text(value: Any) -> Any:
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("", value) or None
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        # Excel has no time zones: the local time a person reads on the page.
+        return timezone.localtime(value).replace(tzinfo=None)
     return value
 
 

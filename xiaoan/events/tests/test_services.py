@@ -3,7 +3,10 @@ event's subject, and the sign-off with every refusal."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from xiaoan.core import history, registers
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -76,6 +79,20 @@ def test_it_refuses_the_sign_off_until_plan_and_check_are_done(persona, units, c
     with pytest.raises(Conflict) as twice:
         services.sign_off(head, event.pk)
     assert "已签批" in str(twice.value.message)
+    # The signed event exports: its sign-off time as the local time, Excel having no zones.
+    import io
+
+    from openpyxl import load_workbook
+
+    from xiaoan.core.register_sheets import export_response
+
+    response = export_response(EVENTS, Event.objects.filter(pk=event.pk))
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    cells = [c for row in book.active.iter_rows(values_only=True) for c in row]
+    local = timezone.localtime(signed.signed_off_at).replace(tzinfo=None, second=0, microsecond=0)
+    assert any(
+        isinstance(c, dt.datetime) and c.replace(second=0, microsecond=0) == local for c in cells
+    )
 
 
 def test_it_refuses_the_sign_off_while_a_major_hazard_is_open(persona, units, checklist):

@@ -424,6 +424,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Choice sets shared by several fields or colliding by field name ("status", "kind").
     "ENUM_NAME_OVERRIDES": {
+        "CameraDirectionEnum": "xiaoan.cameras.choices.Direction",
+        "IndicatorDirectionEnum": "xiaoan.indicators.choices.Direction",
         "HazardStatusEnum": "xiaoan.hazards.choices.HazardStatus",
         "FireCheckResultEnum": "xiaoan.fireassets.choices.CheckResult",
         "HazardLevelEnum": "xiaoan.hazards.choices.HazardLevel",

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from xiaoan.cameras.coverage import coverage_of
 from xiaoan.cameras.registers import ALARM_POINTS, CAMERAS
-from xiaoan.cameras.serializers import CoverageRowSerializer
+from xiaoan.cameras.serializers import CameraCoverageRowSerializer
 from xiaoan.core.api.registers import RegisterViewSet
 
 
@@ -20,7 +20,7 @@ class CameraViewSet(RegisterViewSet):
 
     @extend_schema(
         summary="重点部位覆盖情况（每所学校：应覆盖、已覆盖、未覆盖的重点部位）",
-        responses={200: CoverageRowSerializer(many=True)},
+        responses={200: CameraCoverageRowSerializer(many=True)},
     )
     @action(detail=False, methods=["get"])
     def coverage(self, request):

@@ -82,7 +82,7 @@ class AlarmPointSerializer(serializers.ModelSerializer):
         return f"alarm_points:{obj.pk}"
 
 
-class CoverageRowSerializer(serializers.Serializer):
+class CameraCoverageRowSerializer(serializers.Serializer):
     school = serializers.IntegerField()
     school_name = serializers.CharField()
     boarding = serializers.BooleanField()

@@ -8,7 +8,7 @@ from xiaoan.core.api.registers import RegisterViewSet
 from xiaoan.core.api.views import path_id, validated, with_errors
 from xiaoan.events import services
 from xiaoan.events.registers import EVENTS
-from xiaoan.events.serializers import EventSerializer, SignOffSerializer
+from xiaoan.events.serializers import LargeEventSerializer, SignOffSerializer
 
 
 class EventViewSet(RegisterViewSet):
@@ -20,7 +20,7 @@ class EventViewSet(RegisterViewSet):
     @extend_schema(
         summary="签批大型活动（须已上传安全方案、活动前检查已完成且重大隐患已销号，开始日期前）",
         request=SignOffSerializer,
-        responses=with_errors({200: EventSerializer}),
+        responses=with_errors({200: LargeEventSerializer}),
     )
     @action(detail=True, methods=["post"])
     def signoff(self, request, pk=None):

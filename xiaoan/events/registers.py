@@ -8,7 +8,7 @@ from xiaoan.events.choices import ATTACHMENT_KINDS
 from xiaoan.events.filtersets import EventFilterSet, signoff_condition
 from xiaoan.events.forms import EventForm
 from xiaoan.events.models import Event
-from xiaoan.events.serializers import EventSerializer
+from xiaoan.events.serializers import LargeEventSerializer
 
 EVENTS = registry.register(
     Register(
@@ -25,7 +25,7 @@ EVENTS = registry.register(
             "考试、开学、毕业典礼、运动会、研学旅行、文艺演出：安全方案、活动前检查与签批"
         ),
         form=EventForm,
-        serializer=EventSerializer,
+        serializer=LargeEventSerializer,
         filterset=EventFilterSet,
         list_fields=("name", "kind", "unit", "starts_on", "participants", "signed_off_at"),
         search_fields=("name", "code", "destination", "organiser"),

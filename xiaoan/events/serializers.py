@@ -4,7 +4,7 @@ from xiaoan.events.forms import FIELDS
 from xiaoan.events.models import Event
 
 
-class EventSerializer(serializers.ModelSerializer):
+class LargeEventSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     signed_off_by_name = serializers.SerializerMethodField(help_text="签批人姓名")
     subject = serializers.SerializerMethodField(help_text="在隐患、检查中引用的写法")

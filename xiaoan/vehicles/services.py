@@ -89,7 +89,9 @@ def _locked(actor: Any, pk: Any, perm: str) -> CampusVehicle:
     item = get_scoped(actor, CampusVehicle, pk, "view")
     if not CampusVehicle.objects.with_permission(actor, perm).filter(pk=item.pk).exists():
         raise Forbidden()
-    item = CampusVehicle.objects.select_for_update(of=("self",)).select_related("unit").get(pk=item.pk)
+    item = (
+        CampusVehicle.objects.select_for_update(of=("self",)).select_related("unit").get(pk=item.pk)
+    )
     if item.is_retired:
         raise Conflict(_("该车辆已注销，不能再登记。"))
     return item

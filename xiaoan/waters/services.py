@@ -72,7 +72,11 @@ def record_patrol(
         raise Conflict(_("该水域已注销，不能再登记巡查。"))
     if not patrollable(actor).filter(pk=water.pk).exists():
         raise Forbidden()
-    water = Water.objects.select_for_update(of=("self",)).select_related("unit", "place").get(pk=water.pk)
+    water = (
+        Water.objects.select_for_update(of=("self",))
+        .select_related("unit", "place")
+        .get(pk=water.pk)
+    )
     findings = (findings or "").strip()
     patroller = (patroller or "").strip()
     today = timezone.localdate()

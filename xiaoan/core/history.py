@@ -71,7 +71,9 @@ def _display(
     if isinstance(value, date):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, list):
-        return "、".join(str(v) for v in value)
+        # A list of codes names its choices on the model: `list_choices = {field: choices}`.
+        labels = dict(getattr(model, "list_choices", {}).get(field.name, ()))
+        return "、".join(str(labels.get(v, v)) for v in value)
     return str(value)
 
 

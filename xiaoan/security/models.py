@@ -45,6 +45,8 @@ class SecurityPosture(RegisterItem):
     escort_noon = models.BooleanField(_("护学岗：中午"), default=False)
     escort_afternoon = models.BooleanField(_("护学岗：下午放学"), default=False)
     measures = models.JSONField(_("七防措施"), default=list, blank=True)
+    # The change history names the codes by their labels (xiaoan.core.history).
+    list_choices = {"measures": Measure.choices}
     status = models.CharField(
         _("状态"),
         max_length=20,

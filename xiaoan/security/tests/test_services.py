@@ -168,3 +168,12 @@ def test_a_stale_version_and_a_retired_declaration_are_conflicts(persona, units)
         services.verify(reviewer, posture.pk)
     with pytest.raises(Conflict):
         registers.update(SECURITY_POSTURES, officer, posture.pk, {"guards": 9})
+
+
+def test_the_history_names_the_seven_measures_by_their_labels(persona, units):
+    from xiaoan.core import history
+
+    posture = make(persona("school_a_officer"), units[SCHOOL_A], measures=["theft", "drowning"])
+    shown = [c.new for e in history.entries_for(posture) for c in e.changes]
+    assert "防盗、防溺水" in shown
+    assert not any("theft" in str(v) for v in shown)

@@ -13,27 +13,28 @@ the role's kind."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xiaoan.certificates import holders
 from xiaoan.certificates.choices import CertificateKind
+from xiaoan.certificates.holders import (
+    label,
+    pick,
+    split_cell,
+    valid_q,
+)
 from xiaoan.certificates.models import Certificate
 from xiaoan.core.errors import Invalid
 from xiaoan.core.registers import home_unit
 
 MAX_PER_ROLE = 10
-WARN_DAYS = 30
-_SPLIT = re.compile(r"[\n\r;；、]+")
-_NAMED = re.compile(
-    r"^(?P<name>[^(（\s:：]+)\s*(?:[(（](?P<code>[^)）]+)[)）]|[\s:：]+(?P<code2>\S+))$"
-)
 
 
 @dataclass(frozen=True)
@@ -60,15 +61,6 @@ def candidates(unit: Any, role: Role):
         )
         .select_related("unit")
         .order_by("name", "pk")
-    )
-
-
-def valid_q(today: dt.date, prefix: str = "") -> Q:
-    """A certificate valid on `today` (in use, begun, not expired)."""
-    return (
-        Q(**{f"{prefix}retired_at__isnull": True})
-        & (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": today}))
-        & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": today}))
     )
 
 
@@ -160,52 +152,9 @@ def save_crew(actor: Any, item: Any, data: dict) -> None:
             latest.save(update_fields=["history_change_reason"])
 
 
-def label(cert: Certificate) -> str:
-    return f"{cert.name}（{cert.code}）"
-
-
-def status(cert: Certificate, today: dt.date) -> str:
-    """ "retired", "expired", "not_yet", "expiring" (within 30 days) or "valid"."""
-    if cert.retired_at is not None:
-        return "retired"
-    if cert.valid_until is not None and cert.valid_until < today:
-        return "expired"
-    if cert.valid_from is not None and cert.valid_from > today:
-        return "not_yet"
-    if cert.valid_until is not None and cert.valid_until <= today + dt.timedelta(days=WARN_DAYS):
-        return "expiring"
-    return "valid"
-
-
-STATUS_LABELS = {
-    "retired": gettext_lazy("已注销"),
-    "expired": gettext_lazy("已过期"),
-    "not_yet": gettext_lazy("未生效"),
-    "expiring": gettext_lazy("30天内到期"),
-    "valid": gettext_lazy("有效"),
-}
-
-
 def rows(item: Any, role: Role, today: dt.date | None = None) -> list[dict[str, Any]]:
     """The bus's certificates of `role` for its page and the API (prefetched: no query)."""
-    today = today or timezone.localdate()
-    out = []
-    for cert in sorted(getattr(item, role.field).all(), key=lambda c: (c.name, c.pk)):
-        state = status(cert, today)
-        out.append(
-            {
-                "id": cert.pk,
-                "name": cert.name,
-                "code": cert.code,
-                "kind": cert.kind,
-                "kind_label": cert.get_kind_display(),
-                "valid_until": cert.valid_until,
-                "status": state,
-                "status_label": str(STATUS_LABELS[state]),
-                "warn": state != "valid",
-            }
-        )
-    return out
+    return holders.rows(getattr(item, role.field).all(), today)
 
 
 def any_valid(item: Any, role: Role, today: dt.date | None = None) -> bool:
@@ -218,12 +167,7 @@ def any_valid(item: Any, role: Role, today: dt.date | None = None) -> bool:
 
 def parse_cell(raw: Any) -> list[str] | None:
     """The cell's entries (None when empty: the crew of that role is kept)."""
-    if raw is None:
-        return None
-    parts = [p.strip() for p in _SPLIT.split(str(raw)) if p.strip()]
-    if len(parts) > MAX_PER_ROLE:
-        raise ValueError(_("每个岗位最多 %(n)d 位。") % {"n": MAX_PER_ROLE})
-    return parts or None
+    return split_cell(raw, MAX_PER_ROLE, _("每个岗位最多 %(n)d 位。") % {"n": MAX_PER_ROLE})
 
 
 def resolver(role: Role) -> Callable[[Any, list[str], dict], list[Certificate]]:
@@ -233,28 +177,12 @@ def resolver(role: Role) -> Callable[[Any, list[str], dict], list[Certificate]]:
         school = home_unit(unit)
         if school.pk not in cache:
             cache[school.pk] = list(candidates(unit, role))
-        pool = cache[school.pk]
-        found: list[Certificate] = []
-        for entry in entries:
-            named = _NAMED.match(entry)
-            if named:
-                name, code = named["name"].strip(), (named["code"] or named["code2"]).strip()
-                hits = [c for c in pool if c.code == code and c.name == name]
-                hits = hits or [c for c in pool if c.code == code]
-            else:
-                hits = [c for c in pool if c.code == entry] or [c for c in pool if c.name == entry]
-            if not hits:
-                raise ValueError(
-                    _("找不到“%(v)s”：须是本单位持证上岗台账中在用的“%(k)s”的姓名或证书编号。")
-                    % {"v": entry[:30], "k": CertificateKind(role.kind).label}
-                )
-            if len(hits) > 1:
-                raise ValueError(
-                    _("“%(v)s”对应多张证书，请写证书编号或“姓名（证书编号）”。") % {"v": entry[:30]}
-                )
-            if hits[0] not in found:
-                found.append(hits[0])
-        return found
+        return pick(
+            cache[school.pk],
+            entries,
+            _("找不到“%(v)s”：须是本单位持证上岗台账中在用的“%(k)s”的姓名或证书编号。"),
+            k=CertificateKind(role.kind).label,
+        )
 
     return resolve_cell
 
@@ -270,7 +198,6 @@ def same(role: Role) -> Callable[[Any, Any], bool]:
 
 def render(role: Role) -> Callable[[Any], str | None]:
     def render_cell(item: Any) -> str | None:
-        certs = sorted(getattr(item, role.field).all(), key=lambda c: (c.name, c.pk))
-        return "、".join(label(c) for c in certs) or None
+        return holders.render(getattr(item, role.field).all())
 
     return render_cell

@@ -15,29 +15,30 @@ certificates."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoan.certificates import holders
 from xiaoan.certificates.choices import CertificateKind
+from xiaoan.certificates.holders import (
+    label,
+    pick,
+    render,
+    split_cell,
+    valid_q,
+)
 from xiaoan.certificates.models import Certificate
 from xiaoan.core.errors import Invalid
 from xiaoan.core.registers import home_unit
 from xiaoan.equipment.choices import EquipmentKind
 
 MAX_OPERATORS = 30
-WARN_DAYS = 30
 # Equipment kind → the certificate kind its operators need (default: the general one).
 FITTING_KIND = {EquipmentKind.BOILER: CertificateKind.BOILER}
 OPERATOR_KINDS = (CertificateKind.SPECIAL_EQUIPMENT, CertificateKind.BOILER)
-_SPLIT = re.compile(r"[\n\r;；、]+")
-# "姓名（证号）" as exported, or "姓名 证号" / "姓名：证号" as schools type it.
-_NAMED = re.compile(
-    r"^(?P<name>[^(（\s:：]+)\s*(?:[(（](?P<code>[^)）]+)[)）]|[\s:：]+(?P<code2>\S+))$"
-)
 
 
 def fitting_kind(equipment_kind: str) -> str:
@@ -56,15 +57,6 @@ def candidates(unit: Any):
         )
         .select_related("unit")
         .order_by("name", "pk")
-    )
-
-
-def valid_q(today: dt.date, prefix: str = "") -> Q:
-    """A certificate valid on `today` (in use, begun, not expired)."""
-    return (
-        Q(**{f"{prefix}retired_at__isnull": True})
-        & (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": today}))
-        & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": today}))
     )
 
 
@@ -144,52 +136,9 @@ def save_operators(actor: Any, item: Any, data: dict) -> None:
             latest.save(update_fields=["history_change_reason"])
 
 
-def label(cert: Certificate) -> str:
-    return f"{cert.name}（{cert.code}）"
-
-
-def status(cert: Certificate, today: dt.date) -> str:
-    """ "retired", "expired", "not_yet", "expiring" (within 30 days) or "valid"."""
-    if cert.retired_at is not None:
-        return "retired"
-    if cert.valid_until is not None and cert.valid_until < today:
-        return "expired"
-    if cert.valid_from is not None and cert.valid_from > today:
-        return "not_yet"
-    if cert.valid_until is not None and cert.valid_until <= today + dt.timedelta(days=WARN_DAYS):
-        return "expiring"
-    return "valid"
-
-
-STATUS_LABELS = {
-    "retired": "已注销",
-    "expired": "已过期",
-    "not_yet": "未生效",
-    "expiring": "30天内到期",
-    "valid": "有效",
-}
-
-
 def rows(item: Any, today: dt.date | None = None) -> list[dict[str, Any]]:
     """The item's operators for its page and the API (prefetched: no query)."""
-    today = today or timezone.localdate()
-    out = []
-    for cert in sorted(item.operators.all(), key=lambda c: (c.name, c.pk)):
-        state = status(cert, today)
-        out.append(
-            {
-                "id": cert.pk,
-                "name": cert.name,
-                "code": cert.code,
-                "kind": cert.kind,
-                "kind_label": cert.get_kind_display(),
-                "valid_until": cert.valid_until,
-                "status": state,
-                "status_label": _(STATUS_LABELS[state]),
-                "warn": state != "valid",
-            }
-        )
-    return out
+    return holders.rows(item.operators.all(), today)
 
 
 # ---------------------------------------------------------------- the sheet's cell
@@ -197,12 +146,7 @@ def rows(item: Any, today: dt.date | None = None) -> list[dict[str, Any]]:
 
 def parse_cell(raw: Any) -> list[str] | None:
     """The cell's entries (None when empty: the operators are kept)."""
-    if raw is None:
-        return None
-    parts = [p.strip() for p in _SPLIT.split(str(raw)) if p.strip()]
-    if len(parts) > MAX_OPERATORS:
-        raise ValueError(_("作业人员最多 %(n)d 位。") % {"n": MAX_OPERATORS})
-    return parts or None
+    return split_cell(raw, MAX_OPERATORS, _("作业人员最多 %(n)d 位。") % {"n": MAX_OPERATORS})
 
 
 def resolve_cell(unit: Any, entries: list[str], cache: dict) -> list[Certificate]:
@@ -211,28 +155,11 @@ def resolve_cell(unit: Any, entries: list[str], cache: dict) -> list[Certificate
     school = home_unit(unit)
     if school.pk not in cache:
         cache[school.pk] = list(candidates(unit))
-    pool = cache[school.pk]
-    found: list[Certificate] = []
-    for entry in entries:
-        named = _NAMED.match(entry)
-        if named:
-            name, code = named["name"].strip(), (named["code"] or named["code2"]).strip()
-            hits = [c for c in pool if c.code == code and c.name == name]
-            hits = hits or [c for c in pool if c.code == code]
-        else:
-            hits = [c for c in pool if c.code == entry] or [c for c in pool if c.name == entry]
-        if not hits:
-            raise ValueError(
-                _("找不到“%(v)s”：须是本单位在用的特种设备（锅炉）作业人员证书的姓名或证书编号。")
-                % {"v": entry[:30]}
-            )
-        if len(hits) > 1:
-            raise ValueError(
-                _("“%(v)s”对应多张证书，请写证书编号或“姓名（证书编号）”。") % {"v": entry[:30]}
-            )
-        if hits[0] not in found:
-            found.append(hits[0])
-    return found
+    return pick(
+        cache[school.pk],
+        entries,
+        _("找不到“%(v)s”：须是本单位在用的特种设备（锅炉）作业人员证书的姓名或证书编号。"),
+    )
 
 
 def same_cell(item: Any, value: Any) -> bool:
@@ -243,7 +170,4 @@ def same_cell(item: Any, value: Any) -> bool:
 
 
 def render_cell(item: Any) -> str | None:
-    return (
-        "、".join(label(c) for c in sorted(item.operators.all(), key=lambda c: (c.name, c.pk)))
-        or None
-    )
+    return render(item.operators.all())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from xiaoan.certificates import holders
 from xiaoan.core import history, registers
 from xiaoan.core.errors import Invalid
 from xiaoan.equipment import operators
@@ -59,8 +60,8 @@ def test_a_kind_or_unit_change_rechecks_the_kept_operators(persona, units):
 def test_the_status_marks_expired_and_expiring_certificates(units):
     today = timezone.localdate()
     school = units[SCHOOL_A]
-    assert operators.status(certificate(school, "A", valid_until=days(31)), today) == "valid"
-    assert operators.status(certificate(school, "B", valid_until=days(30)), today) == "expiring"
-    assert operators.status(certificate(school, "C", valid_until=days(-1)), today) == "expired"
-    assert operators.status(certificate(school, "D", valid_until=None), today) == "valid"
-    assert operators.status(certificate(school, "E", valid_from=days(3)), today) == "not_yet"
+    assert holders.status(certificate(school, "A", valid_until=days(31)), today) == "valid"
+    assert holders.status(certificate(school, "B", valid_until=days(30)), today) == "expiring"
+    assert holders.status(certificate(school, "C", valid_until=days(-1)), today) == "expired"
+    assert holders.status(certificate(school, "D", valid_until=None), today) == "valid"
+    assert holders.status(certificate(school, "E", valid_from=days(3)), today) == "not_yet"

@@ -27,7 +27,7 @@ def test_it_checks_a_bus_before_its_trip_on_a_phone(browse):
     fits_phone(page)
     shot(page, "bus-check-buses-390")
     page.get_by_role("link").filter(has_text="鄂GA1001").click()
-    items = page.locator(".bus-item")
+    items = page.locator(".check-item")
     expect(items).to_have_count(len(CHECK_ITEMS))
     fits_phone(page)
 

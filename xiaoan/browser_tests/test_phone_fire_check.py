@@ -27,7 +27,7 @@ def test_it_checks_a_row_of_extinguishers_on_a_phone(browse):
     shot(page, "fire-check-places-390")
     rows = page.get_by_role("link").filter(has_text="梁子湖高级中学")
     rows.filter(has_text="一层").first.click()
-    items = page.locator(".fire-item")
+    items = page.locator(".check-item")
     count = items.count()
     assert count >= 3
     fits_phone(page)

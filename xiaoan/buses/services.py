@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoan.buses import rules
 from xiaoan.buses.choices import CHECK_ITEMS, CHECK_KEYS, CheckResult
 from xiaoan.buses.models import Bus, BusCheck
+from xiaoan.core import item_checks
 from xiaoan.core.errors import Forbidden, Invalid
-from xiaoan.core.idempotency import check_same_request
+from xiaoan.core.idempotency import clean_key, replay_of, save_once
 from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.reports import rollups
 
 CHECK_PERM = "buses.add_buscheck"
 VIEW_CHECK_PERM = "buses.view_buscheck"
@@ -27,17 +27,6 @@ VIEW_CHECK_PERM = "buses.view_buscheck"
 def checkable(actor: Any):
     """Buses in use the person may check."""
     return Bus.objects.with_permission(actor, CHECK_PERM).active()
-
-
-def _retried(actor: Any, key: str | None, fingerprint: str) -> tuple[str | None, Any]:
-    key = (key or "").strip()[:64] or None
-    if key is None:
-        return None, None
-    check = BusCheck.objects.filter(checker_id=actor.pk, idempotency_key=key).first()
-    if check is not None:
-        check_same_request(check.idempotency_fingerprint, fingerprint)
-        check.replayed = True
-    return key, check
 
 
 def _load_bus(actor: Any, bus: Any) -> Bus:
@@ -95,7 +84,9 @@ def record_check(
     the bus's hazard. The bus keeps the check's date and result."""
     if not has_permission_anywhere(actor, CHECK_PERM):
         raise Forbidden()
-    key, existing = _retried(actor, idempotency_key, fingerprint)
+    key = clean_key(idempotency_key)
+    mine = BusCheck.objects.filter(checker_id=actor.pk)
+    existing = replay_of(mine, key, fingerprint)
     if existing is not None:
         return existing
     target = _load_bus(actor, bus)
@@ -115,14 +106,8 @@ def record_check(
     )
     if cleaned_photo is not None:
         check.photo.save("check.jpg", cleaned_photo, save=False)
-    try:
-        with transaction.atomic():
-            check.save()
-    except IntegrityError:
-        # A concurrent retry with the same key committed first: answer with its check.
-        first = BusCheck.objects.get(checker_id=actor.pk, idempotency_key=key)
-        check_same_request(first.idempotency_fingerprint, fingerprint)
-        first.replayed = True
+    first = save_once(check.save, mine, key, fingerprint)
+    if first is not None:
         return first
     if failed:
         labels = "、".join(str(label) for k, label in CHECK_ITEMS if k in failed)
@@ -134,11 +119,9 @@ def record_check(
             note=_("校车出车前安全检查发现异常，整改前不得出车。"),
         )
         check.save(update_fields=["hazard"])
-    Bus.objects.filter(pk=target.pk).update(last_checked_on=today, last_check_result=check.result)
-    # The update bypasses the bus's save: its register's 今日未检 is recounted here (only
-    # its own tally: no indicator reads the last check).
     from xiaoan.buses.registers import BUSES  # the register imports this module
 
-    rollups.touch(BUSES.tally_kind, {target.unit_id})
+    # Its register's 今日未检 is recounted (only its own tally: no indicator reads it).
+    item_checks.mark_checked(BUSES, [target], last_checked_on=today, last_check_result=check.result)
     check.replayed = False
     return check

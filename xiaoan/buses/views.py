@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,14 +18,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from xiaoan.audit.files import file_served
 from xiaoan.buses import services
 from xiaoan.buses.choices import CHECK_ITEMS, CheckResult
 from xiaoan.buses.models import BusCheck
 from xiaoan.core import pending
 from xiaoan.core.errors import Forbidden, NotFound, ServiceError
 from xiaoan.core.idempotency import request_fingerprint
-from xiaoan.core.views import ScopedMixin, raise_for_service_error
+from xiaoan.core.views import RecordPhotoView, ScopedMixin, raise_for_service_error
 
 
 class CheckView(ScopedMixin, View):
@@ -58,12 +57,7 @@ class CheckView(ScopedMixin, View):
         user = request.user
         results = {key: request.POST.get(f"item-{key}", "") for key, _label in CHECK_ITEMS}
         note = request.POST.get("note", "")
-        photo = request.FILES.get("photo")
-        kept = ""
-        token = next(iter(pending.valid(user, [request.POST.get("kept-photo", "")])), "")
-        if photo is None and token:
-            kept = token
-            photo = pending.take(user, [token])[0]
+        photo, kept = pending.sent_or_kept(request, "photo", "kept-photo")
         try:
             check = services.record_check(
                 user,
@@ -78,12 +72,11 @@ class CheckView(ScopedMixin, View):
             raise_for_service_error(error)
         except ServiceError as error:
             # Nothing photographed is lost: the photo (new or kept) comes back.
-            upload = request.FILES.get("photo")
-            if upload is not None:
-                kept = next(iter(pending.keep(user, [upload])), "")
-            values = {"results": results, "note": note}
-            if kept:
-                values["photo"] = pending.previews(user, [kept])[0]
+            values = {
+                "results": results,
+                "note": note,
+                "photo": pending.shown_again(request, "photo", kept),
+            }
             return self._form(
                 request,
                 bus,
@@ -162,25 +155,5 @@ class CheckDoneView(ScopedMixin, TemplateView):
         return context
 
 
-class CheckPhotoView(ScopedMixin, View):
-    """A check's photo, served only to those who see the checks of its unit."""
-
+class CheckPhotoView(RecordPhotoView):
     model = BusCheck
-
-    def get(self, request, pk):
-        check = (
-            BusCheck.objects.with_permission(request.user, services.VIEW_CHECK_PERM)
-            .filter(pk=pk)
-            .exclude(photo="")
-            .first()
-        )
-        if check is None:
-            raise Http404
-        try:
-            handle = check.photo.open("rb")
-        except OSError:
-            raise Http404 from None
-        response = FileResponse(handle, content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=86400"
-        file_served("download", "photo", obj=check, filename=check.photo.name)
-        return response

@@ -25,7 +25,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,7 +48,7 @@ from xiaoan.chemicals.models import (
 )
 from xiaoan.chemicals.rules import refresh_stocktake_due
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
-from xiaoan.core.idempotency import check_same_request
+from xiaoan.core.idempotency import clean_key, replay_of, save_once
 from xiaoan.core.ids import record_id
 from xiaoan.core.workflow import begin, require_note, workflow_of
 from xiaoan.orgs.models import Unit
@@ -216,11 +216,11 @@ def record_movement(
     at once. Refused (nothing written) when it would take the balance below zero. With an
     idempotency key, a retry returns the first movement (`replayed`); the key reused for a
     different request (`fingerprint`) is refused with 422."""
-    key = (idempotency_key or "").strip()[:64] or None
-    if key is not None:
-        existing = StockMovement.objects.filter(actor_id=actor.pk, idempotency_key=key).first()
-        if existing is not None:
-            return _replay(existing, fingerprint)
+    key = clean_key(idempotency_key)
+    mine = StockMovement.objects.filter(actor_id=actor.pk)
+    existing = replay_of(mine, key, fingerprint)
+    if existing is not None:
+        return existing
     chem, store = _chemical_and_storage(actor, chemical, storage, "chemicals.add_stockmovement")
     if chem.is_retired:
         raise Invalid(fields={"chemical": [_("该危化品已注销。")]})
@@ -267,21 +267,18 @@ def record_movement(
                 fields={"quantity": [_("超过结存数量。")]},
             )
         movement.status = MovementStatus.PENDING
-    try:
-        with transaction.atomic():  # the balance's change goes with the row, or neither
-            if not movement.needs_second:
-                post(movement)
-                movement.status = MovementStatus.POSTED
-            movement.save()
-    except IntegrityError:
-        # A retry racing the first request: it waited on the balance (or the key's unique
-        # index) until the first committed; the key decides, both get the first movement.
-        if key is None:
-            raise
-        winner = StockMovement.objects.filter(actor_id=actor.pk, idempotency_key=key).first()
-        if winner is None:
-            raise
-        return _replay(winner, fingerprint)
+
+    def save() -> None:  # the balance's change goes with the row, or neither
+        if not movement.needs_second:
+            post(movement)
+            movement.status = MovementStatus.POSTED
+        movement.save()
+
+    # A retry racing the first request waited on the balance (or the key's unique index)
+    # until the first committed; the key decides, both get the first movement.
+    winner = save_once(save, mine, key, fingerprint)
+    if winner is not None:
+        return winner
     _flow().advance(movement, actor, MovementAction.RECORD, to=None, created=True)
     if movement.needs_second:
         _ask_keyholders(actor, movement)
@@ -307,12 +304,6 @@ def _ask_keyholders(actor: Any, movement: StockMovement) -> None:
     }
     keepers = [movement.storage.keeper_one, movement.storage.keeper_two]
     notify(keepers, Notification.Kind.REVIEW, title, movement.purpose, _url(movement), actor=actor)
-
-
-def _replay(movement: StockMovement, fingerprint: str) -> StockMovement:
-    check_same_request(movement.idempotency_fingerprint, fingerprint)
-    movement.replayed = True
-    return movement
 
 
 def may_confirm(actor: Any, movement: StockMovement) -> bool:

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.errors import ServiceError
@@ -71,3 +72,35 @@ def check_same_request(stored: str | None, given: str | None) -> None:
     the same request, as before."""
     if stored and given and stored != given:
         raise IdempotencyMismatch()
+
+
+def clean_key(raw: Any) -> str | None:
+    """The key as stored: trimmed to the column's 64 characters; None when none was given."""
+    return (str(raw or "")).strip()[:64] or None
+
+
+def replay_of(records: Any, key: str | None, given: str | None) -> Any:
+    """The record an earlier try with `key` made, marked `replayed`, or None. `records` are
+    the person's own (keys are unique per person); 422 when that try asked something else."""
+    if key is None:
+        return None
+    found = records.filter(idempotency_key=key).first()
+    if found is not None:
+        check_same_request(found.idempotency_fingerprint, given)
+        found.replayed = True
+    return found
+
+
+def save_once(save: Callable[[], Any], records: Any, key: str | None, given: str | None) -> Any:
+    """Run `save` in a savepoint. When a concurrent retry with the same key committed first,
+    our insert waited on the key's unique index and failed: answer with that retry's record
+    (read committed, this statement sees it). None when ours was saved."""
+    try:
+        with transaction.atomic():
+            save()
+    except IntegrityError:
+        winner = replay_of(records, key, given)
+        if winner is None:
+            raise
+        return winner
+    return None

@@ -97,6 +97,28 @@ def discard(user, tokens: Iterable[str]) -> None:
             transaction.on_commit(lambda name=name: default_storage.delete(name))
 
 
+def sent_or_kept(request, name: str, kept_name: str) -> tuple[ContentFile | None, str]:
+    """A one-photo field of a phone form: the photo sent in `name`, or else the one kept from
+    the refused try (its token in `kept_name`). Returns it and the kept token it used ("" when
+    a new photo was sent: it replaces the kept one)."""
+    upload = request.FILES.get(name)
+    if upload is not None:
+        return upload, ""
+    token = next(iter(valid(request.user, [request.POST.get(kept_name, "")])), "")
+    if not token:
+        return None, ""
+    return take(request.user, [token])[0], token
+
+
+def shown_again(request, name: str, kept: str) -> dict | None:
+    """After a refusal, the preview (with its token) of the photo to show again: the one just
+    sent, kept now, or the one kept before."""
+    upload = request.FILES.get(name)
+    if upload is not None:
+        kept = next(iter(keep(request.user, [upload])), "")
+    return next(iter(previews(request.user, [kept])), None) if kept else None
+
+
 def clean_abandoned(now: dt.datetime | None = None) -> int:
     """Delete the pending copies older than ABANDONED_AFTER (forms never sent again), and
     the uploaders' folders left empty. How many files went."""

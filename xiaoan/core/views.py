@@ -23,16 +23,18 @@ from xiaoan.core.scoping import has_permission_anywhere, permission_name
 from xiaoan.core.todos import todos_for
 
 
-def photo_response(photo) -> FileResponse:
-    """A stored (re-encoded JPEG) photo the caller has already been allowed to see; 404 when
-    its file is gone. Private: the browser may keep it, shared caches may not."""
+def photo_response(photo, image: Any = None) -> FileResponse:
+    """A stored (re-encoded JPEG) photo the caller has already been allowed to see: a photo
+    record's `image`, or `image`, the photo field of `photo`'s record. 404 when its file is
+    gone. Private: the browser may keep it, shared caches may not."""
+    image = image if image is not None else photo.image
     try:
-        handle = photo.image.open("rb")
+        handle = image.open("rb")
     except OSError:
         raise Http404 from None
     response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=86400"
-    file_served("download", "photo", obj=photo, filename=photo.image.name)
+    file_served("download", "photo", obj=photo, filename=image.name)
     return response
 
 
@@ -115,6 +117,25 @@ class ScopedMixin(LoginRequiredMixin):
         from xiaoan.core.services import get_scoped
 
         return get_scoped(self.request.user, model or self.model, pk, action)
+
+
+class RecordPhotoView(ScopedMixin, View):
+    """The photo of a record (a check's `photo`), served only to those who may view such
+    records at its unit; 404 for any other record or one without a photo."""
+
+    photo_field = "photo"
+
+    def get(self, request, pk):
+        name = permission_name(self.model, "view")
+        record = (
+            self.model._default_manager.with_permission(request.user, name)
+            .filter(pk=pk)
+            .exclude(**{self.photo_field: ""})
+            .first()
+        )
+        if record is None:
+            raise Http404
+        return photo_response(record, getattr(record, self.photo_field))
 
 
 class ServiceFormView(ScopedMixin, FormView):

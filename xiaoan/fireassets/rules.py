@@ -12,39 +12,20 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoan.core import item_checks
 from xiaoan.core.choices import SafetyDomain
-
-
-def open_hazard_of(asset: Any):
-    from xiaoan.hazards.models import Hazard
-
-    if not asset.open_hazard_id:
-        return None
-    return Hazard.objects.open().filter(pk=asset.open_hazard_id).first()
 
 
 def raise_hazard(actor: Any, asset: Any, *, description: str, note: str = ""):
     """The asset's open hazard, or a new one recorded through the hazard service."""
-    from xiaoan.hazards import services as hazard_services
-    from xiaoan.hazards.choices import HazardLevel
-
-    current = open_hazard_of(asset)
-    if current is not None:
-        return current
-    hazard = hazard_services.record_register_finding(
+    return item_checks.raise_once(
         actor,
-        asset.unit,
+        asset,
         description=description,
-        subject=asset,
         domain=SafetyDomain.FIRE,
         category=_("消防器材"),
-        place=asset.place,
         note=note,
-        level=HazardLevel.GENERAL,
     )
-    type(asset)._default_manager.filter(pk=asset.pk).update(open_hazard=hazard)
-    asset.open_hazard = hazard
-    return hazard
 
 
 def where(asset: Any) -> str:

@@ -10,18 +10,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoan.core import item_checks
 from xiaoan.core.errors import Forbidden, Invalid
-from xiaoan.core.idempotency import check_same_request
+from xiaoan.core.idempotency import clean_key, replay_of, save_once
 from xiaoan.core.registers import home_unit
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.fireassets import rules
 from xiaoan.fireassets.choices import CheckResult
 from xiaoan.fireassets.models import FireAsset, FireAssetCheck, FireCheckBatch
-from xiaoan.reports import rollups
 
 CHECK_PERM = "fireassets.add_fireassetcheck"
 VIEW_CHECK_PERM = "fireassets.view_fireassetcheck"
@@ -39,17 +39,6 @@ class CheckRow:
 def checkable(actor: Any):
     """Assets in use the person may check."""
     return FireAsset.objects.with_permission(actor, CHECK_PERM).active()
-
-
-def _retried(actor: Any, key: str | None, fingerprint: str) -> tuple[str | None, Any]:
-    key = (key or "").strip()[:64] or None
-    if key is None:
-        return None, None
-    batch = FireCheckBatch.objects.filter(checker_id=actor.pk, idempotency_key=key).first()
-    if batch is not None:
-        check_same_request(batch.idempotency_fingerprint, fingerprint)
-        batch.replayed = True
-    return key, batch
 
 
 def _clean(actor: Any, rows: Sequence[CheckRow]) -> list[tuple[CheckRow, FireAsset, Any]]:
@@ -124,27 +113,24 @@ def record_checks(
     """Record the checks of `rows` in one batch; the failed ones raise (or link) hazards."""
     if not has_permission_anywhere(actor, CHECK_PERM):
         raise Forbidden()
-    key, existing = _retried(actor, idempotency_key, fingerprint)
+    key = clean_key(idempotency_key)
+    mine = FireCheckBatch.objects.filter(checker_id=actor.pk)
+    existing = replay_of(mine, key, fingerprint)
     if existing is not None:
         return existing
     cleaned = _clean(actor, rows)
     school = home_unit(cleaned[0][1].unit)
     place_id = getattr(place, "pk", place) or None
-    try:
-        with transaction.atomic():
-            batch = FireCheckBatch.objects.create(
-                unit=school,
-                place_id=place_id,
-                checker=actor,
-                idempotency_key=key,
-                idempotency_fingerprint=fingerprint or "",
-            )
-    except IntegrityError:
-        # A concurrent retry with the same key committed first: answer with its batch.
-        batch = FireCheckBatch.objects.get(checker_id=actor.pk, idempotency_key=key)
-        check_same_request(batch.idempotency_fingerprint, fingerprint)
-        batch.replayed = True
-        return batch
+    batch = FireCheckBatch(
+        unit=school,
+        place_id=place_id,
+        checker=actor,
+        idempotency_key=key,
+        idempotency_fingerprint=fingerprint or "",
+    )
+    first = save_once(batch.save, mine, key, fingerprint)
+    if first is not None:
+        return first
     today = timezone.localdate()
     for row, asset, photo in cleaned:
         check = FireAssetCheck(
@@ -167,13 +153,13 @@ def record_checks(
                 note=_("消防器材月检发现异常。"),
             )
         check.save()
-        FireAsset.objects.filter(pk=asset.pk).update(
-            last_checked_on=today, last_check_result=row.result
-        )
-    # The updates above bypass the items' save: the register's 本月未检查 is recounted here
-    # (only its own tally: the last check is nothing an indicator reads).
     from xiaoan.fireassets.registers import FIRE_ASSETS  # the register imports this module
 
-    rollups.touch(FIRE_ASSETS.tally_kind, {asset.unit_id for _row, asset, _photo in cleaned})
+    # Its register's 本月未检查 is recounted (only its own tally: no indicator reads it).
+    for result in {row.result for row, _asset, _photo in cleaned}:
+        assets = [a for row, a, _p in cleaned if row.result == result]
+        item_checks.mark_checked(
+            FIRE_ASSETS, assets, last_checked_on=today, last_check_result=result
+        )
     batch.replayed = False
     return batch

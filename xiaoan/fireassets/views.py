@@ -11,18 +11,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from xiaoan.audit.files import file_served
 from xiaoan.core import pending
 from xiaoan.core.errors import Forbidden, NotFound, ServiceError
 from xiaoan.core.idempotency import request_fingerprint
-from xiaoan.core.views import ScopedMixin, raise_for_service_error
+from xiaoan.core.views import RecordPhotoView, ScopedMixin, raise_for_service_error
 from xiaoan.fireassets import services
 from xiaoan.fireassets.choices import AssetKind, CheckResult
 from xiaoan.fireassets.models import FireAssetCheck, FireCheckBatch, month_start
@@ -64,13 +63,9 @@ class CheckView(ScopedMixin, View):
             result = request.POST.get(f"result-{raw}", "")
             note = request.POST.get(f"note-{raw}", "")
             values[int(raw)] = {"result": result, "note": note}
-            photo = request.FILES.get(f"photo-{raw}")
-            token = next(iter(pending.valid(user, [request.POST.get(f"kept-photo-{raw}", "")])), "")
-            if photo is None and token:
-                kept[int(raw)] = token
-                photo = pending.take(user, [token])[0]
-            elif photo is not None:  # a new photo replaces the kept one
-                kept[int(raw)] = ""
+            photo, kept[int(raw)] = pending.sent_or_kept(
+                request, f"photo-{raw}", f"kept-photo-{raw}"
+            )
             if result:
                 rows.append(services.CheckRow(asset=raw, result=result, note=note, photo=photo))
         try:
@@ -91,12 +86,7 @@ class CheckView(ScopedMixin, View):
             }
             # Nothing photographed is lost: each row's photo (new or kept) comes back with it.
             for pk, value in values.items():
-                upload = request.FILES.get(f"photo-{pk}")
-                token = kept.get(pk, "")
-                if upload is not None:
-                    token = next(iter(pending.keep(user, [upload])), "")
-                if token:
-                    value["photo"] = pending.previews(user, [token])[0]
+                value["photo"] = pending.shown_again(request, f"photo-{pk}", kept.get(pk, ""))
             return self._form(
                 request,
                 place,
@@ -168,6 +158,7 @@ class CheckView(ScopedMixin, View):
             rows.append(
                 {
                     "asset": asset,
+                    "key": str(asset.pk),  # the suffix of its fields' names
                     "result": given.get("result", ""),
                     "note": given.get("note", ""),
                     "photo": given.get("photo"),  # kept from the refused try: {token, src}
@@ -211,25 +202,5 @@ class BatchView(ScopedMixin, TemplateView):
         return context
 
 
-class CheckPhotoView(ScopedMixin, View):
-    """A check's photo, served only to those who see the checks of its unit."""
-
+class CheckPhotoView(RecordPhotoView):
     model = FireAssetCheck
-
-    def get(self, request, pk):
-        check = (
-            FireAssetCheck.objects.with_permission(request.user, services.VIEW_CHECK_PERM)
-            .filter(pk=pk)
-            .exclude(photo="")
-            .first()
-        )
-        if check is None:
-            raise Http404
-        try:
-            handle = check.photo.open("rb")
-        except OSError:
-            raise Http404 from None
-        response = FileResponse(handle, content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=86400"
-        file_served("download", "photo", obj=check, filename=check.photo.name)
-        return response

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoan.core import item_checks
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.core.errors import Conflict, Forbidden, Invalid
 from xiaoan.core.scoping import has_permission_anywhere
@@ -26,31 +27,6 @@ PATROL_PERM = "waters.add_waterpatrol"
 def patrollable(actor: Any):
     """Waters in use the person may log patrols of."""
     return Water.objects.with_permission(actor, PATROL_PERM).filter(retired_at__isnull=True)
-
-
-def _hazard(actor: Any, water: Water, findings: str):
-    from xiaoan.hazards import services as hazard_services
-    from xiaoan.hazards.choices import HazardLevel
-    from xiaoan.hazards.models import Hazard
-
-    if water.open_hazard_id:
-        current = Hazard.objects.open().filter(pk=water.open_hazard_id).first()
-        if current is not None:
-            return current
-    hazard = hazard_services.record_register_finding(
-        actor,
-        water.unit,
-        description=_("重点水域“%(name)s”（%(where)s）巡查发现问题：%(f)s")
-        % {"name": water.name, "where": water.location, "f": findings},
-        subject=water,
-        domain=SafetyDomain.DROWNING,
-        category=_("重点水域"),
-        place=water.place,
-        note=_("防溺水巡查发现问题。"),
-        level=HazardLevel.GENERAL,
-    )
-    Water.objects.filter(pk=water.pk).update(open_hazard=hazard)
-    return hazard
 
 
 @transaction.atomic
@@ -107,13 +83,20 @@ def record_patrol(
         recorded_by=actor,
     )
     if raise_hazard:
-        patrol.hazard = _hazard(actor, water, findings)
+        patrol.hazard = item_checks.raise_once(
+            actor,
+            water,
+            description=_("重点水域“%(name)s”（%(where)s）巡查发现问题：%(f)s")
+            % {"name": water.name, "where": water.location, "f": findings},
+            domain=SafetyDomain.DROWNING,
+            category=_("重点水域"),
+            note=_("防溺水巡查发现问题。"),
+        )
     patrol.save()
     rollups.touch(PROBLEMS_KIND, [patrol.unit_id])
     if water.last_patrolled_on is None or patrolled_on > water.last_patrolled_on:
-        Water.objects.filter(pk=water.pk).update(last_patrolled_on=patrolled_on)
-        # The update bypasses the item's save: its own tally (14 天未巡查) is recounted.
         from xiaoan.waters.registers import WATERS
 
-        rollups.touch(WATERS.tally_kind, [water.unit_id])
+        # Its own tally (14 天未巡查) is recounted.
+        item_checks.mark_checked(WATERS, [water], last_patrolled_on=patrolled_on)
     return patrol

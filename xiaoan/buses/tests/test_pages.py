@@ -141,8 +141,8 @@ def test_a_refused_check_keeps_everything_typed(client_for, bus):
     refused = client.post(url, form)
     body = refused.content.decode()
     assert refused.status_code == 400 and "须写明异常情况" in body
-    assert 'id="r-tyres-failed" value="failed" autocomplete="off" checked' in body
-    assert 'id="r-brakes-ok" value="ok" autocomplete="off" checked' in body
+    assert 'id="r-item-tyres-failed" value="failed" autocomplete="off" checked' in body
+    assert 'id="r-item-brakes-ok" value="ok" autocomplete="off" checked' in body
     assert 'value="key-1"' in body and 'name="kept-photo"' in body
     assert not BusCheck.objects.exists()
     token = body.split('name="kept-photo" value="', 1)[1].split('"', 1)[0]

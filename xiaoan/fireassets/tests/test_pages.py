@@ -183,8 +183,8 @@ def test_a_refused_check_keeps_everything_typed(client_for, persona, units, asse
     refused = client.post(url, form)
     body = refused.content.decode()
     assert refused.status_code == 400 and "须写明原因" in body
-    assert f'id="r-{asset.pk}-ok" value="ok" autocomplete="off" checked' in body
-    assert f'id="r-{second.pk}-failed" value="failed" autocomplete="off" checked' in body
+    assert f'id="r-result-{asset.pk}-ok" value="ok" autocomplete="off" checked' in body
+    assert f'id="r-result-{second.pk}-failed" value="failed" autocomplete="off" checked' in body
     assert 'value="key-1"' in body
     assert not FireCheckBatch.objects.exists()
     form[f"note-{second.pk}"] = "压力不足"

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.core.errors import Forbidden, Invalid
-from xiaoan.core.idempotency import check_same_request
+from xiaoan.core.idempotency import clean_key, replay_of, save_once
 from xiaoan.core.workflow import require_note
 from xiaoan.hazards import criteria
 from xiaoan.hazards.choices import (
@@ -37,29 +37,8 @@ from xiaoan.hazards.similarity import similarity
 from xiaoan.orgs.models import Place, Unit
 
 
-def _retried(
-    actor: Any, idempotency_key: str | None, fingerprint: str = ""
-) -> tuple[str | None, Hazard | None]:
-    """The cleaned idempotency key, and the hazard an earlier try with it already made
-    (marked `replayed`); 422 when that try was a different request."""
-    key = (idempotency_key or "").strip()[:64] or None
-    if key is None:
-        return None, None
-    existing = Hazard.objects.filter(finder_id=actor.pk, idempotency_key=key).first()
-    return key, _replay(existing, fingerprint) if existing is not None else None
-
-
-def _replay(hazard: Hazard, fingerprint: str) -> Hazard:
-    check_same_request(hazard.idempotency_fingerprint, fingerprint)
-    hazard.replayed = True
-    return hazard
-
-
-def _winner(actor: Any, key: str, fingerprint: str) -> Hazard:
-    """The hazard a concurrent request with the same key made first. Our insert waited on
-    the unique constraint until that request committed, then failed; its savepoint is rolled
-    back and, read committed, this statement sees the winner."""
-    return _replay(Hazard.objects.get(finder_id=actor.pk, idempotency_key=key), fingerprint)
+def _mine(actor: Any):
+    return Hazard.objects.filter(finder_id=actor.pk)
 
 
 @transaction.atomic
@@ -85,7 +64,8 @@ def report(
     `fingerprint` (xiaoan.core.idempotency) is refused with 422. `subject` names the
     register item it is about ("buildings:12" or the item): one the reporter sees, of the
     unit's school (xiaoan.core.registers.resolve_subject), else 400."""
-    key, existing = _retried(actor, idempotency_key, fingerprint)
+    key = clean_key(idempotency_key)
+    existing = replay_of(_mine(actor), key, fingerprint)
     if existing is not None:
         return existing
     unit_pk = unit.pk if isinstance(unit, Unit) else unit
@@ -134,7 +114,8 @@ def record_finding(
     (invited experts and peer inspectors hold no hazard rights of their own). It lands in the
     unit's ledger as reported, or, for an item with a direct major-hazard criterion, already
     confirmed as 重大 (and so under supervision). A retry with the same key returns it."""
-    key, existing = _retried(actor, idempotency_key)
+    key = clean_key(idempotency_key)
+    existing = replay_of(_mine(actor), key, "")
     if existing is not None:
         return existing
     hazard = _create(
@@ -211,14 +192,10 @@ def _create(
         hazard.criterion = suggestion.code
         if not hazard.domain:
             hazard.domain = SafetyDomain.FIRE
-    try:
-        with transaction.atomic():
-            hazard.save()
-    except IntegrityError:
-        # A retry racing the first request: the unique key decides, both get the winner.
-        if key:
-            return _winner(actor, key, fingerprint)
-        raise
+    # A retry racing the first request: the unique key decides, both get the winner.
+    winner = save_once(hazard.save, _mine(actor), key, fingerprint)
+    if winner is not None:
+        return winner
     hazard.number = f"YH{timezone.localdate():%Y%m%d}-{hazard.pk:06d}"
     Hazard.objects.filter(pk=hazard.pk).update(number=hazard.number)
     _record(

@@ -6,7 +6,7 @@ from xiaoan.accounts.api import tokens as tokens_api
 from xiaoan.accounts.api import views as accounts_api
 from xiaoan.audit.api import views as audit_api
 from xiaoan.buildings.api import BuildingViewSet
-from xiaoan.buses.api import BusViewSet
+from xiaoan.buses.api import BusCheckViewSet, BusViewSet
 from xiaoan.cameras.api import AlarmPointViewSet, CameraViewSet
 from xiaoan.certificates.api import CertificateViewSet
 from xiaoan.chemicals.api import views as chemicals_api
@@ -82,6 +82,7 @@ router.register("waters", WaterViewSet, basename="water")
 router.register("campus-vehicles", CampusVehicleViewSet, basename="campus-vehicle")
 router.register("traffic-agreements", TrafficAgreementViewSet, basename="traffic-agreement")
 router.register("buses", BusViewSet, basename="bus")
+router.register("bus-checks", BusCheckViewSet, basename="bus-check")
 router.register("events", EventViewSet, basename="event")
 router.register(
     "construction-projects", ConstructionProjectViewSet, basename="construction-project"

@@ -1,8 +1,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from xiaoan.buses.choices import CHECK_KEYS, CheckResult
 from xiaoan.buses.forms import FIELDS
-from xiaoan.buses.models import Bus
+from xiaoan.buses.models import Bus, BusCheck
 
 
 class CrewSummarySerializer(serializers.Serializer):
@@ -92,3 +93,55 @@ class BusSerializer(serializers.ModelSerializer):
         from xiaoan.buses.crew import ESCORTS
 
         return self._detail(obj, ESCORTS)
+
+
+class BusCheckSerializer(serializers.ModelSerializer):
+    plate = serializers.CharField(source="bus.plate", read_only=True)
+    checker_name = serializers.CharField(source="checker.display_name", read_only=True)
+    failed = serializers.SerializerMethodField(help_text="异常项目（名称）")
+    has_photo = serializers.SerializerMethodField()
+    replayed = serializers.SerializerMethodField(help_text="重试：这是同一幂等键第一次提交的记录")
+
+    class Meta:
+        model = BusCheck
+        fields = [
+            "id",
+            "bus",
+            "plate",
+            "unit",
+            "checker",
+            "checker_name",
+            "checked_on",
+            "checked_at",
+            "items",
+            "result",
+            "failed",
+            "note",
+            "has_photo",
+            "hazard",
+            "replayed",
+        ]
+        read_only_fields = fields
+
+    def get_failed(self, obj) -> list[str]:
+        return obj.failed_labels()
+
+    def get_has_photo(self, obj) -> bool:
+        return bool(obj.photo)
+
+    def get_replayed(self, obj) -> bool:
+        return bool(getattr(obj, "replayed", False))
+
+
+class BusCheckCreateSerializer(serializers.Serializer):
+    bus = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="校车 id")
+    items = serializers.DictField(
+        child=serializers.ChoiceField(choices=CheckResult.choices),
+        help_text="每个检查项目一个结果："
+        + "、".join(f"{k}" for k in CHECK_KEYS)
+        + "；ok 正常 / failed 异常",
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=300, help_text="异常情况说明（有异常项时必填）"
+    )
+    photo = serializers.FileField(required=False, help_text="照片（multipart，可选；JPEG/PNG）")

@@ -31,6 +31,7 @@ from xiaoan.certificates.holders import (
     valid_q,
 )
 from xiaoan.certificates.models import Certificate
+from xiaoan.core import history
 from xiaoan.core.errors import Invalid
 from xiaoan.core.registers import home_unit
 
@@ -145,11 +146,7 @@ def save_crew(actor: Any, item: Any, data: dict) -> None:
         from xiaoan.reports import rollups
 
         rollups.changed(type(item), [item.unit_id])
-        # The change log shows who changed the crew (links are not history fields).
-        latest = item.history.order_by("-history_id").first()
-        if latest is not None:
-            latest.history_change_reason = "；".join(changes)[:100]
-            latest.save(update_fields=["history_change_reason"])
+        history.note_links(item, "；".join(changes))
 
 
 def rows(item: Any, role: Role, today: dt.date | None = None) -> list[dict[str, Any]]:

@@ -162,3 +162,12 @@ def grants_log(user_obj: models.Model, limit: int = 100) -> list[Entry]:
             )
         )
     return out
+
+
+def note_links(item: models.Model, text: str) -> None:
+    """Links (many-to-many) are no history fields: the item's latest entry says what they
+    became, so its change log shows who changed them and when."""
+    latest = item.history.order_by("-history_id").first()
+    if latest is not None:
+        latest.history_change_reason = text[:100]
+        latest.save(update_fields=["history_change_reason"])

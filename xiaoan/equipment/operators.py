@@ -31,6 +31,7 @@ from xiaoan.certificates.holders import (
     valid_q,
 )
 from xiaoan.certificates.models import Certificate
+from xiaoan.core import history
 from xiaoan.core.errors import Invalid
 from xiaoan.core.registers import home_unit
 from xiaoan.equipment.choices import EquipmentKind
@@ -128,12 +129,8 @@ def save_operators(actor: Any, item: Any, data: dict) -> None:
     check(item, certificates)
     if {c.pk for c in certificates} != {c.pk for c in current}:
         item.operators.set(certificates)
-        # The change log shows who changed the operators (links are not history fields).
-        latest = item.history.order_by("-history_id").first()
-        if latest is not None:
-            text = "、".join(label(c) for c in certificates) or _("无")
-            latest.history_change_reason = (_("作业人员：%(t)s") % {"t": text})[:100]
-            latest.save(update_fields=["history_change_reason"])
+        text = "、".join(label(c) for c in certificates) or _("无")
+        history.note_links(item, _("作业人员：%(t)s") % {"t": text})
 
 
 def rows(item: Any, today: dt.date | None = None) -> list[dict[str, Any]]:

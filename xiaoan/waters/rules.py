@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from xiaoan.core import history
 from xiaoan.core.errors import Invalid
 
 
@@ -63,4 +64,7 @@ def save_schools(actor: Any, item: Any, data: dict) -> None:
                 "schools": [_("关联学校不在所属单位管辖范围内：%(s)s") % {"s": "、".join(refused)}]
             },
         )
-    item.schools.set(chosen)
+    if {s.pk for s in chosen} != set(item.schools.values_list("pk", flat=True)):
+        item.schools.set(chosen)
+        text = "、".join(s.name for s in chosen) or _("无")
+        history.note_links(item, _("关联学校：%(s)s") % {"s": text})

@@ -59,6 +59,10 @@ def test_it_links_schools_within_the_owners_subtree(persona, units):
     assert water.schools.count() == 2  # left alone when the data names none
     registers.update(WATERS, district, water.pk, {"schools": []})
     assert water.schools.count() == 0
+    # Links are no history fields: the change log says who changed them, to what.
+    reasons = [e.reason for e in history.entries_for(water)]
+    assert reasons[0] == "关联学校：无" and reasons[1] == ""  # the note's change
+    assert reasons[2] in (f"关联学校：{SCHOOL_A}、{SCHOOL_B}", f"关联学校：{SCHOOL_B}、{SCHOOL_A}")
 
 
 def test_it_refuses_outside_the_scope_without_the_right_and_once_retired(persona, units):

@@ -2,6 +2,8 @@ import datetime as dt
 
 import pytest
 
+from xiaoan.indicators.tests.support import REPORTED
+
 
 @pytest.fixture(autouse=True)
 def _in_2026(monkeypatch):
@@ -12,16 +14,23 @@ def _in_2026(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _closed_management_reported():
-    """These tests use "security-closed" as the example of an indicator the schools report
-    and the bureau reviews; since 安防建设 (xiaoan.security.indicators) provides it, it is
-    made a reported one again for them, and restored after."""
-    from xiaoan.indicators import providers
+def _a_reported_indicator(request):
+    """These tests' example of an indicator the schools report and the bureau reviews (a
+    share, 100 each year): their own, since the built-in ones get their providers as the
+    registers come (封闭式管理 from 安防建设)."""
+    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames:
+        request.getfixturevalue("db")
+    from xiaoan.indicators.models import Indicator, Target
 
-    providers._discover()
-    func = providers._providers.get("security-closed")
-    reads = providers._reads.get("security-closed", frozenset())
-    providers.unregister("security-closed")
-    yield
-    if func is not None:
-        providers.provider("security-closed", reads=tuple(reads))(func)
+    indicator = Indicator.objects.create(
+        code=REPORTED,
+        name="门卫值守落实",
+        measure="%",
+        rollup="share",
+        description="测试用：学校填报（100 为已落实）。",
+        direction="higher",
+        source="reported",
+        order=5,
+    )
+    for year in (2024, 2025, 2026):  # saved one by one: each save recounts the rollups
+        Target.objects.create(indicator=indicator, year=year, value=100)

@@ -13,6 +13,10 @@ from xiaoan.indicators.models import Indicator, IndicatorValue
 YEAR = 2026
 
 
+# The tests' own reported indicator (conftest): a share, target 100 each year.
+REPORTED = "reported-share"
+
+
 def ind(code: str) -> Indicator:
     return Indicator.objects.get(code=code)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from xiaoan.indicators.models import IndicatorValue
-from xiaoan.indicators.tests.support import YEAR, ind, pdf, put
+from xiaoan.indicators.tests.support import REPORTED, YEAR, ind, pdf, put
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +114,7 @@ def test_it_refuses_a_school_accepting_its_own_value(api_for, demo):
     ],
 )
 def test_it_scopes_reads(api_for, demo, who, url, status):
-    other = put("security-closed", demo[B], 100)
+    other = put(REPORTED, demo[B], 100)
     answer = api_for(who).get(url.format(b=demo[B].pk, other=other.pk))
     assert answer.status_code == status
     if status >= 400:
@@ -122,8 +122,8 @@ def test_it_scopes_reads(api_for, demo, who, url, status):
 
 
 def test_it_scopes_the_value_list(api_for, demo):
-    put("security-closed", demo[B], 100)
-    mine = put("security-closed", demo[A], 100)
+    put(REPORTED, demo[B], 100)
+    mine = put(REPORTED, demo[A], 100)
     listed = api_for("school_a_officer").get(VALUES).json()
     assert [r["id"] for r in listed["results"]] == [mine.pk]
     assert len(api_for("district_officer").get(VALUES).json()["results"]) == 2
@@ -144,7 +144,7 @@ def test_it_scopes_the_value_list(api_for, demo):
 )
 def test_it_refuses_bad_reports(api_for, demo, who, body, status):
     data = {
-        "indicator": ind("security-closed").pk,
+        "indicator": ind(REPORTED).pk,
         "unit": demo[A].pk,
         "year": YEAR,
         "value": "100",
@@ -222,7 +222,7 @@ def test_it_answers_a_district_in_the_same_number_of_queries_however_many_school
 
     from xiaoan.orgs.models import Unit
 
-    url = f"/api/indicators/{ind('security-closed').pk}/?unit={demo[DISTRICT].pk}"
+    url = f"/api/indicators/{ind(REPORTED).pk}/?unit={demo[DISTRICT].pk}"
 
     def count():
         client = api_for("district_officer")

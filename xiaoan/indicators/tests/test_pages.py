@@ -11,7 +11,7 @@ from xiaoan.core.todos import todos_for
 from xiaoan.indicators.choices import ValueStatus
 from xiaoan.indicators.models import Indicator, IndicatorValue, Target
 from xiaoan.indicators.providers import provider_for
-from xiaoan.indicators.tests.support import YEAR, ind, pdf, put
+from xiaoan.indicators.tests.support import REPORTED, YEAR, ind, pdf, put
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +19,13 @@ DISTRICT, A, B = "梁子湖区教育局", "梁子湖高级中学", "东沟镇中
 
 
 def test_it_shows_a_unit_its_indicators_red_where_behind(client_for, demo):
-    put("security-closed", demo[A], 100)
+    put(REPORTED, demo[A], 100)
     put("leader-training", demo[A], 40)
     page = client_for("school_a_officer").get(reverse("indicators:indicator_list"))
     assert page.status_code == 200
     html = page.content.decode()
     assert f"{A} · 2026 年度指标" in html
-    closed = html.split('data-indicator="security-closed"')[1].split("data-indicator=")[0]
+    closed = html.split(f'data-indicator="{REPORTED}"')[1].split("data-indicator=")[0]
     assert "border-success" in closed and "已达标" in closed
     bus = html.split('data-indicator="leader-training"')[1].split("data-indicator=")[0]
     assert "border-danger" in bus and "未达标" in bus and "40" in bus
@@ -184,12 +184,12 @@ def test_it_gives_reviewers_and_schools_their_todos(demo, persona):
 
 def test_it_adds_its_section_to_the_dashboard(api_for, demo):
     for name in (A, B):
-        put("security-closed", demo[name], 100)
+        put(REPORTED, demo[name], 100)
     board = api_for("district_officer").get(f"/api/dashboard/?unit={demo[DISTRICT].pk}").json()
     section = next(s for s in board["sections"] if s["key"] == "indicators")
     figures = {f["key"]: f for f in section["figures"]}
-    assert figures["security-closed"]["value"] == pytest.approx(16.67)
-    assert figures["security-closed"]["bad"] is True
+    assert figures[REPORTED]["value"] == pytest.approx(16.67)
+    assert figures[REPORTED]["bad"] is True
     total = Indicator.objects.filter(is_active=True).count()
     assert figures["behind"]["value"] == total
     ranking = {r["unit"]["name"]: r["values"] for r in board["ranking"]["rows"]}

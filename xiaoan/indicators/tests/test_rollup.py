@@ -11,7 +11,7 @@ from xiaoan.accounts.models import User
 from xiaoan.emergency.models import EmergencyTeam
 from xiaoan.fireassets.tests.support import make, place
 from xiaoan.indicators import services, values
-from xiaoan.indicators.tests.support import YEAR, ind, pdf, put
+from xiaoan.indicators.tests.support import REPORTED, YEAR, ind, pdf, put
 from xiaoan.orgs import services as org_services
 from xiaoan.orgs.models import Unit
 from xiaoan.reports import rollups
@@ -63,7 +63,7 @@ def test_the_dashboard_reads_indicators_from_the_rollup_after_every_change(perso
     # A report, then its review: only an accepted value counts.
     row = services.report(
         officer,
-        indicator=ind("security-closed").pk,
+        indicator=ind(REPORTED).pk,
         unit=demo[A].pk,
         year=YEAR,
         value="100",
@@ -124,12 +124,10 @@ def test_a_value_changes_the_figures_it_should(persona, demo):
         return {f.key: f.value for f in board.sections_by_key["indicators"].figures}
 
     before = figure()
-    put("security-closed", demo[A], 100)
+    put(REPORTED, demo[A], 100)
     after = figure()
     schools = Unit.objects.filter(path__startswith=demo[DISTRICT].path, kind="school").count()
-    assert after["security-closed"] == pytest.approx(
-        (before["security-closed"] or 0) + 100 / schools, abs=0.01
-    )
+    assert after[REPORTED] == pytest.approx((before[REPORTED] or 0) + 100 / schools, abs=0.01)
     assert after["behind"] == before["behind"]
 
 

@@ -14,7 +14,7 @@ from xiaoan.indicators import services, values
 from xiaoan.indicators.choices import Rollup, Standing, ValueStatus
 from xiaoan.indicators.models import Target
 from xiaoan.indicators.providers import provider, unregister
-from xiaoan.indicators.tests.support import YEAR, ind, put
+from xiaoan.indicators.tests.support import REPORTED, YEAR, ind, put
 from xiaoan.orgs.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +37,7 @@ def test_it_ships_the_plans_indicators_with_their_targets(demo):
     assert targets[("boarding-sprinklers", 2025)] == 100
     assert targets[("safety-spending", 2026)] == 60
     assert targets[("leader-training", 2026)] == 100
-    assert {"security-closed", "security-guards", "security-alarm-video"} <= {
-        c for c, _y in targets
-    }
+    assert {REPORTED, "security-guards", "security-alarm-video"} <= {c for c, _y in targets}
     # A target holds until replaced: 2025's 95% still applies in 2026.
     assert cell(demo[DISTRICT], "bus-monitoring").target == 95
 
@@ -58,9 +56,9 @@ def test_it_rolls_up_the_mean_of_the_schools_that_have_a_value(demo):
 
 def test_it_rolls_up_the_share_of_schools_meeting_their_target(demo):
     for name in ("梁子湖高级中学", "东沟镇中心小学", "太和镇中心学校"):
-        put("security-closed", demo[name], 100)
-    put("security-closed", demo["沼山镇中心学校"], 80)
-    district = cell(demo[DISTRICT], "security-closed")
+        put(REPORTED, demo[name], 100)
+    put(REPORTED, demo["沼山镇中心学校"], 80)
+    district = cell(demo[DISTRICT], REPORTED)
     assert district.value == Decimal("25.00")  # 3 of 12 schools at 100%
     assert district.standing == Standing.BEHIND
     # Only boarding schools count for the sprinkler indicator (7 of the 12); its value comes
@@ -89,19 +87,19 @@ def test_it_rolls_up_sums_and_minimums(demo):
 
 def test_it_counts_a_value_only_once_accepted(demo, persona):
     officer, reviewer = persona("school_a_officer"), persona("district_officer")
-    closed = ind("security-closed")
+    closed = ind(REPORTED)
     row = services.report(
         officer, indicator=closed.pk, unit=demo[A].pk, year=YEAR, value="100", note="门卫台账"
     )
-    assert cell(demo[A], "security-closed").standing == Standing.MISSING  # waiting
-    assert cell(demo[DISTRICT], "security-closed").value == 0
+    assert cell(demo[A], REPORTED).standing == Standing.MISSING  # waiting
+    assert cell(demo[DISTRICT], REPORTED).value == 0
     services.send_back(reviewer, row.pk, note="缺少照片")
-    assert cell(demo[A], "security-closed").standing == Standing.MISSING  # returned
+    assert cell(demo[A], REPORTED).standing == Standing.MISSING  # returned
     services.resubmit(officer, row.pk, value="100", note="补充照片")
-    assert cell(demo[DISTRICT], "security-closed").value == 0  # waiting again
+    assert cell(demo[DISTRICT], REPORTED).value == 0  # waiting again
     services.accept(reviewer, row.pk)
-    assert cell(demo[A], "security-closed").standing == Standing.MET
-    assert cell(demo[DISTRICT], "security-closed").value == Decimal("8.33")  # 1 of 12
+    assert cell(demo[A], REPORTED).standing == Standing.MET
+    assert cell(demo[DISTRICT], REPORTED).value == Decimal("8.33")  # 1 of 12
     spending = services.report(
         officer,
         indicator=ind("safety-spending").pk,
@@ -166,10 +164,10 @@ def test_it_does_not_query_per_unit(demo, persona):
             board = values.board(Unit.objects.get(pk=district.pk), YEAR, branches=True, user=user)
         return len(ctx.captured_queries), len(board.branches)
 
-    put("security-closed", demo[A], 100)
+    put(REPORTED, demo[A], 100)
     before, shown = count()
     _add_schools(district, 6)
-    put("security-closed", Unit.objects.get(name="新建学校3"), 100)
+    put(REPORTED, Unit.objects.get(name="新建学校3"), 100)
     assert count() == (before, shown + 6)
 
 
@@ -177,7 +175,7 @@ def test_it_does_not_query_per_unit(demo, persona):
 def test_it_counts_each_branch_behind_as_its_cells_do(demo, persona, top):
     """The ranking's shortcut (counts_only) against the full cells of every branch: values at
     some schools, a share, a boarding-only indicator, a stricter target set below the top."""
-    put("security-closed", demo[A], 100)
+    put(REPORTED, demo[A], 100)
     put("leader-training", demo[B], 100)
     put("boarding-sprinklers", demo[A], 100)
     services.set_target(

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from xiaoan.core.registry import Registry
@@ -159,10 +160,16 @@ def changed(model: type[models.Model], unit_ids: Iterable[int | None]) -> None:
     ids = {pk for pk in unit_ids if pk is not None}
     if not ids:
         return
+    trees = None
     for counted in TALLIES:
         reads = counted.reads() if callable(counted.reads) else counted.reads
-        if label in reads:
-            touch(counted.kind, _schools_of(ids) if counted.at_school else ids)
+        if label not in reads:
+            continue
+        if counted.at_school:
+            touch(counted.kind, _schools_of(ids))
+        else:
+            trees = trees if trees is not None else _school_trees(ids)
+            touch(counted.kind, trees)
 
 
 def _schools_of(unit_ids: set[int]) -> list[int]:
@@ -174,6 +181,26 @@ def _schools_of(unit_ids: set[int]) -> list[int]:
     chains = sorted({p for path in paths for p in ancestor_paths(path)})
     schools = Unit.objects.filter(path__in=chains, kind=UnitKind.SCHOOL)
     return list(schools.values_list("pk", flat=True))
+
+
+def _school_trees(unit_ids: set[int]) -> set[int]:
+    """The units and, for those in a school, every unit of that school: a record kept by a
+    department may be read by items kept at the school or at another of its departments (a
+    driver's licence at 政教处, the bus at the school)."""
+    from xiaoan.orgs.choices import UnitKind
+    from xiaoan.orgs.models import Unit, ancestor_paths
+
+    paths = Unit.objects.filter(pk__in=sorted(unit_ids)).values_list("path", flat=True)
+    chains = sorted({p for path in paths for p in ancestor_paths(path)})
+    schools = Unit.objects.filter(path__in=chains, kind=UnitKind.SCHOOL).values_list(
+        "path", flat=True
+    )
+    within = Q()
+    for path in schools:
+        within |= Q(path__startswith=path)
+    if not within:
+        return set(unit_ids)
+    return set(unit_ids) | set(Unit.objects.filter(within).values_list("pk", flat=True))
 
 
 def on_move(kind: str) -> Callable[[Any, str | None, str], None]:

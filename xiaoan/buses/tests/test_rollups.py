@@ -55,3 +55,17 @@ def test_a_certificates_change_moves_the_crew_counters(persona, units):
     registers.retire(BUSES, officer, bus.pk, reason="报废")
     assert shown(district) == live() == {"no_driver": 0, "no_escort": 1}
     assert rollups.reconcile(BUSES.tally_kind) == 0
+
+
+def test_a_certificate_kept_at_a_department_moves_the_schools_buses(persona, units):
+    """The crew's certificates may be kept by a department (政教处) of the bus's school: their
+    change recounts the buses wherever in the school they are kept."""
+    officer, district = persona("school_a_officer"), persona("district_officer")
+    driver = cert(officer, units["政教处"], "张国庆", "D-1")
+    make(officer, units[SCHOOL_A], plate="鄂GA0001", drivers=[driver])
+    assert shown(district) == live() == {"no_driver": 0, "no_escort": 1}
+    registers.update(CERTIFICATES, officer, driver.pk, {"valid_until": days(-1)})
+    assert shown(district) == live() == {"no_driver": 1, "no_escort": 1}
+    registers.retire(CERTIFICATES, officer, driver.pk, reason="离职")
+    assert shown(district) == live() == {"no_driver": 1, "no_escort": 1}
+    assert rollups.reconcile(BUSES.tally_kind) == 0

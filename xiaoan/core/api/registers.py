@@ -7,7 +7,9 @@ and `router.register("buildings", BuildingViewSet, basename="building")` in
 `xiaoan/api_urls.py`. Endpoints: list (the register's filters: q, unit, retired, due and its
 own), retrieve, create (POST), update (PUT/PATCH), `POST {id}/retire/` {reason},
 `POST import/` (multipart `file`, `dry_run`; 400 with the per-row report when any row is
-wrong, nothing written), `GET export/` (xlsx of the filtered list) and `GET template/`.
+wrong, nothing written), `GET export/` (xlsx of the filtered list), `GET template/`, and for
+a register with attachment kinds `GET|POST {id}/attachments/` (multipart `kind`, `file`:
+the signed scans, drawings, reports) and `GET {id}/attachments/{n}/` (the file).
 Every write goes through the register's services: 403 without the permission anywhere,
 404 out of scope, 400 with the fields, 409 for a retired item.
 """
@@ -27,8 +29,10 @@ from xiaoan.core import registers
 from xiaoan.core.api import error_body
 from xiaoan.core.api.parsers import upload_parsers
 from xiaoan.core.api.views import ScopedViewSetMixin, path_id, validated, with_errors
-from xiaoan.core.errors import Invalid
+from xiaoan.core.errors import Invalid, NotFound
+from xiaoan.core.models import RegisterAttachment
 from xiaoan.core.register_sheets import export_response, import_items, template_response
+from xiaoan.core.views import evidence_response
 
 
 class RegisterRetireSerializer(serializers.Serializer):
@@ -55,7 +59,43 @@ class RegisterImportResultSerializer(serializers.Serializer):
     errors = RegisterRowErrorSerializer(many=True)
 
 
+class RegisterAttachmentSerializer(serializers.ModelSerializer):
+    kind_label = serializers.SerializerMethodField()
+    uploaded_by_name = serializers.CharField(source="uploaded_by.display_name", read_only=True)
+    url = serializers.SerializerMethodField(help_text="下载地址")
+
+    class Meta:
+        model = RegisterAttachment
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "name",
+            "size",
+            "uploaded_by_name",
+            "uploaded_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_kind_label(self, obj) -> str:
+        return str(getattr(obj, "kind_label", obj.kind))
+
+    def get_url(self, obj) -> str:
+        request = self.context.get("request")
+        path = request.path.rstrip("/") if request is not None else ""
+        if path.endswith("/attachments"):
+            return f"{path}/{obj.pk}/"
+        return f"{path}/attachments/{obj.pk}/" if path else ""
+
+
+class RegisterAttachSerializer(serializers.Serializer):
+    kind = serializers.CharField(max_length=20, help_text="附件类别（见台账的附件类别）")
+    file = serializers.FileField(help_text="PDF、图片、Word 或 Excel，不超过 20 MB")
+
+
 XLSX = OpenApiResponse(OpenApiTypes.BINARY, description="Excel 工作簿（.xlsx）")
+FILE = OpenApiResponse(OpenApiTypes.BINARY, description="附件文件")
 
 
 class RegisterViewSet(
@@ -76,6 +116,8 @@ class RegisterViewSet(
         "import_sheet": "add",
         "export": "view",
         "template": "add",
+        "attachments": "view",  # uploading asks the service for the right to change
+        "attachment": "view",
     }
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -126,7 +168,7 @@ class RegisterViewSet(
         return self.register.queryset(self.request.user)
 
     def get_parsers(self):
-        if getattr(self, "action", None) == "import_sheet":
+        if getattr(self, "action", None) in ("import_sheet", "attachments"):
             return [p() for p in upload_parsers()]
         return super().get_parsers()
 
@@ -183,3 +225,46 @@ class RegisterViewSet(
     @action(detail=False, methods=["get"])
     def template(self, request):
         return template_response(self.register)
+
+    def _item(self, request, pk):
+        if not self.register.attachment_kinds:
+            raise NotFound()
+        return registers.get_scoped(request.user, self.register.model, path_id(pk))
+
+    @extend_schema(
+        methods=["GET"],
+        summary="附件列表",
+        responses=with_errors({200: RegisterAttachmentSerializer(many=True)}),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="上传附件",
+        request={"multipart/form-data": RegisterAttachSerializer},
+        responses=with_errors({201: RegisterAttachmentSerializer}),
+    )
+    @action(detail=True, methods=["get", "post"])
+    def attachments(self, request, pk=None):
+        item = self._item(request, pk)
+        context = {"request": request}
+        if request.method == "POST":
+            row = registers.attach(
+                self.register,
+                request.user,
+                item.pk,
+                kind=str(request.data.get("kind", "")),
+                upload=request.FILES.get("file"),
+            )
+            row.kind_label = dict(self.register.attachment_kinds).get(row.kind, row.kind)
+            data = RegisterAttachmentSerializer(row, context=context).data
+            return Response(data, status=status.HTTP_201_CREATED)
+        rows = registers.attachments_of(self.register, item)
+        return Response(RegisterAttachmentSerializer(rows, many=True, context=context).data)
+
+    @extend_schema(summary="下载附件", responses=with_errors({200: FILE}))
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment>[0-9]{1,18})")
+    def attachment(self, request, pk=None, attachment=None):
+        item = self._item(request, pk)
+        row = registers.load_attachment(self.register, request.user, attachment)
+        if row.object_id != item.pk:
+            raise NotFound()
+        return evidence_response(row, row.file, row.name, f"register-{self.register.key}")

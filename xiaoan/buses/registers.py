@@ -80,6 +80,8 @@ BUSES = registry.register(
             # its expiry is as of the nightly recount.
             "no_driver": ~crew.has_valid(crew.DRIVERS, today),
             "no_escort": ~crew.has_valid(crew.ESCORTS, today),
+            # Either missing: the school's to-do (xiaoan.buses.todos).
+            "no_crew": ~crew.has_valid(crew.DRIVERS, today) | ~crew.has_valid(crew.ESCORTS, today),
         },
         ranked=("expired", "unequipped"),
         reads=("certificates.certificate",),

@@ -3,10 +3,16 @@
 Each app that gives people work declares it in its own `todos.py` with `@provider`: a function
 of the person returning `Todo`s (a count and the link to the list that shows them). The home
 page and `/api/todos/` list the non-empty ones; a later app adds its work the same way.
+
+Work that is a count of the person's own units' records — buses not checked today, assets
+not checked this month — is a counter the dashboard's rollups already keep per unit: such an
+app declares it with `counted(Counted(...))` instead, and one read of the rollup rows answers
+every such to-do at once (a home page built a dozen scoped count queries before).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -14,7 +20,7 @@ from typing import Any
 from django.db.models import Q
 
 from xiaoan.core.registry import Registry
-from xiaoan.core.scoping import OWN_UNITS_ATTR, grants_for
+from xiaoan.core.scoping import OWN_UNITS_ATTR, grants_for, has_permission_anywhere
 
 
 @dataclass(frozen=True)
@@ -96,3 +102,76 @@ def _register_due(user: Any) -> list[Todo]:
 
 
 provider(_register_due)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A to-do kept as a rollup counter: the sum of `counter` of tally `kind` over the units
+    where the person holds `perm` as one of its own (`own_units`). `late`: the counter of
+    those past due, or True when all are. `when`: the days it applies (a season)."""
+
+    key: str
+    label: Any  # lazy: translated when the page is built
+    kind: str
+    counter: str
+    perm: str
+    url: Callable[[], str]
+    order: int = 55
+    late: str | bool = ""
+    when: Callable[[dt.date], bool] | None = None
+
+
+COUNTED: list[Counted] = []
+
+
+def counted(*todos: Counted) -> None:
+    """Declare to-dos kept as rollup counters (from an app's `todos.py`)."""
+    known = {t.key for t in COUNTED}
+    COUNTED.extend(t for t in todos if t.key not in known)
+
+
+def _counted(user: Any) -> list[Todo]:
+    from django.utils import timezone
+
+    from xiaoan.reports.models import Rollup
+
+    today = timezone.localdate()
+    wanted = [
+        (todo, own_units(user, todo.perm))
+        for todo in COUNTED
+        if (todo.when is None or todo.when(today)) and has_permission_anywhere(user, todo.perm)
+    ]
+    wanted = [(todo, units) for todo, units in wanted if units]
+    if not wanted:
+        return []
+    kinds = sorted({todo.kind for todo, _units in wanted})
+    ids = sorted({pk for _todo, units in wanted for pk in units})
+    rows = Rollup.objects.filter(kind__in=kinds, unit_id__in=ids)
+    own = {(kind, pk): counts or {} for kind, pk, counts in rows.values_list("kind", "unit", "own")}
+    out = []
+    for todo, units in wanted:
+        counts = [own.get((todo.kind, pk), {}) for pk in units]
+        count = sum(c.get(todo.counter, 0) for c in counts)
+        if not count:
+            continue
+        late = (
+            count
+            if todo.late is True
+            else sum(c.get(todo.late, 0) for c in counts)
+            if todo.late
+            else 0
+        )
+        out.append(
+            Todo(
+                key=todo.key,
+                label=str(todo.label),
+                count=count,
+                url=todo.url(),
+                late=late,
+                order=todo.order,
+            )
+        )
+    return out
+
+
+provider(_counted)

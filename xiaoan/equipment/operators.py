@@ -129,6 +129,10 @@ def save_operators(actor: Any, item: Any, data: dict) -> None:
     check(item, certificates)
     if {c.pk for c in certificates} != {c.pk for c in current}:
         item.operators.set(certificates)
+        # Set after the item's save: its counters (无有效持证操作人员) are recounted with them.
+        from xiaoan.reports import rollups
+
+        rollups.changed(type(item), [item.unit_id])
         text = "、".join(label(c) for c in certificates) or _("无")
         history.note_links(item, _("作业人员：%(t)s") % {"t": text})
 

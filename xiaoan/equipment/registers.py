@@ -31,7 +31,10 @@ EQUIPMENT = registry.register(
         counters=lambda today: {
             "overdue": Q(next_inspection_on__lt=today),
             "soon": Q(next_inspection_on__lte=today + dt.timedelta(days=30)),
+            # On the operators' certificates (`reads`): the home page's to-do.
+            "no_operator": ~operators.has_valid_operator(today),
         },
+        reads=("certificates.certificate",),
         ranked=("overdue",),
         description=_("特种设备档案：类别、使用登记、维保单位、定期检验、作业人员"),
         form=EquipmentForm,

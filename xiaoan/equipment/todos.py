@@ -1,38 +1,25 @@
-"""一台一档 on the home page: equipment whose statutory inspection is due soon or past, and
-equipment without an operator whose certificate is valid today, for the school's people
-who keep the register."""
+"""一台一档 on the home page: equipment whose statutory inspection is due soon or past (the
+register layer's to-do), and equipment without an operator whose certificate is valid today,
+a counter of the register's rollup (xiaoan.core.todos.Counted), for the school's people who
+keep the register."""
 
-from typing import Any
+from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.core.todos import Todo, own_side, provider
-from xiaoan.equipment.models import Equipment
-from xiaoan.equipment.operators import has_valid_operator
+from xiaoan.core.todos import Counted, counted
 from xiaoan.equipment.registers import EQUIPMENT
 
-
-@provider
-def operator_todos(user: Any) -> list[Todo]:
-    perm = EQUIPMENT.perm("change")
-    if not has_permission_anywhere(user, perm):
-        return []
-    count = (
-        Equipment.objects.filter(own_side(user, perm), retired_at__isnull=True)
-        .filter(~has_valid_operator())
-        .count()
+counted(
+    Counted(
+        key="equipment.operators",
+        label=_("特种设备无有效持证操作人员"),
+        kind=EQUIPMENT.tally_kind,
+        counter="no_operator",
+        perm=EQUIPMENT.perm("change"),
+        url=lambda: reverse(EQUIPMENT.url_name("list")) + "?operators_invalid=true",
+        order=60,
+        late=True,
     )
-    if not count:
-        return []
-    return [
-        Todo(
-            key="equipment.operators",
-            label=_("特种设备无有效持证操作人员"),
-            count=count,
-            late=count,
-            url=reverse(EQUIPMENT.url_name("list")) + "?operators_invalid=true",
-            order=60,
-        )
-    ]
+)

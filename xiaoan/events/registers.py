@@ -1,5 +1,6 @@
 """The 大型活动 register's declaration (xiaoan.core.registers)."""
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.registers import Register, SheetColumn, registry
@@ -19,6 +20,9 @@ EVENTS = registry.register(
             "upcoming": signoff_condition("upcoming", today),
             "upcoming_unsigned": signoff_condition("upcoming_unsigned", today),
             "missed": signoff_condition("missed", today),
+            # The home page's to-do (xiaoan.events.todos): within 7 days, and of them today.
+            "soon_unsigned": signoff_condition("soon", today),
+            "today_unsigned": signoff_condition("soon", today) & Q(starts_on=today),
         },
         ranked=("missed", "upcoming_unsigned"),
         description=_(

@@ -1,37 +1,26 @@
 """重点水域 on the home page: in the drowning-prevention season, the person's own unit's
-waters without a patrol in the last 14 days."""
+waters without a patrol in the last 14 days, a counter of the register's rollup
+(xiaoan.core.todos.Counted)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.core.todos import Todo, own_side, provider
-from xiaoan.waters.models import Water, in_season, unpatrolled
+from xiaoan.core.todos import Counted, counted
+from xiaoan.waters.models import in_season
+from xiaoan.waters.registers import WATERS
 from xiaoan.waters.services import PATROL_PERM
 
-
-@provider
-def waters_unpatrolled(user: Any) -> list[Todo]:
-    today = timezone.localdate()
-    if not in_season(today) or not has_permission_anywhere(user, PATROL_PERM):
-        return []
-    count = (
-        Water.objects.filter(retired_at__isnull=True)
-        .filter(own_side(user, PATROL_PERM))
-        .filter(unpatrolled(today))
-        .count()
+counted(
+    Counted(
+        key="waters.unpatrolled",
+        label=_("防溺水季14天未巡查的重点水域"),
+        kind=WATERS.tally_kind,
+        counter="unpatrolled",
+        perm=PATROL_PERM,
+        url=lambda: reverse("waters:water_list") + "?unpatrolled=true",
+        order=55,
+        when=in_season,
     )
-    return [
-        Todo(
-            key="waters.unpatrolled",
-            label=_("防溺水季14天未巡查的重点水域"),
-            count=count,
-            url=reverse("waters:water_list") + "?unpatrolled=true",
-            order=55,
-        )
-    ]
+)

@@ -6,6 +6,7 @@ import pytest
 
 from xiaoan.core.todos import todos_for
 from xiaoan.equipment.models import Equipment
+from xiaoan.equipment.registers import EQUIPMENT
 from xiaoan.equipment.tests.support import SCHOOL_A, SCHOOL_B, certificate, days, make
 from xiaoan.reports.services import dashboard
 
@@ -67,6 +68,10 @@ def test_the_school_is_told_of_equipment_without_a_valid_operator(persona, units
     todo = {t.key: t for t in todos_for(persona("school_a_officer"))}["equipment.operators"]
     assert todo.count == 1 and "operators_invalid=true" in todo.url
     Equipment.objects.get(name="宿舍楼电梯").operators.update(valid_until=days(-1))
+    # The certificate ran out with the days: counted by the nightly recount (a counter).
+    from xiaoan.reports import rollups
+
+    assert rollups.reconcile(EQUIPMENT.tally_kind)  # the unit and its superiors
     todo = {t.key: t for t in todos_for(persona("school_a_officer"))}["equipment.operators"]
     assert todo.count == 2
     # A bureau's officer supervises the schools' registers: not handed their work.

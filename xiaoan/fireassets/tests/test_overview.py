@@ -29,6 +29,11 @@ def test_an_asset_not_checked_this_month_is_on_the_todos(persona, units):
     from xiaoan.fireassets.models import month_start
 
     FireAsset.objects.update(last_checked_on=month_start() - dt.timedelta(days=1))
+    # A new month: the nightly recount counts the month's unchecked anew.
+    from xiaoan.fireassets.registers import FIRE_ASSETS
+    from xiaoan.reports import rollups
+
+    assert rollups.reconcile(FIRE_ASSETS.tally_kind)  # the unit and its superiors
     assert {t.key: t for t in todos_for(persona("school_a_officer"))}[
         "fireassets.unchecked"
     ].count == 2

@@ -3,13 +3,12 @@ home page (unpatrolled waters in season)."""
 
 from __future__ import annotations
 
-import types
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from xiaoan.core.todos import todos_for
+from xiaoan.reports import rollups
 from xiaoan.reports.figures import Branch, Scope
 from xiaoan.waters.figures import water_section
 from xiaoan.waters.models import Water, WaterPatrol, unpatrolled
@@ -58,13 +57,12 @@ def test_unpatrolled_waters_are_a_home_to_do_in_season(persona, units, monkeypat
     officer = persona("school_a_officer")
     make(officer, units[SCHOOL_A])
     make(persona("district_officer"), units[SCHOOL_B], name="河沟")
-    clock = types.SimpleNamespace(localdate=lambda: JULY)
-    monkeypatch.setattr("xiaoan.waters.todos.timezone", clock)
+    # July: the nightly recount finds both waters unpatrolled in season.
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: JULY)
+    rollups.reconcile(WATERS.tally_kind)
     [todo] = [t for t in todos_for(officer) if t.key == "waters.unpatrolled"]
     assert todo.count == 1 and "unpatrolled=true" in todo.url
     district = [t for t in todos_for(persona("district_officer")) if t.key == "waters.unpatrolled"]
     assert not district  # a bureau's officer is not handed every school's waters
-    monkeypatch.setattr(
-        "xiaoan.waters.todos.timezone", types.SimpleNamespace(localdate=lambda: DECEMBER)
-    )
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: DECEMBER)
     assert not [t for t in todos_for(officer) if t.key == "waters.unpatrolled"]

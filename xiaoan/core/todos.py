@@ -107,8 +107,10 @@ provider(_register_due)
 @dataclass(frozen=True)
 class Counted:
     """A to-do kept as a rollup counter: the sum of `counter` of tally `kind` over the units
-    where the person holds `perm` as one of its own (`own_units`). `late`: the counter of
-    those past due, or True when all are. `when`: the days it applies (a season)."""
+    where the person holds `perm` as one of its own (`own_units`); a counter ending in "*"
+    sums every counter it begins (the hazards' "s:reported|*": reported, of any level).
+    `late`: the counter of those past due, or True when all are. `when`: the days it applies
+    (a season)."""
 
     key: str
     label: Any  # lazy: translated when the page is built
@@ -128,6 +130,13 @@ def counted(*todos: Counted) -> None:
     """Declare to-dos kept as rollup counters (from an app's `todos.py`)."""
     known = {t.key for t in COUNTED}
     COUNTED.extend(t for t in todos if t.key not in known)
+
+
+def _sum(counts: list[dict[str, int]], counter: str) -> int:
+    if counter.endswith("*"):
+        start = counter[:-1]
+        return sum(v for c in counts for k, v in c.items() if k.startswith(start))
+    return sum(c.get(counter, 0) for c in counts)
 
 
 def _counted(user: Any) -> list[Todo]:
@@ -151,16 +160,10 @@ def _counted(user: Any) -> list[Todo]:
     out = []
     for todo, units in wanted:
         counts = [own.get((todo.kind, pk), {}) for pk in units]
-        count = sum(c.get(todo.counter, 0) for c in counts)
+        count = _sum(counts, todo.counter)
         if not count:
             continue
-        late = (
-            count
-            if todo.late is True
-            else sum(c.get(todo.late, 0) for c in counts)
-            if todo.late
-            else 0
-        )
+        late = count if todo.late is True else _sum(counts, todo.late) if todo.late else 0
         out.append(
             Todo(
                 key=todo.key,

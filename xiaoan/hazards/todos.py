@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.core.todos import Todo, own_side, provider
+from xiaoan.core.todos import Counted, Todo, counted, own_side, provider
 from xiaoan.hazards.choices import AWAITING_ANSWER, HazardStatus
 from xiaoan.hazards.models import Hazard
 from xiaoan.orgs.models import Unit
@@ -22,20 +22,35 @@ def _ledger(**params: Any) -> str:
     return f"{reverse('hazards:hazard_list')}?{urlencode(params, doseq=True)}"
 
 
+# Confirming and assigning are counts of the school's hazards by status: rollup counters
+# (xiaoan.core.todos.Counted), read with the other counted to-dos in one query.
+counted(
+    Counted(
+        key="hazards.confirm",
+        label=_("待确认的隐患"),
+        kind="hazards",
+        counter=f"s:{HazardStatus.REPORTED}|*",
+        perm="hazards.confirm_hazard",
+        url=lambda: _ledger(status=HazardStatus.REPORTED.value),
+        order=10,
+    ),
+    Counted(
+        key="hazards.assign",
+        label=_("待交办的隐患"),
+        kind="hazards",
+        counter=f"s:{HazardStatus.CONFIRMED}|*",
+        perm="hazards.assign_hazard",
+        url=lambda: _ledger(status=HazardStatus.CONFIRMED.value),
+        order=11,
+    ),
+)
+
+
 @provider
 def hazard_todos(user: Any) -> list[Todo]:
     today = timezone.localdate()
     my_tasks = reverse("hazards:my_tasks")
     todos = []
-    for key, label, status, perm, order in (
-        ("hazards.confirm", _("待确认的隐患"), HazardStatus.REPORTED, "confirm", 10),
-        ("hazards.assign", _("待交办的隐患"), HazardStatus.CONFIRMED, "assign", 11),
-    ):
-        rows = Hazard.objects.restrict(user, perm).filter(
-            own_side(user, f"hazards.{perm}_hazard"), status=status
-        )
-        todos.append(Todo(key, label, rows.count(), _ledger(status=status.value), order=order))
-
     mine = Hazard.objects.filter(
         owner=user, status__in=(HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
     ).aggregate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=today)))

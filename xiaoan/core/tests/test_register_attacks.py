@@ -6,15 +6,21 @@ repeated retire changes nothing. New registers are attacked without writing a te
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
 from xiaoan.api_urls import router
 from xiaoan.core import registers
+from xiaoan.core.models import RegisterAttachment
 
 pytestmark = pytest.mark.django_db
 
 A = "梁子湖高级中学"
+
+
+def _pdf() -> SimpleUploadedFile:
+    return SimpleUploadedFile("证明.pdf", b"%PDF-1.4 x", content_type="application/pdf")
 
 
 def _resources() -> list[tuple[str, registers.Register]]:
@@ -31,6 +37,7 @@ def test_every_register_refuses_what_it_should(persona, units, client_for, api_f
     school_a = units[A]
     officer_api, officer_page = api_for("school_a_officer"), client_for("school_a_officer")
     teacher_api = api_for("school_b_teacher")
+    district = persona("district_officer")
     auditor_api = api_for("auditor")
     resources = _resources()
     assert len(resources) >= 20, [p for p, _r in resources]
@@ -58,6 +65,30 @@ def test_every_register_refuses_what_it_should(persona, units, client_for, api_f
             ):
                 assert response.status_code == 404, (prefix, response.status_code)
                 attempts += 1
+            # Its files: neither listed, added nor fetched, not even through my own item.
+            theirs = RegisterAttachment.objects.create(
+                content_type=register.content_type(),
+                object_id=outside.pk,
+                kind=register.attachment_kinds[0][0],
+                file=_pdf(),
+                name="证明.pdf",
+                size=10,
+                uploaded_by=district,
+            )
+            mine = f"{api}{inside.pk}" if inside is not None else f"{api}{outside.pk}"
+            upload = {"kind": register.attachment_kinds[0][0], "file": _pdf()}
+            for response in (
+                officer_api.get(f"{api}{outside.pk}/attachments/"),
+                officer_api.post(f"{api}{outside.pk}/attachments/", upload, format="multipart"),
+                officer_api.get(f"{api}{outside.pk}/attachments/{theirs.pk}/"),
+                officer_api.get(f"{mine}/attachments/{theirs.pk}/"),
+            ):
+                assert response.status_code == 404, (prefix, response.status_code)
+                attempts += 1
+            files = RegisterAttachment.objects.filter(
+                content_type=register.content_type(), object_id=outside.pk
+            )
+            assert not files.exclude(pk=theirs.pk).filter(uploaded_by__username="school_a_officer")
             outside.refresh_from_db()
             assert outside.retired_at is None and outside.note != "x", prefix
         if inside is not None:

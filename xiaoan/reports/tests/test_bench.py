@@ -20,5 +20,7 @@ def test_it_measures_the_home_page_and_dashboard_at_three_levels(demo):
     for who in ("school", "district", "province"):
         for page in ("home", "dashboard", "api dashboard"):
             assert f"{who}: {page} " in text, (who, page, text)
+    # Every register's items at every school: the register sections read real rollups.
+    assert "register buses: " in text and "register waters: " in text, text
     counted = re.search(r"school: dashboard .*?(\d+) queries", text)
     assert counted and int(counted.group(1)) > 0, text

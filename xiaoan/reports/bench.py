@@ -276,6 +276,10 @@ def _filler(field: Any, n: int, today: dt.date, rng: random.Random) -> Any:
     registers' counters read dates, yes-no fields and choices, so those vary."""
     from django.db import models
 
+    if field.name == "semester":  # a period the tallies key their counters by
+        from xiaoan.traffic.models import semester_of
+
+        return semester_of(today)
     if field.choices:
         values = [value for value, _label in field.flatchoices if value not in ("", None)]
         return rng.choice(values) if values else None

@@ -261,10 +261,10 @@ class RegisterViewSet(
         return Response(RegisterAttachmentSerializer(rows, many=True, context=context).data)
 
     @extend_schema(summary="下载附件", responses=with_errors({200: FILE}))
-    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment>[0-9]{1,18})")
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment>[^/.]+)")
     def attachment(self, request, pk=None, attachment=None):
         item = self._item(request, pk)
-        row = registers.load_attachment(self.register, request.user, attachment)
+        row = registers.load_attachment(self.register, request.user, path_id(attachment))
         if row.object_id != item.pk:
             raise NotFound()
         return evidence_response(row, row.file, row.name, f"register-{self.register.key}")

@@ -5,11 +5,8 @@ answers with the first check, 200)."""
 
 from __future__ import annotations
 
-import django_filters
-from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.response import Response
 
 from xiaoan.buses import services
@@ -17,8 +14,9 @@ from xiaoan.buses.choices import CheckResult
 from xiaoan.buses.models import BusCheck
 from xiaoan.buses.registers import BUSES
 from xiaoan.buses.serializers import BusCheckCreateSerializer, BusCheckSerializer
+from xiaoan.core.api.checks import CheckViewSet, check_filterset
 from xiaoan.core.api.registers import RegisterViewSet
-from xiaoan.core.api.views import ScopedViewSetMixin, validated, with_errors
+from xiaoan.core.api.views import IDEMPOTENCY_KEY, validated, with_errors
 from xiaoan.core.idempotency import request_fingerprint
 
 
@@ -28,36 +26,14 @@ class BusViewSet(RegisterViewSet):
     register = BUSES
 
 
-class CheckFilterSet(django_filters.FilterSet):
-    bus = django_filters.NumberFilter(field_name="bus_id")
-    result = django_filters.ChoiceFilter(choices=CheckResult.choices)
-    since = django_filters.DateFilter(field_name="checked_on", lookup_expr="gte")
-    until = django_filters.DateFilter(field_name="checked_on", lookup_expr="lte")
-
-    class Meta:
-        model = BusCheck
-        fields = ["bus", "result", "since", "until"]
-
-
-class BusCheckViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
+class BusCheckViewSet(CheckViewSet):
     """校车出车前安全检查记录：按范围查看；一次提交一辆校车的全部检查项目。"""
 
     model = BusCheck
     serializer_class = BusCheckSerializer
-    filter_backends = [DjangoFilterBackend]
-    filterset_class = CheckFilterSet
-
-    def get_queryset(self):
-        return (
-            BusCheck.objects.restrict(self.request.user, "view")
-            .select_related("bus", "checker")
-            .order_by("-checked_at", "-pk")
-        )
+    filterset_class = check_filterset(BusCheck, "bus", CheckResult.choices)
+    related = ("bus", "checker")
+    ordering = ("-checked_at", "-pk")
 
     @extend_schema(
         summary="提交出车前检查（一辆校车）",
@@ -65,14 +41,7 @@ class BusCheckViewSet(
             "application/json": BusCheckCreateSerializer,
             "multipart/form-data": BusCheckCreateSerializer,
         },
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                description="重试时原样重发同一个键：不会重复记录",
-            )
-        ],
+        parameters=[IDEMPOTENCY_KEY],
         responses=with_errors({201: BusCheckSerializer, 200: BusCheckSerializer}),
     )
     def create(self, request, *args, **kwargs):

@@ -4,15 +4,13 @@ the monthly checks, listed in scope and recorded a row of assets at a time (POST
 
 from __future__ import annotations
 
-import django_filters
-from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.response import Response
 
+from xiaoan.core.api.checks import CheckViewSet, check_filterset
 from xiaoan.core.api.registers import RegisterViewSet
-from xiaoan.core.api.views import ScopedViewSetMixin, validated, with_errors
+from xiaoan.core.api.views import IDEMPOTENCY_KEY, validated, with_errors
 from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.fireassets import services
 from xiaoan.fireassets.choices import CheckResult
@@ -31,48 +29,18 @@ class FireAssetViewSet(RegisterViewSet):
     register = FIRE_ASSETS
 
 
-class CheckFilterSet(django_filters.FilterSet):
-    asset = django_filters.NumberFilter(field_name="asset_id")
-    result = django_filters.ChoiceFilter(choices=CheckResult.choices)
-    since = django_filters.DateFilter(field_name="checked_on", lookup_expr="gte")
-    until = django_filters.DateFilter(field_name="checked_on", lookup_expr="lte")
-
-    class Meta:
-        model = FireAssetCheck
-        fields = ["asset", "result", "since", "until"]
-
-
-class FireAssetCheckViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
+class FireAssetCheckViewSet(CheckViewSet):
     """消防器材月检记录：按范围查看；一次提交一排器材的检查结果。"""
 
     model = FireAssetCheck
     serializer_class = FireAssetCheckSerializer
-    filter_backends = [DjangoFilterBackend]
-    filterset_class = CheckFilterSet
-
-    def get_queryset(self):
-        return (
-            FireAssetCheck.objects.restrict(self.request.user, "view")
-            .select_related("asset", "checker")
-            .order_by("-checked_on", "-pk")
-        )
+    filterset_class = check_filterset(FireAssetCheck, "asset", CheckResult.choices)
+    related = ("asset", "checker")
 
     @extend_schema(
         summary="提交月检（一排器材）",
         request=CheckBatchSerializer,
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                description="重试时原样重发同一个键：不会重复记录",
-            )
-        ],
+        parameters=[IDEMPOTENCY_KEY],
         responses=with_errors({201: CheckBatchResultSerializer, 200: CheckBatchResultSerializer}),
     )
     def create(self, request, *args, **kwargs):

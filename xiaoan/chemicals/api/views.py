@@ -31,7 +31,7 @@ from xiaoan.chemicals.models import (
 from xiaoan.chemicals.registers import CHEMICALS, STORAGES
 from xiaoan.chemicals.workflow import MOVEMENT
 from xiaoan.core.api.registers import RegisterViewSet
-from xiaoan.core.api.views import ScopedViewSetMixin, validated, with_errors
+from xiaoan.core.api.views import IDEMPOTENCY_KEY, ScopedViewSetMixin, validated, with_errors
 from xiaoan.core.api.workflow import WorkflowViewSetMixin
 from xiaoan.core.errors import Invalid
 from xiaoan.core.idempotency import request_fingerprint
@@ -150,14 +150,7 @@ class MovementViewSet(
             "（idempotency_mismatch）。"
         ),
         request=MovementInputSerializer,
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                description="客户端生成的唯一值，最多 64 个字符",
-            )
-        ],
+        parameters=[IDEMPOTENCY_KEY],
         responses=with_errors({201: MovementDetailSerializer, 200: MovementDetailSerializer}),
     )
     def create(self, request):

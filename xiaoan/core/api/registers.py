@@ -20,7 +20,7 @@ from typing import Any
 
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -260,7 +260,11 @@ class RegisterViewSet(
         rows = registers.attachments_of(self.register, item)
         return Response(RegisterAttachmentSerializer(rows, many=True, context=context).data)
 
-    @extend_schema(summary="下载附件", responses=with_errors({200: FILE}))
+    @extend_schema(
+        summary="下载附件",
+        parameters=[OpenApiParameter("attachment", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses=with_errors({200: FILE}),
+    )
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment>[^/.]+)")
     def attachment(self, request, pk=None, attachment=None):
         item = self._item(request, pk)

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
 
@@ -25,6 +26,18 @@ ERRORS = {
     404: OpenApiResponse(ErrorSerializer, description="不存在或不在授权范围内"),
     409: OpenApiResponse(ErrorSerializer, description="冲突"),
 }
+
+
+# The header of a create that a retry must not repeat (xiaoan.core.idempotency).
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "客户端生成的唯一值（最多 64 个字符）：同一把钥匙原样重试返回同一结果；"
+        "同一把钥匙用于内容不同的请求返回 422（idempotency_mismatch）"
+    ),
+)
 
 
 def with_errors(responses: dict[int, Any]) -> dict[int, Any]:

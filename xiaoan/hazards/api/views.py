@@ -22,7 +22,7 @@ from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from xiaoan.core.api.parsers import upload_parsers
-from xiaoan.core.api.views import path_id, validated, with_errors
+from xiaoan.core.api.views import IDEMPOTENCY_KEY, path_id, validated, with_errors
 from xiaoan.core.api.workflow import WorkflowViewSetMixin
 from xiaoan.core.errors import Forbidden, Invalid, NotFound
 from xiaoan.core.idempotency import request_fingerprint
@@ -312,14 +312,7 @@ class HazardViewSet(
             "返回 422（idempotency_mismatch）。"
         ),
         request=_request(HazardReportSerializer, HazardReportUploadSerializer),
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                description="客户端生成的唯一值，最多 64 个字符",
-            )
-        ],
+        parameters=[IDEMPOTENCY_KEY],
         responses=with_errors({201: HazardDetailSerializer, 200: HazardDetailSerializer}),
     )
     def create(self, request, *args, **kwargs):

@@ -20,7 +20,13 @@ from rest_framework.response import Response
 
 from xiaoan.accounts.models import User
 from xiaoan.core.api.parsers import upload_parsers
-from xiaoan.core.api.views import ScopedViewSetMixin, path_id, validated, with_errors
+from xiaoan.core.api.views import (
+    IDEMPOTENCY_KEY,
+    ScopedViewSetMixin,
+    path_id,
+    validated,
+    with_errors,
+)
 from xiaoan.core.api.workflow import WorkflowViewSetMixin
 from xiaoan.core.errors import NotFound
 from xiaoan.core.idempotency import request_fingerprint
@@ -59,15 +65,6 @@ def _invited(user: Any) -> bool:
 
 
 DETAIL = with_errors({200: InspectionDetailSerializer})
-IDEMPOTENCY = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description=(
-        "客户端生成的唯一值（最多 64 个字符）：同一把钥匙原样重试返回同一结果；"
-        "同一把钥匙用于内容不同的请求返回 422（idempotency_mismatch）"
-    ),
-)
 
 
 class InspectionViewSet(
@@ -297,7 +294,7 @@ InspectionViewSet.submit = extend_schema(
         "确认为重大隐患。重复提交不会重复创建；检查已结束时返回 409；缺少结果、须拍照项"
         "没有照片或检查项不属于本检查表时返回 400，且不写入任何内容。"
     ),
-    parameters=[IDEMPOTENCY],
+    parameters=[IDEMPOTENCY_KEY],
 )(InspectionViewSet.submit)
 
 

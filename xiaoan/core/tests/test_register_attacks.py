@@ -99,6 +99,22 @@ def test_every_register_refuses_what_it_should(persona, units, client_for, api_f
             assert refused.status_code == 403, (prefix, refused.status_code)
             assert officer_api.get(f"{api}{inside.pk}/").status_code == 200, prefix
             attempts += 4
+            # Its own files: listed, added (by those who may change it) and fetched.
+            files = f"{api}{inside.pk}/attachments/"
+            kind = register.attachment_kinds[0][0]
+            added = officer_api.post(files, {"kind": kind, "file": _pdf()}, format="multipart")
+            assert added.status_code in (201, 403), (prefix, added.status_code)
+            own = RegisterAttachment.objects.create(
+                content_type=register.content_type(),
+                object_id=inside.pk,
+                kind=kind,
+                file=_pdf(),
+                name="证明.pdf",
+                size=10,
+                uploaded_by=district,
+            )
+            assert officer_api.get(files).status_code == 200, prefix
+            assert officer_api.get(f"{files}{own.pk}/").status_code == 200, prefix
             if outside is not None:
                 both += 1
             # Retire twice: the second is a conflict and changes nothing.

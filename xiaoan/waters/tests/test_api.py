@@ -131,3 +131,15 @@ def test_it_exports_imports_and_serves_the_template(api_for, mine):
         f"{URL}import/", {"file": SimpleUploadedFile("w.xlsx", good)}, format="multipart"
     )
     assert auditor.status_code == 403
+
+
+def test_it_keeps_a_waters_photos_and_signs_through_the_api(api_for, mine, other):
+    client = api_for("school_a_officer")
+    photo = SimpleUploadedFile("警示牌.pdf", b"%PDF-1.4 sign", content_type="application/pdf")
+    files = f"{URL}{mine.pk}/attachments/"
+    added = client.post(files, {"kind": "photo", "file": photo}, format="multipart")
+    assert added.status_code == 201, added.json()
+    assert [r["id"] for r in client.get(files).json()] == [added.json()["id"]]
+    got = client.get(added.json()["url"])
+    assert got.status_code == 200 and b"".join(got.streaming_content) == b"%PDF-1.4 sign"
+    assert client.get(f"{URL}{other.pk}/attachments/").status_code == 404

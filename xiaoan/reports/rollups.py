@@ -174,29 +174,28 @@ def changed(model: type[models.Model], unit_ids: Iterable[int | None]) -> None:
 
 def _schools_of(unit_ids: set[int]) -> list[int]:
     """The schools the units are or belong to (a bureau belongs to none)."""
+    return [pk for pk, _path in _school_rows(unit_ids)]
+
+
+def _school_rows(unit_ids: set[int]) -> list[tuple[int, str]]:
+    """(pk, path) of the schools the units are or belong to."""
     from xiaoan.orgs.choices import UnitKind
     from xiaoan.orgs.models import Unit, ancestor_paths
 
     paths = Unit.objects.filter(pk__in=sorted(unit_ids)).values_list("path", flat=True)
     chains = sorted({p for path in paths for p in ancestor_paths(path)})
     schools = Unit.objects.filter(path__in=chains, kind=UnitKind.SCHOOL)
-    return list(schools.values_list("pk", flat=True))
+    return list(schools.values_list("pk", "path"))
 
 
 def _school_trees(unit_ids: set[int]) -> set[int]:
     """The units and, for those in a school, every unit of that school: a record kept by a
     department may be read by items kept at the school or at another of its departments (a
     driver's licence at 政教处, the bus at the school)."""
-    from xiaoan.orgs.choices import UnitKind
-    from xiaoan.orgs.models import Unit, ancestor_paths
+    from xiaoan.orgs.models import Unit
 
-    paths = Unit.objects.filter(pk__in=sorted(unit_ids)).values_list("path", flat=True)
-    chains = sorted({p for path in paths for p in ancestor_paths(path)})
-    schools = Unit.objects.filter(path__in=chains, kind=UnitKind.SCHOOL).values_list(
-        "path", flat=True
-    )
     within = Q()
-    for path in schools:
+    for _pk, path in _school_rows(unit_ids):
         within |= Q(path__startswith=path)
     if not within:
         return set(unit_ids)

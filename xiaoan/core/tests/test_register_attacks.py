@@ -23,6 +23,19 @@ def _pdf() -> SimpleUploadedFile:
     return SimpleUploadedFile("证明.pdf", b"%PDF-1.4 x", content_type="application/pdf")
 
 
+def _file_of(register: registers.Register, item, by) -> RegisterAttachment:
+    """A file on the item, written directly (whoever may upload to it)."""
+    return RegisterAttachment.objects.create(
+        content_type=register.content_type(),
+        object_id=item.pk,
+        kind=register.attachment_kinds[0][0],
+        file=_pdf(),
+        name="证明.pdf",
+        size=10,
+        uploaded_by=by,
+    )
+
+
 def _resources() -> list[tuple[str, registers.Register]]:
     return [
         (prefix, viewset.register)
@@ -66,15 +79,7 @@ def test_every_register_refuses_what_it_should(persona, units, client_for, api_f
                 assert response.status_code == 404, (prefix, response.status_code)
                 attempts += 1
             # Its files: neither listed, added nor fetched, not even through my own item.
-            theirs = RegisterAttachment.objects.create(
-                content_type=register.content_type(),
-                object_id=outside.pk,
-                kind=register.attachment_kinds[0][0],
-                file=_pdf(),
-                name="证明.pdf",
-                size=10,
-                uploaded_by=district,
-            )
+            theirs = _file_of(register, outside, district)
             mine = f"{api}{inside.pk}" if inside is not None else f"{api}{outside.pk}"
             upload = {"kind": register.attachment_kinds[0][0], "file": _pdf()}
             for response in (
@@ -104,15 +109,7 @@ def test_every_register_refuses_what_it_should(persona, units, client_for, api_f
             kind = register.attachment_kinds[0][0]
             added = officer_api.post(files, {"kind": kind, "file": _pdf()}, format="multipart")
             assert added.status_code in (201, 403), (prefix, added.status_code)
-            own = RegisterAttachment.objects.create(
-                content_type=register.content_type(),
-                object_id=inside.pk,
-                kind=kind,
-                file=_pdf(),
-                name="证明.pdf",
-                size=10,
-                uploaded_by=district,
-            )
+            own = _file_of(register, inside, district)
             assert officer_api.get(files).status_code == 200, prefix
             assert officer_api.get(f"{files}{own.pk}/").status_code == 200, prefix
             if outside is not None:

@@ -30,6 +30,10 @@ class DueRule(models.TextChoices):
 class ProofKind(models.TextChoices):
     INSPECTION = "inspection", _("完成相应类型的检查")
     RECORD = "record", _("上传记录")
+    # Proved by another app's records (xiaoan.duties.proofs): a recorded and evaluated drill,
+    # an education activity held.
+    DRILL = "drill", _("完成并评估演练")
+    ACTIVITY = "activity", _("开展安全教育活动")
 
 
 class RecordKind(models.TextChoices):

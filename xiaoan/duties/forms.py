@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.forms import StyledFormMixin
 from xiaoan.core.workflow_pages import WorkflowForm
+from xiaoan.duties import proofs as proof_sources
 from xiaoan.duties.choices import (
     DueRule,
     DutyRecurrence,
@@ -62,6 +63,10 @@ class DutyForm(StyledFormMixin, forms.Form):
     record_kind = forms.ChoiceField(
         label=_("记录类型"), choices=BLANK + list(RecordKind.choices), required=False
     )
+    proof_code = forms.ChoiceField(
+        label=_("要求的类型"), required=False,
+        help_text=_("完成依据为演练或教育活动时选择；不选则任意一种均可"),
+    )  # fmt: skip
     source_ref = forms.CharField(
         label=_("来源（方案、文号或任务）"), max_length=200, required=False
     )
@@ -91,6 +96,10 @@ class DutyForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, units=(), tasks=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["issuer"].choices = _units(units)
+        self.fields["proof_code"].choices = BLANK + [
+            (str(ProofKind(kind).label), [(code, label) for code, label in source.codes()])
+            for kind, source in proof_sources.SOURCES.items()
+        ]
         if "task" in self.fields:
             self.fields["task"].choices = BLANK + [
                 (t.pk, f"{t.plan.title[:24]} · {t.seq}. {t.title[:30]}") for t in tasks

@@ -92,6 +92,9 @@ class Duty(TimeStamped):
     record_kind = models.CharField(
         _("记录类型"), max_length=20, choices=RecordKind.choices, blank=True
     )
+    # The kind of drill or the education event (xiaoan.duties.proofs) a duty proved by
+    # another app's records asks for; blank: any.
+    proof_code = models.CharField(_("要求的类型"), max_length=40, blank=True)
     source_ref = models.CharField(
         _("来源"),
         max_length=200,
@@ -168,7 +171,12 @@ class Duty(TimeStamped):
     def proof_label(self) -> str:
         if self.proof == ProofKind.INSPECTION:
             return str(_("%(k)s（已提交）")) % {"k": self.get_inspection_kind_display()}
-        return str(self.get_record_kind_display())
+        if self.proof == ProofKind.RECORD:
+            return str(self.get_record_kind_display())
+        from xiaoan.duties.proofs import code_label
+
+        code = code_label(self.proof, self.proof_code)
+        return f"{self.get_proof_display()}（{code}）" if code else str(self.get_proof_display())
 
 
 class DutyEvent(WorkflowEvent):

@@ -38,6 +38,7 @@ from xiaoan.core.history import stamp
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.services import ensure_in_scope
 from xiaoan.core.workflow import begin, require_note, workflow_of
+from xiaoan.duties import proofs as proof_sources
 from xiaoan.duties.choices import (
     COUNTED_REVIEWS,
     DueRule,
@@ -258,13 +259,16 @@ def with_proofs(obligations: QuerySet[Obligation]) -> QuerySet[Obligation]:
     return obligations.annotate(
         done_inspections=Coalesce(_done_inspections(), Value(0)),
         record_count=Coalesce(_records(), Value(0)),
+        other_proofs=proof_sources.other_proofs(),
     ).select_related("duty")
 
 
 def proofs_of(obligation: Obligation) -> int:
     if obligation.duty.proof == ProofKind.INSPECTION:
         return obligation.done_inspections  # type: ignore[attr-defined]
-    return obligation.record_count  # type: ignore[attr-defined]
+    if obligation.duty.proof == ProofKind.RECORD:
+        return obligation.record_count  # type: ignore[attr-defined]
+    return obligation.other_proofs  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -285,8 +289,11 @@ def decide(ob: Obligation, proofs: int, today: dt.date, now: dt.datetime) -> str
                 "k": ob.duty.get_inspection_kind_display(),
                 "n": proofs,
             }
-        else:
+        elif ob.duty.proof == ProofKind.RECORD:
             ob.met_by = _("%(k)s %(n)d 份") % {"k": ob.duty.get_record_kind_display(), "n": proofs}
+        else:
+            source = proof_sources.source_of(ob.duty.proof)
+            ob.met_by = source.met_by(ob, proofs) if source else str(proofs)
         return ObligationStatus.MET
     if ob.deadline < today:
         return ObligationStatus.MISSED
@@ -483,6 +490,10 @@ def _check(data: dict[str, Any]) -> dict[str, list[str]]:
     elif proof == ProofKind.RECORD:
         if data.get("record_kind") not in RecordKind.values:
             errors["record_kind"] = [_("请选择记录类型。")]
+    elif (source := proof_sources.source_of(proof)) is not None:
+        code = data.get("proof_code") or ""
+        if (code or not source.any_code) and code not in dict(source.codes()):
+            errors["proof_code"] = [_("请选择要求的类型。")]
     else:
         errors["proof"] = [_("完成依据无效。")]
     if data.get("recurrence") == DutyRecurrence.ONCE and not data.get("ends_on"):
@@ -496,8 +507,8 @@ def _check(data: dict[str, Any]) -> dict[str, list[str]]:
 # `is_active` is the input's name for the initial state (False: issued stopped).
 DUTY_FIELDS = (
     "name", "description", "target", "target_kind", "recurrence", "due_rule", "due_days",
-    "due_dates", "required_count", "proof", "inspection_kind", "record_kind", "source_ref",
-    "task", "starts_on", "ends_on", "is_active", "requires_review",
+    "due_dates", "required_count", "proof", "inspection_kind", "record_kind", "proof_code",
+    "source_ref", "task", "starts_on", "ends_on", "is_active", "requires_review",
 )  # fmt: skip
 
 
@@ -527,6 +538,7 @@ def create_duty(actor: Any, *, issuer: Unit | int, builtin_code: str = "", **dat
         "required_count": 1,
         "inspection_kind": "",
         "record_kind": "",
+        "proof_code": "",
         "description": "",
         "source_ref": "",
         "task": None,
@@ -565,10 +577,12 @@ def create_duty(actor: Any, *, issuer: Unit | int, builtin_code: str = "", **dat
         **data,
     )
     duty.name = duty.name.strip()[:100]
-    if duty.proof == ProofKind.INSPECTION:
+    if duty.proof != ProofKind.RECORD:
         duty.record_kind = ""
-    else:
+    if duty.proof != ProofKind.INSPECTION:
         duty.inspection_kind = ""
+    if duty.proof in (ProofKind.INSPECTION, ProofKind.RECORD):
+        duty.proof_code = ""
     if duty.target != DutyTarget.KIND:
         duty.target_kind = ""
     stamp(duty, actor)

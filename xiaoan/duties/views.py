@@ -24,6 +24,7 @@ from xiaoan.core.views import (
 )
 from xiaoan.core.workflow_pages import WorkflowActionView, WorkflowForm, action_panel
 from xiaoan.duties import builtin, forms, overview, review, services
+from xiaoan.duties import proofs as proof_sources
 from xiaoan.duties.choices import DutyStatus, ObligationStatus, ProofKind
 from xiaoan.duties.models import Duty, DutyRecord, Obligation
 from xiaoan.duties.workflow import DUTY, OBLIGATION
@@ -229,9 +230,14 @@ def record_context(request, ob: Obligation, bound: forms.RecordForm | None = Non
             )
             .order_by("scheduled_on", "pk")[:50]
         )
+    source = proof_sources.source_of(ob.duty.proof)
+    proving = None
+    if source is not None:
+        proving = list(source.listing(request.user, ob)) if source.listing else []
     return {
         "ob": ob,
         "object": ob,
+        "proving": proving,
         "records": ob.records.select_related("submitted_by"),
         "inspections": inspections,
         "done_statuses": DONE_STATUSES,

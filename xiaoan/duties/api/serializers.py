@@ -41,6 +41,7 @@ class DutySerializer(serializers.ModelSerializer):
             "proof",
             "inspection_kind",
             "record_kind",
+            "proof_code",
             "source_ref",
             "task",
             "starts_on",
@@ -75,6 +76,13 @@ class DutyInputSerializer(serializers.Serializer):
     )
     record_kind = serializers.ChoiceField(
         choices=RecordKind.choices, required=False, allow_blank=True, default=""
+    )
+    proof_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=40,
+        help_text="完成依据为 drill/activity 时要求的演练类型或教育活动代码；空：任意",
     )
     source_ref = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     task = serializers.IntegerField(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import tempfile
 
 from django.db.models import QuerySet
 from django.http import FileResponse
@@ -12,10 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from xiaoan.audit.files import file_served
-from xiaoan.core.xlsx import Column, Sheet, local_time
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from xiaoan.core.xlsx import Column, Sheet, local_time, streamed
 
 COLUMNS = [
     Column(gettext_lazy("编号"), 10, lambda e, _c: e.id),
@@ -50,13 +46,5 @@ def write(queryset: QuerySet, handle) -> int:
 
 
 def response(queryset: QuerySet) -> FileResponse:
-    handle = tempfile.TemporaryFile()
-    try:
-        count = write(queryset, handle)
-        handle.seek(0)
-    except BaseException:
-        handle.close()
-        raise
     name = f"{_('安全审计记录')}-{timezone.localdate():%Y%m%d}.xlsx"
-    file_served("export", "audit-entries", filename=name, rows=count)
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
+    return streamed(lambda handle: write(queryset, handle), name, "audit-entries")

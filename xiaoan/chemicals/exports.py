@@ -6,7 +6,6 @@ Rows stream from `.values().iterator()` into a write-only workbook (xiaoan.core.
 
 from __future__ import annotations
 
-import tempfile
 from decimal import Decimal
 from typing import IO, Any
 
@@ -17,9 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from xiaoan.audit.files import file_served
 from xiaoan.chemicals.choices import MeasureUnit, MovementKind
-from xiaoan.core.xlsx import Column, Sheet
+from xiaoan.core.xlsx import Column, Sheet, streamed
 
 FIELDS = (
     "occurred_on",
@@ -135,18 +133,7 @@ def header_lines(unit: str, scope: str, author: str) -> list[str]:
 
 
 def ledger_response(queryset: QuerySet, above: list[str]) -> FileResponse:
-    handle = tempfile.TemporaryFile()
-    try:
-        write_ledger(queryset, handle, above)
-        handle.seek(0)
-    except BaseException:
-        handle.close()
-        raise
     filename = f"{_('危险化学品出入库台账')}-{timezone.localdate():%Y%m%d}.xlsx"
-    file_served("export", "chemicals-ledger", filename=filename)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return streamed(
+        lambda handle: write_ledger(queryset, handle, above) and None, filename, "chemicals-ledger"
     )

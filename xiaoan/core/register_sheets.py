@@ -16,13 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.db import models, transaction
-from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -38,13 +36,12 @@ from xiaoan.core.registers import (
     place_fits,
     update,
 )
-from xiaoan.core.xlsx import Column, Sheet
+from xiaoan.core.xlsx import Column, Sheet, streamed
 
 MAX_ROWS = 5000
 TRUE_WORDS = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
 FALSE_WORDS = {"否", "无", "没有", "n", "no", "false", "0", "×"}
 DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass
@@ -141,17 +138,11 @@ def write(register: Register, items, fileobj: IO[bytes], *, template: bool = Fal
 
 def xlsx_response(register: Register, items, filename: str, *, template: bool = False):
     """Write to a temporary file and stream it (rows are read in chunks, not kept)."""
-    from xiaoan.audit.files import file_served
-
-    handle = tempfile.TemporaryFile()
-    try:
-        write(register, items, handle, template=template)
-        handle.seek(0)
-    except BaseException:
-        handle.close()
-        raise
-    file_served("export", f"register-{register.key}", filename=filename)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+    return streamed(
+        lambda handle: write(register, items, handle, template=template) and None,
+        filename,
+        f"register-{register.key}",
+    )
 
 
 def export_response(register: Register, queryset):

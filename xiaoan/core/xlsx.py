@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import FileResponse
 from django.utils import timezone
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -229,3 +231,25 @@ class Sheet:
             end = self.header_row + self.count
             self.ws.auto_filter.ref = f"A{self.header_row}:{self.last}{end}"
         self.ws.print_area = f"A1:{self.last}{self._row}"
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def streamed(
+    write: Callable[[Any], Any], filename: str, kind: str, *, obj: Any = None
+) -> FileResponse:
+    """Write a workbook to a temporary file and stream it (the file goes away when closed),
+    recording the export in the audit log (`kind`; the rows, when `write` returns a count)."""
+    from xiaoan.audit.files import file_served
+
+    handle = tempfile.TemporaryFile()
+    try:
+        rows = write(handle)
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    extra = {"rows": rows} if isinstance(rows, int) else {}
+    file_served("export", kind, obj=obj, filename=filename, **extra)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)

@@ -12,7 +12,6 @@ client, so memory stays flat however many rows are exported. Pages and the API s
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -28,11 +27,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
-from xiaoan.audit.files import file_served
 from xiaoan.audit.services import current_request
 from xiaoan.core.choices import SafetyDomain
 from xiaoan.core.scoping import grants_for, has_permission_anywhere
-from xiaoan.core.xlsx import Column, Sheet, local_time
+from xiaoan.core.xlsx import Column, Sheet, local_time, streamed
 from xiaoan.hazards.choices import OPEN_STATUSES, HazardLevel, HazardSource, HazardStatus
 from xiaoan.hazards.models import Hazard, Supervision
 from xiaoan.orgs.choices import UnitKind
@@ -388,19 +386,11 @@ def export_response(queryset: QuerySet, kind: str, request: Any = None) -> FileR
     The header block names the person and the filters of `request` (by default the
     request being answered, so the API's export has it too)."""
     request = request if request is not None else current_request.get()
-    handle = tempfile.TemporaryFile()
-    try:
-        write_export(queryset, kind, handle, header_for(request))
-        handle.seek(0)
-    except BaseException:
-        handle.close()
-        raise
-    file_served("export", f"hazards-{kind}", filename=export_filename(kind))
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=export_filename(kind),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    header = header_for(request)
+    return streamed(
+        lambda handle: write_export(queryset, kind, handle, header) and None,
+        export_filename(kind),
+        f"hazards-{kind}",
     )
 
 

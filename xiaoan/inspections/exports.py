@@ -9,9 +9,8 @@ caller's: the inspections passed in are already `Inspection.objects.restrict(use
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable, Iterable
-from typing import IO, Any
+from collections.abc import Iterable
+from typing import IO
 
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse
@@ -20,17 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from xiaoan.audit.files import file_served
-
 # The hazard lists' cell rules (formula-safe text, local datetimes) and borders: one look
 # for every export of the platform.
-from xiaoan.core.xlsx import Column, Sheet, local_time
+from xiaoan.core.xlsx import Column, Sheet, local_time, streamed
 from xiaoan.hazards.choices import HazardLevel
 from xiaoan.inspections.choices import InspectionKind, InspectionStatus, ResultValue
 from xiaoan.inspections.models import ChecklistItem, Inspection, ItemResult
 
 CHUNK = 2000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class Labels:
@@ -267,27 +263,18 @@ def write_inspections(inspections: QuerySet, fileobj: IO[bytes]) -> tuple[int, i
 # ---------------------------------------------------------------- responses
 
 
-def _stream(write: Callable[[IO[bytes]], Any], filename: str) -> FileResponse:
-    """Write to a temporary file and stream it; the file goes away when closed."""
-    handle = tempfile.TemporaryFile()
-    try:
-        write(handle)
-        handle.seek(0)
-    except BaseException:
-        handle.close()
-        raise
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
-
-
 def inspection_response(inspection: Inspection) -> FileResponse:
     name = f"{_('检查结果')}-{inspection.unit.name}-{inspection.scheduled_on:%Y%m%d}.xlsx"
-    response = _stream(lambda handle: write_inspection(inspection, handle), name)
-    file_served("export", "inspection-results", obj=inspection, filename=name)
-    return response
+    return streamed(
+        lambda handle: write_inspection(inspection, handle) and None,
+        name,
+        "inspection-results",
+        obj=inspection,
+    )
 
 
 def inspections_response(inspections: QuerySet) -> FileResponse:
     name = f"{_('检查结果汇总')}-{timezone.localdate():%Y%m%d}.xlsx"
-    response = _stream(lambda handle: write_inspections(inspections, handle), name)
-    file_served("export", "inspections-results", filename=name)
-    return response
+    return streamed(
+        lambda handle: write_inspections(inspections, handle) and None, name, "inspections-results"
+    )

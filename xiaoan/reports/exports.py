@@ -3,7 +3,6 @@ one sheet per table, and the ranking of the units one level down — the sheet a
 
 from __future__ import annotations
 
-import tempfile
 from typing import Any
 
 from django.http import FileResponse, Http404
@@ -11,11 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from xiaoan.audit.files import file_served
-from xiaoan.core.xlsx import Column, Sheet
+from xiaoan.core.xlsx import Column, Sheet, streamed
 from xiaoan.reports.services import Dashboard
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _by_index(index: int):
@@ -133,14 +129,6 @@ def write(board: Dashboard, handle, user: Any, *, only: str = "") -> int:
 def response(board: Dashboard, user: Any, *, only: str = "") -> FileResponse:
     if only and only not in tables_of(board):
         raise Http404
-    handle = tempfile.TemporaryFile()
-    try:
-        rows = write(board, handle, user, only=only)
-        handle.seek(0)
-    except BaseException:
-        handle.close()
-        raise
     title = tables_of(board)[only]["title"] if only else _("安全工作情况")
     name = f"{board.unit.name}-{title}-{timezone.localdate():%Y%m%d}.xlsx"
-    file_served("export", "dashboard", filename=name, rows=rows)
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
+    return streamed(lambda handle: write(board, handle, user, only=only), name, "dashboard")

@@ -28,6 +28,7 @@ from xiaoan.core.errors import Forbidden, Invalid, NotFound
 from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.core.views import photo_response
 from xiaoan.core.workflow import Action
+from xiaoan.core.xlsx import XLSX
 from xiaoan.hazards import exports, services, tally
 from xiaoan.hazards.api.serializers import (
     DecideExtensionSerializer,
@@ -45,7 +46,6 @@ from xiaoan.hazards.workflow import HAZARD
 from xiaoan.orgs.models import Place
 
 EXPORT_KINDS = list(exports.EXPORT_KINDS)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # The people a hazard names (finder, owner) take part without a role: `restrict` widens

@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from xiaoan.core.api.views import ErrorSerializer, path_id, with_errors
 from xiaoan.core.errors import Forbidden, NotFound
 from xiaoan.core.scoping import has_permission_anywhere
+from xiaoan.core.xlsx import XLSX
 from xiaoan.inspections import exports, printing
 from xiaoan.inspections.api.views import _invited
 from xiaoan.inspections.filtersets import InspectionFilterSet
@@ -28,7 +29,7 @@ PDF_RESPONSES = with_errors(
     }
 )
 XLSX_RESPONSES = with_errors(
-    {(200, exports.XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="xlsx 文件")}
+    {(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="xlsx 文件")}
 )
 
 

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from xiaoan.core.xlsx import XLSX
 from xiaoan.inspections import exports
 from xiaoan.inspections.models import Inspection
 from xiaoan.inspections.tests.print_support import (
@@ -67,7 +68,7 @@ SET_HEADERS = [
 
 def _book(response):
     assert response.status_code == 200, response.content[:300]
-    assert response["Content-Type"] == exports.XLSX
+    assert response["Content-Type"] == XLSX
     assert "attachment" in response["Content-Disposition"]
     return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
 

@@ -23,6 +23,7 @@ from xiaoan.core.api.parsers import upload_parsers
 from xiaoan.core.api.views import ScopedViewSetMixin, path_id, validated, with_errors
 from xiaoan.core.api.workflow import WorkflowViewSetMixin
 from xiaoan.core.scoping import has_permission_anywhere
+from xiaoan.core.xlsx import XLSX
 from xiaoan.plans import services, tables
 from xiaoan.plans.api.serializers import (
     PlanAssignmentDetailSerializer,
@@ -60,7 +61,6 @@ class PlanScopedViewSetMixin(ScopedViewSetMixin):
         return has_permission_anywhere(user, plan_perm(self.permission_action()))
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 

@@ -242,8 +242,8 @@ def unmark(actor: Any, pk: Any, attendance_pk: Any) -> None:
 
 def attendance_of(session: TrainingSession) -> QuerySet:
     return session.attendances.select_related("unit", "recorded_by").order_by(
-        "user__isnull", "unit__path", "name", "pk"
-    )
+        "unit__path", "employer", "name", "pk"
+    )  # within a unit its own people (no employer) before outsiders
 
 
 # ---------------------------------------------------------------- the QR code at the door

@@ -310,7 +310,7 @@ class CoverageView(LoginRequiredMixin, TemplateView):
             row.drill = (
                 f"?{query.urlencode()}&unit={row.unit.pk}" if query else f"?unit={row.unit.pk}"
             )
-        parent = root.get_parent() if root.depth > 1 else None
+        parent = Unit.objects.get_parent(root) if root.depth > 1 else None
         if (
             parent is not None
             and services.visible_units(self.request.user).filter(pk=parent.pk).exists()

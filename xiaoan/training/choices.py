@@ -24,10 +24,10 @@ def audience_role_choices() -> list[tuple[str, str]]:
 PERSON_KINDS = ["保安", "食堂从业人员", "宿管", "驾驶员", "校医", "班主任", "电工"]
 
 # The plans' rule (leader-training): every principal, deputy in charge and 安办主任 trained
-# once by the end of 2026. Principals and 安办主任 hold these roles; a deputy in charge is
-# known by the 职务 the school gives him.
+# once by the end of 2026. They hold these roles, or are known by the 职务 their school
+# gives them (a deputy in charge holds no role of his own; "副校长" contains "校长").
 LEADER_ROLES = ("unit_head", "safety_officer")
-DEPUTY_POSITIONS = ("副校长", "分管")
+LEADER_POSITIONS = ("校长", "安办主任", "分管")
 # The plan period the rule counts training from (梁子湖区 2024–2026 三年行动方案).
 LEADER_PERIOD_START = 2024
 

@@ -16,7 +16,7 @@ class TrainingFilterSet(RegisterFilterSet):
         label=_("培训日期止"), field_name="held_on", lookup_expr="lte"
     )
     audience_role = django_filters.ChoiceFilter(
-        label=_("参训角色"), choices=audience_role_choices, method="filter_role"
+        label=_("参训角色"), choices=audience_role_choices(), method="filter_role"
     )
     unattended = django_filters.BooleanFilter(label=_("未登记参训人员"), method="filter_unattended")
 

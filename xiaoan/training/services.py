@@ -25,7 +25,7 @@ from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.services import get_scoped
 from xiaoan.orgs.models import Unit
 from xiaoan.training.choices import (
-    DEPUTY_POSITIONS,
+    LEADER_POSITIONS,
     LEADER_ROLES,
     AttendanceMethod,
     audience_role_choices,
@@ -584,9 +584,9 @@ def coverage(
 
 
 def leaders_q() -> Q:
-    """Principals, 安办主任 (their roles) and deputies in charge (their 职务)."""
+    """Principals, deputies in charge and 安办主任: by their roles or their 职务."""
     who = Q(Exists(RoleAssignment.objects.filter(user=OuterRef("pk"), role__code__in=LEADER_ROLES)))
-    for word in DEPUTY_POSITIONS:
+    for word in LEADER_POSITIONS:
         who |= Q(position__contains=word)
     return who
 

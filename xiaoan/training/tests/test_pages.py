@@ -203,3 +203,32 @@ def test_it_shows_a_persons_record(client_for, persona, session):
     assert Client().get(url("mine")).status_code == 302
     teacher = persona("school_b_teacher")
     assert client_for("school_b_teacher").get(url("person", teacher.pk)).status_code == 200
+
+
+def test_it_reads_pages_in_queries_that_do_not_grow_with_rows(client_for, persona, units, session):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xiaoan.training.tests.support import add_person
+
+    district = client_for("district_officer")
+    officer = client_for("school_a_officer")
+
+    def count(client, path, params=None) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path, params or {}).status_code == 200
+        return len(queries)
+
+    pages = [
+        (district, url("coverage"), {"role": "leaders"}),
+        (officer, url("attendance", session.pk), None),
+        (officer, url("trainingsession_detail", session.pk), None),
+    ]
+    before = [count(*page) for page in pages]
+    for n, school in enumerate(["太和镇中心学校", "东沟镇中心小学", "沼山镇中心学校", SCHOOL_A]):
+        add_person(units[school], f"p{n}", f"校长{n}", position="校长")
+        add_person(units[SCHOOL_A], f"q{n}", f"教师{n}")
+    people = [persona(f"q{n}").pk for n in range(4)]
+    services.mark(persona("school_a_officer"), session.pk, users=people)
+    after = [count(*page) for page in pages]
+    assert all(a <= b for a, b in zip(after, before, strict=True)), (before, after)

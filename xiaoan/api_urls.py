@@ -30,6 +30,7 @@ from xiaoan.plans.api import views as plans_api
 from xiaoan.reports.api import views as reports_api
 from xiaoan.security.api import SecurityPostureViewSet
 from xiaoan.traffic.api import TrafficAgreementViewSet
+from xiaoan.training.api import TrainingCheckinView, TrainingViewSet
 from xiaoan.vehicles.api import CampusVehicleViewSet
 from xiaoan.waters.api import WaterViewSet
 
@@ -91,6 +92,7 @@ router.register("security-postures", SecurityPostureViewSet, basename="security-
 router.register("legal-vice-principals", LegalVicePrincipalViewSet, basename="legal-vice-principal")
 router.register("police-rooms", PoliceRoomViewSet, basename="police-room")
 router.register("counsellors", CounsellorViewSet, basename="counsellor")
+router.register("trainings", TrainingViewSet, basename="training")
 
 app_name = "api"
 urlpatterns = [
@@ -106,5 +108,6 @@ urlpatterns = [
     # Before the router: "coverage" would otherwise be taken for an inspection id.
     path("inspections/coverage/", CoverageView.as_view(), name="inspection-coverage"),
     path("obligations/overview/", duties_api.OverviewView.as_view(), name="obligation-overview"),
+    path("trainings/checkin/", TrainingCheckinView.as_view(), name="training-checkin"),
     path("", include(router.urls)),
 ]

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from xiaoan.indicators.tests.support import REPORTED
+from xiaoan.indicators.tests.support import REPORTED, REPORTED_MEAN
 
 
 @pytest.fixture(autouse=True)
@@ -34,3 +34,14 @@ def _a_reported_indicator(request):
     )
     for year in (2024, 2025, 2026):  # saved one by one: each save recounts the rollups
         Target.objects.create(indicator=indicator, year=year, value=100)
+    mean = Indicator.objects.create(
+        code=REPORTED_MEAN,
+        name="轮训完成率",
+        measure="%",
+        rollup="mean",
+        description="测试用：学校填报的平均值。",
+        direction="higher",
+        source="reported",
+        order=6,
+    )
+    Target.objects.create(indicator=mean, year=2026, value=100)

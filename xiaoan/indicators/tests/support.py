@@ -15,6 +15,9 @@ YEAR = 2026
 
 # The tests' own reported indicator (conftest): a share, target 100 each year.
 REPORTED = "reported-share"
+# And a mean (conftest), target 100 in 2026 only: leader-training's shape, which the
+# training app now computes.
+REPORTED_MEAN = "reported-mean"
 
 
 def ind(code: str) -> Indicator:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from xiaoan.indicators.models import IndicatorValue
-from xiaoan.indicators.tests.support import REPORTED, YEAR, ind, pdf, put
+from xiaoan.indicators.tests.support import REPORTED, REPORTED_MEAN, YEAR, ind, pdf, put
 
 pytestmark = pytest.mark.django_db
 
@@ -29,17 +29,17 @@ def _report(api_for, demo, code="safety-spending", value="66", **extra):
 
 def test_it_lists_indicators_with_targets_and_the_units_values(api_for, demo):
     # A school-reported indicator (the bus ones are read from the 校车 register).
-    put("leader-training", demo[A], 100)
-    put("leader-training", demo[B], 40)
+    put(REPORTED_MEAN, demo[A], 100)
+    put(REPORTED_MEAN, demo[B], 40)
     answer = api_for("district_officer").get(f"/api/indicators/?unit={demo[DISTRICT].pk}&year=2026")
     assert answer.status_code == 200
     rows = {r["indicator"]["code"]: r for r in answer.json()}
-    bus = rows["leader-training"]["current"]
+    bus = rows[REPORTED_MEAN]["current"]
     assert (bus["value"], bus["target"], bus["standing"]) == ("70.00", "100.00", "behind")
     assert rows["safety-spending"]["current"]["standing"] == "missing"
     detail = (
         api_for("district_officer")
-        .get(f"/api/indicators/{ind('leader-training').pk}/?unit={demo[DISTRICT].pk}")
+        .get(f"/api/indicators/{ind(REPORTED_MEAN).pk}/?unit={demo[DISTRICT].pk}")
         .json()
     )
     per_unit = {u["unit"]["name"]: u for u in detail["units"]}

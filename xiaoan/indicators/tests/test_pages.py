@@ -11,7 +11,7 @@ from xiaoan.core.todos import todos_for
 from xiaoan.indicators.choices import ValueStatus
 from xiaoan.indicators.models import Indicator, IndicatorValue, Target
 from xiaoan.indicators.providers import provider_for
-from xiaoan.indicators.tests.support import REPORTED, YEAR, ind, pdf, put
+from xiaoan.indicators.tests.support import REPORTED, REPORTED_MEAN, YEAR, ind, pdf, put
 
 pytestmark = pytest.mark.django_db
 
@@ -20,14 +20,14 @@ DISTRICT, A, B = "梁子湖区教育局", "梁子湖高级中学", "东沟镇中
 
 def test_it_shows_a_unit_its_indicators_red_where_behind(client_for, demo):
     put(REPORTED, demo[A], 100)
-    put("leader-training", demo[A], 40)
+    put(REPORTED_MEAN, demo[A], 40)
     page = client_for("school_a_officer").get(reverse("indicators:indicator_list"))
     assert page.status_code == 200
     html = page.content.decode()
     assert f"{A} · 2026 年度指标" in html
     closed = html.split(f'data-indicator="{REPORTED}"')[1].split("data-indicator=")[0]
     assert "border-success" in closed and "已达标" in closed
-    bus = html.split('data-indicator="leader-training"')[1].split("data-indicator=")[0]
+    bus = html.split(f'data-indicator="{REPORTED_MEAN}"')[1].split("data-indicator=")[0]
     assert "border-danger" in bus and "未达标" in bus and "40" in bus
 
 
@@ -52,9 +52,9 @@ def test_it_scopes_the_list(client_for, demo, who, query, status):
 
 
 def test_it_shows_each_unit_one_level_down_and_the_reported_values(client_for, demo):
-    put("leader-training", demo[A], 100)
-    put("leader-training", demo[B], 10, status=ValueStatus.PENDING)
-    pk = ind("leader-training").pk
+    put(REPORTED_MEAN, demo[A], 100)
+    put(REPORTED_MEAN, demo[B], 10, status=ValueStatus.PENDING)
+    pk = ind(REPORTED_MEAN).pk
     url = reverse("indicators:indicator_detail", args=[pk]) + f"?unit={demo[DISTRICT].pk}"
     html = client_for("district_officer").get(url).content.decode()
     row_a = html.split(f'data-unit="{demo[A].pk}"')[1].split("</tr>")[0]

@@ -14,7 +14,7 @@ from xiaoan.indicators import services, values
 from xiaoan.indicators.choices import Rollup, Standing, ValueStatus
 from xiaoan.indicators.models import Target
 from xiaoan.indicators.providers import provider, unregister
-from xiaoan.indicators.tests.support import REPORTED, YEAR, ind, put
+from xiaoan.indicators.tests.support import REPORTED, REPORTED_MEAN, YEAR, ind, put
 from xiaoan.orgs.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -43,15 +43,15 @@ def test_it_ships_the_plans_indicators_with_their_targets(demo):
 
 
 def test_it_rolls_up_the_mean_of_the_schools_that_have_a_value(demo):
-    put("leader-training", demo[A], 100)
-    put("leader-training", demo[B], 50)
-    put("leader-training", demo["梁子镇初级中学"], 20, status=ValueStatus.PENDING)
-    district = cell(demo[DISTRICT], "leader-training")
+    put(REPORTED_MEAN, demo[A], 100)
+    put(REPORTED_MEAN, demo[B], 50)
+    put(REPORTED_MEAN, demo["梁子镇初级中学"], 20, status=ValueStatus.PENDING)
+    district = cell(demo[DISTRICT], REPORTED_MEAN)
     assert district.value == Decimal("75.00")  # the pending one does not count
     assert (district.counted, district.schools) == (2, 12)
     assert district.standing == Standing.BEHIND  # 75 < 100 in 2026
-    assert cell(demo[A], "leader-training").standing == Standing.MET
-    assert cell(demo[B], "leader-training").value == 50
+    assert cell(demo[A], REPORTED_MEAN).standing == Standing.MET
+    assert cell(demo[B], REPORTED_MEAN).value == 50
 
 
 def test_it_rolls_up_the_share_of_schools_meeting_their_target(demo):
@@ -176,7 +176,7 @@ def test_it_counts_each_branch_behind_as_its_cells_do(demo, persona, top):
     """The ranking's shortcut (counts_only) against the full cells of every branch: values at
     some schools, a share, a boarding-only indicator, a stricter target set below the top."""
     put(REPORTED, demo[A], 100)
-    put("leader-training", demo[B], 100)
+    put(REPORTED_MEAN, demo[B], 100)
     put("boarding-sprinklers", demo[A], 100)
     services.set_target(
         persona("district_officer"), ind("safety-spending").pk, year=YEAR, value="80"

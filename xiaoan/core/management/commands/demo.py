@@ -19,6 +19,7 @@ from xiaoan.lawsafety.demo import load_lawsafety
 from xiaoan.orgs.demo import DEMO_PASSWORD, PEOPLE, load_demo
 from xiaoan.security.demo import load_security
 from xiaoan.traffic.demo import load_traffic
+from xiaoan.training.demo import load_training
 from xiaoan.vehicles.demo import load_vehicles
 from xiaoan.waters.demo import load_waters
 
@@ -73,6 +74,7 @@ class Command(BaseCommand):
                 )
                 % load_lawsafety()
             )
+            self.stdout.write(_("安全培训：新建培训 %(n)d 场。") % {"n": load_training()})
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:
             login = f"{username}" + (f" / {mobile}" if mobile else "")

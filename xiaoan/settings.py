@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "xiaoan.construction",
     "xiaoan.security",
     "xiaoan.lawsafety",
+    "xiaoan.activities",
 ]
 
 MIDDLEWARE = [

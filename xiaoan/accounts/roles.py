@@ -116,6 +116,7 @@ REGISTER_MODELS = [
     "lawsafety.legalviceprincipal",
     "lawsafety.policeroom",
     "lawsafety.counsellor",
+    "activities.activity",
 ]
 REGISTER_MANAGE = [
     f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"

@@ -455,6 +455,7 @@ SPECTACULAR_SETTINGS = {
         "PermitStatusEnum": "xiaoan.hotwork.choices.PermitStatus",
         "VehicleViolationKindEnum": "xiaoan.vehicles.choices.ViolationKind",
         "SecurityPostureStatusEnum": "xiaoan.security.choices.PostureStatus",
+        "ActivityKindEnum": "xiaoan.activities.choices.ActivityKind",
     },
 }
 

@@ -202,3 +202,19 @@ def test_the_dashboard_figures_match_the_records(persona, units, monkeypatch):
     assert (figures["done"], figures["missing"]) == (cover.done, cover.missing)
     assert activity_section(Scope(persona("school_b_teacher"), units[SCHOOL_B], False,
                                   D(2026, 11, 20))) is None  # fmt: skip
+
+
+def test_the_obligation_page_lists_the_activities_that_proved_it(
+    persona, units, monkeypatch, client_for
+):
+    from django.urls import reverse
+
+    fire = calendar_duties(persona, units)["fire_month"]
+    duties.generate_duty(fire, D(2026, 11, 2))
+    at(monkeypatch, D(2026, 11, 10))
+    activity = record(persona, units, SCHOOL_A, title="119 疏散演练观摩")
+    ob = Obligation.objects.get(duty=fire, unit=units[SCHOOL_A])
+    page = client_for("school_a_officer").get(reverse("duties:obligation_detail", args=[ob.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200 and "119 疏散演练观摩" in text
+    assert reverse("activities:activity_detail", args=[activity.pk]) in text

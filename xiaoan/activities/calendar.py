@@ -73,6 +73,7 @@ class EducationEvent:
     rule: Rule
     rule_text: Any  # the rule in words, for the calendar page
     kinds: Sequence[str]
+    duty_name: Any  # the built-in duty's name
     note: Any = ""
 
     def windows(self, year: int) -> list[Period]:
@@ -130,6 +131,7 @@ EVENTS: tuple[EducationEvent, ...] = (
         last_weekday(3, 0, before=7, after=7),
         _l("3月最后一个星期一，前后各7天"),
         (K.CLASS_MEETING, K.LECTURE, K.DRILL_VIEWING, K.DISPLAY),
+        _l("全国中小学生安全教育日主题教育活动"),
     ),
     EducationEvent(
         "national_security",
@@ -137,6 +139,7 @@ EVENTS: tuple[EducationEvent, ...] = (
         day(4, 15, before=7, after=7),
         _l("4月15日，前后各7天"),
         (K.CLASS_MEETING, K.LECTURE, K.QUIZ, K.DISPLAY),
+        _l("全民国家安全教育日主题教育活动"),
     ),
     EducationEvent(
         "disaster_prevention",
@@ -144,6 +147,7 @@ EVENTS: tuple[EducationEvent, ...] = (
         day(5, 12, before=7, after=7),
         _l("5月12日，前后各7天（防灾减灾宣传周）"),
         (K.DRILL_VIEWING, K.LECTURE, K.DISPLAY, K.CLASS_MEETING),
+        _l("防灾减灾日主题教育活动"),
     ),
     EducationEvent(
         "drowning_prevention",
@@ -151,6 +155,7 @@ EVENTS: tuple[EducationEvent, ...] = (
         span(("", (5, 1), (6, 30))),
         _l("5月至6月，暑假前"),
         (K.CLASS_MEETING, K.PARENT_LETTER, K.LECTURE, K.VISIT),
+        _l("暑假前防溺水专题教育"),
     ),
     EducationEvent(
         "safety_month",
@@ -158,6 +163,7 @@ EVENTS: tuple[EducationEvent, ...] = (
         span(("", (6, 1), (6, 0))),
         _l("6月"),
         (K.LECTURE, K.DRILL_VIEWING, K.QUIZ, K.DISPLAY),
+        _l("安全生产月校园安全教育活动"),
     ),
     EducationEvent(
         "first_lesson",
@@ -165,6 +171,7 @@ EVENTS: tuple[EducationEvent, ...] = (
         span(("spring", (2, 15), (3, 15)), ("autumn", (9, 1), (9, 30))),
         _l("春季学期2月15日至3月15日；秋季学期9月"),
         (K.CLASS_MEETING, K.LECTURE, K.DRILL_VIEWING, K.PARENT_LETTER),
+        _l("开学第一课安全教育（春季、秋季学期）"),
     ),
     EducationEvent(
         "fire_month",
@@ -172,6 +179,7 @@ EVENTS: tuple[EducationEvent, ...] = (
         span(("", (11, 1), (11, 0))),
         _l("11月（11月9日为“119”消防日）"),
         (K.DRILL_VIEWING, K.LECTURE, K.VISIT, K.DISPLAY),
+        _l("消防宣传月消防安全教育活动"),
         note=_l("11月9日“119”消防日"),
     ),
     EducationEvent(
@@ -180,6 +188,7 @@ EVENTS: tuple[EducationEvent, ...] = (
         day(12, 2, before=7, after=7),
         _l("12月2日，前后各7天"),
         (K.CLASS_MEETING, K.LECTURE, K.PARENT_LETTER, K.DISPLAY),
+        _l("全国交通安全日交通安全教育活动"),
     ),
 )
 BY_CODE = {e.code: e for e in EVENTS}
@@ -213,9 +222,7 @@ def builtin_duties() -> list[Any]:
     return [
         BuiltinDuty(
             f"edu_{e.code}",
-            _l("%(name)s安全教育活动") % {"name": e.name}
-            if not str(e.name).endswith("教育")
-            else e.name,
+            e.duty_name,
             "yearly",
             ProofKind.ACTIVITY,
             "",

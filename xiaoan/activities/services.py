@@ -303,6 +303,10 @@ def parse_window(event: calendar.EducationEvent, key: Any, today: dt.date) -> Pe
     if not key:
         return event.current_or_last(today)
     found = event.window(str(key))
+    if found is None and str(key).isdigit() and 2000 <= int(key) <= 2100:
+        # A year for an event with several windows (开学第一课): its latest begun, else its first.
+        windows = event.windows(int(key))
+        found = next((p for p in reversed(windows) if p.start <= today), windows[0])
     if found is None:
         raise Invalid(fields={"window": [_("活动时段无效，如 2026 或 2026-autumn。")]})
     return found

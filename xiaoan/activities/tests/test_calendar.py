@@ -40,6 +40,18 @@ def test_it_gives_each_event_its_windows():
     assert calendar.event("fire_month").current_or_last(D(2026, 1, 5)).key == "2025"
 
 
+def test_a_year_names_the_window_of_an_event_with_several():
+    from xiaoan.activities.services import parse_window
+
+    lesson = calendar.event("first_lesson")
+    assert parse_window(lesson, "2026", D(2026, 10, 1)).key == "2026-autumn"
+    assert parse_window(lesson, "2026", D(2026, 3, 1)).key == "2026-spring"
+    assert parse_window(lesson, "2027", D(2026, 10, 1)).key == "2027-spring"
+    assert parse_window(lesson, "", D(2026, 10, 1)).key == "2026-autumn"
+    with pytest.raises(Invalid):
+        parse_window(lesson, "1999", D(2026, 10, 1))
+
+
 def test_it_offers_the_calendar_as_builtin_duties(persona, units):
     made = calendar_duties(persona, units)
     assert sorted(made) == sorted(e.code for e in calendar.EVENTS)

@@ -206,3 +206,22 @@ def test_the_coverage_page_reads_a_constant_number_of_queries(
         record(persona, units, school, who="district_officer")
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(url, params)
+
+
+def test_the_ledger_and_its_api_read_no_query_per_row(
+    spread, client_for, api_for, units, persona, django_assert_max_num_queries
+):
+    page, api = client_for("district_officer"), api_for("district_officer")
+    url = reverse("activities:activity_list")
+    page.get(url)
+    api.get("/api/activities/")
+    with django_assert_max_num_queries(40) as first_page:
+        assert page.get(url).status_code == 200
+    with django_assert_max_num_queries(20) as first_api:
+        assert api.get("/api/activities/").status_code == 200
+    for school in ("太和镇中心学校", "涂家垴镇中心小学", "沼山镇中心学校"):
+        record(persona, units, school, who="district_officer", photos=[photo()])
+    with django_assert_max_num_queries(len(first_page.captured_queries)):
+        page.get(url)
+    with django_assert_max_num_queries(len(first_api.captured_queries)):
+        api.get("/api/activities/")

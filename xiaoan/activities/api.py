@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -34,8 +34,10 @@ from xiaoan.core.api.views import (
     validated,
     with_errors,
 )
-from xiaoan.core.errors import Invalid
+from xiaoan.core.errors import Invalid, NotFound
 from xiaoan.core.idempotency import request_fingerprint
+from xiaoan.core.services import get_scoped
+from xiaoan.core.views import photo_response
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="活动 id")
 COVERAGE_PAGE = 100
@@ -71,7 +73,8 @@ class ActivityViewSet(
     parser_classes = upload_parsers()
     action_permission = {
         **ScopedViewSetMixin.action_permission,
-        "photos": "change",
+        "photos": "view",  # adding asks the service for the right to change
+        "photo": "view",
         "calendar": "view",
         "coverage": "view",
     }
@@ -143,18 +146,45 @@ class ActivityViewSet(
         return self.partial_update(request, pk)
 
     @extend_schema(
+        methods=["GET"],
+        summary="活动照片列表",
+        parameters=[ID],
+        responses=with_errors({200: ActivityPhotoSerializer(many=True)}),
+    )
+    @extend_schema(
+        methods=["POST"],
         summary="补充活动照片（multipart，photos 可多张）",
         parameters=[ID],
         request={"multipart/form-data": ActivityPhotosSerializer},
         responses=with_errors({201: ActivityPhotoSerializer(many=True)}),
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["get", "post"])
     def photos(self, request, pk=None):
+        if request.method == "GET":
+            activity = get_scoped(request.user, Activity, path_id(pk))
+            return Response(ActivityPhotoSerializer(activity.photos.all(), many=True).data)
         body = validated(request, ActivityPhotosSerializer)
         made = services.add_photos(request.user, path_id(pk), body["photos"])
         return Response(
             ActivityPhotoSerializer(made, many=True).data, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(
+        summary="活动照片文件（JPEG）",
+        parameters=[
+            ID,
+            OpenApiParameter(
+                "photo", OpenApiTypes.INT, OpenApiParameter.PATH, description="照片 id"
+            ),
+        ],
+        responses=with_errors({200: OpenApiResponse(OpenApiTypes.BINARY, description="照片")}),
+    )
+    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo>[^/.]+)")
+    def photo(self, request, pk=None, photo=None):
+        found = services.photo_for(request.user, path_id(photo))
+        if found.activity_id != path_id(pk):
+            raise NotFound()
+        return photo_response(found)
 
     @extend_schema(
         summary="安全教育日历（内置的国家教育日、月及本年活动时段）",

@@ -8,14 +8,14 @@ from xiaoan.core.ids import IdField
 
 
 class ActivityPhotoSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField(help_text="照片地址（登录后访问）")
+    url = serializers.SerializerMethodField(help_text="照片文件（API，JPEG）")
 
     class Meta:
         model = ActivityPhoto
         fields = ["id", "width", "height", "created_at", "url"]
 
     def get_url(self, obj) -> str:
-        return reverse("activities:activity_photo", args=[obj.pk])
+        return reverse("api:activity-photo", args=[obj.activity_id, obj.pk])
 
 
 class ActivitySerializer(serializers.ModelSerializer):

@@ -130,3 +130,24 @@ def test_the_calendar_and_who_did_and_who_did_not(spread, api_for, units):
         school.get(f"{URL}coverage/", {"event": "fire_month", "unit": units[DISTRICT].pk})
     ).status_code == 404
     assert api_for("school_b_teacher").get(f"{URL}coverage/").status_code == 403
+
+
+def test_the_photos_are_listed_and_served_in_scope(persona, units, api_for, monkeypatch):
+    at(monkeypatch, D(2026, 11, 20))
+    activity = record(persona, units, SCHOOL_A, photos=[photo()])
+    other = record(persona, units, SCHOOL_B, who="district_officer", photos=[photo()])
+    client = api_for("school_a_officer")
+    listed = client.get(f"{URL}{activity.pk}/photos/")
+    assert listed.status_code == 200
+    [row] = listed.json()
+    served = client.get(row["url"])
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    assert b"".join(served.streaming_content)[:2] == b"\xff\xd8"
+    assert api_for("uni_security").get(f"{URL}{activity.pk}/photos/").status_code == 404
+    assert api_for("uni_security").get(row["url"]).status_code == 404
+    assert api_for("school_b_teacher").get(row["url"]).status_code == 403
+    # Another activity's photo under this activity's address: not there.
+    theirs = other.photos.get().pk
+    assert (
+        api_for("district_officer").get(f"{URL}{activity.pk}/photos/{theirs}/").status_code == 404
+    )

@@ -50,7 +50,9 @@ class Activity(TimeStamped):
     replayed = False  # True on the activity a retried key answers with (not stored)
     version = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "idempotency_fingerprint"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "idempotency_key", "idempotency_fingerprint", "version"]
+    )
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

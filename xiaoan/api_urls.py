@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from xiaoan.accounts.api import tokens as tokens_api
 from xiaoan.accounts.api import views as accounts_api
+from xiaoan.activities.api import ActivityViewSet
 from xiaoan.audit.api import views as audit_api
 from xiaoan.buildings.api import BuildingViewSet
 from xiaoan.buses.api import BusCheckViewSet, BusViewSet
@@ -93,6 +94,7 @@ router.register("legal-vice-principals", LegalVicePrincipalViewSet, basename="le
 router.register("police-rooms", PoliceRoomViewSet, basename="police-room")
 router.register("counsellors", CounsellorViewSet, basename="counsellor")
 router.register("trainings", TrainingViewSet, basename="training")
+router.register("activities", ActivityViewSet, basename="activity")
 
 app_name = "api"
 urlpatterns = [

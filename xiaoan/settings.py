@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "xiaoan.security",
     "xiaoan.lawsafety",
     "xiaoan.training",
+    "xiaoan.activities",
 ]
 
 MIDDLEWARE = [
@@ -455,6 +456,7 @@ SPECTACULAR_SETTINGS = {
         "PermitStatusEnum": "xiaoan.hotwork.choices.PermitStatus",
         "VehicleViolationKindEnum": "xiaoan.vehicles.choices.ViolationKind",
         "SecurityPostureStatusEnum": "xiaoan.security.choices.PostureStatus",
+        "ActivityKindEnum": "xiaoan.activities.choices.ActivityKind",
     },
 }
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("security-postures/", include("xiaoan.security.urls")),
     path("lawsafety/", include("xiaoan.lawsafety.urls")),
     path("training/", include("xiaoan.training.urls")),
+    path("activities/", include("xiaoan.activities.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -117,6 +117,7 @@ REGISTER_MODELS = [
     "lawsafety.policeroom",
     "lawsafety.counsellor",
     "training.trainingsession",
+    "activities.activity",
 ]
 REGISTER_MANAGE = [
     f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"

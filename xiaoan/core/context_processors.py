@@ -25,6 +25,7 @@ MODULES = [
     ("indicators:indicator_list", _("指标"), "indicators.view_indicator"),
     ("hotwork:hotworkpermit_list", _("动火作业"), "hotwork.view_hotworkpermit"),
     ("training:trainingsession_list", _("安全培训"), "training.view_trainingsession"),
+    ("activities:activity_list", _("安全教育"), "activities.view_activity"),
 ]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,8 @@ class BuiltinDuty:
     # 主要负责人带队: only an inspection whose recorded leader holds the unit-head role at
     # the inspected unit proves it (`proving_inspections`).
     led_by_head: bool = False
+    # A duty proved by another app's records (xiaoan.duties.proofs): the kind it asks for.
+    proof_code: str = ""
 
 
 INSPECTION, RECORD = ProofKind.INSPECTION, ProofKind.RECORD
@@ -116,6 +118,22 @@ BUILTIN_DUTIES: Sequence[BuiltinDuty] = (
 )
 
 
+# ---------------------------------------------------------------- offered by other apps
+# Built-in duties other apps offer in their ready() (the education calendar of
+# xiaoan.activities): issued in the same one action as those above.
+OFFERED: list[Callable[[], Iterable[BuiltinDuty]]] = []
+
+
+def offer(make: Callable[[], Iterable[BuiltinDuty]]) -> None:
+    if make not in OFFERED:
+        OFFERED.append(make)
+
+
+def all_builtin() -> list[BuiltinDuty]:
+    """The duties offered in one action: this module's and the other apps'."""
+    return [*BUILTIN_DUTIES, *(spec for make in OFFERED for spec in make())]
+
+
 HEAD_LED = tuple(spec.code for spec in BUILTIN_DUTIES if spec.led_by_head)
 UNIT_HEAD_ROLE = "unit_head"
 
@@ -155,7 +173,7 @@ def create_builtin_duties(actor: Any, issuer: Unit | int) -> list[Duty]:
         .values_list("builtin_code", flat=True)
     )
     made = []
-    for spec in BUILTIN_DUTIES:
+    for spec in all_builtin():
         if spec.code in have:
             continue
         made.append(
@@ -168,6 +186,7 @@ def create_builtin_duties(actor: Any, issuer: Unit | int) -> list[Duty]:
                 proof=spec.proof,
                 inspection_kind=spec.kind if spec.proof == INSPECTION else "",
                 record_kind=spec.kind if spec.proof == RECORD else "",
+                proof_code=spec.proof_code,
                 due_rule=spec.due_rule,
                 due_days=spec.due_days,
                 due_dates=spec.due_dates,

@@ -25,6 +25,9 @@ class DueRule(models.TextChoices):
     AFTER_START = "after_start", _("周期开始后若干天内")
     AFTER_END = "after_end", _("周期结束后若干天内")
     FIXED_DATES = "fixed_dates", _("固定日期（如 6-30、12-31）")
+    # The periods are the windows of the proof source (an education day's days, a month):
+    # the obligation runs over the window and is due at its end (xiaoan.duties.proofs).
+    WINDOW = "window", _("按活动时段（教育日历）")
 
 
 class ProofKind(models.TextChoices):

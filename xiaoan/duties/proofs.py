@@ -32,6 +32,9 @@ class ProofSource:
     met_by: Callable[[Any, int], str] = lambda ob, n: str(n)
     # The proving records shown on the obligation's page: (text, url) pairs.
     listing: Callable[[Any, Any], Sequence[tuple[str, str]]] | None = None
+    # For a duty with the window due rule: the window of its code holding a date (an
+    # inspections `Period`), or None outside every window.
+    window: Callable[[str, Any], Any] | None = None
 
 
 SOURCES: dict[str, ProofSource] = {}

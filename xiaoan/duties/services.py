@@ -97,7 +97,12 @@ def period_for(duty: Duty, on: dt.date) -> Period | None:
             return None
         start = duty.starts_on or min(duty.created_at.date(), duty.ends_on)
         return Period("once", start, duty.ends_on, _("一次性（截至 %(d)s）") % {"d": duty.ends_on})
-    period = period_of(duty.recurrence, on)
+    if duty.due_rule == DueRule.WINDOW:
+        source = proof_sources.source_of(duty.proof)
+        window = source.window if source is not None else None
+        period = window(duty.proof_code, on) if window is not None else None
+    else:
+        period = period_of(duty.recurrence, on)
     if period is None or (duty.ends_on and period.start > duty.ends_on):
         return None
     return period
@@ -119,7 +124,10 @@ def fixed_dates(text: str) -> list[tuple[int, int]]:
 
 
 def due_date(duty: Duty, period: Period) -> dt.date:
-    if duty.recurrence == DutyRecurrence.ONCE or duty.due_rule == DueRule.PERIOD_END:
+    if duty.recurrence == DutyRecurrence.ONCE or duty.due_rule in (
+        DueRule.PERIOD_END,
+        DueRule.WINDOW,
+    ):
         return period.end
     if duty.due_rule == DueRule.AFTER_START:
         return period.start + dt.timedelta(days=max(duty.due_days, 1) - 1)
@@ -479,6 +487,10 @@ def _check(data: dict[str, Any]) -> dict[str, list[str]]:
                 raise ValueError
         except ValueError:
             errors["due_dates"] = [_("请按 月-日 填写，如 06-30,12-31。")]
+    if data.get("due_rule") == DueRule.WINDOW:
+        source = proof_sources.source_of(data.get("proof") or "")
+        if source is None or source.window is None or not data.get("proof_code"):
+            errors["due_rule"] = [_("按活动时段的任务须以教育日历中的某项活动为完成依据。")]
     if not 0 <= int(data.get("due_days") or 0) <= 366:
         errors["due_days"] = [_("须在 0 到 366 之间。")]
     if not 1 <= int(data.get("required_count") or 0) <= 100:

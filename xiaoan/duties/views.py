@@ -54,7 +54,7 @@ class DutyListView(ScopedListView):
             builtin_form=forms.BuiltinForm(units=unit_choices(self.request.user, ADD_DUTY))
             if can_create
             else None,
-            builtins=builtin.BUILTIN_DUTIES,
+            builtins=builtin.all_builtin(),
         )
         return context
 

@@ -77,7 +77,9 @@ def test_it_refuses_a_code_the_source_does_not_know(source, persona, units):
         duty(persona, units, proof="drill", proof_code="", inspection_kind="")
 
 
-def test_a_proof_nobody_registered_is_refused(persona, units):
+def test_a_proof_nobody_registered_is_refused(persona, units, monkeypatch):
+    # xiaoan.activities registers "activity": taken out here, nobody's.
+    monkeypatch.delitem(proofs.SOURCES, "activity", raising=False)
     with pytest.raises(Invalid) as caught:
         duty(persona, units, proof="activity", inspection_kind="")
     assert "proof" in caught.value.fields

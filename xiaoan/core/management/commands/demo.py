@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from xiaoan.activities.demo import load_activities
 from xiaoan.buildings.demo import load_buildings
 from xiaoan.buses.demo import load_buses
 from xiaoan.cameras.demo import load_cameras
@@ -75,6 +76,7 @@ class Command(BaseCommand):
                 % load_lawsafety()
             )
             self.stdout.write(_("安全培训：新建培训 %(n)d 场。") % {"n": load_training()})
+            self.stdout.write(_("安全教育：新建活动记录 %(n)d 条。") % {"n": load_activities()})
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:
             login = f"{username}" + (f" / {mobile}" if mobile else "")

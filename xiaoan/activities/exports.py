@@ -5,7 +5,6 @@ schools and their activities, both read in tree order, so nothing per school is 
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,11 +18,9 @@ from openpyxl import Workbook
 from xiaoan.activities import calendar, services
 from xiaoan.activities.choices import ActivityKind
 from xiaoan.activities.models import Activity
-from xiaoan.audit.files import file_served
-from xiaoan.core.xlsx import Column, Sheet
+from xiaoan.core.xlsx import Column, Sheet, streamed
 
 CHUNK = 2000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = {k: str(v) for k, v in ActivityKind.choices}
 
 
@@ -140,24 +137,12 @@ def write_coverage(actor: Any, cover: services.Coverage, fileobj: Any) -> int:
     return sheet.count
 
 
-def _response(write, filename: str, kind: str) -> FileResponse:
-    handle = tempfile.TemporaryFile()
-    try:
-        write(handle)
-        handle.seek(0)
-    except BaseException:
-        handle.close()
-        raise
-    file_served("export", kind, filename=filename)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
-
-
 def ledger_response(queryset: QuerySet[Activity]) -> FileResponse:
     name = f"{_('安全教育活动台账')}-{timezone.localdate():%Y%m%d}.xlsx"
     ordered = queryset.select_related(None).order_by("-held_on", "-pk")
-    return _response(lambda f: write_ledger(ordered, f), name, "activities")
+    return streamed(lambda f: write_ledger(ordered, f), name, "activities")
 
 
 def coverage_response(actor: Any, cover: services.Coverage) -> FileResponse:
     name = f"{cover.event.name}-{cover.window.key}-{_('开展情况')}.xlsx"
-    return _response(lambda f: write_coverage(actor, cover, f), name, "activities-coverage")
+    return streamed(lambda f: write_coverage(actor, cover, f), name, "activities-coverage")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import secrets
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -440,8 +439,7 @@ def attendance_response(session: TrainingSession) -> FileResponse:
     """The session's attendance list as a printable, streamed sheet (签到表)."""
     from openpyxl import Workbook
 
-    from xiaoan.audit.files import file_served
-    from xiaoan.core.xlsx import Column, Sheet, local_time
+    from xiaoan.core.xlsx import Column, Sheet, local_time, streamed
 
     methods = dict(AttendanceMethod.choices)
     columns = [
@@ -453,28 +451,36 @@ def attendance_response(session: TrainingSession) -> FileResponse:
         Column(_("签到方式"), 10, lambda r, c: str(methods.get(r["method"], r["method"]))),
         Column(_("登记时间"), 17, lambda r, c: local_time(r["recorded_at"])),
     ]
-    workbook = Workbook(write_only=True)
-    above = [
-        _("组织单位：%(u)s　培训日期：%(d)s　授课人：%(t)s　学时：%(h)s")
-        % {"u": session.unit.name, "d": session.held_on, "t": session.trainer, "h": session.hours}
-    ]
-    sheet = Sheet(workbook, _("签到表"), f"{session.name} {_('签到表')}", columns, above=above)
-    rows = (
-        attendance_of(session)
-        .values("name", "employer", "unit__name", "kind", "certificate_no", "method", "recorded_at")
-        .iterator(chunk_size=500)
-    )
-    for row in rows:
-        row["_seq"] = sheet.count + 1
-        sheet.row(row, None)
-    sheet.line(_("合计：%(n)d 人") % {"n": sheet.count})
-    sheet.finish()
-    handle = tempfile.TemporaryFile()
-    workbook.save(handle)
-    handle.seek(0)
+
+    def write(handle) -> int:
+        workbook = Workbook(write_only=True)
+        above = [
+            _("组织单位：%(u)s　培训日期：%(d)s　授课人：%(t)s　学时：%(h)s")
+            % {
+                "u": session.unit.name,
+                "d": session.held_on,
+                "t": session.trainer,
+                "h": session.hours,
+            }
+        ]
+        sheet = Sheet(workbook, _("签到表"), f"{session.name} {_('签到表')}", columns, above=above)
+        rows = (
+            attendance_of(session)
+            .values(
+                "name", "employer", "unit__name", "kind", "certificate_no", "method", "recorded_at"
+            )
+            .iterator(chunk_size=500)
+        )
+        for row in rows:
+            row["_seq"] = sheet.count + 1
+            sheet.row(row, None)
+        sheet.line(_("合计：%(n)d 人") % {"n": sheet.count})
+        sheet.finish()
+        workbook.save(handle)
+        return sheet.count
+
     filename = f"{session.name}-签到表.xlsx"
-    file_served("export", "training-attendance", obj=session, filename=filename)
-    return FileResponse(handle, as_attachment=True, filename=filename)
+    return streamed(write, filename, "training-attendance", obj=session)
 
 
 # ---------------------------------------------------------------- coverage

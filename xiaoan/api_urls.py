@@ -18,6 +18,7 @@ from xiaoan.equipment.api import EquipmentViewSet
 from xiaoan.events.api import EventViewSet
 from xiaoan.fireassets.api import FireAssetCheckViewSet, FireAssetViewSet
 from xiaoan.hazards.api import views as hazards_api
+from xiaoan.drills.api.views import DrillViewSet
 from xiaoan.hotwork.api.views import HotWorkPermitViewSet
 from xiaoan.indicators.api import views as indicators_api
 from xiaoan.inspections.api import exports as inspection_exports_api
@@ -91,6 +92,7 @@ router.register("security-postures", SecurityPostureViewSet, basename="security-
 router.register("legal-vice-principals", LegalVicePrincipalViewSet, basename="legal-vice-principal")
 router.register("police-rooms", PoliceRoomViewSet, basename="police-room")
 router.register("counsellors", CounsellorViewSet, basename="counsellor")
+router.register("drills", DrillViewSet, basename="drill")
 
 app_name = "api"
 urlpatterns = [

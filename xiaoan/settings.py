@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "xiaoan.construction",
     "xiaoan.security",
     "xiaoan.lawsafety",
+    "xiaoan.drills",
 ]
 
 MIDDLEWARE = [
@@ -452,6 +453,8 @@ SPECTACULAR_SETTINGS = {
         "ChemicalMovementActionEnum": "xiaoan.chemicals.choices.MovementAction",
         "ChemicalMeasureEnum": "xiaoan.chemicals.choices.MeasureUnit",
         "PermitStatusEnum": "xiaoan.hotwork.choices.PermitStatus",
+        "DrillStatusEnum": "xiaoan.drills.choices.DrillStatus",
+        "DrillKindEnum": "xiaoan.drills.choices.DrillKind",
         "VehicleViolationKindEnum": "xiaoan.vehicles.choices.ViolationKind",
         "SecurityPostureStatusEnum": "xiaoan.security.choices.PostureStatus",
     },

@@ -31,6 +31,7 @@ urlpatterns = [
     path("construction-projects/", include("xiaoan.construction.urls")),
     path("security-postures/", include("xiaoan.security.urls")),
     path("lawsafety/", include("xiaoan.lawsafety.urls")),
+    path("drills/", include("xiaoan.drills.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -24,6 +24,7 @@ MODULES = [
     ("plans:plan_list", _("工作方案"), "plans.view_plan"),
     ("indicators:indicator_list", _("指标"), "indicators.view_indicator"),
     ("hotwork:hotworkpermit_list", _("动火作业"), "hotwork.view_hotworkpermit"),
+    ("drills:drill_list", _("应急演练"), "drills.view_drill"),
 ]
 
 

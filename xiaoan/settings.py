@@ -455,6 +455,7 @@ SPECTACULAR_SETTINGS = {
         "PermitStatusEnum": "xiaoan.hotwork.choices.PermitStatus",
         "DrillStatusEnum": "xiaoan.drills.choices.DrillStatus",
         "DrillKindEnum": "xiaoan.drills.choices.DrillKind",
+        "DrillCheckResultEnum": "xiaoan.drills.choices.CheckResult",
         "VehicleViolationKindEnum": "xiaoan.vehicles.choices.ViolationKind",
         "SecurityPostureStatusEnum": "xiaoan.security.choices.PostureStatus",
     },

@@ -212,3 +212,16 @@ def test_a_school_may_invite_its_superiors_people_but_not_strangers(persona, uni
     assert drill.invites.filter(user=district).exists()
     with pytest.raises(Invalid):  # another school's teacher: not someone they may call on
         services.invite(officer, drill.pk, user=persona("school_b_teacher").pk)
+
+
+def test_it_fills_the_demo_once(demo):
+    from xiaoan.drills.demo import load_drills
+
+    assert load_drills() == 2
+    assert load_drills() == 0
+    fire = Drill.objects.get(kind="fire_evacuation")
+    assert fire.status == "evaluated" and fire.photos.count() == 1
+    assert fire.invites.count() == 1
+    hazards = Hazard.objects.filter(source="drill", unit=fire.unit)
+    assert hazards.count() == DrillCheck.objects.filter(drill=fire, result="problem").count() == 2
+    assert Drill.objects.get(kind="earthquake").status == "planned"

@@ -13,6 +13,7 @@ from xiaoan.equipment.demo import load_equipment
 from xiaoan.events.demo import load_events
 from xiaoan.fireassets.demo import load_fire_assets
 from xiaoan.hazards.demo import load_hazards
+from xiaoan.drills.demo import load_drills
 from xiaoan.hotwork.demo import load_hot_work
 from xiaoan.inspections.demo import load_inspections
 from xiaoan.lawsafety.demo import load_lawsafety
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             self.stdout.write(_("台账：新建大型活动 %(n)d 项。") % {"n": load_events()})
             self.stdout.write(_("台账：新建校园施工项目 %(n)d 个。") % {"n": load_construction()})
             self.stdout.write(_("安防建设：新建申报 %(n)d 份。") % {"n": load_security()})
+            self.stdout.write(_("应急演练：新建演练 %(n)d 次。") % {"n": load_drills()})
             self.stdout.write(
                 _(
                     "台账：新建法治副校长 %(v)d 名（活动 %(a)d 次），警务室 %(r)d 个，"

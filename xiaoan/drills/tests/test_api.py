@@ -39,9 +39,7 @@ def test_it_plans_and_changes_a_drill(api_for, units):
         format="json",
     )
     assert changed.status_code == 200 and changed.json()["kind"] == "earthquake"
-    stale = client.put(
-        f"{API}{body['id']}/", {**_plan_body(units), "version": 0}, format="json"
-    )
+    stale = client.put(f"{API}{body['id']}/", {**_plan_body(units), "version": 0}, format="json")
     assert stale.status_code == 409
     refused = client.post(API, _plan_body(units, unit=units[SCHOOL_B].pk), format="json")
     assert refused.status_code == 400 and "unit" in refused.json()["error"]["fields"]
@@ -108,8 +106,13 @@ def test_it_invites_an_observer_who_then_reads_that_drill_only(api_for, persona,
     listed = observer.get(API).json()
     assert [d["id"] for d in listed["results"]] == [drill.pk]
     assert observer.get(f"{API}{drill.pk}/").status_code == 200
-    assert observer.post(f"{API}{drill.pk}/cancel/", {"note": "x"}, format="json").status_code == 403
-    assert officer.post(f"{API}{drill.pk}/uninvite/", {"user": expert.pk}, format="json").status_code == 200
+    assert (
+        observer.post(f"{API}{drill.pk}/cancel/", {"note": "x"}, format="json").status_code == 403
+    )
+    assert (
+        officer.post(f"{API}{drill.pk}/uninvite/", {"user": expert.pk}, format="json").status_code
+        == 200
+    )
     assert observer.get(f"{API}{drill.pk}/").status_code == 403
     stranger = officer.post(
         f"{API}{drill.pk}/invite/", {"user": persona("school_b_teacher").pk}, format="json"

@@ -7,13 +7,13 @@ from xiaoan.cameras.demo import load_cameras
 from xiaoan.certificates.demo import load_certificates
 from xiaoan.chemicals.demo import load_chemicals
 from xiaoan.construction.demo import load_construction
+from xiaoan.drills.demo import load_drills
 from xiaoan.duties.demo import load_duties
 from xiaoan.emergency.demo import load_emergency
 from xiaoan.equipment.demo import load_equipment
 from xiaoan.events.demo import load_events
 from xiaoan.fireassets.demo import load_fire_assets
 from xiaoan.hazards.demo import load_hazards
-from xiaoan.drills.demo import load_drills
 from xiaoan.hotwork.demo import load_hot_work
 from xiaoan.inspections.demo import load_inspections
 from xiaoan.lawsafety.demo import load_lawsafety

@@ -12,13 +12,13 @@ from xiaoan.certificates.api import CertificateViewSet
 from xiaoan.chemicals.api import views as chemicals_api
 from xiaoan.construction.api import ConstructionProjectViewSet
 from xiaoan.core.api import todos as todos_api
+from xiaoan.drills.api.views import DrillViewSet
 from xiaoan.duties.api import views as duties_api
 from xiaoan.emergency.api import EmergencyPlanViewSet, EmergencyTeamViewSet
 from xiaoan.equipment.api import EquipmentViewSet
 from xiaoan.events.api import EventViewSet
 from xiaoan.fireassets.api import FireAssetCheckViewSet, FireAssetViewSet
 from xiaoan.hazards.api import views as hazards_api
-from xiaoan.drills.api.views import DrillViewSet
 from xiaoan.hotwork.api.views import HotWorkPermitViewSet
 from xiaoan.indicators.api import views as indicators_api
 from xiaoan.inspections.api import exports as inspection_exports_api

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from xiaoan.drills import services
 from xiaoan.drills.models import Drill
 from xiaoan.hazards.models import Hazard
 
@@ -165,3 +166,17 @@ def test_the_list_filters_and_keeps_its_queries(
     assert client.get(API, {"kind": "earthquake"}).json()["count"] == 3
     assert client.get(API, {"status": "evaluated"}).json()["count"] == 1
     assert client.get(API, {"unit": units[SCHOOL_B].pk}).json()["count"] == 1
+
+
+def test_the_record_reads_in_a_constant_number_of_queries(
+    api_for, persona, units, django_assert_max_num_queries
+):
+    problems = {"alarm": "广播故障", "routes": "楼梯堆物", "time": "超时"}
+    drill = evaluated(persona, units, problems=problems)
+    services.invite(persona("school_a_officer"), drill.pk, user=persona("expert").pk)
+    client = api_for("school_a_officer")
+    with django_assert_max_num_queries(16):
+        body = client.get(f"{API}{drill.pk}/").json()
+    assert len([c for c in body["checks"] if c["hazard"]]) == len(problems)
+    actions = [e["action"] for e in body["events"]]
+    assert len(body["observers"]) == 1 and actions == ["plan", "record", "evaluate", "invite"]

@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.core.ids import IdFilter
 from xiaoan.drills.choices import DrillKind, DrillStatus
 from xiaoan.drills.models import Drill
 
@@ -9,7 +10,7 @@ class DrillFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("名称"))
     kind = django_filters.ChoiceFilter(choices=DrillKind.choices, label=_("演练类型"))
     status = django_filters.ChoiceFilter(choices=DrillStatus.choices, label=_("状态"))
-    unit = django_filters.NumberFilter(method="filter_unit", label=_("单位（含下级）"))
+    unit = IdFilter(method="filter_unit", label=_("单位（含下级）"))
     planned_after = django_filters.DateFilter(
         field_name="planned_on", lookup_expr="gte", label=_("计划日期起")
     )
@@ -24,7 +25,7 @@ class DrillFilter(django_filters.FilterSet):
     def filter_unit(self, queryset, name, value):
         from xiaoan.orgs.models import Unit
 
-        unit = Unit.objects.filter(pk=value).only("path").first() if value < 2**31 else None
+        unit = Unit.objects.filter(pk=value).only("path").first()
         if unit is None:
             return queryset.none()
         return queryset.filter(unit__path__startswith=unit.path)

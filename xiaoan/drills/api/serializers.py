@@ -2,6 +2,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from xiaoan.core.ids import IdField
 from xiaoan.drills.choices import CheckResult, DrillKind
 from xiaoan.drills.models import Drill, DrillCheck, DrillEvent, DrillInvite
 
@@ -109,7 +110,7 @@ class _Plan(serializers.Serializer):
 
 
 class DrillPlanSerializer(_Plan):
-    unit = serializers.IntegerField(help_text="单位 id")
+    unit = IdField(help_text="单位 id")
 
 
 class DrillPlanUpdateSerializer(_Plan):
@@ -155,7 +156,7 @@ class DrillEvaluateSerializer(_Versioned):
 
 
 class DrillObserverSerializer(_Versioned):
-    user = serializers.IntegerField(help_text="观摩人（用户 id）")
+    user = IdField(help_text="观摩人（用户 id）")
 
 
 class DrillNoteSerializer(_Versioned):

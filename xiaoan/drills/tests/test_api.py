@@ -180,3 +180,11 @@ def test_the_record_reads_in_a_constant_number_of_queries(
     assert len([c for c in body["checks"] if c["hazard"]]) == len(problems)
     actions = [e["action"] for e in body["events"]]
     assert len(body["observers"]) == 1 and actions == ["plan", "record", "evaluate", "invite"]
+
+
+def test_out_of_range_ids_are_refused_as_input(api_for, units):
+    client = api_for("district_officer")
+    huge = 10**30
+    assert client.get(API, {"unit": huge}).status_code == 400
+    assert client.post(API, _plan_body(units, unit=huge), format="json").status_code == 400
+    assert client.get(f"{API}{huge}/").status_code in (400, 404)

@@ -261,7 +261,6 @@ class DrillRecordView(_StepView):
             "drill": drill,
             "form": form,
             "kept_photos": pending.previews(self.request.user, kept),
-            "items": checklist(drill.kind),
         }
         return render(self.request, self.template_name, context, status=status)
 

@@ -224,7 +224,17 @@ def test_it_prints_the_record_and_evaluation(client_for, persona, units):
     if response.status_code == 302:  # no CJK font on this machine: told on the drill's page
         pytest.skip("PDF font not installed")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    data = b"".join(response.streaming_content)
+    assert data.startswith(b"%PDF")
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        text = "".join(page.extract_text() or "" for page in pdf.pages)
+    text = "".join(text.split())  # table cells wrap
+    assert "演练计划" in text and "梁子湖高级中学" in text
+    assert "广播故障" in text
+    hazard = Hazard.objects.get(source="drill")
+    assert hazard.number in text
 
 
 def test_the_home_page_lists_drills_to_record_and_to_evaluate(persona, units):

@@ -138,6 +138,12 @@ class DrillEditView(ServiceFormView):
             self.record = self.get_record(kwargs["pk"], "change")
         return super().dispatch(request, *args, **kwargs)
 
+    def get(self, request, *args, **kwargs):
+        if self.record.status != DrillStatus.PLANNED:  # only a plan is changed
+            messages.error(request, _("演练已实施或已取消，计划不能再修改。"))
+            return HttpResponseRedirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "editing": True}
 

@@ -67,6 +67,15 @@ def test_it_edits_a_planned_drill(client_for, persona, units):
     assert client_for("school_b_teacher").get(_url("drill_edit", drill.pk)).status_code == 403
     assert client_for("uni_security").get(_url("drill_edit", drill.pk)).status_code == 404
     assert client_for("district_officer").get(_url("drill_edit", 999999)).status_code == 404
+    services.cancel(persona("school_a_officer"), drill.pk, note="改期")
+    assert client.get(_url("drill_edit", drill.pk)).status_code == 302
+    late = client.post(
+        _url("drill_edit", drill.pk),
+        {"kind": "flood", "planned_on": "2026-12-22", "organiser": "李主任", "version": 3},
+    )
+    assert late.status_code == 302
+    drill.refresh_from_db()
+    assert drill.kind == "stampede"
 
 
 def test_the_record_page_keeps_the_photo_across_a_refusal_and_records_once(

@@ -13,6 +13,7 @@ from xiaoan.certificates.api import CertificateViewSet
 from xiaoan.chemicals.api import views as chemicals_api
 from xiaoan.construction.api import ConstructionProjectViewSet
 from xiaoan.core.api import todos as todos_api
+from xiaoan.drills.api.views import DrillViewSet
 from xiaoan.duties.api import views as duties_api
 from xiaoan.emergency.api import EmergencyPlanViewSet, EmergencyTeamViewSet
 from xiaoan.equipment.api import EquipmentViewSet
@@ -95,6 +96,7 @@ router.register("police-rooms", PoliceRoomViewSet, basename="police-room")
 router.register("counsellors", CounsellorViewSet, basename="counsellor")
 router.register("trainings", TrainingViewSet, basename="training")
 router.register("activities", ActivityViewSet, basename="activity")
+router.register("drills", DrillViewSet, basename="drill")
 
 app_name = "api"
 urlpatterns = [

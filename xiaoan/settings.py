@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "xiaoan.lawsafety",
     "xiaoan.training",
     "xiaoan.activities",
+    "xiaoan.drills",
 ]
 
 MIDDLEWARE = [
@@ -454,6 +455,9 @@ SPECTACULAR_SETTINGS = {
         "ChemicalMovementActionEnum": "xiaoan.chemicals.choices.MovementAction",
         "ChemicalMeasureEnum": "xiaoan.chemicals.choices.MeasureUnit",
         "PermitStatusEnum": "xiaoan.hotwork.choices.PermitStatus",
+        "DrillStatusEnum": "xiaoan.drills.choices.DrillStatus",
+        "DrillKindEnum": "xiaoan.drills.choices.DrillKind",
+        "DrillCheckResultEnum": "xiaoan.drills.choices.CheckResult",
         "VehicleViolationKindEnum": "xiaoan.vehicles.choices.ViolationKind",
         "SecurityPostureStatusEnum": "xiaoan.security.choices.PostureStatus",
         "ActivityKindEnum": "xiaoan.activities.choices.ActivityKind",

@@ -33,6 +33,7 @@ urlpatterns = [
     path("lawsafety/", include("xiaoan.lawsafety.urls")),
     path("training/", include("xiaoan.training.urls")),
     path("activities/", include("xiaoan.activities.urls")),
+    path("drills/", include("xiaoan.drills.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

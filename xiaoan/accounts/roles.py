@@ -135,6 +135,16 @@ HOTWORK_MANAGE = [
     "hotwork.approve_hotworkpermit",
 ]
 HOTWORK_VIEW = ["hotwork.view_hotworkpermit"]
+# Drills (应急演练): heads and safety officers plan, record and evaluate them; supervisors,
+# and auditors read them (an invited observer reads that one drill only).
+DRILL_VIEW = ["drills.view_drill"]
+DRILL_MANAGE = [
+    *DRILL_VIEW,
+    "drills.add_drill",
+    "drills.change_drill",
+    "drills.record_drill",
+    "drills.evaluate_drill",
+]
 # Campus vehicles: lifting a blacklisting (and setting the school's rule) is the head's.
 VEHICLE_LIFT = ["vehicles.lift_campusvehicle"]
 # 大型活动签批: the head (第一责任人) signs off a large event; safety officers prepare it.
@@ -172,6 +182,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *CHEMICAL_MANAGE,
             *REGISTER_MANAGE,
             *HOTWORK_MANAGE,
+            *DRILL_MANAGE,
             *VEHICLE_LIFT,
             *EVENT_SIGNOFF,
             *SECURITY_VERIFY,
@@ -194,6 +205,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *CHEMICAL_MANAGE,
             *REGISTER_MANAGE,
             *HOTWORK_MANAGE,
+            *DRILL_MANAGE,
             *SECURITY_VERIFY,
         ),
     ),
@@ -252,6 +264,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *CHEMICAL_VIEW,
             *REGISTER_VIEW,
             *HOTWORK_VIEW,
+            *DRILL_VIEW,
         ),
     ),
     RoleSpec(
@@ -272,6 +285,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *CHEMICAL_VIEW,
             *REGISTER_VIEW,
             *HOTWORK_VIEW,
+            *DRILL_VIEW,
         ),
     ),
     RoleSpec(

@@ -26,6 +26,7 @@ MODULES = [
     ("hotwork:hotworkpermit_list", _("动火作业"), "hotwork.view_hotworkpermit"),
     ("training:trainingsession_list", _("安全培训"), "training.view_trainingsession"),
     ("activities:activity_list", _("安全教育"), "activities.view_activity"),
+    ("drills:drill_list", _("应急演练"), "drills.view_drill"),
 ]
 
 

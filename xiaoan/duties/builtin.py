@@ -30,7 +30,7 @@ class BuiltinDuty:
     name: Any
     recurrence: str
     proof: str
-    kind: str  # inspection kind or record kind
+    kind: str  # inspection kind or record kind ("" for another app's proof)
     due_rule: str = DueRule.PERIOD_END
     due_days: int = 0
     due_dates: str = ""
@@ -42,11 +42,11 @@ class BuiltinDuty:
     # 主要负责人带队: only an inspection whose recorded leader holds the unit-head role at
     # the inspected unit proves it (`proving_inspections`).
     led_by_head: bool = False
-    # A duty proved by another app's records (xiaoan.duties.proofs): the kind it asks for.
+    # The kind another app's proof asks for (xiaoan.duties.proofs); blank: any.
     proof_code: str = ""
 
 
-INSPECTION, RECORD = ProofKind.INSPECTION, ProofKind.RECORD
+INSPECTION, RECORD, DRILL = ProofKind.INSPECTION, ProofKind.RECORD, ProofKind.DRILL
 # The recurring duties domain.md §1 lists, as an authority issues them to its schools.
 _l = gettext_lazy
 BUILTIN_DUTIES: Sequence[BuiltinDuty] = (
@@ -80,9 +80,9 @@ BUILTIN_DUTIES: Sequence[BuiltinDuty] = (
         DueRule.AFTER_START,
         due_days=30,
     ),
-    BuiltinDuty(
-        "drill", _l("每学期至少一次应急疏散演练（全体学生参加）"), "semester", RECORD, "drill"
-    ),
+    # Met by a drill of any kind held in the semester and evaluated (xiaoan.drills), not by
+    # an uploaded file: schools alternate fire and earthquake evacuations.
+    BuiltinDuty("drill", _l("每学期至少一次应急疏散演练（全体学生参加）"), "semester", DRILL, ""),
     BuiltinDuty(
         "conflict_screening", _l("每学期学生矛盾纠纷排查"), "semester", RECORD, "screening"
     ),

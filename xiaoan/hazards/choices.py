@@ -42,6 +42,7 @@ class HazardSource(models.TextChoices):
     SNAPSHOT = "snapshot", _("随手拍")
     ALERT = "alert", _("预警转入")
     SUPERIOR = "superior", _("上级督查发现")
+    DRILL = "drill", _("演练评估发现")
 
 
 class HazardAction(models.TextChoices):

@@ -260,9 +260,12 @@ def record_context(request, hazard: Hazard, bound: forms.HazardActionForm | None
         event.photo_list = by_event.get(event.pk, [])
     suggestion = criteria.BY_CODE.get(hazard.criterion) if hazard.criterion else None
     today = timezone.localdate()
+    from xiaoan.hazards.origins import origin_of
+
     return {
         "object": hazard,
         "hazard": hazard,
+        "origin": origin_of(request.user, hazard),
         "actions": actions,
         "events": events,
         "photos": photos,

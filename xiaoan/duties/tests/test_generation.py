@@ -116,7 +116,7 @@ def test_it_creates_the_builtin_duties_once(persona, units):
     assert builtin.create_builtin_duties(officer, units[DISTRICT]) == []
     codes = {d.builtin_code: d for d in made}
     assert codes["supervision_rounds"].inspection_kind == "supervision"
-    assert codes["drill"].proof == "record"
+    assert (codes["drill"].proof, codes["drill"].proof_code) == ("drill", "")  # xiaoan.drills
     result = services.generate(dt.date(2026, 11, 25), made)
     # The education calendar's duties (window rule) have a period only in their window.
     assert all(g.period for g in result if g.duty.due_rule != "window")

@@ -42,6 +42,7 @@ def _listing(actor, ob):
 
 @pytest.fixture
 def source():
+    before = proofs.SOURCES.get("drill")  # the drills app's own, put back afterwards
     made = proofs.register(
         proofs.ProofSource(
             kind="drill",
@@ -54,6 +55,8 @@ def source():
     )
     yield made
     proofs.SOURCES.pop("drill", None)
+    if before is not None:
+        proofs.register(before)
 
 
 def test_it_meets_an_obligation_by_the_registered_count(source, persona, units):

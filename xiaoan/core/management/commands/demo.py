@@ -8,6 +8,7 @@ from xiaoan.cameras.demo import load_cameras
 from xiaoan.certificates.demo import load_certificates
 from xiaoan.chemicals.demo import load_chemicals
 from xiaoan.construction.demo import load_construction
+from xiaoan.drills.demo import load_drills
 from xiaoan.duties.demo import load_duties
 from xiaoan.emergency.demo import load_emergency
 from xiaoan.equipment.demo import load_equipment
@@ -68,6 +69,7 @@ class Command(BaseCommand):
             self.stdout.write(_("台账：新建大型活动 %(n)d 项。") % {"n": load_events()})
             self.stdout.write(_("台账：新建校园施工项目 %(n)d 个。") % {"n": load_construction()})
             self.stdout.write(_("安防建设：新建申报 %(n)d 份。") % {"n": load_security()})
+            self.stdout.write(_("应急演练：新建演练 %(n)d 次。") % {"n": load_drills()})
             self.stdout.write(
                 _(
                     "台账：新建法治副校长 %(v)d 名（活动 %(a)d 次），警务室 %(r)d 个，"

@@ -4,7 +4,6 @@ and one drill's record and evaluation as a printable PDF."""
 from __future__ import annotations
 
 import io
-import tempfile
 from pathlib import Path
 
 from django.db.models import Count, Q, QuerySet
@@ -17,11 +16,10 @@ from openpyxl import Workbook
 
 from xiaoan.audit.files import file_served
 from xiaoan.core.pdf import PDF, pdf_font, write_pdf
-from xiaoan.core.xlsx import Column, Sheet, local_time
+from xiaoan.core.xlsx import Column, Sheet, local_time, streamed
 from xiaoan.drills.choices import CheckResult
 from xiaoan.drills.models import Drill
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE = "drills/print/record.html"
 STYLESHEET = Path(__file__).resolve().parent / "templates/drills/print/record.css"
 
@@ -74,16 +72,8 @@ def write(queryset: QuerySet, handle) -> int:
 
 
 def ledger_response(queryset: QuerySet) -> FileResponse:
-    handle = tempfile.TemporaryFile()
-    try:
-        count = write(queryset, handle)
-        handle.seek(0)
-    except BaseException:
-        handle.close()
-        raise
     name = f"{_('应急演练台账')}-{timezone.localdate():%Y%m%d}.xlsx"
-    file_served("export", "drills", filename=name, rows=count)
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
+    return streamed(lambda handle: write(queryset, handle), name, "drills")
 
 
 def render_pdf(drill: Drill) -> bytes:

@@ -67,9 +67,9 @@ def load_drills() -> int:
         started_at=held,
         ended_at=held + dt.timedelta(minutes=25),
         participants=max(fire.expected_participants - 12, 0),
-        evacuation_seconds=205,
+        evacuation_seconds=170,
         video_links="https://video.example.cn/drills/2026-fire",
-        note="警报响后各班按路线疏散，3 分 25 秒全部到达操场。",
+        note="警报响后各班按路线疏散，2 分 50 秒全部到达操场。",
         photos=[_photo()],
     )
     services.evaluate(

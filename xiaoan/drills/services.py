@@ -372,6 +372,24 @@ def _hazard_text(drill: Drill, text: str, note: str) -> str:
     }
 
 
+TIME_ITEM = "time"  # the checklists' item on the evacuation time
+
+
+def suggested_answers(drill: Drill) -> dict[str, tuple[str, str]]:
+    """What the record already says of the checklist: the time item from the recorded
+    evacuation time against the target (the evaluator may still change it)."""
+    within = drill.within_target
+    if within is None or TIME_ITEM not in {item.code for item in checklist(drill.kind)}:
+        return {}
+    if within:
+        return {TIME_ITEM: (CheckResult.OK, "")}
+    note = _("疏散用时 %(s)d 秒，超过目标 %(t)d 秒。") % {
+        "s": drill.evacuation_seconds,
+        "t": drill.target_seconds,
+    }
+    return {TIME_ITEM: (CheckResult.PROBLEM, note)}
+
+
 @transaction.atomic
 def evaluate(
     actor: Any,

@@ -312,7 +312,7 @@ class DrillEvaluateView(_StepView):
             return self.back(drill, refused)
         import uuid
 
-        return self.show(drill, {}, "", uuid.uuid4().hex)
+        return self.show(drill, services.suggested_answers(drill), "", uuid.uuid4().hex)
 
     def show(self, drill, answers, summary, key, errors=(), status=200):
         rows = [

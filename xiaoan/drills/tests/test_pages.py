@@ -268,3 +268,23 @@ def test_the_drill_page_offers_the_steps_the_person_may_take(client_for, persona
     services.cancel(persona("school_a_officer"), drill.pk, note="改期")
     again = client_for("school_a_officer").get(_url("drill_detail", drill.pk))
     assert not again.context["can_record"]
+
+
+def test_it_suggests_the_time_item_from_the_recorded_evacuation_time(client_for, persona, units):
+    from xiaoan.drills import services
+    from xiaoan.drills.tests.support import ago, planned
+
+    drill = planned(persona, units, target_seconds=180)
+    services.record(
+        persona("school_a_officer"),
+        drill.pk,
+        started_at=ago(90),
+        ended_at=ago(60),
+        participants=100,
+        evacuation_seconds=205,
+    )
+    page = client_for("school_a_officer").get(f"/drills/{drill.pk}/evaluate/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "疏散用时 205 秒，超过目标 180 秒。" in text
+    assert 'name="result-time" value="problem" checked' in text

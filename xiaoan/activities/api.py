@@ -160,8 +160,9 @@ class ActivityViewSet(
     )
     @action(detail=True, methods=["get", "post"])
     def photos(self, request, pk=None):
+        # Another school's activity is not found before an upload is read.
+        activity = get_scoped(request.user, Activity, path_id(pk))
         if request.method == "GET":
-            activity = get_scoped(request.user, Activity, path_id(pk))
             return Response(ActivityPhotoSerializer(activity.photos.all(), many=True).data)
         body = validated(request, ActivityPhotosSerializer)
         made = services.add_photos(request.user, path_id(pk), body["photos"])

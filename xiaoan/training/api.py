@@ -91,6 +91,9 @@ class TrainingViewSet(RegisterViewSet):
     )
     @action(detail=True, methods=["post"], url_path="attendance/sheet")
     def attendance_sheet(self, request, pk=None):
+        # Another unit's session is not found before its upload is read (a 400 would tell
+        # that the id exists).
+        get_scoped(request.user, TrainingSession, path_id(pk))
         body = validated(request, TrainingSheetSerializer)
         result = services.import_sheet(
             request.user, path_id(pk), body["file"], dry_run=body["dry_run"]

@@ -200,6 +200,9 @@ class RegisterViewSet(
 
     @action(detail=True, methods=["post"])
     def retire(self, request, pk=None):
+        # Another unit's item is not found before the body is read (a 400 for a missing
+        # reason would tell that the id exists).
+        registers.get_scoped(request.user, self.register.model, path_id(pk))
         body = validated(request, RegisterRetireSerializer)
         item = registers.retire(self.register, request.user, path_id(pk), reason=body["reason"])
         return Response(self.register.serializer(item).data)

@@ -104,3 +104,38 @@ def save_once(save: Callable[[], Any], records: Any, key: str | None, given: str
             raise
         return winner
     return None
+
+
+def begin_once(
+    begin: Callable[[], Any],
+    model: Any,
+    pk: Any,
+    *,
+    key: str | None,
+    given: str | None,
+    key_field: str,
+    fingerprint_field: str,
+    went_through: Callable[[Any], bool] = lambda obj: True,
+    keyless_retry: bool = False,
+) -> tuple[Any, bool]:
+    """A workflow step taken with an idempotency key: (`begin()`'s locked record, False), or,
+    when `begin` refuses with a conflict because this key's step went through already (the
+    version it was sent with is now stale), (the record as it is, True); 422 when that step
+    asked something else. `keyless_retry`: a retry without a key of a step that went through
+    is answered the same way."""
+    from xiaoan.core.errors import Conflict
+
+    try:
+        return begin(), False
+    except Conflict:
+        obj = model.objects.get(pk=int(pk))
+        if not went_through(obj):
+            raise
+        if key is None:
+            if not keyless_retry:
+                raise
+            return obj, True
+        if getattr(obj, key_field) != key:
+            raise
+        check_same_request(getattr(obj, fingerprint_field), given)
+        return obj, True

@@ -30,9 +30,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoan.accounts.models import User
-from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
+from xiaoan.core.errors import Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
-from xiaoan.core.idempotency import check_same_request, clean_key
+from xiaoan.core.idempotency import begin_once, clean_key
 from xiaoan.core.registers import home_unit
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.services import ensure_in_scope
@@ -294,15 +294,16 @@ def record(
     version: int | None = None,
 ) -> Drill:
     key = clean_key(idempotency_key)
-    try:
-        drill = begin(actor, Drill, pk, "record", version)
-    except Conflict:
-        # A retry of the record that went through (its version is now stale) answers the
-        # drill as it is; `begin` holds the row's lock.
-        drill = Drill.objects.get(pk=int(pk))
-        if key is None or drill.record_key != key:
-            raise
-        check_same_request(drill.record_fingerprint, fingerprint)
+    drill, replayed = begin_once(
+        lambda: begin(actor, Drill, pk, "record", version),
+        Drill,
+        pk,
+        key=key,
+        given=fingerprint,
+        key_field="record_key",
+        fingerprint_field="record_fingerprint",
+    )
+    if replayed:
         return drill
     _check_times(started_at, ended_at)
     if participants in ("", None):
@@ -402,13 +403,16 @@ def evaluate(
     version: int | None = None,
 ) -> Drill:
     key = clean_key(idempotency_key)
-    try:
-        drill = begin(actor, Drill, pk, "evaluate", version)
-    except Conflict:
-        drill = Drill.objects.get(pk=int(pk))
-        if key is None or drill.evaluate_key != key:
-            raise
-        check_same_request(drill.evaluate_fingerprint, fingerprint)
+    drill, replayed = begin_once(
+        lambda: begin(actor, Drill, pk, "evaluate", version),
+        Drill,
+        pk,
+        key=key,
+        given=fingerprint,
+        key_field="evaluate_key",
+        fingerprint_field="evaluate_fingerprint",
+    )
+    if replayed:
         return drill
     answers = _answers(drill, results)
     from xiaoan.hazards import services as hazard_services

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from xiaoan.accounts.models import User
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
-from xiaoan.core.idempotency import check_same_request
+from xiaoan.core.idempotency import begin_once, clean_key
 from xiaoan.core.photos import clean_photo
 from xiaoan.core.scoping import grants_for
 from xiaoan.core.services import ensure_in_scope, get_scoped
@@ -590,20 +590,19 @@ def submit(
     same key but another request (`fingerprint`, xiaoan.core.idempotency), 422. Missing
     results or required photos, or items not in the checklist, are refused and nothing is
     written. Every failed item becomes a hazard (重大 for a direct-criterion item)."""
-    key = (idempotency_key or "").strip()[:64] or None
-    try:
-        inspection = _begin(actor, pk, "submit", version)
-    except Conflict:
-        # A retry of the submission that went through (its version is now stale) answers
-        # the inspection as it is; `begin` holds the row's lock.
-        inspection = Inspection.objects.get(pk=int(pk))
-        if inspection.status != InspectionStatus.SUBMITTED or key not in (
-            None,
-            inspection.submit_key,
-        ):
-            raise
-        if key is not None:
-            check_same_request(inspection.submit_fingerprint, fingerprint)
+    key = clean_key(idempotency_key)
+    inspection, replayed = begin_once(
+        lambda: _begin(actor, pk, "submit", version),
+        Inspection,
+        pk,
+        key=key,
+        given=fingerprint,
+        key_field="submit_key",
+        fingerprint_field="submit_fingerprint",
+        went_through=lambda found: found.status == InspectionStatus.SUBMITTED,
+        keyless_retry=True,
+    )
+    if replayed:
         return inspection
     plan = _prepare(inspection, results, photos)
     _check_complete(inspection, plan)  # before anything, photo files included, is written

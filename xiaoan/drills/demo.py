@@ -46,9 +46,15 @@ def load_drills() -> int:
     head, officer = people["school_a_head"], people["school_a_officer"]
     now = timezone.localtime()
     held = (now - dt.timedelta(days=7)).replace(hour=10, minute=0, second=0, microsecond=0)
+    from xiaoan.emergency.models import EmergencyTeam
+
+    fire_team = EmergencyTeam.objects.filter(unit=school, kind="fire_team").values_list(
+        "pk", flat=True
+    )[:1]
     fire = services.plan(
         officer,
         unit=school,
+        teams=list(fire_team),
         kind="fire_evacuation",
         planned_on=held.date(),
         organiser="张校长",

@@ -76,8 +76,18 @@ class PlanForm(StyledFormMixin, forms.Form):
         help_text=_("留空则按类型取默认值（消防疏散 180 秒）"),
     )
 
+    teams = forms.ModelMultipleChoiceField(
+        label=_("参演队伍"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("本校的义务消防队、应急救援队参加演练的，勾选后计入队伍的战备情况"),
+    )
+
     def __init__(self, *args, user=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["teams"].queryset = services.team_choices(user)
+        self.fields["teams"].label_from_instance = lambda t: f"{t.unit.name} · {t.name}"
         if editing:
             del self.fields["unit"]
         else:

@@ -57,6 +57,10 @@ class Drill(TimeStamped):
     roles = models.JSONField(_("分工"), default=list, blank=True)
     expected_participants = models.PositiveIntegerField(_("应参加人数"), default=0)
     target_seconds = models.PositiveIntegerField(_("目标疏散用时（秒）"), null=True, blank=True)
+    # The school's fire team or rescue squad taking part: their readiness counts this drill.
+    teams = models.ManyToManyField(
+        "emergency.EmergencyTeam", verbose_name=_("参演队伍"), blank=True, related_name="drills"
+    )
     status = models.CharField(
         _("状态"), max_length=20, choices=DrillStatus.choices, default=DrillStatus.PLANNED
     )

@@ -138,6 +138,43 @@ def _plan_fields(
     }
 
 
+def _teams(unit: Unit, ids: Iterable[Any] | None) -> list:
+    """The school's own teams (not retired) among `ids`; any other is refused."""
+    from xiaoan.emergency.models import EmergencyTeam
+
+    wanted = set()
+    for value in ids or ():
+        pk = getattr(value, "pk", value)
+        if not str(pk).isdigit() or int(pk) > 2**31 - 1:
+            raise _refuse(_("参演队伍须为本校的应急队伍。"), "teams")
+        wanted.add(int(pk))
+    if not wanted:
+        return []
+    found = list(
+        EmergencyTeam.objects.filter(
+            pk__in=wanted,
+            unit__path__startswith=home_unit(unit).path,
+            retired_at__isnull=True,
+        )
+    )
+    if len(found) != len(wanted):
+        raise _refuse(_("参演队伍须为本校的应急队伍。"), "teams")
+    return found
+
+
+def team_choices(actor: Any):
+    """The teams a plan's form offers: those of the units the person may plan drills for."""
+    from xiaoan.emergency.models import EmergencyTeam
+
+    return (
+        EmergencyTeam.objects.filter(
+            unit__in=planning_units(actor).values("pk"), retired_at__isnull=True
+        )
+        .select_related("unit")
+        .order_by("unit__path", "name")
+    )
+
+
 def _expected(value: Any, unit: Unit) -> int:
     if value in ("", None):
         return default_expected(unit)
@@ -160,6 +197,7 @@ def plan(
     roles: Iterable[Any] = (),
     expected_participants: int | None = None,
     target_seconds: int | None = None,
+    teams: Iterable[Any] | None = None,
 ) -> Drill:
     if not has_permission_anywhere(actor, ADD):
         raise Forbidden()
@@ -178,6 +216,7 @@ def plan(
         roles=roles,
         target_seconds=target_seconds,
     )
+    taking_part = _teams(found, teams)
     drill = Drill(
         unit=found,
         expected_participants=_expected(expected_participants, found),
@@ -186,6 +225,7 @@ def plan(
     )
     stamp(drill, actor)
     _workflow().advance(drill, actor, DrillAction.PLAN, to=None, created=True)
+    drill.teams.set(taking_part)
     ensure_in_scope(actor, drill, "add")
     return drill
 
@@ -203,10 +243,12 @@ def update_plan(
     roles: Iterable[Any] = (),
     expected_participants: int | None = None,
     target_seconds: int | None = None,
+    teams: Iterable[Any] | None = None,
     version: int | None = None,
 ) -> Drill:
-    """Change a planned drill (its unit stays)."""
+    """Change a planned drill (its unit stays; `teams` None leaves its teams as they are)."""
     drill = begin(actor, Drill, pk, "edit", version)
+    taking_part = None if teams is None else _teams(drill.unit, teams)
     fields = _plan_fields(
         kind=kind,
         planned_on=planned_on,
@@ -221,6 +263,8 @@ def update_plan(
     drill.expected_participants = _expected(expected_participants, drill.unit)
     stamp(drill, actor)
     _workflow().advance(drill, actor, DrillAction.EDIT)
+    if taking_part is not None:
+        drill.teams.set(taking_part)
     ensure_in_scope(actor, drill, "change")
     return drill
 
@@ -448,6 +492,9 @@ def evaluate(
     stamp(drill, actor)
     _workflow().advance(drill, actor, DrillAction.EVALUATE, data={"problems": problems})
     decide_obligations(drill)
+    from xiaoan.emergency.services import note_drilled
+
+    note_drilled(drill.teams.values_list("pk", flat=True), drill.held_on or drill.planned_on)
     return drill
 
 

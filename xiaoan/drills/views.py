@@ -158,6 +158,7 @@ class DrillEditView(ServiceFormView):
             "roles": roles_text(d.roles),
             "expected_participants": d.expected_participants,
             "target_seconds": d.target_seconds,
+            "teams": list(d.teams.values_list("pk", flat=True)),
         }
 
     def perform(self, form):

@@ -62,10 +62,21 @@ def emergency_section(scope: Scope) -> Section | None:
                 bad=totals["short"] > 0,
                 suffix=_("支"),
             ),
+            Figure(
+                "teams_undrilled",
+                _("本学期未参加演练"),
+                totals["undrilled"],
+                team_link(),
+                bad=totals["undrilled"] > 0,
+                suffix=_("支"),
+            ),
         ]
         result.columns.append(Column("teams_short", _("队伍未配齐"), weight=2))
-        for path, row in branches_of(scope, TEAMS, "short").items():
-            branches.setdefault(path, {})["teams_short"] = row["short"]
+        result.columns.append(Column("teams_undrilled", _("队伍未演练"), weight=1))
+        for path, row in branches_of(scope, TEAMS, "short", "undrilled").items():
+            branch = branches.setdefault(path, {})
+            branch["teams_short"] = row["short"]
+            branch["teams_undrilled"] = row["undrilled"]
     if scope.subtree:
         result.branches = branches
     return result

@@ -120,6 +120,9 @@ class EmergencyTeam(RegisterItem):
     leader_name = models.CharField(_("队长"), max_length=50, blank=True, editable=False)
     member_count = models.PositiveSmallIntegerField(_("人数"), default=0, editable=False)
     is_staffed = models.BooleanField(_("按要求配齐"), default=False, editable=False)
+    # Kept by xiaoan.drills: the day of the last evaluated drill the team took part in (its
+    # readiness: staffed, and drilled this semester).
+    last_drilled_on = models.DateField(_("最近参加演练"), null=True, blank=True, editable=False)
 
     class Meta(RegisterItem.Meta):
         verbose_name = _("应急队伍")

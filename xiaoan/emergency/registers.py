@@ -22,6 +22,7 @@ from xiaoan.emergency.services import (
     render_leader,
     render_members,
     save_roster,
+    semester_start,
 )
 
 # As the register's Due: a plan is due for revision this many days ahead.
@@ -78,8 +79,13 @@ TEAMS = registry.register(
         key="emergency_teams",
         model=EmergencyTeam,
         label=_("应急队伍"),
-        counters=lambda today: {"short": Q(is_staffed=False)},
-        ranked=("short",),
+        counters=lambda today: {
+            "short": Q(is_staffed=False),
+            # Not in an evaluated drill this semester (xiaoan.drills): not ready.
+            "undrilled": Q(last_drilled_on__isnull=True)
+            | Q(last_drilled_on__lt=semester_start(today)),
+        },
+        ranked=("short", "undrilled"),
         description=_("义务消防队（5–7人）与应急救援队（3–5人）：队长、队员与配备情况"),
         form=TeamForm,
         serializer=EmergencyTeamSerializer,
@@ -92,6 +98,7 @@ TEAMS = registry.register(
             "leader_name",
             "member_count",
             "is_staffed",
+            "last_drilled_on",
         ),
         search_fields=("name", "code", "leader_name", "note"),
         columns=[
@@ -122,6 +129,7 @@ TEAMS = registry.register(
             ),
             SheetColumn("member_count", _("人数"), 6, export_only=True),
             SheetColumn("is_staffed", _("按要求配齐"), 8, export_only=True),
+            SheetColumn("last_drilled_on", _("最近参加演练"), 12, export_only=True),
             SheetColumn("note", _("备注"), 20),
         ],
         attachment_kinds=TEAM_ATTACHMENT_KINDS,

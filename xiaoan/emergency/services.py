@@ -311,3 +311,29 @@ def remove_member(actor: Any, team_pk: Any, member_pk: Any) -> EmergencyTeam:
     member.delete()
     refresh(actor, team, _("移除队员 %(n)s") % {"n": name})
     return team
+
+
+def semester_start(today):
+    """The first day of the current semester (of the last one in the summer holiday)."""
+    import datetime as dt
+
+    from xiaoan.inspections.schedules import period_of
+
+    period = period_of("semester", today)
+    return period.start if period is not None else dt.date(today.year, 2, 1)
+
+
+def note_drilled(team_ids, on) -> int:
+    """Teams took part in a drill evaluated on `on` (xiaoan.drills): their last drill moves
+    forward (never back) and their units' tallies are recounted. Returns how many moved."""
+    from django.db.models import Q
+
+    from xiaoan.reports import rollups
+
+    teams = EmergencyTeam.objects.filter(pk__in=list(team_ids)).filter(
+        Q(last_drilled_on__isnull=True) | Q(last_drilled_on__lt=on)
+    )
+    units = set(teams.values_list("unit_id", flat=True))
+    moved = teams.update(last_drilled_on=on)
+    rollups.changed(EmergencyTeam, units)
+    return moved

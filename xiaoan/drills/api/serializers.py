@@ -21,12 +21,13 @@ class DrillSerializer(serializers.ModelSerializer):
         read_only=True, allow_null=True, help_text="实到占应到的百分比"
     )
     roles = DrillRoleSerializer(many=True, read_only=True)
+    teams = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="参演队伍 id")
 
     class Meta:
         model = Drill
         fields = [
             "id", "number", "unit", "unit_name", "kind", "kind_label", "title", "planned_on",
-            "scenario", "organiser", "roles", "expected_participants", "target_seconds",
+            "scenario", "organiser", "roles", "teams", "expected_participants", "target_seconds",
             "status", "status_label", "version", "held_on", "started_at", "ended_at",
             "participants", "participation", "evacuation_seconds", "evaluated_at",
             "created_at",
@@ -106,6 +107,14 @@ class _Plan(serializers.Serializer):
     )  # fmt: skip
     target_seconds = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=86_400
+    )
+    teams = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        required=False,
+        allow_null=True,
+        default=None,
+        max_length=50,
+        help_text="参演的本校应急队伍 id（义务消防队、应急救援队）；更新时不传则不变",
     )
 
 

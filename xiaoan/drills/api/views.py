@@ -71,6 +71,7 @@ class DrillViewSet(
         return (
             Drill.objects.restrict(self.request.user, "view")
             .select_related("unit")
+            .prefetch_related("teams")
             .order_by("-planned_on", "-id")
         )
 

@@ -225,3 +225,34 @@ def test_it_fills_the_demo_once(demo):
     hazards = Hazard.objects.filter(source="drill", unit=fire.unit)
     assert hazards.count() == DrillCheck.objects.filter(drill=fire, result="problem").count() == 2
     assert Drill.objects.get(kind="earthquake").status == "planned"
+
+
+def test_an_evaluated_drill_counts_toward_its_teams_readiness(persona, units):
+    from xiaoan.emergency.models import EmergencyTeam
+    from xiaoan.reports.models import Rollup
+
+    school = units[SCHOOL_A]
+    officer = persona("school_a_officer")
+    team = EmergencyTeam.objects.create(unit=school, name="义务消防队", kind="fire_team")
+    other = EmergencyTeam.objects.create(unit=units[SCHOOL_B], name="外校消防队", kind="fire_team")
+    from xiaoan.reports import rollups
+
+    rollups.changed(EmergencyTeam, [school.pk, units[SCHOOL_B].pk])
+
+    def undrilled() -> int:
+        row = Rollup.objects.filter(kind="reg:emergency_teams", unit=school).first()
+        return (row.own if row else {}).get("undrilled", 0)
+
+    assert undrilled() == 1
+    with pytest.raises(Invalid) as refused:  # another school's team
+        planned(persona, units, teams=[other.pk])
+    assert "teams" in refused.value.fields
+    drill = planned(persona, units, teams=[team.pk])
+    services.record(officer, drill.pk, started_at=ago(90), ended_at=ago(60), **RECORD)
+    assert EmergencyTeam.objects.get(pk=team.pk).last_drilled_on is None  # not evaluated yet
+    services.evaluate(persona("school_a_head"), drill.pk, results=answers())
+    team.refresh_from_db()
+    assert team.last_drilled_on == drill.planned_on
+    assert undrilled() == 0
+    other.refresh_from_db()
+    assert other.last_drilled_on is None

@@ -126,7 +126,18 @@ class CancelForm(WorkflowForm):
 
 class InviteForm(WorkflowForm):
     intro = _("可邀请上级单位人员或专家库中的校外专家观摩；受邀人只能查看这一次演练。")
-    user = forms.TypedChoiceField(label=_("观摩人"), coerce=int)
+    user = forms.TypedChoiceField(label=_("观摩人"), coerce=int, required=False)
+    # The list holds the nearest 200; anyone else invitable is found by mobile or username.
+    who = forms.CharField(
+        label=_("或输入手机号/用户名"), max_length=50, required=False,
+        help_text=_("列表中没有的人（如专家库中的专家），输入其手机号或用户名"),
+    )  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("user") and not (cleaned.get("who") or "").strip():
+            self.add_error("user", _("请选择观摩人，或输入其手机号、用户名。"))
+        return cleaned
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

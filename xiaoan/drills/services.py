@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -538,19 +538,25 @@ def observer_people(actor: Any, drill: Drill):
 
 def observer_choices(actor: Any, drill: Drill, limit: int = 200) -> list[User]:
     people = observer_people(actor, drill).exclude(drill_invites__drill=drill)
-    return list(people.select_related("unit").order_by("unit__path", "username")[:limit])
+    # Outside experts (no unit) first, then the units above by their tree.
+    order = (F("unit__path").asc(nulls_first=True), "username")
+    return list(people.select_related("unit").order_by(*order)[:limit])
 
 
 @transaction.atomic
-def invite(actor: Any, pk: Any, *, user: Any, version: int | None = None) -> DrillInvite:
-    """Open the drill to an observer; the version stays (an invitation changes nothing of
+def invite(
+    actor: Any, pk: Any, *, user: Any = None, who: str = "", version: int | None = None
+) -> DrillInvite:
+    """Open the drill to an observer (`user`, or `who`: a mobile number or username typed
+    for someone the list does not hold); the version stays (an invitation changes nothing of
     the drill a phone may be recording)."""
     from xiaoan.inspections.team import find_user
     from xiaoan.notifications.models import Notification
     from xiaoan.notifications.services import notify
 
     drill = begin(actor, Drill, pk, "invite", None)
-    person = find_user(getattr(user, "pk", user), observer_people(actor, drill))
+    typed = str(who or "").strip()
+    person = find_user(typed or getattr(user, "pk", user), observer_people(actor, drill))
     if person is None:
         raise _refuse(_("找不到此人，请从列表中选择。"), "user")
     invitation, created = DrillInvite.objects.get_or_create(

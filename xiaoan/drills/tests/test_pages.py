@@ -288,3 +288,20 @@ def test_it_suggests_the_time_item_from_the_recorded_evacuation_time(client_for,
     assert page.status_code == 200
     assert "疏散用时 205 秒，超过目标 180 秒。" in text
     assert 'name="result-time" value="problem" checked' in text
+
+
+def test_an_observer_outside_the_list_is_invited_by_username(client_for, persona, units):
+    from xiaoan.drills.models import DrillInvite
+
+    drill = planned(persona, units)
+    officer = client_for("school_a_officer")
+    expert = persona("expert")
+    empty = officer.post(_url("drill_invite", drill.pk), {"user": "", "who": "", "version": 1})
+    assert empty.status_code == 400
+    assert "请选择观摩人" in empty.content.decode()
+    unknown = officer.post(_url("drill_invite", drill.pk), {"who": "nobody-here", "version": 1})
+    assert unknown.status_code == 400
+    assert not DrillInvite.objects.filter(drill=drill).exists()
+    done = officer.post(_url("drill_invite", drill.pk), {"who": expert.username, "version": 1})
+    assert done.status_code == 302
+    assert DrillInvite.objects.filter(drill=drill, user=expert).exists()

@@ -19,6 +19,7 @@ from xiaoan.core.views import (
     ServiceActionView,
     ServiceFormView,
 )
+from xiaoan.core.xlsx import XLSX
 from xiaoan.orgs import importer, maps, services
 from xiaoan.orgs.filtersets import UnitFilterSet
 from xiaoan.orgs.forms import (
@@ -248,7 +249,7 @@ def import_template(request):
     book.save(buffer)
     response = HttpResponse(
         buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX,
     )
     response["Content-Disposition"] = "attachment; filename*=UTF-8''units-template.xlsx"
     file_served("download", "units-template", filename="units-template.xlsx")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from xiaoan.audit.files import file_served
 from xiaoan.core.errors import Invalid
 from xiaoan.core.services import get_scoped
+from xiaoan.core.xlsx import XLSX
 from xiaoan.orgs.models import Unit
 from xiaoan.plans import exports
 from xiaoan.plans.deadlines import annotate_milestones
@@ -62,7 +63,7 @@ def responsibility_rows(plan: Plan) -> list[exports.ResponsibilityRow]:
 RESPONSIBILITY_FORMATS = {
     "xlsx": (
         exports.write_xlsx,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        XLSX,
     ),
     "docx": (
         exports.write_docx,

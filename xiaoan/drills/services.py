@@ -40,7 +40,7 @@ from xiaoan.core.workflow import begin, require_note
 from xiaoan.drills.checklists import DOMAINS, TARGET_SECONDS, checklist
 from xiaoan.drills.choices import CheckResult, DrillAction, DrillKind
 from xiaoan.drills.models import Drill, DrillCheck, DrillEvent, DrillInvite, DrillPhoto
-from xiaoan.orgs.models import Unit
+from xiaoan.orgs.models import Unit, ancestor_paths
 
 ADD, CHANGE, RECORD, EVALUATE = (
     "drills.add_drill",
@@ -505,8 +505,7 @@ def decide_obligations(drill: Drill) -> None:
     from xiaoan.duties.choices import ObligationStatus, ProofKind
     from xiaoan.duties.models import Obligation
 
-    path, step = drill.unit.path, Unit.steplen
-    paths = [path[:end] for end in range(step, len(path) + 1, step)]
+    paths = ancestor_paths(drill.unit.path)
     duty_services.evaluate(
         Obligation.objects.filter(
             unit__path__in=paths, duty__proof=ProofKind.DRILL, status=ObligationStatus.PENDING
@@ -523,8 +522,7 @@ def observer_people(actor: Any, drill: Drill):
     from xiaoan.accounts.models import RoleAssignment
     from xiaoan.inspections.team import invitable_people
 
-    path, step = drill.unit.path, Unit.steplen
-    above = [path[:end] for end in range(step, len(path), step)]
+    above = ancestor_paths(drill.unit.path, include_self=False)
     # A superior's person: a member of a unit above, or one holding a role there (a bureau's
     # safety officer belongs to its 安全股).
     holders = RoleAssignment.objects.filter(unit__path__in=above, role__is_active=True)

@@ -51,6 +51,7 @@ def no_drill(today: dt.date, thresholds: dict[str, int], within: str) -> Iterato
         Drill.objects.filter(
             unit__path__startswith=within, status__in=HELD, held_on__gte=start, held_on__lte=end
         )
+        .order_by()  # no default ordering: DISTINCT on the paths alone
         .values_list("unit__path", flat=True)
         .distinct()
     )

@@ -373,7 +373,11 @@ def attempt(pk: int, *, final: bool = False) -> Delivery | None:
         outcome = platforms.Outcome(False, None, _("渠道已停用"))
         final = True
     else:
-        outcome = _send(delivery)
+        try:
+            outcome = _send(delivery)
+        except Exception as error:  # recorded and retried like any failure, never lost
+            logger.exception("sending delivery %s failed", pk)
+            outcome = platforms.Outcome(False, None, type(error).__name__)
     done = timezone.now()
     fields: dict[str, Any] = {
         "claimed_until": None,

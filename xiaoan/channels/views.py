@@ -104,6 +104,9 @@ class ChannelDetailView(ScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         channel = self.get_record(record_id(kwargs["pk"]))
+        user = self.request.user
+        can_see_log = has_permission_anywhere(user, "channels.view_delivery")
+        recent = channel.deliveries.order_by("-created_at", "-id")[:RECENT] if can_see_log else []
         context.update(
             channel=channel,
             object=channel,
@@ -111,8 +114,8 @@ class ChannelDetailView(ScopedMixin, TemplateView):
             can_change=Channel.objects.restrict(self.request.user, "change")
             .filter(pk=channel.pk)
             .exists(),
-            can_see_log=has_permission_anywhere(self.request.user, "channels.view_delivery"),
-            deliveries=list(channel.deliveries.order_by("-created_at", "-id")[:RECENT]),
+            can_see_log=can_see_log,
+            deliveries=list(recent),
             categories=[Category(c).label for c in channel.categories if c in Category.values],
         )
         return context

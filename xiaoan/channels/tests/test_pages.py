@@ -210,6 +210,8 @@ def test_it_sends_a_test_message_and_shows_the_result(client_for, persona, units
     failed = Delivery.objects.get(channel=ch, status=DeliveryStatus.FAILED)
     assert failed.category == "test" and failed.attempts == 1  # a test is not retried
     assert services.due() == []
+    detail = client.get(reverse("channels:channel_detail", args=[ch.pk])).content.decode()
+    assert detail.count("校安平台测试消息") == 2 and "HTTP 500" in detail
 
 
 def test_it_refuses_a_test_of_a_stopped_channel(client_for, persona, units, receiver):

@@ -280,3 +280,18 @@ def test_it_fails_a_delivery_of_a_stopped_channel(persona, units, receiver):
     delivery = services.attempt(delivery.pk)
     assert delivery.status == DeliveryStatus.FAILED and delivery.last_error == "渠道已停用"
     assert receiver.requests == []
+
+
+def test_it_records_an_unexpected_error_and_retries(persona, units, monkeypatch):
+    ch = channel(persona, units, kind="sms", target="13800000001")
+    delivery = Delivery.objects.create(
+        channel=ch, unit=ch.unit, category="alerts", severity="info", subject="s", key="k"
+    )
+
+    def broken(delivery):
+        raise KeyError("bug")
+
+    monkeypatch.setattr(services, "_send", broken)
+    delivery = services.attempt(delivery.pk)
+    assert delivery.status == DeliveryStatus.PENDING and delivery.last_error == "KeyError"
+    assert Delivery.objects.get(pk=delivery.pk).claimed_until is None

@@ -295,3 +295,19 @@ def test_it_records_an_unexpected_error_and_retries(persona, units, monkeypatch)
     delivery = services.attempt(delivery.pk)
     assert delivery.status == DeliveryStatus.PENDING and delivery.last_error == "KeyError"
     assert Delivery.objects.get(pk=delivery.pk).claimed_until is None
+
+
+def test_it_sweeps_up_a_delivery_whose_job_was_lost(persona, units, receiver):
+    """A worker killed before it ran the job: the minute sweep sends the delivery once."""
+    ch = channel(persona, units, target=receiver.url())
+    delivery = Delivery.objects.create(
+        channel=ch, unit=ch.unit, category="alerts", severity="info", subject="丢失的任务", key="k"
+    )
+    assert tasks.retry_due.call_local() == 0  # a fresh row is left to its own job
+    Delivery.objects.filter(pk=delivery.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=3)
+    )
+    assert tasks.retry_due.call_local() == 1
+    assert tasks.retry_due.call_local() == 0
+    assert Delivery.objects.get(pk=delivery.pk).status == DeliveryStatus.SENT
+    assert len(receiver.requests) == 1

@@ -363,6 +363,9 @@ if XIAOAN_SMS_BACKEND not in ("console", "locmem") and not re.fullmatch(
     )
 XIAOAN_CHANNEL_TIMEOUT = env.int("XIAOAN_CHANNEL_TIMEOUT", 5, minimum=1)
 XIAOAN_CHANNEL_MAX_ATTEMPTS = env.int("XIAOAN_CHANNEL_MAX_ATTEMPTS", 5, minimum=1)
+# Whether webhooks may point at loopback and private addresses (an intranet gateway); turn it
+# off when the robots are reached directly on the internet.
+XIAOAN_CHANNEL_ALLOW_PRIVATE = env.bool("XIAOAN_CHANNEL_ALLOW_PRIVATE", True)
 # The address people open xiaoan at ("https://xiaoan.example.edu.cn"): links in robot and SMS
 # messages are made absolute with it (left relative when empty).
 XIAOAN_SITE_URL = env.url("XIAOAN_SITE_URL", "", ("http", "https"))

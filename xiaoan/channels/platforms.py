@@ -45,6 +45,10 @@ RESPONSE_BYTES = 64 * 1024
 METADATA_HOSTS = {"metadata.google.internal", "metadata", "instance-data"}
 
 
+def refused_address() -> str:
+    return _("不允许向该地址发送（链路本地、元数据服务或未获允许的内网地址）。")
+
+
 class Refused(ValueError):
     """A webhook address we will not call."""
 
@@ -165,15 +169,19 @@ def sms_text(message: Message) -> str:
 
 def _bad_address(address: str) -> bool:
     """Link-local (169.254.0.0/16 holds the cloud metadata service, fe80::/10), multicast,
-    unspecified and reserved addresses. Loopback and private networks stay allowed: a
-    school's intranet gateway or proxy may live there."""
+    unspecified and reserved addresses. Loopback and private networks are allowed unless
+    XIAOAN_CHANNEL_ALLOW_PRIVATE is off: a school's intranet gateway or proxy may live
+    there, but so do services a webhook should never reach."""
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    return ip.is_link_local or ip.is_multicast or ip.is_unspecified or ip.is_reserved
+    if ip.is_link_local or ip.is_multicast or ip.is_unspecified or ip.is_reserved:
+        return True
+    allow_private = getattr(settings, "XIAOAN_CHANNEL_ALLOW_PRIVATE", True)
+    return not allow_private and (ip.is_loopback or ip.is_private)
 
 
 def check_url(url: str) -> str:
@@ -189,8 +197,11 @@ def check_url(url: str) -> str:
         raise Refused(_("Webhook 地址须以 http:// 或 https:// 开头。"))
     if parts.username or parts.password:
         raise Refused(_("Webhook 地址不能包含用户名或密码。"))
-    if host.lower().rstrip(".") in METADATA_HOSTS or _bad_address(host):
-        raise Refused(_("不允许向该地址发送（链路本地、元数据服务等地址）。"))
+    name = host.lower().rstrip(".")
+    if name in METADATA_HOSTS or _bad_address(host):
+        raise Refused(refused_address())
+    if name == "localhost" and not getattr(settings, "XIAOAN_CHANNEL_ALLOW_PRIVATE", True):
+        raise Refused(refused_address())
     return url
 
 
@@ -203,7 +214,7 @@ def check_resolved(url: str) -> None:
     except (OSError, UnicodeError):
         return  # the request itself reports the failure
     if any(_bad_address(info[4][0]) for info in infos):
-        raise Refused(_("不允许向该地址发送（链路本地、元数据服务等地址）。"))
+        raise Refused(refused_address())
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

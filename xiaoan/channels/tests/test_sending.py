@@ -311,3 +311,18 @@ def test_it_sweeps_up_a_delivery_whose_job_was_lost(persona, units, receiver):
     assert tasks.retry_due.call_local() == 0
     assert Delivery.objects.get(pk=delivery.pk).status == DeliveryStatus.SENT
     assert len(receiver.requests) == 1
+
+
+def test_it_refuses_private_addresses_when_told_to(persona, units, receiver, settings):
+    ch = channel(persona, units, target=receiver.url())
+    settings.XIAOAN_CHANNEL_ALLOW_PRIVATE = False
+    for url in ("http://127.0.0.1:6379/", "http://10.0.0.8/hook", "http://localhost/x"):
+        with pytest.raises(platforms.Refused):
+            platforms.check_url(url)
+    platforms.check_url("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=1")
+    delivery = Delivery.objects.create(
+        channel=ch, unit=ch.unit, category="alerts", severity="info", subject="s", key="k"
+    )
+    delivery = services.attempt(delivery.pk)  # saved before: refused when sent
+    assert delivery.status == DeliveryStatus.PENDING and "元数据" in delivery.last_error
+    assert receiver.requests == []

@@ -67,7 +67,7 @@ class ChannelViewSet(
     )
     def update(self, request, *args, **kwargs):
         pk = path_id(kwargs.get("pk"))
-        data = validated(request, s.ChannelUpdateSerializer)
+        data = validated(request, s.ChannelUpdateSerializer, partial=True)
         channel = services.update_channel(request.user, pk, **data)
         return Response(s.ChannelSerializer(channel).data)
 

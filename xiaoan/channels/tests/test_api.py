@@ -87,6 +87,11 @@ def test_it_changes_only_what_is_sent(api_for, mine):
     assert response.status_code == 200
     mine.refresh_from_db()
     assert not mine.is_active and KEY in mine.target
+    # A form-encoded change leaves the flags it does not name alone (no unchecked boxes).
+    response = api.patch(f"/api/channels/{mine.pk}/", {"name": "表单"}, format="multipart")
+    assert response.status_code == 200, response.content
+    mine.refresh_from_db()
+    assert (mine.name, mine.is_active, mine.include_subtree) == ("表单", False, False)
 
 
 def test_it_refuses_those_without_the_permission(api_for, mine):

@@ -10,6 +10,7 @@ from xiaoan.buildings.api import BuildingViewSet
 from xiaoan.buses.api import BusCheckViewSet, BusViewSet
 from xiaoan.cameras.api import AlarmPointViewSet, CameraViewSet
 from xiaoan.certificates.api import CertificateViewSet
+from xiaoan.channels.api.views import ChannelViewSet, DeliveryViewSet
 from xiaoan.chemicals.api import views as chemicals_api
 from xiaoan.construction.api import ConstructionProjectViewSet
 from xiaoan.core.api import todos as todos_api
@@ -97,6 +98,8 @@ router.register("counsellors", CounsellorViewSet, basename="counsellor")
 router.register("trainings", TrainingViewSet, basename="training")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("drills", DrillViewSet, basename="drill")
+router.register("channels", ChannelViewSet, basename="channel")
+router.register("deliveries", DeliveryViewSet, basename="delivery")
 
 app_name = "api"
 urlpatterns = [

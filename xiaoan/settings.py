@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "xiaoan.training",
     "xiaoan.activities",
     "xiaoan.drills",
+    "xiaoan.channels",
 ]
 
 MIDDLEWARE = [
@@ -351,6 +352,24 @@ EMAIL_HOST_PASSWORD = env.str("XIAOAN_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env.bool("XIAOAN_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env.str("XIAOAN_EMAIL_FROM", "xiaoan@localhost")
 
+# Message channels (xiaoan.channels): the SMS backend ("console", "locmem" or the dotted
+# path of a gateway class), the robots' request timeout and how often a message is tried.
+XIAOAN_SMS_BACKEND = env.str("XIAOAN_SMS_BACKEND", "locmem" if TESTING else "console")
+if XIAOAN_SMS_BACKEND not in ("console", "locmem") and not re.fullmatch(
+    r"[A-Za-z_][\w]*(\.[A-Za-z_]\w*)+", XIAOAN_SMS_BACKEND
+):
+    raise ImproperlyConfigured(
+        "XIAOAN_SMS_BACKEND must be 'console', 'locmem' or a dotted path to a backend class."
+    )
+XIAOAN_CHANNEL_TIMEOUT = env.int("XIAOAN_CHANNEL_TIMEOUT", 5, minimum=1)
+XIAOAN_CHANNEL_MAX_ATTEMPTS = env.int("XIAOAN_CHANNEL_MAX_ATTEMPTS", 5, minimum=1)
+# Whether webhooks may point at loopback and private addresses (an intranet gateway); turn it
+# off when the robots are reached directly on the internet.
+XIAOAN_CHANNEL_ALLOW_PRIVATE = env.bool("XIAOAN_CHANNEL_ALLOW_PRIVATE", True)
+# The address people open xiaoan at ("https://xiaoan.example.edu.cn"): links in robot and SMS
+# messages are made absolute with it (left relative when empty).
+XIAOAN_SITE_URL = env.url("XIAOAN_SITE_URL", "", ("http", "https"))
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
@@ -458,6 +477,10 @@ SPECTACULAR_SETTINGS = {
         "DrillStatusEnum": "xiaoan.drills.choices.DrillStatus",
         "DrillKindEnum": "xiaoan.drills.choices.DrillKind",
         "DrillCheckResultEnum": "xiaoan.drills.choices.CheckResult",
+        "ChannelKindEnum": "xiaoan.channels.choices.ChannelKind",
+        "ChannelSeverityEnum": "xiaoan.channels.choices.Severity",
+        "DeliveryStatusEnum": "xiaoan.channels.choices.DeliveryStatus",
+        "ChannelCategoryEnum": "xiaoan.channels.choices.Category",
         "VehicleViolationKindEnum": "xiaoan.vehicles.choices.ViolationKind",
         "SecurityPostureStatusEnum": "xiaoan.security.choices.PostureStatus",
         "ActivityKindEnum": "xiaoan.activities.choices.ActivityKind",

@@ -145,6 +145,10 @@ DRILL_MANAGE = [
     "drills.record_drill",
     "drills.evaluate_drill",
 ]
+# Message channels (群机器人、短信): a unit's heads and safety officers set them up and send
+# test messages; auditors read them and the delivery log (never the address or secret).
+CHANNEL_VIEW = ["channels.view_channel", "channels.view_delivery"]
+CHANNEL_MANAGE = [*CHANNEL_VIEW, "channels.add_channel", "channels.change_channel"]
 # Campus vehicles: lifting a blacklisting (and setting the school's rule) is the head's.
 VEHICLE_LIFT = ["vehicles.lift_campusvehicle"]
 # 大型活动签批: the head (第一责任人) signs off a large event; safety officers prepare it.
@@ -183,6 +187,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *REGISTER_MANAGE,
             *HOTWORK_MANAGE,
             *DRILL_MANAGE,
+            *CHANNEL_MANAGE,
             *VEHICLE_LIFT,
             *EVENT_SIGNOFF,
             *SECURITY_VERIFY,
@@ -206,6 +211,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *REGISTER_MANAGE,
             *HOTWORK_MANAGE,
             *DRILL_MANAGE,
+            *CHANNEL_MANAGE,
             *SECURITY_VERIFY,
         ),
     ),
@@ -286,6 +292,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *REGISTER_VIEW,
             *HOTWORK_VIEW,
             *DRILL_VIEW,
+            *CHANNEL_VIEW,
         ),
     ),
     RoleSpec(

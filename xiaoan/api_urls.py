@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from xiaoan.accounts.api import tokens as tokens_api
 from xiaoan.accounts.api import views as accounts_api
 from xiaoan.activities.api import ActivityViewSet
+from xiaoan.alerts.api.views import AlertRuleViewSet, AlertViewSet, SilenceViewSet, WarningViewSet
 from xiaoan.audit.api import views as audit_api
 from xiaoan.buildings.api import BuildingViewSet
 from xiaoan.buses.api import BusCheckViewSet, BusViewSet
@@ -97,6 +98,10 @@ router.register("counsellors", CounsellorViewSet, basename="counsellor")
 router.register("trainings", TrainingViewSet, basename="training")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("drills", DrillViewSet, basename="drill")
+router.register("alerts", AlertViewSet, basename="alert")
+router.register("alert-rules", AlertRuleViewSet, basename="alertrule")
+router.register("silences", SilenceViewSet, basename="silence")
+router.register("alert-warnings", WarningViewSet, basename="alertwarning")
 
 app_name = "api"
 urlpatterns = [

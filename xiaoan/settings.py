@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "xiaoan.training",
     "xiaoan.activities",
     "xiaoan.drills",
+    "xiaoan.alerts",
 ]
 
 MIDDLEWARE = [
@@ -461,6 +462,10 @@ SPECTACULAR_SETTINGS = {
         "VehicleViolationKindEnum": "xiaoan.vehicles.choices.ViolationKind",
         "SecurityPostureStatusEnum": "xiaoan.security.choices.PostureStatus",
         "ActivityKindEnum": "xiaoan.activities.choices.ActivityKind",
+        "AlertSeverityEnum": "xiaoan.alerts.choices.Severity",
+        "AlertStatusEnum": "xiaoan.alerts.choices.AlertStatus",
+        "AlertDispositionEnum": "xiaoan.alerts.choices.Disposition",
+        "WarningKindEnum": "xiaoan.alerts.choices.WarningKind",
     },
 }
 

@@ -145,6 +145,24 @@ DRILL_MANAGE = [
     "drills.record_drill",
     "drills.evaluate_drill",
 ]
+# 预警处置: heads and safety officers acknowledge, handle and close their units' alerts and
+# set silences; they also keep rules over their subtree and, at a bureau, post warnings to
+# its schools (the services refuse a posting from a school); supervisors and auditors read.
+ALERT_VIEW = [
+    "alerts.view_alert",
+    "alerts.view_alertrule",
+    "alerts.view_silence",
+    "alerts.view_bulletin",
+]
+ALERT_MANAGE = [
+    *ALERT_VIEW,
+    "alerts.handle_alert",
+    "alerts.add_silence",
+    "alerts.change_silence",
+    "alerts.add_alertrule",
+    "alerts.change_alertrule",
+    "alerts.add_bulletin",
+]
 # Campus vehicles: lifting a blacklisting (and setting the school's rule) is the head's.
 VEHICLE_LIFT = ["vehicles.lift_campusvehicle"]
 # 大型活动签批: the head (第一责任人) signs off a large event; safety officers prepare it.
@@ -183,6 +201,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *REGISTER_MANAGE,
             *HOTWORK_MANAGE,
             *DRILL_MANAGE,
+            *ALERT_MANAGE,
             *VEHICLE_LIFT,
             *EVENT_SIGNOFF,
             *SECURITY_VERIFY,
@@ -206,6 +225,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *REGISTER_MANAGE,
             *HOTWORK_MANAGE,
             *DRILL_MANAGE,
+            *ALERT_MANAGE,
             *SECURITY_VERIFY,
         ),
     ),
@@ -265,6 +285,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *REGISTER_VIEW,
             *HOTWORK_VIEW,
             *DRILL_VIEW,
+            *ALERT_VIEW,
         ),
     ),
     RoleSpec(
@@ -286,6 +307,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *REGISTER_VIEW,
             *HOTWORK_VIEW,
             *DRILL_VIEW,
+            *ALERT_VIEW,
         ),
     ),
     RoleSpec(

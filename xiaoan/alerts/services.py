@@ -574,7 +574,7 @@ def create_silence(
     actor: Any,
     *,
     unit: Any,
-    starts_at: dt.datetime | None,
+    starts_at: dt.datetime | None = None,
     ends_at: dt.datetime,
     reason: str,
     include_subtree: bool = True,

@@ -11,37 +11,13 @@ from django.utils import timezone
 
 from xiaoan.alerts import services
 from xiaoan.alerts.choices import AlertAction, AlertOrigin, AlertStatus, Disposition
-from xiaoan.alerts.conditions import CONDITIONS, Condition, Finding
+from xiaoan.alerts.conditions import Finding
 from xiaoan.alerts.models import Alert, RuleFiring
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
-from xiaoan.notifications.models import Notification
+
+from .support import DISTRICT, FOUND, SCHOOL_A, SCHOOL_B, smoke, told
 
 pytestmark = pytest.mark.django_db
-
-SCHOOL_A = "梁子湖高级中学"
-SCHOOL_B = "东沟镇中心小学"
-DISTRICT = "梁子湖区教育局"
-
-
-def smoke(units, name=SCHOOL_A, **kw):
-    fields = {
-        "unit": units[name],
-        "kind": "smoke",
-        "severity": "warning",
-        "title": "3号楼3层烟感报警",
-        "labels": {"sensor": "B3-3F-07"},
-        "place": "3号楼3层",
-        "source_name": "消防物联网",
-    }
-    fields.update(kw)
-    return services.raise_alert(**fields)
-
-
-def told(user, alert=None) -> int:
-    rows = Notification.objects.filter(recipient=user)
-    if alert is not None:
-        rows = rows.filter(url__endswith=f"/alerts/{alert.pk}/")
-    return rows.count()
 
 
 def test_it_raises_once_and_counts_repeats_while_open(units, persona):
@@ -264,30 +240,8 @@ def test_it_refuses_nested_or_huge_labels(units):
 
 # ---------------------------------------------------------------- rules
 
-FOUND: list = []
 
-
-def _test_find(today, thresholds, within):
-    from xiaoan.orgs.models import Unit
-
-    paths = dict(Unit.objects.filter(pk__in=[f.unit_id for f in FOUND]).values_list("pk", "path"))
-    return [f for f in FOUND if paths[f.unit_id].startswith(within)]
-
-
-TEST_CONDITION = Condition(
-    "test_overdue", "测试条件", _test_find, {"days": ("天数", 3)}, "test_overdue"
-)
-
-
-@pytest.fixture
-def test_condition():
-    CONDITIONS.register(TEST_CONDITION)
-    yield TEST_CONDITION
-    CONDITIONS._functions.remove(TEST_CONDITION)
-    FOUND.clear()
-
-
-def test_it_fires_a_rule_once_per_key_and_period(units, persona, test_condition):
+def test_it_fires_a_rule_once_per_key_and_period(units, persona, rule_condition):
     district = persona("district_officer")
     rule = services.create_rule(
         district,
@@ -319,14 +273,14 @@ def test_it_fires_a_rule_once_per_key_and_period(units, persona, test_condition)
     assert services.evaluate_rules(dt.date(2027, 2, 6))["fired"] == 0
 
 
-def test_it_keeps_a_rule_inside_its_owner_subtree(units, persona, test_condition):
+def test_it_keeps_a_rule_inside_its_owner_subtree(units, persona, rule_condition):
     officer = persona("school_a_officer")
     services.create_rule(officer, owner=units[SCHOOL_A].pk, name="本校", condition="test_overdue")
     FOUND[:] = [Finding(units[SCHOOL_B].pk, "thing:3", "2026-12", "别校事项")]
     assert services.evaluate_rules(dt.date(2026, 12, 6))["fired"] == 0
 
 
-def test_it_validates_rule_thresholds_and_roles(units, persona, test_condition):
+def test_it_validates_rule_thresholds_and_roles(units, persona, rule_condition):
     district = persona("district_officer")
     base = {"owner": units[DISTRICT].pk, "name": "r", "condition": "test_overdue"}
     for bad in ({"weeks": 1}, {"days": -1}, {"days": {"x": 1}}, {"days": 10**9}, ["days"]):
@@ -402,3 +356,12 @@ def test_it_refuses_a_warning_from_a_school(units, persona):
         )
     with pytest.raises(Forbidden):
         services.post_warning(persona("auditor"), unit=units[DISTRICT].pk, kind="heat", title="x")
+
+
+def test_it_loads_the_demo_alerts_once(units):
+    from xiaoan.alerts.demo import load_alerts
+
+    made = load_alerts()
+    assert made >= 13 and load_alerts() == 0
+    smoke_alert = Alert.objects.get(kind="smoke")
+    assert smoke_alert.repeats == 2

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoan.alerts.choices import Disposition, Severity, WarningKind
 from xiaoan.core.forms import StyledFormMixin
 from xiaoan.core.workflow_pages import WorkflowForm
+from xiaoan.hazards.forms import PhotosField
 from xiaoan.orgs.models import Unit
 
 
@@ -30,6 +31,7 @@ class HandleForm(WorkflowForm):
     unit = forms.ModelChoiceField(
         label=_("转交单位（转交时）"), queryset=Unit.objects.none(), required=False
     )
+    photos = PhotosField(label=_("现场照片"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.alerts.choices import (
@@ -19,7 +20,7 @@ from xiaoan.alerts.choices import (
     Severity,
     WarningKind,
 )
-from xiaoan.core.models import TimeStamped, WorkflowEvent
+from xiaoan.core.models import StoredPhoto, TimeStamped, WorkflowEvent
 from xiaoan.core.scoping import ScopedQuerySet
 
 _USER = settings.AUTH_USER_MODEL
@@ -313,3 +314,23 @@ class AlertEvent(WorkflowEvent):
         verbose_name = _("预警记录")
         verbose_name_plural = _("预警记录")
         indexes = [models.Index(fields=["alert", "created_at"], name="alert_event_time")]
+
+
+def photo_path(instance: AlertPhoto, filename: str) -> str:
+    now = timezone.now()
+    return f"alerts/{now:%Y/%m}/{instance.alert_id}-{now:%H%M%S%f}.jpg"
+
+
+class AlertPhoto(StoredPhoto):
+    """A photo of how an alert was handled (the measures taken on the spot)."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("照片"), upload_to=photo_path)
+
+    class Meta:
+        verbose_name = _("预警处置照片")
+        verbose_name_plural = _("预警处置照片")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id}/{self.pk}"

@@ -22,7 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+import logging
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -40,7 +41,15 @@ from xiaoan.alerts.choices import (
     Severity,
     WarningKind,
 )
-from xiaoan.alerts.models import Alert, AlertEvent, AlertRule, Bulletin, RuleFiring, Silence
+from xiaoan.alerts.models import (
+    Alert,
+    AlertEvent,
+    AlertPhoto,
+    AlertRule,
+    Bulletin,
+    RuleFiring,
+    Silence,
+)
 from xiaoan.core.errors import Forbidden, Invalid, NotFound
 from xiaoan.core.idempotency import begin_once, clean_key, replay_of, save_once
 from xiaoan.core.ids import record_id
@@ -49,6 +58,7 @@ from xiaoan.core.workflow import begin, require_note
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit, ancestor_paths
 
+logger = logging.getLogger(__name__)
 VIEW, HANDLE = "alerts.view_alert", "alerts.handle_alert"
 ADD_RULE, CHANGE_RULE = "alerts.add_alertrule", "alerts.change_alertrule"
 ADD_SILENCE, CHANGE_SILENCE = "alerts.add_silence", "alerts.change_silence"
@@ -416,6 +426,7 @@ def handle(
     note: str = "",
     unit: Any = None,
     hazard_description: str = "",
+    photos: Sequence = (),
     version: int | None = None,
     idempotency_key: str | None = None,
     fingerprint: str = "",
@@ -430,6 +441,7 @@ def handle(
     if disposition not in Disposition.values:
         raise _refuse(_("请选择处置方式。"), "disposition")
     note = require_note(note, _("处置情况"))
+    _save_photos(alert, actor, list(photos or ()))
     now = timezone.now()
     if alert.acknowledged_at is None:  # handling it acknowledges it
         alert.acknowledged_by, alert.acknowledged_at = actor, now
@@ -448,6 +460,35 @@ def handle(
         alert, actor, AlertAction.HANDLE, to=AlertStatus.HANDLED, note=note, data=data
     )
     return alert
+
+
+def _save_photos(alert: Alert, actor: Any, photos: Sequence) -> None:
+    from xiaoan.core.photos import clean_photo
+
+    if len(photos) > settings.XIAOAN_PHOTO_MAX_COUNT:
+        raise _refuse(
+            _("一次最多上传 %(n)d 张照片。") % {"n": settings.XIAOAN_PHOTO_MAX_COUNT}, "photos"
+        )
+    cleaned = [clean_photo(upload) for upload in photos]  # all checked before any is saved
+    for content, width, height in cleaned:
+        photo = AlertPhoto(alert=alert, uploaded_by=actor, width=width, height=height)
+        photo.image.save(content.name, content, save=False)
+        photo.save()
+
+
+def load_photo(actor: Any, pk: Any, photo_pk: Any) -> AlertPhoto:
+    visible = Alert.objects.restrict(actor, "view").filter(pk=pk)
+    photo = (
+        AlertPhoto.objects.filter(alert__in=visible, pk=photo_pk).first()
+        if str(photo_pk).isdigit()
+        and str(pk).isdigit()
+        and int(pk) < 2**63
+        and int(photo_pk) < 2**63
+        else None
+    )
+    if photo is None:
+        raise NotFound()
+    return photo
 
 
 def _transfer(actor: Any, alert: Alert, unit: Any, note: str, now: dt.datetime) -> Alert:
@@ -790,7 +831,12 @@ def evaluate_rules(today: dt.date | None = None) -> dict[str, int]:
             continue
         within = rule.owner.path
         thresholds = {n: rule.thresholds.get(n, d) for n, (_l, d) in condition.thresholds.items()}
-        findings = list(condition.find(today, thresholds, within))
+        try:
+            findings = list(condition.find(today, thresholds, within))
+        except Exception:  # one broken condition must not stop the other rules
+            logger.exception("alert rule %s: condition %s failed", rule.pk, rule.condition)
+            skipped += 1
+            continue
         if not findings:
             continue
         done = set(

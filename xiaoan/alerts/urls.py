@@ -7,6 +7,7 @@ app_name = "alerts"
 urlpatterns = [
     path("", views.AlertListView.as_view(), name="alert_list"),
     path("<int:pk>/", views.AlertDetailView.as_view(), name="alert_detail"),
+    path("<int:pk>/photos/<int:photo_pk>/", views.AlertPhotoView.as_view(), name="alert_photo"),
     *action_urls(views.AlertActionView),
     path("silences/", views.SilenceListView.as_view(), name="silence_list"),
     path("silences/new/", views.SilenceCreateView.as_view(), name="silence_add"),

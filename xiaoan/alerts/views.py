@@ -22,7 +22,13 @@ from xiaoan.alerts.workflow import ALERT
 from xiaoan.core.errors import NotFound
 from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.core.views import ScopedListView, ScopedMixin, ServiceActionView, ServiceFormView
+from xiaoan.core.views import (
+    ScopedListView,
+    ScopedMixin,
+    ServiceActionView,
+    ServiceFormView,
+    photo_response,
+)
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
 
 DETAIL = "alerts/alert_detail.html"
@@ -38,6 +44,9 @@ def alert_context(request, alert: Alert, bound=None) -> dict[str, Any]:
         "ack_overdue": alert.ack_overdue(now),
         "handle_overdue": alert.handle_overdue(now),
         "silenced": alert.silenced_by_id is not None,
+        "photos": [
+            reverse("alerts:alert_photo", args=[alert.pk, p.pk]) for p in alert.photos.all()
+        ],
     }
 
 
@@ -72,6 +81,16 @@ class AlertDetailView(ScopedMixin, View):
         except NotFound:
             raise Http404 from None
         return render(request, DETAIL, alert_context(request, alert))
+
+
+class AlertPhotoView(ScopedMixin, View):
+    model = Alert
+
+    def get(self, request, pk, photo_pk):
+        try:
+            return photo_response(services.load_photo(request.user, pk, photo_pk))
+        except NotFound:
+            raise Http404 from None
 
 
 class AlertActionView(WorkflowActionView):

@@ -42,6 +42,7 @@ class AlertEventSerializer(serializers.ModelSerializer):
 
 class AlertDetailSerializer(AlertSerializer):
     hazard_number = serializers.CharField(source="hazard.number", default=None)
+    photos = serializers.SerializerMethodField()
     events = AlertEventSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
 
@@ -49,9 +50,14 @@ class AlertDetailSerializer(AlertSerializer):
         fields = [
             *AlertSerializer.Meta.fields, "detail", "url", "acknowledged_by",
             "acknowledged_at", "measures", "handled_by", "handled_at", "hazard_number",
-            "closed_by", "closed_at", "events", "allowed_actions",
+            "closed_by", "closed_at", "photos", "events", "allowed_actions",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_photos(self, obj) -> list[str]:
+        from django.urls import reverse
+
+        return [reverse("alerts:alert_photo", args=[obj.pk, p.pk]) for p in obj.photos.all()]
 
     def get_allowed_actions(self, obj) -> list[str]:
         from xiaoan.alerts.workflow import ALERT
@@ -72,6 +78,12 @@ class AlertHandleSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=2000, help_text="转为隐患时的描述"
     )
     version = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+
+
+class AlertHandleUploadSerializer(AlertHandleSerializer):
+    photos = serializers.ListField(
+        child=serializers.ImageField(), required=False, default=list, help_text="现场照片"
+    )
 
 
 class AlertRuleSerializer(serializers.ModelSerializer):

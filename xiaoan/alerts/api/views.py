@@ -17,6 +17,7 @@ from xiaoan.alerts.api import serializers as s
 from xiaoan.alerts.filtersets import AlertFilter
 from xiaoan.alerts.models import Alert, AlertRule, Bulletin, Silence
 from xiaoan.alerts.workflow import ALERT
+from xiaoan.core.api.parsers import upload_parsers
 from xiaoan.core.api.views import (
     IDEMPOTENCY_KEY,
     ScopedViewSetMixin,
@@ -41,6 +42,7 @@ class AlertViewSet(
     serializer_class = s.AlertSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = AlertFilter
+    parser_classes = upload_parsers()
     workflow = ALERT
     workflow_response = s.AlertDetailSerializer
     action_permission = {
@@ -65,7 +67,7 @@ class AlertViewSet(
     def workflow_result(self, pk: int) -> Response:
         alert = services.load(self.request.user, pk)
         alert = (
-            Alert.objects.prefetch_related("events__actor")
+            Alert.objects.prefetch_related("events__actor", "photos")
             .select_related("unit", "hazard")
             .get(pk=alert.pk)
         )

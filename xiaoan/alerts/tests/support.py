@@ -56,3 +56,14 @@ def rule_condition():
     yield TEST_CONDITION
     CONDITIONS._functions.remove(TEST_CONDITION)
     FOUND.clear()
+
+
+def photo(name: str = "scene.jpg"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), "#2980b9").save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")

@@ -198,3 +198,25 @@ def test_it_posts_warnings_once_over_the_api(api_for, units):
     assert api_for("auditor").get(f"/api/alert-warnings/{pk}/").status_code == 200
     assert district.get(f"/api/alert-warnings/{2**62}/").status_code == 404
     assert services.load_bulletin  # the pages and the API share the service
+
+
+def test_it_takes_photos_with_the_handling(api_for, units):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .support import photo
+
+    alert, _ = smoke(units)
+    client = api_for("school_a_officer")
+    done = client.post(
+        f"{API}{alert.pk}/handle/",
+        {"disposition": "fixed", "note": "已复位", "photos": [photo("a.jpg"), photo("b.jpg")]},
+        format="multipart",
+    )
+    assert done.status_code == 200, done.content
+    assert len(done.json()["photos"]) == 2
+    bad = client.post(
+        f"{API}{smoke(units, labels={'s': '2'})[0].pk}/handle/",
+        {"disposition": "fixed", "note": "x", "photos": [SimpleUploadedFile("c.jpg", b"no")]},
+        format="multipart",
+    )
+    assert bad.status_code == 400

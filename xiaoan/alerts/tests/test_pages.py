@@ -208,3 +208,25 @@ def test_it_puts_alerts_on_the_home_page(client_for, units, persona):
     assert keys["alerts.escalated"].count == 1
     assert client_for("school_a_officer").get(reverse("core:home")).status_code == 200
     assert alert.pk
+
+
+def test_it_keeps_the_photos_of_the_measures(client_for, units):
+    from .support import photo
+
+    alert, _ = smoke(units)
+    client = client_for("school_a_officer")
+    done = client.post(
+        _url("alert_handle", alert.pk),
+        {"version": alert.version, "disposition": "fixed", "note": "已复位", "photos": [photo()]},
+    )
+    assert done.status_code == 302
+    shot = Alert.objects.get(pk=alert.pk).photos.get()
+    page = client.get(_url("alert_detail", alert.pk)).content.decode()
+    assert _url("alert_photo", alert.pk, shot.pk) in page
+    assert client.get(_url("alert_photo", alert.pk, shot.pk)).status_code == 200
+    other = client_for("district_officer").get(_url("alert_photo", alert.pk, shot.pk + 1))
+    assert other.status_code == 404
+    teacher = client_for("school_b_teacher").get(_url("alert_photo", alert.pk, shot.pk))
+    assert teacher.status_code == 403
+    b, _ = smoke(units, name=SCHOOL_B)
+    assert client.get(_url("alert_photo", b.pk, shot.pk)).status_code == 404

@@ -365,3 +365,22 @@ def test_it_loads_the_demo_alerts_once(units):
     assert made >= 13 and load_alerts() == 0
     smoke_alert = Alert.objects.get(kind="smoke")
     assert smoke_alert.repeats == 2
+
+
+def test_it_goes_on_when_one_condition_breaks(units, persona, rule_condition):
+    from xiaoan.alerts.conditions import CONDITIONS, Condition
+
+    def broken(today, thresholds, within):
+        raise RuntimeError("boom")
+
+    bad = Condition("test_broken", "坏条件", broken)
+    CONDITIONS.register(bad)
+    try:
+        district, owner = persona("district_officer"), units[DISTRICT].pk
+        services.create_rule(district, owner=owner, name="坏", condition="test_broken")
+        services.create_rule(district, owner=owner, name="好", condition="test_overdue")
+        FOUND[:] = [Finding(units[SCHOOL_A].pk, "thing:5", "2026-12", "事项")]
+        result = services.evaluate_rules(dt.date(2026, 12, 6))
+        assert result == {"fired": 1, "skipped": 1}
+    finally:
+        CONDITIONS._functions.remove(bad)

@@ -275,6 +275,7 @@ class Alert(TimeStamped):
             models.Index(fields=["status", "ack_due"], name="alert_status_ackdue"),
             models.Index(fields=["severity", "status"], name="alert_severity_status"),
             models.Index(fields=["kind", "last_seen"], name="alert_kind_seen"),
+            models.Index(fields=["origin", "last_seen"], name="alert_origin_seen"),
             models.Index(fields=["escalated_to", "status"], name="alert_escalated"),
             models.Index(fields=["bulletin", "unit"], name="alert_bulletin"),
             models.Index(fields=["hazard"], name="alert_hazard"),

@@ -230,3 +230,19 @@ def test_it_keeps_the_photos_of_the_measures(client_for, units):
     assert teacher.status_code == 403
     b, _ = smoke(units, name=SCHOOL_B)
     assert client.get(_url("alert_photo", b.pk, shot.pk)).status_code == 404
+
+
+def test_it_shows_on_the_hazard_page_the_alert_it_came_from(client_for, persona, units):
+    alert, _ = smoke(units)
+    alert = services.handle(
+        persona("school_a_officer"),
+        alert.pk,
+        disposition="hazard",
+        note="线路老化",
+        hazard_description="3号楼配电箱线路老化",
+    )
+    client = client_for("school_a_officer")
+    page = client.get(reverse("hazards:hazard_detail", args=[alert.hazard_id])).content.decode()
+    assert _url("alert_detail", alert.pk) in page
+    detail = client.get(_url("alert_detail", alert.pk)).content.decode()
+    assert reverse("hazards:hazard_detail", args=[alert.hazard_id]) in detail

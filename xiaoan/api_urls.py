@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from xiaoan.accounts.api import tokens as tokens_api
 from xiaoan.accounts.api import views as accounts_api
 from xiaoan.activities.api import ActivityViewSet
+from xiaoan.alerts.api.views import AlertRuleViewSet, AlertViewSet, SilenceViewSet, WarningViewSet
 from xiaoan.audit.api import views as audit_api
 from xiaoan.buildings.api import BuildingViewSet
 from xiaoan.buses.api import BusCheckViewSet, BusViewSet
@@ -100,6 +101,10 @@ router.register("activities", ActivityViewSet, basename="activity")
 router.register("drills", DrillViewSet, basename="drill")
 router.register("channels", ChannelViewSet, basename="channel")
 router.register("deliveries", DeliveryViewSet, basename="delivery")
+router.register("alerts", AlertViewSet, basename="alert")
+router.register("alert-rules", AlertRuleViewSet, basename="alertrule")
+router.register("silences", SilenceViewSet, basename="silence")
+router.register("alert-warnings", WarningViewSet, basename="alertwarning")
 
 app_name = "api"
 urlpatterns = [

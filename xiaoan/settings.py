@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "xiaoan.activities",
     "xiaoan.drills",
     "xiaoan.channels",
+    "xiaoan.alerts",
 ]
 
 MIDDLEWARE = [
@@ -484,6 +485,10 @@ SPECTACULAR_SETTINGS = {
         "VehicleViolationKindEnum": "xiaoan.vehicles.choices.ViolationKind",
         "SecurityPostureStatusEnum": "xiaoan.security.choices.PostureStatus",
         "ActivityKindEnum": "xiaoan.activities.choices.ActivityKind",
+        "AlertSeverityEnum": "xiaoan.alerts.choices.Severity",
+        "AlertStatusEnum": "xiaoan.alerts.choices.AlertStatus",
+        "AlertDispositionEnum": "xiaoan.alerts.choices.Disposition",
+        "WarningKindEnum": "xiaoan.alerts.choices.WarningKind",
     },
 }
 

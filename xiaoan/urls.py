@@ -35,6 +35,7 @@ urlpatterns = [
     path("activities/", include("xiaoan.activities.urls")),
     path("drills/", include("xiaoan.drills.urls")),
     path("channels/", include("xiaoan.channels.urls")),
+    path("alerts/", include("xiaoan.alerts.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

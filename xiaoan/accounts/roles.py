@@ -149,6 +149,24 @@ DRILL_MANAGE = [
 # test messages; auditors read them and the delivery log (never the address or secret).
 CHANNEL_VIEW = ["channels.view_channel", "channels.view_delivery"]
 CHANNEL_MANAGE = [*CHANNEL_VIEW, "channels.add_channel", "channels.change_channel"]
+# 预警处置: heads and safety officers acknowledge, handle and close their units' alerts and
+# set silences; they also keep rules over their subtree and, at a bureau, post warnings to
+# its schools (the services refuse a posting from a school); supervisors and auditors read.
+ALERT_VIEW = [
+    "alerts.view_alert",
+    "alerts.view_alertrule",
+    "alerts.view_silence",
+    "alerts.view_bulletin",
+]
+ALERT_MANAGE = [
+    *ALERT_VIEW,
+    "alerts.handle_alert",
+    "alerts.add_silence",
+    "alerts.change_silence",
+    "alerts.add_alertrule",
+    "alerts.change_alertrule",
+    "alerts.add_bulletin",
+]
 # Campus vehicles: lifting a blacklisting (and setting the school's rule) is the head's.
 VEHICLE_LIFT = ["vehicles.lift_campusvehicle"]
 # 大型活动签批: the head (第一责任人) signs off a large event; safety officers prepare it.
@@ -188,6 +206,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *HOTWORK_MANAGE,
             *DRILL_MANAGE,
             *CHANNEL_MANAGE,
+            *ALERT_MANAGE,
             *VEHICLE_LIFT,
             *EVENT_SIGNOFF,
             *SECURITY_VERIFY,
@@ -212,6 +231,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *HOTWORK_MANAGE,
             *DRILL_MANAGE,
             *CHANNEL_MANAGE,
+            *ALERT_MANAGE,
             *SECURITY_VERIFY,
         ),
     ),
@@ -271,6 +291,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *REGISTER_VIEW,
             *HOTWORK_VIEW,
             *DRILL_VIEW,
+            *ALERT_VIEW,
         ),
     ),
     RoleSpec(
@@ -293,6 +314,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *HOTWORK_VIEW,
             *DRILL_VIEW,
             *CHANNEL_VIEW,
+            *ALERT_VIEW,
         ),
     ),
     RoleSpec(

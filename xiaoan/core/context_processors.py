@@ -27,6 +27,7 @@ MODULES = [
     ("training:trainingsession_list", _("安全培训"), "training.view_trainingsession"),
     ("activities:activity_list", _("安全教育"), "activities.view_activity"),
     ("drills:drill_list", _("应急演练"), "drills.view_drill"),
+    ("alerts:alert_list", _("预警处置"), "alerts.view_alert"),
 ]
 
 

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from xiaoan.activities.demo import load_activities
+from xiaoan.alerts.demo import load_alerts
 from xiaoan.buildings.demo import load_buildings
 from xiaoan.buses.demo import load_buses
 from xiaoan.cameras.demo import load_cameras
@@ -70,6 +71,7 @@ class Command(BaseCommand):
             self.stdout.write(_("台账：新建校园施工项目 %(n)d 个。") % {"n": load_construction()})
             self.stdout.write(_("安防建设：新建申报 %(n)d 份。") % {"n": load_security()})
             self.stdout.write(_("应急演练：新建演练 %(n)d 次。") % {"n": load_drills()})
+            self.stdout.write(_("预警处置：新建预警 %(n)d 条。") % {"n": load_alerts()})
             self.stdout.write(
                 _(
                     "台账：新建法治副校长 %(v)d 名（活动 %(a)d 次），警务室 %(r)d 个，"

@@ -1,0 +1,1 @@
+from .support import rule_condition  # noqa: F401

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from xiaoan.accounts.api import tokens as tokens_api
 from xiaoan.accounts.api import views as accounts_api
 from xiaoan.activities.api import ActivityViewSet
+from xiaoan.alerts.api.intake import AlertmanagerView, AlertSourceViewSet, IntakeView
 from xiaoan.alerts.api.views import AlertRuleViewSet, AlertViewSet, SilenceViewSet, WarningViewSet
 from xiaoan.audit.api import views as audit_api
 from xiaoan.buildings.api import BuildingViewSet
@@ -103,6 +104,7 @@ router.register("channels", ChannelViewSet, basename="channel")
 router.register("deliveries", DeliveryViewSet, basename="delivery")
 router.register("alerts", AlertViewSet, basename="alert")
 router.register("alert-rules", AlertRuleViewSet, basename="alertrule")
+router.register("alert-sources", AlertSourceViewSet, basename="alertsource")
 router.register("silences", SilenceViewSet, basename="silence")
 router.register("alert-warnings", WarningViewSet, basename="alertwarning")
 
@@ -121,5 +123,7 @@ urlpatterns = [
     path("inspections/coverage/", CoverageView.as_view(), name="inspection-coverage"),
     path("obligations/overview/", duties_api.OverviewView.as_view(), name="obligation-overview"),
     path("trainings/checkin/", TrainingCheckinView.as_view(), name="training-checkin"),
+    path("alerts/intake/", IntakeView.as_view(), name="alert-intake"),
+    path("alerts/alertmanager/", AlertmanagerView.as_view(), name="alert-alertmanager"),
     path("", include(router.urls)),
 ]

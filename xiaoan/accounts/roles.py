@@ -157,6 +157,7 @@ ALERT_VIEW = [
     "alerts.view_alertrule",
     "alerts.view_silence",
     "alerts.view_bulletin",
+    "alerts.view_alertsource",
 ]
 ALERT_MANAGE = [
     *ALERT_VIEW,
@@ -166,6 +167,8 @@ ALERT_MANAGE = [
     "alerts.add_alertrule",
     "alerts.change_alertrule",
     "alerts.add_bulletin",
+    "alerts.add_alertsource",
+    "alerts.change_alertsource",
 ]
 # Campus vehicles: lifting a blacklisting (and setting the school's rule) is the head's.
 VEHICLE_LIFT = ["vehicles.lift_campusvehicle"]

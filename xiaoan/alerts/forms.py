@@ -144,3 +144,20 @@ class WarningForm(StyledFormMixin, forms.Form):
         from xiaoan.alerts.services import posting_units
 
         self.fields["unit"].queryset = posting_units(user).order_by("path")
+
+
+class SourceForm(StyledFormMixin, forms.Form):
+    unit = forms.ModelChoiceField(label=_("所属单位"), queryset=Unit.objects.none())
+    name = forms.CharField(label=_("名称"), max_length=100, help_text=_("如：消防物联网平台"))
+    default_kind = forms.CharField(
+        label=_("默认预警类型"),
+        required=False,
+        max_length=40,
+        help_text=_("上报内容未写 kind 时使用，如 smoke、electric、video、kitchen"),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from xiaoan.alerts.intake import source_units
+
+        self.fields["unit"].queryset = source_units(user).order_by("path")

@@ -20,6 +20,7 @@ from xiaoan.alerts.choices import (
     Severity,
     WarningKind,
 )
+from xiaoan.core.fields import EncryptedCharField
 from xiaoan.core.models import StoredPhoto, TimeStamped, WorkflowEvent
 from xiaoan.core.scoping import ScopedQuerySet
 
@@ -175,6 +176,37 @@ class Bulletin(models.Model):
         return self.title
 
 
+class AlertSource(models.Model):
+    """An outside system that sends alerts (a smoke-detector platform, smart meters, video
+    analytics, a kitchen AI, Prometheus Alertmanager): it signs its requests with its own
+    secret and may raise alerts only at its unit and the units below it."""
+
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    key = models.CharField(_("接入标识"), max_length=40, unique=True, editable=False)
+    # Shown once when made or rotated; kept encrypted (xiaoan.core.crypto).
+    secret = EncryptedCharField(_("签名密钥"), max_length=100, editable=False)
+    default_kind = models.CharField(_("默认预警类型"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_by = _person(_("创建人"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    rotated_at = models.DateTimeField(_("密钥更换时间"), null=True, blank=True)
+    last_seen_at = models.DateTimeField(_("最近接收"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("外部预警来源")
+        verbose_name_plural = _("外部预警来源")
+        ordering = ["unit__path", "name"]
+        indexes = [models.Index(fields=["unit", "is_active"], name="alertsource_unit")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Alert(TimeStamped):
     unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
@@ -189,6 +221,17 @@ class Alert(TimeStamped):
         related_name="alerts",
     )
     source_name = models.CharField(_("外部系统"), max_length=100, blank=True)
+    source = models.ForeignKey(
+        AlertSource,
+        verbose_name=_("外部来源"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="alerts",
+    )
+    # The outside system said it is over (a resolved Alertmanager alert, a detector back to
+    # normal): shown, but people still handle and close it.
+    cleared_at = models.DateTimeField(_("来源报恢复"), null=True, blank=True)
     bulletin = models.ForeignKey(
         Bulletin,
         verbose_name=_("预警发布"),
@@ -335,3 +378,48 @@ class AlertPhoto(StoredPhoto):
 
     def __str__(self) -> str:
         return f"{self.alert_id}/{self.pk}"
+
+
+class IntakeReceipt(models.Model):
+    """An accepted request of a source, by its idempotency key: a retry or a replay of the
+    same request is answered from here and changes nothing."""
+
+    source = models.ForeignKey(AlertSource, on_delete=models.CASCADE, related_name="receipts")
+    key = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64)  # of the signed body: a reused key is refused
+    alerts = models.JSONField(default=list)  # [{"alert": id, "created": bool}, …]
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "key"], name="intake_receipt_key"),
+        ]
+        indexes = [models.Index(fields=["received_at"], name="intake_receipt_time")]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}/{self.key}"
+
+
+class IntakeRejection(models.Model):
+    """A request of a known source refused for its content, kept so its sender's payload can
+    be looked at (the body up to `BODY_LIMIT`)."""
+
+    BODY_LIMIT = 65_536
+
+    source = models.ForeignKey(
+        AlertSource, verbose_name=_("来源"), on_delete=models.CASCADE, related_name="rejections"
+    )
+    endpoint = models.CharField(_("接口"), max_length=20)
+    reason = models.CharField(_("原因"), max_length=300)
+    errors = models.JSONField(_("错误"), default=dict)
+    body = models.TextField(_("请求内容"), blank=True)
+    received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("被拒绝的外部预警")
+        verbose_name_plural = _("被拒绝的外部预警")
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["source", "received_at"], name="intake_rejection_src")]
+
+    def __str__(self) -> str:
+        return self.reason

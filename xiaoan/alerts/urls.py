@@ -19,4 +19,18 @@ urlpatterns = [
     path("warnings/", views.WarningListView.as_view(), name="warning_list"),
     path("warnings/new/", views.WarningCreateView.as_view(), name="warning_add"),
     path("warnings/<int:pk>/", views.WarningDetailView.as_view(), name="warning_detail"),
+    path("sources/", views.SourceListView.as_view(), name="source_list"),
+    path("sources/new/", views.SourceCreateView.as_view(), name="source_add"),
+    path("sources/<int:pk>/", views.SourceDetailView.as_view(), name="source_detail"),
+    path("sources/<int:pk>/rotate/", views.SourceRotateView.as_view(), name="source_rotate"),
+    path(
+        "sources/<int:pk>/deactivate/",
+        views.SourceActiveView.as_view(active=False),
+        name="source_deactivate",
+    ),
+    path(
+        "sources/<int:pk>/activate/",
+        views.SourceActiveView.as_view(active=True),
+        name="source_activate",
+    ),
 ]

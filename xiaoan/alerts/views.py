@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from xiaoan.alerts import services
+from xiaoan.alerts import intake, services
 from xiaoan.alerts.choices import AlertOrigin, AlertStatus, Severity
 from xiaoan.alerts.filtersets import AlertFilter
-from xiaoan.alerts.forms import RuleForm, SilenceForm, WarningForm
-from xiaoan.alerts.models import Alert, AlertRule, Bulletin, Silence
+from xiaoan.alerts.forms import RuleForm, SilenceForm, SourceForm, WarningForm
+from xiaoan.alerts.models import Alert, AlertRule, AlertSource, Bulletin, Silence
 from xiaoan.alerts.workflow import ALERT
 from xiaoan.core.errors import NotFound
 from xiaoan.core.idempotency import request_fingerprint
@@ -298,3 +298,90 @@ class WarningDetailView(ScopedMixin, View):
             raise Http404 from None
         context = {"bulletin": bulletin, **services.progress_of(bulletin)}
         return render(request, "alerts/warning_detail.html", context)
+
+
+# ---------------------------------------------------------------- outside sources
+
+
+def _secret_page(request, source, secret: str):
+    """The secret, shown this once: never stored where a page could show it again."""
+    response = render(request, "alerts/source_secret.html", {"source": source, "secret": secret})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class SourceListView(ScopedListView):
+    model = AlertSource
+    template_name = "alerts/source_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("unit").order_by("unit__path", "name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = has_permission_anywhere(self.request.user, intake.ADD)
+        return context
+
+
+class SourceCreateView(ServiceFormView):
+    model = AlertSource
+    permission_action = "add"
+    form_class = SourceForm
+    template_name = "alerts/form.html"
+    extra_context = {"title": gettext_lazy("登记外部预警来源")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, form):
+        self.made = intake.create_source(self.request.user, **form.cleaned_data)
+        return self.made[0]
+
+    def success_response(self):
+        return _secret_page(self.request, *self.made)
+
+
+class SourceDetailView(ScopedMixin, View):
+    model = AlertSource
+
+    def get(self, request, pk):
+        try:
+            source = intake.load_source(request.user, pk)
+        except NotFound:
+            raise Http404 from None
+        may_change = AlertSource.objects.restrict(request.user, "change").filter(pk=source.pk)
+        context = {
+            "source": source,
+            "may_change": may_change.exists(),
+            "rejections": source.rejections.order_by("-received_at", "-id")[:20],
+            "alerts": Alert.objects.filter(source=source).order_by("-last_seen", "-id")[:10],
+            "intake_url": request.build_absolute_uri(reverse("api:alert-intake")),
+            "alertmanager_url": request.build_absolute_uri(reverse("api:alert-alertmanager")),
+        }
+        return render(request, "alerts/source_detail.html", context)
+
+
+class SourceRotateView(ScopedMixin, View):
+    model = AlertSource
+    permission_action = "change"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        source, secret = intake.rotate_secret(request.user, pk)
+        return _secret_page(request, source, secret)
+
+
+class SourceActiveView(ServiceActionView):
+    model = AlertSource
+    permission_action = "change"
+    active = True
+
+    def get_success_message(self):
+        return gettext_lazy("来源已启用。") if self.active else gettext_lazy("来源已停用。")
+
+    def perform(self):
+        self.success_message = self.get_success_message()
+        return intake.set_active(self.request.user, self.kwargs["pk"], self.active)
+
+    def get_success_url(self):
+        return reverse("alerts:source_detail", args=[self.kwargs["pk"]])

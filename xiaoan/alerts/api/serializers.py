@@ -19,10 +19,11 @@ class AlertSerializer(serializers.ModelSerializer):
         model = Alert
         fields = [
             "id", "number", "unit", "unit_name", "origin", "origin_label", "rule",
-            "source_name", "bulletin", "kind", "severity", "severity_label", "title", "place",
+            "source_name", "source", "bulletin", "kind", "severity", "severity_label", "title",
+            "place",
             "labels", "first_seen", "last_seen", "repeats", "status", "status_label",
             "version", "ack_due", "handle_due", "disposition", "hazard", "escalated_to",
-            "escalated_at", "silenced",
+            "escalated_at", "cleared_at", "silenced",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -1,0 +1,418 @@
+"""Alerts from outside systems (smoke detectors, smart electricity meters, video analytics,
+明厨亮灶 kitchen AI, Prometheus Alertmanager), shared by the API and the pages.
+
+A source is registered at a unit with its own secret, shown once. Two ways in:
+
+- the signed intake: `X-Xiaoan-Source` (the source's key), `X-Xiaoan-Timestamp` (Unix
+  seconds, within `WINDOW` of our clock), `Idempotency-Key` and `X-Xiaoan-Signature:
+  sha256=<hex>`, the HMAC-SHA256 with the secret of "<timestamp>\\n<key>\\n<body>": the key is
+  signed, so a captured request can be neither replayed after the window nor replayed with
+  another key; inside the window the same key is answered from its receipt and changes
+  nothing;
+- the Alertmanager receiver: its standard webhook payload, the source's key and secret as
+  HTTP Basic credentials (Alertmanager's `http_config.basic_auth`); a retried webhook (the
+  same body) is answered from its receipt.
+
+A request is acknowledged only after its alerts and its receipt are committed together: an
+acknowledged event is stored once, and a failure before the commit leaves nothing and tells
+the sender to retry. A known source's payload that is refused is kept (`IntakeRejection`)
+with the reasons it was given.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from xiaoan.alerts.choices import AlertStatus, Severity
+from xiaoan.alerts.models import Alert, AlertSource, IntakeReceipt, IntakeRejection
+from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from xiaoan.core.idempotency import clean_key
+from xiaoan.core.ids import parse_id, record_id
+from xiaoan.core.scoping import has_permission_anywhere
+from xiaoan.orgs.models import Unit
+
+VIEW, ADD, CHANGE = "alerts.view_alertsource", "alerts.add_alertsource", "alerts.change_alertsource"
+WINDOW = dt.timedelta(minutes=5)
+MAX_BODY = 256 * 1024
+MAX_BATCH = 500  # alerts in one Alertmanager webhook
+SEVERITY_WORDS = {
+    "critical": Severity.CRITICAL,
+    "emergency": Severity.CRITICAL,
+    "page": Severity.CRITICAL,
+    "error": Severity.WARNING,
+    "warning": Severity.WARNING,
+    "warn": Severity.WARNING,
+    "info": Severity.INFO,
+    "none": Severity.INFO,
+}
+
+
+class Unauthenticated(ServiceError):
+    status = 401
+    code = "not_authenticated"
+    default_message = _("来源认证失败。")
+
+
+# ---------------------------------------------------------------- sources
+
+
+def source_units(actor: Any):
+    return Unit.objects.with_permission(actor, ADD)
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def create_source(
+    actor: Any, *, unit: Any, name: str, default_kind: str = ""
+) -> tuple[AlertSource, str]:
+    """A new source and its secret (shown this once)."""
+    if not has_permission_anywhere(actor, ADD):
+        raise Forbidden()
+    pk = unit.pk if isinstance(unit, Unit) else parse_id(unit, "unit")
+    owner = source_units(actor).filter(pk=pk).first()
+    if owner is None:
+        raise Invalid(fields={"unit": [_("请选择您管理范围内的单位。")]})
+    name = " ".join(str(name or "").split())[:100]
+    if not name:
+        raise Invalid(fields={"name": [_("请填写来源名称。")]})
+    secret = _new_secret()
+    source = AlertSource.objects.create(
+        unit=owner,
+        name=name,
+        key=f"src_{secrets.token_hex(10)}",
+        secret=secret,
+        default_kind=str(default_kind or "").strip()[:40],
+        created_by=actor,
+    )
+    return source, secret
+
+
+def load_source(actor: Any, pk: Any, action: str = "view") -> AlertSource:
+    pk = record_id(pk)
+    found = AlertSource.objects.restrict(actor, action).filter(pk=pk).first()
+    if found is None:
+        if action != "view" and AlertSource.objects.restrict(actor).filter(pk=pk).exists():
+            raise Forbidden()
+        raise NotFound()
+    return found
+
+
+def rotate_secret(actor: Any, pk: Any) -> tuple[AlertSource, str]:
+    """A new secret (shown this once); the old one stops working at once."""
+    with transaction.atomic():
+        source = load_source(actor, pk, "change")
+        source = AlertSource.objects.select_for_update().get(pk=source.pk)
+        secret = _new_secret()
+        source.secret, source.rotated_at = secret, timezone.now()
+        source.save(update_fields=["secret", "rotated_at"])
+    return source, secret
+
+
+def set_active(actor: Any, pk: Any, active: bool) -> AlertSource:
+    source = load_source(actor, pk, "change")
+    AlertSource.objects.filter(pk=source.pk).update(is_active=bool(active))
+    source.is_active = bool(active)
+    return source
+
+
+# ---------------------------------------------------------------- authenticating
+
+
+def sign(secret: str, timestamp: str, key: str, body: bytes) -> str:
+    """The signature a sender puts in X-Xiaoan-Signature (for senders and tests)."""
+    message = f"{timestamp}\n{key}\n".encode() + body
+    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _active_source(key: str) -> AlertSource:
+    source = (
+        AlertSource.objects.select_related("unit")
+        .filter(key=str(key or "")[:40], is_active=True)
+        .first()
+    )
+    if source is None:
+        raise Unauthenticated(_("未知或已停用的来源。"))
+    return source
+
+
+def authenticate_signed(
+    headers: Mapping[str, str], body: bytes, now: dt.datetime | None = None
+) -> tuple[AlertSource, str]:
+    """(the source, the idempotency key) of a signed request, or Unauthenticated."""
+    source = _active_source(headers.get("X-Xiaoan-Source", ""))
+    stamp = str(headers.get("X-Xiaoan-Timestamp", "")).strip()
+    try:
+        sent = dt.datetime.fromtimestamp(int(stamp), tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise Unauthenticated(_("缺少或无效的时间戳。")) from None
+    if abs((now or timezone.now()) - sent) > WINDOW:
+        raise Unauthenticated(_("时间戳不在 5 分钟之内，请求被拒绝。"))
+    key = clean_key(headers.get("Idempotency-Key"))
+    if not key:
+        raise Unauthenticated(_("缺少 Idempotency-Key（最多 64 个字符）。"))
+    given = str(headers.get("X-Xiaoan-Signature", ""))
+    if not hmac.compare_digest(given.encode(), sign(source.secret, stamp, key, body).encode()):
+        raise Unauthenticated(_("签名不正确。"))
+    return source, key
+
+
+def authenticate_basic(authorization: str) -> AlertSource:
+    """The source named by HTTP Basic credentials (key:secret), or Unauthenticated."""
+    scheme, _sep, value = str(authorization or "").partition(" ")
+    if scheme.lower() != "basic":
+        raise Unauthenticated(_("请以 HTTP Basic 方式提供来源标识与密钥。"))
+    try:
+        key, _sep, secret = base64.b64decode(value.strip()).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        raise Unauthenticated(_("认证信息格式不正确。")) from None
+    source = _active_source(key)
+    if not hmac.compare_digest(secret.encode(), source.secret.encode()):
+        raise Unauthenticated(_("密钥不正确。"))
+    return source
+
+
+# ---------------------------------------------------------------- receiving
+
+
+def _digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _decode(body: bytes) -> Any:
+    if len(body) > MAX_BODY:
+        raise Invalid(_("请求内容超过 256 KB。"))
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise Invalid(_("请求内容不是有效的 JSON（UTF-8）。")) from None
+
+
+def _text(data: Mapping, name: str, limit: int, errors: dict, *, required: bool = False) -> str:
+    value = data.get(name)
+    if value is None or value == "":
+        if required:
+            errors[name] = [_("必填。")]
+        return ""
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        errors[name] = [_("须为文字。")]
+        return ""
+    text = str(value).strip()
+    if len(text) > limit:
+        errors[name] = [_("不超过 %(n)d 个字符。") % {"n": limit}]
+    return text
+
+
+def _when(value: Any, errors: dict, name: str) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is None or parsed.tzinfo is None:
+        errors[name] = [_("须为带时区的 ISO 8601 时间，如 2026-12-06T08:30:00+08:00。")]
+        return None
+    return parsed
+
+
+def _unit_of(source: AlertSource, code: str, errors: dict, name: str = "unit") -> Unit | None:
+    if not code:
+        return source.unit
+    unit = Unit.objects.filter(code=code, path__startswith=source.unit.path, is_active=True).first()
+    if unit is None:
+        errors[name] = [_("单位代码不存在或不在该来源的范围内。")]
+    return unit
+
+
+def _event(source: AlertSource, data: Any) -> dict[str, Any]:
+    """The arguments of `raise_alert` for one event of the documented JSON, or Invalid with
+    every field's reason."""
+    from xiaoan.alerts.services import clean_labels
+
+    if not isinstance(data, Mapping):
+        raise Invalid(_("请求内容须为 JSON 对象。"))
+    errors: dict[str, list[str]] = {}
+    kind = _text(data, "kind", 40, errors) or source.default_kind
+    if not kind and "kind" not in errors:
+        errors["kind"] = [_("必填（或为来源设置默认预警类型）。")]
+    severity = _text(data, "severity", 10, errors) or Severity.WARNING
+    if severity not in Severity.values and "severity" not in errors:
+        errors["severity"] = [_("须为 info、warning 或 critical。")]
+    status = _text(data, "status", 10, errors) or "firing"
+    if status not in ("firing", "resolved") and "status" not in errors:
+        errors["status"] = [_("须为 firing 或 resolved。")]
+    event = {
+        "kind": kind,
+        "severity": severity,
+        "title": _text(data, "title", 200, errors, required=True),
+        "detail": _text(data, "detail", 10_000, errors),
+        "place": _text(data, "place", 200, errors),
+        "fingerprint": _text(data, "fingerprint", 500, errors) or None,
+        "occurred_at": _when(data.get("occurred_at"), errors, "occurred_at"),
+        "unit": _unit_of(source, _text(data, "unit", 50, errors), errors),
+        "status": status,
+    }
+    try:
+        event["labels"] = clean_labels(data.get("labels"))
+    except Invalid as error:
+        errors.update(error.fields or {"labels": [str(error.message)]})
+    if errors:
+        raise Invalid(_("预警内容有误。"), fields=errors)
+    return event
+
+
+def _apply(source: AlertSource, event: dict[str, Any]) -> dict[str, Any]:
+    """Raise (or clear) one event's alert; what the receipt records of it."""
+    from xiaoan.alerts.services import fingerprint_of, raise_alert
+
+    status = event.pop("status")
+    if status == "resolved":
+        print_ = fingerprint_of(
+            event["unit"].pk,
+            given=event["fingerprint"],
+            kind=event["kind"],
+            title=" ".join(event["title"].split()),
+            labels=event["labels"],
+        )
+        cleared = Alert.objects.filter(fingerprint=print_, cleared_at__isnull=True).exclude(
+            status=AlertStatus.CLOSED
+        )
+        found = list(cleared.values_list("pk", flat=True)[:1])
+        cleared.update(cleared_at=event["occurred_at"] or timezone.now())
+        return {"alert": found[0] if found else None, "cleared": True}
+    alert, created = raise_alert(source=source, source_name=source.name, **event)
+    return {"alert": alert.pk, "created": created}
+
+
+def _receipt(source: AlertSource, key: str, digest: str) -> IntakeReceipt | None:
+    found = IntakeReceipt.objects.filter(source=source, key=key).first()
+    if found is not None and found.digest != digest:
+        raise Conflict(_("该 Idempotency-Key 已用于内容不同的请求。"))
+    return found
+
+
+def _answer(receipt: IntakeReceipt, duplicate: bool) -> dict[str, Any]:
+    return {"receipt": receipt.pk, "duplicate": duplicate, "alerts": receipt.alerts}
+
+
+def receive(source: AlertSource, key: str, body: bytes) -> dict[str, Any]:
+    """One signed event: its alert raised (or cleared) and its receipt, committed together;
+    the same key again is answered from the receipt."""
+    digest = _digest(body)
+    done = _receipt(source, key, digest)
+    if done is not None:
+        return _answer(done, True)
+    event = _event(source, _decode(body))
+    try:
+        with transaction.atomic():
+            outcome = _apply(source, event)
+            receipt = IntakeReceipt.objects.create(
+                source=source, key=key, digest=digest, alerts=[outcome]
+            )
+    except IntegrityError:
+        # A concurrent request of the same key committed first: answer as it did.
+        done = _receipt(source, key, digest)
+        if done is None:
+            raise
+        return _answer(done, True)
+    AlertSource.objects.filter(pk=source.pk).update(last_seen_at=timezone.now())
+    return _answer(receipt, False)
+
+
+def _alertmanager_event(source: AlertSource, item: Any) -> dict[str, Any]:
+    """Alertmanager's alert (labels, annotations, status, startsAt, fingerprint) as our
+    event: `xiaoan_unit` (or `unit`) names the unit, `alertname` the kind, `severity` the
+    level, the `summary` annotation the title and `description` the detail."""
+    if not isinstance(item, Mapping):
+        raise Invalid(_("alerts 中的每一项须为对象。"))
+    labels = item.get("labels") if isinstance(item.get("labels"), Mapping) else {}
+    notes = item.get("annotations") if isinstance(item.get("annotations"), Mapping) else {}
+    flat = {
+        str(k)[:60]: str(v)[:200]
+        for k, v in list(labels.items())[:30]
+        if not isinstance(v, (dict, list))
+    }
+    level = SEVERITY_WORDS.get(str(labels.get("severity", "")).lower(), Severity.WARNING)
+    data = {
+        "kind": labels.get("alertname") or source.default_kind,
+        "severity": level,
+        "unit": labels.get("xiaoan_unit") or labels.get("unit") or "",
+        "title": notes.get("summary") or labels.get("alertname") or "",
+        "detail": notes.get("description") or "",
+        "place": labels.get("place") or labels.get("instance") or "",
+        "labels": flat,
+        "fingerprint": f"am:{item['fingerprint']}" if item.get("fingerprint") else None,
+        "occurred_at": item.get("startsAt") if item.get("status") != "resolved" else None,
+        "status": "resolved" if item.get("status") == "resolved" else "firing",
+    }
+    if data["status"] == "resolved" and item.get("endsAt"):
+        data["occurred_at"] = item.get("endsAt")
+    for name in ("title", "detail", "place", "kind"):
+        if isinstance(data[name], str):
+            data[name] = data[name][: {"detail": 10_000, "kind": 40}.get(name, 200)]
+    return _event(source, data)
+
+
+def receive_alertmanager(source: AlertSource, body: bytes) -> dict[str, Any]:
+    """An Alertmanager webhook: every alert of it raised or cleared and one receipt, in one
+    transaction; an alert of it that cannot be taken is kept as a rejection and the others
+    are taken. The same body again (Alertmanager retrying) is answered from the receipt."""
+    digest = _digest(body)
+    key = f"am:{digest[:61]}"
+    done = _receipt(source, key, digest)
+    if done is not None:
+        return {**_answer(done, True), "rejected": []}
+    payload = _decode(body)
+    items = payload.get("alerts") if isinstance(payload, Mapping) else None
+    if not isinstance(items, list):
+        raise Invalid(_("不是 Alertmanager 的 webhook 内容（缺少 alerts 列表）。"))
+    if len(items) > MAX_BATCH:
+        raise Invalid(_("一次最多 %(n)d 条预警。") % {"n": MAX_BATCH})
+    events, rejected = [], []
+    for index, item in enumerate(items):
+        try:
+            events.append(_alertmanager_event(source, item))
+        except Invalid as error:
+            rejected.append({"index": index, "errors": error.fields or {"": [str(error)]}})
+    try:
+        with transaction.atomic():
+            outcomes = [_apply(source, event) for event in events]
+            receipt = IntakeReceipt.objects.create(
+                source=source, key=key, digest=digest, alerts=outcomes
+            )
+            if rejected:
+                keep_rejection(
+                    source, "alertmanager", _("部分预警内容有误。"), {"alerts": rejected}, body
+                )
+    except IntegrityError:
+        done = _receipt(source, key, digest)
+        if done is None:
+            raise
+        return {**_answer(done, True), "rejected": []}
+    AlertSource.objects.filter(pk=source.pk).update(last_seen_at=timezone.now())
+    return {**_answer(receipt, False), "rejected": rejected}
+
+
+def keep_rejection(
+    source: AlertSource, endpoint: str, reason: Any, errors: Any, body: bytes
+) -> IntakeRejection:
+    text = body[: IntakeRejection.BODY_LIMIT].decode("utf-8", errors="replace")
+    return IntakeRejection.objects.create(
+        source=source,
+        endpoint=endpoint,
+        reason=str(reason)[:300],
+        errors=json.loads(json.dumps(errors, default=str)),
+        body=text,
+    )

@@ -1,0 +1,294 @@
+"""Outside systems' alerts: the signed intake (signature, clock window, replays and retries,
+bad payloads kept), the Alertmanager receiver, and who may manage the sources."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+
+import pytest
+
+from xiaoan.alerts import intake
+from xiaoan.alerts.choices import Severity
+from xiaoan.alerts.models import Alert, AlertSource, IntakeReceipt, IntakeRejection
+
+from .support import DISTRICT, SCHOOL_A, SCHOOL_B
+
+pytestmark = pytest.mark.django_db
+URL, AM_URL = "/api/alerts/intake/", "/api/alerts/alertmanager/"
+
+
+@pytest.fixture
+def coded(units):
+    for name, code in ((SCHOOL_A, "SCH-A"), (SCHOOL_B, "SCH-B"), (DISTRICT, "DIST")):
+        units[name].code = code
+        units[name].save(update_fields=["code"])
+    return units
+
+
+@pytest.fixture
+def source(coded, persona):
+    made, secret = intake.create_source(
+        persona("school_a_officer"), unit=coded[SCHOOL_A], name="消防物联网平台"
+    )
+    made.plain = secret
+    return made
+
+
+def event(**kw):
+    data = {"kind": "smoke", "severity": "critical", "title": "宿舍楼3层烟感报警",
+            "place": "学生宿舍1号楼3层", "labels": {"device": "YG-1-3F-07"},
+            "fingerprint": "YG-1-3F-07"}  # fmt: skip
+    data.update(kw)
+    return data
+
+
+def post(client, src, data, *, key="k-1", stamp=None, secret=None, body=None):
+    raw = body if body is not None else json.dumps(data, ensure_ascii=False).encode()
+    stamp = str(int(time.time()) if stamp is None else stamp)
+    return client.post(
+        URL,
+        data=raw,
+        content_type="application/json",
+        HTTP_X_XIAOAN_SOURCE=src.key,
+        HTTP_X_XIAOAN_TIMESTAMP=stamp,
+        HTTP_IDEMPOTENCY_KEY=key,
+        HTTP_X_XIAOAN_SIGNATURE=intake.sign(secret or src.plain, stamp, key, raw),
+    )
+
+
+def test_it_raises_a_signed_event_once_and_answers_a_retry_from_its_receipt(client, source):
+    first = post(client, source, event())
+    assert first.status_code == 202, first.content
+    alert = Alert.objects.get(pk=first.json()["alerts"][0]["alert"])
+    assert (alert.unit.name, alert.severity, alert.source_id) == (
+        SCHOOL_A, Severity.CRITICAL, source.pk,
+    )  # fmt: skip
+    again = post(client, source, event())
+    assert again.status_code == 200 and again.json()["duplicate"] is True
+    assert Alert.objects.get(pk=alert.pk).repeats == 0
+    assert IntakeReceipt.objects.count() == 1
+    # Another key of the same detector is a repeat of the open alert, not a new one.
+    third = post(client, source, event(), key="k-2")
+    assert third.json()["alerts"][0] == {"alert": alert.pk, "created": False}
+    assert Alert.objects.get(pk=alert.pk).repeats == 1
+
+
+def test_it_refuses_bad_signatures_old_timestamps_and_unknown_sources(client, source):
+    stale = int(time.time()) - 301
+    cases = [
+        post(client, source, event(), secret="wrong"),
+        post(client, source, event(), stamp=stale),
+        post(client, source, event(), stamp="soon"),
+        post(client, source, event(), key=""),
+        post(client, source, event(), key="x" * 65),
+    ]
+    raw = json.dumps(event()).encode()
+    stamp = str(int(time.time()))
+    cases.append(
+        client.post(
+            URL,
+            data=raw,
+            content_type="application/json",
+            HTTP_X_XIAOAN_SOURCE="src_nobody",
+            HTTP_X_XIAOAN_TIMESTAMP=stamp,
+            HTTP_IDEMPOTENCY_KEY="k",
+            HTTP_X_XIAOAN_SIGNATURE=intake.sign(source.plain, stamp, "k", raw),
+        )
+    )
+    for answer in cases:
+        assert answer.status_code == 401, answer.content
+        assert answer.json()["error"]["code"] == "not_authenticated"
+    assert not Alert.objects.exists() and not IntakeRejection.objects.exists()
+
+
+def test_it_refuses_a_replayed_body_under_another_key(client, source):
+    """The key is signed: a captured request sent again with a new key fails its signature."""
+    raw = json.dumps(event()).encode()
+    stamp = str(int(time.time()))
+    signature = intake.sign(source.plain, stamp, "k-1", raw)
+    ok = client.post(URL, data=raw, content_type="application/json",
+                     HTTP_X_XIAOAN_SOURCE=source.key, HTTP_X_XIAOAN_TIMESTAMP=stamp,
+                     HTTP_IDEMPOTENCY_KEY="k-1", HTTP_X_XIAOAN_SIGNATURE=signature)  # fmt: skip
+    replay = client.post(URL, data=raw, content_type="application/json",
+                         HTTP_X_XIAOAN_SOURCE=source.key, HTTP_X_XIAOAN_TIMESTAMP=stamp,
+                         HTTP_IDEMPOTENCY_KEY="k-9", HTTP_X_XIAOAN_SIGNATURE=signature)  # fmt: skip
+    assert (ok.status_code, replay.status_code) == (202, 401)
+    assert IntakeReceipt.objects.count() == 1
+
+
+def test_it_refuses_a_key_reused_for_another_body(client, source):
+    assert post(client, source, event()).status_code == 202
+    answer = post(client, source, event(title="另一条"))
+    assert answer.status_code == 409
+    assert Alert.objects.count() == 1
+
+
+def test_it_keeps_a_refused_payload_with_its_reasons(client, source):
+    bad = event(severity="huge", unit="SCH-B", labels={"a": {"nested": [1, 2]}}, title="")
+    answer = post(client, source, bad)
+    assert answer.status_code == 400
+    fields = answer.json()["error"]["fields"]
+    assert {"severity", "unit", "labels", "title"} <= set(fields)
+    kept = IntakeRejection.objects.get()
+    assert kept.source == source and json.loads(kept.body)["severity"] == "huge"
+    assert not Alert.objects.exists() and not IntakeReceipt.objects.exists()
+    # Not JSON, and a JSON array: refused and kept too.
+    assert post(client, source, None, body=b"\xff{", key="k-2").status_code == 400
+    assert post(client, source, None, body=b"[1,2]", key="k-3").status_code == 400
+    assert IntakeRejection.objects.count() == 3
+
+
+def test_it_takes_units_below_the_source_only(client, coded, persona):
+    district, secret = intake.create_source(
+        persona("district_officer"), unit=coded[DISTRICT], name="区智慧用电平台"
+    )
+    district.plain = secret
+    answer = post(client, district, event(unit="SCH-B", kind="electric"))
+    assert answer.status_code == 202
+    assert Alert.objects.get().unit == coded[SCHOOL_B]
+    school, secret = intake.create_source(
+        persona("school_a_officer"), unit=coded[SCHOOL_A], name="本校"
+    )
+    school.plain = secret
+    assert post(client, school, event(unit="SCH-B"), key="k-9").status_code == 400
+    assert post(client, school, event(unit="DIST"), key="k-10").status_code == 400
+
+
+def test_it_marks_a_resolved_event_cleared_and_keeps_the_alert_open(client, source):
+    post(client, source, event())
+    post(client, source, event(status="resolved"), key="k-2")
+    alert = Alert.objects.get()
+    assert alert.cleared_at is not None and alert.status == "raised"
+
+
+def test_a_stopped_or_rotated_source_can_no_longer_send(client, source, persona):
+    officer = persona("school_a_officer")
+    intake.set_active(officer, source.pk, False)
+    assert post(client, source, event()).status_code == 401
+    intake.set_active(officer, source.pk, True)
+    _again, secret = intake.rotate_secret(officer, source.pk)
+    assert post(client, source, event()).status_code == 401  # the old secret
+    assert post(client, source, event(), secret=secret).status_code == 202
+
+
+def alertmanager(*alerts, status="firing"):
+    return {"version": "4", "groupKey": "{}:{alertname=\"SmokeDetector\"}", "status": status,
+            "receiver": "xiaoan", "groupLabels": {}, "commonLabels": {},
+            "commonAnnotations": {}, "externalURL": "http://am:9093",
+            "truncatedAlerts": 0, "alerts": list(alerts)}  # fmt: skip
+
+
+def am_alert(fp="a1b2c3", status="firing", **labels):
+    return {"status": status,
+            "labels": {"alertname": "SmokeDetector", "severity": "critical",
+                       "xiaoan_unit": "SCH-A", "instance": "gw-1:9100", **labels},
+            "annotations": {"summary": "烟感报警", "description": "3层东侧"},
+            "startsAt": "2026-12-06T10:00:00+08:00", "endsAt": "0001-01-01T00:00:00Z",
+            "generatorURL": "http://prom/graph", "fingerprint": fp}  # fmt: skip
+
+
+def basic(src, secret=None):
+    token = base64.b64encode(f"{src.key}:{secret or src.plain}".encode()).decode()
+    return f"Basic {token}"
+
+
+def test_it_receives_alertmanagers_webhook(client, source):
+    body = alertmanager(am_alert(), am_alert("ffee01", xiaoan_unit="SCH-B"))
+    answer = client.post(AM_URL, body, content_type="application/json",
+                         HTTP_AUTHORIZATION=basic(source))  # fmt: skip
+    assert answer.status_code == 200, answer.content
+    data = answer.json()
+    assert len(data["alerts"]) == 1 and len(data["rejected"]) == 1  # SCH-B is not the source's
+    alert = Alert.objects.get()
+    assert (alert.kind, alert.severity, alert.title, alert.place) == (
+        "SmokeDetector", Severity.CRITICAL, "烟感报警", "gw-1:9100",
+    )  # fmt: skip
+    assert IntakeRejection.objects.get().endpoint == "alertmanager"
+    # Alertmanager retrying the same webhook changes nothing; a resolved one clears.
+    again = client.post(AM_URL, body, content_type="application/json",
+                        HTTP_AUTHORIZATION=basic(source))  # fmt: skip
+    assert again.json()["duplicate"] is True and Alert.objects.get().repeats == 0
+    resolved = alertmanager(am_alert(status="resolved"), status="resolved")
+    client.post(AM_URL, resolved, content_type="application/json",
+                HTTP_AUTHORIZATION=basic(source))  # fmt: skip
+    assert Alert.objects.get().cleared_at is not None
+
+
+def test_it_refuses_alertmanager_without_the_sources_credentials(client, source):
+    body = alertmanager(am_alert())
+    for auth in ("", "Bearer x", basic(source, "wrong"), "Basic !!!"):
+        answer = client.post(AM_URL, body, content_type="application/json",
+                             HTTP_AUTHORIZATION=auth)  # fmt: skip
+        assert answer.status_code == 401
+    answer = client.post(AM_URL, {"nothing": 1}, content_type="application/json",
+                         HTTP_AUTHORIZATION=basic(source))  # fmt: skip
+    assert answer.status_code == 400 and not Alert.objects.exists()
+
+
+# ---------------------------------------------------------------- managing the sources
+
+
+def test_the_secret_is_shown_once_and_sources_are_scoped(api_for, coded, source):
+    officer = api_for("school_a_officer")
+    made = officer.post("/api/alert-sources/", {"unit": coded[SCHOOL_A].pk, "name": "视频分析"},
+                        format="json")  # fmt: skip
+    assert made.status_code == 201 and len(made.json()["secret"]) >= 40
+    pk = made.json()["id"]
+    shown = officer.get(f"/api/alert-sources/{pk}/").json()
+    assert "secret" not in shown
+    assert all("secret" not in row for row in officer.get("/api/alert-sources/").json()["results"])
+    rotated = officer.post(f"/api/alert-sources/{pk}/rotate/")
+    assert rotated.status_code == 200 and rotated.json()["secret"] != made.json()["secret"]
+    # Another school's officer: not found; no right to sources anywhere: forbidden; an outside
+    # unit: refused; a reader may not change.
+    other = api_for("uni_security")
+    assert other.get(f"/api/alert-sources/{pk}/").status_code == 404
+    assert other.post(f"/api/alert-sources/{pk}/rotate/").status_code == 404
+    teacher = api_for("school_b_teacher")
+    assert teacher.get(f"/api/alert-sources/{pk}/").status_code == 403
+    refused = officer.post("/api/alert-sources/", {"unit": coded[SCHOOL_B].pk, "name": "x"},
+                           format="json")  # fmt: skip
+    assert refused.status_code == 400
+    assert officer.post("/api/alert-sources/", {"unit": 2**70, "name": "x"},
+                        format="json").status_code == 400  # fmt: skip
+    auditor = api_for("auditor")
+    assert auditor.post(f"/api/alert-sources/{pk}/deactivate/").status_code in (403, 404)
+    district = api_for("district_officer")
+    assert district.get(f"/api/alert-sources/{pk}/").status_code == 200
+    assert officer.post(f"/api/alert-sources/{pk}/deactivate/").json()["is_active"] is False
+
+
+def test_the_source_pages_show_the_secret_once_and_keep_to_their_scope(client_for, coded, source):
+    officer = client_for("school_a_officer")
+    assert officer.get("/alerts/sources/").status_code == 200
+    made = officer.post("/alerts/sources/new/", {"unit": coded[SCHOOL_A].pk, "name": "明厨亮灶AI",
+                                                 "default_kind": "kitchen"})  # fmt: skip
+    assert made.status_code == 200 and made["Cache-Control"] == "no-store"
+    new = AlertSource.objects.get(name="明厨亮灶AI")
+    assert new.secret in made.content.decode()
+    page = officer.get(f"/alerts/sources/{new.pk}/").content.decode()
+    assert new.key in page and new.secret not in page
+    rotated = officer.post(f"/alerts/sources/{new.pk}/rotate/")
+    new.refresh_from_db()
+    assert rotated.status_code == 200 and new.secret in rotated.content.decode()
+    assert officer.post(f"/alerts/sources/{new.pk}/deactivate/").status_code == 302
+    new.refresh_from_db()
+    assert not new.is_active
+    assert officer.post(f"/alerts/sources/{new.pk}/activate/").status_code == 302
+    # Out of scope: 404; no right: 403; a reader may not change; a bad unit is refused.
+    other = client_for("uni_security")
+    for url in (f"/alerts/sources/{new.pk}/", f"/alerts/sources/{new.pk}/rotate/",
+                f"/alerts/sources/{new.pk}/deactivate/"):  # fmt: skip
+        answer = other.get(url) if url.endswith(f"{new.pk}/") else other.post(url)
+        assert answer.status_code == 404, url
+    teacher = client_for("school_b_teacher")
+    assert teacher.get("/alerts/sources/").status_code == 403
+    assert teacher.get("/alerts/sources/new/").status_code == 403
+    auditor = client_for("auditor")
+    assert auditor.get(f"/alerts/sources/{new.pk}/").status_code == 200
+    assert auditor.post(f"/alerts/sources/{new.pk}/rotate/").status_code == 403
+    refused = officer.post("/alerts/sources/new/", {"unit": coded[SCHOOL_B].pk, "name": "x"})
+    assert refused.status_code == 400 and not AlertSource.objects.filter(name="x").exists()
+    assert officer.get("/alerts/sources/99999999999999999999/").status_code == 404

@@ -213,7 +213,9 @@ def responsible_people(alert: Alert) -> list:
 
 def notify_alert(alert: Alert, people: Iterable[Any], reason: str) -> int:
     """Tell `people` of `alert`; `reason` is "raised", "repeat", "escalated", "rering",
-    "transferred" or "posted". The one place a channel (WeCom, DingTalk, SMS…) is added."""
+    "transferred" or "posted": in the inbox (and email), and to the unit's channels."""
+    from xiaoan.channels.choices import Category
+    from xiaoan.channels.services import dispatch
     from xiaoan.notifications.models import Notification
     from xiaoan.notifications.services import notify
 
@@ -226,7 +228,21 @@ def notify_alert(alert: Alert, people: Iterable[Any], reason: str) -> int:
     body = "\n".join(part for part in (alert.unit.name, alert.place, alert.detail[:500]) if part)
     kind = Notification.Kind.OVERDUE if reason == "escalated" else Notification.Kind.OTHER
     sent = notify(people, kind, title, body, _url(alert))
-    Alert.objects.filter(pk=alert.pk).update(notified_at=timezone.now())
+    now = timezone.now()
+    # The unit's group robots and SMS lists (xiaoan.channels): an escalation goes to the
+    # superior's; one delivery per alert, reason and minute, so a retried job adds none.
+    to_unit = alert.escalated_to if reason == "escalated" and alert.escalated_to_id else alert.unit
+    dispatch(
+        unit=to_unit,
+        category=Category.ALERTS,
+        severity=alert.severity,
+        subject=title,
+        body=body,
+        url=_url(alert),
+        key=f"alert:{alert.pk}:{reason}:{now:%Y%m%d%H%M}",
+        ref=f"alert:{alert.pk}",
+    )
+    Alert.objects.filter(pk=alert.pk).update(notified_at=now)
     return sent
 
 

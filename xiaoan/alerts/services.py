@@ -332,7 +332,15 @@ def raise_alert(
         try:
             with transaction.atomic():
                 _workflow().advance(
-                    alert, by, AlertAction.RAISE, to=None, created=True, note=alert.title
+                    alert,
+                    by,
+                    AlertAction.RAISE,
+                    to=None,
+                    created=True,
+                    note=alert.title,
+                    # An outside system's events are traced by their event rows and intake
+                    # receipts, not the audit chain (its one writer at a time would cap them).
+                    audited=source is None,
                 )
         except IntegrityError:
             continue  # another raiser won: bump theirs

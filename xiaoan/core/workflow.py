@@ -311,10 +311,13 @@ class Workflow:
         note: str = "",
         data: dict | None = None,
         created: bool = False,
+        audited: bool = True,
     ) -> Any:
         """Move `obj` to `to` (by default: where the action named `event` leads; None: it
         stays), bump its version, save it and write the event row and the audit entry, in
-        the caller's transaction. `created`: the record is new (its first event)."""
+        the caller's transaction. `created`: the record is new (its first event).
+        `audited=False`: an outside system's step, traced by its event row alone (the audit
+        chain takes one writer at a time and records what people and our jobs do)."""
         from_state = getattr(obj, self.state_field)
         if to is DECLARED:
             targets = self.actions[event].targets if event in self.actions else ()
@@ -329,6 +332,8 @@ class Workflow:
         if self.on_move is not None:
             self.on_move(obj, None if created else from_state, new_state)
         event_row = self.record_event(obj, event, actor, note, from_state, new_state, data)
+        if not audited:
+            return event_row
         from xiaoan.audit import services as audit
 
         audit.record(

@@ -292,3 +292,17 @@ def test_the_source_pages_show_the_secret_once_and_keep_to_their_scope(client_fo
     refused = officer.post("/alerts/sources/new/", {"unit": coded[SCHOOL_B].pk, "name": "x"})
     assert refused.status_code == 400 and not AlertSource.objects.filter(name="x").exists()
     assert officer.get("/alerts/sources/99999999999999999999/").status_code == 404
+
+
+def test_an_outside_event_is_traced_by_its_event_row_not_the_audit_chain(client, source, units):
+    from xiaoan.alerts.tests.support import smoke
+    from xiaoan.audit.models import AuditEntry
+
+    before = AuditEntry.objects.filter(object_type="alerts.alert").count()
+    answer = post(client, source, event())
+    alert = Alert.objects.get(pk=answer.json()["alerts"][0]["alert"])
+    assert alert.events.filter(action="raise").count() == 1
+    assert AuditEntry.objects.filter(object_type="alerts.alert").count() == before
+    # Our own raises (rules, people, the tests' helper) still go to the chain.
+    smoke(units, title="人工录入的报警")
+    assert AuditEntry.objects.filter(object_type="alerts.alert").count() == before + 1

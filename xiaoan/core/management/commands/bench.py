@@ -8,11 +8,15 @@ class Command(BaseCommand):
         "Benchmarks: `xiaoan bench hazards` (p50/p95 of the pages that matter, export cost), "
         "`xiaoan bench inspections` (a month's generation, the coverage report), "
         "`xiaoan bench import` (plan-document import of a generated 100-page plan), "
-        "`xiaoan bench dashboard` (home page and 一张图 for a school, a district, the province)."
+        "`xiaoan bench dashboard` (home page and 一张图 for a school, a district, the province), "
+        "`xiaoan bench alerts` (signed events to a running server, the worker killed and "
+        "PostgreSQL restarted mid-run)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("area", choices=["hazards", "inspections", "import", "dashboard"])
+        parser.add_argument(
+            "area", choices=["hazards", "inspections", "import", "dashboard", "alerts"]
+        )
         parser.add_argument("--units", type=int, default=10_000)
         parser.add_argument("--hazards", type=int, default=1_000_000)
         parser.add_argument("--runs", type=int, default=30, help="requests per measurement")
@@ -21,6 +25,15 @@ class Command(BaseCommand):
             "--months", type=int, default=12, help="inspections: months of history to keep"
         )
         parser.add_argument("--tasks", type=int, default=400, help="import: tasks in the plan")
+        parser.add_argument("--events", type=int, default=6000, help="alerts: events to send")
+        parser.add_argument("--senders", type=int, default=8, help="alerts: sending processes")
+        parser.add_argument("--workers", type=int, default=4, help="alerts: server workers")
+        parser.add_argument(
+            "--no-chaos", action="store_true", help="alerts: keep the worker and database up"
+        )
+        parser.add_argument(
+            "--restart-db", default=None, help="alerts: the command restarting PostgreSQL"
+        )
 
     def handle(self, *args, **options):
         def out(line: str) -> None:
@@ -48,5 +61,16 @@ class Command(BaseCommand):
             from xiaoan.plans import bench as plans_bench
 
             plans_bench.measure(options["tasks"], min(options["runs"], 5), out)
+        elif options["area"] == "alerts":
+            from xiaoan.alerts import bench as alerts_bench
+
+            alerts_bench.run(
+                events=options["events"],
+                processes=options["senders"],
+                workers=options["workers"],
+                chaos=not options["no_chaos"],
+                restart_command=options["restart_db"],
+                out=out,
+            )
         else:  # pragma: no cover - argparse refuses other values
             raise CommandError(options["area"])

@@ -48,6 +48,7 @@ VIEW, ADD, CHANGE = "alerts.view_alertsource", "alerts.add_alertsource", "alerts
 WINDOW = dt.timedelta(minutes=5)
 MAX_BODY = 256 * 1024
 MAX_BATCH = 500  # alerts in one Alertmanager webhook
+SEEN_EVERY = dt.timedelta(minutes=1)
 SEVERITY_WORDS = {
     "critical": Severity.CRITICAL,
     "emergency": Severity.CRITICAL,
@@ -296,6 +297,14 @@ def _apply(source: AlertSource, event: dict[str, Any]) -> dict[str, Any]:
     return {"alert": alert.pk, "created": created}
 
 
+def _seen(source: AlertSource) -> None:
+    """Note when the source last sent, at most once a minute: every request writing the one
+    row would make it a lock each of them waits on."""
+    now = timezone.now()
+    if source.last_seen_at is None or now - source.last_seen_at > SEEN_EVERY:
+        AlertSource.objects.filter(pk=source.pk).update(last_seen_at=now)
+
+
 def _receipt(source: AlertSource, key: str, digest: str) -> IntakeReceipt | None:
     found = IntakeReceipt.objects.filter(source=source, key=key).first()
     if found is not None and found.digest != digest:
@@ -327,7 +336,7 @@ def receive(source: AlertSource, key: str, body: bytes) -> dict[str, Any]:
         if done is None:
             raise
         return _answer(done, True)
-    AlertSource.objects.filter(pk=source.pk).update(last_seen_at=timezone.now())
+    _seen(source)
     return _answer(receipt, False)
 
 
@@ -401,7 +410,7 @@ def receive_alertmanager(source: AlertSource, body: bytes) -> dict[str, Any]:
         if done is None:
             raise
         return {**_answer(done, True), "rejected": []}
-    AlertSource.objects.filter(pk=source.pk).update(last_seen_at=timezone.now())
+    _seen(source)
     return {**_answer(receipt, False), "rejected": rejected}
 
 

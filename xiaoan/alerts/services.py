@@ -408,13 +408,32 @@ def acknowledge(
     idempotency_key: str | None = None,
     fingerprint: str = "",
 ) -> Alert:
+    return _stamped_step(
+        actor, pk, AlertAction.ACKNOWLEDGE, ("acknowledged_by", "acknowledged_at"),
+        note=note, version=version, idempotency_key=idempotency_key, fingerprint=fingerprint,
+    )  # fmt: skip
+
+
+def _stamped_step(
+    actor: Any,
+    pk: Any,
+    action: str,
+    stamp: tuple[str, str],
+    *,
+    note: str,
+    version: int | None,
+    idempotency_key: str | None,
+    fingerprint: str,
+) -> Alert:
+    """A step that only records who and when (`stamp`: the fields) besides its note."""
     key = clean_key(idempotency_key)
-    alert, replayed = _begin_step(actor, pk, "acknowledge", version, key, fingerprint)
+    alert, replayed = _begin_step(actor, pk, action, version, key, fingerprint)
     if replayed:
         return alert
-    alert.acknowledged_by, alert.acknowledged_at = actor, timezone.now()
+    setattr(alert, stamp[0], actor)
+    setattr(alert, stamp[1], timezone.now())
     _stamp_key(alert, key, fingerprint)
-    _workflow().advance(alert, actor, AlertAction.ACKNOWLEDGE, note=(note or "").strip())
+    _workflow().advance(alert, actor, action, note=(note or "").strip())
     return alert
 
 
@@ -553,14 +572,10 @@ def close(
     idempotency_key: str | None = None,
     fingerprint: str = "",
 ) -> Alert:
-    key = clean_key(idempotency_key)
-    alert, replayed = _begin_step(actor, pk, "close", version, key, fingerprint)
-    if replayed:
-        return alert
-    alert.closed_by, alert.closed_at = actor, timezone.now()
-    _stamp_key(alert, key, fingerprint)
-    _workflow().advance(alert, actor, AlertAction.CLOSE, note=(note or "").strip())
-    return alert
+    return _stamped_step(
+        actor, pk, AlertAction.CLOSE, ("closed_by", "closed_at"),
+        note=note, version=version, idempotency_key=idempotency_key, fingerprint=fingerprint,
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- escalation

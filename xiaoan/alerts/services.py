@@ -236,7 +236,7 @@ def notify_alert(alert: Alert, people: Iterable[Any], reason: str) -> int:
         unit=to_unit,
         category=Category.ALERTS,
         severity=alert.severity,
-        subject=title,
+        subject=f"{prefix}{alert.title}",  # the channel puts the level in front itself
         body=body,
         url=_url(alert),
         key=f"alert:{alert.pk}:{reason}:{now:%Y%m%d%H%M}",

@@ -15,9 +15,11 @@ SIGNED = (ChannelKind.DINGTALK, ChannelKind.FEISHU)
 
 
 class Severity(models.TextChoices):
+    """The alerts' levels (xiaoan.alerts.choices.Severity), named as the alerts name them."""
+
     INFO = "info", _("提示")
-    WARNING = "warning", _("警告")
-    CRITICAL = "critical", _("严重")
+    WARNING = "warning", _("预警")
+    CRITICAL = "critical", _("紧急")
 
 
 SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}

@@ -51,7 +51,7 @@ def test_it_posts_wecom_markdown(persona, units, receiver, django_capture_on_com
     assert seen.headers["Content-Type"].startswith("application/json")
     assert seen.body["msgtype"] == "markdown"
     content = seen.body["markdown"]["content"]
-    assert "**【严重】实验楼烟感报警**" in content and "化学实验室" in content
+    assert "**【紧急】实验楼烟感报警**" in content and "化学实验室" in content
     assert "/alerts/12/" in content
     assert delivery.status == DeliveryStatus.SENT
     assert (delivery.attempts, delivery.response_code, delivery.last_error) == (1, 200, "")
@@ -102,7 +102,7 @@ def test_it_signs_feishu_in_the_body(persona, units, receiver, django_capture_on
     key = f"{ts}\n{secret}".encode()
     assert body["sign"] == base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode()
     assert body["msg_type"] == "text"
-    assert body["content"]["text"].startswith("【严重】实验楼烟感报警\n")
+    assert body["content"]["text"].startswith("【紧急】实验楼烟感报警\n")
     assert delivery.status == DeliveryStatus.SENT
 
 
@@ -230,7 +230,7 @@ def test_it_sends_sms_through_the_test_backend(persona, units, django_capture_on
     [message] = sms.outbox
     assert message.numbers == ("13800000001", "13900000002")
     assert len(message.text) <= platforms.SMS_LIMIT
-    assert message.text.startswith("【严重】实验楼烟感报警") and "/alerts/12/" in message.text
+    assert message.text.startswith("【紧急】实验楼烟感报警") and "/alerts/12/" in message.text
     assert delivery.status == DeliveryStatus.SENT
 
 

@@ -49,6 +49,7 @@ WINDOW = dt.timedelta(minutes=5)
 MAX_BODY = 256 * 1024
 MAX_BATCH = 500  # alerts in one Alertmanager webhook
 SEEN_EVERY = dt.timedelta(minutes=1)
+KEEP_REJECTIONS = 1000  # per source
 SEVERITY_WORDS = {
     "critical": Severity.CRITICAL,
     "emergency": Severity.CRITICAL,
@@ -417,11 +418,18 @@ def receive_alertmanager(source: AlertSource, body: bytes) -> dict[str, Any]:
 def keep_rejection(
     source: AlertSource, endpoint: str, reason: Any, errors: Any, body: bytes
 ) -> IntakeRejection:
+    """Keep a refused payload; a source keeps its latest `KEEP_REJECTIONS` (a sender stuck
+    on a bad format must not fill the database)."""
     text = body[: IntakeRejection.BODY_LIMIT].decode("utf-8", errors="replace")
-    return IntakeRejection.objects.create(
+    kept = IntakeRejection.objects.create(
         source=source,
         endpoint=endpoint,
         reason=str(reason)[:300],
         errors=json.loads(json.dumps(errors, default=str)),
         body=text,
     )
+    older = IntakeRejection.objects.filter(source=source).order_by("-id")
+    oldest_kept = older.values_list("id", flat=True)[KEEP_REJECTIONS - 1 : KEEP_REJECTIONS]
+    if oldest_kept:
+        older.filter(id__lt=oldest_kept[0]).delete()
+    return kept

@@ -140,6 +140,14 @@ def test_it_keeps_a_refused_payload_with_its_reasons(client, source):
     assert IntakeRejection.objects.count() == 3
 
 
+def test_a_source_keeps_its_latest_refused_payloads_only(client, source, monkeypatch):
+    monkeypatch.setattr(intake, "KEEP_REJECTIONS", 3)
+    for n in range(5):
+        assert post(client, source, event(severity=f"bad{n}"), key=f"k-{n}").status_code == 400
+    kept = IntakeRejection.objects.filter(source=source).order_by("id")
+    assert [json.loads(r.body)["severity"] for r in kept] == ["bad2", "bad3", "bad4"]
+
+
 def test_it_takes_units_below_the_source_only(client, coded, persona):
     district, secret = intake.create_source(
         persona("district_officer"), unit=coded[DISTRICT], name="区智慧用电平台"

@@ -479,7 +479,6 @@ SPECTACULAR_SETTINGS = {
         "DrillKindEnum": "xiaoan.drills.choices.DrillKind",
         "DrillCheckResultEnum": "xiaoan.drills.choices.CheckResult",
         "ChannelKindEnum": "xiaoan.channels.choices.ChannelKind",
-        "ChannelSeverityEnum": "xiaoan.channels.choices.Severity",
         "DeliveryStatusEnum": "xiaoan.channels.choices.DeliveryStatus",
         "ChannelCategoryEnum": "xiaoan.channels.choices.Category",
         "VehicleViolationKindEnum": "xiaoan.vehicles.choices.ViolationKind",

@@ -29,7 +29,8 @@ def alert_section(scope: Scope) -> Section | None:
         )
     )
     url = "alerts:alert_list"
-    result = Section(key="alerts", title=_("预警处置"), order=15)
+    # Not in the one-page brief: it is full with the hazards, inspections and duties.
+    result = Section(key="alerts", title=_("预警处置"), order=15, brief=False)
     result.figures = [
         Figure(
             "critical",

@@ -266,6 +266,9 @@ def test_the_secret_is_shown_once_and_sources_are_scoped(api_for, coded, source)
     district = api_for("district_officer")
     assert district.get(f"/api/alert-sources/{pk}/").status_code == 200
     assert officer.post(f"/api/alert-sources/{pk}/deactivate/").json()["is_active"] is False
+    assert auditor.post(f"/api/alert-sources/{pk}/activate/").status_code == 403
+    assert other.post(f"/api/alert-sources/{pk}/activate/").status_code == 404
+    assert officer.post(f"/api/alert-sources/{pk}/activate/").json()["is_active"] is True
 
 
 def test_the_source_pages_show_the_secret_once_and_keep_to_their_scope(client_for, coded, source):

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xiaoan.accounts.models import User
-from xiaoan.alerts import services
+from xiaoan.alerts import bulletins, services, silences
 from xiaoan.alerts.choices import Disposition
 from xiaoan.alerts.models import Alert
 from xiaoan.orgs.models import Unit
@@ -33,7 +33,7 @@ def load_alerts() -> int:
         return 0
     officer, district = people["school_a_officer"], people["district_officer"]
     now = timezone.now()
-    bulletin = services.post_warning(
+    bulletin = bulletins.post_warning(
         district,
         unit=units[DISTRICT].pk,
         kind="rainstorm",
@@ -69,7 +69,7 @@ def load_alerts() -> int:
         labels={"meter": "DB-2-01", "temperature": "78"},
         source_name="智慧用电",
     )
-    services.create_silence(
+    silences.create_silence(
         officer,
         unit=units[SCHOOL].pk,
         starts_at=None,

@@ -75,7 +75,7 @@ class SilenceForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from xiaoan.alerts.services import silence_units
+        from xiaoan.alerts.silences import silence_units
 
         self.fields["unit"].queryset = silence_units(user).order_by("path")
 
@@ -111,7 +111,7 @@ class RuleForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         from xiaoan.alerts.conditions import conditions
-        from xiaoan.alerts.services import role_choices, rule_units
+        from xiaoan.alerts.rules import role_choices, rule_units
 
         self.fields["owner"].queryset = rule_units(user).order_by("path")
         self.fields["condition"].choices = [
@@ -141,7 +141,7 @@ class WarningForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from xiaoan.alerts.services import posting_units
+        from xiaoan.alerts.bulletins import posting_units
 
         self.fields["unit"].queryset = posting_units(user).order_by("path")
 

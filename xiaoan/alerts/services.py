@@ -11,10 +11,9 @@
   the same Idempotency-Key answers as the first did.
 - Jobs given `now`: `escalate_overdue` (not acknowledged by its deadline: the superior
   authority is told, once) and `rering_critical` (a critical alert rings its people again
-  every `RERING` until acknowledged); `evaluate_rules(today)` fires each rule once per thing
-  and period.
-- Silences, rules and posted warnings (`post_warning`: one alert per school below the
-  bureau, their progress on `progress_of`).
+  every `RERING` until acknowledged).
+- Managed elsewhere: silences (xiaoan.alerts.silences), rules over our own data
+  (xiaoan.alerts.rules) and a bureau's posted warnings (xiaoan.alerts.bulletins).
 """
 
 from __future__ import annotations
@@ -39,7 +38,6 @@ from xiaoan.alerts.choices import (
     AlertStatus,
     Disposition,
     Severity,
-    WarningKind,
 )
 from xiaoan.alerts.models import (
     Alert,
@@ -47,13 +45,11 @@ from xiaoan.alerts.models import (
     AlertPhoto,
     AlertRule,
     Bulletin,
-    RuleFiring,
     Silence,
 )
-from xiaoan.core.errors import Forbidden, Invalid, NotFound
-from xiaoan.core.idempotency import begin_once, clean_key, replay_of, save_once
+from xiaoan.core.errors import Invalid, NotFound
+from xiaoan.core.idempotency import begin_once, clean_key
 from xiaoan.core.ids import record_id
-from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.workflow import begin, require_note
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit, ancestor_paths
@@ -77,7 +73,6 @@ MAX_LABELS = 30
 MAX_LABEL_KEY = 60
 MAX_LABEL_VALUE = 200
 MAX_MATCHERS = 10
-MAX_SILENCE = dt.timedelta(days=90)
 
 
 def deadlines(severity: str) -> tuple[dt.timedelta, dt.timedelta]:
@@ -93,7 +88,7 @@ def _workflow():
     return ALERT
 
 
-def _refuse(message: str, field: str) -> Invalid:
+def refuse(message: str, field: str) -> Invalid:
     return Invalid(message, fields={field: [message]})
 
 
@@ -110,19 +105,19 @@ def clean_labels(labels: Any, field: str = "labels", limit: int = MAX_LABELS) ->
     if labels in (None, ""):
         return {}
     if not isinstance(labels, Mapping):
-        raise _refuse(_("标签须为“名称: 值”的对象。"), field)
+        raise refuse(_("标签须为“名称: 值”的对象。"), field)
     if len(labels) > limit:
-        raise _refuse(_("标签最多 %(n)d 个。") % {"n": limit}, field)
+        raise refuse(_("标签最多 %(n)d 个。") % {"n": limit}, field)
     out: dict[str, str] = {}
     for key, value in labels.items():
         key = str(key).strip()
         if not key or len(key) > MAX_LABEL_KEY:
-            raise _refuse(_("标签名须为 1 到 60 个字符。"), field)
+            raise refuse(_("标签名须为 1 到 60 个字符。"), field)
         if isinstance(value, (dict, list, tuple, set)):
-            raise _refuse(_("标签“%(k)s”的值须为文字或数字。") % {"k": key[:30]}, field)
+            raise refuse(_("标签“%(k)s”的值须为文字或数字。") % {"k": key[:30]}, field)
         text = "" if value is None else str(value).strip()
         if len(text) > MAX_LABEL_VALUE:
-            raise _refuse(_("标签“%(k)s”的值不超过 200 个字符。") % {"k": key[:30]}, field)
+            raise refuse(_("标签“%(k)s”的值不超过 200 个字符。") % {"k": key[:30]}, field)
         out[key] = text
     return out
 
@@ -249,9 +244,9 @@ def notify_alert(alert: Alert, people: Iterable[Any], reason: str) -> int:
 # ---------------------------------------------------------------- raising
 
 
-def _check_choice(value: str, choices, field: str) -> None:
+def check_choice(value: str, choices, field: str) -> None:
     if value not in choices.values:
-        raise _refuse(_("取值无效。"), field)
+        raise refuse(_("取值无效。"), field)
 
 
 @transaction.atomic
@@ -278,17 +273,17 @@ def raise_alert(
     """(the alert, True) when new; (the open alert of the same fingerprint, False) when a
     repeat: its `repeats` and `last_seen` are bumped. Safe under concurrency: a racing insert
     fails on the open-fingerprint index and bumps the winner instead."""
-    _check_choice(severity, Severity, "severity")
-    _check_choice(origin, AlertOrigin, "origin")
+    check_choice(severity, Severity, "severity")
+    check_choice(origin, AlertOrigin, "origin")
     unit_obj = unit if isinstance(unit, Unit) else Unit.objects.filter(pk=unit).first()
     if unit_obj is None:
-        raise _refuse(_("单位不存在。"), "unit")
+        raise refuse(_("单位不存在。"), "unit")
     kind = str(kind or "").strip()[:40]
     if not kind:
-        raise _refuse(_("请填写预警类型。"), "kind")
+        raise refuse(_("请填写预警类型。"), "kind")
     title = " ".join(str(title or "").split())[:200]
     if not title:
-        raise _refuse(_("请填写预警标题。"), "title")
+        raise refuse(_("请填写预警标题。"), "title")
     labels = clean_labels(labels)
     now = timezone.now()
     seen = occurred_at or now
@@ -484,7 +479,7 @@ def handle(
     if replayed:
         return alert
     if disposition not in Disposition.values:
-        raise _refuse(_("请选择处置方式。"), "disposition")
+        raise refuse(_("请选择处置方式。"), "disposition")
     note = require_note(note, _("处置情况"))
     _save_photos(alert, actor, list(photos or ()))
     now = timezone.now()
@@ -511,7 +506,7 @@ def _save_photos(alert: Alert, actor: Any, photos: Sequence) -> None:
     from xiaoan.core.photos import clean_photo
 
     if len(photos) > settings.XIAOAN_PHOTO_MAX_COUNT:
-        raise _refuse(
+        raise refuse(
             _("一次最多上传 %(n)d 张照片。") % {"n": settings.XIAOAN_PHOTO_MAX_COUNT}, "photos"
         )
     cleaned = [clean_photo(upload) for upload in photos]  # all checked before any is saved
@@ -542,7 +537,7 @@ def _transfer(actor: Any, alert: Alert, unit: Any, note: str, now: dt.datetime) 
     if unit_id not in (None, "") and str(unit_id).isdigit() and int(unit_id) < 2**63:
         target = transfer_units(actor, alert).filter(pk=int(unit_id)).first()
     if target is None:
-        raise _refuse(_("请选择您管理范围内的其他单位。"), "unit")
+        raise refuse(_("请选择您管理范围内的其他单位。"), "unit")
     from_unit = alert.unit
     ack, respond = deadlines(alert.severity)
     alert.unit = target
@@ -642,397 +637,6 @@ def rering_critical(now: dt.datetime | None = None) -> int:
 def run_escalation(now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     return {"escalated": escalate_overdue(now), "rerung": rering_critical(now)}
-
-
-# ---------------------------------------------------------------- silences
-
-
-def silence_units(actor: Any):
-    return Unit.objects.with_permission(actor, ADD_SILENCE).filter(is_active=True)
-
-
-@transaction.atomic
-def create_silence(
-    actor: Any,
-    *,
-    unit: Any,
-    starts_at: dt.datetime | None = None,
-    ends_at: dt.datetime,
-    reason: str,
-    include_subtree: bool = True,
-    place: str = "",
-    kind: str = "",
-    matchers: Any = None,
-) -> Silence:
-    if not has_permission_anywhere(actor, ADD_SILENCE):
-        raise Forbidden()
-    unit_id = getattr(unit, "pk", unit)
-    found = None
-    if str(unit_id or "").isdigit() and int(unit_id) < 2**63:
-        found = silence_units(actor).filter(pk=int(unit_id)).first()
-    if found is None:
-        raise _refuse(_("单位不存在或不在您的管理范围内。"), "unit")
-    now = timezone.now()
-    starts_at = starts_at or now
-    if not isinstance(ends_at, dt.datetime) or ends_at <= starts_at:
-        raise _refuse(_("结束时间须晚于开始时间。"), "ends_at")
-    if ends_at <= now:
-        raise _refuse(_("结束时间须晚于现在。"), "ends_at")
-    if ends_at - starts_at > MAX_SILENCE:
-        raise _refuse(_("一次静默不超过 90 天。"), "ends_at")
-    reason = " ".join(str(reason or "").split())[:200]
-    if not reason:
-        raise _refuse(_("请填写静默原因。"), "reason")
-    return Silence.objects.create(
-        unit=found,
-        include_subtree=bool(include_subtree),
-        place=str(place or "").strip()[:200],
-        kind=str(kind or "").strip()[:40],
-        matchers=clean_labels(matchers, "matchers", MAX_MATCHERS),
-        starts_at=starts_at,
-        ends_at=ends_at,
-        reason=reason,
-        created_by=actor,
-    )
-
-
-@transaction.atomic
-def end_silence(actor: Any, pk: Any) -> Silence:
-    """End a silence now (a maintenance window finished early)."""
-    pk = record_id(pk)
-    if not Silence.objects.restrict(actor, "view").filter(pk=pk).exists():
-        raise NotFound()
-    silence = Silence.objects.select_for_update().get(pk=pk)
-    if not Silence.objects.restrict(actor, "change").filter(pk=pk).exists():
-        raise Forbidden()
-    now = timezone.now()
-    if silence.ends_at > now:
-        silence.ends_at = max(now, silence.starts_at)
-        silence.ended_by = actor
-        silence.save(update_fields=["ends_at", "ended_by"])
-    return silence
-
-
-# ---------------------------------------------------------------- rules
-
-
-def rule_units(actor: Any):
-    return Unit.objects.with_permission(actor, ADD_RULE).filter(is_active=True)
-
-
-def role_choices() -> list[tuple[str, str]]:
-    """The roles a rule may tell: those whose people may handle alerts."""
-    from xiaoan.accounts.models import Role
-
-    return [
-        (code, name)
-        for code, name, perms in Role.objects.filter(is_active=True)
-        .order_by("pk")
-        .values_list("code", "name", "permissions")
-        if HANDLE in (perms or ())
-    ]
-
-
-def clean_thresholds(code: str, given: Any) -> dict[str, int]:
-    """The condition's declared thresholds, each a whole number (missing ones default)."""
-    from xiaoan.alerts.conditions import conditions
-
-    condition = conditions().get(code)
-    if condition is None:
-        raise _refuse(_("请选择条件。"), "condition")
-    if given in (None, ""):
-        given = {}
-    if not isinstance(given, Mapping):
-        raise _refuse(_("阈值须为“名称: 整数”的对象。"), "thresholds")
-    unknown = set(given) - set(condition.thresholds)
-    if unknown:
-        raise _refuse(
-            _("该条件没有阈值：%(n)s。") % {"n": "、".join(sorted(map(str, unknown)))[:100]},
-            "thresholds",
-        )
-    out = {}
-    for name, (_label, default) in condition.thresholds.items():
-        value = given.get(name, default)
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise _refuse(_("阈值须为 0 到 100000 的整数。"), "thresholds")
-        if isinstance(value, str):
-            if not value.strip().isdigit() or len(value.strip()) > 6:
-                raise _refuse(_("阈值须为 0 到 100000 的整数。"), "thresholds")
-            value = int(value)
-        if not 0 <= value <= 100_000:
-            raise _refuse(_("阈值须为 0 到 100000 的整数。"), "thresholds")
-        out[name] = value
-    return out
-
-
-def _rule_fields(*, name: str, condition: str, thresholds: Any, severity: str, roles: Any):
-    name = " ".join(str(name or "").split())[:100]
-    if not name:
-        raise _refuse(_("请填写规则名称。"), "name")
-    _check_choice(severity, Severity, "severity")
-    known = {code for code, _label in role_choices()}
-    roles = list(roles or ())
-    if any(not isinstance(r, str) or r not in known for r in roles) or len(roles) > 20:
-        raise _refuse(_("请从列表中选择通知角色。"), "roles")
-    return {
-        "name": name,
-        "condition": condition,
-        "thresholds": clean_thresholds(condition, thresholds),
-        "severity": severity,
-        "roles": sorted(set(roles)),
-    }
-
-
-@transaction.atomic
-def create_rule(
-    actor: Any,
-    *,
-    owner: Any,
-    name: str,
-    condition: str,
-    thresholds: Any = None,
-    severity: str = Severity.WARNING,
-    roles: Any = (),
-    is_active: bool = True,
-) -> AlertRule:
-    if not has_permission_anywhere(actor, ADD_RULE):
-        raise Forbidden()
-    owner_id = getattr(owner, "pk", owner)
-    found = None
-    if str(owner_id or "").isdigit() and int(owner_id) < 2**63:
-        found = rule_units(actor).filter(pk=int(owner_id)).first()
-    if found is None:
-        raise _refuse(_("单位不存在或不在您的管理范围内。"), "owner")
-    fields = _rule_fields(
-        name=name, condition=condition, thresholds=thresholds, severity=severity, roles=roles
-    )
-    return AlertRule.objects.create(
-        owner=found, created_by=actor, is_active=bool(is_active), **fields
-    )
-
-
-def _rule_for(actor: Any, pk: Any, action: str = "change") -> AlertRule:
-    pk = record_id(pk)
-    if not AlertRule.objects.restrict(actor, "view").filter(pk=pk).exists():
-        raise NotFound()
-    rule = AlertRule.objects.select_for_update().get(pk=pk)
-    if not AlertRule.objects.restrict(actor, action).filter(pk=pk).exists():
-        raise Forbidden()
-    return rule
-
-
-@transaction.atomic
-def update_rule(
-    actor: Any,
-    pk: Any,
-    *,
-    name: str,
-    condition: str,
-    thresholds: Any = None,
-    severity: str = Severity.WARNING,
-    roles: Any = (),
-    is_active: bool = True,
-) -> AlertRule:
-    rule = _rule_for(actor, pk)
-    fields = _rule_fields(
-        name=name, condition=condition, thresholds=thresholds, severity=severity, roles=roles
-    )
-    for field, value in fields.items():
-        setattr(rule, field, value)
-    rule.is_active = bool(is_active)
-    rule.version += 1
-    rule.save()
-    return rule
-
-
-@transaction.atomic
-def deactivate_rule(actor: Any, pk: Any) -> AlertRule:
-    rule = _rule_for(actor, pk)
-    if rule.is_active:
-        rule.is_active = False
-        rule.version += 1
-        rule.save(update_fields=["is_active", "version", "updated_at"])
-    return rule
-
-
-def evaluate_rules(today: dt.date | None = None) -> dict[str, int]:
-    """Every active rule: its condition's findings within the owner's subtree, one alert per
-    new (rule, key, period). A finding outside the subtree (a condition's mistake) is
-    skipped, never raised elsewhere."""
-    from xiaoan.alerts.conditions import conditions
-
-    today = today or timezone.localdate()
-    registry = conditions()
-    fired = skipped = 0
-    rules = AlertRule.objects.filter(is_active=True).select_related("owner").order_by("pk")
-    for rule in rules:
-        condition = registry.get(rule.condition)
-        if condition is None:
-            skipped += 1
-            continue
-        within = rule.owner.path
-        thresholds = {n: rule.thresholds.get(n, d) for n, (_l, d) in condition.thresholds.items()}
-        try:
-            findings = list(condition.find(today, thresholds, within))
-        except Exception:  # one broken condition must not stop the other rules
-            logger.exception("alert rule %s: condition %s failed", rule.pk, rule.condition)
-            skipped += 1
-            continue
-        if not findings:
-            continue
-        done = set(
-            RuleFiring.objects.filter(
-                rule=rule, key__in=[f.key[:100] for f in findings]
-            ).values_list("key", "period")
-        )
-        units = Unit.objects.in_bulk({f.unit_id for f in findings})
-        for finding in findings:
-            key = (finding.key[:100], finding.period[:20])
-            unit = units.get(finding.unit_id)
-            if key in done or unit is None or not unit.path.startswith(within):
-                continue
-            if _fire(rule, condition, finding, unit, key):
-                fired += 1
-            done.add(key)
-    return {"fired": fired, "skipped": skipped}
-
-
-def _fire(rule: AlertRule, condition: Any, finding: Any, unit: Unit, key: tuple) -> bool:
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                firing = RuleFiring.objects.create(rule=rule, key=key[0], period=key[1])
-        except IntegrityError:
-            return False  # another run fired it
-        alert, _created = raise_alert(
-            unit=unit,
-            kind=condition.kind,
-            severity=rule.severity,
-            title=finding.title,
-            detail=finding.detail,
-            url=finding.url,
-            place=finding.place,
-            fingerprint=f"rule:{rule.pk}:{key[0]}:{key[1]}",
-            labels={"rule": str(rule.pk), "key": key[0], "period": key[1]},
-            origin=AlertOrigin.RULE,
-            rule=rule,
-        )
-        firing.alert = alert
-        firing.save(update_fields=["alert"])
-    return True
-
-
-# ---------------------------------------------------------------- posted warnings
-
-
-def posting_units(actor: Any):
-    return Unit.objects.with_permission(actor, ADD_BULLETIN).filter(
-        is_active=True, kind=UnitKind.AUTHORITY
-    )
-
-
-def _mine(actor: Any):
-    return Bulletin.objects.filter(created_by_id=actor.pk)
-
-
-@transaction.atomic
-def post_warning(
-    actor: Any,
-    *,
-    unit: Any,
-    kind: str,
-    title: str,
-    detail: str = "",
-    severity: str = Severity.WARNING,
-    valid_until: dt.datetime | None = None,
-    idempotency_key: str | None = None,
-    fingerprint: str = "",
-) -> Bulletin:
-    """A bureau's warning to every active school below it: one alert each (manual origin),
-    each school told. A retry with the same key returns the first posting."""
-    if not has_permission_anywhere(actor, ADD_BULLETIN):
-        raise Forbidden()
-    key = clean_key(idempotency_key)
-    existing = replay_of(_mine(actor), key, fingerprint)
-    if existing is not None:
-        return existing
-    unit_id = getattr(unit, "pk", unit)
-    found = None
-    if str(unit_id or "").isdigit() and int(unit_id) < 2**63:
-        found = posting_units(actor).filter(pk=int(unit_id)).first()
-    if found is None:
-        raise _refuse(_("发布单位须为您管理的教育行政部门。"), "unit")
-    _check_choice(kind, WarningKind, "kind")
-    _check_choice(severity, Severity, "severity")
-    title = " ".join(str(title or "").split())[:200]
-    if not title:
-        raise _refuse(_("请填写预警标题。"), "title")
-    if valid_until is not None and valid_until <= timezone.now():
-        raise _refuse(_("有效期须晚于现在。"), "valid_until")
-    schools = list(
-        Unit.objects.filter(
-            path__startswith=found.path, kind=UnitKind.SCHOOL, is_active=True
-        ).order_by("path")
-    )
-    if not schools:
-        raise _refuse(_("该单位下没有学校。"), "unit")
-    bulletin = Bulletin(
-        unit=found,
-        kind=kind,
-        severity=severity,
-        title=title,
-        detail=str(detail or "").strip()[:10_000],
-        valid_until=valid_until,
-        created_by=actor,
-        schools=len(schools),
-        idempotency_key=key,
-        idempotency_fingerprint=fingerprint if key else "",
-    )
-    winner = save_once(bulletin.save, _mine(actor), key, fingerprint)
-    if winner is not None:
-        return winner
-    for school in schools:
-        raise_alert(
-            unit=school,
-            kind=kind,
-            severity=severity,
-            title=title,
-            detail=bulletin.detail,
-            fingerprint=f"bulletin:{bulletin.pk}",
-            labels={"bulletin": str(bulletin.pk)},
-            origin=AlertOrigin.MANUAL,
-            source_name=found.name,
-            bulletin=bulletin,
-            by=actor,
-        )
-    return bulletin
-
-
-def load_bulletin(actor: Any, pk: Any) -> Bulletin:
-    found = (
-        Bulletin.objects.restrict(actor, "view")
-        .filter(pk=record_id(pk))
-        .select_related("unit", "created_by")
-        .first()
-    )
-    if found is None:
-        raise NotFound()
-    return found
-
-
-def progress_of(bulletin: Bulletin) -> dict[str, Any]:
-    """Each school's alert of the posting and the counts by status (two queries)."""
-    rows = list(
-        bulletin.alerts.select_related("unit", "acknowledged_by", "handled_by").order_by(
-            "unit__path"
-        )
-    )
-    counts = {s: 0 for s in AlertStatus.values}
-    for alert in rows:
-        counts[alert.status] += 1
-    acknowledged = sum(1 for a in rows if a.acknowledged_at is not None)
-    handled = counts[AlertStatus.HANDLED] + counts[AlertStatus.CLOSED]
-    return {"alerts": rows, "counts": counts, "acknowledged": acknowledged, "handled": handled}
 
 
 # ---------------------------------------------------------------- the hazard's origin

@@ -5,7 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
-from xiaoan.alerts import services
+from xiaoan.alerts import rules, services
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -19,4 +19,4 @@ def escalation_pass() -> dict[str, int]:
 @lock_task("alerts-rules")
 def rule_pass() -> dict[str, int]:
     """Evaluate every active rule once a day (each fires once per thing and period)."""
-    return services.evaluate_rules()
+    return rules.evaluate_rules()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from xiaoan.alerts import intake, services
+from xiaoan.alerts import bulletins, intake, rules, services, silences
 from xiaoan.alerts.choices import AlertOrigin, AlertStatus, Severity
 from xiaoan.alerts.filtersets import AlertFilter
 from xiaoan.alerts.forms import RuleForm, SilenceForm, SourceForm, WarningForm
@@ -132,7 +132,7 @@ class SilenceCreateView(ServiceFormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def perform(self, form):
-        return services.create_silence(self.request.user, **form.cleaned_data)
+        return silences.create_silence(self.request.user, **form.cleaned_data)
 
     def get_success_url(self):
         return reverse("alerts:silence_list")
@@ -144,7 +144,7 @@ class SilenceEndView(ServiceActionView):
     success_message = gettext_lazy("静默已结束。")
 
     def perform(self):
-        return services.end_silence(self.request.user, self.kwargs["pk"])
+        return silences.end_silence(self.request.user, self.kwargs["pk"])
 
     def get_success_url(self):
         return reverse("alerts:silence_list")
@@ -183,7 +183,7 @@ class RuleCreateView(ServiceFormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def perform(self, form):
-        return services.create_rule(self.request.user, **form.cleaned_data)
+        return rules.create_rule(self.request.user, **form.cleaned_data)
 
     def get_success_url(self):
         return reverse("alerts:rule_list")
@@ -228,7 +228,7 @@ class RuleEditView(RuleCreateView):
     def perform(self, form):
         data = dict(form.cleaned_data)
         data.pop("owner", None)
-        return services.update_rule(self.request.user, self.record.pk, **data)
+        return rules.update_rule(self.request.user, self.record.pk, **data)
 
 
 class RuleDeactivateView(ServiceActionView):
@@ -237,7 +237,7 @@ class RuleDeactivateView(ServiceActionView):
     success_message = gettext_lazy("规则已停用。")
 
     def perform(self):
-        return services.deactivate_rule(self.request.user, self.kwargs["pk"])
+        return rules.deactivate_rule(self.request.user, self.kwargs["pk"])
 
     def get_success_url(self):
         return reverse("alerts:rule_list")
@@ -277,7 +277,7 @@ class WarningCreateView(ServiceFormView):
         return context
 
     def perform(self, form):
-        return services.post_warning(
+        return bulletins.post_warning(
             self.request.user,
             idempotency_key=self.request.POST.get("idempotency_key"),
             fingerprint=request_fingerprint(self.request),
@@ -293,10 +293,10 @@ class WarningDetailView(ScopedMixin, View):
 
     def get(self, request, pk):
         try:
-            bulletin = services.load_bulletin(request.user, pk)
+            bulletin = bulletins.load_bulletin(request.user, pk)
         except NotFound:
             raise Http404 from None
-        context = {"bulletin": bulletin, **services.progress_of(bulletin)}
+        context = {"bulletin": bulletin, **bulletins.progress_of(bulletin)}
         return render(request, "alerts/warning_detail.html", context)
 
 

@@ -12,7 +12,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from xiaoan.alerts import services
+from xiaoan.alerts import bulletins, rules, services, silences
 from xiaoan.alerts.api import serializers as s
 from xiaoan.alerts.filtersets import AlertFilter
 from xiaoan.alerts.models import Alert, AlertRule, Bulletin, Silence
@@ -107,21 +107,21 @@ class AlertRuleViewSet(
     @extend_schema(summary="新建预警规则", request=s.AlertRuleInputSerializer,
                    responses=with_errors({201: s.AlertRuleSerializer}))  # fmt: skip
     def create(self, request, *args, **kwargs):
-        rule = services.create_rule(request.user, **validated(request, s.AlertRuleInputSerializer))
+        rule = rules.create_rule(request.user, **validated(request, s.AlertRuleInputSerializer))
         return Response(s.AlertRuleSerializer(rule).data, status=201)
 
     @extend_schema(summary="修改预警规则（制定单位不变）", request=s.AlertRuleUpdateSerializer,
                    responses=with_errors({200: s.AlertRuleSerializer}))  # fmt: skip
     def update(self, request, *args, **kwargs):
         data = validated(request, s.AlertRuleUpdateSerializer)
-        rule = services.update_rule(request.user, path_id(kwargs.get("pk")), **data)
+        rule = rules.update_rule(request.user, path_id(kwargs.get("pk")), **data)
         return Response(s.AlertRuleSerializer(rule).data)
 
     @extend_schema(summary="停用预警规则", request=None,
                    responses=with_errors({200: s.AlertRuleSerializer}))  # fmt: skip
     @action(detail=True, methods=["post"])
     def deactivate(self, request, pk=None):
-        rule = services.deactivate_rule(request.user, path_id(pk))
+        rule = rules.deactivate_rule(request.user, path_id(pk))
         return Response(s.AlertRuleSerializer(rule).data)
 
 
@@ -144,14 +144,14 @@ class SilenceViewSet(
                    responses=with_errors({201: s.SilenceSerializer}))  # fmt: skip
     def create(self, request, *args, **kwargs):
         data = validated(request, s.SilenceInputSerializer)
-        silence = services.create_silence(request.user, **data)
+        silence = silences.create_silence(request.user, **data)
         return Response(s.SilenceSerializer(silence).data, status=201)
 
     @extend_schema(summary="立即结束静默", request=None,
                    responses=with_errors({200: s.SilenceSerializer}))  # fmt: skip
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
-        silence = services.end_silence(request.user, path_id(pk))
+        silence = silences.end_silence(request.user, path_id(pk))
         return Response(s.SilenceSerializer(silence).data)
 
 
@@ -169,7 +169,7 @@ class WarningViewSet(
         return Bulletin.objects.restrict(self.request.user, "view").select_related("unit")
 
     def _detail(self, bulletin: Bulletin) -> Response:
-        progress = services.progress_of(bulletin)
+        progress = bulletins.progress_of(bulletin)
         data = s.BulletinSerializer(bulletin).data
         data.update(
             acknowledged=progress["acknowledged"],
@@ -182,7 +182,7 @@ class WarningViewSet(
         summary="预警发布及各校进度", responses=with_errors({200: s.BulletinDetailSerializer})
     )
     def retrieve(self, request, pk=None):
-        return self._detail(services.load_bulletin(request.user, path_id(pk)))
+        return self._detail(bulletins.load_bulletin(request.user, path_id(pk)))
 
     @extend_schema(
         summary="发布预警到下级所有学校（Idempotency-Key 重试不重复发布）",
@@ -192,7 +192,7 @@ class WarningViewSet(
     )
     def create(self, request, *args, **kwargs):
         data = validated(request, s.BulletinInputSerializer)
-        bulletin = services.post_warning(
+        bulletin = bulletins.post_warning(
             request.user,
             idempotency_key=request.headers.get("Idempotency-Key"),
             fingerprint=request_fingerprint(request),

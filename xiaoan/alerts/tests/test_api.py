@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from xiaoan.alerts import services
+from xiaoan.alerts import bulletins
 from xiaoan.alerts.models import Alert, AlertRule, Silence
 
 from .support import DISTRICT, SCHOOL_A, SCHOOL_B, smoke
@@ -197,7 +197,7 @@ def test_it_posts_warnings_once_over_the_api(api_for, units):
     assert api_for("auditor").post("/api/alert-warnings/", body, format="json").status_code == 403
     assert api_for("auditor").get(f"/api/alert-warnings/{pk}/").status_code == 200
     assert district.get(f"/api/alert-warnings/{2**62}/").status_code == 404
-    assert services.load_bulletin  # the pages and the API share the service
+    assert bulletins.load_bulletin  # the pages and the API share the service
 
 
 def test_it_takes_photos_with_the_handling(api_for, units):

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from xiaoan.alerts import services
+from xiaoan.alerts import services, silences
 from xiaoan.channels.models import Channel, Delivery
 
 from .support import DISTRICT, SCHOOL_A, smoke
@@ -42,7 +42,7 @@ def test_an_escalation_goes_to_the_superiors_channels_and_a_silence_to_none(unit
     later = timezone.now() + dt.timedelta(days=2)
     assert services.escalate_overdue(later) == 1
     assert Delivery.objects.filter(channel=bureau, ref=f"alert:{alert.pk}").count() == 1
-    services.create_silence(
+    silences.create_silence(
         persona("school_a_officer"), unit=units[SCHOOL_A], include_subtree=True, place="",
         kind="", matchers={}, starts_at=None, ends_at=timezone.now() + dt.timedelta(hours=2),
         reason="消防系统维保",

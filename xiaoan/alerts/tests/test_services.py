@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from xiaoan.alerts import services
+from xiaoan.alerts import bulletins, rules, services, silences
 from xiaoan.alerts.choices import AlertAction, AlertOrigin, AlertStatus, Disposition
 from xiaoan.alerts.conditions import Finding
 from xiaoan.alerts.models import Alert, RuleFiring
@@ -179,7 +179,7 @@ def test_it_rings_a_critical_alert_again_until_acknowledged(units, persona):
 def test_it_records_but_does_not_tell_silenced_alerts(units, persona):
     officer, district = persona("school_a_officer"), persona("district_officer")
     now = timezone.now()
-    silence = services.create_silence(
+    silence = silences.create_silence(
         district,
         unit=units[DISTRICT].pk,
         starts_at=None,
@@ -198,7 +198,7 @@ def test_it_records_but_does_not_tell_silenced_alerts(units, persona):
     services.escalate_overdue(now + dt.timedelta(hours=3))
     assert told(district, alert) == 0
     # Ended early: the next alert is told again.
-    services.end_silence(district, silence.pk)
+    silences.end_silence(district, silence.pk)
     services.acknowledge(officer, alert.pk)
     services.handle(officer, alert.pk, disposition=Disposition.FALSE_ALARM, note="年检测试")
     services.close(officer, alert.pk)
@@ -210,21 +210,21 @@ def test_it_refuses_bad_silences(units, persona):
     district, now = persona("district_officer"), timezone.now()
     base = {"unit": units[DISTRICT].pk, "starts_at": None, "reason": "维护"}
     with pytest.raises(Invalid):
-        services.create_silence(district, ends_at=now - dt.timedelta(minutes=1), **base)
+        silences.create_silence(district, ends_at=now - dt.timedelta(minutes=1), **base)
     with pytest.raises(Invalid):
-        services.create_silence(district, ends_at=now + dt.timedelta(days=200), **base)
+        silences.create_silence(district, ends_at=now + dt.timedelta(days=200), **base)
     with pytest.raises(Invalid):
-        services.create_silence(
+        silences.create_silence(
             district, ends_at=now + dt.timedelta(hours=1), matchers={"a": {"b": 1}}, **base
         )
     with pytest.raises(Invalid):  # another district's unit, or none at all
-        services.create_silence(
+        silences.create_silence(
             persona("school_a_officer"),
             ends_at=now + dt.timedelta(hours=1),
             **{**base, "unit": units[SCHOOL_B].pk},
         )
     with pytest.raises(Forbidden):
-        services.create_silence(persona("auditor"), ends_at=now + dt.timedelta(hours=1), **base)
+        silences.create_silence(persona("auditor"), ends_at=now + dt.timedelta(hours=1), **base)
 
 
 def test_it_refuses_nested_or_huge_labels(units):
@@ -243,7 +243,7 @@ def test_it_refuses_nested_or_huge_labels(units):
 
 def test_it_fires_a_rule_once_per_key_and_period(units, persona, rule_condition):
     district = persona("district_officer")
-    rule = services.create_rule(
+    rule = rules.create_rule(
         district,
         owner=units[DISTRICT].pk,
         name="测试超期",
@@ -258,26 +258,26 @@ def test_it_fires_a_rule_once_per_key_and_period(units, persona, rule_condition)
         Finding(units[SCHOOL_B].pk, "thing:2", "2026-12", "另一事项已超期"),
     ]
     today = dt.date(2026, 12, 6)
-    assert services.evaluate_rules(today)["fired"] == 2
-    assert services.evaluate_rules(today)["fired"] == 0  # the same period: never again
+    assert rules.evaluate_rules(today)["fired"] == 2
+    assert rules.evaluate_rules(today)["fired"] == 0  # the same period: never again
     alert = Alert.objects.get(rule=rule, unit=units[SCHOOL_A])
     assert alert.origin == AlertOrigin.RULE and alert.severity == "critical"
     # Only the head is told (the rule's roles), not the safety officer.
     assert told(persona("school_a_head"), alert) == 1
     assert told(persona("school_a_officer"), alert) == 0
     FOUND[:] = [Finding(units[SCHOOL_A].pk, "thing:1", "2027-01", "某事项已超期")]
-    assert services.evaluate_rules(dt.date(2027, 1, 6))["fired"] == 1
+    assert rules.evaluate_rules(dt.date(2027, 1, 6))["fired"] == 1
     assert RuleFiring.objects.filter(rule=rule).count() == 3
-    services.deactivate_rule(district, rule.pk)
+    rules.deactivate_rule(district, rule.pk)
     FOUND[:] = [Finding(units[SCHOOL_A].pk, "thing:9", "2027-02", "x")]
-    assert services.evaluate_rules(dt.date(2027, 2, 6))["fired"] == 0
+    assert rules.evaluate_rules(dt.date(2027, 2, 6))["fired"] == 0
 
 
 def test_it_keeps_a_rule_inside_its_owner_subtree(units, persona, rule_condition):
     officer = persona("school_a_officer")
-    services.create_rule(officer, owner=units[SCHOOL_A].pk, name="本校", condition="test_overdue")
+    rules.create_rule(officer, owner=units[SCHOOL_A].pk, name="本校", condition="test_overdue")
     FOUND[:] = [Finding(units[SCHOOL_B].pk, "thing:3", "2026-12", "别校事项")]
-    assert services.evaluate_rules(dt.date(2026, 12, 6))["fired"] == 0
+    assert rules.evaluate_rules(dt.date(2026, 12, 6))["fired"] == 0
 
 
 def test_it_validates_rule_thresholds_and_roles(units, persona, rule_condition):
@@ -285,15 +285,15 @@ def test_it_validates_rule_thresholds_and_roles(units, persona, rule_condition):
     base = {"owner": units[DISTRICT].pk, "name": "r", "condition": "test_overdue"}
     for bad in ({"weeks": 1}, {"days": -1}, {"days": {"x": 1}}, {"days": 10**9}, ["days"]):
         with pytest.raises(Invalid):
-            services.create_rule(district, thresholds=bad, **base)
+            rules.create_rule(district, thresholds=bad, **base)
     with pytest.raises(Invalid):
-        services.create_rule(district, roles=["system_admin"], **base)
+        rules.create_rule(district, roles=["system_admin"], **base)
     with pytest.raises(Invalid):
-        services.create_rule(district, **{**base, "condition": "nope"})
+        rules.create_rule(district, **{**base, "condition": "nope"})
     with pytest.raises(Invalid):
-        services.create_rule(persona("school_a_officer"), **{**base, "owner": units[DISTRICT].pk})
+        rules.create_rule(persona("school_a_officer"), **{**base, "owner": units[DISTRICT].pk})
     with pytest.raises(Forbidden):
-        services.create_rule(persona("auditor"), **base)
+        rules.create_rule(persona("auditor"), **base)
 
 
 # ---------------------------------------------------------------- posted warnings
@@ -303,7 +303,7 @@ def test_it_posts_a_warning_to_every_school_below_the_bureau(units, persona):
     from xiaoan.orgs.models import Unit
 
     district = persona("district_officer")
-    bulletin = services.post_warning(
+    bulletin = bulletins.post_warning(
         district,
         unit=units[DISTRICT].pk,
         kind="rainstorm",
@@ -319,7 +319,7 @@ def test_it_posts_a_warning_to_every_school_below_the_bureau(units, persona):
     assert bulletin.schools == schools and bulletin.alerts.count() == schools
     assert told(persona("school_a_head")) >= 1
     # A retry posts nothing more; the same key for another request is refused.
-    again = services.post_warning(
+    again = bulletins.post_warning(
         district,
         unit=units[DISTRICT].pk,
         kind="rainstorm",
@@ -331,7 +331,7 @@ def test_it_posts_a_warning_to_every_school_below_the_bureau(units, persona):
     from xiaoan.core.idempotency import IdempotencyMismatch
 
     with pytest.raises(IdempotencyMismatch):
-        services.post_warning(
+        bulletins.post_warning(
             district,
             unit=units[DISTRICT].pk,
             kind="heat",
@@ -344,18 +344,18 @@ def test_it_posts_a_warning_to_every_school_below_the_bureau(units, persona):
     mine = bulletin.alerts.get(unit=units[SCHOOL_A])
     services.acknowledge(officer, mine.pk)
     services.handle(officer, mine.pk, disposition=Disposition.FIXED, note="已停课一天，疏通排水沟")
-    progress = services.progress_of(bulletin)
+    progress = bulletins.progress_of(bulletin)
     assert progress["acknowledged"] == 1 and progress["handled"] == 1
     assert progress["counts"]["raised"] == schools - 1
 
 
 def test_it_refuses_a_warning_from_a_school(units, persona):
     with pytest.raises(Invalid):
-        services.post_warning(
+        bulletins.post_warning(
             persona("school_a_head"), unit=units[SCHOOL_A].pk, kind="heat", title="高温"
         )
     with pytest.raises(Forbidden):
-        services.post_warning(persona("auditor"), unit=units[DISTRICT].pk, kind="heat", title="x")
+        bulletins.post_warning(persona("auditor"), unit=units[DISTRICT].pk, kind="heat", title="x")
 
 
 def test_it_loads_the_demo_alerts_once(units):
@@ -377,10 +377,10 @@ def test_it_goes_on_when_one_condition_breaks(units, persona, rule_condition):
     CONDITIONS.register(bad)
     try:
         district, owner = persona("district_officer"), units[DISTRICT].pk
-        services.create_rule(district, owner=owner, name="坏", condition="test_broken")
-        services.create_rule(district, owner=owner, name="好", condition="test_overdue")
+        rules.create_rule(district, owner=owner, name="坏", condition="test_broken")
+        rules.create_rule(district, owner=owner, name="好", condition="test_overdue")
         FOUND[:] = [Finding(units[SCHOOL_A].pk, "thing:5", "2026-12", "事项")]
-        result = services.evaluate_rules(dt.date(2026, 12, 6))
+        result = rules.evaluate_rules(dt.date(2026, 12, 6))
         assert result == {"fired": 1, "skipped": 1}
     finally:
         CONDITIONS._functions.remove(bad)

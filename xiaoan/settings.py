@@ -127,6 +127,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "xiaoan.alerts.middleware.IntakeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -487,6 +488,7 @@ SPECTACULAR_SETTINGS = {
         "AlertSeverityEnum": "xiaoan.alerts.choices.Severity",
         "AlertStatusEnum": "xiaoan.alerts.choices.AlertStatus",
         "AlertDispositionEnum": "xiaoan.alerts.choices.Disposition",
+        "IntakeReceiptStateEnum": "xiaoan.alerts.choices.ReceiptState",
         "WarningKindEnum": "xiaoan.alerts.choices.WarningKind",
     },
 }

@@ -177,6 +177,7 @@ def run(
     restart_command: str | None,
     out: Callable[[str], None],
 ) -> dict[str, Any]:
+    from xiaoan.alerts.choices import ReceiptState
     from xiaoan.alerts.models import Alert, AlertSource, IntakeReceipt
     from xiaoan.channels.models import Channel, Delivery
 
@@ -202,7 +203,8 @@ def run(
     env = {**os.environ, "XIAOAN_HUEY_IMMEDIATE": "false", "PYTHONUNBUFFERED": "1"}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "xiaoan.wsgi:application", "-b",
-         f"127.0.0.1:{port}", "-w", str(workers), "--log-level", "warning"],
+         f"127.0.0.1:{port}", "-w", str(workers), "--log-level", "warning",
+         *os.environ.get("XIAOAN_BENCH_GUNICORN", "").split()],
         env=env,
     )  # fmt: skip
 
@@ -254,16 +256,27 @@ def run(
         latencies = sorted(x for _ids, lat, _r in results for x in lat)
         retries = sum(r for _ids, _lat, r in results)
         connection.close()
-        receipts = set(IntakeReceipt.objects.filter(source=source).values_list("key", flat=True))
-        alerts = Counter(Alert.objects.filter(source=source).values_list("fingerprint", flat=True))
-        losses = len(set(acked) - receipts)
-        duplicates = (len(acked) - len(set(acked))) + sum(n - 1 for n in alerts.values())
         p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0
         out(
             f"accepted {len(acked)} of {events} in {elapsed:.1f}s: {len(acked) / elapsed:.0f}/s; "
             f"p50 {statistics.median(latencies) if latencies else 0:.1f} ms, p95 {p95:.1f} ms; "
             f"{retries} retried requests"
         )
+        # Accepting stores the events; the job raises their alerts behind, in order.
+        queued = IntakeReceipt.objects.filter(source=source, state=ReceiptState.QUEUED)
+        wait_until = time.time() + 900
+        while queued.exists() and time.time() < wait_until:
+            time.sleep(0.5)
+        drained = time.monotonic() - started
+        failed = IntakeReceipt.objects.filter(source=source, state=ReceiptState.FAILED).count()
+        out(f"raised behind: the queue empty {drained:.1f}s after the first event "
+            f"({len(acked) / drained:.0f} events/s end to end), {failed} failed, "
+            f"{queued.count()} still queued")  # fmt: skip
+        receipts = set(IntakeReceipt.objects.filter(source=source).values_list("key", flat=True))
+        titles = Alert.objects.filter(source=source).values_list("title", flat=True)
+        alerts = Counter(title.rsplit(" ", 1)[-1] for title in titles)
+        losses = len(set(acked) - receipts) + len(set(acked) - set(alerts))
+        duplicates = (len(acked) - len(set(acked))) + sum(n - 1 for n in alerts.values())
         out(f"stored: {len(receipts)} receipts, {len(alerts)} alerts; "
             f"losses {losses}, duplicates {duplicates}")  # fmt: skip
         # The notices: every alert's delivery sent, and received by the robot once.

@@ -24,6 +24,12 @@ class AlertStatus(models.TextChoices):
 OPEN_STATUSES = (AlertStatus.RAISED, AlertStatus.ACKNOWLEDGED, AlertStatus.HANDLED)
 
 
+class ReceiptState(models.TextChoices):
+    QUEUED = "queued", _("待处理")
+    DONE = "done", _("已处理")
+    FAILED = "failed", _("处理失败")
+
+
 class Disposition(models.TextChoices):
     FALSE_ALARM = "false_alarm", _("误报")
     FIXED = "fixed", _("现场处置")

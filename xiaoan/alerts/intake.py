@@ -13,9 +13,12 @@ A source is registered at a unit with its own secret, shown once. Two ways in:
   HTTP Basic credentials (Alertmanager's `http_config.basic_auth`); a retried webhook (the
   same body) is answered from its receipt.
 
-A request is acknowledged only after its alerts and its receipt are committed together: an
-acknowledged event is stored once, and a failure before the commit leaves nothing and tells
-the sender to retry. A known source's payload that is refused is kept (`IntakeRejection`)
+A request is checked (signature, payload, unit) and acknowledged once its receipt, holding
+the checked events, is committed: an acknowledged event is never lost, and a failure before
+the commit leaves nothing and tells the sender to retry. The job (`drain`, woken by the
+request and every minute) raises the queued receipts' alerts in the order received, so a
+burst of events is accepted at the rate the database takes a row, not at the rate alerts are
+raised and people told. A known source's payload that is refused is kept (`IntakeRejection`)
 with the reasons it was given.
 """
 
@@ -27,16 +30,19 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 from collections.abc import Mapping
+from contextlib import nullcontext
 from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from xiaoan.alerts.choices import AlertStatus, Severity
+from xiaoan.alerts.choices import AlertStatus, ReceiptState, Severity
 from xiaoan.alerts.models import Alert, AlertSource, IntakeReceipt, IntakeRejection
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from xiaoan.core.idempotency import clean_key
@@ -50,6 +56,10 @@ MAX_BODY = 256 * 1024
 MAX_BATCH = 500  # alerts in one Alertmanager webhook
 SEEN_EVERY = dt.timedelta(minutes=1)
 KEEP_REJECTIONS = 1000  # per source
+BATCH = 100  # receipts the job raises in one transaction
+WAKE, WAKE_TTL = "alerts:intake:wake", 30
+LOCK, LOCK_TTL = "alerts:intake:lock", 30
+logger = logging.getLogger(__name__)
 SEVERITY_WORDS = {
     "critical": Severity.CRITICAL,
     "emergency": Severity.CRITICAL,
@@ -141,15 +151,21 @@ def sign(secret: str, timestamp: str, key: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
+# What a request needs of its source and the source's unit: the intake's hot path reads
+# these columns only (a whole Unit row costs more to build than the query takes).
+SOURCE_FIELDS = ("id", "key", "secret", "name", "default_kind", "last_seen_at", "unit_id",
+                 "unit__id", "unit__path", "unit__name")  # fmt: skip
+
+
 def _active_source(key: str) -> AlertSource:
-    source = (
+    found = list(
         AlertSource.objects.select_related("unit")
-        .filter(key=str(key or "")[:40], is_active=True)
-        .first()
+        .only(*SOURCE_FIELDS)
+        .filter(key=str(key or "")[:40], is_active=True)[:1]
     )
-    if source is None:
+    if not found:
         raise Unauthenticated(_("未知或已停用的来源。"))
-    return source
+    return found[0]
 
 
 def authenticate_signed(
@@ -229,13 +245,19 @@ def _when(value: Any, errors: dict, name: str) -> dt.datetime | None:
     return parsed
 
 
-def _unit_of(source: AlertSource, code: str, errors: dict, name: str = "unit") -> Unit | None:
+def _unit_of(source: AlertSource, code: str, errors: dict, name: str = "unit") -> int | None:
+    """The id of the unit the event names (the source's own by default), within the source's
+    subtree and active."""
     if not code:
-        return source.unit
-    unit = Unit.objects.filter(code=code, path__startswith=source.unit.path, is_active=True).first()
-    if unit is None:
+        return source.unit_id
+    found = list(
+        Unit.objects.filter(
+            code=code, path__startswith=source.unit.path, is_active=True
+        ).values_list("pk", flat=True)[:1]
+    )
+    if not found:
         errors[name] = [_("单位代码不存在或不在该来源的范围内。")]
-    return unit
+    return found[0] if found else None
 
 
 def _event(source: AlertSource, data: Any) -> dict[str, Any]:
@@ -273,6 +295,22 @@ def _event(source: AlertSource, data: Any) -> dict[str, Any]:
     if errors:
         raise Invalid(_("预警内容有误。"), fields=errors)
     return event
+
+
+def stored(event: Mapping[str, Any]) -> dict[str, Any]:
+    """A checked event as the receipt keeps it until the job raises it (JSON: the time in
+    ISO 8601)."""
+    when = event["occurred_at"]
+    return {**event, "occurred_at": when.isoformat() if when else None}
+
+
+def _loaded(data: Mapping[str, Any], units: Mapping[int, Unit]) -> dict[str, Any]:
+    when = data.get("occurred_at")
+    return {
+        **data,
+        "unit": units[data["unit"]],
+        "occurred_at": dt.datetime.fromisoformat(when) if when else None,
+    }
 
 
 def _apply(source: AlertSource, event: dict[str, Any]) -> dict[str, Any]:
@@ -314,31 +352,57 @@ def _receipt(source: AlertSource, key: str, digest: str) -> IntakeReceipt | None
 
 
 def _answer(receipt: IntakeReceipt, duplicate: bool) -> dict[str, Any]:
-    return {"receipt": receipt.pk, "duplicate": duplicate, "alerts": receipt.alerts}
+    return {
+        "receipt": receipt.pk,
+        "duplicate": duplicate,
+        "state": receipt.state,
+        "alerts": receipt.alerts,
+    }
+
+
+def _queue(
+    source: AlertSource, key: str, digest: str, events: list[dict[str, Any]]
+) -> tuple[IntakeReceipt, bool]:
+    """The request's receipt with its checked events, committed before it is answered (so
+    nothing acknowledged is lost), and the job woken; or the receipt the key already has
+    (False: a retry, or a concurrent twin that committed first)."""
+    receipt = IntakeReceipt(
+        source=source,
+        key=key,
+        digest=digest,
+        events=[stored(event) for event in events],
+        state=ReceiptState.QUEUED,
+    )
+    # One INSERT, committed by itself on the hot path; a savepoint inside a caller's
+    # transaction (the Alertmanager receiver keeps its rejections with it).
+    nested = transaction.get_connection().in_atomic_block
+    try:
+        with transaction.atomic() if nested else nullcontext():
+            receipt.save(force_insert=True)
+    except IntegrityError:
+        done = _receipt(source, key, digest)
+        if done is None:
+            raise
+        return done, False
+    transaction.on_commit(wake)
+    _seen(source)
+    return receipt, True
 
 
 def receive(source: AlertSource, key: str, body: bytes) -> dict[str, Any]:
-    """One signed event: its alert raised (or cleared) and its receipt, committed together;
-    the same key again is answered from the receipt."""
+    """One signed event, checked and queued (its alert is raised by the job, in the order
+    received); the same key again is answered from the receipt."""
     digest = _digest(body)
-    done = _receipt(source, key, digest)
-    if done is not None:
-        return _answer(done, True)
-    event = _event(source, _decode(body))
     try:
-        with transaction.atomic():
-            outcome = _apply(source, event)
-            receipt = IntakeReceipt.objects.create(
-                source=source, key=key, digest=digest, alerts=[outcome]
-            )
-    except IntegrityError:
-        # A concurrent request of the same key committed first: answer as it did.
+        event = _event(source, _decode(body))
+    except Invalid:
+        # A retry of a request accepted earlier (its unit since closed, say) answers as then.
         done = _receipt(source, key, digest)
         if done is None:
             raise
         return _answer(done, True)
-    _seen(source)
-    return _answer(receipt, False)
+    receipt, new = _queue(source, key, digest, [event])
+    return _answer(receipt, not new)
 
 
 def _alertmanager_event(source: AlertSource, item: Any) -> dict[str, Any]:
@@ -376,9 +440,9 @@ def _alertmanager_event(source: AlertSource, item: Any) -> dict[str, Any]:
 
 
 def receive_alertmanager(source: AlertSource, body: bytes) -> dict[str, Any]:
-    """An Alertmanager webhook: every alert of it raised or cleared and one receipt, in one
-    transaction; an alert of it that cannot be taken is kept as a rejection and the others
-    are taken. The same body again (Alertmanager retrying) is answered from the receipt."""
+    """An Alertmanager webhook: its alerts checked and queued under one receipt; an alert of
+    it that cannot be taken is kept as a rejection and the others are taken. The same body
+    again (Alertmanager retrying) is answered from the receipt."""
     digest = _digest(body)
     key = f"am:{digest[:61]}"
     done = _receipt(source, key, digest)
@@ -396,23 +460,81 @@ def receive_alertmanager(source: AlertSource, body: bytes) -> dict[str, Any]:
             events.append(_alertmanager_event(source, item))
         except Invalid as error:
             rejected.append({"index": index, "errors": error.fields or {"": [str(error)]}})
-    try:
-        with transaction.atomic():
-            outcomes = [_apply(source, event) for event in events]
-            receipt = IntakeReceipt.objects.create(
-                source=source, key=key, digest=digest, alerts=outcomes
+    with transaction.atomic():
+        receipt, new = _queue(source, key, digest, events)
+        if new and rejected:
+            keep_rejection(
+                source, "alertmanager", _("部分预警内容有误。"), {"alerts": rejected}, body
             )
-            if rejected:
-                keep_rejection(
-                    source, "alertmanager", _("部分预警内容有误。"), {"alerts": rejected}, body
-                )
-    except IntegrityError:
-        done = _receipt(source, key, digest)
-        if done is None:
-            raise
-        return {**_answer(done, True), "rejected": []}
-    _seen(source)
+    if not new:
+        return {**_answer(receipt, True), "rejected": []}
     return {**_answer(receipt, False), "rejected": rejected}
+
+
+# ---------------------------------------------------------------- the job
+
+
+def wake() -> None:
+    """Ask the job to raise what is queued: one request of a burst enqueues it, the others
+    find it asked (the runner clears `WAKE` before it looks and again when it lets go)."""
+    from xiaoan.alerts.tasks import intake_pass
+
+    if cache.add(WAKE, 1, WAKE_TTL):
+        intake_pass()
+
+
+def drain() -> int:
+    """Raise every queued receipt's alerts, one runner at a time so a source's events keep
+    their order (a "resolved" after its "firing"). The lock expires by itself if a runner
+    is killed; the periodic pass takes over then. Returns the receipts processed."""
+    total = 0
+    while True:
+        if not cache.add(LOCK, 1, LOCK_TTL):
+            return total  # the runner looks again after it lets go
+        try:
+            cache.delete(WAKE)
+            while processed := process_queued():
+                total += processed
+                cache.touch(LOCK, LOCK_TTL)
+        finally:
+            cache.delete(LOCK)
+            cache.delete(WAKE)
+        if not IntakeReceipt.objects.filter(state=ReceiptState.QUEUED).exists():
+            return total
+
+
+def process_queued(limit: int = BATCH) -> int:
+    """One batch of queued receipts, oldest first, in one transaction: each receipt's alerts
+    raised (or cleared) and recorded on it. A receipt that fails is marked failed and kept
+    as a rejection with its reason; the others go on."""
+    with transaction.atomic():
+        batch = list(
+            IntakeReceipt.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(state=ReceiptState.QUEUED)
+            .select_related("source")
+            .order_by("pk")[:limit]
+        )
+        if not batch:
+            return 0
+        units = Unit.objects.in_bulk({e["unit"] for r in batch for e in r.events})
+        now = timezone.now()
+        for receipt in batch:
+            try:
+                with transaction.atomic():
+                    receipt.alerts = [
+                        _apply(receipt.source, _loaded(event, units)) for event in receipt.events
+                    ]
+                receipt.state = ReceiptState.DONE
+            except Exception as error:  # one bad receipt must not hold back the queue
+                logger.exception("intake receipt %s failed", receipt.pk)
+                receipt.state, receipt.error = ReceiptState.FAILED, str(error)[:300]
+                endpoint = "alertmanager" if receipt.key.startswith("am:") else "intake"
+                body = json.dumps(receipt.events, ensure_ascii=False).encode()
+                reason = {"": [receipt.error]}
+                keep_rejection(receipt.source, endpoint, _("处理失败。"), reason, body)
+            receipt.processed_at = now
+        IntakeReceipt.objects.bulk_update(batch, ["state", "alerts", "error", "processed_at"])
+    return len(batch)
 
 
 def keep_rejection(

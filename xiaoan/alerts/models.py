@@ -17,6 +17,7 @@ from xiaoan.alerts.choices import (
     AlertOrigin,
     AlertStatus,
     Disposition,
+    ReceiptState,
     Severity,
     WarningKind,
 )
@@ -382,19 +383,31 @@ class AlertPhoto(StoredPhoto):
 
 class IntakeReceipt(models.Model):
     """An accepted request of a source, by its idempotency key: a retry or a replay of the
-    same request is answered from here and changes nothing."""
+    same request is answered from here and changes nothing. Accepting stores the checked
+    events (`events`) and answers at once; the job raises their alerts in the order received
+    (`state` queued → done, or failed with `error`) and records them in `alerts`."""
 
     source = models.ForeignKey(AlertSource, on_delete=models.CASCADE, related_name="receipts")
     key = models.CharField(max_length=64)
     digest = models.CharField(max_length=64)  # of the signed body: a reused key is refused
+    events = models.JSONField(default=list)  # the checked events, as `intake.stored` writes them
+    state = models.CharField(max_length=10, choices=ReceiptState.choices, default=ReceiptState.DONE)
     alerts = models.JSONField(default=list)  # [{"alert": id, "created": bool}, …]
+    error = models.CharField(max_length=300, blank=True)
     received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["source", "key"], name="intake_receipt_key"),
         ]
-        indexes = [models.Index(fields=["received_at"], name="intake_receipt_time")]
+        indexes = [
+            models.Index(fields=["received_at"], name="intake_receipt_time"),
+            # The job's queue: only the waiting rows, so the index stays small.
+            models.Index(
+                fields=["id"], condition=models.Q(state="queued"), name="intake_receipt_queue"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source_id}/{self.key}"

@@ -1,11 +1,24 @@
-"""Scheduled alert jobs (huey): escalation and re-ringing every minute, the rules daily."""
+"""Alert jobs (huey): the intake's queue when a request wakes it and every minute (after a
+killed runner), escalation and re-ringing every minute, the rules daily."""
 
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
-from xiaoan.alerts import rules, services
+from xiaoan.alerts import intake, rules, services
+
+
+@db_task()
+def intake_pass() -> int:
+    """Raise the queued outside events' alerts (`intake.drain` keeps one runner at a time)."""
+    return intake.drain()
+
+
+@db_periodic_task(crontab(minute="*"))
+def intake_sweep() -> int:
+    """What a killed runner left queued (its lock has expired by the next minute)."""
+    return intake.drain()
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xiaoan.alerts import intake
+from xiaoan.alerts.choices import ReceiptState
 from xiaoan.alerts.models import AlertSource
 from xiaoan.core.api.views import ScopedViewSetMixin, path_id, validated, with_errors
 from xiaoan.core.errors import Invalid
@@ -21,7 +22,13 @@ from xiaoan.core.errors import Invalid
 class IntakeAnswerSerializer(serializers.Serializer):
     receipt = serializers.IntegerField()
     duplicate = serializers.BooleanField(help_text="同一 Idempotency-Key 的重发：未作任何改变")
-    alerts = serializers.ListField(child=serializers.DictField())
+    state = serializers.ChoiceField(
+        ReceiptState.choices,
+        help_text="queued：已接收，待生成预警；done：已生成；failed：处理失败（已留存供查看）",
+    )
+    alerts = serializers.ListField(
+        child=serializers.DictField(), help_text="生成或更新的预警（处理完成后；重发时可见）"
+    )
 
 
 class AlertmanagerAnswerSerializer(IntakeAnswerSerializer):
@@ -100,6 +107,23 @@ def _keep_if_refused(source: AlertSource, endpoint: str, body: bytes, run):
         raise
 
 
+def answer_signed(headers, body: bytes) -> tuple[int, dict]:
+    """(status, answer) of a signed request; errors are raised as ServiceError. Shared by the
+    view below and `xiaoan.alerts.middleware`, which serves it before the session, CSRF and
+    page middleware (a sensor's request has none of them)."""
+    source, key = intake.authenticate_signed(headers, body)
+    answer = _keep_if_refused(source, "intake", body, lambda: intake.receive(source, key, body))
+    return (200 if answer["duplicate"] else 202), answer
+
+
+def answer_alertmanager(authorization: str, body: bytes) -> tuple[int, dict]:
+    source = intake.authenticate_basic(authorization)
+    answer = _keep_if_refused(
+        source, "alertmanager", body, lambda: intake.receive_alertmanager(source, body)
+    )
+    return 200, answer
+
+
 class IntakeView(APIView):
     authentication_classes: list = []  # the request's signature is its authentication
     permission_classes = [AllowAny]
@@ -110,8 +134,9 @@ class IntakeView(APIView):
         description=(
             "请求头：X-Xiaoan-Source（接入标识）、X-Xiaoan-Timestamp（Unix 秒，与服务器相差不超过 "
             "5 分钟）、Idempotency-Key（最多 64 个字符）、X-Xiaoan-Signature: sha256=<hex>，即以"
-            "签名密钥对“时间戳\\nIdempotency-Key\\n请求体”计算的 HMAC-SHA256。同一 Idempotency-Key "
-            "重发返回首次结果（duplicate=true），不会重复记录。"
+            "签名密钥对“时间戳\\nIdempotency-Key\\n请求体”计算的 HMAC-SHA256。校验通过即持久保存并"
+            "返回 202（state=queued），预警由后台按接收顺序生成；同一 Idempotency-Key 重发返回"
+            "该请求的当前结果（duplicate=true），不会重复记录。"
         ),
         parameters=[
             OpenApiParameter("X-Xiaoan-Source", OpenApiTypes.STR, OpenApiParameter.HEADER, True),
@@ -124,10 +149,8 @@ class IntakeView(APIView):
         responses=with_errors({202: IntakeAnswerSerializer, 200: IntakeAnswerSerializer}),
     )
     def post(self, request):
-        body = request.body
-        source, key = intake.authenticate_signed(request.headers, body)
-        answer = _keep_if_refused(source, "intake", body, lambda: intake.receive(source, key, body))
-        return Response(answer, status=200 if answer["duplicate"] else 202)
+        status, answer = answer_signed(request.headers, request.body)
+        return Response(answer, status=status)
 
 
 class AlertmanagerView(APIView):
@@ -147,12 +170,8 @@ class AlertmanagerView(APIView):
         responses=with_errors({200: AlertmanagerAnswerSerializer}),
     )
     def post(self, request):
-        body = request.body
-        source = intake.authenticate_basic(request.headers.get("Authorization", ""))
-        answer = _keep_if_refused(
-            source, "alertmanager", body, lambda: intake.receive_alertmanager(source, body)
-        )
-        return Response(answer)
+        status, answer = answer_alertmanager(request.headers.get("Authorization", ""), request.body)
+        return Response(answer, status=status)
 
 
 class AlertSourceSerializer(serializers.ModelSerializer):

@@ -44,10 +44,12 @@ def event(**kw):
     return data
 
 
-def post(client, src, data, *, key="k-1", stamp=None, secret=None, body=None):
+def post(client, src, data, *, key="k-1", stamp=None, secret=None, body=None, job=True):
+    """A signed request; then the job the request woke (a test's transaction never commits,
+    so `job=False` shows what the sender is told before it runs)."""
     raw = body if body is not None else json.dumps(data, ensure_ascii=False).encode()
     stamp = str(int(time.time()) if stamp is None else stamp)
-    return client.post(
+    answer = client.post(
         URL,
         data=raw,
         content_type="application/json",
@@ -56,23 +58,81 @@ def post(client, src, data, *, key="k-1", stamp=None, secret=None, body=None):
         HTTP_IDEMPOTENCY_KEY=key,
         HTTP_X_XIAOAN_SIGNATURE=intake.sign(secret or src.plain, stamp, key, raw),
     )
+    if job:
+        intake.drain()
+    return answer
+
+
+def raised(answer):
+    """The alerts the job raised for the request answered by `answer`."""
+    return IntakeReceipt.objects.get(pk=answer.json()["receipt"]).alerts
 
 
 def test_it_raises_a_signed_event_once_and_answers_a_retry_from_its_receipt(client, source):
     first = post(client, source, event())
     assert first.status_code == 202, first.content
-    alert = Alert.objects.get(pk=first.json()["alerts"][0]["alert"])
+    alert = Alert.objects.get(pk=raised(first)[0]["alert"])
     assert (alert.unit.name, alert.severity, alert.source_id) == (
         SCHOOL_A, Severity.CRITICAL, source.pk,
     )  # fmt: skip
     again = post(client, source, event())
     assert again.status_code == 200 and again.json()["duplicate"] is True
+    assert again.json()["state"] == "done" and again.json()["alerts"] == raised(first)
     assert Alert.objects.get(pk=alert.pk).repeats == 0
     assert IntakeReceipt.objects.count() == 1
     # Another key of the same detector is a repeat of the open alert, not a new one.
     third = post(client, source, event(), key="k-2")
-    assert third.json()["alerts"][0] == {"alert": alert.pk, "created": False}
+    assert raised(third)[0] == {"alert": alert.pk, "created": False}
     assert Alert.objects.get(pk=alert.pk).repeats == 1
+
+
+def test_an_event_is_acknowledged_queued_and_raised_by_the_job_it_wakes(
+    client, source, django_capture_on_commit_callbacks
+):
+    answer = post(client, source, event(), job=False)
+    assert answer.status_code == 202
+    assert answer.json() | {"receipt": 0} == {
+        "receipt": 0, "duplicate": False, "state": "queued", "alerts": [],
+    }  # fmt: skip
+    receipt = IntakeReceipt.objects.get()
+    assert receipt.state == "queued" and receipt.events[0]["unit"] == source.unit_id
+    assert not Alert.objects.exists()
+    # Committing wakes the job (immediate in tests): both queued receipts raised, in order.
+    with django_capture_on_commit_callbacks(execute=True) as woken:
+        post(client, source, event(status="resolved"), key="k-2", job=False)
+    assert len(woken) == 1
+    alert = Alert.objects.get()
+    assert alert.cleared_at is not None  # the "resolved" came after its "firing"
+    assert set(IntakeReceipt.objects.values_list("state", flat=True)) == {"done"}
+
+
+def test_the_job_runs_one_at_a_time_and_a_failing_receipt_does_not_hold_the_queue(
+    client, source, monkeypatch
+):
+    from django.core.cache import cache
+
+    from xiaoan.alerts import services
+
+    for n in range(3):
+        post(client, source, event(fingerprint=f"D-{n}", title=f"报警{n}"), key=f"k-{n}", job=False)
+    cache.add(intake.LOCK, 1, 30)  # another runner holds the queue
+    assert intake.drain() == 0 and not Alert.objects.exists()
+    cache.delete(intake.LOCK)
+    real = services.raise_alert
+
+    def flaky(**fields):
+        if fields["title"] == "报警1":
+            raise RuntimeError("database said no")
+        return real(**fields)
+
+    monkeypatch.setattr(services, "raise_alert", flaky)
+    assert intake.drain() == 3
+    states = dict(IntakeReceipt.objects.values_list("key", "state"))
+    assert states == {"k-0": "done", "k-1": "failed", "k-2": "done"}
+    assert Alert.objects.count() == 2
+    kept = IntakeRejection.objects.get()
+    assert "database said no" in str(kept.errors) and "报警1" in kept.body
+    assert intake.drain() == 0  # a failed receipt is not taken again
 
 
 def test_it_refuses_bad_signatures_old_timestamps_and_unknown_sources(client, source):
@@ -208,7 +268,9 @@ def test_it_receives_alertmanagers_webhook(client, source):
                          HTTP_AUTHORIZATION=basic(source))  # fmt: skip
     assert answer.status_code == 200, answer.content
     data = answer.json()
-    assert len(data["alerts"]) == 1 and len(data["rejected"]) == 1  # SCH-B is not the source's
+    assert data["state"] == "queued" and len(data["rejected"]) == 1  # SCH-B: not the source's
+    intake.drain()
+    assert len(raised(answer)) == 1
     alert = Alert.objects.get()
     assert (alert.kind, alert.severity, alert.title, alert.place) == (
         "SmokeDetector", Severity.CRITICAL, "烟感报警", "gw-1:9100",
@@ -221,6 +283,7 @@ def test_it_receives_alertmanagers_webhook(client, source):
     resolved = alertmanager(am_alert(status="resolved"), status="resolved")
     client.post(AM_URL, resolved, content_type="application/json",
                 HTTP_AUTHORIZATION=basic(source))  # fmt: skip
+    intake.drain()
     assert Alert.objects.get().cleared_at is not None
 
 
@@ -311,7 +374,7 @@ def test_an_outside_event_is_traced_by_its_event_row_not_the_audit_chain(client,
 
     before = AuditEntry.objects.filter(object_type="alerts.alert").count()
     answer = post(client, source, event())
-    alert = Alert.objects.get(pk=answer.json()["alerts"][0]["alert"])
+    alert = Alert.objects.get(pk=raised(answer)[0]["alert"])
     assert alert.events.filter(action="raise").count() == 1
     assert AuditEntry.objects.filter(object_type="alerts.alert").count() == before
     # Our own raises (rules, people, the tests' helper) still go to the chain.

@@ -173,6 +173,7 @@ def run(
     events: int,
     processes: int,
     workers: int,
+    threads: int = 4,
     chaos: bool,
     restart_command: str | None,
     out: Callable[[str], None],
@@ -203,8 +204,8 @@ def run(
     env = {**os.environ, "XIAOAN_HUEY_IMMEDIATE": "false", "PYTHONUNBUFFERED": "1"}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "xiaoan.wsgi:application", "-b",
-         f"127.0.0.1:{port}", "-w", str(workers), "--log-level", "warning",
-         *os.environ.get("XIAOAN_BENCH_GUNICORN", "").split()],
+         f"127.0.0.1:{port}", "-w", str(workers), "--worker-class", "gthread",
+         "--threads", str(threads), "--log-level", "warning"],
         env=env,
     )  # fmt: skip
 
@@ -219,7 +220,8 @@ def run(
     worker = start_worker()
     try:
         _wait_for(port)
-        out(f"server on :{port} ({workers} workers), {processes} senders, {events} events")
+        out(f"server on :{port} ({workers} processes × {threads} threads), "
+            f"{processes} senders, {events} events")  # fmt: skip
         context = multiprocessing.get_context("fork")
         acked_count = context.Value("i", 0)
         deadline = time.time() + max(300, events / 10)

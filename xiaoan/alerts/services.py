@@ -50,6 +50,7 @@ from xiaoan.alerts.models import (
 from xiaoan.core.errors import Invalid, NotFound
 from xiaoan.core.idempotency import begin_once, clean_key
 from xiaoan.core.ids import record_id
+from xiaoan.core.memo import remembered
 from xiaoan.core.workflow import begin, require_note
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit, ancestor_paths
@@ -147,10 +148,15 @@ def matching_silence(
 ) -> Silence | None:
     """The first active silence matching the alert (one query: the silences of the unit and
     the units above it)."""
-    candidates = Silence.objects.filter(
-        _ancestor_units(unit), starts_at__lte=now, ends_at__gt=now
-    ).select_related("unit")
-    for silence in candidates.order_by("starts_at", "pk"):
+    candidates = remembered(
+        ("alerts.silences", unit.pk),
+        lambda: list(
+            Silence.objects.filter(_ancestor_units(unit), starts_at__lte=now, ends_at__gt=now)
+            .select_related("unit")
+            .order_by("starts_at", "pk")
+        ),
+    )
+    for silence in candidates:
         if silence.unit_id != unit.pk and not silence.include_subtree:
             continue
         if silence.kind and silence.kind != kind:
@@ -179,7 +185,7 @@ def _chain_units(unit: Unit) -> list[int]:
     above = Unit.objects.filter(path__in=ancestor_paths(unit.path)).exclude(
         kind__in=(UnitKind.AUTHORITY, UnitKind.SECTION)
     )
-    return list(above.values_list("pk", flat=True))
+    return remembered(("alerts.chain", unit.pk), lambda: list(above.values_list("pk", flat=True)))
 
 
 def people_at(unit_ids: Iterable[int], perm: str = HANDLE, roles: Iterable[str] = ()) -> list:
@@ -187,18 +193,22 @@ def people_at(unit_ids: Iterable[int], perm: str = HANDLE, roles: Iterable[str] 
     `roles`)."""
     from xiaoan.accounts.models import RoleAssignment
 
-    rows = RoleAssignment.objects.filter(
-        unit_id__in=list(unit_ids), role__is_active=True, user__is_active=True
-    ).select_related("user", "role")
-    wanted = set(roles or ())
-    people = {}
-    for row in rows:
-        if perm not in (row.role.permissions or ()):
-            continue
-        if wanted and row.role.code not in wanted:
-            continue
-        people[row.user_id] = row.user
-    return list(people.values())
+    unit_ids, wanted = list(unit_ids), set(roles or ())
+
+    def read() -> list:
+        rows = RoleAssignment.objects.filter(
+            unit_id__in=unit_ids, role__is_active=True, user__is_active=True
+        ).select_related("user", "role")
+        people = {}
+        for row in rows:
+            if perm not in (row.role.permissions or ()):
+                continue
+            if wanted and row.role.code not in wanted:
+                continue
+            people[row.user_id] = row.user
+        return list(people.values())
+
+    return remembered(("alerts.people", tuple(unit_ids), perm, tuple(sorted(wanted))), read)
 
 
 def responsible_people(alert: Alert) -> list:

@@ -40,6 +40,7 @@ from xiaoan.channels.sms import SmsError, get_backend
 from xiaoan.core.errors import Forbidden, Invalid
 from xiaoan.core.history import stamp
 from xiaoan.core.ids import record_id
+from xiaoan.core.memo import remembered
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.services import ensure_in_scope, get_scoped
 from xiaoan.orgs.models import Unit, ancestor_paths
@@ -240,12 +241,17 @@ def receiving(unit: Unit, category: str, severity: str) -> list[Channel]:
     messages, that receive `category` at `severity`."""
     above = ancestor_paths(unit.path, include_self=False)
     rank = SEVERITY_RANK[severity]
-    channels = Channel.objects.filter(is_active=True).filter(
-        Q(unit_id=unit.pk) | Q(unit__path__in=above, include_subtree=True)
+    channels = remembered(
+        ("channels.active", unit.pk),
+        lambda: list(
+            Channel.objects.filter(is_active=True)
+            .filter(Q(unit_id=unit.pk) | Q(unit__path__in=above, include_subtree=True))
+            .order_by("pk")
+        ),
     )
     return [
         c
-        for c in channels.order_by("pk")
+        for c in channels
         if SEVERITY_RANK.get(c.min_severity, 0) <= rank
         and (not c.categories or category in c.categories)
     ]

@@ -8,6 +8,7 @@ import json
 import time
 
 import pytest
+from django.utils import timezone
 
 from xiaoan.alerts import intake
 from xiaoan.alerts.choices import Severity
@@ -380,3 +381,30 @@ def test_an_outside_event_is_traced_by_its_event_row_not_the_audit_chain(client,
     # Our own raises (rules, people, the tests' helper) still go to the chain.
     smoke(units, title="人工录入的报警")
     assert AuditEntry.objects.filter(object_type="alerts.alert").count() == before + 1
+
+
+def test_the_job_reads_a_units_silences_people_and_channels_once_per_batch(client, source, persona):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xiaoan.channels.models import Channel
+
+    Channel.objects.create(unit=source.unit, kind="wecom", name="值班群",
+                           target="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+                           min_severity="info", categories=["alerts"])  # fmt: skip
+    for n in range(6):
+        post(client, source, event(fingerprint=f"B-{n}", title=f"报警{n}"), key=f"b-{n}", job=False)
+    with CaptureQueriesContext(connection) as seen:
+        assert intake.drain() == 6
+    reads = [q["sql"] for q in seen.captured_queries if q["sql"].lstrip().startswith("SELECT")]
+    assert sum('"alerts_silence"' in sql for sql in reads) == 1
+    assert sum('"accounts_roleassignment"' in sql for sql in reads) == 1
+    assert sum('"channels_channel"' in sql and "channels_delivery" not in sql for sql in reads) == 1
+    assert Alert.objects.count() == 6
+    # Outside a batch (a page, the API) every call reads afresh.
+    from xiaoan.alerts.services import matching_silence
+
+    with CaptureQueriesContext(connection) as again:
+        for _n in range(2):
+            matching_silence(source.unit, kind="smoke", place="", labels={}, now=timezone.now())
+    assert len(again.captured_queries) == 2

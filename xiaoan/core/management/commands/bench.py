@@ -27,7 +27,10 @@ class Command(BaseCommand):
         parser.add_argument("--tasks", type=int, default=400, help="import: tasks in the plan")
         parser.add_argument("--events", type=int, default=6000, help="alerts: events to send")
         parser.add_argument("--senders", type=int, default=8, help="alerts: sending processes")
-        parser.add_argument("--workers", type=int, default=4, help="alerts: server workers")
+        parser.add_argument("--workers", type=int, default=2, help="alerts: server processes")
+        parser.add_argument(
+            "--threads", type=int, default=4, help="alerts: threads per server process (gthread)"
+        )
         parser.add_argument(
             "--no-chaos", action="store_true", help="alerts: keep the worker and database up"
         )
@@ -68,6 +71,7 @@ class Command(BaseCommand):
                 events=options["events"],
                 processes=options["senders"],
                 workers=options["workers"],
+                threads=options["threads"],
                 chaos=not options["no_chaos"],
                 restart_command=options["restart_db"],
                 out=out,

@@ -84,35 +84,46 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _send(args: tuple) -> tuple[list[str], list[float], int]:
-    """One sender process: its events in turn, each retried until acknowledged."""
+def _event(run: str, n: int) -> dict:
+    event_id = f"BENCH#{run}-{n}"
+    return {
+        "kind": "smoke",
+        "severity": "warning",
+        "unit": f"BA-{n % SCHOOLS + 1:04d}",
+        "title": f"烟感报警 {event_id}",
+        "place": "宿舍楼",
+        "labels": {"device": f"YG-{n}"},
+        "fingerprint": event_id,
+    }
+
+
+def _send(args: tuple) -> tuple[list[str], list[str], list[float], int]:
+    """One sender process: its events in turn (one per request, or a gateway's batches),
+    each request retried until acknowledged. Returns the events and keys acknowledged, the
+    acknowledged requests' latencies and the retries."""
     from xiaoan.alerts.intake import sign
 
-    port, key, secret, run, numbers, acked_count, deadline = args
-    acked, latencies, retries = [], [], 0
+    port, key, secret, run, numbers, batch, acked_count, deadline = args
+    acked, keys, latencies, retries = [], [], [], 0
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    for n in numbers:
-        event_id = f"BENCH#{run}-{n}"
-        body = json.dumps(
-            {
-                "kind": "smoke",
-                "severity": "warning",
-                "unit": f"BA-{n % SCHOOLS + 1:04d}",
-                "title": f"烟感报警 {event_id}",
-                "place": "宿舍楼",
-                "labels": {"device": f"YG-{n}"},
-                "fingerprint": event_id,
-            },
-            ensure_ascii=False,
-        ).encode()
+    for start in range(0, len(numbers), batch):
+        chunk = numbers[start : start + batch]
+        ids = [f"BENCH#{run}-{n}" for n in chunk]
+        if batch == 1:
+            payload: Any = _event(run, chunk[0])
+            idem = ids[0]
+        else:
+            payload = {"events": [_event(run, n) for n in chunk]}
+            idem = f"BENCH#{run}-b{chunk[0]}"
+        body = json.dumps(payload, ensure_ascii=False).encode()
         while time.time() < deadline:
             stamp = str(int(time.time()))
             headers = {
                 "Content-Type": "application/json",
                 "X-Xiaoan-Source": key,
                 "X-Xiaoan-Timestamp": stamp,
-                "Idempotency-Key": event_id,
-                "X-Xiaoan-Signature": sign(secret, stamp, event_id, body),
+                "Idempotency-Key": idem,
+                "X-Xiaoan-Signature": sign(secret, stamp, idem, body),
             }
             started = time.perf_counter()
             try:
@@ -126,14 +137,15 @@ def _send(args: tuple) -> tuple[list[str], list[float], int]:
                 status = 0
             if status in (200, 202):
                 latencies.append((time.perf_counter() - started) * 1000)
-                acked.append(event_id)
+                acked += ids
+                keys.append(idem)
                 with acked_count.get_lock():
-                    acked_count.value += 1
+                    acked_count.value += len(ids)
                 break
             retries += 1
             time.sleep(0.2)
     conn.close()
-    return acked, latencies, retries
+    return acked, keys, latencies, retries
 
 
 def _sender(args: tuple, results: Any) -> None:
@@ -174,6 +186,7 @@ def run(
     processes: int,
     workers: int,
     threads: int = 4,
+    batch: int = 1,
     chaos: bool,
     restart_command: str | None,
     out: Callable[[str], None],
@@ -221,7 +234,8 @@ def run(
     try:
         _wait_for(port)
         out(f"server on :{port} ({workers} processes × {threads} threads), "
-            f"{processes} senders, {events} events")  # fmt: skip
+            f"{processes} senders, {events} events"
+            + (f" in batches of {batch}" if batch > 1 else ""))  # fmt: skip
         context = multiprocessing.get_context("fork")
         acked_count = context.Value("i", 0)
         deadline = time.time() + max(300, events / 10)
@@ -233,7 +247,7 @@ def run(
             context.Process(
                 target=_sender,
                 args=(
-                    (port, source.key, secret, run_id, share, acked_count, deadline),
+                    (port, source.key, secret, run_id, share, batch, acked_count, deadline),
                     results_queue,
                 ),
             )
@@ -254,9 +268,10 @@ def run(
         for sender in senders:
             sender.join()
         elapsed = time.monotonic() - started
-        acked = [e for ids, _lat, _r in results for e in ids]
-        latencies = sorted(x for _ids, lat, _r in results for x in lat)
-        retries = sum(r for _ids, _lat, r in results)
+        acked = [e for ids, _keys, _lat, _r in results for e in ids]
+        acked_keys = {k for _ids, keys, _lat, _r in results for k in keys}
+        latencies = sorted(x for _ids, _keys, lat, _r in results for x in lat)
+        retries = sum(r for _ids, _keys, _lat, r in results)
         connection.close()
         p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0
         out(
@@ -277,7 +292,7 @@ def run(
         receipts = set(IntakeReceipt.objects.filter(source=source).values_list("key", flat=True))
         titles = Alert.objects.filter(source=source).values_list("title", flat=True)
         alerts = Counter(title.rsplit(" ", 1)[-1] for title in titles)
-        losses = len(set(acked) - receipts) + len(set(acked) - set(alerts))
+        losses = len(acked_keys - receipts) + len(set(acked) - set(alerts))
         duplicates = (len(acked) - len(set(acked))) + sum(n - 1 for n in alerts.values())
         out(f"stored: {len(receipts)} receipts, {len(alerts)} alerts; "
             f"losses {losses}, duplicates {duplicates}")  # fmt: skip

@@ -55,6 +55,7 @@ VIEW, ADD, CHANGE = "alerts.view_alertsource", "alerts.add_alertsource", "alerts
 WINDOW = dt.timedelta(minutes=5)
 MAX_BODY = 256 * 1024
 MAX_BATCH = 500  # alerts in one Alertmanager webhook
+MAX_EVENTS = 100  # events in one signed request (a gateway's batch)
 SEEN_EVERY = dt.timedelta(minutes=1)
 KEEP_REJECTIONS = 1000  # per source
 BATCH = 100  # receipts the job raises in one transaction
@@ -267,25 +268,50 @@ def _when(value: Any, errors: dict, name: str) -> dt.datetime | None:
     return parsed
 
 
-def _unit_of(source: AlertSource, code: str, errors: dict, name: str = "unit") -> int | None:
+def _unit_of(
+    source: AlertSource,
+    code: str,
+    errors: dict,
+    name: str = "unit",
+    known: Mapping[str, int] | None = None,
+) -> int | None:
     """The id of the unit the event names (the source's own by default), within the source's
-    subtree and active."""
+    subtree and active; `known` holds the codes a batch named, read at once."""
     if not code:
         return source.unit_id
-    # Written out for the same reason as `_active_source`; tree paths are [0-9A-Z] only.
-    found = _one_row(
-        f"SELECT id FROM {connection.ops.quote_name(Unit._meta.db_table)} "
-        "WHERE code = %s AND path LIKE %s AND is_active",
-        [code, source.unit.path + "%"],
-    )
+    if known is not None:
+        found = (known[code],) if code in known else None
+    else:
+        # Written out for the same reason as `_active_source`; tree paths are [0-9A-Z] only.
+        found = _one_row(
+            f"SELECT id FROM {connection.ops.quote_name(Unit._meta.db_table)} "
+            "WHERE code = %s AND path LIKE %s AND is_active",
+            [code, source.unit.path + "%"],
+        )
     if not found:
         errors[name] = [_("单位代码不存在或不在该来源的范围内。")]
     return found[0] if found else None
 
 
-def _event(source: AlertSource, data: Any) -> dict[str, Any]:
-    """The arguments of `raise_alert` for one event of the documented JSON, or Invalid with
-    every field's reason."""
+def _codes_within(source: AlertSource, items: list, pick) -> dict[str, int]:
+    """{code: id} of the active units below the source that a batch's items name (`pick`
+    gives an item's code), in one query."""
+    codes = set()
+    for item in items:
+        code = pick(item) if isinstance(item, Mapping) else None
+        if isinstance(code, (str, int)) and not isinstance(code, bool) and str(code).strip():
+            codes.add(str(code).strip()[:50])
+    if not codes:
+        return {}
+    rows = Unit.objects.filter(code__in=codes, path__startswith=source.unit.path, is_active=True)
+    return dict(rows.values_list("code", "pk"))
+
+
+def _event(
+    source: AlertSource, data: Any, known: Mapping[str, int] | None = None
+) -> dict[str, Any]:
+    """The arguments of `raise_alert` (the unit by id) for one event of the documented JSON,
+    or Invalid with every field's reason."""
     from xiaoan.alerts.services import clean_labels
 
     if not isinstance(data, Mapping):
@@ -308,7 +334,7 @@ def _event(source: AlertSource, data: Any) -> dict[str, Any]:
         "place": _text(data, "place", 200, errors),
         "fingerprint": _text(data, "fingerprint", 500, errors) or None,
         "occurred_at": _when(data.get("occurred_at"), errors, "occurred_at"),
-        "unit": _unit_of(source, _text(data, "unit", 50, errors), errors),
+        "unit": _unit_of(source, _text(data, "unit", 50, errors), errors, known=known),
         "status": status,
     }
     try:
@@ -412,23 +438,68 @@ def _queue(
     return receipt, True
 
 
+def _events_of(source: AlertSource, items: Any) -> tuple[list[dict], list[dict]]:
+    """A gateway's batch (`{"events": [...]}`): the events that pass and, by index, the
+    reasons of those that do not; Invalid when none passes."""
+    if not isinstance(items, list) or not items:
+        raise Invalid(fields={"events": [_("须为非空的预警列表。")]})
+    if len(items) > MAX_EVENTS:
+        message = _("一次最多 %(n)d 条预警。") % {"n": MAX_EVENTS}
+        raise Invalid(message, fields={"events": [message]})
+    known = _codes_within(source, items, lambda item: item.get("unit"))
+    events, rejected = [], []
+    for index, item in enumerate(items):
+        try:
+            events.append(_event(source, item, known))
+        except Invalid as error:
+            rejected.append({"index": index, "errors": error.fields or {"": [str(error)]}})
+    if not events:
+        fields = {
+            f"events[{r['index']}].{name}" if name else f"events[{r['index']}]": reasons
+            for r in rejected
+            for name, reasons in r["errors"].items()
+        }
+        raise Invalid(_("预警内容有误。"), fields=fields)
+    return events, rejected
+
+
 def receive(source: AlertSource, key: str, body: bytes) -> dict[str, Any]:
-    """One signed event, checked and queued (its alert is raised by the job, in the order
-    received); the same key again is answered from the receipt."""
+    """One signed request, an event or a gateway's batch of them (`{"events": [...]}`),
+    checked and queued under one receipt (the job raises the alerts in the order received);
+    the same key again is answered from the receipt. A batch's events that do not pass are
+    answered in `rejected` and kept; the others are taken."""
     digest = _digest(body)
     try:
-        event = _event(source, _decode(body))
+        payload = _decode(body)
+        batch = isinstance(payload, Mapping) and "events" in payload
+        if batch:
+            events, rejected = _events_of(source, payload["events"])
+        else:
+            events, rejected = [_event(source, payload)], []
     except Invalid:
         # A retry of a request accepted earlier (its unit since closed, say) answers as then.
         done = _receipt(source, key, digest)
         if done is None:
             raise
         return _answer(done, True)
-    receipt, new = _queue(source, key, digest, [event])
-    return _answer(receipt, not new)
+    if rejected:
+        with transaction.atomic():
+            receipt, new = _queue(source, key, digest, events)
+            if new:
+                keep_rejection(
+                    source, "intake", _("部分预警内容有误。"), {"events": rejected}, body
+                )
+    else:
+        receipt, new = _queue(source, key, digest, events)
+    answer = _answer(receipt, not new)
+    if batch:
+        answer["rejected"] = rejected if new else []
+    return answer
 
 
-def _alertmanager_event(source: AlertSource, item: Any) -> dict[str, Any]:
+def _alertmanager_event(
+    source: AlertSource, item: Any, known: Mapping[str, int] | None = None
+) -> dict[str, Any]:
     """Alertmanager's alert (labels, annotations, status, startsAt, fingerprint) as our
     event: `xiaoan_unit` (or `unit`) names the unit, `alertname` the kind, `severity` the
     level, the `summary` annotation the title and `description` the detail."""
@@ -459,7 +530,7 @@ def _alertmanager_event(source: AlertSource, item: Any) -> dict[str, Any]:
     for name in ("title", "detail", "place", "kind"):
         if isinstance(data[name], str):
             data[name] = data[name][: {"detail": 10_000, "kind": 40}.get(name, 200)]
-    return _event(source, data)
+    return _event(source, data, known)
 
 
 def receive_alertmanager(source: AlertSource, body: bytes) -> dict[str, Any]:
@@ -477,10 +548,20 @@ def receive_alertmanager(source: AlertSource, body: bytes) -> dict[str, Any]:
         raise Invalid(_("不是 Alertmanager 的 webhook 内容（缺少 alerts 列表）。"))
     if len(items) > MAX_BATCH:
         raise Invalid(_("一次最多 %(n)d 条预警。") % {"n": MAX_BATCH})
+
+    def code_of(item: Mapping) -> Any:
+        labels = item.get("labels")
+        return (
+            (labels.get("xiaoan_unit") or labels.get("unit"))
+            if isinstance(labels, Mapping)
+            else None
+        )
+
+    known = _codes_within(source, items, code_of)
     events, rejected = [], []
     for index, item in enumerate(items):
         try:
-            events.append(_alertmanager_event(source, item))
+            events.append(_alertmanager_event(source, item, known))
         except Invalid as error:
             rejected.append({"index": index, "errors": error.fields or {"": [str(error)]}})
     with transaction.atomic():

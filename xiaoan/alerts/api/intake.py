@@ -5,7 +5,12 @@ alertmanager/, Alertmanager's webhook with Basic credentials) and the sources' m
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -32,7 +37,18 @@ class IntakeAnswerSerializer(serializers.Serializer):
 
 
 class AlertmanagerAnswerSerializer(IntakeAnswerSerializer):
-    rejected = serializers.ListField(child=serializers.DictField())
+    rejected = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="未被接收的条目：序号（index）与各字段原因（errors）",
+    )
+
+
+class SignedAnswerSerializer(IntakeAnswerSerializer):
+    rejected = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text="批量上报时未被接收的条目：序号（index）与各字段原因（errors）",
+    )
 
 
 class EventSerializer(serializers.Serializer):
@@ -48,6 +64,12 @@ class EventSerializer(serializers.Serializer):
     fingerprint = serializers.CharField(max_length=500, required=False)
     occurred_at = serializers.DateTimeField(required=False)
     status = serializers.ChoiceField(["firing", "resolved"], required=False)
+
+
+class EventBatchSerializer(serializers.Serializer):
+    """A gateway's batch: up to 100 events under one signature and Idempotency-Key."""
+
+    events = EventSerializer(many=True, max_length=100)
 
 
 EXAMPLES = [
@@ -96,6 +118,27 @@ EXAMPLES = [
             "labels": {"camera": "CF-03", "rule": "no_hat"},
         },
     ),
+    OpenApiExample(
+        "网关批量上报",
+        value={
+            "events": [
+                {
+                    "kind": "smoke",
+                    "severity": "critical",
+                    "unit": "4301020001",
+                    "title": "宿舍楼3层烟感报警",
+                    "fingerprint": "YG-1-3F-07",
+                },
+                {
+                    "kind": "smoke",
+                    "status": "resolved",
+                    "unit": "4301020001",
+                    "title": "宿舍楼2层烟感报警",
+                    "fingerprint": "YG-1-2F-03",
+                },
+            ]
+        },
+    ),
 ]
 
 
@@ -136,7 +179,9 @@ class IntakeView(APIView):
             "5 分钟）、Idempotency-Key（最多 64 个字符）、X-Xiaoan-Signature: sha256=<hex>，即以"
             "签名密钥对“时间戳\\nIdempotency-Key\\n请求体”计算的 HMAC-SHA256。校验通过即持久保存并"
             "返回 202（state=queued），预警由后台按接收顺序生成；同一 Idempotency-Key 重发返回"
-            "该请求的当前结果（duplicate=true），不会重复记录。"
+            "该请求的当前结果（duplicate=true），不会重复记录。网关可在一个请求中批量上报："
+            '{"events": [...]}（最多 100 条，共用一个签名与 Idempotency-Key），有误的条目在 '
+            "rejected 中逐条说明，其余照常接收。"
         ),
         parameters=[
             OpenApiParameter("X-Xiaoan-Source", OpenApiTypes.STR, OpenApiParameter.HEADER, True),
@@ -144,9 +189,13 @@ class IntakeView(APIView):
             OpenApiParameter("X-Xiaoan-Signature", OpenApiTypes.STR, OpenApiParameter.HEADER, True),
             OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, True),
         ],
-        request=EventSerializer,
+        request=PolymorphicProxySerializer(
+            component_name="IntakeBody",
+            serializers=[EventSerializer, EventBatchSerializer],
+            resource_type_field_name=None,
+        ),
         examples=EXAMPLES,
-        responses=with_errors({202: IntakeAnswerSerializer, 200: IntakeAnswerSerializer}),
+        responses=with_errors({202: SignedAnswerSerializer, 200: SignedAnswerSerializer}),
     )
     def post(self, request):
         status, answer = answer_signed(request.headers, request.body)

@@ -408,3 +408,51 @@ def test_the_job_reads_a_units_silences_people_and_channels_once_per_batch(clien
         for _n in range(2):
             matching_silence(source.unit, kind="smoke", place="", labels={}, now=timezone.now())
     assert len(again.captured_queries) == 2
+
+
+def test_a_gateway_sends_a_batch_under_one_signature_and_key(client, coded, persona):
+    district, secret = intake.create_source(
+        persona("district_officer"), unit=coded[DISTRICT], name="区消防物联网网关"
+    )
+    district.plain = secret
+    batch = {"events": [event(unit="SCH-A", fingerprint="A-1"),
+                        event(unit="NOPE", fingerprint="X-1", severity="huge"),
+                        event(unit="SCH-B", fingerprint="B-1")]}  # fmt: skip
+    answer = post(client, district, batch, key="gw-1")
+    assert answer.status_code == 202, answer.content
+    data = answer.json()
+    assert [r["index"] for r in data["rejected"]] == [1]
+    assert set(data["rejected"][0]["errors"]) == {"unit", "severity"}
+    assert sorted(Alert.objects.values_list("unit__code", flat=True)) == ["SCH-A", "SCH-B"]
+    assert len(raised(answer)) == 2
+    kept = IntakeRejection.objects.get()
+    assert kept.endpoint == "intake" and kept.errors["events"][0]["index"] == 1
+    again = post(client, district, batch, key="gw-1")
+    assert again.status_code == 200 and again.json()["rejected"] == []
+    assert Alert.objects.count() == 2 and IntakeRejection.objects.count() == 1
+
+
+def test_a_batch_with_nothing_to_take_or_too_many_events_is_refused(client, source):
+    bad = {"events": [event(title=""), event(severity="x")]}
+    answer = post(client, source, bad, key="gw-2")
+    assert answer.status_code == 400
+    assert set(answer.json()["error"]["fields"]) == {"events[0].title", "events[1].severity"}
+    big = {"events": [event(fingerprint=f"F-{n}") for n in range(101)]}
+    assert post(client, source, big, key="gw-3").status_code == 400
+    for empty in ({"events": []}, {"events": "all"}):
+        assert post(client, source, empty, key="gw-4").status_code == 400
+    assert not IntakeReceipt.objects.exists() and not Alert.objects.exists()
+    assert IntakeRejection.objects.count() == 4
+
+
+def test_a_batch_reads_the_units_it_names_in_one_query(client, source):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def unit_reads(n):
+        items = [event(unit="SCH-A", fingerprint=f"U{n}-{i}") for i in range(n)]
+        with CaptureQueriesContext(connection) as seen:
+            post(client, source, {"events": items}, key=f"u-{n}", job=False)
+        return sum('"orgs_unit"' in q["sql"] for q in seen.captured_queries)
+
+    assert unit_reads(2) == unit_reads(40)

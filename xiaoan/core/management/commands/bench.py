@@ -32,6 +32,9 @@ class Command(BaseCommand):
             "--threads", type=int, default=4, help="alerts: threads per server process (gthread)"
         )
         parser.add_argument(
+            "--batch", type=int, default=1, help="alerts: events per request (a gateway, ≤ 100)"
+        )
+        parser.add_argument(
             "--no-chaos", action="store_true", help="alerts: keep the worker and database up"
         )
         parser.add_argument(
@@ -72,6 +75,7 @@ class Command(BaseCommand):
                 processes=options["senders"],
                 workers=options["workers"],
                 threads=options["threads"],
+                batch=max(1, min(100, options["batch"])),
                 chaos=not options["no_chaos"],
                 restart_command=options["restart_db"],
                 out=out,

@@ -185,7 +185,7 @@ def run(
     events: int,
     processes: int,
     workers: int,
-    threads: int = 4,
+    threads: int = 8,
     batch: int = 1,
     chaos: bool,
     restart_command: str | None,
@@ -214,7 +214,9 @@ def run(
         include_subtree=True,
     )
     port = _free_port()
-    env = {**os.environ, "XIAOAN_HUEY_IMMEDIATE": "false", "PYTHONUNBUFFERED": "1"}
+    # The server and the worker as deployed: no debug (it logs every query it runs).
+    env = {**os.environ, "XIAOAN_HUEY_IMMEDIATE": "false", "XIAOAN_DEBUG": "false",
+           "PYTHONUNBUFFERED": "1", "PYTHONWARNINGS": "ignore:No directory at"}  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "xiaoan.wsgi:application", "-b",
          f"127.0.0.1:{port}", "-w", str(workers), "--worker-class", "gthread",

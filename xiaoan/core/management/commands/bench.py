@@ -26,10 +26,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--tasks", type=int, default=400, help="import: tasks in the plan")
         parser.add_argument("--events", type=int, default=6000, help="alerts: events to send")
-        parser.add_argument("--senders", type=int, default=8, help="alerts: sending processes")
+        parser.add_argument("--senders", type=int, default=16, help="alerts: sending processes")
         parser.add_argument("--workers", type=int, default=2, help="alerts: server processes")
         parser.add_argument(
-            "--threads", type=int, default=4, help="alerts: threads per server process (gthread)"
+            "--threads", type=int, default=8, help="alerts: threads per server process (gthread)"
         )
         parser.add_argument(
             "--batch", type=int, default=1, help="alerts: events per request (a gateway, ≤ 100)"

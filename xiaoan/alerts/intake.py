@@ -583,8 +583,11 @@ def wake() -> None:
     find it asked (the runner clears `WAKE` before it looks and again when it lets go)."""
     from xiaoan.alerts.tasks import intake_pass
 
-    if cache.add(WAKE, 1, WAKE_TTL):
-        intake_pass()
+    try:
+        if cache.add(WAKE, 1, WAKE_TTL):
+            intake_pass()
+    except Exception:  # the receipt is stored: the minute's sweep raises it if this cannot
+        logger.warning("intake: could not wake the job", exc_info=True)
 
 
 def drain() -> int:

@@ -7,12 +7,17 @@ page middleware would only cost it time. The answers and errors are those of the
 
 from __future__ import annotations
 
-from django.db import connection
+import logging
+
+from django.db import InterfaceError, OperationalError, connection
 from django.http import JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from xiaoan.core.api import bad_input_error, error_body
 from xiaoan.core.errors import ServiceError
+
+logger = logging.getLogger(__name__)
 
 
 class IntakeMiddleware:
@@ -47,6 +52,13 @@ class IntakeMiddleware:
                 status, answer = answer_alertmanager(request.headers.get("Authorization", ""), body)
         except ServiceError as error:
             status, answer = error.status, error_body(error.code, str(error.message), error.fields)
+        except (OperationalError, InterfaceError):
+            # The database is away (a restart): nothing was stored; the sender retries.
+            logger.warning("intake: the database is unavailable", exc_info=True)
+            answer = error_body("unavailable", _("暂时无法接收，请稍后重试。"))
+            response = JsonResponse(answer, status=503, json_dumps_params={"ensure_ascii": False})
+            response["Retry-After"] = "1"
+            return response
         except Exception as error:
             bad = bad_input_error(error)
             if bad is None:

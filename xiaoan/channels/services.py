@@ -13,13 +13,14 @@ import datetime as dt
 import hashlib
 import logging
 import re
+import time
 import urllib.parse
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,6 +55,8 @@ MAX_NUMBERS = 20
 # A pending delivery no job has picked up after this long (its job was lost with a killed
 # worker) is picked up by the periodic sweep.
 STRANDED_AFTER = dt.timedelta(minutes=2)
+# How long a sent message waits for the database to be back to record it.
+RECORD_FOR = dt.timedelta(minutes=2)
 
 
 def _refuse(message: str, field: str) -> Invalid:
@@ -396,10 +399,27 @@ def attempt(pk: int, *, final: bool = False) -> Delivery | None:
         fields.update(status=DeliveryStatus.FAILED, next_attempt_at=None)
     else:
         fields.update(next_attempt_at=done + backoff(delivery.attempts))
-    Delivery.objects.filter(pk=pk).update(**fields)
+    _record(pk, fields)
     for name, value in fields.items():
         setattr(delivery, name, value)
     return delivery
+
+
+def _record(pk: int, fields: dict[str, Any]) -> None:
+    """Write an attempt's outcome. The message has gone out: if the database is away for a
+    moment (a restart), keep trying for `RECORD_FOR` rather than leave it to be sent again
+    when its lease runs out."""
+    deadline = time.monotonic() + RECORD_FOR.total_seconds()
+    while True:
+        try:
+            Delivery.objects.filter(pk=pk).update(**fields)
+            return
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block or time.monotonic() > deadline:
+                raise
+            logger.warning("recording delivery %s: the database is away, trying again", pk)
+            connection.close()
+            time.sleep(1)
 
 
 def due(now: dt.datetime | None = None, limit: int = 500) -> list[int]:

@@ -20,6 +20,14 @@ pytestmark = pytest.mark.django_db
 URL, AM_URL = "/api/alerts/intake/", "/api/alerts/alertmanager/"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_job_flags():
+    """The job's wake-up and lock live in the cache, which outlives a test."""
+    from django.core.cache import cache
+
+    cache.delete_many([intake.WAKE, intake.LOCK])
+
+
 @pytest.fixture
 def coded(units):
     for name, code in ((SCHOOL_A, "SCH-A"), (SCHOOL_B, "SCH-B"), (DISTRICT, "DIST")):
@@ -456,3 +464,44 @@ def test_a_batch_reads_the_units_it_names_in_one_query(client, source):
         return sum('"orgs_unit"' in q["sql"] for q in seen.captured_queries)
 
     assert unit_reads(2) == unit_reads(40)
+
+
+def test_the_api_views_answer_the_same_without_the_intake_middleware(client, source, settings):
+    """The middleware only serves the intake earlier; left out, the API views serve it."""
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "IntakeMiddleware" not in m]
+    answer = post(client, source, event())
+    assert answer.status_code == 202 and answer.json()["state"] == "queued"
+    assert post(client, source, event()).json()["duplicate"] is True
+    bad = post(client, source, event(severity="huge"), key="k-2")
+    assert bad.status_code == 400 and "severity" in bad.json()["error"]["fields"]
+    assert post(client, source, event(), secret="wrong", key="k-3").status_code == 401
+    body = alertmanager(am_alert())
+    am = client.post(AM_URL, body, content_type="application/json",
+                     HTTP_AUTHORIZATION=basic(source))  # fmt: skip
+    assert am.status_code == 200 and am.json()["rejected"] == []
+
+
+def test_a_database_away_answers_503_and_a_job_queue_away_loses_nothing(
+    client, source, monkeypatch
+):
+    from django.db import OperationalError
+
+    from xiaoan.alerts import tasks
+
+    def away(*args, **kwargs):
+        raise OperationalError("the database system is starting up")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(intake, "_active_source", away)
+        answer = post(client, source, event(), job=False)
+    assert answer.status_code == 503 and answer["Retry-After"] == "1"
+    assert answer.json()["error"]["code"] == "unavailable"
+
+    def queue_away(*args, **kwargs):
+        raise ConnectionError("redis is away")
+
+    monkeypatch.setattr(tasks, "intake_pass", queue_away)
+    intake.wake()  # logged, not raised: the receipt waits for the minute's sweep
+    answer = post(client, source, event(), job=False)
+    assert answer.status_code == 202
+    assert intake.drain() == 1 and Alert.objects.count() == 1

@@ -326,3 +326,34 @@ def test_it_refuses_private_addresses_when_told_to(persona, units, receiver, set
     delivery = services.attempt(delivery.pk)  # saved before: refused when sent
     assert delivery.status == DeliveryStatus.PENDING and "元数据" in delivery.last_error
     assert receiver.requests == []
+
+
+def test_a_sent_message_waits_for_the_database_to_record_it(persona, units, monkeypatch):
+    """A database restart between sending and recording must not send the message again.
+    (The test's own transaction stands in for the worker's autocommit connection.)"""
+    from types import SimpleNamespace
+
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    ch = channel(persona, units, kind="sms", target="13800000001")
+    delivery = Delivery.objects.create(
+        channel=ch, unit=ch.unit, category="alerts", severity="info", subject="s", key="k"
+    )
+    sent, real_update, failures = [], QuerySet.update, [2]
+
+    def away_twice(queryset, **fields):
+        if fields.get("status") == DeliveryStatus.SENT and failures[0]:
+            failures[0] -= 1
+            raise OperationalError("the database system is starting up")
+        return real_update(queryset, **fields)
+
+    monkeypatch.setattr(services, "_send", lambda d: sent.append(d.pk) or platforms.Outcome(True))
+    monkeypatch.setattr(QuerySet, "update", away_twice)
+    monkeypatch.setattr(services.time, "sleep", lambda s: None)
+    monkeypatch.setattr(services, "connection", SimpleNamespace(in_atomic_block=False,
+                                                                close=lambda: None))  # fmt: skip
+    assert services.attempt(delivery.pk).status == DeliveryStatus.SENT
+    assert Delivery.objects.get(pk=delivery.pk).status == DeliveryStatus.SENT
+    assert sent == [delivery.pk] and failures == [0]
+    assert services.attempt(delivery.pk) is None  # nothing left to send

@@ -12,23 +12,44 @@ DUTY_PAGES = ("duties.view_duty", "duties.view_obligation")
 
 # Only sections that exist are listed (no placeholders for modules to come).
 # The third value is the permission (or any of several) the entry needs; None: everyone.
+# The fourth groups entries under one menu (so the bar keeps to one line at 1280 px); what
+# people open every day stays on the bar.
+WORK, EDUCATION, PEOPLE = _("常态工作"), _("宣传教育"), _("单位人员")
 MODULES = [
-    ("core:home", _("工作台"), None),
-    ("reports:dashboard", _("一张图"), "hazards.view_hazard"),
-    ("orgs:unit_list", _("单位"), "orgs.view_unit"),
-    ("accounts:user_list", _("人员与授权"), "accounts.view_user"),
-    ("hazards:hazard_list", _("隐患台账"), HAZARD_PAGES),
-    ("hazards:my_tasks", _("我的待办"), HAZARD_PAGES),
-    ("inspections:inspection_list", _("检查排查"), INSPECTION_PAGES),
-    ("duties:obligation_list", _("常态化任务"), DUTY_PAGES),
-    ("plans:plan_list", _("工作方案"), "plans.view_plan"),
-    ("indicators:indicator_list", _("指标"), "indicators.view_indicator"),
-    ("hotwork:hotworkpermit_list", _("动火作业"), "hotwork.view_hotworkpermit"),
-    ("training:trainingsession_list", _("安全培训"), "training.view_trainingsession"),
-    ("activities:activity_list", _("安全教育"), "activities.view_activity"),
-    ("drills:drill_list", _("应急演练"), "drills.view_drill"),
-    ("alerts:alert_list", _("预警处置"), "alerts.view_alert"),
+    ("core:home", _("工作台"), None, None),
+    ("reports:dashboard", _("一张图"), "hazards.view_hazard", None),
+    ("hazards:my_tasks", _("我的待办"), HAZARD_PAGES, None),
+    ("hazards:hazard_list", _("隐患台账"), HAZARD_PAGES, None),
+    ("inspections:inspection_list", _("检查排查"), INSPECTION_PAGES, None),
+    ("alerts:alert_list", _("预警处置"), "alerts.view_alert", None),
+    ("duties:obligation_list", _("常态化任务"), DUTY_PAGES, WORK),
+    ("plans:plan_list", _("工作方案"), "plans.view_plan", WORK),
+    ("indicators:indicator_list", _("指标"), "indicators.view_indicator", WORK),
+    ("hotwork:hotworkpermit_list", _("动火作业"), "hotwork.view_hotworkpermit", WORK),
+    ("training:trainingsession_list", _("安全培训"), "training.view_trainingsession", EDUCATION),
+    ("activities:activity_list", _("安全教育"), "activities.view_activity", EDUCATION),
+    ("drills:drill_list", _("应急演练"), "drills.view_drill", EDUCATION),
+    ("orgs:unit_list", _("单位"), "orgs.view_unit", PEOPLE),
+    ("accounts:user_list", _("人员与授权"), "accounts.view_user", PEOPLE),
 ]
+
+
+def _grouped(items: list[dict]) -> list[dict]:
+    """Entries of one group become one menu where the first of them stands; a group with a
+    single entry stays a plain entry."""
+    out: list[dict] = []
+    menus: dict[str, dict] = {}
+    for item in items:
+        group = item.pop("group")
+        if group is None:
+            out.append(item)
+        elif group in menus:
+            menus[group]["children"].append(item)
+            menus[group]["active"] = menus[group]["active"] or item["active"]
+        else:
+            menus[group] = {"label": group, "children": [item], "active": item["active"]}
+            out.append(menus[group])
+    return [m["children"][0] if len(m.get("children", ())) == 1 else m for m in out]
 
 
 def _allowed(perm, perms: set[str]) -> bool:
@@ -66,22 +87,23 @@ def shell(request):
         # An invited expert or peer inspector holds no role, only the inspections they were
         # invited to: the entry leads to those.
         nav_perms = {*perms, INSPECTION_PAGES}
-    entries = [(url, label, perm) for url, label, perm in MODULES if _allowed(perm, nav_perms)]
+    entries = [
+        (url, label, group) for url, label, perm, group in MODULES if _allowed(perm, nav_perms)
+    ]
     if _sees_registers(nav_perms):
-        # 台账: after the inspections (or at the end), when any register is visible.
-        at = next((i + 1 for i, e in enumerate(entries) if e[0] == "duties:obligation_list"), None)
-        entries.insert(at if at is not None else len(entries), ("core:registers", _("台账"), None))
+        # 台账: with the daily work, when any register is visible.
+        entries.append(("core:registers", _("台账"), WORK))
     entries.append(("notifications:inbox", inbox_label, None))
-    urls = [reverse(url_name) if url_name else None for url_name, _label, _perm in entries]
+    urls = [reverse(url_name) for url_name, _label, _group in entries]
     # The entry whose address is the longest prefix of this page is the active one.
-    matches = [
-        u for u in urls if u and request.path.startswith(u) and (u != "/" or request.path == "/")
-    ]
+    matches = [u for u in urls if request.path.startswith(u) and (u != "/" or request.path == "/")]
     active = max(matches, key=len, default=None)
-    nav = [
-        {"label": label, "url": url, "active": bool(url) and url == active}
-        for (_name, label, _perm), url in zip(entries, urls, strict=True)
-    ]
+    nav = _grouped(
+        [
+            {"label": label, "url": url, "active": url == active, "group": group}
+            for (_name, label, group), url in zip(entries, urls, strict=True)
+        ]
+    )
     assignments = list(
         user.assignments.select_related("role", "unit").order_by("unit__path", "role_id")
     )

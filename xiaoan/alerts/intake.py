@@ -37,7 +37,7 @@ from contextlib import nullcontext
 from typing import Any
 
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -632,6 +632,8 @@ def process_queued(limit: int = BATCH) -> int:
                         _apply(receipt.source, _loaded(event, units)) for event in receipt.events
                     ]
                 receipt.state = ReceiptState.DONE
+            except (OperationalError, InterfaceError):
+                raise  # the database, not the receipt: the whole batch is tried again later
             except Exception as error:  # one bad receipt must not hold back the queue
                 logger.exception("intake receipt %s failed", receipt.pk)
                 receipt.state, receipt.error = ReceiptState.FAILED, str(error)[:300]

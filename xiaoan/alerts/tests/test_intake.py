@@ -505,3 +505,22 @@ def test_a_database_away_answers_503_and_a_job_queue_away_loses_nothing(
     answer = post(client, source, event(), job=False)
     assert answer.status_code == 202
     assert intake.drain() == 1 and Alert.objects.count() == 1
+
+
+def test_the_database_failing_under_the_job_leaves_the_batch_queued(client, source, monkeypatch):
+    from django.db import OperationalError
+
+    from xiaoan.alerts import services
+
+    post(client, source, event(), job=False)
+
+    def away(**fields):
+        raise OperationalError("canceling statement due to conflict with recovery")
+
+    monkeypatch.setattr(services, "raise_alert", away)
+    with pytest.raises(OperationalError):
+        intake.drain()
+    assert IntakeReceipt.objects.get().state == "queued"
+    assert not IntakeRejection.objects.exists()
+    monkeypatch.undo()
+    assert intake.drain() == 1 and Alert.objects.count() == 1

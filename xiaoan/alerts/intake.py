@@ -59,6 +59,9 @@ MAX_EVENTS = 100  # events in one signed request (a gateway's batch)
 SEEN_EVERY = dt.timedelta(minutes=1)
 KEEP_REJECTIONS = 1000  # per source
 BATCH = 100  # receipts the job raises in one transaction
+# A raised receipt answers retries of its key this long, then goes (one row per request would
+# otherwise grow without end; a sender retries within minutes, not weeks).
+KEEP_RECEIPTS = dt.timedelta(days=30)
 WAKE, WAKE_TTL = "alerts:intake:wake", 30
 LOCK, LOCK_TTL = "alerts:intake:lock", 30
 logger = logging.getLogger(__name__)
@@ -644,6 +647,17 @@ def process_queued(limit: int = BATCH) -> int:
             receipt.processed_at = now
         IntakeReceipt.objects.bulk_update(batch, ["state", "alerts", "error", "processed_at"])
     return len(batch)
+
+
+def forget_old_receipts(now: dt.datetime | None = None, chunk: int = 5000) -> int:
+    """Delete raised and failed receipts older than `KEEP_RECEIPTS`, a chunk at a time (a
+    queued one stays whatever its age)."""
+    before = (now or timezone.now()) - KEEP_RECEIPTS
+    old = IntakeReceipt.objects.filter(received_at__lt=before).exclude(state=ReceiptState.QUEUED)
+    gone = 0
+    while ids := list(old.order_by("pk").values_list("pk", flat=True)[:chunk]):
+        gone += IntakeReceipt.objects.filter(pk__in=ids).delete()[0]
+    return gone
 
 
 def keep_rejection(

@@ -1,5 +1,5 @@
 """Alert jobs (huey): the intake's queue when a request wakes it and every minute (after a
-killed runner), escalation and re-ringing every minute, the rules daily."""
+killed runner), escalation and re-ringing every minute, the rules and old receipts daily."""
 
 from __future__ import annotations
 
@@ -19,6 +19,13 @@ def intake_pass() -> int:
 def intake_sweep() -> int:
     """What a killed runner left queued (its lock has expired by the next minute)."""
     return intake.drain()
+
+
+@db_periodic_task(crontab(hour="2", minute="50"))
+@lock_task("alerts-receipts")
+def receipt_pass() -> int:
+    """Forget the outside events' receipts past `intake.KEEP_RECEIPTS`."""
+    return intake.forget_old_receipts()
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -524,3 +524,15 @@ def test_the_database_failing_under_the_job_leaves_the_batch_queued(client, sour
     assert not IntakeRejection.objects.exists()
     monkeypatch.undo()
     assert intake.drain() == 1 and Alert.objects.count() == 1
+
+
+def test_old_receipts_are_forgotten_but_a_queued_one_stays(client, source):
+    import datetime as dt
+
+    for n in range(3):
+        post(client, source, event(fingerprint=f"O-{n}"), key=f"o-{n}", job=n < 2)
+    long_ago = timezone.now() - intake.KEEP_RECEIPTS - dt.timedelta(days=1)
+    IntakeReceipt.objects.filter(key__in=["o-0", "o-2"]).update(received_at=long_ago)
+    assert intake.forget_old_receipts(chunk=1) == 1
+    assert sorted(IntakeReceipt.objects.values_list("key", flat=True)) == ["o-1", "o-2"]
+    assert Alert.objects.count() == 2  # the alerts stay

@@ -244,6 +244,8 @@ def _decode(body: bytes) -> Any:
         return json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise Invalid(_("请求内容不是有效的 JSON（UTF-8）。")) from None
+    except RecursionError:
+        raise Invalid(_("请求内容的嵌套层级过深。")) from None
 
 
 def _text(data: Mapping, name: str, limit: int, errors: dict, *, required: bool = False) -> str:
@@ -255,7 +257,7 @@ def _text(data: Mapping, name: str, limit: int, errors: dict, *, required: bool 
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         errors[name] = [_("须为文字。")]
         return ""
-    text = str(value).strip()
+    text = str(value).replace("\x00", "").strip()  # a database text holds no NUL
     if len(text) > limit:
         errors[name] = [_("不超过 %(n)d 个字符。") % {"n": limit}]
     return text
@@ -264,7 +266,10 @@ def _text(data: Mapping, name: str, limit: int, errors: dict, *, required: bool 
 def _when(value: Any, errors: dict, name: str) -> dt.datetime | None:
     if value in (None, ""):
         return None
-    parsed = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but no such time: month 13, hour 25
+        parsed = None
     if parsed is None or parsed.tzinfo is None:
         errors[name] = [_("须为带时区的 ISO 8601 时间，如 2026-12-06T08:30:00+08:00。")]
         return None
@@ -665,7 +670,7 @@ def keep_rejection(
 ) -> IntakeRejection:
     """Keep a refused payload; a source keeps its latest `KEEP_REJECTIONS` (a sender stuck
     on a bad format must not fill the database)."""
-    text = body[: IntakeRejection.BODY_LIMIT].decode("utf-8", errors="replace")
+    text = body[: IntakeRejection.BODY_LIMIT].decode("utf-8", errors="replace").replace("\x00", "")
     kept = IntakeRejection.objects.create(
         source=source,
         endpoint=endpoint,

@@ -536,3 +536,24 @@ def test_old_receipts_are_forgotten_but_a_queued_one_stays(client, source):
     assert intake.forget_old_receipts(chunk=1) == 1
     assert sorted(IntakeReceipt.objects.values_list("key", flat=True)) == ["o-1", "o-2"]
     assert Alert.objects.count() == 2  # the alerts stay
+
+
+def test_hostile_bodies_get_a_structured_400_and_nul_bytes_are_dropped(client, source):
+    """Found by attacking the intake: each of these answered 500 or a misleading error."""
+    deep = b"[" * 100_000 + b"]" * 100_000
+    nested_labels = ('{"title":"x","labels":' + '{"a":' * 30_000 + "1" + "}" * 30_000 + "}")
+    cases = [
+        (deep, "嵌套层级过深"),
+        (nested_labels.encode(), "嵌套层级过深"),
+        (json.dumps(event(occurred_at="2026-99-99T99:99:99+08:00")).encode(), "预警内容有误"),
+        ('{"title": "x"}'.encode("utf-16"), "不是有效的 JSON"),
+    ]
+    for n, (raw, says) in enumerate(cases):
+        answer = post(client, source, None, body=raw, key=f"h-{n}")
+        assert answer.status_code == 400, (n, answer.content[:200])
+        assert says in answer.json()["error"]["message"], n
+    assert IntakeRejection.objects.count() == len(cases)  # kept, NUL bytes and all
+    nul = event(title="烟感\x00报警", labels={"d\x00": "1\x002"})
+    answer = post(client, source, nul, key="h-9")
+    assert answer.status_code == 202
+    assert Alert.objects.get().title == "烟感报警" and Alert.objects.get().labels == {"d": "12"}

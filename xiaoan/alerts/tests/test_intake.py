@@ -541,7 +541,7 @@ def test_old_receipts_are_forgotten_but_a_queued_one_stays(client, source):
 def test_hostile_bodies_get_a_structured_400_and_nul_bytes_are_dropped(client, source):
     """Found by attacking the intake: each of these answered 500 or a misleading error."""
     deep = b"[" * 100_000 + b"]" * 100_000
-    nested_labels = ('{"title":"x","labels":' + '{"a":' * 30_000 + "1" + "}" * 30_000 + "}")
+    nested_labels = '{"title":"x","labels":' + '{"a":' * 30_000 + "1" + "}" * 30_000 + "}"
     cases = [
         (deep, "嵌套层级过深"),
         (nested_labels.encode(), "嵌套层级过深"),

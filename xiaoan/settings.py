@@ -221,6 +221,10 @@ else:
 HUEY["consumer"] = {
     "workers": env.int("XIAOAN_HUEY_WORKERS", 2, minimum=1),
     "worker_type": "thread",
+    # A killed worker leaves its jobs' locks behind, and a locked periodic job (escalation,
+    # the rules) would never run again: a starting worker clears them. The jobs are safe to
+    # overlap (row locks and unique keys), the locks only spare double work.
+    "flush_locks": True,
 }
 
 AUTH_USER_MODEL = "accounts.User"

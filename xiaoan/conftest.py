@@ -24,7 +24,8 @@ def pytest_configure(config):
     """Note how every route answered (xiaoan/core/route_coverage.py)."""
     from django.conf import settings
 
-    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "xiaoan.core.route_coverage.RouteRecorder"]
+    # Outermost, so it also sees what a middleware answers itself (the alerts' intake).
+    settings.MIDDLEWARE = ["xiaoan.core.route_coverage.RouteRecorder", *settings.MIDDLEWARE]
 
 
 def pytest_sessionfinish(session, exitstatus):

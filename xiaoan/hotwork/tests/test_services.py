@@ -75,7 +75,8 @@ def test_it_refuses_a_certificate_of_the_wrong_kind(persona, units):
 
 
 def test_it_refuses_an_expired_certificate(persona, units):
-    expired = welder(persona, units, valid_until=days(-1))
+    # Two days back: the window opens an hour ago, which is yesterday just after midnight.
+    expired = welder(persona, units, valid_until=days(-2))
     with pytest.raises(Invalid) as refused:
         request(persona, units, operator=expired)
     assert "过期" in str(refused.value.message)

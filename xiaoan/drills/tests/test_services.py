@@ -252,7 +252,9 @@ def test_an_evaluated_drill_counts_toward_its_teams_readiness(persona, units):
     assert EmergencyTeam.objects.get(pk=team.pk).last_drilled_on is None  # not evaluated yet
     services.evaluate(persona("school_a_head"), drill.pk, results=answers())
     team.refresh_from_db()
-    assert team.last_drilled_on == drill.planned_on
+    drill.refresh_from_db()
+    # The day it was held (just after midnight, an hour and a half ago was yesterday).
+    assert team.last_drilled_on == drill.held_on
     assert undrilled() == 0
     other.refresh_from_db()
     assert other.last_drilled_on is None

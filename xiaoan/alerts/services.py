@@ -182,10 +182,14 @@ def _chain_units(unit: Unit) -> list[int]:
     school's too); an authority's alert is its own."""
     if unit.kind in (UnitKind.AUTHORITY, UnitKind.SECTION, UnitKind.SCHOOL):
         return [unit.pk]
-    above = Unit.objects.filter(path__in=ancestor_paths(unit.path)).exclude(
-        kind__in=(UnitKind.AUTHORITY, UnitKind.SECTION)
-    )
-    return remembered(("alerts.chain", unit.pk), lambda: list(above.values_list("pk", flat=True)))
+
+    def read() -> list[int]:
+        above = Unit.objects.filter(path__in=ancestor_paths(unit.path)).exclude(
+            kind__in=(UnitKind.AUTHORITY, UnitKind.SECTION)
+        )
+        return list(above.values_list("pk", flat=True))
+
+    return remembered(("alerts.chain", unit.pk), read)
 
 
 def people_at(unit_ids: Iterable[int], perm: str = HANDLE, roles: Iterable[str] = ()) -> list:

@@ -257,7 +257,9 @@ def _text(data: Mapping, name: str, limit: int, errors: dict, *, required: bool 
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         errors[name] = [_("须为文字。")]
         return ""
-    text = str(value).replace("\x00", "").strip()  # a database text holds no NUL
+    from xiaoan.alerts.services import plain_text
+
+    text = plain_text(value)
     if len(text) > limit:
         errors[name] = [_("不超过 %(n)d 个字符。") % {"n": limit}]
     return text

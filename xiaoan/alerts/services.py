@@ -100,6 +100,11 @@ def _url(alert: Alert) -> str:
 # ---------------------------------------------------------------- labels and fingerprints
 
 
+def plain_text(value: Any) -> str:
+    """Text as a database keeps it: no NUL (PostgreSQL refuses it), no edge spaces."""
+    return str(value).replace("\x00", "").strip()
+
+
 def clean_labels(labels: Any, field: str = "labels", limit: int = MAX_LABELS) -> dict[str, str]:
     """Flat text labels: {"sensor": "B1-3F-07"}. Nested values, too many or too long are
     refused (a label set is matched and shown, never a document)."""
@@ -111,12 +116,12 @@ def clean_labels(labels: Any, field: str = "labels", limit: int = MAX_LABELS) ->
         raise refuse(_("标签最多 %(n)d 个。") % {"n": limit}, field)
     out: dict[str, str] = {}
     for key, value in labels.items():
-        key = str(key).replace("\x00", "").strip()
+        key = plain_text(key)
         if not key or len(key) > MAX_LABEL_KEY:
             raise refuse(_("标签名须为 1 到 60 个字符。"), field)
         if isinstance(value, (dict, list, tuple, set)):
             raise refuse(_("标签“%(k)s”的值须为文字或数字。") % {"k": key[:30]}, field)
-        text = "" if value is None else str(value).replace("\x00", "").strip()
+        text = "" if value is None else plain_text(value)
         if len(text) > MAX_LABEL_VALUE:
             raise refuse(_("标签“%(k)s”的值不超过 200 个字符。") % {"k": key[:30]}, field)
         out[key] = text

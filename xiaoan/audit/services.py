@@ -17,7 +17,8 @@ from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from xiaoan.audit.models import AuditArchive, AuditEntry
+from xiaoan.audit.models import AuditAction, AuditArchive, AuditEntry
+from xiaoan.core import freshness
 
 # The request being served in this thread/task (set by `middleware.AuditRequestMiddleware`),
 # so services deep down need not pass it along.
@@ -122,6 +123,23 @@ def unit_of(obj: Any) -> Any:
     return unit_id
 
 
+# Entries for records written: the pages showing their unit are built again (reads, logins
+# and exports are recorded too, and change nothing shown).
+WRITES = frozenset(
+    action.value
+    for action in (
+        AuditAction.CREATE,
+        AuditAction.CHANGE,
+        AuditAction.DELETE,
+        AuditAction.TRANSITION,
+        AuditAction.OTHER,
+        AuditAction.GRANT,
+        AuditAction.REVOKE,
+        AuditAction.ACCOUNT,
+    )
+)
+
+
 def record(
     action: str,
     *,
@@ -167,6 +185,8 @@ def record(
         entry.prev_hash = last_hash()
         entry.hash = compute_hash(entry)
         entry.save(force_insert=True)
+    if entry.action in WRITES:
+        freshness.changed([unit_id])
     return entry
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q
 
 from xiaoan.core.registry import Registry
@@ -39,15 +40,54 @@ class Todo:
 Provider = Callable[[Any], Iterable[Todo]]
 PROVIDERS = Registry("todos")
 provider = PROVIDERS.register  # an app's function that says what waits for a person
+# Providers of work that does not follow the person's units (notices addressed to them,
+# inspections they are invited to elsewhere): asked every time.
+LIVE: set[Callable[..., Any]] = set()
+
+
+def live_provider(func: Provider) -> Provider:
+    LIVE.add(func)
+    return provider(func)
+
+
+# The kept to-dos follow every write at the person's units (xiaoan.core.freshness); what
+# turns late with the hour is at most this old.
+KEEP_SECONDS = 60
 
 
 def todos_for(user: Any) -> list[Todo]:
     """The person's non-empty to-dos, most blocking first. One or two counts per kind of
-    work, never a query per record."""
+    work, never a query per record; the counts that follow the person's units are kept until
+    a write there (or a minute)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    items = [todo for func in PROVIDERS for todo in func(user) if todo.count]
-    return sorted(items, key=lambda todo: (todo.order, todo.key))
+    functions = list(PROVIDERS)
+    key = _cache_key(user)
+    kept = cache.get(key) if key else None
+    if kept is None:
+        kept = [todo for func in functions if func not in LIVE for todo in func(user)]
+        if key:
+            cache.set(key, kept, KEEP_SECONDS)
+    items = [*kept, *(todo for func in functions if func in LIVE for todo in func(user))]
+    return sorted((t for t in items if t.count), key=lambda todo: (todo.order, todo.key))
+
+
+def _cache_key(user: Any) -> str | None:
+    import hashlib
+
+    from django.utils import timezone
+    from django.utils.translation import get_language
+
+    from xiaoan.core import freshness
+
+    grants = grants_for(user)
+    if getattr(user, "is_superuser", False) or any(g.unit_id is None for g in grants):
+        return None  # platform-wide: no unit's version covers it
+    version = freshness.version(*sorted({g.unit_path for g in grants}))
+    if version is None:
+        return None
+    parts = (user.pk, timezone.localdate(), get_language(), freshness.grants_key(user), version)
+    return "todos:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 def own_side(user: Any, perm: str, field: str = "unit") -> Q:

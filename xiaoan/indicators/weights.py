@@ -10,6 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from xiaoan.audit.models import AuditAction
+from xiaoan.audit.services import record
 from xiaoan.core.errors import Forbidden, Invalid
 from xiaoan.core.services import get_scoped
 from xiaoan.indicators.models import RankingWeight
@@ -67,6 +69,14 @@ def set_weights(user: Any, unit_pk: Any, weights: dict[str, Any], allowed: set[s
     RankingWeight.objects.bulk_create(
         [RankingWeight(unit=unit, key=k, weight=w, set_by=user) for k, w in parsed.items()]
     )
+    # Recorded, which also has the rankings below the unit built again (core.freshness).
+    record(
+        AuditAction.CHANGE,
+        actor=user,
+        unit=unit,
+        detail={"ranking_weights": {k: str(w) for k, w in parsed.items()}},
+        object_repr=_("排名权重"),
+    )
     return len(parsed)
 
 
@@ -76,3 +86,10 @@ def reset_weights(user: Any, unit_pk: Any) -> None:
     if not may_set(user, unit):
         raise Forbidden(_("只有教育行政部门的管理人员可以设定排名权重。"))
     RankingWeight.objects.filter(unit=unit).delete()
+    record(
+        AuditAction.CHANGE,
+        actor=user,
+        unit=unit,
+        detail={"ranking_weights": "default"},
+        object_repr=_("排名权重"),
+    )

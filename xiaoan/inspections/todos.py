@@ -12,14 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.core.todos import Todo, own_side, provider
+from xiaoan.core.todos import Todo, live_provider, own_side
 from xiaoan.inspections.choices import InspectionKind, InspectionStatus
 from xiaoan.inspections.models import Inspection, InspectionInvite
 
 SOON = dt.timedelta(days=7)
 
 
-@provider
+@live_provider
 def inspection_todos(user: Any) -> list[Todo]:
     today = timezone.localdate()
     conduct = "inspections.conduct_inspection"

@@ -7,11 +7,11 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.core.todos import Todo, provider
+from xiaoan.core.todos import Todo, live_provider
 from xiaoan.notifications.services import unread_count
 
 
-@provider
+@live_provider
 def notification_todos(user: Any) -> list[Todo]:
     url = f"{reverse('notifications:inbox')}?unread=1"
     return [Todo("notifications.unread", _("未读通知"), unread_count(user), url, order=90)]

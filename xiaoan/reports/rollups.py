@@ -41,6 +41,7 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from xiaoan.core import freshness
 from xiaoan.core.registry import Registry
 
 # count(unit_ids or None, today, apps) -> {unit id: Counter}; `apps` is the app registry
@@ -261,6 +262,7 @@ def _touch(kind: str, unit_ids: Iterable[int], today: dt.date | None = None) -> 
         Rollup.objects.bulk_update(
             [rows[pk] for pk in changed], ["own", "subtree", "ranked"], batch_size=1000
         )
+        freshness.changed(ids, paths)
 
 
 def unit_moved(unit_id: int, old_path: str) -> None:
@@ -306,6 +308,7 @@ def unit_moved(unit_id: int, old_path: str) -> None:
                 row.subtree = _clean(total)
                 row.ranked = rank(units[row.unit_id], kinds[row.unit_id], row.subtree)
             Rollup.objects.bulk_update(rows, ["subtree", "ranked"], batch_size=1000)
+        freshness.everywhere()
         for kind, counted in tallies().items():
             if counted.rank is not None:  # it may depend on what applies above (targets)
                 rerank(kind, new_path)
@@ -361,6 +364,8 @@ def rebuild(kind: str, today: dt.date | None = None, apps: Any = None) -> int:
                 changed.append(row)
         rollup_model.objects.bulk_update(changed, ["own", "subtree", "ranked"], batch_size=2000)
         rollup_model.objects.bulk_create(created, batch_size=2000)
+        if changed or created:
+            freshness.everywhere()
     return len(changed) + len(created)
 
 
@@ -386,6 +391,8 @@ def rerank(kind: str, path: str = "", today: dt.date | None = None) -> int:
                 row.ranked = ranked
                 changed.append(row)
         Rollup.objects.bulk_update(changed, ["ranked"], batch_size=1000)
+        if changed:
+            freshness.everywhere()
     return len(changed)
 
 

@@ -3,12 +3,17 @@ level down. Read-only: nothing here writes."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from xiaoan.core import freshness
 from xiaoan.core.errors import NotFound
 from xiaoan.core.ids import parse_id
 from xiaoan.core.scoping import grants_for
@@ -88,11 +93,33 @@ def dashboard(
             raise NotFound()
     if rank not in (RANK_CHILDREN, RANK_SCHOOLS):
         rank = RANK_CHILDREN
+    today = timezone.localdate()
+    key = _cache_key(user, unit, sort, rank, today)
+    if key is not None:
+        board = cache.get(key)
+        if board is not None:
+            return board
+    board = _build(user, unit, sort, rank, today)
+    if key is not None:
+        cache.set(key, board, settings.XIAOAN_PAGE_CACHE_SECONDS)
+    return board
+
+
+def _cache_key(user: Any, unit: Unit, sort: str, rank: str, today: Any) -> str | None:
+    """The built dashboard is kept until a write in the unit's subtree or at a unit above it
+    (xiaoan.core.freshness), for people who may see the same: a district's is read many
+    times a day and changes far less often. None: build it every time."""
+    version = freshness.version(unit.path)
+    if version is None:
+        return None
+    parts = (unit.pk, sort[:60], rank, today, get_language(), freshness.grants_key(user), version)
+    return "dashboard:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def _build(user: Any, unit: Unit, sort: str, rank: str, today: Any) -> Dashboard:
     subtree = _subtree(user, unit)
     branches = _branches(unit, rank) if subtree else []
-    scope = Scope(
-        user=user, unit=unit, subtree=subtree, today=timezone.localdate(), branches=tuple(branches)
-    )
+    scope = Scope(user=user, unit=unit, subtree=subtree, today=today, branches=tuple(branches))
     sections = sections_for(scope)
     board = Dashboard(unit=unit, subtree=subtree, sections=sections, sort=sort, rank=rank)
     if subtree:

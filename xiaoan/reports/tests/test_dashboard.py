@@ -144,7 +144,8 @@ def test_it_serves_the_page_and_the_api(persona, units, client_for, api_for):
     assert data["ranking"]["rows"]
 
 
-def test_it_takes_the_same_queries_however_many_hazards(persona, units):
+def test_it_takes_the_same_queries_however_many_hazards(persona, units, settings):
+    settings.XIAOAN_PAGE_CACHE = False  # the build itself, not the kept page
     district = units["梁子湖区教育局"]
     dashboard(persona("district_officer"), district.pk)
     with CaptureQueriesContext(connection) as few:
@@ -156,36 +157,72 @@ def test_it_takes_the_same_queries_however_many_hazards(persona, units):
     assert len(many) == len(few)
 
 
-def test_it_ranks_every_school_below_when_asked(persona, units, api_for):
-    city = units["鄂州市教育局"]
-    major = reported(persona, units["梁子湖高级中学"], "配电房线路老化裸露")
-    hazards.confirm(persona("school_a_officer"), major.pk, level=HazardLevel.MAJOR)
+def test_it_keeps_a_built_dashboard_until_something_below_or_above_changes(persona, units):
+    district, school = units["梁子湖区教育局"], units["梁子湖高级中学"]
+    other_school = units["东沟镇中心小学"]
     officer = persona("district_officer")
-    district = units["梁子湖区教育局"]
-    board = dashboard(officer, district.pk, rank="schools")
-    schools = Unit.objects.filter(
-        path__startswith=district.path, kind=UnitKind.SCHOOL, is_active=True
-    )
-    assert {r["unit"].pk for r in board.ranking} == {u.pk for u in schools}
-    top = board.ranking[0]
-    assert top["unit"].pk == units["梁子湖高级中学"].pk
-    assert top["values"]["hazards.open"] == expected(units["梁子湖高级中学"])["open"]
-    data = api_for("district_officer").get(f"/api/dashboard/?unit={district.pk}&rank=schools")
-    assert data.json()["ranking"]["rank"] == "schools"
-    # An unknown ranking falls back to the units one level down.
-    assert dashboard(officer, district.pk, rank="bogus").rank == "children"
-    assert city.pk  # the city is above the district officer's scope
-    assert api_for("district_officer").get(f"/api/dashboard/?unit={city.pk}").status_code == 404
+    built = dashboard(officer, district.pk)
+    with CaptureQueriesContext(connection) as kept:
+        again = dashboard(officer, district.pk)
+    # The unit is still looked up within the person's scope; nothing else is read.
+    assert len(kept) <= 3
+    assert figures(again) == figures(built)
+    # A school's own page is not rebuilt for a write at another school...
+    dashboard(persona("school_a_officer"), school.pk)
+    reported(persona, other_school, "校门口护栏缺失", who="district_officer")
+    with CaptureQueriesContext(connection) as untouched:
+        dashboard(persona("school_a_officer"), school.pk)
+    assert len(untouched) <= 3
+    # ...the district's is, and shows it.
+    check(dashboard(officer, district.pk), district)
+    # A write at the school is seen by the school and by the district above it.
+    reported(persona, school, "配电房线路老化裸露")
+    check(dashboard(persona("school_a_officer"), school.pk), school)
+    check(dashboard(officer, district.pk), district)
 
 
-def test_the_rollup_kept_by_the_services_equals_a_recount(persona, units):
+def test_it_rebuilds_what_a_superior_decided_for_those_below(persona, units):
+    from xiaoan.core import freshness
+
     school = units["梁子湖高级中学"]
     officer = persona("school_a_officer")
-    first = reported(persona, school)
-    hazards.confirm(officer, first.pk, level=HazardLevel.MAJOR)
-    reported(persona, units["东沟镇中心小学"], "校门口护栏缺失", who="district_officer")
-    late = assigned(persona, units, "食堂燃气管道未固定")
-    dismissed = reported(persona, school, "误报")
-    hazards.dismiss(officer, dismissed.pk, note="不构成隐患")
-    assert late.unit_id
-    assert rollup.reconcile() == 0
+    dashboard(officer, school.pk)
+    before = freshness.version(school.path)
+    # A write recorded at the district (its weights, its targets) changes the school's page.
+    freshness.changed([units["梁子湖区教育局"].pk])
+    assert freshness.version(school.path) != before
+    # A recount of everything changes every page.
+    middle = freshness.version(school.path)
+    freshness.everywhere()
+    assert freshness.version(school.path) != middle
+
+
+def test_it_builds_each_time_when_the_cache_is_down(persona, units, monkeypatch):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    school = units["梁子湖高级中学"]
+    monkeypatch.setattr(cache, "get_many", down)
+    board = dashboard(persona("school_a_officer"), school.pk)
+    check(board, school)
+    # Writes go on when the cache cannot be told.
+    reported(persona, school, "配电房线路老化裸露")
+    check(dashboard(persona("school_a_officer"), school.pk), school)
+
+
+def test_it_does_not_hand_one_persons_page_to_another(persona, units):
+    from xiaoan.core.errors import NotFound
+    from xiaoan.core.freshness import grants_key
+
+    school = units["梁子湖高级中学"]
+    officer, head = persona("school_a_officer"), persona("school_a_head")
+    assert grants_key(officer) != grants_key(head)
+    dashboard(officer, school.pk)
+    with CaptureQueriesContext(connection) as built:
+        dashboard(head, school.pk)
+    assert len(built) > 3  # built for the head's own grants, not read from the officer's
+    # A page kept for the unit is no way into it for someone outside its scope.
+    with pytest.raises(NotFound):
+        dashboard(persona("school_b_teacher"), school.pk)

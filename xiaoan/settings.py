@@ -205,7 +205,7 @@ else:
 # Pages built from many figures (the dashboard) kept in the cache until a write below or
 # above their unit (xiaoan.core.freshness): only where every process shares the cache.
 XIAOAN_PAGE_CACHE = env.bool("XIAOAN_PAGE_CACHE", bool(REDIS_URL) or TESTING)
-XIAOAN_PAGE_CACHE_SECONDS = env.int("XIAOAN_PAGE_CACHE_SECONDS", 600, minimum=1)
+XIAOAN_PAGE_CACHE_SECONDS = env.int("XIAOAN_PAGE_CACHE_SECONDS", 120, minimum=1)
 
 # Jobs: huey. Immediate mode runs jobs in-process (tests); otherwise SQLite or Redis.
 HUEY_IMMEDIATE = env.bool("XIAOAN_HUEY_IMMEDIATE", TESTING)

@@ -158,3 +158,19 @@ def grants_key(user: Any) -> str:
     )
     text = json.dumps([bool(getattr(user, "is_superuser", False)), grants])
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def read(key: str) -> Any:
+    """A kept page, or None (also when the cache is down: it is built instead)."""
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.exception("kept page not read")
+        return None
+
+
+def keep(key: str, value: Any, seconds: int) -> None:
+    try:
+        cache.set(key, value, seconds)
+    except Exception:
+        logger.exception("page not kept")

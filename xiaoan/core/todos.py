@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Q
 
+from xiaoan.core import freshness
 from xiaoan.core.registry import Registry
 from xiaoan.core.scoping import OWN_UNITS_ATTR, grants_for, has_permission_anywhere
 
@@ -63,11 +63,11 @@ def todos_for(user: Any) -> list[Todo]:
         return []
     functions = list(PROVIDERS)
     key = _cache_key(user)
-    kept = cache.get(key) if key else None
+    kept = freshness.read(key) if key else None
     if kept is None:
         kept = [todo for func in functions if func not in LIVE for todo in func(user)]
         if key:
-            cache.set(key, kept, KEEP_SECONDS)
+            freshness.keep(key, kept, KEEP_SECONDS)
     items = [*kept, *(todo for func in functions if func in LIVE for todo in func(user))]
     return sorted((t for t in items if t.count), key=lambda todo: (todo.order, todo.key))
 
@@ -77,8 +77,6 @@ def _cache_key(user: Any) -> str | None:
 
     from django.utils import timezone
     from django.utils.translation import get_language
-
-    from xiaoan.core import freshness
 
     grants = grants_for(user)
     if getattr(user, "is_superuser", False) or any(g.unit_id is None for g in grants):

@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xiaoan.core import freshness
 from xiaoan.core.errors import Conflict, Forbidden, NotFound
 from xiaoan.core.ids import record_id
 from xiaoan.core.scoping import has_permission_anywhere
@@ -333,6 +334,8 @@ class Workflow:
             self.on_move(obj, None if created else from_state, new_state)
         event_row = self.record_event(obj, event, actor, note, from_state, new_state, data)
         if not audited:
+            # Not in the audit chain, still a change the unit's kept pages must show.
+            freshness.changed([getattr(obj, "unit_id", None)])
             return event_row
         from xiaoan.audit import services as audit
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -96,12 +95,12 @@ def dashboard(
     today = timezone.localdate()
     key = _cache_key(user, unit, sort, rank, today)
     if key is not None:
-        board = cache.get(key)
+        board = freshness.read(key)
         if board is not None:
             return board
     board = _build(user, unit, sort, rank, today)
     if key is not None:
-        cache.set(key, board, settings.XIAOAN_PAGE_CACHE_SECONDS)
+        freshness.keep(key, board, settings.XIAOAN_PAGE_CACHE_SECONDS)
     return board
 
 

@@ -204,12 +204,17 @@ def test_it_builds_each_time_when_the_cache_is_down(persona, units, monkeypatch)
         raise ConnectionError("cache down")
 
     school = units["梁子湖高级中学"]
-    monkeypatch.setattr(cache, "get_many", down)
+    for name in ("get", "get_many", "set", "set_many", "add"):
+        monkeypatch.setattr(cache, name, down)
     board = dashboard(persona("school_a_officer"), school.pk)
     check(board, school)
     # Writes go on when the cache cannot be told.
     reported(persona, school, "配电房线路老化裸露")
     check(dashboard(persona("school_a_officer"), school.pk), school)
+    # The home page's to-dos too.
+    from xiaoan.core.todos import todos_for
+
+    assert "hazards.confirm" in {t.key for t in todos_for(persona("school_a_officer"))}
 
 
 def test_it_does_not_hand_one_persons_page_to_another(persona, units):

@@ -31,6 +31,8 @@ class Dashboard:
     sort: str = "score"
     rank: str = "children"
     weights_from: Unit | None = None  # the authority whose weights apply (None: built-in)
+    # When the figures were read: a kept dashboard is shown until something changes.
+    built_at: Any = field(default_factory=timezone.now)
 
     @property
     def formula(self) -> str:

@@ -22,6 +22,7 @@ def as_data(board: services.Dashboard) -> dict:
     return {
         "unit": {"id": board.unit.pk, "name": board.unit.name},
         "subtree": board.subtree,
+        "built_at": board.built_at.isoformat(),
         "sections": [
             {
                 "key": s.key,

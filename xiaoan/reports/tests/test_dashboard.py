@@ -137,8 +137,10 @@ def test_it_serves_the_page_and_the_api(persona, units, client_for, api_for):
     text = page.content.decode()
     assert page.status_code == 200
     assert 'id="ranking"' in text and 'data-figure="hazards.open_major"' in text
+    assert "数据截至" in text  # a kept page says when its figures were read
     data = api_for("district_officer").get("/api/dashboard/").json()
     assert data["unit"]["name"] == "梁子湖区教育局" and data["subtree"] is True
+    assert dt.datetime.fromisoformat(data["built_at"]) <= timezone.now()
     keys = {f["key"] for f in data["sections"][0]["figures"]}
     assert {"open", "open_major", "overdue", "closure_rate", "on_time_rate"} <= keys
     assert data["ranking"]["rows"]

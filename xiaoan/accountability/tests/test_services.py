@@ -215,3 +215,13 @@ def test_it_lists_commitments_as_to_dos(persona, units):
     bureau = {t.key: t for t in commitment_todos(persona("district_officer"))}
     assert bureau["accountability.accept"].count == 1
     assert not commitment_todos(persona("school_b_teacher"))
+
+
+def test_it_loads_the_demo_once(persona, units):
+    from xiaoan.accountability.demo import load_accountability
+
+    assert load_accountability() == 2
+    assert load_accountability() == 0
+    called = Decision.objects.get(kind="interview", unit=units[DISTRICT])
+    assert called.status == "issued" and called.minutes
+    assert Decision.objects.get(kind="praise").status == "draft"

@@ -42,6 +42,7 @@ def decision_context(request, decision: Decision, bound=None) -> dict[str, Any]:
             allowed=[a for a in allowed if a.name != "remove_entry"],
         ),
         "can_remove": "remove_entry" in names,
+        "can_add_entry": "add_entry" in names,
         "entries": entries,
         "commitments": services.commitments_of(user, decision),
         "events": services.events_of(user, decision),

@@ -94,6 +94,12 @@ def test_it_refuses_bad_input_with_field_errors(api_for, persona, units):
     cancel = client.post(f"{API}{decision.pk}/cancel/", {"note": ""}, format="json")
     assert cancel.status_code == 400
     assert client.post(f"{API}{decision.pk}/issue/", {}, format="json").status_code == 400
+    cancelled = client.post(f"{API}{decision.pk}/cancel/", {"note": "重复起草"}, format="json")
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert (
+        client.post(url, {"target": units[SCHOOL_A].pk, "reason": "x"}, format="json").status_code
+        == 409
+    )
 
 
 def test_it_shows_the_evidence(api_for, units):

@@ -77,7 +77,7 @@ def test_it_shows_a_decision_with_the_figures_of_the_day(client_for, persona, un
     text = page.content.decode()
     assert page.status_code == 200 and SCHOOL_A in text and "decision-entries" in text
     assert entry.evidence["on"] in text
-    assert "act-add_entry" in text and "act-issue" in text
+    assert "act-add_entry" in text and "act-issue" in text and "decision-evidence-link" in text
     # A draft is the authority's own work.
     assert client_for("school_a_head").get(url).status_code == 404
     assert client_for("auditor").get(url).status_code == 200

@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from xiaoan.accountability.api.views import CommitmentViewSet, DecisionViewSet
 from xiaoan.accounts.api import tokens as tokens_api
 from xiaoan.accounts.api import views as accounts_api
 from xiaoan.activities.api import ActivityViewSet
@@ -107,6 +108,9 @@ router.register("alert-rules", AlertRuleViewSet, basename="alertrule")
 router.register("alert-sources", AlertSourceViewSet, basename="alertsource")
 router.register("silences", SilenceViewSet, basename="silence")
 router.register("alert-warnings", WarningViewSet, basename="alertwarning")
+# Commitments first: "accountability/commitments/" is not a decision's id.
+router.register("accountability/commitments", CommitmentViewSet, basename="commitment")
+router.register("accountability", DecisionViewSet, basename="decision")
 
 app_name = "api"
 urlpatterns = [

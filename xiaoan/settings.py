@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "xiaoan.drills",
     "xiaoan.channels",
     "xiaoan.alerts",
+    "xiaoan.accountability",
 ]
 
 MIDDLEWARE = [
@@ -493,6 +494,11 @@ SPECTACULAR_SETTINGS = {
         "ChannelCategoryEnum": "xiaoan.channels.choices.Category",
         "VehicleViolationKindEnum": "xiaoan.vehicles.choices.ViolationKind",
         "SecurityPostureStatusEnum": "xiaoan.security.choices.PostureStatus",
+        "AccountabilityKindEnum": "xiaoan.accountability.choices.DecisionKind",
+        "AccountabilityStatusEnum": "xiaoan.accountability.choices.DecisionStatus",
+        "AccountabilityActionEnum": "xiaoan.accountability.choices.DecisionAction",
+        "CommitmentStatusEnum": "xiaoan.accountability.choices.CommitmentStatus",
+        "CommitmentActionEnum": "xiaoan.accountability.choices.CommitmentAction",
         "ActivityKindEnum": "xiaoan.activities.choices.ActivityKind",
         "AlertSeverityEnum": "xiaoan.alerts.choices.Severity",
         "AlertStatusEnum": "xiaoan.alerts.choices.AlertStatus",

@@ -364,6 +364,35 @@ BUILTIN_ROLES: list[RoleSpec] = [
     ),
 ]
 
+# Accountability (约谈问责): a bureau's heads and safety officers draft and issue decisions and
+# accept commitments; a named school's heads and officers see their entry and report their
+# commitments (a unit's own people only, see the commitment's scope); supervisors and
+# auditors read.
+ACCOUNTABILITY_VIEW = ["accountability.view_decision", "accountability.view_commitment"]
+ACCOUNTABILITY_MANAGE = [
+    *ACCOUNTABILITY_VIEW,
+    "accountability.add_decision",
+    "accountability.change_decision",
+    "accountability.report_commitment",
+    "accountability.accept_commitment",
+]
+_ACCOUNTABILITY_ROLES = {
+    "unit_head": ACCOUNTABILITY_MANAGE,
+    "safety_officer": ACCOUNTABILITY_MANAGE,
+    "supervisor": ACCOUNTABILITY_VIEW,
+    "auditor": ACCOUNTABILITY_VIEW,
+}
+BUILTIN_ROLES = [
+    RoleSpec(
+        spec.code,
+        spec.name,
+        spec.description,
+        (*spec.permissions, *_ACCOUNTABILITY_ROLES.get(spec.code, ())),
+        spec.is_platform,
+    )
+    for spec in BUILTIN_ROLES
+]
+
 PLATFORM_ROLE_CODES = {spec.code for spec in BUILTIN_ROLES if spec.is_platform}
 
 

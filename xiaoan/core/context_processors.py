@@ -24,6 +24,7 @@ MODULES = [
     ("alerts:alert_list", _("预警处置"), "alerts.view_alert", None),
     ("duties:obligation_list", _("常态化任务"), DUTY_PAGES, WORK),
     ("plans:plan_list", _("工作方案"), "plans.view_plan", WORK),
+    ("accountability:decision_list", _("约谈问责"), "accountability.view_decision", WORK),
     ("indicators:indicator_list", _("指标"), "indicators.view_indicator", WORK),
     ("hotwork:hotworkpermit_list", _("动火作业"), "hotwork.view_hotworkpermit", WORK),
     ("training:trainingsession_list", _("安全培训"), "training.view_trainingsession", EDUCATION),

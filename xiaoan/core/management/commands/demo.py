@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from xiaoan.accountability.demo import load_accountability
 from xiaoan.activities.demo import load_activities
 from xiaoan.alerts.demo import load_alerts
 from xiaoan.buildings.demo import load_buildings
@@ -81,6 +82,7 @@ class Command(BaseCommand):
             )
             self.stdout.write(_("安全培训：新建培训 %(n)d 场。") % {"n": load_training()})
             self.stdout.write(_("安全教育：新建活动记录 %(n)d 条。") % {"n": load_activities()})
+            self.stdout.write(_("约谈问责：新建决定 %(n)d 份。") % {"n": load_accountability()})
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, name, mobile, _unit, _role, _scope, _desc, about in PEOPLE:
             login = f"{username}" + (f" / {mobile}" if mobile else "")

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "xiaoan.drills",
     "xiaoan.channels",
     "xiaoan.alerts",
+    "xiaoan.studentcases",
 ]
 
 MIDDLEWARE = [
@@ -499,6 +500,10 @@ SPECTACULAR_SETTINGS = {
         "AlertDispositionEnum": "xiaoan.alerts.choices.Disposition",
         "IntakeReceiptStateEnum": "xiaoan.alerts.choices.ReceiptState",
         "WarningKindEnum": "xiaoan.alerts.choices.WarningKind",
+        "StudentCaseCategoryEnum": "xiaoan.studentcases.choices.CaseCategory",
+        "StudentCaseStatusEnum": "xiaoan.studentcases.choices.CaseStatus",
+        "BullyingStatusEnum": "xiaoan.studentcases.choices.BullyingStatus",
+        "BullyingActionEnum": "xiaoan.studentcases.choices.BullyingAction",
     },
 }
 

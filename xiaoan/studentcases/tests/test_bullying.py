@@ -170,3 +170,23 @@ def test_it_takes_every_step_on_the_pages(client_for, bullying, persona, units):
     assert head.post(url, {"version": other.version}).status_code == 302
     other.refresh_from_db()
     assert other.status == "closed"
+
+
+@pytest.mark.parametrize("who", ["school_a_officer", "district_officer", "auditor", "expert"])
+def test_it_refuses_every_step_and_the_report_to_who_lacks_the_role(api_for, bullying, who, units):
+    obj = bullying()
+    api = api_for(who)
+    for step in ("determine", "request-review", "review", "request-reexam", "reexamine", "close"):
+        response = api.post(f"{API}{obj.pk}/{step}/", {"result": "x"}, format="json")
+        assert response.status_code == 403, step
+    body = {"unit": units[SCHOOL_A].pk, "reported_on": str(days_ago(0)), "victim_name": "甲",
+            "accused_names": "乙", "description": "x", "responsible": 1}  # fmt: skip
+    assert api.post(API, body, format="json").status_code == 403
+
+
+def test_it_closes_a_determined_case_through_the_api(api_for, persona, bullying):
+    obj = bullying()
+    services.determine(persona("school_a_head"), obj.pk, is_bullying=False, determination="否")
+    response = api_for("school_a_head").post(f"{API}{obj.pk}/close/", {}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "closed"
+    assert response.json()["days_left"] is None

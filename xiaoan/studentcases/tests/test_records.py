@@ -182,3 +182,19 @@ def test_it_creates_a_case_only_for_the_role_at_its_school(client_for, api_for, 
     response = client.post(page, form)
     assert response.status_code == 302
     assert StudentCase.objects.filter(unit=units[SCHOOL_A]).count() == 2
+
+
+def test_it_loads_the_demo_once(persona, units):
+    from xiaoan.studentcases.demo import load_student_cases
+    from xiaoan.studentcases.models import BullyingCase, ConflictScreening
+
+    assert load_student_cases() == 2
+    assert load_student_cases() == 0
+    school = units[SCHOOL_A]
+    assert StudentCase.objects.filter(unit=school).count() == 2
+    assert BullyingCase.objects.filter(unit=school).count() == 2
+    assert ConflictScreening.objects.filter(unit=school).count() == 1
+    officer = persona("school_a_officer")
+    # The officer is the 包保 of one case and one bullying case, and sees just those.
+    assert StudentCase.objects.restrict(officer).count() == 1
+    assert BullyingCase.objects.restrict(officer).count() == 1

@@ -121,3 +121,21 @@ def test_it_reads_the_list_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         response = api.get("/api/student-cases/")
     assert response.status_code == 200
+
+
+def test_it_shows_the_menu_entries_by_right(client_for, cases):
+    head = client_for("school_a_head").get(reverse("core:home")).content.decode()
+    assert reverse("studentcases:studentcase_list") in head
+    district = client_for("district_officer").get(reverse("core:home")).content.decode()
+    assert reverse("studentcases:studentcase_list") not in district
+    assert reverse("studentcases:studentcase_counts") in district
+
+
+def test_it_reads_the_pages_in_a_bounded_number_of_queries(
+    client_for, cases, bullying, django_assert_max_num_queries
+):
+    bullying()
+    client = client_for("school_a_head")
+    for name in ("studentcase_list", "bullyingcase_list", "studentcase_counts"):
+        with django_assert_max_num_queries(40):
+            assert client.get(reverse(f"studentcases:{name}")).status_code == 200

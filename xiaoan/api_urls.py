@@ -35,6 +35,11 @@ from xiaoan.orgs.api import views as orgs_api
 from xiaoan.plans.api import views as plans_api
 from xiaoan.reports.api import views as reports_api
 from xiaoan.security.api import SecurityPostureViewSet
+from xiaoan.studentcases.api.views import (
+    BullyingCaseViewSet,
+    ConflictScreeningViewSet,
+    StudentCaseViewSet,
+)
 from xiaoan.traffic.api import TrafficAgreementViewSet
 from xiaoan.training.api import TrainingCheckinView, TrainingViewSet
 from xiaoan.vehicles.api import CampusVehicleViewSet
@@ -101,6 +106,9 @@ router.register("counsellors", CounsellorViewSet, basename="counsellor")
 router.register("trainings", TrainingViewSet, basename="training")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("drills", DrillViewSet, basename="drill")
+router.register("student-cases", StudentCaseViewSet, basename="student-case")
+router.register("bullying-cases", BullyingCaseViewSet, basename="bullying-case")
+router.register("conflict-screenings", ConflictScreeningViewSet, basename="conflict-screening")
 router.register("channels", ChannelViewSet, basename="channel")
 router.register("deliveries", DeliveryViewSet, basename="delivery")
 router.register("alerts", AlertViewSet, basename="alert")

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "xiaoan.channels",
     "xiaoan.alerts",
     "xiaoan.accountability",
+    "xiaoan.studentcases",
 ]
 
 MIDDLEWARE = [
@@ -505,6 +506,10 @@ SPECTACULAR_SETTINGS = {
         "AlertDispositionEnum": "xiaoan.alerts.choices.Disposition",
         "IntakeReceiptStateEnum": "xiaoan.alerts.choices.ReceiptState",
         "WarningKindEnum": "xiaoan.alerts.choices.WarningKind",
+        "StudentCaseCategoryEnum": "xiaoan.studentcases.choices.CaseCategory",
+        "StudentCaseStatusEnum": "xiaoan.studentcases.choices.CaseStatus",
+        "BullyingStatusEnum": "xiaoan.studentcases.choices.BullyingStatus",
+        "BullyingActionEnum": "xiaoan.studentcases.choices.BullyingAction",
     },
 }
 

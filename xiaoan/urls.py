@@ -34,6 +34,7 @@ urlpatterns = [
     path("training/", include("xiaoan.training.urls")),
     path("activities/", include("xiaoan.activities.urls")),
     path("drills/", include("xiaoan.drills.urls")),
+    path("student-cases/", include("xiaoan.studentcases.urls")),
     path("channels/", include("xiaoan.channels.urls")),
     path("alerts/", include("xiaoan.alerts.urls")),
     path("accountability/", include("xiaoan.accountability.urls")),

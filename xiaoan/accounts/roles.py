@@ -3,7 +3,7 @@ units may add roles of their own through the role pages."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext_lazy as _
 
@@ -392,6 +392,39 @@ BUILTIN_ROLES = [
     )
     for spec in BUILTIN_ROLES
 ]
+# 学生安全专员: a minor's records (xiaoan.studentcases) are seen by the people named on them
+# and by this role, assigned at the school itself (the principal or a designated teacher) —
+# never through a bureau's subtree. Heads, safety officers, supervisors and auditors see the
+# counts per school only (`count_studentcase`, scoped over their subtree as usual).
+STUDENT_CASE_COUNT = "studentcases.count_studentcase"
+BUILTIN_ROLES = [
+    replace(spec, permissions=(*spec.permissions, STUDENT_CASE_COUNT))
+    if spec.code in ("unit_head", "safety_officer", "supervisor", "auditor")
+    else spec
+    for spec in BUILTIN_ROLES
+]
+BUILTIN_ROLES.insert(
+    -3,
+    RoleSpec(
+        "student_safety",
+        _("学生安全专员"),
+        _("本校学生安全个案、欺凌事件和矛盾纠纷排查的登记、跟进与查看（仅限任职学校）"),
+        (
+            *UNIT_VIEW,
+            "studentcases.view_studentcase",
+            "studentcases.add_studentcase",
+            "studentcases.followup_studentcase",
+            "studentcases.close_studentcase",
+            "studentcases.export_studentcase",
+            "studentcases.count_studentcase",
+            "studentcases.view_bullyingcase",
+            "studentcases.add_bullyingcase",
+            "studentcases.handle_bullyingcase",
+            "studentcases.view_conflictscreening",
+            "studentcases.add_conflictscreening",
+        ),
+    ),
+)
 
 PLATFORM_ROLE_CODES = {spec.code for spec in BUILTIN_ROLES if spec.is_platform}
 

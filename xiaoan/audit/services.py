@@ -124,7 +124,7 @@ def unit_of(obj: Any) -> Any:
 
 
 # Entries for records written: the pages showing their unit are built again (reads, logins
-# and exports are recorded too, and change nothing shown).
+# and exports are recorded too, and change nothing shown; `other` is a read of a minor's case).
 WRITES = frozenset(
     action.value
     for action in (
@@ -132,7 +132,6 @@ WRITES = frozenset(
         AuditAction.CHANGE,
         AuditAction.DELETE,
         AuditAction.TRANSITION,
-        AuditAction.OTHER,
         AuditAction.GRANT,
         AuditAction.REVOKE,
         AuditAction.ACCOUNT,

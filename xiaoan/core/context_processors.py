@@ -27,6 +27,8 @@ MODULES = [
     ("accountability:decision_list", _("约谈问责"), "accountability.view_decision", WORK),
     ("indicators:indicator_list", _("指标"), "indicators.view_indicator", WORK),
     ("hotwork:hotworkpermit_list", _("动火作业"), "hotwork.view_hotworkpermit", WORK),
+    ("studentcases:studentcase_list", _("学生安全个案"), "studentcases.view_studentcase", WORK),
+    ("studentcases:studentcase_counts", _("学生个案统计"), "studentcases.count_studentcase", WORK),
     ("training:trainingsession_list", _("安全培训"), "training.view_trainingsession", EDUCATION),
     ("activities:activity_list", _("安全教育"), "activities.view_activity", EDUCATION),
     ("drills:drill_list", _("应急演练"), "drills.view_drill", EDUCATION),

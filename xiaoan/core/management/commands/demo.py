@@ -22,6 +22,7 @@ from xiaoan.inspections.demo import load_inspections
 from xiaoan.lawsafety.demo import load_lawsafety
 from xiaoan.orgs.demo import DEMO_PASSWORD, PEOPLE, load_demo
 from xiaoan.security.demo import load_security
+from xiaoan.studentcases.demo import load_student_cases
 from xiaoan.traffic.demo import load_traffic
 from xiaoan.training.demo import load_training
 from xiaoan.vehicles.demo import load_vehicles
@@ -72,6 +73,7 @@ class Command(BaseCommand):
             self.stdout.write(_("台账：新建校园施工项目 %(n)d 个。") % {"n": load_construction()})
             self.stdout.write(_("安防建设：新建申报 %(n)d 份。") % {"n": load_security()})
             self.stdout.write(_("应急演练：新建演练 %(n)d 次。") % {"n": load_drills()})
+            self.stdout.write(_("学生安全个案：新建个案 %(n)d 个。") % {"n": load_student_cases()})
             self.stdout.write(_("预警处置：新建预警 %(n)d 条。") % {"n": load_alerts()})
             self.stdout.write(
                 _(

@@ -34,6 +34,7 @@ urlpatterns = [
     path("training/", include("xiaoan.training.urls")),
     path("activities/", include("xiaoan.activities.urls")),
     path("drills/", include("xiaoan.drills.urls")),
+    path("incidents/", include("xiaoan.incidents.urls")),
     path("channels/", include("xiaoan.channels.urls")),
     path("alerts/", include("xiaoan.alerts.urls")),
     path("api/", include("xiaoan.api_urls")),

@@ -49,6 +49,7 @@ ROSTER = registry.register(
             SheetColumn("code", _("编号"), 12),
             SheetColumn("note", _("备注"), 20),
         ],
+        attachment_kinds=[("roster", _("值班表（盖章件）")), ("other", _("其他"))],
         item_actions=[],
         order=90,
     )

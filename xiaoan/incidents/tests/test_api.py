@@ -67,9 +67,7 @@ def test_it_refuses_bad_input(api_for, units):
     assert api_for("expert").post(API, _body(units), format="json").status_code == 403
 
 
-def test_it_scopes_the_list_and_the_record(
-    api_for, persona, units, django_assert_max_num_queries
-):
+def test_it_scopes_the_list_and_the_record(api_for, persona, units, django_assert_max_num_queries):
     a = reported(persona, units)
     b = reported(persona, units, SCHOOL_B)
     district = api_for("district_officer")
@@ -143,9 +141,12 @@ def test_it_scopes_every_action(api_for, persona, units):
     for path, body in (("classify", {"classification": "liability"}), ("close", {})):
         assert head.post(f"{API}{other.pk}/{path}/", body, format="json").status_code == 404
         assert api_for("expert").post(f"{API}{incident.pk}/{path}/", body).status_code == 403
-    assert api_for("school_a_officer").post(
-        f"{API}{reviewed_one.pk}/to-hazard/", {"finding": 10**9}, format="json"
-    ).status_code == 400
+    assert (
+        api_for("school_a_officer")
+        .post(f"{API}{reviewed_one.pk}/to-hazard/", {"finding": 10**9}, format="json")
+        .status_code
+        == 400
+    )
 
 
 def test_it_shows_who_was_on_duty(api_for, persona, units):

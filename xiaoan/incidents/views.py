@@ -56,7 +56,9 @@ class IncidentListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_report"] = has_permission_anywhere(self.request.user, services.ADD)
+        user = self.request.user
+        context["can_report"] = has_permission_anywhere(user, services.ADD)
+        context["can_roster"] = has_permission_anywhere(user, "incidents.view_dutyshift")
         context["kinds"] = IncidentKind.choices
         context["severities"] = Severity.choices
         context["statuses"] = IncidentStatus.choices

@@ -39,6 +39,7 @@ def test_it_lists_in_scope_with_filters(client_for, persona, units, django_asser
         page = client.get(url("incident_list"))
     body = page.content.decode()
     assert page.status_code == 200 and a.number in body and b.number not in body
+    assert url("dutyshift_today") in body
     district = client_for("district_officer").get(url("incident_list"), {"kind": "injury"})
     assert b.number in district.content.decode()
     assert client_for("auditor").get(url("incident_list")).status_code == 200

@@ -25,6 +25,7 @@ from xiaoan.events.api import EventViewSet
 from xiaoan.fireassets.api import FireAssetCheckViewSet, FireAssetViewSet
 from xiaoan.hazards.api import views as hazards_api
 from xiaoan.hotwork.api.views import HotWorkPermitViewSet
+from xiaoan.incidents.api.views import DutyRosterViewSet, IncidentViewSet
 from xiaoan.indicators.api import views as indicators_api
 from xiaoan.inspections.api import exports as inspection_exports_api
 from xiaoan.inspections.api import schedules as schedules_api
@@ -109,6 +110,8 @@ router.register("drills", DrillViewSet, basename="drill")
 router.register("student-cases", StudentCaseViewSet, basename="student-case")
 router.register("bullying-cases", BullyingCaseViewSet, basename="bullying-case")
 router.register("conflict-screenings", ConflictScreeningViewSet, basename="conflict-screening")
+router.register("incidents", IncidentViewSet, basename="incident")
+router.register("duty-rosters", DutyRosterViewSet, basename="duty-roster")
 router.register("channels", ChannelViewSet, basename="channel")
 router.register("deliveries", DeliveryViewSet, basename="delivery")
 router.register("alerts", AlertViewSet, basename="alert")

@@ -35,6 +35,7 @@ urlpatterns = [
     path("activities/", include("xiaoan.activities.urls")),
     path("drills/", include("xiaoan.drills.urls")),
     path("student-cases/", include("xiaoan.studentcases.urls")),
+    path("incidents/", include("xiaoan.incidents.urls")),
     path("channels/", include("xiaoan.channels.urls")),
     path("alerts/", include("xiaoan.alerts.urls")),
     path("accountability/", include("xiaoan.accountability.urls")),

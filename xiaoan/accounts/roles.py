@@ -118,6 +118,7 @@ REGISTER_MODELS = [
     "lawsafety.counsellor",
     "training.trainingsession",
     "activities.activity",
+    "incidents.dutyshift",
 ]
 REGISTER_MANAGE = [
     f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"
@@ -144,6 +145,17 @@ DRILL_MANAGE = [
     "drills.change_drill",
     "drills.record_drill",
     "drills.evaluate_drill",
+]
+# Incidents (事件): heads and safety officers report, follow up and review them; classifying
+# and closing take the same right held above the school (the services check it); supervisors
+# and auditors read.
+INCIDENT_VIEW = ["incidents.view_incident"]
+INCIDENT_MANAGE = [
+    *INCIDENT_VIEW,
+    "incidents.add_incident",
+    "incidents.change_incident",
+    "incidents.review_incident",
+    "incidents.classify_incident",
 ]
 # Message channels (群机器人、短信): a unit's heads and safety officers set them up and send
 # test messages; auditors read them and the delivery log (never the address or secret).
@@ -208,6 +220,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *REGISTER_MANAGE,
             *HOTWORK_MANAGE,
             *DRILL_MANAGE,
+            *INCIDENT_MANAGE,
             *CHANNEL_MANAGE,
             *ALERT_MANAGE,
             *VEHICLE_LIFT,
@@ -233,6 +246,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *REGISTER_MANAGE,
             *HOTWORK_MANAGE,
             *DRILL_MANAGE,
+            *INCIDENT_MANAGE,
             *CHANNEL_MANAGE,
             *ALERT_MANAGE,
             *SECURITY_VERIFY,
@@ -294,6 +308,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *REGISTER_VIEW,
             *HOTWORK_VIEW,
             *DRILL_VIEW,
+            *INCIDENT_VIEW,
             *ALERT_VIEW,
         ),
     ),
@@ -316,6 +331,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *REGISTER_VIEW,
             *HOTWORK_VIEW,
             *DRILL_VIEW,
+            *INCIDENT_VIEW,
             *CHANNEL_VIEW,
             *ALERT_VIEW,
         ),

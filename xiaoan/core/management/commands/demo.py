@@ -18,6 +18,7 @@ from xiaoan.events.demo import load_events
 from xiaoan.fireassets.demo import load_fire_assets
 from xiaoan.hazards.demo import load_hazards
 from xiaoan.hotwork.demo import load_hot_work
+from xiaoan.incidents.demo import load_incidents
 from xiaoan.inspections.demo import load_inspections
 from xiaoan.lawsafety.demo import load_lawsafety
 from xiaoan.orgs.demo import DEMO_PASSWORD, PEOPLE, load_demo
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             self.stdout.write(_("安防建设：新建申报 %(n)d 份。") % {"n": load_security()})
             self.stdout.write(_("应急演练：新建演练 %(n)d 次。") % {"n": load_drills()})
             self.stdout.write(_("学生安全个案：新建个案 %(n)d 个。") % {"n": load_student_cases()})
+            self.stdout.write(_("事件与值班：新建事件 %(n)d 起。") % {"n": load_incidents()})
             self.stdout.write(_("预警处置：新建预警 %(n)d 条。") % {"n": load_alerts()})
             self.stdout.write(
                 _(

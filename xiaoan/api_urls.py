@@ -32,6 +32,7 @@ from xiaoan.inspections.api.coverage import CoverageView
 from xiaoan.lawsafety.api import CounsellorViewSet, LegalVicePrincipalViewSet, PoliceRoomViewSet
 from xiaoan.orgs.api import views as orgs_api
 from xiaoan.plans.api import views as plans_api
+from xiaoan.reportcalls.api.views import ReportCallViewSet, ReportViewSet
 from xiaoan.reports.api import views as reports_api
 from xiaoan.security.api import SecurityPostureViewSet
 from xiaoan.traffic.api import TrafficAgreementViewSet
@@ -107,6 +108,8 @@ router.register("alert-rules", AlertRuleViewSet, basename="alertrule")
 router.register("alert-sources", AlertSourceViewSet, basename="alertsource")
 router.register("silences", SilenceViewSet, basename="silence")
 router.register("alert-warnings", WarningViewSet, basename="alertwarning")
+router.register("report-calls", ReportCallViewSet, basename="report-call")
+router.register("reports", ReportViewSet, basename="report")
 
 app_name = "api"
 urlpatterns = [

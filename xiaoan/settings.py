@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "xiaoan.drills",
     "xiaoan.channels",
     "xiaoan.alerts",
+    "xiaoan.reportcalls",
 ]
 
 MIDDLEWARE = [
@@ -493,6 +494,9 @@ SPECTACULAR_SETTINGS = {
         "ChannelCategoryEnum": "xiaoan.channels.choices.Category",
         "VehicleViolationKindEnum": "xiaoan.vehicles.choices.ViolationKind",
         "SecurityPostureStatusEnum": "xiaoan.security.choices.PostureStatus",
+        "ReportCallKindEnum": "xiaoan.reportcalls.choices.ReportKind",
+        "ReportCallTargetsEnum": "xiaoan.reportcalls.choices.CallTargets",
+        "ReportStatusEnum": "xiaoan.reportcalls.choices.ReportStatus",
         "ActivityKindEnum": "xiaoan.activities.choices.ActivityKind",
         "AlertSeverityEnum": "xiaoan.alerts.choices.Severity",
         "AlertStatusEnum": "xiaoan.alerts.choices.AlertStatus",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("drills/", include("xiaoan.drills.urls")),
     path("channels/", include("xiaoan.channels.urls")),
     path("alerts/", include("xiaoan.alerts.urls")),
+    path("report-calls/", include("xiaoan.reportcalls.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -29,6 +29,7 @@ MODULES = [
     ("training:trainingsession_list", _("安全培训"), "training.view_trainingsession", EDUCATION),
     ("activities:activity_list", _("安全教育"), "activities.view_activity", EDUCATION),
     ("drills:drill_list", _("应急演练"), "drills.view_drill", EDUCATION),
+    ("reportcalls:report_list", _("上报材料"), "reportcalls.view_report", WORK),
     ("orgs:unit_list", _("单位"), "orgs.view_unit", PEOPLE),
     ("accounts:user_list", _("人员与授权"), "accounts.view_user", PEOPLE),
 ]

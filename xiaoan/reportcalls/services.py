@@ -205,6 +205,8 @@ def draft_figures(actor: Any, call: ReportCall, unit: Unit) -> dict[str, Any]:
         return {"as_of": today.isoformat(), "tables": [], "sentences": []}
     tables, sentences = [], []
     for section in board.sections:
+        if section.key == "reportcalls":  # the reports themselves are not the period's work
+            continue
         rows = [[str(f.label), _value(f)] for f in section.figures]
         if not rows:
             continue

@@ -151,6 +151,8 @@ def test_it_runs_the_workflow(api_for, persona, units):
     other = report_of(call, units, SCHOOL_B)
     assert school.post(f"{REPORTS}{other.pk}/submit/", {}, format="json").status_code == 404
     assert school.post(f"{REPORTS}99999999/submit/", {}, format="json").status_code == 404
+    assert school.post(f"{REPORTS}{other.pk}/refresh/", {}, format="json").status_code == 404
+    assert api_for("expert").post(f"{url}refresh/", {}, format="json").status_code == 403
     assert school.patch(f"{REPORTS}{other.pk}/", {}, format="json").status_code == 404
     assert api_for("auditor").patch(url, {}, format="json").status_code == 403
     assert bureau.post(f"{REPORTS}{other.pk}/accept/", {}, format="json").status_code == 409

@@ -94,6 +94,11 @@ def test_it_drafts_submits_and_decides_on_the_pages(client_for, persona, units):
     assert client_for("expert").post(send_back, {"version": report.version}).status_code == 403
     bureau = client_for("district_officer")
     assert bureau.post(send_back, {"version": report.version, "note": ""}).status_code == 400
+    assert bureau.post(send_back, {"version": report.version, "note": "请补充"}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "returned" and report.return_reason == "请补充"
+    assert school.post(submit, {"version": report.version}).status_code == 302
+    report.refresh_from_db()
     assert bureau.post(accept, {"version": report.version}).status_code == 302
     report.refresh_from_db()
     assert report.status == "accepted"

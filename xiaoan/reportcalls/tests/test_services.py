@@ -188,3 +188,16 @@ def test_it_loads_the_demo_once(persona, units):
 
     assert load_reportcalls() > 0
     assert load_reportcalls() == 0
+
+
+def test_it_shows_overdue_reports_on_the_dashboard(persona, units):
+    from xiaoan.reports.services import dashboard
+
+    call = issue(persona, units)
+    ReportCall.objects.filter(pk=call.pk).update(due_on=timezone.localdate() - dt.timedelta(days=1))
+    board = dashboard(persona("district_officer"), units[DISTRICT].pk)
+    figures = {f.key: f.value for f in board.sections_by_key["reportcalls"].figures}
+    assert figures["overdue"] == 12
+    mine = dashboard(persona("school_a_head"), units[SCHOOL_A].pk)
+    assert {f.key: f.value for f in mine.sections_by_key["reportcalls"].figures}["overdue"] == 1
+    assert "reportcalls" not in [t["title"] for t in report_of(call, units).figures["tables"]]

@@ -65,6 +65,35 @@ def kind_line(report: Report) -> str:
     return str(call.get_kind_display())
 
 
+def _cell(cell, text: str, font: str) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.paragraph_format.line_spacing = Pt(15)
+    paragraph.paragraph_format.space_after = Pt(0)
+    _font(paragraph.add_run(text), font, 10.5)
+
+
+def figure_rows(figures: dict) -> list[tuple[str, str]]:
+    """One line per section: its figures run together (a table per section took pages)."""
+    return [
+        (str(t["title"]), "；".join(f"{label} {value}" for label, value in t.get("rows") or ()))
+        for t in figures.get("tables") or ()
+    ]
+
+
+def _table(doc, rows) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, (_("方面"), _("主要数据")), strict=True):
+        _cell(cell, text, HEADING_FONT)
+    for title, text in rows:
+        cells = table.add_row().cells
+        _cell(cells[0], title, BODY_FONT)
+        _cell(cells[1], text, BODY_FONT)
+    for row in table.rows:
+        row.cells[0].width, row.cells[1].width = Cm(3.2), Cm(12.8)
+
+
 def _write(doc, report: Report) -> None:
     call = report.call
     _para(doc, report.number, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
@@ -76,7 +105,6 @@ def _write(doc, report: Report) -> None:
         align=WD_ALIGN_PARAGRAPH.CENTER,
         indent=False,
     )
-    _para(doc, f"（{kind_line(report)}）", size=16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _para(doc, f"{call.unit.name}：", indent=False)
     _para(
         doc,
@@ -96,17 +124,8 @@ def _write(doc, report: Report) -> None:
         heading += 1
         for sentence in figures.get("sentences") or ():
             _para(doc, sentence)
-        for table_data in figures.get("tables") or ():
-            _para(doc, table_data["title"], font=SUB_HEADING_FONT, indent=False)
-            table = doc.add_table(rows=1, cols=2)
-            table.style = "Table Grid"
-            table.alignment = WD_TABLE_ALIGNMENT.CENTER
-            for cell, text in zip(table.rows[0].cells, (_("项目"), _("数值")), strict=True):
-                _font(cell.paragraphs[0].add_run(text), HEADING_FONT, 12)
-            for label, value in table_data.get("rows") or ():
-                cells = table.add_row().cells
-                _font(cells[0].paragraphs[0].add_run(str(label)), BODY_FONT, 12)
-                _font(cells[1].paragraphs[0].add_run(str(value)), BODY_FONT, 12)
+        if figures.get("tables"):
+            _table(doc, figure_rows(figures))
     for key, title in SECTIONS:
         _para(doc, f"{NUMERALS[heading % 10]}、{title}", font=HEADING_FONT)
         heading += 1
@@ -192,6 +211,7 @@ def context(report: Report) -> dict[str, Any]:
         "report": report,
         "kind_line": kind_line(report),
         "figures": figures,
+        "figure_rows": figure_rows(figures),
         "sections": sections,
         "period": (date_text(report.call.period_start), date_text(report.call.period_end)),
         "date": date_text(report_date(report)),
@@ -201,7 +221,7 @@ def context(report: Report) -> dict[str, Any]:
 STYLESHEET = """
 @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
 body { font-size: 16pt; line-height: 28pt; }
-.number, .title, .kind { text-align: center; }
+.number, .title { text-align: center; }
 .title { font-size: 22pt; font-weight: bold; margin: 12pt 0; }
 p { text-indent: 2em; margin: 0; }
 p.flat { text-indent: 0; }

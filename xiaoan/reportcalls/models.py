@@ -125,7 +125,15 @@ class Report(TimeStamped):
 
     @property
     def title(self) -> str:
-        return f"{self.unit.name}{self.call.title}"
+        """The report's own title: 关于…的安全专报, else the year's work and the kind."""
+        call = self.call
+        if call.kind == ReportKind.SPECIAL and call.topic:
+            return _("%(u)s关于%(t)s的安全专报") % {"u": self.unit.name, "t": call.topic}
+        return _("%(u)s%(y)d年学校安全工作%(k)s") % {
+            "u": self.unit.name,
+            "y": call.period_end.year,
+            "k": call.get_kind_display(),
+        }
 
 
 class ReportEvent(WorkflowEvent):

@@ -45,6 +45,8 @@ ACCEPT = "reportcalls.accept_report"
 MAX_TARGETS = 2000
 MAX_SECTION = 20_000
 MAX_PERIOD = dt.timedelta(days=4 * 366)
+# The sections a draft sums up in a sentence (every section's figures go in the table).
+SUMMARISED = ("hazards", "inspections", "duties", "plans", "training", "activities", "drills")
 
 
 def _workflow():
@@ -211,6 +213,8 @@ def draft_figures(actor: Any, call: ReportCall, unit: Unit) -> dict[str, Any]:
         if not rows:
             continue
         tables.append({"title": str(section.title), "rows": rows})
+        if section.key not in SUMMARISED:
+            continue
         parts = "，".join(f"{label}{value}" for label, value in rows[:6])
         sentences.append(
             _("%(section)s方面，截至%(d)s，%(parts)s。")

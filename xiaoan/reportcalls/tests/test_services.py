@@ -55,6 +55,7 @@ def test_it_sends_a_city_call_one_level_down_only(persona, units):
     )
     names = {r.unit.name for r in call.reports.select_related("unit")}
     assert names == {DISTRICT, "鄂州职业大学"}
+    assert call.reports.first().title.endswith("关于防溺水的安全专报")
 
 
 @pytest.mark.parametrize(

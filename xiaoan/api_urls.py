@@ -34,6 +34,7 @@ from xiaoan.inspections.api.coverage import CoverageView
 from xiaoan.lawsafety.api import CounsellorViewSet, LegalVicePrincipalViewSet, PoliceRoomViewSet
 from xiaoan.orgs.api import views as orgs_api
 from xiaoan.plans.api import views as plans_api
+from xiaoan.reportcalls.api.views import ReportCallViewSet, ReportViewSet
 from xiaoan.reports.api import views as reports_api
 from xiaoan.security.api import SecurityPostureViewSet
 from xiaoan.studentcases.api.views import (
@@ -122,6 +123,8 @@ router.register("alert-warnings", WarningViewSet, basename="alertwarning")
 # Commitments first: "accountability/commitments/" is not a decision's id.
 router.register("accountability/commitments", CommitmentViewSet, basename="commitment")
 router.register("accountability", DecisionViewSet, basename="decision")
+router.register("report-calls", ReportCallViewSet, basename="report-call")
+router.register("reports", ReportViewSet, basename="report")
 
 app_name = "api"
 urlpatterns = [

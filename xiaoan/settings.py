@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "xiaoan.alerts",
     "xiaoan.accountability",
     "xiaoan.studentcases",
+    "xiaoan.reportcalls",
 ]
 
 MIDDLEWARE = [
@@ -506,6 +507,9 @@ SPECTACULAR_SETTINGS = {
         "AccountabilityActionEnum": "xiaoan.accountability.choices.DecisionAction",
         "CommitmentStatusEnum": "xiaoan.accountability.choices.CommitmentStatus",
         "CommitmentActionEnum": "xiaoan.accountability.choices.CommitmentAction",
+        "ReportCallKindEnum": "xiaoan.reportcalls.choices.ReportKind",
+        "ReportCallTargetsEnum": "xiaoan.reportcalls.choices.CallTargets",
+        "ReportStatusEnum": "xiaoan.reportcalls.choices.ReportStatus",
         "ActivityKindEnum": "xiaoan.activities.choices.ActivityKind",
         "AlertSeverityEnum": "xiaoan.alerts.choices.Severity",
         "AlertStatusEnum": "xiaoan.alerts.choices.AlertStatus",

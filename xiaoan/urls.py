@@ -39,6 +39,7 @@ urlpatterns = [
     path("channels/", include("xiaoan.channels.urls")),
     path("alerts/", include("xiaoan.alerts.urls")),
     path("accountability/", include("xiaoan.accountability.urls")),
+    path("report-calls/", include("xiaoan.reportcalls.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

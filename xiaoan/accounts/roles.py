@@ -398,12 +398,33 @@ _ACCOUNTABILITY_ROLES = {
     "supervisor": ACCOUNTABILITY_VIEW,
     "auditor": ACCOUNTABILITY_VIEW,
 }
+# Reports upward (上报材料): heads and safety officers issue calls from a bureau, draft and
+# submit their unit's reports, and decide (accept or return) the reports called by their
+# bureau (the services refuse a unit deciding its own); supervisors and auditors read.
+REPORTCALL_VIEW = ["reportcalls.view_reportcall", "reportcalls.view_report"]
+REPORTCALL_MANAGE = [
+    *REPORTCALL_VIEW,
+    "reportcalls.add_reportcall",
+    "reportcalls.change_report",
+    "reportcalls.submit_report",
+    "reportcalls.accept_report",
+]
+_REPORTCALL_ROLES = {
+    "unit_head": REPORTCALL_MANAGE,
+    "safety_officer": REPORTCALL_MANAGE,
+    "supervisor": REPORTCALL_VIEW,
+    "auditor": REPORTCALL_VIEW,
+}
 BUILTIN_ROLES = [
     RoleSpec(
         spec.code,
         spec.name,
         spec.description,
-        (*spec.permissions, *_ACCOUNTABILITY_ROLES.get(spec.code, ())),
+        (
+            *spec.permissions,
+            *_ACCOUNTABILITY_ROLES.get(spec.code, ()),
+            *_REPORTCALL_ROLES.get(spec.code, ()),
+        ),
         spec.is_platform,
     )
     for spec in BUILTIN_ROLES

@@ -1,0 +1,362 @@
+"""The rules of reports upward (上报材料), shared by the pages, the API, the demo and the to-dos.
+
+- Issue a call: an authority where the person holds `reportcalls.add_reportcall`, a kind
+  (a 安全专报 names its topic), a title, the period (start ≤ end), a due date not before
+  today, instructions, and the targets: the units one level down (schools and bureaus, not
+  the bureau's own sections) or every school below. One report per target unit, each
+  drafted at once from the unit's figures (`draft_figures`).
+- A report is edited (the narrative sections and its 文号) while drafting or returned
+  (editing a returned one takes it back to drafting), its figures refreshed, then
+  submitted: every section written. The caller's people (who hold
+  `reportcalls.accept_report` at the call's unit, never the reporting unit itself) accept
+  it or return it with a reason.
+Every step is an event of the report's history (xiaoan.reportcalls.workflow)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xiaoan.audit import services as audit
+from xiaoan.core.errors import Forbidden, Invalid, NotFound
+from xiaoan.core.history import stamp
+from xiaoan.core.ids import record_id
+from xiaoan.core.scoping import has_permission_anywhere
+from xiaoan.core.workflow import begin, require_note
+from xiaoan.orgs.choices import UnitKind
+from xiaoan.orgs.models import Unit
+from xiaoan.reportcalls.choices import (
+    SECTION_KEYS,
+    SECTIONS,
+    CallTargets,
+    ReportAction,
+    ReportKind,
+    ReportStatus,
+)
+from xiaoan.reportcalls.models import Report, ReportCall
+
+ADD = "reportcalls.add_reportcall"
+ACCEPT = "reportcalls.accept_report"
+MAX_TARGETS = 2000
+MAX_SECTION = 20_000
+MAX_PERIOD = dt.timedelta(days=4 * 366)
+# The sections a draft sums up in a sentence (every section's figures go in the table).
+SUMMARISED = ("hazards", "inspections", "duties", "plans", "training", "activities", "drills")
+
+
+def _workflow():
+    from xiaoan.reportcalls.workflow import REPORT
+
+    return REPORT
+
+
+def _refuse(message: str, field: str) -> Invalid:
+    return Invalid(message, fields={field: [message]})
+
+
+def _text(value: Any, limit: int, field: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _refuse(_("须为文字。"), field)
+    value = value.replace("\x00", "").strip()
+    if len(value) > limit:
+        raise _refuse(_("不超过 %(n)d 个字。") % {"n": limit}, field)
+    return value
+
+
+# ---------------------------------------------------------------- issuing a call
+
+
+def issuing_units(actor: Any):
+    """The authorities the person may issue calls from."""
+    return Unit.objects.with_permission(actor, ADD).filter(kind=UnitKind.AUTHORITY, is_active=True)
+
+
+def target_units(unit: Unit, targets: str):
+    """The units a call of `unit` goes to."""
+    below = Unit.objects.filter(path__startswith=unit.path, is_active=True).exclude(pk=unit.pk)
+    if targets == CallTargets.SCHOOLS:
+        return below.filter(kind=UnitKind.SCHOOL).order_by("path")
+    return below.filter(
+        depth=unit.depth + 1, kind__in=(UnitKind.AUTHORITY, UnitKind.SCHOOL)
+    ).order_by("path")
+
+
+def call_number(unit: Unit, year: int) -> str:
+    """文号: the bureau's short name, the year and the call's rank in it (〔2026〕3号)."""
+    short = unit.alias_list()[0] if unit.alias_list() else unit.name
+    count = ReportCall.objects.filter(unit=unit, created_at__year=year).count() + 1
+    return _("%(u)s安函〔%(y)d〕%(n)d号") % {"u": short, "y": year, "n": count}
+
+
+def report_number(unit: Unit, year: int, seq: int) -> str:
+    short = unit.alias_list()[0] if unit.alias_list() else unit.name
+    return _("%(u)s安报〔%(y)d〕%(n)d号") % {"u": short, "y": year, "n": seq}
+
+
+@transaction.atomic
+def issue(
+    actor: Any,
+    *,
+    unit: Any,
+    kind: str,
+    title: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    due_on: dt.date,
+    instructions: str = "",
+    topic: str = "",
+    targets: str = CallTargets.CHILDREN,
+) -> ReportCall:
+    if not has_permission_anywhere(actor, ADD):
+        raise Forbidden()
+    unit_id = getattr(unit, "pk", unit)
+    try:
+        unit_id = record_id(unit_id)
+    except NotFound:
+        raise _refuse(_("单位不存在或不在您的管理范围内。"), "unit") from None
+    found = issuing_units(actor).filter(pk=unit_id).first()
+    if found is None:
+        if Unit.objects.with_permission(actor, ADD).filter(pk=unit_id).exists():
+            raise _refuse(_("只有教育行政部门可以下发报告征集。"), "unit")
+        raise _refuse(_("单位不存在或不在您的管理范围内。"), "unit")
+    if kind not in ReportKind.values:
+        raise _refuse(_("请选择报告类型。"), "kind")
+    if targets not in CallTargets.values:
+        raise _refuse(_("请选择报送范围。"), "targets")
+    title = " ".join(_text(title, 200, "title").split())
+    if not title:
+        raise _refuse(_("请填写标题。"), "title")
+    topic = " ".join(_text(topic, 100, "topic").split())
+    if kind == ReportKind.SPECIAL and not topic:
+        raise _refuse(_("安全专报须写明主题。"), "topic")
+    for name, value in (("period_start", period_start), ("period_end", period_end)):
+        if not isinstance(value, dt.date):
+            raise _refuse(_("请填写报告期。"), name)
+    if not isinstance(due_on, dt.date):
+        raise _refuse(_("请填写报送截止日期。"), "due_on")
+    if period_end < period_start:
+        raise _refuse(_("报告期止不能早于报告期起。"), "period_end")
+    if period_end - period_start > MAX_PERIOD:
+        raise _refuse(_("报告期不超过四年。"), "period_end")
+    if due_on < timezone.localdate():
+        raise _refuse(_("报送截止日期不能早于今天。"), "due_on")
+    units = list(target_units(found, targets)[: MAX_TARGETS + 1])
+    if not units:
+        raise _refuse(_("该单位下没有可报送的单位。"), "targets")
+    if len(units) > MAX_TARGETS:
+        raise _refuse(_("报送单位过多。"), "targets")
+    call = ReportCall(
+        unit=found,
+        kind=kind,
+        title=title,
+        topic=topic,
+        period_start=period_start,
+        period_end=period_end,
+        due_on=due_on,
+        instructions=_text(instructions, MAX_SECTION, "instructions"),
+        targets=targets,
+        issued_by=actor,
+        number=call_number(found, timezone.localdate().year),
+    )
+    stamp(call, actor)
+    call.save()
+    audit.record("create", actor=actor, obj=call, detail={"targets": len(units)})
+    year = timezone.localdate().year
+    for unit_obj in units:
+        seq = Report.objects.filter(unit=unit_obj, created_at__year=year).count() + 1
+        report = Report(
+            call=call,
+            unit=unit_obj,
+            number=report_number(unit_obj, year, seq),
+            figures=draft_figures(actor, call, unit_obj),
+            sections={key: "" for key in SECTION_KEYS},
+        )
+        stamp(report, actor)
+        _workflow().advance(report, actor, ReportAction.CREATE, to=None, created=True)
+    return call
+
+
+# ---------------------------------------------------------------- the draft's figures
+
+
+def _value(figure: Any) -> str:
+    value = figure.value
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        value = f"{value:g}"
+    return f"{value}{figure.suffix or ''}"
+
+
+def draft_figures(actor: Any, call: ReportCall, unit: Unit) -> dict[str, Any]:
+    """The unit's figures (the dashboard's sections, as `actor` sees the unit) as tables and
+    one generated sentence per section."""
+    from xiaoan.reports.services import dashboard
+
+    today = timezone.localdate()
+    try:
+        board = dashboard(actor, unit.pk)
+    except NotFound:
+        return {"as_of": today.isoformat(), "tables": [], "sentences": []}
+    tables, sentences = [], []
+    for section in board.sections:
+        if section.key == "reportcalls":  # the reports themselves are not the period's work
+            continue
+        rows = [[str(f.label), _value(f)] for f in section.figures]
+        if not rows:
+            continue
+        tables.append({"title": str(section.title), "rows": rows})
+        if section.key not in SUMMARISED:
+            continue
+        parts = "，".join(f"{label}{value}" for label, value in rows[:6])
+        sentences.append(
+            _("%(section)s方面，截至%(d)s，%(parts)s。")
+            % {"section": section.title, "d": f"{today:%Y年%-m月%-d日}", "parts": parts}
+        )
+    opening = _("%(start)s至%(end)s，%(unit)s按照上级部署开展学校安全工作，主要数据如下。") % {
+        "start": f"{call.period_start:%Y年%-m月%-d日}",
+        "end": f"{call.period_end:%Y年%-m月%-d日}",
+        "unit": unit.name,
+    }
+    return {"as_of": today.isoformat(), "tables": tables, "sentences": [opening, *sentences]}
+
+
+# ---------------------------------------------------------------- the report's steps
+
+
+def load(actor: Any, pk: Any) -> Report:
+    report = (
+        Report.objects.restrict(actor, "view")
+        .select_related("unit", "call__unit", "submitted_by")
+        .filter(pk=record_id(pk))
+        .first()
+    )
+    if report is None:
+        raise NotFound()
+    return report
+
+
+def load_call(actor: Any, pk: Any) -> ReportCall:
+    call = (
+        ReportCall.objects.restrict(actor, "view")
+        .select_related("unit", "issued_by")
+        .filter(pk=record_id(pk))
+        .first()
+    )
+    if call is None:
+        raise NotFound()
+    return call
+
+
+def clean_sections(value: Any) -> dict[str, str]:
+    """Only the known sections, as text (a nested or foreign value is refused)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise _refuse(_("正文须为各部分的文字。"), "sections")
+    unknown = set(value) - set(SECTION_KEYS)
+    if unknown:
+        raise _refuse(_("未知的正文部分：%(k)s。") % {"k": "、".join(sorted(unknown))}, "sections")
+    return {key: _text(text, MAX_SECTION, "sections") for key, text in value.items()}
+
+
+@transaction.atomic
+def edit(
+    actor: Any,
+    pk: Any,
+    *,
+    version: int | None = None,
+    sections: Any = None,
+    number: str | None = None,
+) -> Report:
+    report = begin(actor, Report, pk, ReportAction.EDIT, version)
+    changed = clean_sections(sections)
+    report.sections = {**{k: "" for k in SECTION_KEYS}, **(report.sections or {}), **changed}
+    if number is not None:
+        report.number = " ".join(_text(number, 60, "number").split())
+    stamp(report, actor)
+    _workflow().advance(report, actor, ReportAction.EDIT, to=ReportStatus.DRAFTING)
+    return report
+
+
+@transaction.atomic
+def refresh(actor: Any, pk: Any, *, version: int | None = None) -> Report:
+    report = begin(actor, Report, pk, ReportAction.REFRESH, version)
+    report.figures = draft_figures(actor, report.call, report.unit)
+    stamp(report, actor)
+    _workflow().advance(report, actor, ReportAction.REFRESH, to=None)
+    return report
+
+
+@transaction.atomic
+def submit(actor: Any, pk: Any, *, version: int | None = None) -> Report:
+    report = begin(actor, Report, pk, ReportAction.SUBMIT, version)
+    missing = [str(title) for key, title in SECTIONS if not (report.sections or {}).get(key)]
+    if missing:
+        message = _("请先填写：%(s)s。") % {"s": "、".join(missing)}
+        raise _refuse(message, "sections")
+    report.submitted_at = timezone.now()
+    report.submitted_by = actor
+    report.return_reason = ""
+    stamp(report, actor)
+    _workflow().advance(report, actor, ReportAction.SUBMIT)
+    return report
+
+
+def is_caller(actor: Any, report: Report) -> bool:
+    """The person decides for the calling authority (not for the reporting unit)."""
+    if report.call.unit_id == report.unit_id:
+        return False
+    return Unit.objects.with_permission(actor, ACCEPT).filter(pk=report.call.unit_id).exists()
+
+
+def _decide(actor: Any, pk: Any, name: str, version: int | None) -> Report:
+    report = begin(actor, Report, pk, name, version)
+    if not is_caller(actor, report):
+        raise Forbidden(_("只有发文单位可以审核上报材料。"))
+    report.decided_at = timezone.now()
+    return report
+
+
+@transaction.atomic
+def accept(actor: Any, pk: Any, *, version: int | None = None, note: str = "") -> Report:
+    report = _decide(actor, pk, ReportAction.ACCEPT, version)
+    stamp(report, actor)
+    _workflow().advance(report, actor, ReportAction.ACCEPT, note=(note or "").strip())
+    return report
+
+
+@transaction.atomic
+def send_back(actor: Any, pk: Any, *, version: int | None = None, note: str = "") -> Report:
+    report = _decide(actor, pk, ReportAction.SEND_BACK, version)
+    report.return_reason = require_note(note, _("退回原因"))
+    stamp(report, actor)
+    _workflow().advance(report, actor, ReportAction.SEND_BACK, note=report.return_reason)
+    return report
+
+
+# ---------------------------------------------------------------- the caller's view
+
+
+def returns_of(call: ReportCall):
+    """The call's reports, side by side (one query)."""
+    return call.reports.select_related("unit", "submitted_by").order_by("unit__path")
+
+
+def tally(call: ReportCall, today: dt.date | None = None) -> dict[str, int]:
+    today = today or timezone.localdate()
+    out = {s: 0 for s in ReportStatus.values}
+    for status in call.reports.values_list("status", flat=True):
+        out[status] += 1
+    out["total"] = sum(out[s] for s in ReportStatus.values)
+    out["overdue"] = (
+        out[ReportStatus.DRAFTING] + out[ReportStatus.RETURNED] if call.due_on < today else 0
+    )
+    return out

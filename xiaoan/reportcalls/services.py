@@ -195,6 +195,31 @@ def _value(figure: Any) -> str:
     return f"{value}{figure.suffix or ''}"
 
 
+def period_months(start: dt.date, end: dt.date) -> list[str]:
+    """The months ("YYYY-MM") the period touches."""
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(f"{month:%Y-%m}")
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def period_hazards(unit: Unit, start: dt.date, end: dt.date) -> tuple[int, int]:
+    """Hazards found and closed in the unit's subtree during the period, from the monthly
+    counters of its hazards rollup (a month the period touches counts whole): one row read,
+    however long the period."""
+    from xiaoan.reports.models import Rollup
+
+    counters = (
+        Rollup.objects.filter(kind="hazards", unit=unit).values_list("subtree", flat=True).first()
+        or {}
+    )
+    months = period_months(start, end)
+    found = sum(counters.get(f"f:{month}", 0) for month in months)
+    closed = sum(counters.get(f"c:{month}", 0) for month in months)
+    return found, closed
+
+
 def draft_figures(actor: Any, call: ReportCall, unit: Unit) -> dict[str, Any]:
     """The unit's figures (the dashboard's sections, as `actor` sees the unit) as tables and
     one generated sentence per section."""
@@ -206,6 +231,18 @@ def draft_figures(actor: Any, call: ReportCall, unit: Unit) -> dict[str, Any]:
     except NotFound:
         return {"as_of": today.isoformat(), "tables": [], "sentences": []}
     tables, sentences = [], []
+    if "hazards" in board.sections_by_key:
+        found, closed = period_hazards(unit, call.period_start, call.period_end)
+        tables.append(
+            {
+                "title": str(_("报告期内隐患排查治理（按月统计）")),
+                "rows": [[str(_("发现隐患")), f"{found}项"], [str(_("整改销号")), f"{closed}项"]],
+            }
+        )
+        sentences.append(
+            _("报告期内（按月统计），共排查发现隐患%(found)d项，整改销号%(closed)d项。")
+            % {"found": found, "closed": closed}
+        )
     for section in board.sections:
         if section.key == "reportcalls":  # the reports themselves are not the period's work
             continue

@@ -202,3 +202,43 @@ def test_it_shows_overdue_reports_on_the_dashboard(persona, units):
     mine = dashboard(persona("school_a_head"), units[SCHOOL_A].pk)
     assert {f.key: f.value for f in mine.sections_by_key["reportcalls"].figures}["overdue"] == 1
     assert "reportcalls" not in [t["title"] for t in report_of(call, units).figures["tables"]]
+
+
+def test_it_counts_the_hazards_of_the_period_from_the_records(persona, units):
+    from xiaoan.hazards import rollup
+    from xiaoan.hazards.choices import HazardStatus
+    from xiaoan.hazards.models import Hazard
+    from xiaoan.hazards.tests.pages_support import reported
+    from xiaoan.orgs.models import Unit
+
+    school = units[SCHOOL_A]
+    reported(persona, school)
+    old = reported(persona, school, "去年的楼道堆放杂物")
+    # Found two years ago: outside a half-year period, inside a three-year one.
+    Hazard.objects.filter(pk=old.pk).update(found_at=timezone.now() - dt.timedelta(days=730))
+    rollup.touch([old.unit_id])
+    today = timezone.localdate()
+
+    def expected(start: dt.date) -> tuple[int, int]:
+        rows = Hazard.objects.filter(
+            unit__in=Unit.objects.filter(path__startswith=school.path),
+            found_at__date__gte=start.replace(day=1),
+        ).exclude(status=HazardStatus.DISMISSED)
+        closed = Hazard.objects.filter(
+            unit__in=Unit.objects.filter(path__startswith=school.path),
+            status=HazardStatus.CLOSED,
+            closed_at__date__gte=start.replace(day=1),
+        )
+        return rows.count(), closed.count()
+
+    for days in (180, 3 * 365):
+        start = today - dt.timedelta(days=days)
+        report = report_of(issue(persona, units, period_start=start, kind="three_year"), units)
+        found, closed = expected(start)
+        table = report.figures["tables"][0]
+        assert table["rows"] == [["发现隐患", f"{found}项"], ["整改销号", f"{closed}项"]]
+        assert f"共排查发现隐患{found}项" in report.figures["sentences"][1]
+    assert (
+        expected(today - dt.timedelta(days=3 * 365))[0]
+        > expected(today - dt.timedelta(days=180))[0]
+    )

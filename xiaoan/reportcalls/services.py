@@ -45,6 +45,9 @@ ACCEPT = "reportcalls.accept_report"
 MAX_TARGETS = 2000
 MAX_SECTION = 20_000
 MAX_PERIOD = dt.timedelta(days=4 * 366)
+# A call to more units than this has its drafts' figures made by a job after it is issued
+# (a dashboard per unit: hundreds of schools would hold the request for a minute).
+INLINE_DRAFTS = 30
 # The sections a draft sums up in a sentence (every section's figures go in the table).
 SUMMARISED = ("hazards", "inspections", "duties", "plans", "training", "activities", "drills")
 
@@ -169,18 +172,62 @@ def issue(
     call.save()
     audit.record("create", actor=actor, obj=call, detail={"targets": len(units)})
     year = timezone.localdate().year
+    inline = len(units) <= INLINE_DRAFTS
     for unit_obj in units:
         seq = Report.objects.filter(unit=unit_obj, created_at__year=year).count() + 1
         report = Report(
             call=call,
             unit=unit_obj,
             number=report_number(unit_obj, year, seq),
-            figures=draft_figures(actor, call, unit_obj),
+            figures=draft_figures(actor, call, unit_obj) if inline else {},
             sections={key: "" for key in SECTION_KEYS},
         )
         stamp(report, actor)
         _workflow().advance(report, actor, ReportAction.CREATE, to=None, created=True)
+    if not inline:
+        transaction.on_commit(lambda: _fill_later(call.pk, actor.pk))
     return call
+
+
+def _fill_later(call_id: int, actor_id: int) -> None:
+    from xiaoan.reportcalls.tasks import fill_drafts
+
+    fill_drafts(call_id, actor_id)
+
+
+def fill_drafts(call_id: int | None = None, actor_id: int | None = None) -> int:
+    """Give the drafts still without figures theirs (a call's, or every call's), each in
+    its own transaction, as the caller sees the unit; returns how many were filled. Safe to
+    run twice: a filled draft is left alone."""
+    from xiaoan.accounts.models import User
+
+    waiting = Report.objects.filter(status=ReportStatus.DRAFTING, figures={})
+    if call_id is not None:
+        waiting = waiting.filter(call_id=call_id)
+    done = 0
+    people: dict[int, Any] = {}
+    for pk, call_pk, issuer in waiting.values_list("pk", "call_id", "call__issued_by_id")[
+        :MAX_TARGETS
+    ]:
+        who = actor_id if actor_id is not None and call_pk == call_id else issuer
+        if who not in people:
+            people[who] = User.objects.filter(pk=who, is_active=True).first()
+        actor = people[who]
+        if actor is None:
+            continue
+        with transaction.atomic():
+            report = (
+                Report.objects.select_for_update()
+                .select_related("call", "unit")
+                .filter(pk=pk, figures={})
+                .first()
+            )
+            if report is None:
+                continue
+            report.figures = draft_figures(actor, report.call, report.unit)
+            report.save(update_fields=["figures", "updated_at"])
+            done += 1
+    return done
 
 
 # ---------------------------------------------------------------- the draft's figures

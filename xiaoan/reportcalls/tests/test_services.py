@@ -242,3 +242,29 @@ def test_it_counts_the_hazards_of_the_period_from_the_records(persona, units):
         expected(today - dt.timedelta(days=3 * 365))[0]
         > expected(today - dt.timedelta(days=180))[0]
     )
+
+
+def test_it_fills_a_large_calls_drafts_after_it_is_issued(
+    persona, units, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(services, "INLINE_DRAFTS", 3)
+    with django_capture_on_commit_callbacks(execute=False) as waiting:
+        call = issue(persona, units)
+    # Issued at once, the figures not yet made; the page says so.
+    assert all(r.figures == {} for r in call.reports.all())
+    from django.test import Client
+
+    client = Client()
+    client.force_login(persona("school_a_officer"))
+    page = client.get(f"/report-calls/reports/{report_of(call, units).pk}/")
+    assert page.status_code == 200 and "数据正在生成" in page.content.decode()
+    for callback in waiting:  # the commit: the job is queued (huey runs it at once in tests)
+        callback()
+    assert all(r.figures["tables"] for r in call.reports.all())
+    # Run again (a retried job, the sweep): nothing is made twice.
+    assert services.fill_drafts() == 0
+    # A draft the job missed is found by the sweep.
+    report = report_of(call, units)
+    Report.objects.filter(pk=report.pk).update(figures={})
+    assert services.fill_drafts() == 1
+    assert report_of(call, units).figures["tables"]

@@ -2,10 +2,11 @@
 can be kept in the cache and built again only when something it shows may have changed.
 
 Every write is recorded: the audit trail names the unit of each record written, and the
-rollups name the units whose counters they change. Both call `changed(unit ids)`; when the
-transaction commits, the unit and every unit above it get a new token for their subtree
-("sub:<path>"), and the unit a new token for itself ("at:<path>"). A page of unit U depends on
-U's subtree and on what its superiors decided for those below them (weights, targets):
+rollups name the units whose counters they change. Both call `changed(unit ids)`: at once and
+again when the transaction commits, the unit and every unit above it get a new token for their
+subtree ("sub:<path>"), and the unit a new token for itself ("at:<path>"). A page of unit U
+depends on U's subtree and on what its superiors decided for those below them (weights,
+targets):
 `version(path)` reads U's subtree token and the own tokens of the units above it, one cache
 round trip. A recount of everything (the nightly reconcile, a moved unit) changes the token
 all pages read (`everywhere`).
@@ -33,7 +34,6 @@ logger = logging.getLogger(__name__)
 
 PREFIX = "fresh:"
 EVERYWHERE = f"{PREFIX}all"
-STEP = 4  # the orgs tree's path step (Unit.steplen)
 
 
 def enabled() -> bool:
@@ -44,9 +44,10 @@ def _token() -> str:
     return secrets.token_hex(6)
 
 
-def _above(path: str) -> list[str]:
-    """The paths of the unit and of every unit above it, the root first."""
-    return [path[:end] for end in range(STEP, len(path) + 1, STEP)]
+def _above(path: str, include_self: bool = True) -> list[str]:
+    from xiaoan.orgs.models import ancestor_paths
+
+    return ancestor_paths(path, include_self=include_self)
 
 
 def changed(unit_ids: Iterable[int | None], paths: dict[int, str] | None = None) -> None:
@@ -137,7 +138,7 @@ def _version(paths: tuple[str, ...]) -> str:
     keys = [EVERYWHERE]
     for path in paths:
         keys.append(f"{PREFIX}sub:{path}")
-        keys.extend(f"{PREFIX}at:{p}" for p in _above(path)[:-1])
+        keys.extend(f"{PREFIX}at:{p}" for p in _above(path, include_self=False))
     keys = list(dict.fromkeys(keys))
     found = cache.get_many(keys)
     missing = [key for key in keys if key not in found]

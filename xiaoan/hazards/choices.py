@@ -43,6 +43,7 @@ class HazardSource(models.TextChoices):
     ALERT = "alert", _("预警转入")
     SUPERIOR = "superior", _("上级督查发现")
     DRILL = "drill", _("演练评估发现")
+    INCIDENT = "incident", _("事件复盘发现")
 
 
 class HazardAction(models.TextChoices):

@@ -12,3 +12,8 @@ class IncidentsConfig(AppConfig):
         import xiaoan.incidents.registers
         import xiaoan.incidents.todos
         import xiaoan.incidents.workflow  # noqa: F401
+        from xiaoan.hazards import origins
+        from xiaoan.hazards.choices import HazardSource
+        from xiaoan.incidents.services import hazard_origin
+
+        origins.register(HazardSource.INCIDENT, hazard_origin)

@@ -27,10 +27,13 @@ class IncidentStatus(models.TextChoices):
 
 class IncidentAction(models.TextChoices):
     REPORT = "report", _("首报")
+    EDIT = "edit", _("更正首报")
     FOLLOW_UP = "follow_up", _("续报")
     CLASSIFY = "classify", _("定性")
     REVIEW = "review", _("复盘")
     TO_HAZARD = "to_hazard", _("复盘问题登记为隐患")
+    ASSIGN_FINDING = "assign_finding", _("交办整改措施")
+    FINISH_FINDING = "finish_finding", _("整改措施已落实")
     CLOSE = "close", _("结案")
 
 

@@ -97,6 +97,17 @@ def load_incidents() -> int:
             {"text": "体测前热身时间不足", "measure": "体测前统一热身 10 分钟"},
         ],
     )
+    # The second problem is a task of the school's people, not a hazard (交办整改措施).
+    injury.refresh_from_db()
+    problem = services.findings_of(injury)[1]
+    owner = services.task_owners(injury).exclude(pk=officer.pk).first() or officer
+    services.assign_finding(
+        officer,
+        injury.pk,
+        finding=problem.pk,
+        owner=owner,
+        due=timezone.localdate() + dt.timedelta(days=7),
+    )
     made += 1
     services.report(
         officer,

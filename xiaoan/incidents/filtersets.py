@@ -13,6 +13,11 @@ class IncidentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=IncidentStatus.choices, label=_("状态"))
     late = django_filters.BooleanFilter(label=_("超时首报"))
     unit = IdFilter(method="filter_unit", label=_("单位（含下级）"))
+    task = django_filters.ChoiceFilter(
+        method="filter_task",
+        choices=[("mine", _("交给我的复盘整改措施"))],
+        label=_("复盘整改"),
+    )
     occurred_after = django_filters.DateFilter(
         field_name="occurred_at", lookup_expr="date__gte", label=_("发生日期起")
     )
@@ -24,7 +29,7 @@ class IncidentFilter(django_filters.FilterSet):
         model = Incident
         fields = [
             "q", "kind", "severity", "status", "late", "unit", "occurred_after",
-            "occurred_before",
+            "occurred_before", "task",
         ]  # fmt: skip
 
     def filter_q(self, queryset, name, value):
@@ -32,6 +37,12 @@ class IncidentFilter(django_filters.FilterSet):
 
         value = value.strip()[:100]
         return queryset.filter(Q(place__icontains=value) | Q(summary__icontains=value))
+
+    def filter_task(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value != "mine" or user is None or not user.is_authenticated:
+            return queryset
+        return queryset.filter(findings__owner=user, findings__done_at__isnull=True).distinct()
 
     def filter_unit(self, queryset, name, value):
         from xiaoan.orgs.models import Unit

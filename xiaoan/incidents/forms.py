@@ -102,5 +102,68 @@ class ToHazardForm(WorkflowForm):
     finding = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class EditForm(WorkflowForm):
+    intro = _("定性前可更正首报内容；首报时间不能更改，每次更正都留有记录。")
+    kind = forms.ChoiceField(label=_("事件类型"), choices=IncidentKind.choices)
+    severity = forms.ChoiceField(label=_("事件等级"), choices=Severity.choices)
+    occurred_at = forms.DateTimeField(label=_("发生时间"), widget=_moment())
+    place = forms.CharField(label=_("发生地点"), max_length=200)
+    injured = forms.IntegerField(label=_("受伤人数"), min_value=0, max_value=100_000)
+    dead = forms.IntegerField(label=_("死亡人数"), min_value=0, max_value=100_000)
+    summary = forms.CharField(label=_("事件经过"), widget=_text(4))
+    measures = forms.CharField(label=_("已采取的初步措施"), widget=_text(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None and not self.is_bound:
+            for name in self.fields:
+                if name != "version":
+                    value = getattr(self.obj, name)
+                    if name == "occurred_at":
+                        from django.utils import timezone
+
+                        value = timezone.localtime(value)
+                    self.initial.setdefault(name, value)
+
+
+class AssignFindingForm(WorkflowForm):
+    intro = _("未登记为隐患的问题，交给本单位人员限期落实整改措施。")
+    finding = forms.TypedChoiceField(label=_("问题"), coerce=int)
+    owner = forms.TypedChoiceField(label=_("整改责任人"), coerce=int)
+    due = forms.DateField(label=_("整改期限"), widget=date_input())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from xiaoan.incidents import services
+
+        if self.obj is not None:
+            self.fields["finding"].choices = [
+                (f.pk, f"{f.seq}. {f.text[:60]}")
+                for f in self.obj.findings.filter(hazard__isnull=True, done_at__isnull=True)
+            ]
+            self.fields["owner"].choices = [
+                (p.pk, p.display_name) for p in services.task_owners(self.obj)[:500]
+            ]
+
+
+class FinishFindingForm(WorkflowForm):
+    finding = forms.TypedChoiceField(label=_("问题"), coerce=int)
+    note = forms.CharField(label=_("落实情况"), widget=_text(2))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None and self.actor is not None:
+            rows = self.obj.findings.filter(owner__isnull=False, done_at__isnull=True)
+            from xiaoan.incidents import services
+
+            if (
+                not services.Unit.objects.with_permission(self.actor, services.REVIEW)
+                .filter(pk=self.obj.unit_id)
+                .exists()
+            ):
+                rows = rows.filter(owner=self.actor)
+            self.fields["finding"].choices = [(f.pk, f"{f.seq}. {f.text[:60]}") for f in rows]
+
+
 class CloseForm(WorkflowForm):
     note = forms.CharField(label=_("结案意见"), widget=_text(2), required=False)

@@ -29,6 +29,18 @@ from xiaoan.incidents.choices import (
 REPORT_LIMIT = dt.timedelta(hours=2)  # a serious incident's first report (首报时限)
 
 
+class IncidentQuerySet(ScopedQuerySet):
+    def restrict(self, user, action: str = "view") -> IncidentQuerySet:
+        scoped = super().restrict(user, action)
+        if action != "view" or not getattr(user, "is_authenticated", False):
+            return scoped
+        # A person given one of its review problems reads the incident (as a hazard's owner
+        # reads the hazard), whatever their grants.
+        return scoped | self.filter(
+            pk__in=Finding.objects.filter(owner_id=user.pk).values("incident_id")
+        )
+
+
 class Incident(TimeStamped):
     unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
@@ -82,7 +94,7 @@ class Incident(TimeStamped):
     reviewed_at = models.DateTimeField(_("复盘时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = IncidentQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
     class Meta:
@@ -161,7 +173,8 @@ class FollowUp(models.Model):
 
 
 class Finding(models.Model):
-    """A problem the review found; it may be entered in the unit's hazard ledger."""
+    """A problem the review found: entered in the unit's hazard ledger (a hazard runs its own
+    loop), or given to a named person of the unit as a task with a due date (整改措施落实)."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="findings")
     seq = models.PositiveSmallIntegerField(_("序号"))
@@ -175,6 +188,25 @@ class Finding(models.Model):
         blank=True,
         related_name="+",
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("整改责任人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due = models.DateField(_("整改期限"), null=True, blank=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("完成确认人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    done_note = models.TextField(_("落实情况"), blank=True)
 
     class Meta:
         verbose_name = _("复盘发现的问题")
@@ -183,9 +215,18 @@ class Finding(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["incident", "seq"], name="incident_finding_once")
         ]
+        # The owner's open tasks (the home page's to-do).
+        indexes = [models.Index(fields=["owner", "done_at"], name="finding_owner_open")]
 
     def __str__(self) -> str:
         return self.text[:50]
+
+    @property
+    def is_task(self) -> bool:
+        return self.owner_id is not None
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.is_task and self.done_at is None and self.due is not None and self.due < today
 
 
 class DutyShift(RegisterItem):

@@ -5,11 +5,17 @@
   report's time is now unless given (a phone call made earlier); it may be neither before
   the incident nor in the future. A serious incident (较大及以上) reported more than two hours
   after it happened is stored as `late`.
+- Edit (更正首报): while it waits for the classification, the reporting unit corrects what
+  was first reported (not the first report's time); each change is an event with the
+  values before, and `late` follows a corrected time or severity.
 - Follow-up (续报): appended to the timeline until the incident is closed; never changed.
 - Classify (reported → classified, 定性): only a person of a unit above the incident's school
   (`incidents.classify_incident` there); the severity may be revised (and `late` with it).
 - Review (classified → reviewed, 复盘): the conclusion and the problems found; each problem
-  may become a hazard of the unit's ledger (`to_hazard`, once per problem).
+  may become a hazard of the unit's ledger (`to_hazard`, once per problem), or a task given
+  to a person of the unit with a due date (`assign_finding`; they may then read the
+  incident); the owner (or a reviewer) records it done (`finish_finding`). Open tasks are the
+  owner's to-do.
 - Close (reviewed → closed, 结案): by the superior, as for the classification.
 Every step is an event of the incident's history (xiaoan.incidents.workflow) and audited."""
 
@@ -23,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoan.core import freshness
 from xiaoan.core.errors import Forbidden, Invalid, NotFound
 from xiaoan.core.history import stamp
 from xiaoan.core.ids import record_id
@@ -46,7 +53,8 @@ from xiaoan.incidents.models import (
 )
 from xiaoan.orgs.models import Unit, ancestor_paths
 
-ADD, CHANGE, CLASSIFY, REVIEW = (
+VIEW, ADD, CHANGE, CLASSIFY, REVIEW = (
+    "incidents.view_incident",
     "incidents.add_incident",
     "incidents.change_incident",
     "incidents.classify_incident",
@@ -155,6 +163,71 @@ def report(
     )
     ensure_in_scope(actor, incident, "add")
     return incident
+
+
+EDITABLE = ("kind", "severity", "occurred_at", "place", "injured", "dead", "summary", "measures")
+
+
+@transaction.atomic
+def edit(actor: Any, pk: Any, *, version: int | None = None, **values: Any) -> Incident:
+    """更正首报: the fields given are checked as the first report checks them."""
+    incident = begin(actor, Incident, pk, "edit", version)
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        field = sorted(unknown)[0]
+        raise _refuse(_("该项不能更正。"), field)
+    clean: dict[str, Any] = {}
+    if "kind" in values:
+        if values["kind"] not in IncidentKind.values:
+            raise _refuse(_("请选择事件类型。"), "kind")
+        clean["kind"] = values["kind"]
+    if "severity" in values:
+        if values["severity"] not in Severity.values:
+            raise _refuse(_("请选择事件等级。"), "severity")
+        clean["severity"] = values["severity"]
+    if "occurred_at" in values:
+        occurred_at = values["occurred_at"]
+        if not isinstance(occurred_at, dt.datetime):
+            raise _refuse(_("请填写发生时间。"), "occurred_at")
+        if occurred_at > incident.first_reported_at:
+            raise _refuse(_("发生时间不能晚于首报时间。"), "occurred_at")
+        clean["occurred_at"] = occurred_at
+    if "place" in values:
+        clean["place"] = _text(values["place"], "place", _("发生地点"), 200)
+    for name in ("injured", "dead"):
+        if name in values:
+            clean[name] = _people(values[name], name)
+    if "summary" in values:
+        clean["summary"] = _text(values["summary"], "summary", _("事件经过"))
+    if "measures" in values:
+        clean["measures"] = _text(values["measures"], "measures", _("初步措施"), required=False)
+    before = {
+        name: _plain(getattr(incident, name))
+        for name, value in clean.items()
+        if getattr(incident, name) != value
+    }
+    if not before:
+        raise _refuse(_("没有需要更正的内容。"), "summary")
+    for name, value in clean.items():
+        setattr(incident, name, value)
+    incident.late = is_late(incident.severity, incident.occurred_at, incident.first_reported_at)
+    stamp(incident, actor)
+    _workflow().advance(
+        incident,
+        actor,
+        IncidentAction.EDIT,
+        to=None,
+        note=_("更正：%(f)s") % {"f": "、".join(str(FIELD_LABELS[n]) for n in before)},
+        data={"before": before, "late": incident.late},
+    )
+    return incident
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.datetime) else value
+
+
+FIELD_LABELS = {name: Incident._meta.get_field(name).verbose_name for name in EDITABLE}
 
 
 @transaction.atomic
@@ -288,7 +361,7 @@ def _raise_hazard(actor: Any, incident: Incident, finding: Finding) -> None:
         incident.unit,
         description=_("%(text)s（%(n)s %(k)s复盘发现）")
         % {"text": finding.text, "n": incident.number, "k": incident.get_kind_display()},
-        source=HazardSource.SELF_CHECK,
+        source=HazardSource.INCIDENT,
         category=_("事件复盘"),
         idempotency_key=f"incident-{incident.pk}-{finding.seq}",
         found_at=timezone.now(),
@@ -316,6 +389,147 @@ def to_hazard(actor: Any, pk: Any, *, finding: Any, version: int | None = None) 
         data={"finding": row.pk, "hazard": row.hazard_id},
     )
     return row
+
+
+# ---------------------------------------------------------------- review tasks
+
+
+def task_owners(incident: Incident):
+    """Who may be given a review problem: the active people of the incident's unit (and its
+    departments); being given one lets them read the incident."""
+    from xiaoan.accounts.models import User
+
+    return User.objects.filter(is_active=True, unit__path__startswith=incident.unit.path).order_by(
+        "name", "pk"
+    )
+
+
+def _finding(incident: Incident, value: Any) -> Finding:
+    row = None
+    if str(value or "").isdigit() and int(str(value)) <= 2**31 - 1:
+        row = incident.findings.select_for_update().filter(pk=int(str(value))).first()
+    if row is None:
+        raise _refuse(_("找不到该问题。"), "finding")
+    return row
+
+
+@transaction.atomic
+def assign_finding(
+    actor: Any,
+    pk: Any,
+    *,
+    finding: Any,
+    owner: Any,
+    due: dt.date,
+    version: int | None = None,
+) -> Finding:
+    """交办: a review problem not in the hazard ledger becomes a named person's task. Given
+    again (not yet done), it moves to another person or date."""
+    incident = begin(actor, Incident, pk, "assign_finding", version)
+    row = _finding(incident, finding)
+    if row.hazard_id is not None:
+        raise _refuse(_("该问题已登记为隐患，按隐患闭环整改。"), "finding")
+    if row.done_at is not None:
+        raise _refuse(_("该问题的整改措施已落实。"), "finding")
+    owner_id = str(getattr(owner, "pk", owner) or "")
+    person = None
+    if owner_id.isdigit() and int(owner_id) <= 2**31 - 1:
+        person = task_owners(incident).filter(pk=int(owner_id)).first()
+    if person is None:
+        raise _refuse(_("整改责任人须为本单位的人员。"), "owner")
+    if not isinstance(due, dt.date):
+        raise _refuse(_("请填写整改期限。"), "due")
+    if due < timezone.localdate():
+        raise _refuse(_("整改期限不能早于今天。"), "due")
+    if due > timezone.localdate() + dt.timedelta(days=366):
+        raise _refuse(_("整改期限不超过一年。"), "due")
+    # The to-dos of the new owner (and of one it moves from) are kept by their own units.
+    freshness.changed([person.unit_id, row.owner.unit_id if row.owner_id else None])
+    row.owner, row.due = person, due
+    row.save(update_fields=["owner", "due"])
+    stamp(incident, actor)
+    _workflow().advance(
+        incident,
+        actor,
+        IncidentAction.ASSIGN_FINDING,
+        to=None,
+        note=_("%(text)s → %(who)s，%(due)s 前")
+        % {"text": row.text[:200], "who": person.display_name, "due": due},
+        data={"finding": row.pk, "owner": person.pk, "due": due.isoformat()},
+    )
+    return row
+
+
+def has_open_finding(actor: Any, incident: Incident) -> bool:
+    """A problem neither in the ledger nor done: one to give (or give again)."""
+    return incident.findings.filter(hazard__isnull=True, done_at__isnull=True).exists()
+
+
+def may_finish(actor: Any, incident: Incident) -> bool:
+    """The owner of an open task of the incident, or who may review it."""
+    if Unit.objects.with_permission(actor, REVIEW).filter(pk=incident.unit_id).exists():
+        return incident.findings.filter(owner__isnull=False, done_at__isnull=True).exists()
+    return incident.findings.filter(owner=actor, done_at__isnull=True).exists()
+
+
+@transaction.atomic
+def finish_finding(
+    actor: Any, pk: Any, *, finding: Any, note: str = "", version: int | None = None
+) -> Finding:
+    """落实: the owner (or a reviewer) says what was done."""
+    incident = begin(actor, Incident, pk, "finish_finding", version)
+    row = _finding(incident, finding)
+    if row.owner_id is None:
+        raise _refuse(_("该问题尚未交办。"), "finding")
+    if row.done_at is not None:
+        raise _refuse(_("该问题的整改措施已落实。"), "finding")
+    reviewer = Unit.objects.with_permission(actor, REVIEW).filter(pk=incident.unit_id).exists()
+    if row.owner_id != actor.pk and not reviewer:
+        raise Forbidden(_("只有整改责任人或复盘人员可以确认落实。"))
+    row.done_note = _text(note, "note", _("落实情况"), 2000)
+    late = row.is_overdue(timezone.localdate())
+    row.done_at, row.done_by = timezone.now(), actor
+    row.save(update_fields=["done_note", "done_at", "done_by"])
+    freshness.changed([row.owner.unit_id])
+    stamp(incident, actor)
+    _workflow().advance(
+        incident,
+        actor,
+        IncidentAction.FINISH_FINDING,
+        to=None,
+        note=row.done_note[:500],
+        data={"finding": row.pk, "late": late},
+    )
+    return row
+
+
+def hazard_origin(user: Any, hazard: Any) -> tuple[str, str] | None:
+    """The incident whose review found the hazard, when the person may read it."""
+    from django.urls import reverse
+
+    found = Finding.objects.filter(hazard_id=hazard.pk).values_list("incident_id", flat=True)
+    incident = Incident.objects.restrict(user, "view").filter(pk__in=found).first()
+    if incident is None:
+        return None
+    return (
+        _("事件复盘：%(n)s %(k)s") % {"n": incident.number, "k": incident.get_kind_display()},
+        reverse("incidents:incident_detail", args=[incident.pk]),
+    )
+
+
+def open_tasks(user: Any):
+    """The review problems given to `user` and not yet done."""
+    return Finding.objects.filter(owner=user, done_at__isnull=True)
+
+
+def reads_as_owner(user: Any, action: str) -> bool:
+    """Whether a person without the incident rights reaches the incident pages and API as
+    the owner of a review problem: reading, and recording their problem done."""
+    return (
+        action in ("view", "finish_finding")
+        and getattr(user, "is_authenticated", False)
+        and Finding.objects.filter(owner_id=user.pk).exists()
+    )
 
 
 @transaction.atomic
@@ -387,7 +601,7 @@ def follow_ups_of(incident: Incident) -> list[FollowUp]:
 
 
 def findings_of(incident: Incident) -> list[Finding]:
-    return list(incident.findings.select_related("hazard").order_by("seq"))
+    return list(incident.findings.select_related("hazard", "owner", "done_by").order_by("seq"))
 
 
 def events_of(incident: Incident) -> list[IncidentEvent]:

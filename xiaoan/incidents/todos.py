@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.todos import Todo, own_side, provider
 from xiaoan.incidents.choices import IncidentStatus
-from xiaoan.incidents.models import Incident
+from xiaoan.incidents.models import Finding, Incident
 
 CLASSIFY, REVIEW = "incidents.classify_incident", "incidents.review_incident"
 
@@ -50,6 +51,13 @@ def incident_todos(user: Any) -> list[Todo]:
         count = below(user, IncidentStatus.REVIEWED).count()
         if count:
             out.append(Todo("incidents.close", _("待结案的事件"), count, f"{url}?status=reviewed"))
+    mine = Finding.objects.filter(owner=user, done_at__isnull=True)
+    count = mine.count()
+    if count:
+        late = mine.filter(due__lt=timezone.localdate()).count()
+        out.append(
+            Todo("incidents.tasks", _("复盘整改措施待落实"), count, f"{url}?task=mine", late=late)
+        )
     if has_permission_anywhere(user, REVIEW):
         count = to_review(user).count()
         if count:

@@ -43,10 +43,19 @@ def incident_context(request, incident: Incident, bound=None) -> dict[str, Any]:
         "on_duty": services.on_duty(incident.unit, incident.occurred_at),
         # The clock of a serious incident: due by, and minutes left when still to come.
         "clock_open": incident.serious and incident.deadline > now,
+        "today": timezone.localdate(),
     }
 
 
-class IncidentListView(ScopedListView):
+class OwnerAccessMixin:
+    """Open to the people given a review problem, whatever their rights (they see only the
+    incidents of their problems: `Incident.objects.restrict`)."""
+
+    def has_access(self, user) -> bool:
+        return super().has_access(user) or services.reads_as_owner(user, "view")
+
+
+class IncidentListView(OwnerAccessMixin, ScopedListView):
     model = Incident
     filterset_class = IncidentFilter
     template_name = "incidents/incident_list.html"
@@ -101,7 +110,7 @@ class IncidentCreateView(ServiceFormView):
         return reverse("incidents:incident_detail", args=[self.result.pk])
 
 
-class IncidentDetailView(ScopedMixin, View):
+class IncidentDetailView(OwnerAccessMixin, ScopedMixin, View):
     model = Incident
 
     def get(self, request, pk):
@@ -115,6 +124,9 @@ class IncidentDetailView(ScopedMixin, View):
 class IncidentActionView(WorkflowActionView):
     workflow = INCIDENT
     template_name = DETAIL
+
+    def may_try(self, user) -> bool:
+        return super().may_try(user) or services.reads_as_owner(user, self.action_name)
 
     def record_context(self, obj, bound):
         return incident_context(self.request, services.load(self.request.user, obj.pk), bound)

@@ -45,10 +45,12 @@ class IncidentFollowUpSerializer(serializers.ModelSerializer):
 
 class IncidentFindingSerializer(serializers.ModelSerializer):
     hazard_number = serializers.CharField(source="hazard.number", default=None)
+    owner_name = serializers.CharField(source="owner.display_name", default=None)
 
     class Meta:
         model = Finding
-        fields = ["id", "seq", "text", "measure", "hazard", "hazard_number"]
+        fields = ["id", "seq", "text", "measure", "hazard", "hazard_number", "owner",
+                  "owner_name", "due", "done_at", "done_by", "done_note"]  # fmt: skip
 
 
 class IncidentDutySerializer(serializers.Serializer):
@@ -137,6 +139,30 @@ class IncidentReviewSerializer(_Versioned):
 
 class IncidentToHazardSerializer(_Versioned):
     finding = IdField(help_text="复盘问题 id")
+
+
+class IncidentEditSerializer(_Versioned):
+    """Only the fields given are corrected."""
+
+    kind = serializers.ChoiceField(choices=IncidentKind.choices, required=False)
+    severity = serializers.ChoiceField(choices=Severity.choices, required=False)
+    occurred_at = serializers.DateTimeField(required=False)
+    place = serializers.CharField(max_length=200, required=False)
+    injured = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+    dead = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+    summary = serializers.CharField(max_length=5000, required=False)
+    measures = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class IncidentAssignFindingSerializer(_Versioned):
+    finding = IdField(help_text="复盘问题 id")
+    owner = IdField(help_text="整改责任人（本单位人员）id")
+    due = serializers.DateField(help_text="整改期限")
+
+
+class IncidentFinishFindingSerializer(_Versioned):
+    finding = IdField(help_text="复盘问题 id")
+    note = serializers.CharField(max_length=2000, help_text="落实情况")
 
 
 class IncidentCloseSerializer(_Versioned):

@@ -1,6 +1,7 @@
 """/api/incidents/: list (filters), the incident (timeline, findings, who was on duty and the
-actions allowed), the first report (POST) and one POST per workflow step (follow-up,
-classify, review, to-hazard, close). /api/duty-rosters/ is the roster register's API."""
+actions allowed), the first report (POST) and one POST per workflow step (edit,
+follow-up, classify, review, to-hazard, assign-finding, finish-finding, close).
+/api/duty-rosters/ is the roster register's API."""
 
 from __future__ import annotations
 
@@ -38,12 +39,26 @@ class IncidentViewSet(
     workflow_response = s.IncidentDetailSerializer
     action_permission = {
         **ScopedViewSetMixin.action_permission,
+        "edit": "change",
         "follow_up": "change",
+        "assign_finding": "review",
+        "finish_finding": "view",
         "classify": "classify",
         "review": "review",
         "to_hazard": "review",
         "close": "classify",
     }
+
+    def has_access(self, user) -> bool:
+        # The owner of a review problem reads its incident and records the problem done.
+        return super().has_access(user) or services.reads_as_owner(user, self.owner_action())
+
+    def owner_action(self) -> str:
+        return "view" if self.action in ("list", "retrieve") else str(self.action or "")
+
+    def workflow_gate(self, user, action) -> None:
+        if not services.reads_as_owner(user, action.name):
+            super().workflow_gate(user, action)
 
     def get_queryset(self):
         return (
@@ -59,7 +74,10 @@ class IncidentViewSet(
             .select_related("unit")
             .prefetch_related(
                 Prefetch("follow_ups", FollowUp.objects.select_related("by")),
-                Prefetch("findings", Finding.objects.select_related("hazard").order_by("seq")),
+                Prefetch(
+                    "findings",
+                    Finding.objects.select_related("hazard", "owner").order_by("seq"),
+                ),
                 "events__actor",
             )
             .get()

@@ -43,7 +43,7 @@ def test_it_reports_through_the_api_with_the_clock(api_for, units):
     assert made.status_code == 201, made.content
     body = made.json()
     assert body["status"] == "reported" and body["late"] is True and body["minutes_late"] == 30
-    assert body["allowed_actions"] == ["follow_up"]
+    assert body["allowed_actions"] == ["edit", "follow_up"]
     assert body["deadline"] and body["events"][0]["action"] == "report"
     on_time = client.post(API, _body(units, occurred_at=ago(60).isoformat()), format="json")
     assert on_time.json()["late"] is False

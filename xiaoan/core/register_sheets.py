@@ -241,6 +241,21 @@ def read_rows(register: Register, source: IO[bytes] | bytes) -> list[tuple[int, 
 # ---------------------------------------------------------------- import: checking
 
 
+def _time(raw: Any, text: str) -> dt.time:
+    """A time cell (Excel keeps a time as a fraction of a day) or "8:30" / "08:30:00"."""
+    if isinstance(raw, dt.datetime):
+        return raw.time().replace(second=0, microsecond=0)
+    if isinstance(raw, dt.time):
+        return raw.replace(second=0, microsecond=0)
+    if isinstance(raw, (int, float)) and 0 <= raw < 1:
+        minutes = round(raw * 24 * 60)
+        return dt.time(minutes // 60 % 24, minutes % 60)
+    match = re.fullmatch(r"(\d{1,2})[:：](\d{2})(?::\d{2})?", text.strip())
+    if match is None:
+        raise ValueError(text)
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -285,6 +300,11 @@ def _cell(register: Register, column: SheetColumn, raw: Any, context: dict) -> A
         if text.lower() in FALSE_WORDS:
             return False
         raise ValueError(_("请填“是”或“否”。"))
+    if isinstance(model_field, models.TimeField):
+        try:
+            return _time(raw, text)
+        except (ValueError, TypeError):
+            raise ValueError(_("“%(v)s”不是时间（如 08:30）。") % {"v": text[:30]}) from None
     if isinstance(model_field, models.DateField):
         try:
             return _date(raw)

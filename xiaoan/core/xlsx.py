@@ -104,7 +104,7 @@ WRAP = Alignment(vertical="top", wrap_text=True)
 LINE = Alignment(vertical="center", wrap_text=True)
 
 
-NUMBER_FORMATS = {dt.datetime: "yyyy-mm-dd hh:mm", dt.date: "yyyy-mm-dd"}
+NUMBER_FORMATS = {dt.datetime: "yyyy-mm-dd hh:mm", dt.date: "yyyy-mm-dd", dt.time: "hh:mm"}
 
 
 def _text(value: Any) -> Any:

@@ -127,3 +127,35 @@ def test_it_keeps_the_roster_through_the_api(api_for, mine, theirs):
     assert client.post(f"{API}{theirs.pk}/retire/", {"reason": "x"}).status_code == 404
     assert client.post(f"{API}{mine.pk}/retire/", {"reason": "调班"}).status_code == 200
     assert client.post(f"{API}{mine.pk}/retire/", {"reason": "再次"}).status_code == 409
+
+
+def test_it_keeps_the_hours_through_excel_out_and_in(persona, units, mine):
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from xiaoan.core import register_sheets
+    from xiaoan.incidents.registers import ROSTER
+
+    officer = persona("school_a_officer")
+    DutyShift.objects.filter(pk=mine.pk).update(starts_at=dt.time(18, 30), ends_at=dt.time(8, 0))
+    out = io.BytesIO()
+    response = register_sheets.export_response(ROSTER, DutyShift.objects.filter(pk=mine.pk))
+    out.write(b"".join(response.streaming_content) if response.streaming else response.content)
+    book = load_workbook(io.BytesIO(out.getvalue()))
+    cells = [c for row in book.active.iter_rows() for c in row if c.value == dt.time(18, 30)]
+    assert cells and cells[0].number_format == "hh:mm"  # shown 18:30, never 0.77
+    # Typed times, Excel's fractions of a day and a cell of nonsense.
+    rows = [
+        [SCHOOL_A, "2026-10-05", "7:30", "19:00", "钱老师", "13500000001", "张校长"],
+        [SCHOOL_A, "2026-10-06", 0.75, 0.3125, "吴老师", "13500000002", "张校长"],
+    ]
+    result = register_sheets.import_items(ROSTER, officer, sheet(rows))
+    assert not result.errors, result.errors
+    qian, wu = DutyShift.objects.get(name="钱老师"), DutyShift.objects.get(name="吴老师")
+    assert (qian.starts_at, qian.ends_at) == (dt.time(7, 30), dt.time(19, 0))
+    assert (wu.starts_at, wu.ends_at) == (dt.time(18, 0), dt.time(7, 30))
+    bad = [[SCHOOL_A, "2026-10-07", "25:99", "20:00", "郑老师", "13500000003", "张校长"]]
+    result = register_sheets.import_items(ROSTER, officer, sheet(bad))
+    assert result.errors and "不是时间" in str(result.errors)
+    assert not DutyShift.objects.filter(name="郑老师").exists()

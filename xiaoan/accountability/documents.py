@@ -8,6 +8,7 @@ Only what the person sees goes in (`services.entries_of`, `services.commitments_
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -64,6 +65,14 @@ class Content:
     date: str
 
 
+def _day(value: Any) -> str:
+    """The ISO day of a snapshot as 2026年1月2日 ("" when there is none)."""
+    try:
+        return date_text(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return ""
+
+
 def _action_words(decision: Decision) -> str:
     return {
         DecisionKind.PRAISE: _("通报表扬"),
@@ -112,7 +121,7 @@ def content(actor: Any, decision: Decision) -> Content:
             (entry.target.name, entry.reason.strip(), figures_text(entry.evidence or {}))
             for entry in entries
         ],
-        on=next(iter(days)) if len(days) == 1 and None not in days else "",
+        on=_day(next(iter(days))) if len(days) == 1 else "",
         meeting=meeting,
         commitments=rows,
         headings=headings,

@@ -31,14 +31,19 @@ def file_name(decision: Decision, ext: str) -> str:
     return "".join(c for c in name if c not in '\\/:*?"<>|')[:120] + f".{ext}"
 
 
-def figure_columns(entries: list[DecisionEntry]) -> list[tuple[str, str]]:
-    """(key, label) of every figure on the entries, in the order first met: entries listed
-    on different days may carry different figures."""
+def figure_columns(entries: list[DecisionEntry]) -> tuple[list[tuple[str, str]], int]:
+    """(key, label) of the figures some entry has (not 0 or empty), in the order first met
+    (entries listed on different days may carry different figures), and how many figures
+    are 0 for every entry: forty columns of mostly zeros printed unreadably small."""
     seen: dict[str, str] = {}
+    shown: set[str] = set()
     for entry in entries:
         for figure in (entry.evidence or {}).get("figures") or ():
-            seen.setdefault(str(figure.get("key")), str(figure.get("label") or ""))
-    return list(seen.items())
+            key = str(figure.get("key"))
+            seen.setdefault(key, str(figure.get("label") or ""))
+            if figure.get("value") not in (None, "", 0):
+                shown.add(key)
+    return [(k, label) for k, label in seen.items() if k in shown], len(seen) - len(shown)
 
 
 def _figure(key: str):
@@ -65,6 +70,7 @@ def evidence(entry: DecisionEntry) -> dict[str, Any]:
 
 
 def _entries_sheet(workbook, decision: Decision, entries: list[DecisionEntry]) -> int:
+    figures, zeros = figure_columns(entries)
     columns = [
         Column(_("序号"), 6, lambda e, ctx: ctx[e.pk]),
         Column(_("对象单位"), 22, lambda e, _ctx: e.target.name),
@@ -72,7 +78,7 @@ def _entries_sheet(workbook, decision: Decision, entries: list[DecisionEntry]) -
         Column(_("取数日期"), 12, lambda e, _ctx: evidence(e).get("on")),
         Column(_("排名范围"), 12, lambda e, _ctx: str(RANKS.get(evidence(e).get("rank"), "—"))),
         Column(_("得分"), 8, lambda e, _ctx: evidence(e).get("score")),
-        *(Column(label, 12, _figure(key)) for key, label in figure_columns(entries)),
+        *(Column(label, 11, _figure(key)) for key, label in figures),
     ]
     sheet = Sheet(
         workbook,
@@ -88,6 +94,8 @@ def _entries_sheet(workbook, decision: Decision, entries: list[DecisionEntry]) -
     if decision.basis:
         sheet.line(_("依据：%(b)s") % {"b": decision.basis})
     sheet.line(_("数据为列入名单当日的数据，此后不再变化。"))
+    if zeros:
+        sheet.line(_("另有 %(n)d 项指标各单位均为 0，未列出。") % {"n": zeros})
     sheet.finish()
     return sheet.count
 

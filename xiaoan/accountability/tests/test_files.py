@@ -75,8 +75,11 @@ def test_it_exports_the_decision_to_excel(api_for, persona, units):
     assert "已印发" in head and f"{decision.decided_on:%Y-%m-%d}" in head
     header = rows[4]
     assert header[:6] == ["序号", "对象单位", "事由", "取数日期", "排名范围", "得分"]
-    figure = entry.evidence["figures"][0]
+    figure = next(f for f in entry.evidence["figures"] if f["value"])
     assert figure["label"] in header
+    zero = next(f for f in entry.evidence["figures"] if not f["value"])
+    assert zero["label"] not in header, "a figure 0 for every entry is left out"
+    assert "未列出" in _text_of(rows[6:])
     line = rows[5]
     assert line[1] == SCHOOL_A and line[2] == "隐患逾期"
     assert line[3] == entry.evidence["on"]
@@ -147,6 +150,8 @@ def test_it_writes_the_notice_in_official_layout(api_for, persona, units):
     assert "二、约谈情况" in paragraphs and "三、整改承诺" in paragraphs
     assert any("区教育局三楼会议室" in p for p in paragraphs)
     assert paragraphs[-2:] == [DISTRICT, documents.date_text(decision.decided_on)]
+    day = documents.date_text(decision.decided_on)
+    assert f"以下数据为{day}列入名单时的数据。" in paragraphs
     listing = doc.tables[0]
     assert [c.text for c in listing.rows[0].cells] == ["序号", "单位", "事由", "当日数据"]
     assert listing.rows[1].cells[1].text == SCHOOL_A
@@ -202,14 +207,14 @@ def test_it_renders_through_libreoffice(persona, units, tmp_path):
     exports.write(officer, decision, handle)
     pdfs = render(
         {
-            "decision.xlsx": handle.getvalue(),
-            "decision.docx": documents.decision_docx(officer, decision),
+            "decision-list.xlsx": handle.getvalue(),
+            "decision-notice.docx": documents.decision_docx(officer, decision),
         },
         tmp_path,
     )
-    sheet = "".join(pdfs["decision.xlsx"].text.split())
-    word = "".join(pdfs["decision.docx"].text.split())
-    assert 1 <= pdfs["decision.xlsx"].pages <= 4, pdfs["decision.xlsx"].pages
-    assert 1 <= pdfs["decision.docx"].pages <= 3, pdfs["decision.docx"].pages
+    sheet = "".join(pdfs["decision-list.xlsx"].text.split())
+    word = "".join(pdfs["decision-notice.docx"].text.split())
+    assert 1 <= pdfs["decision-list.xlsx"].pages <= 4, pdfs["decision-list.xlsx"].pages
+    assert 1 <= pdfs["decision-notice.docx"].pages <= 3, pdfs["decision-notice.docx"].pages
     assert SCHOOL_A in sheet and decision.number in sheet and "整改承诺" in sheet
     assert decision.title in word and SCHOOL_A in word and DISTRICT in word

@@ -17,6 +17,7 @@ class DecisionStatus(models.TextChoices):
 
 class DecisionAction(models.TextChoices):
     CREATE = "create", _("起草")
+    EDIT = "edit", _("修改草稿")
     ADD_ENTRY = "add_entry", _("列入名单")
     REMOVE_ENTRY = "remove_entry", _("移出名单")
     ISSUE = "issue", _("印发")

@@ -38,6 +38,16 @@ class DecisionForm(StyledFormMixin, forms.Form):
         self.fields["unit"].queryset = services.authority_units(user).order_by("path")
 
 
+class DecisionEditForm(StyledFormMixin, forms.Form):
+    """A draft's own fields (its unit stays: the entries are units below it)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    kind = forms.ChoiceField(label=_("类型"), choices=DecisionKind.choices)
+    title = forms.CharField(label=_("标题"), max_length=200)
+    decided_on = _date(_("决定日期"))
+    basis = forms.CharField(label=_("依据"), required=False, widget=_text(3))
+
+
 class AddEntryForm(WorkflowForm):
     intro = _("列入时保存该单位当日的数据（隐患、督办、履职等），此后不再变化。")
     target = forms.TypedChoiceField(label=_("对象单位"), coerce=int)

@@ -4,8 +4,9 @@
   decision: 通报表扬, 约谈 or 问责, a title, the date, the basis.
 - Evidence: the units below the authority with their dashboard figures and score
   (xiaoan.reports.services.dashboard), the worst first to call in, the best first to praise.
-- While a draft, units below the authority are listed with a reason; each entry keeps the
-  unit's figures as they stood that day (a JSON snapshot, never recomputed).
+- While a draft, its kind, title, date and basis may be edited, and units below the
+  authority are listed with a reason; each entry keeps the unit's figures as they stood
+  that day (a JSON snapshot, never recomputed).
 - Issued (draft → issued): the named units see the decision and their own entry. For 约谈
   and 问责 the meeting is recorded (time, place, attendees, minutes); commitments made are
   registered per entry with a due date. Closed (issued → closed) once every commitment is
@@ -159,26 +160,62 @@ def create(
     authority = authority_units(actor).filter(pk=unit_pk).first()
     if authority is None:
         raise _refuse(_("只能以您有权决定的教育行政部门名义起草。"), "unit")
-    if kind not in DecisionKind.values:
-        raise _refuse(_("请选择类型。"), "kind")
-    title = _text(title, "title", _("请填写标题。"), limit=200)
-    if not isinstance(decided_on, dt.date):
-        raise _refuse(_("请填写决定日期。"), "decided_on")
-    basis = _text(basis, "basis", "", required=False)
+    fields = _checked(kind=kind, title=title, decided_on=decided_on, basis=basis)
     with transaction.atomic():
-        decision = stamp(
-            Decision(
-                unit=authority,
-                kind=kind,
-                title=title,
-                decided_on=decided_on,
-                basis=basis,
-                created_by=actor,
-            ),
-            actor,
-        )
+        decision = stamp(Decision(unit=authority, created_by=actor, **fields), actor)
         decision.save()
         _decisions().advance(decision, actor, "create", to=None, created=True)
+    return decision
+
+
+def _checked(**given: Any) -> dict[str, Any]:
+    """The decision's own fields, checked; only those given (an edit may change a few)."""
+    out: dict[str, Any] = {}
+    if "kind" in given:
+        if given["kind"] not in DecisionKind.values:
+            raise _refuse(_("请选择类型。"), "kind")
+        out["kind"] = given["kind"]
+    if "title" in given:
+        out["title"] = _text(given["title"], "title", _("请填写标题。"), limit=200)
+    if "decided_on" in given:
+        decided_on = given["decided_on"]
+        if not isinstance(decided_on, dt.date) or isinstance(decided_on, dt.datetime):
+            raise _refuse(_("请填写决定日期。"), "decided_on")
+        out["decided_on"] = decided_on
+    if "basis" in given:
+        out["basis"] = _text(given["basis"], "basis", "", required=False)
+    return out
+
+
+EDITABLE = ("kind", "title", "decided_on", "basis")
+
+
+@transaction.atomic
+def edit(
+    actor: Any,
+    pk: Any,
+    *,
+    version: int | None = None,
+    kind: Any = None,
+    title: Any = None,
+    decided_on: Any = None,
+    basis: Any = None,
+) -> Decision:
+    """Change a draft's kind, title, date or basis (None: left as it is). The entries keep
+    the figures frozen when they were listed. Nothing changed: no event, no new version."""
+    decision = begin(actor, Decision, pk, "edit", version)
+    given = {"kind": kind, "title": title, "decided_on": decided_on, "basis": basis}
+    fields = _checked(**{k: v for k, v in given.items() if v is not None})
+    changed = {
+        name: [str(getattr(decision, name)), str(value)]
+        for name, value in fields.items()
+        if getattr(decision, name) != value
+    }
+    if not changed:
+        return decision
+    for name, value in fields.items():
+        setattr(decision, name, value)
+    _decisions().advance(stamp(decision, actor), actor, "edit", data={"changed": changed})
     return decision
 
 

@@ -6,18 +6,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from xiaoan.accountability import services
+from xiaoan.accountability import exports, services
 from xiaoan.accountability.choices import DecisionKind, DecisionStatus
-from xiaoan.accountability.forms import DecisionForm, EvidenceForm
+from xiaoan.accountability.forms import DecisionEditForm, DecisionForm, EvidenceForm
 from xiaoan.accountability.models import Commitment, Decision
 from xiaoan.accountability.workflow import COMMITMENT, DECISION
-from xiaoan.core.errors import NotFound
+from xiaoan.core.errors import Conflict, NotFound
+from xiaoan.core.pdf import PdfUnavailable
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import ScopedListView, ScopedMixin, ServiceFormView
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
@@ -41,6 +44,7 @@ def decision_context(request, decision: Decision, bound=None) -> dict[str, Any]:
             bound,
             allowed=[a for a in allowed if a.name != "remove_entry"],
         ),
+        "can_edit": "edit" in names,
         "can_remove": "remove_entry" in names,
         "can_add_entry": "add_entry" in names,
         "entries": entries,
@@ -104,6 +108,68 @@ class DecisionDetailView(ScopedMixin, View):
         except NotFound:
             raise Http404 from None
         return render(request, DETAIL, decision_context(request, decision))
+
+
+class DecisionEditView(ServiceFormView):
+    """A draft's kind, title, date and basis; once issued the draft is gone (409 → the
+    decision's page with the reason)."""
+
+    model = Decision
+    permission_action = "change"
+    form_class = DecisionEditForm
+    template_name = "accountability/decision_edit.html"
+    success_message = gettext_lazy("草稿已保存。")
+    redirect_on = (Conflict,)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.has_access(request.user):
+            self.record = self.get_record(kwargs["pk"], "change")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if self.record.status != DecisionStatus.DRAFT:
+            messages.error(request, _("决定已印发或已撤销，不能再修改。"))
+            return HttpResponseRedirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
+
+    def get_initial(self):
+        d = self.record
+        return {
+            "version": d.version,
+            "kind": d.kind,
+            "title": d.title,
+            "decided_on": d.decided_on,
+            "basis": d.basis,
+        }
+
+    def perform(self, form):
+        return services.edit(self.request.user, self.record.pk, **form.cleaned_data)
+
+    def get_refused_url(self):
+        return self.get_success_url()
+
+    def get_success_url(self):
+        return reverse("accountability:decision_detail", args=[self.record.pk])
+
+
+class DecisionFileView(ScopedMixin, View):
+    """The decision as .xlsx, .docx or PDF: whoever may view it, with only what they see."""
+
+    model = Decision
+    ext = "xlsx"
+
+    def get(self, request, pk):
+        try:
+            decision = services.load(request.user, pk)
+        except NotFound:
+            raise Http404 from None
+        if self.ext == "xlsx":
+            return exports.xlsx_response(request.user, decision)
+        try:
+            return exports.document_response(request.user, decision, self.ext)
+        except PdfUnavailable as error:
+            messages.error(request, str(error.message))
+            return HttpResponseRedirect(reverse("accountability:decision_detail", args=[pk]))
 
 
 class DecisionActionView(WorkflowActionView):

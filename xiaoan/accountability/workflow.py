@@ -1,7 +1,8 @@
 """The workflows of accountability, declared once (xiaoan.core.workflow).
 
-Decision: draft → issued → closed, or cancelled while a draft; while a draft, units are listed
-and taken off; once issued, the meeting is recorded and commitments registered.
+Decision: draft → issued → closed, or cancelled while a draft; while a draft, its title, kind,
+date and basis are edited and units are listed and taken off; once issued, the meeting is
+recorded and commitments registered.
 Commitment: open → reported → accepted, or returned (reported → open)."""
 
 from __future__ import annotations
@@ -32,6 +33,16 @@ DECISION = Workflow(
     stale_message=_("该决定已有变化，请刷新后查看最新状态。"),
     state_message=_("该决定当前为“%(status)s”，不能执行“%(action)s”。"),
     actions=[
+        Action(
+            # The draft's page (decision_edit) and PATCH /api/accountability/{id}/.
+            name="edit",
+            label=_("修改草稿"),
+            sources=[S.DRAFT],
+            target=None,
+            permission=CHANGE,
+            service=services.edit,
+            api=False,
+        ),
         Action(
             name="add_entry",
             label=_("列入名单"),

@@ -33,12 +33,14 @@ def _load() -> dict[str, str]:
         for model in (Decision, Incident, Report, ReportCall, StudentCase, BullyingCase)
     }
     assert all(first.values()), first
+    draft = Decision.objects.filter(status="draft").values_list("pk", flat=True).first()
     return {
         "report-calls": "/report-calls/",
         "report-call": f"/report-calls/{first[ReportCall]}/",
         "report": f"/report-calls/reports/{first[Report]}/",
         "accountability": "/accountability/",
         "decision": f"/accountability/{first[Decision]}/",
+        "decision-edit": f"/accountability/{draft}/edit/",
         "evidence": "/accountability/evidence/",
         "incidents": "/incidents/",
         "incident": f"/incidents/{first[Incident]}/",
@@ -57,6 +59,7 @@ DISTRICT = (
     "report-call",
     "accountability",
     "decision",
+    "decision-edit",
     "evidence",
     "incidents",
     "incident",

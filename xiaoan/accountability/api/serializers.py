@@ -26,6 +26,13 @@ class DecisionCreateSerializer(serializers.Serializer):
     basis = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
+class DecisionEditSerializer(AccVersionSerializer):
+    kind = serializers.ChoiceField(choices=DecisionKind.choices, required=False)
+    title = serializers.CharField(max_length=200, required=False)
+    decided_on = serializers.DateField(required=False)
+    basis = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
 class AccAddEntrySerializer(AccVersionSerializer):
     target = IdField(help_text="对象单位 id（本单位的下级单位）")
     reason = serializers.CharField(max_length=5000)

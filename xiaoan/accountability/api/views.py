@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from xiaoan.accountability import services
+from xiaoan.accountability import exports, services
 from xiaoan.accountability.api import serializers as s
 from xiaoan.accountability.models import Commitment, Decision
 from xiaoan.accountability.workflow import COMMITMENT, DECISION
@@ -20,6 +20,15 @@ from xiaoan.core.api.views import ScopedViewSetMixin, path_id, validated, with_e
 from xiaoan.core.api.workflow import WorkflowViewSetMixin
 from xiaoan.core.errors import Invalid
 from xiaoan.core.ids import parse_id
+from xiaoan.core.xlsx import XLSX
+
+FILES = ("xlsx", "docx", "pdf")
+
+
+def _file(content_type: str, description: str):
+    return with_errors(
+        {(200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description=description)}
+    )
 
 
 class DecisionViewSet(
@@ -36,11 +45,18 @@ class DecisionViewSet(
     lookup_value_regex = r"[0-9]+"
     workflow = DECISION
     workflow_response = s.DecisionDetailSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
     action_permission = {
         **ScopedViewSetMixin.action_permission,
         "evidence": "add",
         **{name: "change" for name in DECISION.actions},
+        **{name: "view" for name in FILES},
     }
+
+    def perform_content_negotiation(self, request, force=False):
+        # A file whatever the client accepts (an Accept of the file's type must not get
+        # 406); errors stay JSON.
+        return super().perform_content_negotiation(request, force=force or self.action in FILES)
 
     def get_queryset(self):
         return (
@@ -79,6 +95,42 @@ class DecisionViewSet(
         response = self.workflow_result(decision.pk)
         response.status_code = 201
         return response
+
+    @extend_schema(
+        summary="修改草稿（类型、标题、决定日期、依据；只改给出的字段）",
+        description="仅草稿可修改；version 与记录不符或已印发、已撤销时返回 409。",
+        request=s.DecisionEditSerializer,
+        responses=with_errors({200: s.DecisionDetailSerializer}),
+    )
+    def partial_update(self, request, *args, **kwargs):
+        record = path_id(kwargs.get("pk"))
+        data = validated(request, s.DecisionEditSerializer)
+        services.edit(request.user, record, **data)
+        return self.workflow_result(record)
+
+    @extend_schema(
+        summary="导出 Excel：名单及当日数据、整改承诺（只含本人可见的部分）",
+        responses=_file(XLSX, "xlsx 文件"),
+    )
+    @action(detail=True, methods=["get"])
+    def xlsx(self, request, pk=None):
+        decision = services.load(request.user, path_id(pk))
+        return exports.xlsx_response(request.user, decision)
+
+    @extend_schema(
+        summary="下载通报（Word .docx，公文格式）",
+        responses=_file(exports.DOCX, "docx 文件"),
+    )
+    @action(detail=True, methods=["get"])
+    def docx(self, request, pk=None):
+        decision = services.load(request.user, path_id(pk))
+        return exports.document_response(request.user, decision, "docx")
+
+    @extend_schema(summary="下载通报（PDF）", responses=_file(exports.PDF, "PDF 文件"))
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        decision = services.load(request.user, path_id(pk))
+        return exports.document_response(request.user, decision, "pdf")
 
     @extend_schema(
         summary="依据：下级单位的数据和得分（约谈、问责最差在前，表扬最好在前）",

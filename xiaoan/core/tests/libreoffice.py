@@ -46,6 +46,9 @@ def _missing(suffixes: set[str]) -> str:
 def render(files: dict[str, bytes], tmp_path: Path) -> dict[str, Rendered]:
     """Convert each file (name → content) to PDF in one LibreOffice run; page count and
     text of each. Skips the test when LibreOffice cannot do it here."""
+    stems = [Path(name).stem for name in files]
+    # LibreOffice names each PDF after its file's stem: two alike would overwrite each other.
+    assert len(set(stems)) == len(stems), f"file names need different stems: {sorted(files)}"
     reason = _missing({Path(name).suffix for name in files})
     if reason:
         pytest.skip(reason)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from xiaoan.accountability.choices import DecisionKind, DecisionStatus
 from xiaoan.accountability.forms import DecisionEditForm, DecisionForm, EvidenceForm
 from xiaoan.accountability.models import Commitment, Decision
 from xiaoan.accountability.workflow import COMMITMENT, DECISION
-from xiaoan.core.errors import Conflict, NotFound
+from xiaoan.core.errors import Conflict
 from xiaoan.core.pdf import PdfUnavailable
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import ScopedListView, ScopedMixin, ServiceFormView
@@ -103,10 +103,7 @@ class DecisionDetailView(ScopedMixin, View):
     model = Decision
 
     def get(self, request, pk):
-        try:
-            decision = services.load(request.user, pk)
-        except NotFound:
-            raise Http404 from None
+        decision = services.load(request.user, pk)
         return render(request, DETAIL, decision_context(request, decision))
 
 
@@ -159,10 +156,7 @@ class DecisionFileView(ScopedMixin, View):
     ext = "xlsx"
 
     def get(self, request, pk):
-        try:
-            decision = services.load(request.user, pk)
-        except NotFound:
-            raise Http404 from None
+        decision = services.load(request.user, pk)
         if self.ext == "xlsx":
             return exports.xlsx_response(request.user, decision)
         try:
@@ -202,10 +196,7 @@ class EvidenceView(ScopedMixin, View):
         unit_id = request.GET.get("unit") or (units[0].pk if units else None)
         board = None
         if unit_id is not None:
-            try:
-                board = services.evidence(request.user, unit_id, kind=kind, rank=rank)
-            except NotFound:
-                raise Http404 from None
+            board = services.evidence(request.user, unit_id, kind=kind, rank=rank)
         context = {"form": form, "units": units, "board": board, "kind": kind, "rank": rank}
         return render(request, "accountability/evidence.html", context)
 
@@ -223,10 +214,7 @@ class CommitmentDetailView(ScopedMixin, View):
     model = Commitment
 
     def get(self, request, pk):
-        try:
-            commitment = services.load_commitment(request.user, pk)
-        except NotFound:
-            raise Http404 from None
+        commitment = services.load_commitment(request.user, pk)
         return render(request, COMMITMENT_DETAIL, commitment_context(request, commitment))
 
 

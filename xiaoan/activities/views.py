@@ -203,10 +203,7 @@ class ActivityEditView(ActivityMixin, View):
 
 class PhotoView(ActivityMixin, View):
     def get(self, request, pk):
-        try:
-            photo = services.photo_for(request.user, pk)
-        except NotFound:
-            raise Http404 from None
+        photo = services.photo_for(request.user, pk)
         return photo_response(photo)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +18,6 @@ from xiaoan.alerts.filtersets import AlertFilter
 from xiaoan.alerts.forms import RuleForm, SilenceForm, SourceForm, WarningForm
 from xiaoan.alerts.models import Alert, AlertRule, AlertSource, Bulletin, Silence
 from xiaoan.alerts.workflow import ALERT
-from xiaoan.core.errors import NotFound
 from xiaoan.core.idempotency import request_fingerprint
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import (
@@ -76,10 +74,7 @@ class AlertDetailView(ScopedMixin, View):
     model = Alert
 
     def get(self, request, pk):
-        try:
-            alert = services.load(request.user, pk)
-        except NotFound:
-            raise Http404 from None
+        alert = services.load(request.user, pk)
         return render(request, DETAIL, alert_context(request, alert))
 
 
@@ -87,10 +82,7 @@ class AlertPhotoView(ScopedMixin, View):
     model = Alert
 
     def get(self, request, pk, photo_pk):
-        try:
-            return photo_response(services.load_photo(request.user, pk, photo_pk))
-        except NotFound:
-            raise Http404 from None
+        return photo_response(services.load_photo(request.user, pk, photo_pk))
 
 
 class AlertActionView(WorkflowActionView):
@@ -195,10 +187,7 @@ class RuleEditView(RuleCreateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and self.has_access(request.user):
-            try:
-                self.record = self.get_record(kwargs["pk"], "change")
-            except NotFound:
-                raise Http404 from None
+            self.record = self.get_record(kwargs["pk"], "change")
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -292,10 +281,7 @@ class WarningDetailView(ScopedMixin, View):
     model = Bulletin
 
     def get(self, request, pk):
-        try:
-            bulletin = bulletins.load_bulletin(request.user, pk)
-        except NotFound:
-            raise Http404 from None
+        bulletin = bulletins.load_bulletin(request.user, pk)
         context = {"bulletin": bulletin, **bulletins.progress_of(bulletin)}
         return render(request, "alerts/warning_detail.html", context)
 
@@ -345,10 +331,7 @@ class SourceDetailView(ScopedMixin, View):
     model = AlertSource
 
     def get(self, request, pk):
-        try:
-            source = intake.load_source(request.user, pk)
-        except NotFound:
-            raise Http404 from None
+        source = intake.load_source(request.user, pk)
         may_change = AlertSource.objects.restrict(request.user, "change").filter(pk=source.pk)
         context = {
             "source": source,

@@ -453,10 +453,7 @@ class RegisterAttachView(RegisterMixin, ServiceActionView):
 
 class RegisterAttachmentView(RegisterMixin, ScopedMixin, View):
     def get(self, request, pk):
-        try:
-            row = registers.load_attachment(self.register, request.user, pk)
-        except NotFound:
-            raise Http404 from None
+        row = registers.load_attachment(self.register, request.user, pk)
         return evidence_response(row, row.file, row.name, f"register-{self.register.key}")
 
 

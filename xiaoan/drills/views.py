@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -179,10 +179,7 @@ class DrillEditView(ServiceFormView):
 
 class DrillDetailView(DrillAccessMixin, View):
     def get(self, request, pk):
-        try:
-            drill = services.load(request.user, pk)
-        except NotFound:
-            raise Http404 from None
+        drill = services.load(request.user, pk)
         return render(request, DETAIL, drill_context(request, drill))
 
 
@@ -196,18 +193,12 @@ class DrillActionView(WorkflowActionView):
 
 class DrillPhotoView(DrillAccessMixin, View):
     def get(self, request, pk, photo_pk):
-        try:
-            return photo_response(services.load_photo(request.user, pk, photo_pk))
-        except NotFound:
-            raise Http404 from None
+        return photo_response(services.load_photo(request.user, pk, photo_pk))
 
 
 class DrillPrintView(DrillAccessMixin, View):
     def get(self, request, pk):
-        try:
-            drill = services.load(request.user, pk)
-        except NotFound:
-            raise Http404 from None
+        drill = services.load(request.user, pk)
         try:
             return exports.pdf_response(drill)
         except PdfUnavailable as error:
@@ -226,10 +217,7 @@ class _StepView(ScopedMixin, View):
     def load(self, pk) -> Drill | None:
         from xiaoan.core.services import get_scoped
 
-        try:
-            drill = get_scoped(self.request.user, Drill, pk, self.permission_action)
-        except NotFound:
-            raise Http404 from None
+        drill = get_scoped(self.request.user, Drill, pk, self.permission_action)
         return drill
 
     def back(self, drill: Drill, message: str = "") -> HttpResponseRedirect:

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from xiaoan.core.errors import NotFound
 from xiaoan.core.views import ScopedListView, ScopedMixin, ServiceFormView, photo_response
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
 from xiaoan.hotwork import services
@@ -101,10 +99,7 @@ class PermitDetailView(ScopedMixin, View):
     model = HotWorkPermit
 
     def get(self, request, pk):
-        try:
-            permit = services.load(request.user, pk)
-        except NotFound:
-            raise Http404 from None
+        permit = services.load(request.user, pk)
         return render(request, DETAIL, permit_context(request, permit))
 
 
@@ -120,10 +115,7 @@ class PermitPhotoView(ScopedMixin, View):
     model = HotWorkPermit
 
     def get(self, request, pk, photo_pk):
-        try:
-            return photo_response(services.load_photo(request.user, pk, photo_pk))
-        except NotFound:
-            raise Http404 from None
+        return photo_response(services.load_photo(request.user, pk, photo_pk))
 
 
 class MyPermitsView(ScopedMixin, View):

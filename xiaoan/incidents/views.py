@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from xiaoan.core.errors import NotFound
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import ScopedListView, ScopedMixin, ServiceFormView
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
@@ -114,10 +112,7 @@ class IncidentDetailView(OwnerAccessMixin, ScopedMixin, View):
     model = Incident
 
     def get(self, request, pk):
-        try:
-            incident = services.load(request.user, pk)
-        except NotFound:
-            raise Http404 from None
+        incident = services.load(request.user, pk)
         return render(request, DETAIL, incident_context(request, incident))
 
 

@@ -165,10 +165,7 @@ class ValueDetailView(Gate):
     perm = "indicators.view_indicatorvalue"
 
     def get(self, request, pk):
-        try:
-            row = services.load_value(request.user, pk)
-        except NotFound:
-            raise Http404 from None
+        row = services.load_value(request.user, pk)
         return render(request, "indicators/value_detail.html", value_context(request, row))
 
 
@@ -210,10 +207,7 @@ class ValueFileView(Gate):
     perm = "indicators.view_indicatorvalue"
 
     def get(self, request, pk):
-        try:
-            row = services.load_value(request.user, pk)
-        except NotFound:
-            raise Http404 from None
+        row = services.load_value(request.user, pk)
         return evidence_response(row, row.evidence, row.evidence_name, "indicator-evidence")
 
 

@@ -232,10 +232,7 @@ class CheckinView(LoginRequiredMixin, View):
     template_name = "training/checkin.html"
 
     def get(self, request, token):
-        try:
-            session = services.session_for_token(token)
-        except NotFound:
-            raise Http404 from None
+        session = services.session_for_token(token)
         done = session.attendances.filter(user_id=request.user.pk).exists()
         return render(request, self.template_name, {"session": session, "done": done})
 
@@ -328,10 +325,7 @@ class PersonRecordView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        try:
-            person = services.person_in_scope(self.request.user, kwargs["pk"])
-        except NotFound:
-            raise Http404 from None
+        person = services.person_in_scope(self.request.user, kwargs["pk"])
         rows = list(services.record_of(person))
         context.update(
             person=person,

@@ -77,10 +77,7 @@ class GateView(ScopedMixin, View):
     def _vehicle(self, raw: Any):
         if raw in (None, ""):
             return None
-        try:
-            pk = record_id(raw)
-        except NotFound:
-            raise Http404 from None
+        pk = record_id(raw)
         vehicle = (
             CampusVehicle.objects.with_permission(self.request.user, services.RECORD_PERM)
             .select_related("unit")

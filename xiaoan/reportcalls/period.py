@@ -301,9 +301,9 @@ def training_part(period: Period, reached: dict[str, int]) -> Part | None:
     part.rows = [
         (_("举办培训"), f"{n}场"),
         (_("参训人次"), f"{attended}人次"),
-        (_("教职工参训覆盖率"), share),
+        (_("人员参训覆盖率"), share),
     ]
-    text = _("报告期内，举办安全培训%(n)d场，参训%(p)d人次，教职工参训覆盖率%(share)s") % {
+    text = _("报告期内，举办安全培训%(n)d场，参训%(p)d人次，人员参训覆盖率%(share)s") % {
         "n": n,
         "p": attended,
         "share": share,

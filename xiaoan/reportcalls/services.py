@@ -4,7 +4,7 @@
   (a 安全专报 names its topic), a title, the period (start ≤ end), a due date not before
   today, instructions, and the targets: the units one level down (schools and bureaus, not
   the bureau's own sections) or every school below. One report per target unit, each
-  drafted at once from the unit's figures (`draft_figures`).
+  drafted from the unit's figures over the period (`draft_figures`, xiaoan.reportcalls.period).
 - A report is edited (the narrative sections and its 文号) while drafting or returned
   (editing a returned one takes it back to drafting), its figures refreshed, then
   submitted: every section written. The caller's people (who hold

@@ -4,7 +4,7 @@
   (a 安全专报 names its topic), a title, the period (start ≤ end), a due date not before
   today, instructions, and the targets: the units one level down (schools and bureaus, not
   the bureau's own sections) or every school below. One report per target unit, each
-  drafted at once from the unit's figures (`draft_figures`).
+  drafted from the unit's figures over the period (`draft_figures`, xiaoan.reportcalls.period).
 - A report is edited (the narrative sections and its 文号) while drafting or returned
   (editing a returned one takes it back to drafting), its figures refreshed, then
   submitted: every section written. The caller's people (who hold
@@ -46,10 +46,8 @@ MAX_TARGETS = 2000
 MAX_SECTION = 20_000
 MAX_PERIOD = dt.timedelta(days=4 * 366)
 # A call to more units than this has its drafts' figures made by a job after it is issued
-# (a dashboard per unit: hundreds of schools would hold the request for a minute).
+# (a dozen aggregate queries per unit: hundreds of schools would hold the request).
 INLINE_DRAFTS = 30
-# The sections a draft sums up in a sentence (every section's figures go in the table).
-SUMMARISED = ("hazards", "inspections", "duties", "plans", "training", "activities", "drills")
 
 
 def _workflow():
@@ -233,83 +231,24 @@ def fill_drafts(call_id: int | None = None, actor_id: int | None = None) -> int:
 # ---------------------------------------------------------------- the draft's figures
 
 
-def _value(figure: Any) -> str:
-    value = figure.value
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        value = f"{value:g}"
-    return f"{value}{figure.suffix or ''}"
-
-
-def period_months(start: dt.date, end: dt.date) -> list[str]:
-    """The months ("YYYY-MM") the period touches."""
-    months, month = [], start.replace(day=1)
-    while month <= end:
-        months.append(f"{month:%Y-%m}")
-        month = (month + dt.timedelta(days=32)).replace(day=1)
-    return months
-
-
-def period_hazards(unit: Unit, start: dt.date, end: dt.date) -> tuple[int, int]:
-    """Hazards found and closed in the unit's subtree during the period, from the monthly
-    counters of its hazards rollup (a month the period touches counts whole): one row read,
-    however long the period."""
-    from xiaoan.reports.models import Rollup
-
-    counters = (
-        Rollup.objects.filter(kind="hazards", unit=unit).values_list("subtree", flat=True).first()
-        or {}
-    )
-    months = period_months(start, end)
-    found = sum(counters.get(f"f:{month}", 0) for month in months)
-    closed = sum(counters.get(f"c:{month}", 0) for month in months)
-    return found, closed
-
-
 def draft_figures(actor: Any, call: ReportCall, unit: Unit) -> dict[str, Any]:
-    """The unit's figures (the dashboard's sections, as `actor` sees the unit) as tables and
-    one generated sentence per section."""
-    from xiaoan.reports.services import dashboard
+    """The unit's figures over the call's period (xiaoan.reportcalls.period), as `actor`
+    sees the unit: a table and a generated sentence per part."""
+    from xiaoan.reportcalls.period import day_text, parts
 
     today = timezone.localdate()
-    try:
-        board = dashboard(actor, unit.pk)
-    except NotFound:
-        return {"as_of": today.isoformat(), "tables": [], "sentences": []}
-    tables, sentences = [], []
-    if "hazards" in board.sections_by_key:
-        found, closed = period_hazards(unit, call.period_start, call.period_end)
-        tables.append(
-            {
-                "title": str(_("报告期内隐患排查治理（按月统计）")),
-                "rows": [[str(_("发现隐患")), f"{found}项"], [str(_("整改销号")), f"{closed}项"]],
-            }
-        )
-        sentences.append(
-            _("报告期内（按月统计），共排查发现隐患%(found)d项，整改销号%(closed)d项。")
-            % {"found": found, "closed": closed}
-        )
-    for section in board.sections:
-        if section.key == "reportcalls":  # the reports themselves are not the period's work
-            continue
-        rows = [[str(f.label), _value(f)] for f in section.figures]
-        if not rows:
-            continue
-        tables.append({"title": str(section.title), "rows": rows})
-        if section.key not in SUMMARISED:
-            continue
-        parts = "，".join(f"{label}{value}" for label, value in rows[:6])
-        sentences.append(
-            _("%(section)s方面，截至%(d)s，%(parts)s。")
-            % {"section": section.title, "d": f"{today:%Y年%-m月%-d日}", "parts": parts}
-        )
+    found = parts(actor, unit, call.period_start, call.period_end)
     opening = _("%(start)s至%(end)s，%(unit)s按照上级部署开展学校安全工作，主要数据如下。") % {
-        "start": f"{call.period_start:%Y年%-m月%-d日}",
-        "end": f"{call.period_end:%Y年%-m月%-d日}",
+        "start": day_text(call.period_start),
+        "end": day_text(call.period_end),
         "unit": unit.name,
     }
-    return {"as_of": today.isoformat(), "tables": tables, "sentences": [opening, *sentences]}
+    return {
+        "as_of": today.isoformat(),
+        "period": [call.period_start.isoformat(), call.period_end.isoformat()],
+        "tables": [p.table() for p in found],
+        "sentences": [opening, *(p.sentence for p in found)] if found else [],
+    }
 
 
 # ---------------------------------------------------------------- the report's steps

@@ -72,12 +72,16 @@ class ReportEventSerializer(serializers.ModelSerializer):
 
 
 class FigureTableSerializer(serializers.Serializer):
+    key = serializers.CharField(required=False, help_text="hazards, inspections, duties, …")
     title = serializers.CharField()
     rows = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
 
 
 class FiguresSerializer(serializers.Serializer):
-    as_of = serializers.CharField(required=False)
+    as_of = serializers.CharField(required=False, help_text="生成日期")
+    period = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="报告期起止（YYYY-MM-DD）"
+    )
     tables = FigureTableSerializer(many=True, required=False)
     sentences = serializers.ListField(child=serializers.CharField(), required=False)
 

@@ -236,7 +236,7 @@ def test_it_counts_the_hazards_of_the_period_from_the_records(persona, units):
         report = report_of(issue(persona, units, period_start=start, kind="three_year"), units)
         found, closed = expected(start)
         table = report.figures["tables"][0]
-        assert table["rows"] == [["发现隐患", f"{found}项"], ["整改销号", f"{closed}项"]]
+        assert table["rows"][:2] == [["发现隐患", f"{found}项"], ["整改销号", f"{closed}项"]]
         assert f"共排查发现隐患{found}项" in report.figures["sentences"][1]
     assert (
         expected(today - dt.timedelta(days=3 * 365))[0]

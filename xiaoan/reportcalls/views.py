@@ -65,10 +65,7 @@ class CallDetailView(ScopedMixin, View):
     model = ReportCall
 
     def get(self, request, pk):
-        try:
-            call = services.load_call(request.user, pk)
-        except NotFound:
-            raise Http404 from None
+        call = services.load_call(request.user, pk)
         today = timezone.localdate()
         rows = list(services.returns_of(call))
         for row in rows:
@@ -141,10 +138,7 @@ class ReportDetailView(ScopedMixin, View):
     model = Report
 
     def get(self, request, pk):
-        try:
-            report = services.load(request.user, pk)
-        except NotFound:
-            raise Http404 from None
+        report = services.load(request.user, pk)
         return render(request, REPORT_DETAIL, report_context(request, report))
 
 
@@ -198,10 +192,7 @@ class _FileView(ScopedMixin, View):
     ext = ""
 
     def get(self, request, pk):
-        try:
-            report = services.load(request.user, pk)
-        except NotFound:
-            raise Http404 from None
+        report = services.load(request.user, pk)
         name = documents.file_name(report, self.ext)
         try:
             data = self.render(report)

@@ -379,6 +379,8 @@ def to_hazard(actor: Any, pk: Any, *, finding: Any, version: int | None = None) 
         raise _refuse(_("找不到该问题。"), "finding") from None
     if row.hazard_id is not None:
         raise _refuse(_("该问题已登记为隐患。"), "finding")
+    if row.owner_id is not None:
+        raise _refuse(_("该问题已交办整改，不再登记为隐患。"), "finding")
     _raise_hazard(actor, incident, row)
     _workflow().advance(
         incident,

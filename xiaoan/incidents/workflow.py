@@ -106,7 +106,6 @@ INCIDENT = Workflow(
             guard=services.may_finish,
             form=forms.FinishFindingForm,
             serializer=api.IncidentFinishFindingSerializer,
-            style="primary",
             api_path="finish-finding",
             api_summary=_("整改责任人（或复盘人员）确认复盘问题的整改措施已落实"),
         ),

@@ -40,6 +40,8 @@ def test_it_gives_a_problem_to_a_person_who_then_puts_it_right(persona, units):
     services.assign_finding(officer, incident.pk, finding=problem.pk, owner=owner.pk, due=_in(7))
     problem.refresh_from_db()
     assert problem.owner == owner and problem.due == _in(7) and problem.done_at is None
+    with pytest.raises(Invalid):  # one way only: a task, not also a hazard
+        services.to_hazard(officer, incident.pk, finding=problem.pk)
     assert Incident.objects.restrict(owner).filter(pk=incident.pk).exists()
     todo = _todo(owner)
     assert todo is not None and todo.count == 1 and todo.late == 0

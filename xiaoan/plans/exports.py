@@ -19,9 +19,10 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 from openpyxl import Workbook
 
+from xiaoan.core.officialdoc import set_font
 from xiaoan.core.xlsx import Column, Sheet
 
 UNIT_SEPARATOR = "、"
@@ -120,24 +121,11 @@ def write_xlsx(
 # ---------------------------------------------------------------- Word
 
 
-def _font(run, name: str, size: float, bold: bool = False) -> None:
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.name = name
-    # Word picks the East Asian font from w:eastAsia, not from the plain font name.
-    properties = run._element.get_or_add_rPr()
-    fonts = properties.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        properties.append(fonts)
-    fonts.set(qn("w:eastAsia"), name)
-
-
 def _cell_text(cell, text: str, *, header: bool = False, center: bool = False) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
     # Official tables: 黑体 headings, 仿宋 body.
-    _font(paragraph.add_run(text), "黑体" if header else "仿宋_GB2312", 11)
+    set_font(paragraph.add_run(text), "黑体" if header else "仿宋_GB2312", 11)
 
 
 def _repeat_header(row) -> None:
@@ -177,11 +165,11 @@ def write_docx(
     section.top_margin = section.bottom_margin = Cm(2.2)
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(heading.add_run(title), "方正小标宋简体", 18)
+    set_font(heading.add_run(title), "方正小标宋简体", 18)
     if doc_number:
         number = document.add_paragraph()
         number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _font(number.add_run(doc_number), "仿宋_GB2312", 14)
+        set_font(number.add_run(doc_number), "仿宋_GB2312", 14)
     table = document.add_table(rows=1, cols=len(layout.headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

@@ -100,7 +100,7 @@ def test_it_lays_out_the_word_list_with_its_number_and_unit_columns():
 def test_it_renders_through_libreoffice(tmp_path):
     """What an office sees: both files open, print on a sane number of pages, text intact."""
     title, rows = _rows()
-    pdf = render({"list.xlsx": _xlsx(title, rows), "list.docx": _docx(title, rows)}, tmp_path)
+    pdf = render({"sheet.xlsx": _xlsx(title, rows), "word.docx": _docx(title, rows)}, tmp_path)
     for name, rendered in pdf.items():
         # 18 long tasks: more than one page, far from one page per row.
         assert 2 <= rendered.pages <= 9, (name, rendered.pages)
@@ -108,4 +108,4 @@ def test_it_renders_through_libreoffice(tmp_path):
         assert NUMBER in text and "配合单位" in text, name
         assert "公安局" in text and "应急演练" in text and title[:12] in text, name
     # Header repeated: the Excel pages each print the column headings.
-    assert pdf["list.xlsx"].text.count("工作任务") >= pdf["list.xlsx"].pages
+    assert pdf["sheet.xlsx"].text.count("工作任务") >= pdf["sheet.xlsx"].pages

@@ -118,10 +118,7 @@ class DecisionEditView(ServiceFormView):
     success_message = gettext_lazy("草稿已保存。")
     redirect_on = (Conflict,)
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_access(request.user):
-            self.record = self.get_record(kwargs["pk"], "change")
-        return super().dispatch(request, *args, **kwargs)
+    record_action = "change"
 
     def get(self, request, *args, **kwargs):
         if self.record.status != DecisionStatus.DRAFT:

@@ -185,10 +185,7 @@ class RuleEditView(RuleCreateView):
     permission_action = "change"
     extra_context = {"title": gettext_lazy("修改预警规则")}
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_access(request.user):
-            self.record = self.get_record(kwargs["pk"], "change")
-        return super().dispatch(request, *args, **kwargs)
+    record_action = "change"
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

@@ -413,10 +413,7 @@ class RegisterRetireView(RegisterMixin, ServiceFormView):
     form_class = RetireForm
     success_message = _("已注销。")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_access(request.user):
-            self.record = self.get_record(kwargs["pk"], "change")
-        return super().dispatch(request, *args, **kwargs)
+    record_action = "change"
 
     def perform(self, form):
         return registers.retire(

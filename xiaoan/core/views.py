@@ -152,6 +152,14 @@ class ServiceFormView(ScopedMixin, FormView):
     # Refusals after which the form is no use (the record changed meanwhile): their message
     # is shown at `get_refused_url()` instead of on the form.
     redirect_on: tuple[type[ServiceError], ...] = ()
+    # Set when the page works on the record at <pk>: loaded before anything else, 404 out of
+    # scope, 403 when seen but not the person's to `record_action`.
+    record_action = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.record_action and request.user.is_authenticated and self.has_access(request.user):
+            self.record = self.get_record(kwargs["pk"], self.record_action)
+        return super().dispatch(request, *args, **kwargs)
 
     def perform(self, form) -> Any:
         raise NotImplementedError

@@ -261,10 +261,7 @@ class InspectionRunView(InspectionAccessMixin, ServiceFormView):
     form_class = forms.RunForm
     redirect_on = (Conflict, IdempotencyMismatch)
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_access(request.user):
-            self.record = self.get_record(kwargs["pk"], "conduct")
-        return super().dispatch(request, *args, **kwargs)
+    record_action = "conduct"
 
     def get(self, request, *args, **kwargs):
         if not self.record.is_editable:

@@ -161,10 +161,7 @@ class ReportEditView(ServiceFormView):
     def get_refused_url(self):
         return reverse("reportcalls:report_detail", args=[self.record.pk])
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_access(request.user):
-            self.record = self.get_record(kwargs["pk"], "change")
-        return super().dispatch(request, *args, **kwargs)
+    record_action = "change"
 
     def get_initial(self):
         return {

@@ -118,10 +118,7 @@ class LiftView(RegisterMixin, ServiceFormView):
     def has_access(self, user) -> bool:
         return has_permission_anywhere(user, services.LIFT_PERM)
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_access(request.user):
-            self.record = self.get_record(kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    record_action = "view"
 
     def perform(self, form):
         return services.lift_blacklist(

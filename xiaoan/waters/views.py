@@ -26,10 +26,7 @@ class PatrolView(RegisterMixin, ServiceFormView):
 
         return has_permission_anywhere(user, services.PATROL_PERM)
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_access(request.user):
-            self.record = self.get_record(kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    record_action = "view"
 
     def get_initial(self):
         return {"patrolled_on": timezone.localdate(), "signs_ok": True}

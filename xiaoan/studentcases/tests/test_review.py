@@ -262,6 +262,10 @@ def test_it_shows_the_reviewer_the_case_page_with_the_decision(client_for, perso
     # The school's other tabs are not theirs; the filter of their step is.
     assert f'href="{reverse("studentcases:studentcase_list")}"' not in listing
     assert "?step=review" in listing and "?step=determine" not in listing
+    # Their menu entry; not the school's (which has its tabs).
+    assert "欺凌事件复查复核" in listing
+    school = client_for("school_a_head").get(reverse("studentcases:bullyingcase_list"))
+    assert "欺凌事件复查复核" not in school.content.decode()
 
 
 def test_it_lists_what_awaits_each_one(api_for, client_for, persona, bullying):

@@ -462,6 +462,29 @@ BUILTIN_ROLES.insert(
         ),
     ),
 )
+# 学生欺凌复查/复核专员: the review (复查) is the county-level 学生欺凌防治 body's and the
+# re-examination (复核) the city-level one's. Two roles, assigned at an education authority
+# over its subtree: one person may sit on one body and not the other, and a city's 复核 person
+# is not handed the reviews of the schools the city runs itself. A holder sees only the
+# bullying cases for which their step was asked for (xiaoan.studentcases.access).
+BUILTIN_ROLES[-3:-3] = [
+    RoleSpec(
+        "bullying_reviewer",
+        _("学生欺凌复查专员"),
+        _(
+            "区县学生欺凌防治机构：作出本局直属学校申请复查的欺凌事件的复查结论（仅限申请复查的事件）"
+        ),
+        (*UNIT_VIEW, "studentcases.review_bullyingcase"),
+    ),
+    RoleSpec(
+        "bullying_reexaminer",
+        _("学生欺凌复核专员"),
+        _(
+            "市级学生欺凌防治机构：作出下级区县学校申请复核的欺凌事件的复核结论（仅限申请复核的事件）"
+        ),
+        (*UNIT_VIEW, "studentcases.reexamine_bullyingcase"),
+    ),
+]
 
 PLATFORM_ROLE_CODES = {spec.code for spec in BUILTIN_ROLES if spec.is_platform}
 

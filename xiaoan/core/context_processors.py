@@ -29,6 +29,12 @@ MODULES = [
     ("hotwork:hotworkpermit_list", _("动火作业"), "hotwork.view_hotworkpermit", WORK),
     ("studentcases:studentcase_list", _("学生安全个案"), "studentcases.view_studentcase", WORK),
     ("studentcases:studentcase_counts", _("学生个案统计"), "studentcases.count_studentcase", WORK),
+    (
+        "studentcases:bullyingcase_list",
+        _("欺凌事件复查复核"),
+        ("studentcases.review_bullyingcase", "studentcases.reexamine_bullyingcase"),
+        WORK,
+    ),
     ("training:trainingsession_list", _("安全培训"), "training.view_trainingsession", EDUCATION),
     ("activities:activity_list", _("安全教育"), "activities.view_activity", EDUCATION),
     ("drills:drill_list", _("应急演练"), "drills.view_drill", EDUCATION),

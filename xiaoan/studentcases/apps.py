@@ -8,5 +8,7 @@ class StudentCasesConfig(AppConfig):
     verbose_name = _("学生安全个案")
 
     def ready(self) -> None:
-        # The bullying workflow declares itself (xiaoan.core.workflow).
+        # The bullying workflow declares itself (xiaoan.core.workflow); the to-dos register
+        # their provider (xiaoan.core.todos).
+        import xiaoan.studentcases.todos
         import xiaoan.studentcases.workflow  # noqa: F401

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.fields import EncryptedCharField
 from xiaoan.core.models import TimeStamped, WorkflowEvent
-from xiaoan.studentcases.access import CaseQuerySet
+from xiaoan.studentcases.access import BullyingQuerySet, CaseQuerySet
 from xiaoan.studentcases.choices import BullyingAction, BullyingStatus, CaseCategory, CaseStatus
 
 
@@ -132,7 +132,7 @@ class ConflictScreening(TimeStamped):
         return f"PC{self.pk or 0:06d}"
 
 
-class BullyingCaseQuerySet(CaseQuerySet):
+class BullyingCaseQuerySet(BullyingQuerySet):
     named_fields = ("responsible", "recorded_by")
     named_actions = ("view",)
 
@@ -178,7 +178,14 @@ class BullyingCase(TimeStamped):
         verbose_name = _("欺凌事件")
         verbose_name_plural = _("欺凌事件")
         ordering = ["-reported_on", "-id"]
-        permissions = [("handle_bullyingcase", "Can determine, review and close bullying cases")]
+        permissions = [
+            ("handle_bullyingcase", "Can determine, record requests and close bullying cases"),
+            ("review_bullyingcase", "Can decide the review (复查) of the schools' bullying cases"),
+            (
+                "reexamine_bullyingcase",
+                "Can decide the re-examination (复核) of the schools' bullying cases",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"QL{self.pk or 0:06d}"

@@ -8,7 +8,9 @@
   (`other` with `read` in its detail, `export` for an export), naming the records by their
   numbers only.
 - Bullying cases move through 认定 → 复查 → 复核 (xiaoan.studentcases.workflow) within the
-  limits of xiaoan.studentcases.deadlines.
+  limits of xiaoan.studentcases.deadlines: the school determines and records the requests,
+  the county-level reviewer decides the 复查 and the city-level one the 复核 (they see the
+  cases open to their step only, xiaoan.studentcases.access); `awaiting` is each one's work.
 - A semester's conflict screening (矛盾纠纷排查) lists the cases it found at that school."""
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +32,16 @@ from xiaoan.core.scoping import scope_filter
 from xiaoan.core.workflow import begin
 from xiaoan.orgs.models import Unit
 from xiaoan.studentcases import deadlines
-from xiaoan.studentcases.access import COUNT, SCHOOL, role_schools
+from xiaoan.studentcases.access import (
+    COUNT,
+    REEXAMINE,
+    REVIEW,
+    SCHOOL,
+    review_bureaus,
+    review_scope,
+    reviews_anywhere,
+    role_schools,
+)
 from xiaoan.studentcases.choices import BullyingStatus, CaseCategory, CaseStatus
 from xiaoan.studentcases.models import (
     BullyingCase,
@@ -82,6 +93,8 @@ def may_list(actor: Any, model: type = StudentCase) -> bool:
     """Those holding the role at some school, or named on some record."""
     perm = f"studentcases.view_{model._meta.model_name}"
     if role_schools(actor, perm):
+        return True
+    if model is BullyingCase and reviews_anywhere(actor):
         return True
     return model.objects.named(actor).exists()
 
@@ -389,6 +402,51 @@ def close_bullying(actor: Any, pk: Any, *, version: int | None = None) -> Bullyi
     obj = begin(actor, BullyingCase, pk, "close", version)
     _advance(obj, actor, "close")
     return obj
+
+
+HANDLE = "studentcases.handle_bullyingcase"
+# What waits at each step: (its status, the date its clock runs from, its limit in days).
+STEPS = {
+    "determine": (BullyingStatus.REPORTED, "reported_on", deadlines.DETERMINE_DAYS),
+    "review": (
+        BullyingStatus.REVIEW_REQUESTED,
+        "review_requested_on",
+        deadlines.REVIEW_DECIDE_DAYS,
+    ),
+    "reexamine": (
+        BullyingStatus.REEXAM_REQUESTED,
+        "reexam_requested_on",
+        deadlines.REEXAM_DECIDE_DAYS,
+    ),
+}
+
+
+def awaiting(actor: Any, step: str):
+    """The bullying cases waiting for `actor`'s decision at `step` ("determine": the school's
+    role; "review": the county reviewer; "reexamine": the city reviewer)."""
+    status = STEPS[step][0]
+    if step == "determine":
+        schools = role_schools(actor, HANDLE)
+        scope = Q(unit_id__in=schools) if schools else None
+    else:
+        scope = review_scope(actor, REVIEW if step == "review" else REEXAMINE)
+    if scope is None:
+        return BullyingCase.objects.none()
+    return BullyingCase.objects.filter(scope, status=status)
+
+
+def decides(actor: Any, step: str) -> bool:
+    """Whether `actor` decides `step` anywhere (the school's role, or a reviewer)."""
+    if step == "determine":
+        return bool(role_schools(actor, HANDLE))
+    return bool(review_bureaus(actor, REVIEW if step == "review" else REEXAMINE))
+
+
+def late_filter(step: str, today: dt.date | None = None) -> Q:
+    """Those of `awaiting(…, step)` past their deadline (xiaoan.studentcases.deadlines)."""
+    today = today or timezone.localdate()
+    _status, start, days = STEPS[step]
+    return Q(**{f"{start}__lt": today - dt.timedelta(days=days)})
 
 
 def events_of(obj: BullyingCase) -> list:

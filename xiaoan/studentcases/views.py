@@ -21,7 +21,7 @@ from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import ServiceFormView, raise_for_service_error
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
 from xiaoan.studentcases import deadlines, exports, services
-from xiaoan.studentcases.access import COUNT, role_schools
+from xiaoan.studentcases.access import COUNT, VIEW_BULLYING, role_schools
 from xiaoan.studentcases.choices import CaseStatus
 from xiaoan.studentcases.forms import (
     BullyingForm,
@@ -193,22 +193,37 @@ class CountsView(LoginRequiredMixin, View):
 # ---------------------------------------------------------------- bullying
 
 
+STEP_FILTERS = [
+    ("determine", gettext_lazy("待认定")),
+    ("review", gettext_lazy("待复查")),
+    ("reexamine", gettext_lazy("待复核")),
+]
+
+
 class BullyingListView(_ListAccess):
     model = BullyingCase
 
     def get(self, request):
-        queryset = (
-            services.visible(request.user, BullyingCase)
-            .select_related("unit")
-            .order_by("-reported_on", "-id")
-        )
+        user = request.user
+        # The steps this person decides: a filter each (the home page's to-dos link here).
+        steps = [(name, label) for name, label in STEP_FILTERS if services.decides(user, name)]
+        step = request.GET.get("step", "")
+        queryset = services.visible(user, BullyingCase)
+        if step in dict(steps):
+            queryset = queryset & services.awaiting(user, step)
+        else:
+            step = ""
+        queryset = queryset.select_related("unit").order_by("-reported_on", "-id")
         page, rows = _page(request, queryset)
         for row in rows:
             row.clock = deadlines.clock(row)
         context = {
             "page_obj": page,
             "object_list": rows,
-            "can_add": bool(role_schools(request.user, services.ADD_BULLYING)),
+            "can_add": bool(role_schools(user, services.ADD_BULLYING)),
+            "steps": steps,
+            "step": step,
+            "reviewer_only": not role_schools(user, VIEW_BULLYING),
         }
         return render(request, "studentcases/bullying_list.html", context)
 

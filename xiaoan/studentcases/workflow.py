@@ -1,7 +1,10 @@
 """The bullying case's workflow (xiaoan.core.workflow): reported → determined (认定) →
 [review requested → reviewed (复查) → [re-examination requested → closed (复核)]] or closed
-when no request comes. Every step needs `studentcases.handle_bullyingcase` by the role at
-the school (xiaoan.studentcases.access); the limits are xiaoan.studentcases.deadlines."""
+when no request comes. The school's steps (认定, recording a request, 结案) need
+`studentcases.handle_bullyingcase` by the role at the school; the review (复查) is decided by
+the county-level reviewer (`review_bullyingcase`) and the re-examination (复核) by the
+city-level one (`reexamine_bullyingcase`), see xiaoan.studentcases.access; the limits are
+xiaoan.studentcases.deadlines."""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from xiaoan.studentcases.models import BullyingCase, BullyingEvent
 
 S = BullyingStatus
 HANDLE = "studentcases.handle_bullyingcase"
+REVIEW = "studentcases.review_bullyingcase"
+REEXAMINE = "studentcases.reexamine_bullyingcase"
 
 BULLYING = Workflow(
     BullyingCase,
@@ -56,12 +61,12 @@ BULLYING = Workflow(
             label=_("复查结论"),
             sources=[S.REVIEW_REQUESTED],
             target=S.REVIEWED,
-            permission=HANDLE,
+            permission=REVIEW,
             service=services.review,
             form=forms.ResultForm,
             serializer=api.ResultSerializer,
             style="primary",
-            api_summary=_("复查结论（申请后 15 日内）"),
+            api_summary=_("区县学生欺凌防治机构的复查结论（申请后 15 日内）"),
         ),
         Action(
             name="request_reexam",
@@ -79,12 +84,12 @@ BULLYING = Workflow(
             label=_("复核结论"),
             sources=[S.REEXAM_REQUESTED],
             target=S.CLOSED,
-            permission=HANDLE,
+            permission=REEXAMINE,
             service=services.reexamine,
             form=forms.ResultForm,
             serializer=api.ResultSerializer,
             style="primary",
-            api_summary=_("复核结论（申请后 15 日内），处理终结"),
+            api_summary=_("市级学生欺凌防治机构的复核结论（申请后 15 日内），处理终结"),
         ),
         Action(
             name="close",

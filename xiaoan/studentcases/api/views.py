@@ -7,7 +7,7 @@ Who may call them is xiaoan.studentcases.access: the named people and the school
 from __future__ import annotations
 
 from django.db.models import Count
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -16,7 +16,7 @@ from xiaoan.core.api.views import ScopedViewSetMixin, path_id, validated, with_e
 from xiaoan.core.api.workflow import WorkflowViewSetMixin
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.studentcases import services
-from xiaoan.studentcases.access import COUNT, role_schools
+from xiaoan.studentcases.access import COUNT, review_bureaus, role_schools
 from xiaoan.studentcases.api import serializers as s
 from xiaoan.studentcases.models import BullyingCase, ConflictScreening, StudentCase
 from xiaoan.studentcases.workflow import BULLYING
@@ -31,7 +31,8 @@ class _CaseAccessMixin(ScopedViewSetMixin):
         if action == "view":
             return services.may_list(user, self.model)
         perm = f"studentcases.{action}_{self.model._meta.model_name}"
-        return bool(role_schools(user, perm))
+        # The county and city reviewers decide their step at their bureau (access.py).
+        return bool(role_schools(user, perm) or review_bureaus(user, perm))
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -135,15 +136,16 @@ class BullyingCaseViewSet(
     workflow_response = s.BullyingCaseDetailSerializer
     action_permission = {
         **ScopedViewSetMixin.action_permission,
-        **{name: "handle" for name in BULLYING.actions},
+        **{name: action.scope_action for name, action in BULLYING.actions.items()},
     }
 
     def get_queryset(self):
-        return (
-            BullyingCase.objects.restrict(self.request.user, "view")
-            .select_related("unit")
-            .order_by("-reported_on", "-id")
-        )
+        user = self.request.user
+        queryset = BullyingCase.objects.restrict(user, "view")
+        step = self.request.query_params.get("step", "")
+        if self.action == "list" and step in services.STEPS:
+            queryset = queryset & services.awaiting(user, step)
+        return queryset.select_related("unit").order_by("-reported_on", "-id")
 
     def workflow_result(self, pk: int, how: str = "") -> Response:
         obj = services.load(self.request.user, pk, how=how, model=BullyingCase)
@@ -151,8 +153,19 @@ class BullyingCaseViewSet(
         context = {"request": self.request}
         return Response(s.BullyingCaseDetailSerializer(obj, context=context).data)
 
-    @extend_schema(summary="欺凌事件列表（读取记入审计日志）",
-                   responses=with_errors({200: s.BullyingCaseSerializer(many=True)}))  # fmt: skip
+    @extend_schema(
+        summary="欺凌事件列表（读取记入审计日志）",
+        parameters=[
+            OpenApiParameter(
+                "step",
+                str,
+                enum=list(services.STEPS),
+                description="只列出等待本人处理的：determine 待认定（学校），review 待复查"
+                "（区县复查专员），reexamine 待复核（市级复核专员）",
+            )
+        ],
+        responses=with_errors({200: s.BullyingCaseSerializer(many=True)}),
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 

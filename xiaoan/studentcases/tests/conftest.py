@@ -1,6 +1,7 @@
 """The student-case fixtures: the principal holds the school's 学生安全专员 role (as the demo
-gives it), and three cases — two at School A (one followed by School A's safety officer,
-one by the principal) and one at School B followed by its teacher."""
+gives it), the district's 复查 and the city's 复核 reviewers are there (likewise), and three
+cases — two at School A (one followed by School A's safety officer, one by the principal) and
+one at School B followed by its teacher."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from xiaoan.studentcases import services
-from xiaoan.studentcases.demo import ensure_role
+from xiaoan.studentcases.demo import ensure_reviewers, ensure_role
 from xiaoan.studentcases.models import StudentCase
 
 SCHOOL_A = "梁子湖高级中学"
@@ -30,6 +31,7 @@ PERSONAS = [
 @pytest.fixture(autouse=True)
 def student_role(demo):
     ensure_role()
+    ensure_reviewers()
 
 
 @pytest.fixture

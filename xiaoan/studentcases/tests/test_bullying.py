@@ -13,6 +13,7 @@ from xiaoan.studentcases.models import BullyingCase
 from xiaoan.studentcases.tests.conftest import PERSONAS, SCHOOL_A, days_ago
 
 API = "/api/bullying-cases/"
+COUNTY, CITY = "district_bullying_reviewer", "city_bullying_reexaminer"
 
 
 def test_it_shows_days_left_and_days_late_of_the_determination(bullying):
@@ -48,7 +49,7 @@ def test_it_answers_409_for_a_wrong_state_or_a_stale_version(persona, bullying, 
     head = persona("school_a_head")
     obj = bullying()
     with pytest.raises(Conflict):
-        services.review(head, obj.pk, result="x")
+        services.request_review(head, obj.pk)
     with pytest.raises(Conflict):
         services.close_bullying(head, obj.pk)
     api = api_for("school_a_head")
@@ -65,6 +66,7 @@ def test_it_answers_409_for_a_wrong_state_or_a_stale_version(persona, bullying, 
 
 def test_it_runs_the_whole_path_through_the_api(api_for, persona, units):
     api = api_for("school_a_head")
+    by = {"review": api_for(COUNTY), "reexamine": api_for(CITY)}
     created = api.post(
         API,
         {
@@ -90,7 +92,7 @@ def test_it_runs_the_whole_path_through_the_api(api_for, persona, units):
         ("reexamine", {"result": "维持"}, "closed"),
     ]
     for step, data, status in steps:
-        response = api.post(f"{API}{pk}/{step}/", data, format="json")
+        response = by.get(step, api).post(f"{API}{pk}/{step}/", data, format="json")
         assert response.status_code == 200, (step, response.content)
         assert response.json()["status"] == status
     assert api.post(f"{API}{pk}/close/", {}, format="json").status_code == 409
@@ -148,16 +150,16 @@ def test_it_takes_every_step_on_the_pages(client_for, bullying, persona, units):
         == 403
     )
     steps = [
-        ("determine", {"determination": "构成", "is_bullying": "1"}),
-        ("request_review", {}),
-        ("review", {"result": "维持"}),
-        ("request_reexam", {}),
-        ("reexamine", {"result": "维持"}),
+        ("determine", {"determination": "构成", "is_bullying": "1"}, head),
+        ("request_review", {}, head),
+        ("review", {"result": "维持"}, client_for(COUNTY)),
+        ("request_reexam", {}, head),
+        ("reexamine", {"result": "维持"}, client_for(CITY)),
     ]
-    for name, data in steps:
+    for name, data, actor in steps:
         url = reverse(f"studentcases:bullyingcase_{name}", args=[obj.pk])
         assert officer.post(url, {**data, "version": obj.version}).status_code == 403
-        response = head.post(url, {**data, "version": obj.version})
+        response = actor.post(url, {**data, "version": obj.version})
         assert response.status_code == 302, (name, response.content.decode()[:500])
         obj.refresh_from_db()
     assert obj.status == "closed"

@@ -192,9 +192,9 @@ def test_it_loads_the_demo_once(persona, units):
     assert load_student_cases() == 0
     school = units[SCHOOL_A]
     assert StudentCase.objects.filter(unit=school).count() == 2
-    assert BullyingCase.objects.filter(unit=school).count() == 2
+    assert BullyingCase.objects.filter(unit=school).count() == 3
     assert ConflictScreening.objects.filter(unit=school).count() == 1
     officer = persona("school_a_officer")
-    # The officer is the 包保 of one case and one bullying case, and sees just those.
+    # The officer is the 包保 of one case and two bullying cases, and sees just those.
     assert StudentCase.objects.restrict(officer).count() == 1
-    assert BullyingCase.objects.restrict(officer).count() == 1
+    assert BullyingCase.objects.restrict(officer).count() == 2

@@ -83,7 +83,9 @@ def snapshot(model, pk: int) -> dict:
 def test_it_refuses_every_record_and_action_to_people_outside_its_scope(loaded, api_for):
     MODELS = _models()
     tried = 0
-    for who in ("expert", "school_b_teacher"):
+    # Outsiders with no standing scope, with another school's reporting rights, and with
+    # incident and case rights at a university elsewhere in the tree.
+    for who in ("expert", "school_b_teacher", "uni_security"):
         api = api_for(who)
         for prefix, viewset in _viewsets():
             model = MODELS[prefix]
@@ -115,6 +117,7 @@ def test_it_refuses_every_record_and_action_to_people_outside_its_scope(loaded, 
                 assert snapshot(model, pk) == before, (who, prefix, pk)
                 tried += 1
     assert tried > 100
+    print(f"refused out-of-scope requests: {tried}")
 
 
 def test_it_answers_huge_malformed_ids_and_nested_bodies_with_a_clear_error(loaded, api_for):

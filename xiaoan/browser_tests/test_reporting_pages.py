@@ -34,6 +34,11 @@ def _load() -> dict[str, str]:
     }
     assert all(first.values()), first
     draft = Decision.objects.filter(status="draft").values_list("pk", flat=True).first()
+    asked = (
+        BullyingCase.objects.filter(review_requested_on__isnull=False)
+        .values_list("pk", flat=True)
+        .first()
+    )
     return {
         "report-calls": "/report-calls/",
         "report-call": f"/report-calls/{first[ReportCall]}/",
@@ -49,6 +54,8 @@ def _load() -> dict[str, str]:
         "student-cases": "/student-cases/",
         "student-case": f"/student-cases/{first[StudentCase]}/",
         "bullying-case": f"/student-cases/bullying/{first[BullyingCase]}/",
+        "bullying-reviews": "/student-cases/bullying/?step=review",
+        "bullying-review": f"/student-cases/bullying/{asked}/",
     }
 
 
@@ -66,11 +73,18 @@ DISTRICT = (
     "student-counts",
 )
 SCHOOL = ("report", "incidents", "duty-today", "student-cases", "student-case", "bullying-case")
+# The county's 学生欺凌复查专员: the cases whose review was asked for, and nothing else.
+REVIEWER = ("bullying-reviews", "bullying-review")
 
 
 def test_it_shows_the_reporting_pages_on_a_phone_and_a_desktop(browse):
     pages = _load()
-    for who, names in (("district_officer", DISTRICT), ("school_a_head", SCHOOL)):
+    people = (
+        ("district_officer", DISTRICT),
+        ("school_a_head", SCHOOL),
+        ("district_bullying_reviewer", REVIEWER),
+    )
+    for who, names in people:
         for size, viewport in (("390", PHONE), ("1280", DESKTOP)):
             page = browse.page(who, viewport)
             for name in names:

@@ -273,3 +273,33 @@ def test_it_runs_the_tasks_through_the_api(persona, units, api_for):
         f"/api/incidents/{mine.pk}/edit/", {"place": {"a": [1, {"b": 2}]}}, format="json"
     )
     assert nested.status_code == 400
+
+
+def test_it_shows_the_incidents_on_the_dashboard(persona, units, settings):
+    from xiaoan.incidents.tests.support import DISTRICT, SCHOOL_A
+    from xiaoan.reports.services import dashboard
+
+    settings.XIAOAN_PAGE_CACHE = False
+    reported(persona, units, severity="serious", occurred_at=ago(200))  # late
+    incident, problem = _open_problem(persona, units)
+    services.assign_finding(
+        persona("school_a_officer"),
+        incident.pk,
+        finding=problem.pk,
+        owner=persona("school_a_head"),
+        due=_in(1),
+    )
+    type(problem).objects.filter(pk=problem.pk).update(due=_in(-1))
+    reported(persona, units, SCHOOL_B)
+    board = dashboard(persona("district_officer"), units[DISTRICT].pk)
+    figures = {f.key: f for f in board.sections_by_key["incidents"].figures}
+    assert figures["reported"].value == 2 and figures["open"].value == 3
+    assert figures["serious"].value == 1 and figures["late"].value == 1
+    assert figures["tasks_overdue"].value == 1 and figures["tasks_overdue"].bad
+    assert f"unit={units[DISTRICT].pk}" in figures["reported"].url
+    school = dashboard(persona("school_a_head"), units[SCHOOL_A].pk)
+    mine = {f.key: f.value for f in school.sections_by_key["incidents"].figures}
+    assert mine["reported"] == 1 and mine["open"] == 2  # not School B's
+    # Who reads no incidents gets no section.
+    owner = dashboard(persona("school_a_owner"), units["总务处"].pk)
+    assert "incidents" not in owner.sections_by_key

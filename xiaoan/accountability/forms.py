@@ -86,6 +86,17 @@ class MeetingForm(WorkflowForm):
     attendees = forms.CharField(label=_("参加人员"), required=False, widget=_text())
     minutes = forms.CharField(label=_("约谈纪要"), widget=_text(4))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Recorded already: the form corrects what was written, never starts it again blank.
+        if self.obj is not None and not self.is_bound and self.obj.meeting_at:
+            from django.utils import timezone
+
+            self.intro = _("约谈已记录；修改后保存即更正记录。")
+            self.initial.setdefault("meeting_at", timezone.localtime(self.obj.meeting_at))
+            for name in ("place", "attendees", "minutes"):
+                self.initial.setdefault(name, getattr(self.obj, name))
+
 
 class CommitForm(WorkflowForm):
     entry = forms.TypedChoiceField(label=_("承诺单位"), coerce=int)

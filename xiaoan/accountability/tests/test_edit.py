@@ -147,3 +147,18 @@ def test_it_sends_an_issued_decision_back_to_its_page(client_for, persona, units
     assert decision.title == "已印发"
     # The named school sees the decision, not the authority's form.
     assert client_for("school_a_head").get(url).status_code == 403
+
+
+def test_it_offers_a_recorded_meeting_for_correction_not_a_blank_form(client_for, db):
+    from django.urls import reverse
+
+    from xiaoan.accountability.demo import load_accountability
+    from xiaoan.accountability.models import Decision
+
+    load_accountability()
+    decision = Decision.objects.filter(meeting_at__isnull=False).first()
+    page = client_for("district_officer").get(
+        reverse("accountability:decision_detail", args=[decision.pk])
+    )
+    text = page.content.decode()
+    assert "约谈已记录" in text and f'value="{decision.place}"' in text

@@ -30,7 +30,40 @@ from xiaoan.reports.figures import Scope, allowed, rate
 
 
 def day_text(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    from xiaoan.core.officialdoc import date_text
+
+    return date_text(day)
+
+
+# A count with its measure word, as the tables show it.
+def n_items(n: int) -> str:
+    return _("%(n)d项") % {"n": n}
+
+
+def n_times(n: int) -> str:
+    return _("%(n)d次") % {"n": n}
+
+
+def n_sessions(n: int) -> str:
+    return _("%(n)d场") % {"n": n}
+
+
+def n_attendances(n: int) -> str:
+    return _("%(n)d人次") % {"n": n}
+
+
+def reach(part: Part, reached: dict[str, int], key: str, label: str) -> str:
+    """The schools of a bureau's subtree `key` reached: a row of the part's table, and the
+    clause its sentence adds ("" for a school's own report, which reaches only itself)."""
+    if key not in reached:
+        return ""
+    schools, some = reached["schools"], reached[key]
+    part.rows.append((label, _("%(k)d所/%(n)d所") % {"k": some, "n": schools}))
+    return _("，%(what)s%(k)d所，覆盖率%(rate)s") % {
+        "what": label,
+        "k": some,
+        "rate": percent(rate(some, schools)),
+    }
 
 
 def percent(value: float | None) -> str:
@@ -142,10 +175,10 @@ def hazard_part(period: Period) -> Part | None:
     )
     part = Part("hazards", _("报告期内隐患排查治理（按月统计）"))
     part.rows = [
-        (_("发现隐患"), f"{found}项"),
-        (_("整改销号"), f"{closed}项"),
-        (_("其中发现重大隐患"), f"{majors['found']}项"),
-        (_("其中重大隐患整改销号"), f"{majors['cleared']}项"),
+        (_("发现隐患"), n_items(found)),
+        (_("整改销号"), n_items(closed)),
+        (_("其中发现重大隐患"), n_items(majors["found"])),
+        (_("其中重大隐患整改销号"), n_items(majors["cleared"])),
     ]
     part.sentence = _(
         "报告期内（按月统计），共排查发现隐患%(found)d项，整改销号%(closed)d项；"
@@ -206,8 +239,8 @@ def inspection_part(period: Period, reached: dict[str, int]) -> Part | None:
     n, done = counts["n"], counts["done"]
     part = Part("inspections", _("报告期内检查排查"))
     part.rows = [
-        (_("计划检查"), f"{n}次"),
-        (_("已完成检查"), f"{done}次"),
+        (_("计划检查"), n_times(n)),
+        (_("已完成检查"), n_times(done)),
         (_("检查完成率"), percent(rate(done, n))),
     ]
     text = _("报告期内，计划开展安全检查%(n)d次，已完成%(done)d次，完成率%(rate)s") % {
@@ -217,7 +250,7 @@ def inspection_part(period: Period, reached: dict[str, int]) -> Part | None:
     }
     if "inspected" in reached:
         schools, inspected = reached["schools"], reached["inspected"]
-        part.rows.append((_("检查覆盖学校"), f"{inspected}所/{schools}所"))
+        part.rows.append((_("检查覆盖学校"), _("%(k)d所/%(n)d所") % {"k": inspected, "n": schools}))
         part.rows.append((_("学校检查覆盖率"), percent(rate(inspected, schools))))
         text += _("；检查覆盖学校%(k)d所（共%(s)d所），覆盖率%(rate)s") % {
             "k": inspected,
@@ -249,10 +282,10 @@ def duty_part(period: Period) -> Part | None:
     share = percent(rate(counts["met"], counts["met"] + counts["missed"]))
     part = Part("duties", _("报告期内常态化工作"))
     part.rows = [
-        (_("到期事项"), f"{counts['due']}项"),
-        (_("已按期完成"), f"{counts['met']}项"),
-        (_("未按期完成"), f"{counts['missed']}项"),
-        (_("待完成或待审核"), f"{counts['open']}项"),
+        (_("到期事项"), n_items(counts["due"])),
+        (_("已按期完成"), n_items(counts["met"])),
+        (_("未按期完成"), n_items(counts["missed"])),
+        (_("待完成或待审核"), n_items(counts["open"])),
         (_("按期完成率"), share),
     ]
     part.sentence = _(
@@ -299,8 +332,8 @@ def training_part(period: Period, reached: dict[str, int]) -> Part | None:
     share = percent(rate(staff["trained"], staff["total"]))
     part = Part("training", _("报告期内安全培训"))
     part.rows = [
-        (_("举办培训"), f"{n}场"),
-        (_("参训人次"), f"{attended}人次"),
+        (_("举办培训"), n_sessions(n)),
+        (_("参训人次"), n_attendances(attended)),
         (_("人员参训覆盖率"), share),
     ]
     text = _("报告期内，举办安全培训%(n)d场，参训%(p)d人次，人员参训覆盖率%(share)s") % {
@@ -308,13 +341,7 @@ def training_part(period: Period, reached: dict[str, int]) -> Part | None:
         "p": attended,
         "share": share,
     }
-    if "trained" in reached:
-        schools, trained = reached["schools"], reached["trained"]
-        part.rows.append((_("培训覆盖学校"), f"{trained}所/{schools}所"))
-        text += _("，培训覆盖学校%(k)d所，覆盖率%(rate)s") % {
-            "k": trained,
-            "rate": percent(rate(trained, schools)),
-        }
+    text += reach(part, reached, "trained", _("培训覆盖学校"))
     part.sentence = text + "。"
     return part
 
@@ -348,22 +375,16 @@ def drill_part(period: Period, reached: dict[str, int]) -> Part | None:
     n, people = counts["n"], counts["people"] or 0
     part = Part("drills", _("报告期内应急演练"))
     part.rows = [
-        (_("开展演练"), f"{n}次"),
-        (_("其中已评估"), f"{counts['evaluated']}次"),
-        (_("参演人次"), f"{people}人次"),
+        (_("开展演练"), n_times(n)),
+        (_("其中已评估"), n_times(counts["evaluated"])),
+        (_("参演人次"), n_attendances(people)),
     ]
     text = _("报告期内，开展应急演练%(n)d次（已评估%(e)d次），参演%(p)d人次") % {
         "n": n,
         "e": counts["evaluated"],
         "p": people,
     }
-    if "drilled" in reached:
-        schools, drilled = reached["schools"], reached["drilled"]
-        part.rows.append((_("演练覆盖学校"), f"{drilled}所/{schools}所"))
-        text += _("，演练覆盖学校%(k)d所，覆盖率%(rate)s") % {
-            "k": drilled,
-            "rate": percent(rate(drilled, schools)),
-        }
+    text += reach(part, reached, "drilled", _("演练覆盖学校"))
     part.sentence = text + "。"
     return part
 
@@ -382,15 +403,9 @@ def activity_part(period: Period, reached: dict[str, int]) -> Part | None:
     counts = activities_in(period).order_by().aggregate(n=Count("pk"), people=Sum("participants"))
     n, people = counts["n"], counts["people"] or 0
     part = Part("activities", _("报告期内安全教育活动"))
-    part.rows = [(_("开展活动"), f"{n}次"), (_("参加人次"), f"{people}人次")]
+    part.rows = [(_("开展活动"), n_times(n)), (_("参加人次"), n_attendances(people))]
     text = _("报告期内，开展安全教育活动%(n)d次，参加%(p)d人次") % {"n": n, "p": people}
-    if "educated" in reached:
-        schools, educated = reached["schools"], reached["educated"]
-        part.rows.append((_("开展活动学校"), f"{educated}所/{schools}所"))
-        text += _("，开展活动学校%(k)d所，覆盖率%(rate)s") % {
-            "k": educated,
-            "rate": percent(rate(educated, schools)),
-        }
+    text += reach(part, reached, "educated", _("开展活动学校"))
     part.sentence = text + "。"
     return part
 
@@ -432,10 +447,10 @@ def plan_part(period: Period) -> Part | None:
     share = percent(rate(counts["done"], counts["total"]))
     part = Part("plans", _("工作方案任务进展") + heading)
     part.rows = [
-        (_("承办任务"), f"{counts['total']}项"),
-        (_("已完成"), f"{counts['done']}项"),
-        (_("待审核"), f"{counts['review']}项"),
-        (_("逾期未完成"), f"{counts['overdue']}项"),
+        (_("承办任务"), n_items(counts["total"])),
+        (_("已完成"), n_items(counts["done"])),
+        (_("待审核"), n_items(counts["review"])),
+        (_("逾期未完成"), n_items(counts["overdue"])),
         (_("完成率"), share),
     ]
     part.sentence = _(

@@ -153,14 +153,10 @@ class FinishFindingForm(WorkflowForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.obj is not None and self.actor is not None:
-            rows = self.obj.findings.filter(owner__isnull=False, done_at__isnull=True)
             from xiaoan.incidents import services
 
-            if (
-                not services.Unit.objects.with_permission(self.actor, services.REVIEW)
-                .filter(pk=self.obj.unit_id)
-                .exists()
-            ):
+            rows = self.obj.findings.filter(owner__isnull=False, done_at__isnull=True)
+            if not services.may_review(self.actor, self.obj):
                 rows = rows.filter(owner=self.actor)
             self.fields["finding"].choices = [(f.pk, f"{f.seq}. {f.text[:60]}") for f in rows]
 

@@ -373,10 +373,7 @@ def _raise_hazard(actor: Any, incident: Incident, finding: Finding) -> None:
 def to_hazard(actor: Any, pk: Any, *, finding: Any, version: int | None = None) -> Finding:
     """One review problem entered in the hazard ledger afterwards (once)."""
     incident = begin(actor, Incident, pk, "to_hazard", version)
-    try:
-        row = incident.findings.select_for_update().get(pk=record_id(finding))
-    except Exception:
-        raise _refuse(_("找不到该问题。"), "finding") from None
+    row = _finding(incident, finding)
     if row.hazard_id is not None:
         raise _refuse(_("该问题已登记为隐患。"), "finding")
     if row.owner_id is not None:
@@ -407,12 +404,16 @@ def task_owners(incident: Incident):
 
 
 def _finding(incident: Incident, value: Any) -> Finding:
-    row = None
-    if str(value or "").isdigit() and int(str(value)) <= 2**31 - 1:
-        row = incident.findings.select_for_update().filter(pk=int(str(value))).first()
-    if row is None:
-        raise _refuse(_("找不到该问题。"), "finding")
-    return row
+    """The incident's problem `value`, locked; a form error for anything else."""
+    try:
+        return incident.findings.select_for_update().get(pk=record_id(value))
+    except (NotFound, Finding.DoesNotExist):
+        raise _refuse(_("找不到该问题。"), "finding") from None
+
+
+def may_review(actor: Any, incident: Incident) -> bool:
+    """Whether `actor` holds the review right at the incident's own unit."""
+    return Unit.objects.with_permission(actor, REVIEW).filter(pk=incident.unit_id).exists()
 
 
 @transaction.atomic
@@ -433,10 +434,10 @@ def assign_finding(
         raise _refuse(_("该问题已登记为隐患，按隐患闭环整改。"), "finding")
     if row.done_at is not None:
         raise _refuse(_("该问题的整改措施已落实。"), "finding")
-    owner_id = str(getattr(owner, "pk", owner) or "")
-    person = None
-    if owner_id.isdigit() and int(owner_id) <= 2**31 - 1:
-        person = task_owners(incident).filter(pk=int(owner_id)).first()
+    try:
+        person = task_owners(incident).filter(pk=record_id(getattr(owner, "pk", owner))).first()
+    except NotFound:
+        person = None
     if person is None:
         raise _refuse(_("整改责任人须为本单位的人员。"), "owner")
     if not isinstance(due, dt.date):
@@ -469,7 +470,7 @@ def has_open_finding(actor: Any, incident: Incident) -> bool:
 
 def may_finish(actor: Any, incident: Incident) -> bool:
     """The owner of an open task of the incident, or who may review it."""
-    if Unit.objects.with_permission(actor, REVIEW).filter(pk=incident.unit_id).exists():
+    if may_review(actor, incident):
         return incident.findings.filter(owner__isnull=False, done_at__isnull=True).exists()
     return incident.findings.filter(owner=actor, done_at__isnull=True).exists()
 
@@ -485,8 +486,7 @@ def finish_finding(
         raise _refuse(_("该问题尚未交办。"), "finding")
     if row.done_at is not None:
         raise _refuse(_("该问题的整改措施已落实。"), "finding")
-    reviewer = Unit.objects.with_permission(actor, REVIEW).filter(pk=incident.unit_id).exists()
-    if row.owner_id != actor.pk and not reviewer:
+    if row.owner_id != actor.pk and not may_review(actor, incident):
         raise Forbidden(_("只有整改责任人或复盘人员可以确认落实。"))
     row.done_note = _text(note, "note", _("落实情况"), 2000)
     late = row.is_overdue(timezone.localdate())

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.todos import Todo, own_side, provider
+from xiaoan.incidents import services
 from xiaoan.incidents.choices import IncidentStatus
-from xiaoan.incidents.models import Finding, Incident
+from xiaoan.incidents.models import Incident
 
 CLASSIFY, REVIEW = "incidents.classify_incident", "incidents.review_incident"
 
@@ -51,7 +52,7 @@ def incident_todos(user: Any) -> list[Todo]:
         count = below(user, IncidentStatus.REVIEWED).count()
         if count:
             out.append(Todo("incidents.close", _("待结案的事件"), count, f"{url}?status=reviewed"))
-    mine = Finding.objects.filter(owner=user, done_at__isnull=True)
+    mine = services.open_tasks(user)
     count = mine.count()
     if count:
         late = mine.filter(due__lt=timezone.localdate()).count()

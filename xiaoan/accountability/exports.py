@@ -18,17 +18,17 @@ from openpyxl import Workbook
 
 from xiaoan.accountability import services
 from xiaoan.accountability.models import Commitment, Decision, DecisionEntry
+from xiaoan.core import officialdoc
 from xiaoan.core.pdf import PDF
 from xiaoan.core.xlsx import Column, Sheet, streamed
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCX = officialdoc.DOCX
 
 RANKS = {"children": gettext_lazy("下一级单位"), "schools": gettext_lazy("全部学校")}
 
 
 def file_name(decision: Decision, ext: str) -> str:
-    name = f"{decision.number}-{decision.title}"
-    return "".join(c for c in name if c not in '\\/:*?"<>|')[:120] + f".{ext}"
+    return officialdoc.file_name(f"{decision.number}-{decision.title}", ext)
 
 
 def figure_columns(entries: list[DecisionEntry]) -> tuple[list[tuple[str, str]], int]:

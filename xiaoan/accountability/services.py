@@ -187,9 +187,6 @@ def _checked(**given: Any) -> dict[str, Any]:
     return out
 
 
-EDITABLE = ("kind", "title", "decided_on", "basis")
-
-
 @transaction.atomic
 def edit(
     actor: Any,

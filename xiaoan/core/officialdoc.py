@@ -23,6 +23,7 @@ TITLE_SIZE = 22.0  # 二号
 TABLE_SIZE = 10.5  # 五号
 LINE = Pt(28)
 NUMERALS = "一二三四五六七八九十"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # The PDF twin's page and type, for the HTML an app renders through xiaoan.core.pdf.
 PAGE_CSS = """
@@ -34,6 +35,11 @@ p.flat { text-indent: 0; }
 td, th { border: 1px solid #000; padding: 2pt 4pt; vertical-align: top; }
 .sign { text-align: right; text-indent: 0; }
 """
+
+
+def file_name(name: str, ext: str) -> str:
+    """A download's name: no character Windows refuses in a file name, not overlong."""
+    return "".join(c for c in name if c not in '\\/:*?"<>|')[:120] + f".{ext}"
 
 
 def date_text(day) -> str:

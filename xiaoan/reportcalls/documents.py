@@ -26,7 +26,7 @@ from xiaoan.core.officialdoc import (
 from xiaoan.reportcalls.choices import SECTIONS, ReportKind
 from xiaoan.reportcalls.models import Report
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCX = officialdoc.DOCX
 ZIP = "application/zip"
 
 
@@ -123,8 +123,7 @@ def returns_zip(reports: list[Report]) -> bytes:
 
 
 def file_name(report: Report, ext: str) -> str:
-    name = f"{report.unit.name}-{report.call.title}"
-    return "".join(c for c in name if c not in '\\/:*?"<>|')[:120] + f".{ext}"
+    return officialdoc.file_name(f"{report.unit.name}-{report.call.title}", ext)
 
 
 def report_pdf(report: Report) -> bytes:

@@ -37,7 +37,6 @@ from xiaoan.studentcases.access import (
     REEXAMINE,
     REVIEW,
     SCHOOL,
-    review_bureaus,
     review_scope,
     reviews_anywhere,
     role_schools,
@@ -421,25 +420,26 @@ STEPS = {
 }
 
 
+def _step_scope(actor: Any, step: str) -> Q | None:
+    """The cases `actor` decides at `step`, wherever they are in it; None: nowhere."""
+    if step == "determine":
+        schools = role_schools(actor, HANDLE)
+        return Q(unit_id__in=schools) if schools else None
+    return review_scope(actor, REVIEW if step == "review" else REEXAMINE)
+
+
 def awaiting(actor: Any, step: str):
     """The bullying cases waiting for `actor`'s decision at `step` ("determine": the school's
     role; "review": the county reviewer; "reexamine": the city reviewer)."""
-    status = STEPS[step][0]
-    if step == "determine":
-        schools = role_schools(actor, HANDLE)
-        scope = Q(unit_id__in=schools) if schools else None
-    else:
-        scope = review_scope(actor, REVIEW if step == "review" else REEXAMINE)
+    scope = _step_scope(actor, step)
     if scope is None:
         return BullyingCase.objects.none()
-    return BullyingCase.objects.filter(scope, status=status)
+    return BullyingCase.objects.filter(scope, status=STEPS[step][0])
 
 
 def decides(actor: Any, step: str) -> bool:
     """Whether `actor` decides `step` anywhere (the school's role, or a reviewer)."""
-    if step == "determine":
-        return bool(role_schools(actor, HANDLE))
-    return bool(review_bureaus(actor, REVIEW if step == "review" else REEXAMINE))
+    return _step_scope(actor, step) is not None
 
 
 def late_filter(step: str, today: dt.date | None = None) -> Q:

@@ -101,14 +101,15 @@ class Period:
     def ended(self) -> bool:
         return self.end < self.today
 
+    def scope(self, subtree: bool = True) -> Scope:
+        return Scope(user=self.actor, unit=self.unit, subtree=subtree, today=self.today)
+
     def may(self, perm: str) -> bool:
-        scope = Scope(user=self.actor, unit=self.unit, subtree=False, today=self.today)
-        return allowed(scope, perm)
+        return allowed(self.scope(subtree=False), perm)
 
     def below(self, field_name: str = "unit") -> Q:
-        """Records of the unit's subtree (matched by unit id, the records' index serving)."""
-        ids = Unit.objects.filter(path__startswith=self.unit.path).values("pk")
-        return Q(**{f"{field_name}__in": ids})
+        """Records of the unit's subtree, as the dashboard's sections match them."""
+        return self.scope().records(field_name)
 
     def dates(self, field_name: str) -> Q:
         return Q(**{f"{field_name}__gte": self.start, f"{field_name}__lte": self.end})

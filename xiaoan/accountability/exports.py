@@ -7,7 +7,6 @@ named unit its own entry and commitments, the authority's people all of them."""
 
 from __future__ import annotations
 
-import io
 from typing import IO, Any
 
 from django.http import FileResponse
@@ -148,6 +147,7 @@ def document_response(actor: Any, decision: Decision, ext: str) -> FileResponse:
     missing)."""
     from xiaoan.accountability import documents
     from xiaoan.audit.files import file_served
+    from xiaoan.core.views import attachment
 
     if ext == "pdf":
         data, content_type = documents.decision_pdf(actor, decision), PDF
@@ -155,8 +155,4 @@ def document_response(actor: Any, decision: Decision, ext: str) -> FileResponse:
         data, content_type = documents.decision_docx(actor, decision), DOCX
     name = file_name(decision, ext)
     file_served("export", f"accountability-decision-{ext}", obj=decision, filename=name)
-    response = FileResponse(
-        io.BytesIO(data), as_attachment=True, filename=name, content_type=content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(data, content_type, name)

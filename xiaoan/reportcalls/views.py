@@ -17,10 +17,10 @@ from django.views import View
 from xiaoan.audit.files import file_served
 from xiaoan.core.errors import Conflict, Invalid, NotFound
 from xiaoan.core.pdf import PDF, PdfUnavailable
-from xiaoan.core.views import ScopedListView, ScopedMixin, ServiceFormView
+from xiaoan.core.views import ScopedListView, ScopedMixin, ServiceFormView, attachment
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
 from xiaoan.reportcalls import documents, services
-from xiaoan.reportcalls.api.views import attachment, export_response
+from xiaoan.reportcalls.api.views import export_response
 from xiaoan.reportcalls.choices import OPEN_STATUSES, SECTION_KEYS, SECTIONS, ReportStatus
 from xiaoan.reportcalls.forms import CallForm, ReportEditForm
 from xiaoan.reportcalls.models import Report, ReportCall

@@ -18,6 +18,7 @@ from xiaoan.audit.files import file_served
 from xiaoan.core.api.views import ScopedViewSetMixin, path_id, validated, with_errors
 from xiaoan.core.api.workflow import WorkflowViewSetMixin
 from xiaoan.core.pdf import PDF
+from xiaoan.core.views import attachment
 from xiaoan.reportcalls import documents, services
 from xiaoan.reportcalls.api import serializers as s
 from xiaoan.reportcalls.choices import OPEN_STATUSES, ReportStatus
@@ -25,15 +26,6 @@ from xiaoan.reportcalls.models import Report, ReportCall
 from xiaoan.reportcalls.workflow import REPORT
 
 FILE = OpenApiResponse(OpenApiTypes.BINARY, description="文件")
-
-
-def attachment(data: bytes, content_type: str, name: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def call_detail(call: ReportCall) -> dict:

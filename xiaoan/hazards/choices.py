@@ -44,6 +44,8 @@ class HazardSource(models.TextChoices):
     SUPERIOR = "superior", _("上级督查发现")
     DRILL = "drill", _("演练评估发现")
     INCIDENT = "incident", _("事件复盘发现")
+    RISK_CHECK = "risk_check", _("风险管控检查发现")
+    PUBLIC = "public", _("群众举报")
 
 
 class HazardAction(models.TextChoices):
@@ -68,6 +70,7 @@ class HazardAction(models.TextChoices):
     SUPERVISION_REJECT = "supervision_reject", _("督办单位不认可，退回整改")
     OVERDUE = "overdue", _("逾期")
     RECURRENCE = "recurrence", _("屡查屡犯")
+    REOPEN = "reopen", _("销号复核不合格，重新整改")
 
 
 class ExtensionStatus(models.TextChoices):

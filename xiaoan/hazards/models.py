@@ -232,6 +232,10 @@ class Hazard(TimeStamped):
         related_name="recurrences",
     )
     missed_by_self_check = models.BooleanField(_("自查未发现"), default=False)
+    # Honest closure (verified 销号): a photo check raised a flag (shown to the verifier,
+    # weighs the monthly closure sample), and a failed closure review found the fix false.
+    photo_flagged = models.BooleanField(_("照片存疑"), default=False)
+    fake_rectification = models.BooleanField(_("假整改"), default=False)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
     # SHA-256 of the request that used the key (xiaoan.core.idempotency): a reuse of the key
     # with another request is refused.
@@ -300,6 +304,11 @@ class Hazard(TimeStamped):
             models.Index(fields=["is_overdue", "status"], name="hazard_overdue"),
             models.Index(fields=["is_supervised", "status"], name="hazard_supervised"),
             models.Index(fields=["is_recurring"], name="hazard_recurring"),
+            models.Index(
+                fields=["unit"],
+                condition=models.Q(fake_rectification=True),
+                name="hazard_fake_unit",
+            ),
             models.Index(fields=["owner", "status"], name="hazard_owner_status"),
             models.Index(fields=["unit", "place", "category"], name="hazard_recurrence"),
             models.Index(fields=["subject_type", "subject_id"], name="hazard_subject"),
@@ -377,6 +386,17 @@ class HazardPhoto(StoredPhoto):
     )
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     image = models.ImageField(_("照片"), upload_to=photo_path)
+    # What the photo itself tells, read before its EXIF is dropped (honest closure).
+    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
+    latitude = models.DecimalField(
+        _("拍摄纬度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("拍摄经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    # Perceptual hash (64-bit, hex): the same picture re-encoded or resized keeps it.
+    phash = models.CharField(_("感知哈希"), max_length=16, blank=True, db_index=True)
+    flags = models.JSONField(_("照片核验提示"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("隐患照片")

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "xiaoan.accountability",
     "xiaoan.studentcases",
     "xiaoan.reportcalls",
+    "xiaoan.publicreports",
 ]
 
 MIDDLEWARE = [
@@ -302,6 +303,21 @@ for _rate_name in ("XIAOAN_RATE_TOKEN", "XIAOAN_RATE_PASSWORD", "XIAOAN_RATE_WRI
     _rate = globals()[_rate_name]
     if _rate and not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", _rate):
         raise ImproperlyConfigured(f"{_rate_name} must look like 300/min (or be empty).")
+# 群众举报 (xiaoan.publicreports): submissions per client address and per school, receipt
+# lookups per address ("N/sec|min|hour|day", empty = off), and the least seconds between
+# serving the form and its submission (a bot posts at once).
+XIAOAN_PUBLIC_REPORT_RATE_ADDRESS = env.str("XIAOAN_PUBLIC_REPORT_RATE_ADDRESS", "5/hour")
+XIAOAN_PUBLIC_REPORT_RATE_SCHOOL = env.str("XIAOAN_PUBLIC_REPORT_RATE_SCHOOL", "60/day")
+XIAOAN_PUBLIC_RECEIPT_RATE = env.str("XIAOAN_PUBLIC_RECEIPT_RATE", "30/hour")
+XIAOAN_PUBLIC_REPORT_MIN_SECONDS = env.int("XIAOAN_PUBLIC_REPORT_MIN_SECONDS", 3, minimum=0)
+for _rate_name in (
+    "XIAOAN_PUBLIC_REPORT_RATE_ADDRESS",
+    "XIAOAN_PUBLIC_REPORT_RATE_SCHOOL",
+    "XIAOAN_PUBLIC_RECEIPT_RATE",
+):
+    _rate = globals()[_rate_name]
+    if _rate and not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", _rate):
+        raise ImproperlyConfigured(f"{_rate_name} must look like 5/hour (or be empty).")
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False

@@ -486,6 +486,30 @@ BUILTIN_ROLES[-3:-3] = [
     ),
 ]
 
+# 群众举报 (xiaoan.publicreports): a school's heads and safety officers handle the reports
+# (accept into the hazard ledger, reject, mark duplicate), read the reporter's phone number
+# and manage the public page (QR code, rotate its address, switch it off); bureau
+# supervisors and auditors read the reports of their subtree (phone numbers masked).
+PUBLIC_REPORT_VIEW = ["publicreports.view_publicreport", "publicreports.view_publicchannel"]
+PUBLIC_REPORT_MANAGE = [
+    *PUBLIC_REPORT_VIEW,
+    "publicreports.handle_publicreport",
+    "publicreports.phone_publicreport",
+    "publicreports.change_publicchannel",
+]
+_PUBLIC_REPORT_ROLES = {
+    "unit_head": PUBLIC_REPORT_MANAGE,
+    "safety_officer": PUBLIC_REPORT_MANAGE,
+    "supervisor": ["publicreports.view_publicreport"],
+    "auditor": ["publicreports.view_publicreport"],
+}
+BUILTIN_ROLES = [
+    replace(spec, permissions=(*spec.permissions, *_PUBLIC_REPORT_ROLES[spec.code]))
+    if spec.code in _PUBLIC_REPORT_ROLES
+    else spec
+    for spec in BUILTIN_ROLES
+]
+
 PLATFORM_ROLE_CODES = {spec.code for spec in BUILTIN_ROLES if spec.is_platform}
 
 

@@ -34,6 +34,8 @@ from xiaoan.inspections.api.coverage import CoverageView
 from xiaoan.lawsafety.api import CounsellorViewSet, LegalVicePrincipalViewSet, PoliceRoomViewSet
 from xiaoan.orgs.api import views as orgs_api
 from xiaoan.plans.api import views as plans_api
+from xiaoan.publicreports.api import views as public_reports_api
+from xiaoan.publicreports.api.views import PublicReportViewSet
 from xiaoan.reportcalls.api.views import ReportCallViewSet, ReportViewSet
 from xiaoan.reports.api import views as reports_api
 from xiaoan.security.api import SecurityPostureViewSet
@@ -112,6 +114,7 @@ router.register("student-cases", StudentCaseViewSet, basename="student-case")
 router.register("bullying-cases", BullyingCaseViewSet, basename="bullying-case")
 router.register("conflict-screenings", ConflictScreeningViewSet, basename="conflict-screening")
 router.register("incidents", IncidentViewSet, basename="incident")
+router.register("public-reports", PublicReportViewSet, basename="publicreport")
 router.register("duty-rosters", DutyRosterViewSet, basename="duty-roster")
 router.register("channels", ChannelViewSet, basename="channel")
 router.register("deliveries", DeliveryViewSet, basename="delivery")
@@ -143,5 +146,21 @@ urlpatterns = [
     path("trainings/checkin/", TrainingCheckinView.as_view(), name="training-checkin"),
     path("alerts/intake/", IntakeView.as_view(), name="alert-intake"),
     path("alerts/alertmanager/", AlertmanagerView.as_view(), name="alert-alertmanager"),
+    # 群众举报, no account.
+    path(
+        "public/schools/<str:token>/",
+        public_reports_api.PublicFormView.as_view(),
+        name="public-report-form",
+    ),
+    path(
+        "public/schools/<str:token>/reports/",
+        public_reports_api.PublicSubmitView.as_view(),
+        name="public-report-submit",
+    ),
+    path(
+        "public/receipts/",
+        public_reports_api.PublicReceiptView.as_view(),
+        name="public-report-receipt",
+    ),
     path("", include(router.urls)),
 ]

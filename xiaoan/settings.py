@@ -513,6 +513,8 @@ SPECTACULAR_SETTINGS = {
         "IncidentStatusEnum": "xiaoan.incidents.choices.IncidentStatus",
         "IncidentActionEnum": "xiaoan.incidents.choices.IncidentAction",
         "IncidentClassificationEnum": "xiaoan.incidents.choices.Classification",
+        "PublicReportStatusEnum": "xiaoan.publicreports.choices.ReportStatus",
+        "PublicReportCategoryEnum": "xiaoan.publicreports.choices.ReportCategory",
         "ChannelKindEnum": "xiaoan.channels.choices.ChannelKind",
         "DeliveryStatusEnum": "xiaoan.channels.choices.DeliveryStatus",
         "ChannelCategoryEnum": "xiaoan.channels.choices.Category",

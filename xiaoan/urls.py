@@ -40,6 +40,9 @@ urlpatterns = [
     path("alerts/", include("xiaoan.alerts.urls")),
     path("accountability/", include("xiaoan.accountability.urls")),
     path("report-calls/", include("xiaoan.reportcalls.urls")),
+    path("public-reports/", include("xiaoan.publicreports.urls")),
+    # 群众举报's public pages: no account (xiaoan.publicreports.public_views).
+    path("p/", include("xiaoan.publicreports.public_urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -224,9 +224,10 @@ def _throttle_address(kind: str, address: str, rate: str) -> None:
 # ---------------------------------------------------------------- the form token
 
 
-def form_token(channel: PublicChannel) -> str:
-    """Signed: which channel the form was served for and when."""
-    return signing.dumps({"c": channel.pk, "t": int(time.time())}, salt=FORM_SALT)
+def form_token(channel: PublicChannel, issued: int | None = None) -> str:
+    """Signed: which channel the form was served for and when (`issued`: the demo's)."""
+    issued = int(time.time()) if issued is None else issued
+    return signing.dumps({"c": channel.pk, "t": issued}, salt=FORM_SALT)
 
 
 def _check_form_token(channel: PublicChannel, value: Any) -> None:
@@ -354,9 +355,8 @@ def submit(
         raise _refuse(_("照片最多 %(n)d 张。") % {"n": MAX_PHOTOS}, "photos")
     cleaned = []
     for upload in photos:
-        upload.seek(0) if hasattr(upload, "seek") else None
         raw = upload.read()
-        upload.seek(0) if hasattr(upload, "seek") else None
+        upload.seek(0)  # clean_photo reads it again
         content, width, height = clean_photo(upload)
         cleaned.append((content, width, height, hashlib.sha256(raw).hexdigest()))
     with transaction.atomic():
@@ -599,6 +599,18 @@ def audit_read(actor: Any, report: PublicReport, how: str) -> None:
     from xiaoan.audit import services as audit
 
     audit.record("other", actor=actor, obj=report, detail={"read": how})
+
+
+def audit_list(actor: Any, reports: list[PublicReport], how: str) -> None:
+    """A list read: one entry naming the reports shown (their numbers only)."""
+    from xiaoan.audit import services as audit
+
+    if not reports:
+        return
+    units = {r.unit_id for r in reports}
+    detail = {"read": how, "count": len(reports), "records": [r.number for r in reports]}
+    audit.record("other", actor=actor, unit=units.pop() if len(units) == 1 else None,
+                 detail=detail)  # fmt: skip
 
 
 def photo_of(actor: Any, pk: Any, photo_pk: Any) -> PublicReportPhoto:

@@ -48,6 +48,7 @@ class PublicReportListView(ScopedListView):
         context["statuses"] = ReportStatus.choices
         context["categories"] = ReportCategory.choices
         context["can_channel"] = has_permission_anywhere(self.request.user, services.CHANNEL_VIEW)
+        services.audit_list(self.request.user, list(context["object_list"]), "page")
         return context
 
 

@@ -32,9 +32,15 @@ def test_it_loads_sample_work_once(units):
     done = Inspection.objects.filter(status="submitted").get()
     assert done.results.filter(result="fail", hazard__isnull=False).count() == 1
     # One came from the inspection, one from the 危房 of the buildings' demo (xiaoan.buildings),
-    # two from the drill's evaluation (xiaoan.drills).
+    # two from the drill's evaluation (xiaoan.drills), one from a public report (publicreports).
     assert Hazard.objects.filter(source="drill").count() == 2
-    sampled = Hazard.objects.filter(subject_type__isnull=True).exclude(source="drill").count() - 1
+    assert Hazard.objects.filter(source="public").count() == 1
+    sampled = (
+        Hazard.objects.filter(subject_type__isnull=True)
+        .exclude(source__in=["drill", "public"])
+        .count()
+        - 1
+    )
     assert f"新建隐患 {sampled} 条" in output
     assert tally.reconcile() == 0
     before = (Hazard.objects.count(), Inspection.objects.count())

@@ -82,7 +82,10 @@ class PublicReportViewSet(
         summary="群众举报列表", responses=with_errors({200: s.PublicReportSerializer(many=True)})
     )
     def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        response = super().list(request, *args, **kwargs)
+        page = getattr(self.paginator, "page", None)
+        services.audit_list(request.user, list(page.object_list) if page else [], "api")
+        return response
 
     @extend_schema(
         summary="群众举报（含照片、处理记录和可执行动作）",

@@ -116,7 +116,9 @@ def test_it_scopes_and_runs_the_staff_api(api_for, units):
     for name in ("school_b_teacher", "expert"):
         assert api_for(name).get("/api/public-reports/").status_code == 403
         assert api_for(name).get(f"/api/public-reports/{a.pk}/").status_code == 403
-        assert api_for(name).post(f"/api/public-reports/{a.pk}/accept/", {}).status_code == 403
+        for step in ("accept", "reject", "mark-duplicate"):
+            refused = api_for(name).post(f"/api/public-reports/{a.pk}/{step}/", {})
+            assert refused.status_code == 403
     assert api_for("auditor").post(f"/api/public-reports/{a.pk}/accept/", {}).status_code == 403
     assert district.post(f"/api/public-reports/{a.pk}/accept/", {}).status_code == 403
     nested = api.post(

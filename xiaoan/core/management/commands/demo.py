@@ -22,6 +22,7 @@ from xiaoan.incidents.demo import load_incidents
 from xiaoan.inspections.demo import load_inspections
 from xiaoan.lawsafety.demo import load_lawsafety
 from xiaoan.orgs.demo import DEMO_PASSWORD, PEOPLE, load_demo
+from xiaoan.publicreports.demo import load_public_reports
 from xiaoan.reportcalls.demo import load_reportcalls
 from xiaoan.security.demo import load_security
 from xiaoan.studentcases.demo import load_student_cases
@@ -88,6 +89,11 @@ class Command(BaseCommand):
             self.stdout.write(_("安全培训：新建培训 %(n)d 场。") % {"n": load_training()})
             self.stdout.write(_("安全教育：新建活动记录 %(n)d 条。") % {"n": load_activities()})
             self.stdout.write(_("约谈问责：新建决定 %(n)d 份。") % {"n": load_accountability()})
+            made, page = load_public_reports()
+            self.stdout.write(
+                _("群众举报：新建举报 %(n)d 件，梁子湖高级中学举报页面 %(p)s。")
+                % {"n": made, "p": page}
+            )
             # Last: the drafts' figures read what the others made.
             self.stdout.write(_("上报材料：新建上报材料 %(n)d 份。") % {"n": load_reportcalls()})
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})

@@ -28,7 +28,9 @@ class PublicReportForm(forms.Form):
     """The public page's form: plain HTML, no JavaScript needed. The service checks
     everything again (the JSON endpoint has the same rules)."""
 
-    category = forms.ChoiceField(label=_("问题类别"), choices=ReportCategory.choices)
+    category = forms.ChoiceField(
+        label=_("问题类别"), choices=[("", _("请选择")), *ReportCategory.choices]
+    )
     description = forms.CharField(
         label=_("问题描述"),
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": 1000}),

@@ -434,16 +434,16 @@ def receipt(code: Any, *, address: str) -> ReceiptView:
     if report.status == ReportStatus.DUPLICATE:
         hazard = hazard or (report.duplicate_of.hazard if report.duplicate_of else None)
         reason = reason or _("与已收到的举报或学校已掌握的隐患重复，已合并处理。")
+    waiting = report.status == ReportStatus.NEW
     return ReceiptView(
         number=report.number,
         received_at=report.created_at,
         category=report.get_category_display(),
         status=report.status,
-        status_label=report.get_status_display() if report.status != ReportStatus.NEW
-        else _("已收到，待学校确认"),
-        reason=reason if report.status != ReportStatus.NEW else "",
+        status_label=_("已收到，待学校确认") if waiting else report.get_status_display(),
+        reason="" if waiting else reason,
         progress=_progress(hazard),
-    )  # fmt: skip
+    )
 
 
 # ---------------------------------------------------------------- staff steps

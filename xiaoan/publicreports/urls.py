@@ -16,6 +16,11 @@ urlpatterns = [
     path("channels/", views.ChannelListView.as_view(), name="channel_list"),
     path("channels/<int:unit>/", views.ChannelDetailView.as_view(), name="channel_detail"),
     path("channels/<int:unit>/poster/", views.ChannelPosterView.as_view(), name="channel_poster"),
+    path(
+        "channels/<int:unit>/poster.pdf",
+        views.ChannelPosterPdfView.as_view(),
+        name="channel_poster_pdf",
+    ),
     path("channels/<int:unit>/rotate/", views.ChannelRotateView.as_view(), name="channel_rotate"),
     path("channels/<int:unit>/switch/", views.ChannelSwitchView.as_view(), name="channel_switch"),
 ]

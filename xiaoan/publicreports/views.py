@@ -9,6 +9,7 @@ from typing import Any
 
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
@@ -120,6 +121,29 @@ class ChannelPosterView(ScopedMixin, View):
     def get(self, request, unit):
         channel = services.channel_for(request.user, unit)
         return render(request, "publicreports/poster.html", channel_context(request, channel))
+
+
+class ChannelPosterPdfView(ScopedMixin, View):
+    model = PublicChannel
+
+    def get(self, request, unit):
+        from django.contrib import messages
+        from django.http import HttpResponseRedirect
+
+        from xiaoan.core.officialdoc import file_name
+        from xiaoan.core.pdf import PDF, PdfUnavailable
+        from xiaoan.core.views import attachment
+        from xiaoan.publicreports.documents import poster_pdf
+
+        channel = services.channel_for(request.user, unit)
+        context = channel_context(request, channel)
+        try:
+            data = poster_pdf(channel.unit.name, context["public_url"])
+        except PdfUnavailable as error:
+            messages.error(request, str(error.message))
+            return HttpResponseRedirect(reverse("publicreports:channel_detail", args=[unit]))
+        name = file_name(_("%(s)s-群众举报海报") % {"s": channel.unit.name}, "pdf")
+        return attachment(data, PDF, name)
 
 
 class ChannelRotateView(ServiceActionView):

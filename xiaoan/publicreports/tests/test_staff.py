@@ -157,6 +157,10 @@ def test_it_shows_the_channel_qr_and_poster_to_the_school(client_for, units):
     assert poster.status_code == 200 and school.name in poster.content.decode()
     assert officer.get(url("channel_detail", units[SCHOOL_B].pk)).status_code == 404
     assert officer.get(url("channel_poster", units[SCHOOL_B].pk)).status_code == 404
+    pdf = officer.get(url("channel_poster_pdf", school.pk))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert officer.get(url("channel_poster_pdf", units[SCHOOL_B].pk)).status_code == 404
+    assert client_for("expert").get(url("channel_poster_pdf", school.pk)).status_code == 403
     for name in ("auditor", "expert", "school_b_teacher"):
         assert client_for(name).get(url("channel_list")).status_code == 403
         assert client_for(name).get(url("channel_poster", school.pk)).status_code == 403

@@ -40,6 +40,7 @@ MODULES = [
     ("drills:drill_list", _("应急演练"), "drills.view_drill", EDUCATION),
     ("incidents:incident_list", _("事件与值班"), "incidents.view_incident", WORK),
     ("reportcalls:report_list", _("上报材料"), "reportcalls.view_report", WORK),
+    ("publicreports:publicreport_list", _("群众举报"), "publicreports.view_publicreport", WORK),
     ("orgs:unit_list", _("单位"), "orgs.view_unit", PEOPLE),
     ("accounts:user_list", _("人员与授权"), "accounts.view_user", PEOPLE),
 ]

@@ -141,3 +141,28 @@ def test_it_weighs_flagged_hazards_in_the_population(persona, units):
     ids, weights = services.population(persona("district_officer"), units[DISTRICT], month())
     by_id = dict(zip(ids, weights, strict=True))
     assert by_id[flagged.pk] > by_id[plain.pk]
+
+
+def test_it_shows_fake_rectification_and_the_indicators_on_the_dashboard(persona, units, settings):
+    from xiaoan.hazards.choices import HazardLevel
+    from xiaoan.reports.services import dashboard
+
+    settings.XIAOAN_PAGE_CACHE = False
+    closed_hazard(persona, units, 7, level=HazardLevel.MAJOR)
+    drawn, _made = sample(persona, units, count=2, size=2)
+    first, second = drawn.reviews.order_by("pk")
+    reviewer = persona("district_supervisor")
+    services.record_review(reviewer, first.pk, passed=False, note="不实", photos=[jpeg_upload(9)])
+    services.record_review(reviewer, second.pk, passed=True, note="属实")
+    board = dashboard(persona("district_officer"), units[DISTRICT].pk)
+    figures = {f.key: f for f in board.sections_by_key["closure"].figures}
+    assert figures["fake"].value == 1 and figures["fake"].bad
+    assert figures["review_failure_rate"].value == 50.0
+    assert figures["self_share"].value == 100.0
+    assert figures["median_general"].value is not None
+    assert "median_major" in figures  # the major one awaits its supervisor's acceptance
+    # The ranking carries 假整改 per unit (accountability lists read the same columns).
+    branches = board.sections_by_key["closure"].branches
+    assert sum(v["fake"] for v in branches.values()) == 1
+    school = dashboard(persona("school_a_head"), units[SCHOOL_A].pk)
+    assert {f.key: f.value for f in school.sections_by_key["closure"].figures}["fake"] == 1

@@ -166,3 +166,19 @@ def test_it_shows_fake_rectification_and_the_indicators_on_the_dashboard(persona
     assert sum(v["fake"] for v in branches.values()) == 1
     school = dashboard(persona("school_a_head"), units[SCHOOL_A].pk)
     assert {f.key: f.value for f in school.sections_by_key["closure"].figures}["fake"] == 1
+
+
+def test_it_lists_fake_rectification_among_the_accountability_figures(persona, units, settings):
+    from xiaoan.accountability import services as accountability
+
+    settings.XIAOAN_PAGE_CACHE = False
+    drawn, _made = sample(persona, units, count=1, size=1)
+    review = drawn.reviews.get()
+    services.record_review(
+        persona("district_supervisor"), review.pk, passed=False, note="不实", photos=[jpeg_upload()]
+    )
+    evidence = accountability.evidence(persona("district_head"), units[DISTRICT].pk, rank="schools")
+    assert "假整改" in evidence["columns"]
+    row = next(r for r in evidence["rows"] if r["unit_id"] == units[SCHOOL_A].pk)
+    fake = next(f for f in row["figures"] if f["key"] == "closure.fake")
+    assert fake["value"] == 1

@@ -21,7 +21,7 @@ from xiaoan.accounts.services import people_with
 from xiaoan.closure.models import ClosureReview, ClosureReviewPhoto, ClosureSample, ReviewStatus
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xiaoan.core.ids import record_id
-from xiaoan.core.photo_facts import read_facts
+from xiaoan.core.photo_facts import read_upload_facts
 from xiaoan.core.photos import clean_photo
 from xiaoan.core.scoping import scope_filter
 from xiaoan.core.services import ensure_in_scope, get_scoped
@@ -303,8 +303,7 @@ def record_review(
     hazard = Hazard.objects.get(pk=review.hazard_id)
     for upload in photos:
         content, width, height = clean_photo(upload)
-        upload.seek(0)
-        facts = read_facts(upload.read())
+        facts = read_upload_facts(upload)
         photo = ClosureReviewPhoto(
             review=review,
             uploaded_by=actor,

@@ -57,6 +57,17 @@ def read_facts(data: bytes) -> PhotoFacts:
         return PhotoFacts()
 
 
+def read_upload_facts(upload) -> PhotoFacts:
+    """`read_facts` of an uploaded file already read by clean_photo (read again from the
+    start; a file that cannot be re-read has no facts)."""
+    try:
+        upload.seek(0)
+        data = upload.read()
+    except (AttributeError, OSError, ValueError):
+        return PhotoFacts()
+    return read_facts(data)
+
+
 def hamming(a: str, b: str) -> int:
     """Bits that differ between two hashes (64 when either is missing)."""
     if not a or not b or len(a) != len(b):

@@ -105,3 +105,12 @@ def test_it_scopes_every_page(client_for, persona, units, who, listing, detail, 
         text = page.get("/closure/").content.decode()
         assert drawn.title not in text
         assert Hazard.objects.filter(pk=item.hazard_id).exists()
+
+
+def test_it_gives_the_reviewer_a_to_do(persona, units):
+    from xiaoan.core.todos import todos_for
+
+    sample(persona, units, count=1, size=1)
+    todos = {t.key: t for t in todos_for(persona("district_supervisor"))}
+    assert todos["closure.review"].count == 1
+    assert "closure.review" not in {t.key for t in todos_for(persona("school_a_head"))}

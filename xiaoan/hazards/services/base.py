@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from xiaoan.accounts.models import User
 from xiaoan.core.errors import Forbidden, Invalid
-from xiaoan.core.photo_facts import read_facts
+from xiaoan.core.photo_facts import read_upload_facts
 from xiaoan.core.photos import clean_photo
 from xiaoan.core.scoping import grants_for, has_permission_anywhere
 from xiaoan.core.workflow import DECLARED, begin, workflow_of
@@ -120,7 +120,7 @@ def _attach_photos(
     for upload in photos:
         content, width, height = clean_photo(upload)
         # The facts come from the bytes as sent: the clean copy has no EXIF left.
-        facts = read_facts(_reread(upload))
+        facts = read_upload_facts(upload)
         flags = photo_checks.check(hazard, kind, facts)
         photo = HazardPhoto(
             hazard=hazard,
@@ -141,14 +141,6 @@ def _attach_photos(
     if flagged and not hazard.photo_flagged:
         hazard.photo_flagged = True
         Hazard.objects.filter(pk=hazard.pk).update(photo_flagged=True)
-
-
-def _reread(upload) -> bytes:
-    try:
-        upload.seek(0)
-        return upload.read()
-    except (AttributeError, OSError, ValueError):
-        return b""
 
 
 def _superior_authority(unit: Unit) -> Unit | None:

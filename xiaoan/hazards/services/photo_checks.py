@@ -33,7 +33,7 @@ LABELS = {
     FUTURE: gettext_lazy("拍摄时间在未来"),
 }
 
-# A camera clock a few minutes fast is not a photo from the future.
+# A camera clock a few minutes off (and EXIF's whole seconds) proves nothing either way.
 CLOCK_SLACK = dt.timedelta(minutes=10)
 # How many look-alikes by hash prefix are compared at most (the index finds them).
 CANDIDATES = 50
@@ -53,7 +53,7 @@ def check(hazard: Hazard, kind: str, facts: PhotoFacts) -> list[dict]:
             flag(FUTURE, _("照片拍摄时间 %(t)s 晚于当前时间。") % {"t": f"{local:%Y-%m-%d %H:%M}"})
         elif kind == HazardPhoto.Kind.AFTER:
             since, what = _work_began(hazard)
-            if facts.taken_at < since:
+            if facts.taken_at < since - CLOCK_SLACK:
                 flag(
                     BEFORE_ASSIGNED,
                     _("整改后照片拍摄于 %(t)s，早于隐患%(what)s时间 %(s)s。")

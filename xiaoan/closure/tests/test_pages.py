@@ -114,3 +114,50 @@ def test_it_gives_the_reviewer_a_to_do(persona, units):
     todos = {t.key: t for t in todos_for(persona("district_supervisor"))}
     assert todos["closure.review"].count == 1
     assert "closure.review" not in {t.key for t in todos_for(persona("school_a_head"))}
+
+
+def test_it_hides_the_sample_from_another_district_and_shows_it_to_the_city(
+    client_for, api_for, persona, units
+):
+    from xiaoan.accounts.models import Role, RoleAssignment, User
+    from xiaoan.orgs.testing import two_districts
+
+    places = two_districts(units)
+    drawn, _made = sample(persona, units, count=1, size=1)
+    item = drawn.reviews.get()
+
+    def officer(username, unit):
+        user = User.objects.create(username=username, name="某科长", unit=unit)
+        RoleAssignment.objects.create(
+            user=user,
+            role=Role.objects.get(code="safety_officer"),
+            unit=unit,
+            include_descendants=True,
+        )
+        return user
+
+    officer("officer_b", places.district_b)
+    officer("officer_city", places.city)
+    other = client_for("officer_b")
+    assert other.get(f"/closure/{drawn.pk}/").status_code == 404
+    assert other.get(f"/closure/reviews/{item.pk}/").status_code == 404
+    assert drawn.title not in other.get("/closure/").content.decode()
+    api = api_for("officer_b")
+    assert api.get(f"/api/closure-samples/{drawn.pk}/").status_code == 404
+    posted = api.post(
+        f"/api/closure-samples/{drawn.pk}/reviews/{item.pk}/", {"passed": True}, format="json"
+    )
+    assert posted.status_code == 404
+    made = api.post(
+        "/api/closure-samples/",
+        {
+            "organiser": places.district_a.pk,
+            "month": month(),
+            "size": 1,
+            "reviewer": persona("district_supervisor").pk,
+            "due_on": (timezone.localdate() + dt.timedelta(days=5)).isoformat(),
+        },
+        format="json",
+    )
+    assert made.status_code == 400
+    assert client_for("officer_city").get(f"/closure/{drawn.pk}/").status_code == 200

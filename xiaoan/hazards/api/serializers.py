@@ -104,7 +104,7 @@ class HazardPhotoSerializer(serializers.ModelSerializer):
     flags = serializers.ListField(
         child=serializers.DictField(child=serializers.CharField()),
         read_only=True,
-        help_text="照片核验提示（code 与中文说明 message；不阻止办理，供验收人核实）",
+        help_text="照片核验提示（code、简称 label、说明 message；不阻止办理，供验收人核实）",
     )
 
     class Meta:

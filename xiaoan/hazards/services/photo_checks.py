@@ -2,8 +2,8 @@
 kept, and what they contradict is flagged for the verifier. Flags never block a step: a
 camera's clock may be wrong; the verifier and the monthly 销号复核 sample weigh them.
 
-A flag is {"code": ..., "message": ...} on HazardPhoto.flags; the hazard's photo_flagged
-is set when any of its photos has one.
+A flag is {"code", "label" (短名), "message" (the sentence)} on HazardPhoto.flags; the
+hazard's photo_flagged is set when any of its photos has one.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def check(hazard: Hazard, kind: str, facts: PhotoFacts) -> list[dict]:
     flags: list[dict] = []
 
     def flag(code: str, message: str) -> None:
-        flags.append({"code": code, "message": message})
+        flags.append({"code": code, "label": str(LABELS[code]), "message": message})
 
     now = timezone.now()
     if facts.taken_at is not None:
@@ -127,8 +127,3 @@ def _located_unit(hazard: Hazard):
         if unit.latitude is not None and unit.longitude is not None:
             return unit
     return None
-
-
-def labels(flags: list) -> list[str]:
-    """The short Chinese names of stored flags (for badges)."""
-    return [str(LABELS.get(f.get("code"), f.get("code"))) for f in flags if isinstance(f, dict)]

@@ -97,7 +97,7 @@ def test_it_flags_a_photo_taken_far_from_the_unit(persona, units, school_a):
     hazard = assigned(persona, units, school_a)
     photo = submit(persona, hazard, jpeg_upload(3, gps=(31.2304, 121.4737)))
     assert codes(photo) == ["far_from_unit"]
-    assert "公里" in photo.flags[0]["message"]
+    assert "公里" in photo.flags[0]["message"] and photo.flags[0]["label"] == "拍摄地点不在本单位"
 
 
 def test_it_skips_the_place_check_without_unit_coordinates(persona, units, school_a):

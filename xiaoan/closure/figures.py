@@ -8,7 +8,8 @@ honesty indicators over this year:
   演练, 事件复盘, 风险管控检查, 预警) is the unit's own.
 - 每千次检查发现重大隐患: 重大 hazards found / inspections submitted this year × 1000.
 - 复核不合格率: failed / recorded reviews this year.
-- 平均… no: median days from finding to 销号, per level, over the latest closures (bounded).
+- 销号天数中位数: median days from finding to 销号, per level (一般/重大), over this
+  year's latest closures (a bounded list, medianed in Python: SQLite has no percentile).
 
 Every figure is one aggregate query (no query per unit)."""
 

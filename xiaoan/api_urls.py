@@ -15,6 +15,7 @@ from xiaoan.cameras.api import AlarmPointViewSet, CameraViewSet
 from xiaoan.certificates.api import CertificateViewSet
 from xiaoan.channels.api.views import ChannelViewSet, DeliveryViewSet
 from xiaoan.chemicals.api import views as chemicals_api
+from xiaoan.closure.api.views import ClosureSampleViewSet
 from xiaoan.construction.api import ConstructionProjectViewSet
 from xiaoan.core.api import todos as todos_api
 from xiaoan.drills.api.views import DrillViewSet
@@ -116,6 +117,7 @@ router.register("conflict-screenings", ConflictScreeningViewSet, basename="confl
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register("public-reports", PublicReportViewSet, basename="publicreport")
 router.register("duty-rosters", DutyRosterViewSet, basename="duty-roster")
+router.register("closure-samples", ClosureSampleViewSet, basename="closure-sample")
 router.register("channels", ChannelViewSet, basename="channel")
 router.register("deliveries", DeliveryViewSet, basename="delivery")
 router.register("alerts", AlertViewSet, basename="alert")

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "xiaoan.activities",
     "xiaoan.drills",
     "xiaoan.incidents",
+    "xiaoan.closure",
     "xiaoan.channels",
     "xiaoan.alerts",
     "xiaoan.accountability",
@@ -355,6 +356,13 @@ XIAOAN_PHOTO_MAX_BYTES = env.int("XIAOAN_PHOTO_MAX_MB", 10, minimum=1) * 1024 * 
 XIAOAN_PHOTO_MAX_COUNT = env.int("XIAOAN_PHOTO_MAX_COUNT", 9, minimum=1)
 # Refused from the image header, before decoding (a decompression bomb is a small file).
 XIAOAN_PHOTO_MAX_MEGAPIXELS = env.int("XIAOAN_PHOTO_MAX_MEGAPIXELS", 40, minimum=1)
+# Honest closure's photo checks (flags, never blocks): a photo whose GPS lies farther than
+# this from its unit, and two photos whose perceptual hashes differ in at most this many bits
+# (the same picture re-encoded or resized), are flagged.
+XIAOAN_PHOTO_MAX_DISTANCE_M = env.int("XIAOAN_PHOTO_MAX_DISTANCE_M", 1000, minimum=1)
+XIAOAN_PHOTO_SAME_BITS = env.int("XIAOAN_PHOTO_SAME_BITS", 6, minimum=0)
+# 销号复核: the new deadline of a hazard reopened by a failed review.
+XIAOAN_CLOSURE_REWORK_DAYS = env.int("XIAOAN_CLOSURE_REWORK_DAYS", 15, minimum=1)
 # Hazard loop rules (domain.md §3): when interim controls become mandatory, when an overdue
 # hazard is put under supervision, when owners are warned, how far back recurrence looks.
 XIAOAN_HAZARD_CONTROL_DAYS = env.int("XIAOAN_HAZARD_CONTROL_DAYS", 30, minimum=1)

@@ -36,6 +36,7 @@ urlpatterns = [
     path("drills/", include("xiaoan.drills.urls")),
     path("student-cases/", include("xiaoan.studentcases.urls")),
     path("incidents/", include("xiaoan.incidents.urls")),
+    path("closure/", include("xiaoan.closure.urls")),
     path("channels/", include("xiaoan.channels.urls")),
     path("alerts/", include("xiaoan.alerts.urls")),
     path("accountability/", include("xiaoan.accountability.urls")),

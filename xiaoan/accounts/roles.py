@@ -157,6 +157,12 @@ INCIDENT_MANAGE = [
     "incidents.review_incident",
     "incidents.classify_incident",
 ]
+# 销号复核: a bureau's heads and safety officers draw the monthly sample and review; the
+# supervisors review what they are assigned; auditors read. A school's own grant never
+# covers its bureau's sample (it sees the reopened hazard and its event instead).
+CLOSURE_VIEW = ["closure.view_closuresample"]
+CLOSURE_REVIEW = [*CLOSURE_VIEW, "closure.review_closuresample"]
+CLOSURE_MANAGE = [*CLOSURE_REVIEW, "closure.add_closuresample"]
 # Message channels (群机器人、短信): a unit's heads and safety officers set them up and send
 # test messages; auditors read them and the delivery log (never the address or secret).
 CHANNEL_VIEW = ["channels.view_channel", "channels.view_delivery"]
@@ -221,6 +227,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *HOTWORK_MANAGE,
             *DRILL_MANAGE,
             *INCIDENT_MANAGE,
+            *CLOSURE_MANAGE,
             *CHANNEL_MANAGE,
             *ALERT_MANAGE,
             *VEHICLE_LIFT,
@@ -247,6 +254,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *HOTWORK_MANAGE,
             *DRILL_MANAGE,
             *INCIDENT_MANAGE,
+            *CLOSURE_MANAGE,
             *CHANNEL_MANAGE,
             *ALERT_MANAGE,
             *SECURITY_VERIFY,
@@ -309,6 +317,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *HOTWORK_VIEW,
             *DRILL_VIEW,
             *INCIDENT_VIEW,
+            *CLOSURE_REVIEW,
             *ALERT_VIEW,
         ),
     ),
@@ -332,6 +341,7 @@ BUILTIN_ROLES: list[RoleSpec] = [
             *HOTWORK_VIEW,
             *DRILL_VIEW,
             *INCIDENT_VIEW,
+            *CLOSURE_VIEW,
             *CHANNEL_VIEW,
             *ALERT_VIEW,
         ),

@@ -39,6 +39,7 @@ MODULES = [
     ("activities:activity_list", _("安全教育"), "activities.view_activity", EDUCATION),
     ("drills:drill_list", _("应急演练"), "drills.view_drill", EDUCATION),
     ("incidents:incident_list", _("事件与值班"), "incidents.view_incident", WORK),
+    ("closure:sample_list", _("销号复核"), "closure.view_closuresample", WORK),
     ("reportcalls:report_list", _("上报材料"), "reportcalls.view_report", WORK),
     ("publicreports:publicreport_list", _("群众举报"), "publicreports.view_publicreport", WORK),
     ("orgs:unit_list", _("单位"), "orgs.view_unit", PEOPLE),

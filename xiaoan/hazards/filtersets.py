@@ -26,6 +26,7 @@ class HazardFilterSet(django_filters.FilterSet):
     supervised = django_filters.BooleanFilter(label=_("挂牌督办"), field_name="is_supervised")
     recurring = django_filters.BooleanFilter(label=_("屡查屡犯"), field_name="is_recurring")
     missed = django_filters.BooleanFilter(label=_("自查未发现"), field_name="missed_by_self_check")
+    fake = django_filters.BooleanFilter(label=_("假整改"), field_name="fake_rectification")
     owner = IdFilter(label=_("整改责任人"), field_name="owner_id")
     found_after = django_filters.DateFilter(label=_("发现日期起"), method="filter_found_after")
     found_before = django_filters.DateFilter(label=_("发现日期止"), method="filter_found_before")

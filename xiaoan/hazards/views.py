@@ -270,6 +270,8 @@ def record_context(request, hazard: Hazard, bound: forms.HazardActionForm | None
         "events": events,
         "photos": photos,
         "before_photos": [p for p in photos if p.kind == HazardPhoto.Kind.BEFORE],
+        # Honest closure: what the photos' own facts contradict, for the verifier to weigh.
+        "flagged_photos": [p for p in photos if p.flags],
         "supervisions": supervisions,
         "extensions": extensions,
         "suggestion": suggestion,

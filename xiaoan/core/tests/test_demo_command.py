@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from xiaoan.closure.models import ClosureSample
 from xiaoan.duties.models import Obligation
 from xiaoan.hazards import tally
 from xiaoan.hazards.models import Hazard
@@ -35,14 +36,18 @@ def test_it_loads_sample_work_once(units):
     # two from the drill's evaluation (xiaoan.drills), one from a public report (publicreports).
     assert Hazard.objects.filter(source="drill").count() == 2
     assert Hazard.objects.filter(source="public").count() == 1
+    # (and one from the 销号复核 demo, xiaoan.closure, closed to be failed on review).
     sampled = (
         Hazard.objects.filter(subject_type__isnull=True)
         .exclude(source__in=["drill", "public"])
         .count()
-        - 1
+        - 2
     )
     assert f"新建隐患 {sampled} 条" in output
     assert tally.reconcile() == 0
+    # 销号复核 (xiaoan.closure): a sample with one failed review, its hazard back as 假整改.
+    assert ClosureSample.objects.filter(organiser=district).count() == 1
+    assert Hazard.objects.filter(fake_rectification=True, status="assigned").count() == 1
     before = (Hazard.objects.count(), Inspection.objects.count())
     assert Obligation.objects.filter(unit=units["梁子湖高级中学"]).exists()
     assert "新建隐患 0 条，检查 0 项，常态化任务 0 项" in run()

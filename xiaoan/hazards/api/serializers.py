@@ -80,6 +80,8 @@ class HazardListSerializer(serializers.ModelSerializer):
             "is_supervised",
             "is_recurring",
             "missed_by_self_check",
+            "photo_flagged",
+            "fake_rectification",
             "age_days",
             "version",
             "updated_at",
@@ -99,10 +101,26 @@ class HazardListSerializer(serializers.ModelSerializer):
 class HazardPhotoSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    flags = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        read_only=True,
+        help_text="照片核验提示（code、简称 label、说明 message；不阻止办理，供验收人核实）",
+    )
 
     class Meta:
         model = HazardPhoto
-        fields = ["id", "event", "kind", "kind_display", "url", "width", "height", "created_at"]
+        fields = [
+            "id",
+            "event",
+            "kind",
+            "kind_display",
+            "url",
+            "width",
+            "height",
+            "created_at",
+            "taken_at",
+            "flags",
+        ]
         read_only_fields = fields
 
     def get_url(self, obj: HazardPhoto) -> str:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from xiaoan.accounts.models import User
 from xiaoan.core.errors import Forbidden, Invalid
+from xiaoan.core.photo_facts import read_upload_facts
 from xiaoan.core.photos import clean_photo
 from xiaoan.core.scoping import grants_for, has_permission_anywhere
 from xiaoan.core.workflow import DECLARED, begin, workflow_of
@@ -29,6 +30,7 @@ from xiaoan.hazards.models import (
     HazardEvent,
     HazardPhoto,
 )
+from xiaoan.hazards.services import photo_checks
 from xiaoan.notifications.models import Notification
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Place, Unit, ancestor_paths
@@ -114,13 +116,31 @@ def _attach_photos(
 ) -> None:
     if len(photos) > settings.XIAOAN_PHOTO_MAX_COUNT:
         raise Invalid(_("一次最多上传 %(n)d 张照片。") % {"n": settings.XIAOAN_PHOTO_MAX_COUNT})
+    flagged = False
     for upload in photos:
         content, width, height = clean_photo(upload)
+        # The facts come from the bytes as sent: the clean copy has no EXIF left.
+        facts = read_upload_facts(upload)
+        flags = photo_checks.check(hazard, kind, facts)
         photo = HazardPhoto(
-            hazard=hazard, event=event, kind=kind, uploaded_by=actor, width=width, height=height
+            hazard=hazard,
+            event=event,
+            kind=kind,
+            uploaded_by=actor,
+            width=width,
+            height=height,
+            taken_at=facts.taken_at,
+            latitude=facts.latitude,
+            longitude=facts.longitude,
+            phash=facts.phash,
+            flags=flags,
         )
         photo.image.save(content.name, content, save=False)
         photo.save()
+        flagged = flagged or bool(flags)
+    if flagged and not hazard.photo_flagged:
+        hazard.photo_flagged = True
+        Hazard.objects.filter(pk=hazard.pk).update(photo_flagged=True)
 
 
 def _superior_authority(unit: Unit) -> Unit | None:

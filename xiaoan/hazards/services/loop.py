@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -394,3 +395,51 @@ def may_verify(actor: Any, hazard: Hazard) -> bool:
     return actor.pk not in (hazard.owner_id, hazard.submitted_by_id) and not awaiting_supervision(
         hazard
     )
+
+
+# ---------------------------------------------------------------- reopening (销号复核)
+
+
+@transaction.atomic
+def reopen(actor: Any, pk: Any, *, note: str, deadline: dt.date | None = None) -> Hazard:
+    """A closed hazard whose 销号复核 failed goes back to 待整改 with the same owner, marked
+    假整改 (it counts against its unit). Called by xiaoan.closure, which checks the reviewer's
+    right; the move goes through the workflow so the tally and the rollup follow."""
+    hazard = Hazard.objects.select_for_update().filter(pk=pk).first()
+    if hazard is None:
+        raise Conflict(_("该隐患已不存在。"))
+    if hazard.status != HazardStatus.CLOSED:
+        raise Conflict(
+            _("隐患当前为“%(s)s”，只有已销号的隐患才能重新整改。")
+            % {"s": hazard.get_status_display()}
+        )
+    note = require_note(note, _("复核意见"))
+    deadline = deadline or _today() + dt.timedelta(days=settings.XIAOAN_CLOSURE_REWORK_DAYS)
+    hazard.fake_rectification = True
+    hazard.closed_at = None
+    hazard.closed_by = None
+    hazard.submitted_by = None
+    hazard.rework_count += 1
+    hazard.deadline = deadline
+    hazard.is_overdue = False
+    _record(
+        hazard,
+        actor,
+        HazardAction.REOPEN,
+        HazardStatus.ASSIGNED,
+        note,
+        data={"deadline": deadline.isoformat(), "fake_rectification": True},
+    )
+    recipients = (
+        [hazard.owner]
+        if hazard.owner_id
+        else people_with("hazards.rectify_hazard", hazard.owner_unit or hazard.unit)
+    )
+    notify(
+        recipients,
+        Kind.REJECTED,
+        _("销号复核不合格，请重新整改：%(n)s") % {"n": hazard.number},
+        note,
+        _url(hazard),
+    )
+    return hazard

@@ -9,6 +9,7 @@ from xiaoan.buses.demo import load_buses
 from xiaoan.cameras.demo import load_cameras
 from xiaoan.certificates.demo import load_certificates
 from xiaoan.chemicals.demo import load_chemicals
+from xiaoan.closure.demo import load_closure
 from xiaoan.construction.demo import load_construction
 from xiaoan.drills.demo import load_drills
 from xiaoan.duties.demo import load_duties
@@ -78,6 +79,7 @@ class Command(BaseCommand):
             self.stdout.write(_("应急演练：新建演练 %(n)d 次。") % {"n": load_drills()})
             self.stdout.write(_("学生安全个案：新建个案 %(n)d 个。") % {"n": load_student_cases()})
             self.stdout.write(_("事件与值班：新建事件 %(n)d 起。") % {"n": load_incidents()})
+            self.stdout.write(_("销号复核：新建抽样 %(n)d 次。") % {"n": load_closure()})
             self.stdout.write(_("预警处置：新建预警 %(n)d 条。") % {"n": load_alerts()})
             self.stdout.write(
                 _(

@@ -123,13 +123,25 @@ def photo_path(instance: PublicReportPhoto, filename: str) -> str:
 
 class PublicReportPhoto(models.Model):
     """A reporter's photo, re-encoded (EXIF dropped) and served only to staff who may read
-    the report. `sha256` is of the upload as sent: the same file sent again is flagged."""
+    the report. `sha256` is of the upload as sent: the same file sent again is flagged, like
+    a capture time in the future or long before, a place far from the school, or the picture
+    of one of the school's hazards."""
 
     report = models.ForeignKey(PublicReport, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("照片"), upload_to=photo_path)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64, db_index=True)
+    # Read before the EXIF is dropped (xiaoan.core.photo_facts), as for hazard photos.
+    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
+    latitude = models.DecimalField(
+        _("拍摄纬度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("拍摄经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    phash = models.CharField(_("感知哈希"), max_length=16, blank=True)
+    # [{"code", "label", "message"}] (xiaoan.hazards.services.photo_checks.check_report).
     flags = models.JSONField(_("照片核验提示"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

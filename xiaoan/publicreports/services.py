@@ -41,9 +41,11 @@ from xiaoan.accounts.throttling import TooManyRequests
 from xiaoan.core import crypto, freshness
 from xiaoan.core.errors import Forbidden, Invalid, NotFound
 from xiaoan.core.ids import record_id
+from xiaoan.core.photo_facts import read_facts
 from xiaoan.core.photos import clean_photo
 from xiaoan.core.todos import own_units
 from xiaoan.core.workflow import begin
+from xiaoan.hazards.services import photo_checks
 from xiaoan.orgs.choices import UnitKind
 from xiaoan.orgs.models import Unit
 from xiaoan.publicreports.choices import (
@@ -358,7 +360,7 @@ def submit(
         raw = upload.read()
         upload.seek(0)  # clean_photo reads it again
         content, width, height = clean_photo(upload)
-        cleaned.append((content, width, height, hashlib.sha256(raw).hexdigest()))
+        cleaned.append((content, width, height, hashlib.sha256(raw).hexdigest(), read_facts(raw)))
     with transaction.atomic():
         receipt = new_receipt()
         report = PublicReport.objects.create(
@@ -370,12 +372,21 @@ def submit(
             receipt_hash=receipt_hash(receipt),
         )
         since = timezone.now() - dt.timedelta(days=1)
-        for content, width, height, digest in cleaned:
+        for content, width, height, digest, facts in cleaned:
             seen = PublicReportPhoto.objects.filter(
                 report__unit_id=channel.unit_id, sha256=digest, created_at__gte=since
             ).exists()
-            photo = PublicReportPhoto(report=report, width=width, height=height, sha256=digest,
-                                      flags=["same_upload_within_day"] if seen else [])  # fmt: skip
+            photo = PublicReportPhoto(
+                report=report,
+                width=width,
+                height=height,
+                sha256=digest,
+                taken_at=facts.taken_at,
+                latitude=facts.latitude,
+                longitude=facts.longitude,
+                phash=facts.phash,
+                flags=photo_checks.check_report(channel.unit, facts, resent=seen),
+            )
             photo.image.save(content.name, content, save=False)
             photo.save()
         _workflow().advance(

@@ -26,11 +26,13 @@ DETAIL = "publicreports/publicreport_detail.html"
 
 
 def report_context(request, report: PublicReport, bound=None) -> dict[str, Any]:
+    photos = list(report.photos.all())
     return {
         "report": report,
         "object": report,
         "phone": services.phone_for(request.user, report),
-        "photos": list(report.photos.all()),
+        "photos": photos,
+        "flagged_photos": [p for p in photos if p.flags],
         "actions": action_panel(request, PUBLIC_REPORT, report, bound),
         "events": list(report.events.select_related("actor")),
     }

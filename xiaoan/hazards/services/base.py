@@ -17,6 +17,7 @@ from xiaoan.accounts.models import User
 from xiaoan.core.errors import Forbidden, Invalid
 from xiaoan.core.photo_facts import read_upload_facts
 from xiaoan.core.photos import clean_photo
+from xiaoan.core.registers import home_unit
 from xiaoan.core.scoping import grants_for, has_permission_anywhere
 from xiaoan.core.workflow import DECLARED, begin, workflow_of
 from xiaoan.hazards import rollup, tally
@@ -147,13 +148,6 @@ def _superior_authority(unit: Unit) -> Unit | None:
     """The nearest authority above the unit: the bureau that supervises a school."""
     paths = ancestor_paths(unit.path, include_self=False)
     return Unit.objects.filter(path__in=paths, kind=UnitKind.AUTHORITY).order_by("-depth").first()
-
-
-def home_unit(unit: Unit) -> Unit:
-    """The school a department's (or campus's) hazard belongs to: places and owners live there."""
-    if unit.kind in (UnitKind.DEPARTMENT, UnitKind.CAMPUS):
-        return unit.school() or unit
-    return unit
 
 
 def _place_fits(place: Place, unit: Unit) -> bool:

@@ -56,6 +56,7 @@ class PublicReportDetailSerializer(PublicReportSerializer):
             {
                 "id": p.pk,
                 "url": reverse("publicreports:publicreport_photo", args=[obj.pk, p.pk]),
+                "taken_at": p.taken_at,
                 "flags": p.flags,
             }
             for p in obj.photos.all()

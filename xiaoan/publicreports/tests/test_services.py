@@ -166,4 +166,4 @@ def test_it_flags_the_same_photo_sent_twice_the_same_day(units):
     first = submitted(units, photos=[jpeg()]).report
     second = submitted(units, photos=[jpeg()], address="198.51.100.5").report
     assert first.photos.get().flags == []
-    assert second.photos.get().flags == ["same_upload_within_day"]
+    assert [f["code"] for f in second.photos.get().flags] == ["same_upload_within_day"]

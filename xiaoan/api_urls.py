@@ -36,6 +36,7 @@ from xiaoan.orgs.api import views as orgs_api
 from xiaoan.plans.api import views as plans_api
 from xiaoan.reportcalls.api.views import ReportCallViewSet, ReportViewSet
 from xiaoan.reports.api import views as reports_api
+from xiaoan.risks.api.views import RiskPointViewSet
 from xiaoan.security.api import SecurityPostureViewSet
 from xiaoan.studentcases.api.views import (
     BullyingCaseViewSet,
@@ -125,6 +126,7 @@ router.register("accountability/commitments", CommitmentViewSet, basename="commi
 router.register("accountability", DecisionViewSet, basename="decision")
 router.register("report-calls", ReportCallViewSet, basename="report-call")
 router.register("reports", ReportViewSet, basename="report")
+router.register("risk-points", RiskPointViewSet, basename="risk-point")
 
 app_name = "api"
 urlpatterns = [

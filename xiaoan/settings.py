@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "xiaoan.accountability",
     "xiaoan.studentcases",
     "xiaoan.reportcalls",
+    "xiaoan.risks",
 ]
 
 MIDDLEWARE = [
@@ -497,6 +498,11 @@ SPECTACULAR_SETTINGS = {
         "IncidentStatusEnum": "xiaoan.incidents.choices.IncidentStatus",
         "IncidentActionEnum": "xiaoan.incidents.choices.IncidentAction",
         "IncidentClassificationEnum": "xiaoan.incidents.choices.Classification",
+        "RiskStatusEnum": "xiaoan.risks.choices.RiskStatus",
+        "RiskMeasureKindEnum": "xiaoan.risks.choices.MeasureKind",
+        "RiskCheckResultEnum": "xiaoan.risks.choices.CheckResult",
+        "RiskControlLevelEnum": "xiaoan.risks.choices.ControlLevel",
+        "RiskMethodEnum": "xiaoan.risks.choices.Method",
         "ChannelKindEnum": "xiaoan.channels.choices.ChannelKind",
         "DeliveryStatusEnum": "xiaoan.channels.choices.DeliveryStatus",
         "ChannelCategoryEnum": "xiaoan.channels.choices.Category",

@@ -40,6 +40,7 @@ urlpatterns = [
     path("alerts/", include("xiaoan.alerts.urls")),
     path("accountability/", include("xiaoan.accountability.urls")),
     path("report-calls/", include("xiaoan.reportcalls.urls")),
+    path("risks/", include("xiaoan.risks.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

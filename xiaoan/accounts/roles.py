@@ -486,6 +486,32 @@ BUILTIN_ROLES[-3:-3] = [
     ),
 ]
 
+# 风险分级管控 (xiaoan.risks): a unit's heads and safety officers register, assess, control,
+# check and export risk points over their subtree; supervisors and auditors read and export
+# (a district sees its schools' registers); rectification owners record control checks at
+# their department. A measure's person checks their own measures without any of these.
+RISK_VIEW = ["risks.view_riskpoint", "risks.export_riskpoint"]
+RISK_MANAGE = [
+    *RISK_VIEW,
+    "risks.add_riskpoint",
+    "risks.change_riskpoint",
+    "risks.assess_riskpoint",
+    "risks.check_riskpoint",
+]
+_RISK_ROLES = {
+    "unit_head": RISK_MANAGE,
+    "safety_officer": RISK_MANAGE,
+    "supervisor": RISK_VIEW,
+    "auditor": RISK_VIEW,
+    "rectification_owner": ["risks.view_riskpoint", "risks.check_riskpoint"],
+}
+BUILTIN_ROLES = [
+    replace(spec, permissions=(*spec.permissions, *_RISK_ROLES[spec.code]))
+    if spec.code in _RISK_ROLES
+    else spec
+    for spec in BUILTIN_ROLES
+]
+
 PLATFORM_ROLE_CODES = {spec.code for spec in BUILTIN_ROLES if spec.is_platform}
 
 

@@ -33,7 +33,7 @@ def _rows(queryset: QuerySet):
             Prefetch(
                 "assessments",
                 RiskAssessment.objects.order_by("-assessed_at", "-pk"),
-                to_attr="history",
+                to_attr="assessment_rows",
             ),
         )
         .order_by("unit__path", "name", "pk")
@@ -49,7 +49,7 @@ def _place(p: RiskPoint) -> str:
 
 
 def _factors(p: RiskPoint) -> str:
-    latest = p.history[0] if p.history else None
+    latest = p.assessment_rows[0] if p.assessment_rows else None
     return latest.factors if latest else ""
 
 

@@ -17,3 +17,7 @@ class RisksConfig(AppConfig):
         from xiaoan.risks.services import hazard_origin
 
         origins.register(HazardSource.RISK_CHECK, hazard_origin)
+        # Control checks prove a unit duty such as 每月风险管控检查 (xiaoan.duties.proofs).
+        from xiaoan.risks import proof
+
+        proof.register()

@@ -188,3 +188,24 @@ class MethodForm(StyledFormMixin, forms.Form):
         self.fields["unit"].choices = [
             (u.pk, u.name) for u in services.managed_units(user, services.CHANGE)[:500]
         ]
+
+
+class LibraryForm(StyledFormMixin, forms.Form):
+    unit = forms.TypedChoiceField(label=_("登记到单位"), coerce=int)
+    code = forms.ChoiceField(label=_("风险清单模板"))
+    owner = forms.TypedChoiceField(
+        label=_("管控措施责任人"), coerce=int, help_text=_("复制后可逐条改交给具体岗位的人员")
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from xiaoan.risks import library, services
+
+        units = list(services.managed_units(user)[:500])
+        self.fields["unit"].choices = [(u.pk, u.name) for u in units]
+        self.fields["code"].choices = [(s.code, s.name) for s in library.starting_lists()]
+        home = getattr(user, "unit", None) or (units[0] if units else None)
+        people = list(services.people_of(home)[:500]) if home is not None else []
+        self.fields["owner"].choices = [(p.pk, p.display_name) for p in people]
+        if user is not None and not self.is_bound:
+            self.initial.setdefault("owner", user.pk)

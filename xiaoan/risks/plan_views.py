@@ -18,7 +18,7 @@ from xiaoan.core.forms import StyledFormMixin
 from xiaoan.core.registers import home_unit
 from xiaoan.core.scoping import has_permission_anywhere
 from xiaoan.core.views import ScopedMixin, ServiceFormView, photo_response
-from xiaoan.risks import services
+from xiaoan.risks import plans, services
 from xiaoan.risks.choices import GRADE_COLOURS, RiskGrade, RiskStatus
 from xiaoan.risks.models import RiskPlan, RiskPoint
 
@@ -50,9 +50,8 @@ class PlanAccess(ScopedMixin):
 
 class PlanListView(PlanAccess, View):
     def get(self, request):
-        plans = services.plans_visible(request.user).select_related("unit")[:200]
         context = {
-            "plans": plans,
+            "plans": plans.plans_visible(request.user).select_related("unit")[:200],
             "can_upload": has_permission_anywhere(request.user, services.CHANGE),
         }
         return render(request, "risks/plan_list.html", context)
@@ -69,14 +68,14 @@ class PlanUploadView(ServiceFormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def perform(self, form):
-        return services.upload_plan(self.request.user, **form.cleaned_data)
+        return plans.upload_plan(self.request.user, **form.cleaned_data)
 
     def get_success_url(self):
         return reverse("risks:riskplan_detail", args=[self.result.pk])
 
 
 def _plan(request, pk) -> RiskPlan:
-    plan = services.plans_visible(request.user).select_related("unit").filter(pk=pk).first()
+    plan = plans.plans_visible(request.user).select_related("unit").filter(pk=pk).first()
     if plan is None:
         raise Http404
     return plan
@@ -124,7 +123,7 @@ class PlacePointView(PlanAccess, View):
             return HttpResponseRedirect(target)
         data = form.cleaned_data
         try:
-            services.place_point(
+            plans.place_point(
                 request.user,
                 data["point"],
                 plan=plan.pk,

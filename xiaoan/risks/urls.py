@@ -10,6 +10,7 @@ urlpatterns = [
     path("export.docx", views.RiskPointWordView.as_view(), name="riskpoint_word"),
     path("new/", views.RiskPointCreateView.as_view(), name="riskpoint_add"),
     path("method/", views.MethodSettingView.as_view(), name="riskpoint_method"),
+    path("library/", views.LibraryView.as_view(), name="riskpoint_library"),
     path("my-checks/", views.MyChecksView.as_view(), name="riskpoint_my_checks"),
     path("checks/<int:pk>/photo/", views.CheckPhotoView.as_view(), name="controlcheck_photo"),
     path("<int:pk>/", views.RiskPointDetailView.as_view(), name="riskpoint_detail"),

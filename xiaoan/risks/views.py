@@ -26,10 +26,10 @@ from xiaoan.core.views import (
     raise_for_service_error,
 )
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
-from xiaoan.risks import exports, services
+from xiaoan.risks import exports, library, services
 from xiaoan.risks.choices import GRADE_COLOURS, RiskGrade, RiskStatus
 from xiaoan.risks.filtersets import RiskPointFilter
-from xiaoan.risks.forms import CheckForm, CreateForm, MethodForm
+from xiaoan.risks.forms import CheckForm, CreateForm, LibraryForm, MethodForm
 from xiaoan.risks.models import ControlCheck, RiskPoint
 from xiaoan.risks.workflow import RISK_POINT
 
@@ -291,6 +291,33 @@ class MethodSettingView(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        units = services.managed_units(self.request.user, services.CHANGE)[:100]
-        context["methods"] = [(u, services.method_for(u)) for u in units]
+        units = list(services.managed_units(self.request.user, services.CHANGE)[:100])
+        methods = services.methods_for(units)
+        context["methods"] = [(u, methods[u.pk]) for u in units]
+        return context
+
+
+class LibraryView(ServiceFormView):
+    """The built-in starting lists, and copying one into a unit's register."""
+
+    model = RiskPoint
+    permission_action = "add"
+    form_class = LibraryForm
+    template_name = "risks/library.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, form):
+        return library.copy_into(self.request.user, **form.cleaned_data)
+
+    def get_success_message(self) -> str:
+        return str(gettext_lazy("已从模板登记 %(n)d 个风险点。") % {"n": len(self.result)})
+
+    def get_success_url(self):
+        return f"{reverse('risks:riskpoint_list')}?unit={self.request.POST.get('unit', '')}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["lists"] = library.starting_lists()
         return context

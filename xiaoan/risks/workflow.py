@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.workflow import Action, Workflow
-from xiaoan.risks import forms, services
+from xiaoan.risks import forms, plans, services
 from xiaoan.risks.api import serializers as api
 from xiaoan.risks.choices import RiskAction, RiskStatus
 from xiaoan.risks.models import RiskEvent, RiskPoint
@@ -92,7 +92,7 @@ RISK_POINT = Workflow(
             sources=[S.ACTIVE],
             target=None,
             permission="risks.change_riskpoint",
-            service=services.place_point,
+            service=plans.place_point,
             api=False,
         ),
         Action(

@@ -46,7 +46,7 @@ def test_it_records_a_failed_control_check_on_a_phone(browse):
     page.get_by_role("button", name="提交检查").click()
 
     # Refused (400 by design: set aside that console line only).
-    expect(page.get_by_text("请填写检查情况")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("请填写检查情况")
     browse.problems[:] = [p for p in browse.problems if "status of 400" not in p]
     assert ControlCheck.objects.count() == before
     fits_phone(page)

@@ -619,6 +619,7 @@ def _record_check(
         checked_at=timezone.now(),
         key=key,
     )
+    content = None
     if photos:
         content, _w, _h = clean_photo(photos[0])
         check.photo.save("check.jpg", content, save=False)
@@ -629,7 +630,12 @@ def _record_check(
     row.save(update_fields=["last_checked_at", "next_due"])
     data: dict[str, Any] = {"measure": row.pk, "check": check.pk, "result": result}
     if result == CheckResult.FAILED:
-        check.hazard = _raise_hazard(actor, point, row, check)
+        # The check's photo is the hazard's before-photo too (the ledger keeps its own copy).
+        evidence = []
+        if content is not None:
+            content.seek(0)
+            evidence = [content]
+        check.hazard = _raise_hazard(actor, point, row, check, evidence)
         check.save(update_fields=["hazard"])
         data["hazard"] = check.hazard_id
         if _is_major(check.hazard):
@@ -649,7 +655,11 @@ def _record_check(
 
 
 def _raise_hazard(
-    actor: Any, point: RiskPoint, measure: ControlMeasure, check: ControlCheck
+    actor: Any,
+    point: RiskPoint,
+    measure: ControlMeasure,
+    check: ControlCheck,
+    photos: Sequence = (),
 ) -> Any:
     from xiaoan.hazards import services as hazard_services
     from xiaoan.hazards.choices import HazardSource
@@ -667,6 +677,7 @@ def _raise_hazard(
         category=str(_("风险管控检查")),
         idempotency_key=f"risk-check-{check.pk}",
         found_at=check.checked_at,
+        photos=photos,
     )
 
 

@@ -140,6 +140,7 @@ def test_it_records_a_failed_check_from_the_phone(client, persona, units):
     assert response.status_code == 302
     check = ControlCheck.objects.get(risk_point=made)
     assert check.hazard is not None and check.photo
+    assert check.hazard.photos.count() == 1  # the check's photo is the hazard's before-photo
     # The photo is served to those who see the point, not to another school.
     assert client.get(url("controlcheck_photo", check.pk)).status_code == 200
     assert client_for_photo(persona, "uni_security", check) == 404
@@ -332,3 +333,18 @@ def test_it_uploads_a_plan_and_places_points(client_for, persona, units):
     )
     assert client_for("school_b_teacher").get(url("riskplan_list")).status_code == 403
     assert client_for("auditor").get(url("riskplan_add")).status_code == 403
+
+
+def test_it_assesses_by_lec_from_the_form(client_for, persona, units):
+    made = point(persona, units)
+    client = client_for("school_a_officer")
+    services.set_method(persona("school_a_officer"), units[SCHOOL_A], method="lec")
+    page = client.get(url("riskpoint_detail", made.pk)).content.decode()
+    assert "id_assess_exposure" in page and "id_assess_severity" not in page
+    response = client.post(
+        url("riskpoint_assess", made.pk),
+        {"likelihood": "3", "exposure": "6", "consequence": "15", "version": made.version},
+    )
+    assert response.status_code == 302
+    made.refresh_from_db()
+    assert (made.method, made.risk_value, made.grade) == ("lec", 270, "high")

@@ -217,7 +217,9 @@ def test_it_flags_recurring_hazards_in_the_daily_job(persona, units):
     assert services.flag_reassessments() == 0
     Hazard.objects.filter(pk=check.hazard_id).update(is_recurring=True, level="general")
     RiskPoint.objects.filter(pk=made.pk).update(reassessment_due=False)
-    assert services.daily() == {"flagged": 1}
+    from xiaoan.risks.tasks import daily_risk_pass
+
+    assert daily_risk_pass.call_local() == {"flagged": 1}
     made.refresh_from_db()
     assert made.reassessment_due and "屡查屡犯" in made.reassessment_reason
     assert services.flag_reassessments() == 0  # once

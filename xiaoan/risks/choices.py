@@ -68,6 +68,7 @@ class RiskAction(models.TextChoices):
     EDIT = "edit", _("修改风险点")
     ASSESS = "assess", _("风险评估")
     ADD_MEASURE = "add_measure", _("增加管控措施")
+    CHANGE_MEASURE = "change_measure", _("调整管控措施")
     REMOVE_MEASURE = "remove_measure", _("停用管控措施")
     RECORD_CHECK = "record_check", _("管控检查")
     FLAG = "flag", _("需重新评估")

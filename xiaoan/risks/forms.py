@@ -118,6 +118,25 @@ class MeasureForm(WorkflowForm):
             self.fields["owner"].choices = _people_choices(self.obj.unit)[1:]
 
 
+class ChangeMeasureForm(WorkflowForm):
+    intro = _("将措施改交给其他责任人，或调整管控层级、检查频次。")
+    measure = forms.TypedChoiceField(label=_("管控措施"), coerce=int)
+    owner = forms.TypedChoiceField(label=_("责任人"), coerce=int)
+    level = forms.ChoiceField(label=_("管控层级"), choices=ControlLevel.choices)
+    frequency = forms.ChoiceField(label=_("检查频次"), choices=Frequency.choices)
+    text = forms.CharField(
+        label=_("措施内容"), widget=_text(2), required=False, max_length=1000,
+        help_text=_("不填则不改"),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None:
+            rows = self.obj.measures.filter(active=True).order_by("pk")
+            self.fields["measure"].choices = [(m.pk, m.text[:60]) for m in rows]
+            self.fields["owner"].choices = _people_choices(self.obj.unit)[1:]
+
+
 class RemoveMeasureForm(WorkflowForm):
     measure = forms.TypedChoiceField(label=_("管控措施"), coerce=int)
     note = forms.CharField(label=_("停用原因"), required=False, max_length=500)

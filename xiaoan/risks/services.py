@@ -519,6 +519,63 @@ def remove_measure(
     return row
 
 
+@transaction.atomic
+def change_measure(
+    actor: Any,
+    pk: Any,
+    *,
+    measure: Any,
+    owner: Any,
+    frequency: str,
+    level: str,
+    text: str = "",
+    version: int | None = None,
+) -> ControlMeasure:
+    """改交 (hand a measure to another person of the school) or change its level, frequency or
+    wording; a new frequency counts from the last check (or from today when never checked)."""
+    point = begin(actor, RiskPoint, pk, "change_measure", version)
+    row = _measure(point, measure)
+    before = {
+        "owner": row.owner_id,
+        "frequency": row.frequency,
+        "level": row.level,
+        "text": row.text,
+    }
+    person = _person(point.unit, owner, "owner", required=True)
+    row.frequency = _choice(frequency, Frequency, "frequency", _("检查频次"))
+    row.level = _choice(level, ControlLevel, "level", _("管控层级"))
+    if str(text or "").strip():
+        row.text = _text(text, "text", _("管控措施"), 1000)
+    if row.frequency != before["frequency"]:
+        start = (
+            timezone.localtime(row.last_checked_at).date()
+            if row.last_checked_at
+            else timezone.localdate()
+        )
+        row.next_due = add_period(start, row.frequency)
+    old_unit = row.owner.unit_id
+    row.owner = person
+    after = {"owner": person.pk, "frequency": row.frequency, "level": row.level, "text": row.text}
+    if after == before:
+        raise _refuse(_("没有需要修改的内容。"), "owner")
+    row.save(update_fields=["owner", "frequency", "level", "text", "next_due"])
+    freshness.changed([old_unit, person.unit_id])
+    stamp(point, actor)
+    _workflow().advance(
+        point,
+        actor,
+        RiskAction.CHANGE_MEASURE,
+        note=_("%(text)s：%(who)s，%(f)s")
+        % {
+            "text": row.text[:200],
+            "who": person.display_name,
+            "f": row.get_frequency_display(),
+        },
+        data={"measure": row.pk, "before": before},
+    )
+    return row
+
+
 def has_active_measure(actor: Any, point: RiskPoint) -> bool:
     return point.measures.filter(active=True).exists()
 

@@ -158,6 +158,15 @@ class MeasureInputSerializer(serializers.Serializer):
     version = _version()
 
 
+class ChangeMeasureSerializer(serializers.Serializer):
+    measure = IdField(help_text="管控措施 id")
+    owner = IdField(help_text="责任人（用户 id）")
+    level = serializers.ChoiceField(choices=ControlLevel.choices)
+    frequency = serializers.ChoiceField(choices=Frequency.choices)
+    text = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    version = _version()
+
+
 class RemoveMeasureSerializer(serializers.Serializer):
     measure = IdField(help_text="管控措施 id")
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)

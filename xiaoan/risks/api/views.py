@@ -42,6 +42,7 @@ class RiskPointViewSet(
         "edit": "change",
         "assess": "assess",
         "add_measure": "change",
+        "change_measure": "change",
         "remove_measure": "change",
         "record_check": "view",
         "retire": "change",

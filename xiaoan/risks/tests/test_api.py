@@ -88,14 +88,21 @@ def test_it_runs_each_action_with_its_refusals(api_for, persona, units):
     assert r.status_code == 200
     r = api.post(f"{path}/edit/", {"name": "1号宿舍楼"}, format="json")
     assert r.status_code == 200 and r.json()["name"] == "1号宿舍楼"
+    r = api.post(
+        f"{path}/change-measure/",
+        {"measure": measure, "owner": persona("school_a_head").pk, "level": "school",
+         "frequency": "monthly"},
+        format="json",
+    )  # fmt: skip
+    assert r.status_code == 200 and r.json()["measures"][0]["frequency"] == "monthly"
     r = api.post(f"{path}/remove-measure/", {"measure": measure}, format="json")
     assert r.status_code == 200
     assert api.post(f"{path}/retire/", {"note": ""}, format="json").status_code == 400
     assert api.post(f"{path}/retire/", {"note": "拆除"}, format="json").status_code == 200
     assert api.post(f"{path}/retire/", {"note": "again"}, format="json").status_code == 409
     assert api.post(f"{path}/restore/", {}, format="json").status_code == 200
-    actions = ("assess", "add-measure", "remove-measure", "record-check", "edit", "retire",
-               "restore")  # fmt: skip
+    actions = ("assess", "add-measure", "change-measure", "remove-measure", "record-check",
+               "edit", "retire", "restore")  # fmt: skip
     for action in actions:
         assert api_for("uni_security").post(f"{path}/{action}/", {}, format="json").status_code in (
             400,

@@ -213,6 +213,15 @@ def test_it_runs_the_action_forms(client_for, persona, units):
         == 302
     )
     made.refresh_from_db()
+    response = client.post(
+        url("riskpoint_change_measure", made.pk),
+        {"measure": measure.pk, "owner": persona("school_a_head").pk, "level": "school",
+         "frequency": "weekly", "version": made.version},
+    )  # fmt: skip
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.owner == persona("school_a_head") and measure.level == "school"
+    made.refresh_from_db()
     assert (
         client.post(
             url("riskpoint_remove_measure", made.pk),
@@ -238,8 +247,8 @@ def test_it_runs_the_action_forms(client_for, persona, units):
         client.post(url("riskpoint_restore", made.pk), {"version": made.version}).status_code == 302
     )
     # Other school: 404; no right: 403.
-    for name in ("assess", "add_measure", "remove_measure", "edit", "retire", "restore",
-                 "record_check"):  # fmt: skip
+    for name in ("assess", "add_measure", "change_measure", "remove_measure", "edit", "retire",
+                 "restore", "record_check"):  # fmt: skip
         assert client_for("uni_security").post(
             url(f"riskpoint_{name}", made.pk), {}
         ).status_code in (

@@ -255,3 +255,29 @@ def test_it_retires_and_restores_with_state_checks(persona, units):
     services.restore(officer, made.pk)
     made.refresh_from_db()
     assert made.status == "active"
+
+
+def test_it_hands_a_measure_to_another_person(persona, units):
+    made, measure = with_measure(persona, units, frequency="daily")
+    officer, owner = persona("school_a_officer"), persona("school_a_owner")
+    row = services.change_measure(
+        officer, made.pk, measure=measure.pk, owner=owner.pk, frequency="weekly", level="post"
+    )
+    assert row.owner == owner and row.next_due == timezone.localdate() + dt.timedelta(days=7)
+    with pytest.raises(Invalid):  # nothing changed
+        services.change_measure(
+            officer, made.pk, measure=measure.pk, owner=owner.pk, frequency="weekly", level="post"
+        )
+    with pytest.raises(Invalid):  # not a person of the school
+        services.change_measure(
+            officer,
+            made.pk,
+            measure=measure.pk,
+            owner=persona("uni_security").pk,
+            frequency="weekly",
+            level="post",
+        )
+    # The former owner no longer sees the point; the new one checks it.
+    with pytest.raises(NotFound):
+        services.record_check(teacher(units), made.pk, measure=measure.pk, result="passed")
+    services.record_check(owner, made.pk, measure=measure.pk, result="passed")

@@ -69,3 +69,37 @@ def test_it_records_a_failed_control_check_on_a_phone(browse):
     ).to_be_visible()
     fits_phone(page)
     shot(page, "risk-point-390")
+
+
+def test_it_places_a_risk_point_on_the_plan(browse):
+    """四色图 on a desktop: upload a plan, click on it, place a point: its coloured marker sits
+    where it was clicked (our own script positions it; no CSP complaint)."""
+    from xiaoan.browser_tests.support import DESKTOP
+    from xiaoan.risks.demo import load_risks
+    from xiaoan.risks.models import RiskPoint
+
+    load_risks()
+    point = RiskPoint.objects.filter(unit__name="梁子湖高级中学").order_by("pk").first()
+    page = browse.page("school_a_officer", DESKTOP)
+    page.goto("/risks/plans/new/")
+    page.get_by_label("图名").fill("校园总平面图")
+    page.get_by_label("平面图（JPG/PNG）").set_input_files(jpeg("#dddddd", (800, 500)))
+    page.get_by_role("button", name="上传").click()
+    expect(page).to_have_url(re.compile(r"/risks/plans/\d+/$"))
+    image = page.locator("#risk-map img")
+    expect(image).to_have_js_property("complete", True)
+    box = image.bounding_box()
+    image.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.5})
+    expect(page.locator("#risk-map-pick")).to_be_visible()
+    page.get_by_label("先在图上点选位置，再选择风险点").select_option(str(point.pk))
+    page.get_by_role("button", name="标注到此处").click()
+    expect(page.get_by_text("已标注风险点位置")).to_be_visible()
+    point.refresh_from_db()
+    assert abs(float(point.plan_x) - 0.25) < 0.02 and abs(float(point.plan_y) - 0.5) < 0.02
+    marker = page.locator("#risk-map a.risk-marker").first
+    expect(marker).to_be_visible()
+    image = page.locator("#risk-map img")
+    box, spot = image.bounding_box(), marker.bounding_box()
+    centre_x = spot["x"] + spot["width"] / 2 - box["x"]
+    assert abs(centre_x / box["width"] - 0.25) < 0.03
+    shot(page, "risk-plan-desktop")

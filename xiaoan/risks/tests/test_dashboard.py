@@ -45,7 +45,7 @@ def test_it_counts_the_scopes_points(persona, units, django_assert_max_num_queri
     assert _figures(persona("school_b_teacher"), units[SCHOOL_B]) is None
 
 
-def test_a_check_meets_the_monthly_risk_duty(persona, units, client_for):
+def test_it_meets_the_monthly_risk_duty_by_a_check(persona, units, client_for):
     duty = duty_services.create_duty(
         persona("district_officer"),
         issuer=units[DISTRICT],

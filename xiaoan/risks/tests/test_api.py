@@ -141,3 +141,22 @@ def test_it_lets_a_measures_person_check_through_the_api(persona, units):
         == 403
     )
     assert api.post(BASE, {}, format="json").status_code == 403
+
+
+def test_it_lists_many_points_in_as_many_queries_as_few(api_for, persona, units):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xiaoan.risks import library
+
+    api = api_for("district_officer")
+    officer, owner = persona("school_a_officer"), persona("school_a_owner")
+    library.copy_into(officer, unit=units[SCHOOL_A].pk, code="pool", owner=owner.pk)
+    api.get(BASE)
+    with CaptureQueriesContext(connection) as few:
+        api.get(BASE)
+    for code in ("dormitory", "canteen", "gate", "bus"):
+        library.copy_into(officer, unit=units[SCHOOL_A].pk, code=code, owner=owner.pk)
+    with CaptureQueriesContext(connection) as many:
+        assert api.get(BASE).json()["count"] >= 14
+    assert len(many) == len(few)

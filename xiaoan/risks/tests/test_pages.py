@@ -357,3 +357,23 @@ def test_it_assesses_by_lec_from_the_form(client_for, persona, units):
     assert response.status_code == 302
     made.refresh_from_db()
     assert (made.method, made.risk_value, made.grade) == ("lec", 270, "high")
+
+
+def test_it_shows_a_full_point_in_bounded_queries(client_for, persona, units):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    made, measure = with_measure(persona, units)
+    client = client_for("school_a_officer")
+    client.get(url("riskpoint_detail", made.pk))
+    with CaptureQueriesContext(connection) as few:
+        client.get(url("riskpoint_detail", made.pk))
+    checker = teacher(units)
+    for n in range(5):
+        services.record_check(
+            checker, made.pk, measure=measure.pk, result="failed", note=f"问题{n}"
+        )
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url("riskpoint_detail", made.pk))
+    assert page.content.decode().count("问题") >= 5
+    assert len(many) <= len(few) + 3  # the hazards' list appears; no query per row

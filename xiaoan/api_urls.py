@@ -39,6 +39,7 @@ from xiaoan.publicreports.api import views as public_reports_api
 from xiaoan.publicreports.api.views import PublicReportViewSet
 from xiaoan.reportcalls.api.views import ReportCallViewSet, ReportViewSet
 from xiaoan.reports.api import views as reports_api
+from xiaoan.risks.api.views import RiskPointViewSet
 from xiaoan.security.api import SecurityPostureViewSet
 from xiaoan.studentcases.api.views import (
     BullyingCaseViewSet,
@@ -130,6 +131,7 @@ router.register("accountability/commitments", CommitmentViewSet, basename="commi
 router.register("accountability", DecisionViewSet, basename="decision")
 router.register("report-calls", ReportCallViewSet, basename="report-call")
 router.register("reports", ReportViewSet, basename="report")
+router.register("risk-points", RiskPointViewSet, basename="risk-point")
 
 app_name = "api"
 urlpatterns = [

@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "xiaoan.studentcases",
     "xiaoan.reportcalls",
     "xiaoan.publicreports",
+    "xiaoan.risks",
 ]
 
 MIDDLEWARE = [
@@ -523,6 +524,11 @@ SPECTACULAR_SETTINGS = {
         "IncidentClassificationEnum": "xiaoan.incidents.choices.Classification",
         "PublicReportStatusEnum": "xiaoan.publicreports.choices.ReportStatus",
         "PublicReportCategoryEnum": "xiaoan.publicreports.choices.ReportCategory",
+        "RiskStatusEnum": "xiaoan.risks.choices.RiskStatus",
+        "RiskMeasureKindEnum": "xiaoan.risks.choices.MeasureKind",
+        "RiskCheckResultEnum": "xiaoan.risks.choices.CheckResult",
+        "RiskControlLevelEnum": "xiaoan.risks.choices.ControlLevel",
+        "RiskMethodEnum": "xiaoan.risks.choices.Method",
         "ChannelKindEnum": "xiaoan.channels.choices.ChannelKind",
         "DeliveryStatusEnum": "xiaoan.channels.choices.DeliveryStatus",
         "ChannelCategoryEnum": "xiaoan.channels.choices.Category",

@@ -44,6 +44,7 @@ urlpatterns = [
     path("public-reports/", include("xiaoan.publicreports.urls")),
     # 群众举报's public pages: no account (xiaoan.publicreports.public_views).
     path("p/", include("xiaoan.publicreports.public_urls")),
+    path("risks/", include("xiaoan.risks.urls")),
     path("api/", include("xiaoan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -513,10 +513,32 @@ _PUBLIC_REPORT_ROLES = {
     "supervisor": ["publicreports.view_publicreport"],
     "auditor": ["publicreports.view_publicreport"],
 }
+# 风险分级管控 (xiaoan.risks): a unit's heads and safety officers register, assess, control,
+# check and export risk points over their subtree; supervisors and auditors read and export
+# (a district sees its schools' registers); rectification owners record control checks at
+# their department. A measure's person checks their own measures without any of these.
+RISK_VIEW = ["risks.view_riskpoint", "risks.export_riskpoint"]
+RISK_MANAGE = [
+    *RISK_VIEW,
+    "risks.add_riskpoint",
+    "risks.change_riskpoint",
+    "risks.assess_riskpoint",
+    "risks.check_riskpoint",
+]
+_RISK_ROLES = {
+    "unit_head": RISK_MANAGE,
+    "safety_officer": RISK_MANAGE,
+    "supervisor": RISK_VIEW,
+    "auditor": RISK_VIEW,
+    "rectification_owner": ["risks.view_riskpoint", "risks.check_riskpoint"],
+}
+# The later apps' grants, added to the roles above in one pass.
+_ADDED = (_PUBLIC_REPORT_ROLES, _RISK_ROLES)
 BUILTIN_ROLES = [
-    replace(spec, permissions=(*spec.permissions, *_PUBLIC_REPORT_ROLES[spec.code]))
-    if spec.code in _PUBLIC_REPORT_ROLES
-    else spec
+    replace(
+        spec,
+        permissions=(*spec.permissions, *(p for added in _ADDED for p in added.get(spec.code, ()))),
+    )
     for spec in BUILTIN_ROLES
 ]
 

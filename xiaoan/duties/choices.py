@@ -37,6 +37,7 @@ class ProofKind(models.TextChoices):
     # an education activity held.
     DRILL = "drill", _("完成并评估演练")
     ACTIVITY = "activity", _("开展安全教育活动")
+    RISK_CHECK = "risk_check", _("完成风险管控检查")
 
 
 class RecordKind(models.TextChoices):

@@ -25,6 +25,7 @@ from xiaoan.lawsafety.demo import load_lawsafety
 from xiaoan.orgs.demo import DEMO_PASSWORD, PEOPLE, load_demo
 from xiaoan.publicreports.demo import load_public_reports
 from xiaoan.reportcalls.demo import load_reportcalls
+from xiaoan.risks.demo import load_risks
 from xiaoan.security.demo import load_security
 from xiaoan.studentcases.demo import load_student_cases
 from xiaoan.traffic.demo import load_traffic
@@ -80,6 +81,7 @@ class Command(BaseCommand):
             self.stdout.write(_("学生安全个案：新建个案 %(n)d 个。") % {"n": load_student_cases()})
             self.stdout.write(_("事件与值班：新建事件 %(n)d 起。") % {"n": load_incidents()})
             self.stdout.write(_("销号复核：新建抽样 %(n)d 次。") % {"n": load_closure()})
+            self.stdout.write(_("风险分级管控：新建风险点 %(n)d 个。") % {"n": load_risks()})
             self.stdout.write(_("预警处置：新建预警 %(n)d 条。") % {"n": load_alerts()})
             self.stdout.write(
                 _(

@@ -23,6 +23,7 @@ MODULES = [
     ("inspections:inspection_list", _("检查排查"), INSPECTION_PAGES, None),
     ("alerts:alert_list", _("预警处置"), "alerts.view_alert", None),
     ("duties:obligation_list", _("常态化任务"), DUTY_PAGES, WORK),
+    ("risks:riskpoint_list", _("风险分级管控"), "risks.view_riskpoint", WORK),
     ("plans:plan_list", _("工作方案"), "plans.view_plan", WORK),
     ("accountability:decision_list", _("约谈问责"), "accountability.view_decision", WORK),
     ("indicators:indicator_list", _("指标"), "indicators.view_indicator", WORK),

@@ -99,6 +99,10 @@ def table(doc, headers: list[str], rows, widths: list[float]):
     fill(grid.rows[0].cells, headers, HEADING_FONT)
     for row in rows:
         fill(grid.add_row().cells, row, BODY_FONT)
+    # Word reads the cells' widths, LibreOffice the table grid's: both are set.
+    grid.autofit = False
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = Cm(width)
     for row in grid.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Cm(width)

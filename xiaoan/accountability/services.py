@@ -30,7 +30,7 @@ from xiaoan.accountability.choices import (
     DecisionKind,
 )
 from xiaoan.accountability.models import Commitment, Decision, DecisionEntry
-from xiaoan.core.errors import Conflict, Invalid, NotFound
+from xiaoan.core.errors import Conflict, Invalid, NotFound, field_error
 from xiaoan.core.history import stamp
 from xiaoan.core.ids import parse_id, record_id
 from xiaoan.core.workflow import begin, require_note
@@ -55,16 +55,12 @@ def _commitments():
     return COMMITMENT
 
 
-def _refuse(message: str, field: str) -> Invalid:
-    return Invalid(message, fields={field: [message]})
-
-
 def _text(value: Any, field: str, message: str, *, required: bool = True, limit=MAX_TEXT) -> str:
     text = str(value or "").strip()
     if required and not text:
-        raise _refuse(message, field)
+        raise field_error(message, field)
     if len(text) > limit:
-        raise _refuse(_("内容不超过 %(n)d 个字。") % {"n": limit}, field)
+        raise field_error(_("内容不超过 %(n)d 个字。") % {"n": limit}, field)
     return text
 
 
@@ -122,9 +118,9 @@ def evidence(
     best first to praise."""
     authority = load_authority(actor, unit_id)
     if rank not in RANKS:
-        raise _refuse(_("排名范围只能是下一级单位或全部学校。"), "rank")
+        raise field_error(_("排名范围只能是下一级单位或全部学校。"), "rank")
     if kind not in DecisionKind.values:
-        raise _refuse(_("请选择类型。"), "kind")
+        raise field_error(_("请选择类型。"), "kind")
     board = _board(actor, authority.pk, rank)
     rows = [_row(board, row) for row in board.ranking]
     rows.sort(key=lambda r: r["score"] or 0, reverse=kind != DecisionKind.PRAISE)
@@ -147,7 +143,7 @@ def snapshot(actor: Any, authority: Unit, target: Unit) -> dict[str, Any]:
         for row in board.ranking:
             if row["unit"].pk == target.pk:
                 return {"on": timezone.localdate().isoformat(), "rank": rank, **_row(board, row)}
-    raise _refuse(_("该单位不在本单位的排名中（只能列入下级单位或学校）。"), "target")
+    raise field_error(_("该单位不在本单位的排名中（只能列入下级单位或学校）。"), "target")
 
 
 # ---------------------------------------------------------------- the decision
@@ -159,7 +155,7 @@ def create(
     unit_pk = unit.pk if isinstance(unit, Unit) else parse_id(unit, "unit")
     authority = authority_units(actor).filter(pk=unit_pk).first()
     if authority is None:
-        raise _refuse(_("只能以您有权决定的教育行政部门名义起草。"), "unit")
+        raise field_error(_("只能以您有权决定的教育行政部门名义起草。"), "unit")
     fields = _checked(kind=kind, title=title, decided_on=decided_on, basis=basis)
     with transaction.atomic():
         decision = stamp(Decision(unit=authority, created_by=actor, **fields), actor)
@@ -173,14 +169,14 @@ def _checked(**given: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "kind" in given:
         if given["kind"] not in DecisionKind.values:
-            raise _refuse(_("请选择类型。"), "kind")
+            raise field_error(_("请选择类型。"), "kind")
         out["kind"] = given["kind"]
     if "title" in given:
         out["title"] = _text(given["title"], "title", _("请填写标题。"), limit=200)
     if "decided_on" in given:
         decided_on = given["decided_on"]
         if not isinstance(decided_on, dt.date) or isinstance(decided_on, dt.datetime):
-            raise _refuse(_("请填写决定日期。"), "decided_on")
+            raise field_error(_("请填写决定日期。"), "decided_on")
         out["decided_on"] = decided_on
     if "basis" in given:
         out["basis"] = _text(given["basis"], "basis", "", required=False)
@@ -224,7 +220,7 @@ def _target(decision: Decision, value: Any) -> Unit:
         .first()
     )
     if target is None:
-        raise _refuse(_("只能列入本单位的下级单位。"), "target")
+        raise field_error(_("只能列入本单位的下级单位。"), "target")
     return target
 
 
@@ -236,7 +232,7 @@ def add_entry(
     unit = _target(decision, target)
     reason = _text(reason, "reason", _("请填写事由。"))
     if decision.entries.filter(target=unit).exists():
-        raise _refuse(_("该单位已在名单中。"), "target")
+        raise field_error(_("该单位已在名单中。"), "target")
     entry = DecisionEntry.objects.create(
         decision=decision,
         target=unit,
@@ -253,7 +249,7 @@ def _entry(decision: Decision, value: Any) -> DecisionEntry:
     pk = parse_id(value, "entry")
     entry = decision.entries.select_related("target").filter(pk=pk).first()
     if entry is None:
-        raise _refuse(_("名单中没有这个单位。"), "entry")
+        raise field_error(_("名单中没有这个单位。"), "entry")
     return entry
 
 
@@ -291,7 +287,7 @@ def record_meeting(
     if decision.kind not in CALLED_IN:
         raise Conflict(_("通报表扬不召开约谈会。"))
     if not isinstance(meeting_at, dt.datetime):
-        raise _refuse(_("请填写约谈时间。"), "meeting_at")
+        raise field_error(_("请填写约谈时间。"), "meeting_at")
     decision.meeting_at = meeting_at
     decision.place = _text(place, "place", _("请填写约谈地点。"), limit=200)
     decision.attendees = _text(attendees, "attendees", "", required=False)
@@ -308,9 +304,9 @@ def commit(
     found = _entry(decision, entry)
     text = _text(text, "text", _("请填写整改承诺。"))
     if not isinstance(due_on, dt.date):
-        raise _refuse(_("请填写完成期限。"), "due_on")
+        raise field_error(_("请填写完成期限。"), "due_on")
     if due_on < decision.decided_on:
-        raise _refuse(_("完成期限不能早于决定日期。"), "due_on")
+        raise field_error(_("完成期限不能早于决定日期。"), "due_on")
     commitment = stamp(
         Commitment(
             entry=found,

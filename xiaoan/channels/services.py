@@ -38,7 +38,7 @@ from xiaoan.channels.choices import (
 )
 from xiaoan.channels.models import Channel, Delivery
 from xiaoan.channels.sms import SmsError, get_backend
-from xiaoan.core.errors import Forbidden, Invalid
+from xiaoan.core.errors import Forbidden, Invalid, field_error
 from xiaoan.core.history import stamp
 from xiaoan.core.ids import record_id
 from xiaoan.core.memo import remembered
@@ -57,10 +57,6 @@ MAX_NUMBERS = 20
 STRANDED_AFTER = dt.timedelta(minutes=2)
 # How long a sent message waits for the database to be back to record it.
 RECORD_FOR = dt.timedelta(minutes=2)
-
-
-def _refuse(message: str, field: str) -> Invalid:
-    return Invalid(message, fields={field: [message]})
 
 
 # ---------------------------------------------------------------- showing
@@ -89,19 +85,19 @@ def managing_units(actor: Any):
 
 def parse_numbers(text: Any) -> list[str]:
     if not isinstance(text, str):
-        raise _refuse(_("手机号须为文本，多个号码用逗号分隔。"), "target")
+        raise field_error(_("手机号须为文本，多个号码用逗号分隔。"), "target")
     numbers: list[str] = []
     for raw in re.split(r"[,，;；、\s]+", text.strip()):
         if not raw:
             continue
         if not MOBILE.match(raw):
-            raise _refuse(_("“%(n)s”不是有效的手机号。") % {"n": raw[:20]}, "target")
+            raise field_error(_("“%(n)s”不是有效的手机号。") % {"n": raw[:20]}, "target")
         if raw not in numbers:
             numbers.append(raw)
     if not numbers:
-        raise _refuse(_("请填写至少一个手机号。"), "target")
+        raise field_error(_("请填写至少一个手机号。"), "target")
     if len(numbers) > MAX_NUMBERS:
-        raise _refuse(_("每个短信渠道最多 %(n)d 个手机号。") % {"n": MAX_NUMBERS}, "target")
+        raise field_error(_("每个短信渠道最多 %(n)d 个手机号。") % {"n": MAX_NUMBERS}, "target")
     return numbers
 
 
@@ -109,22 +105,22 @@ def clean_target(kind: str, target: Any) -> str:
     if kind == ChannelKind.SMS:
         return ",".join(parse_numbers(target))
     if not isinstance(target, str) or not target.strip():
-        raise _refuse(_("请填写 Webhook 地址。"), "target")
+        raise field_error(_("请填写 Webhook 地址。"), "target")
     if len(target) > 1000:
-        raise _refuse(_("Webhook 地址不能超过 1000 个字符。"), "target")
+        raise field_error(_("Webhook 地址不能超过 1000 个字符。"), "target")
     try:
         return platforms.check_url(target)
     except platforms.Refused as refused:
-        raise _refuse(str(refused), "target") from None
+        raise field_error(str(refused), "target") from None
 
 
 def clean_secret(kind: str, secret: Any) -> str:
     if secret in (None, ""):
         return ""
     if not isinstance(secret, str) or len(secret.strip()) > 200:
-        raise _refuse(_("加签密钥须为不超过 200 个字符的文本。"), "secret")
+        raise field_error(_("加签密钥须为不超过 200 个字符的文本。"), "secret")
     if kind not in SIGNED:
-        raise _refuse(_("该类型的渠道不使用加签密钥。"), "secret")
+        raise field_error(_("该类型的渠道不使用加签密钥。"), "secret")
     return secret.strip()
 
 
@@ -132,10 +128,10 @@ def clean_categories(categories: Any) -> list[str]:
     if categories in (None, ""):
         return []
     if not isinstance(categories, list | tuple) or not all(isinstance(c, str) for c in categories):
-        raise _refuse(_("接收类别须为类别代码的列表。"), "categories")
+        raise field_error(_("接收类别须为类别代码的列表。"), "categories")
     unknown = [c for c in categories if c not in Category.values]
     if unknown:
-        raise _refuse(_("未知的接收类别：%(c)s") % {"c": unknown[0][:30]}, "categories")
+        raise field_error(_("未知的接收类别：%(c)s") % {"c": unknown[0][:30]}, "categories")
     return [c for c in Category.values if c in categories]
 
 
@@ -144,20 +140,20 @@ def _clean_common(data: dict[str, Any]) -> dict[str, Any]:
     if "name" in data:
         name = " ".join(str(data["name"] or "").split()) if isinstance(data["name"], str) else ""
         if not name:
-            raise _refuse(_("请填写名称。"), "name")
+            raise field_error(_("请填写名称。"), "name")
         if len(name) > 60:
-            raise _refuse(_("名称不能超过 60 个字。"), "name")
+            raise field_error(_("名称不能超过 60 个字。"), "name")
         out["name"] = name
     if "min_severity" in data:
         if data["min_severity"] not in Severity.values:
-            raise _refuse(_("请选择最低级别。"), "min_severity")
+            raise field_error(_("请选择最低级别。"), "min_severity")
         out["min_severity"] = data["min_severity"]
     if "categories" in data:
         out["categories"] = clean_categories(data["categories"])
     for flag in ("include_subtree", "is_active"):
         if flag in data:
             if not isinstance(data[flag], bool):
-                raise _refuse(_("请选择是或否。"), flag)
+                raise field_error(_("请选择是或否。"), flag)
             out[flag] = data[flag]
     return out
 
@@ -185,9 +181,9 @@ def create_channel(
         else None
     )
     if found is None:
-        raise _refuse(_("单位不存在或不在您的管理范围内。"), "unit")
+        raise field_error(_("单位不存在或不在您的管理范围内。"), "unit")
     if kind not in ChannelKind.values:
-        raise _refuse(_("请选择渠道类型。"), "kind")
+        raise field_error(_("请选择渠道类型。"), "kind")
     fields = _clean_common(
         {
             "name": name,

@@ -38,3 +38,8 @@ class Conflict(ServiceError):
     status = 409
     code = "conflict"
     default_message = _("记录已被他人修改，请刷新后重试。")
+
+
+def field_error(message: str, field: str) -> Invalid:
+    """A refusal of one field: the message for the page and under the field in the API."""
+    return Invalid(message, fields={field: [message]})

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.core.errors import Forbidden, NotFound
+from xiaoan.core.errors import Forbidden, NotFound, field_error
 from xiaoan.core.scoping import has_permission_anywhere, permission_name
 
 
@@ -36,3 +37,18 @@ def ensure_in_scope(user: Any, obj: models.Model, action: str = "change") -> Non
     manager = type(obj)._default_manager
     if not manager.restrict(user, action).filter(pk=obj.pk).exists():
         raise Forbidden(_("保存后的记录不在您的管理范围内，操作已撤销。"))
+
+
+def clean_text(
+    value: Any, field: str, label: str, limit: int = 2000, *, required: bool = True
+) -> str:
+    """A typed text of a service's input, stripped: refused when required and empty, or
+    longer than `limit` characters, with the field's label in the message."""
+    text = str(value or "").strip()
+    if required and not text:
+        raise field_error(gettext("请填写%(what)s。") % {"what": label}, field)
+    if len(text) > limit:
+        raise field_error(
+            gettext("%(what)s不超过 %(n)d 个字。") % {"what": label, "n": limit}, field
+        )
+    return text

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoan.accounts.models import User
-from xiaoan.core.errors import Forbidden, Invalid, NotFound
+from xiaoan.core.errors import Forbidden, NotFound, field_error
 from xiaoan.core.history import stamp
 from xiaoan.core.idempotency import begin_once, clean_key
 from xiaoan.core.registers import home_unit
@@ -61,10 +61,6 @@ def _workflow():
     return DRILL
 
 
-def _refuse(message: str, field: str) -> Invalid:
-    return Invalid(message, fields={field: [message]})
-
-
 # ---------------------------------------------------------------- planning
 
 
@@ -86,18 +82,18 @@ def clean_roles(rows: Iterable[Any]) -> list[dict[str, str]]:
     out = []
     for row in rows or ():
         if not isinstance(row, Mapping):
-            raise _refuse(_("分工须为“职责 + 姓名”的行。"), "roles")
+            raise field_error(_("分工须为“职责 + 姓名”的行。"), "roles")
         name = " ".join(str(row.get("name") or "").split())
         role = " ".join(str(row.get("role") or "").split())
         if not name and not role:
             continue
         if not name or not role:
-            raise _refuse(_("每行分工须同时写明职责和姓名。"), "roles")
+            raise field_error(_("每行分工须同时写明职责和姓名。"), "roles")
         if len(name) > 50 or len(role) > 50:
-            raise _refuse(_("职责和姓名各不超过 50 个字。"), "roles")
+            raise field_error(_("职责和姓名各不超过 50 个字。"), "roles")
         out.append({"role": role, "name": name})
     if len(out) > MAX_ROLES:
-        raise _refuse(_("分工最多 %(n)d 行。") % {"n": MAX_ROLES}, "roles")
+        raise field_error(_("分工最多 %(n)d 行。") % {"n": MAX_ROLES}, "roles")
     return out
 
 
@@ -112,21 +108,21 @@ def _plan_fields(
     target_seconds: Any,
 ) -> dict[str, Any]:
     if kind not in DrillKind.values:
-        raise _refuse(_("请选择演练类型。"), "kind")
+        raise field_error(_("请选择演练类型。"), "kind")
     if not isinstance(planned_on, dt.date):
-        raise _refuse(_("请填写计划日期。"), "planned_on")
+        raise field_error(_("请填写计划日期。"), "planned_on")
     organiser = " ".join(str(organiser or "").split())
     if not organiser:
-        raise _refuse(_("请填写总指挥/组织者。"), "organiser")
+        raise field_error(_("请填写总指挥/组织者。"), "organiser")
     if len(organiser) > 50:
-        raise _refuse(_("总指挥/组织者不超过 50 个字。"), "organiser")
+        raise field_error(_("总指挥/组织者不超过 50 个字。"), "organiser")
     title = " ".join(str(title or "").split())[:200] or _("%(k)s演练") % {
         "k": DrillKind(kind).label
     }
     if target_seconds in ("", None):
         target_seconds = TARGET_SECONDS.get(kind)
     elif not 1 <= int(target_seconds) <= 86_400:
-        raise _refuse(_("目标疏散用时须在 1 到 86400 秒之间。"), "target_seconds")
+        raise field_error(_("目标疏散用时须在 1 到 86400 秒之间。"), "target_seconds")
     return {
         "kind": kind,
         "planned_on": planned_on,
@@ -146,7 +142,7 @@ def _teams(unit: Unit, ids: Iterable[Any] | None) -> list:
     for value in ids or ():
         pk = getattr(value, "pk", value)
         if not str(pk).isdigit() or int(pk) > 2**31 - 1:
-            raise _refuse(_("参演队伍须为本校的应急队伍。"), "teams")
+            raise field_error(_("参演队伍须为本校的应急队伍。"), "teams")
         wanted.add(int(pk))
     if not wanted:
         return []
@@ -158,7 +154,7 @@ def _teams(unit: Unit, ids: Iterable[Any] | None) -> list:
         )
     )
     if len(found) != len(wanted):
-        raise _refuse(_("参演队伍须为本校的应急队伍。"), "teams")
+        raise field_error(_("参演队伍须为本校的应急队伍。"), "teams")
     return found
 
 
@@ -180,7 +176,7 @@ def _expected(value: Any, unit: Unit) -> int:
         return default_expected(unit)
     value = int(value)
     if not 0 <= value <= MAX_PARTICIPANTS:
-        raise _refuse(_("应参加人数须在 0 到 100000 之间。"), "expected_participants")
+        raise field_error(_("应参加人数须在 0 到 100000 之间。"), "expected_participants")
     return value
 
 
@@ -206,7 +202,7 @@ def plan(
         planning_units(actor).filter(pk=unit_id).first() if str(unit_id or "").isdigit() else None
     )
     if found is None:
-        raise _refuse(_("单位不存在或不在您的管理范围内。"), "unit")
+        raise field_error(_("单位不存在或不在您的管理范围内。"), "unit")
     fields = _plan_fields(
         kind=kind,
         planned_on=planned_on,
@@ -284,10 +280,10 @@ def cancel(actor: Any, pk: Any, *, note: str = "", version: int | None = None) -
 def clean_links(text: str) -> str:
     links = [line.strip() for line in str(text or "").splitlines() if line.strip()]
     if len(links) > MAX_LINKS:
-        raise _refuse(_("视频链接最多 %(n)d 条。") % {"n": MAX_LINKS}, "video_links")
+        raise field_error(_("视频链接最多 %(n)d 条。") % {"n": MAX_LINKS}, "video_links")
     for link in links:
         if not link.lower().startswith(("https://", "http://")) or len(link) > 500 or " " in link:
-            raise _refuse(
+            raise field_error(
                 _("视频链接须以 http:// 或 https:// 开头，每行一条：%(l)s") % {"l": link[:60]},
                 "video_links",
             )
@@ -296,22 +292,22 @@ def clean_links(text: str) -> str:
 
 def _check_times(started_at: Any, ended_at: Any) -> None:
     if not isinstance(started_at, dt.datetime):
-        raise _refuse(_("请填写开始时间。"), "started_at")
+        raise field_error(_("请填写开始时间。"), "started_at")
     if not isinstance(ended_at, dt.datetime):
-        raise _refuse(_("请填写结束时间。"), "ended_at")
+        raise field_error(_("请填写结束时间。"), "ended_at")
     if ended_at <= started_at:
-        raise _refuse(_("结束时间须晚于开始时间。"), "ended_at")
+        raise field_error(_("结束时间须晚于开始时间。"), "ended_at")
     if ended_at > timezone.now() + LATE_MARGIN:
-        raise _refuse(_("结束时间不能晚于现在：演练结束后再记录。"), "ended_at")
+        raise field_error(_("结束时间不能晚于现在：演练结束后再记录。"), "ended_at")
     if ended_at - started_at > MAX_DURATION:
-        raise _refuse(_("一次演练不超过 24 小时，请检查时间。"), "ended_at")
+        raise field_error(_("一次演练不超过 24 小时，请检查时间。"), "ended_at")
 
 
 def _save_photos(drill: Drill, actor: Any, photos: Sequence) -> None:
     from xiaoan.core.photos import clean_photo
 
     if len(photos) > settings.XIAOAN_PHOTO_MAX_COUNT:
-        raise _refuse(
+        raise field_error(
             _("一次最多上传 %(n)d 张照片。") % {"n": settings.XIAOAN_PHOTO_MAX_COUNT}, "photos"
         )
     cleaned = [clean_photo(upload) for upload in photos]  # all checked before any is saved
@@ -351,11 +347,11 @@ def record(
         return drill
     _check_times(started_at, ended_at)
     if participants in ("", None):
-        raise _refuse(_("请填写实际参加人数。"), "participants")
+        raise field_error(_("请填写实际参加人数。"), "participants")
     if not 0 <= int(participants) <= MAX_PARTICIPANTS:
-        raise _refuse(_("实际参加人数须在 0 到 100000 之间。"), "participants")
+        raise field_error(_("实际参加人数须在 0 到 100000 之间。"), "participants")
     if evacuation_seconds not in ("", None) and not 1 <= int(evacuation_seconds) <= 86_400:
-        raise _refuse(_("疏散用时须在 1 到 86400 秒之间。"), "evacuation_seconds")
+        raise field_error(_("疏散用时须在 1 到 86400 秒之间。"), "evacuation_seconds")
     drill.video_links = clean_links(video_links)
     _save_photos(drill, actor, list(photos or ()))
     drill.started_at, drill.ended_at = started_at, ended_at
@@ -386,21 +382,23 @@ def _answers(drill: Drill, results: Iterable[Mapping[str, Any]]) -> dict[str, tu
     for row in results or ():
         code = str(row.get("code") or "")
         if code not in known:
-            raise _refuse(_("评估项 %(c)s 不在本类演练的评估表中。") % {"c": code[:30]}, "results")
+            raise field_error(
+                _("评估项 %(c)s 不在本类演练的评估表中。") % {"c": code[:30]}, "results"
+            )
         result = row.get("result") or ""
         if result not in CheckResult.values:
-            raise _refuse(_("请为每个评估项选择良好或存在问题。"), "results")
+            raise field_error(_("请为每个评估项选择良好或存在问题。"), "results")
         answers[code] = (result, (row.get("note") or "").strip())
     missing = [item for item in items if item.code not in answers]
     if missing:
-        raise _refuse(
+        raise field_error(
             _("还有 %(n)d 个评估项未评：%(items)s。")
             % {"n": len(missing), "items": "、".join(str(i.text) for i in missing[:5])},
             "results",
         )
     unexplained = [item for item in items if answers[item.code] == (CheckResult.PROBLEM, "")]
     if unexplained:
-        raise _refuse(
+        raise field_error(
             _("存在问题的评估项须写明问题：%(items)s。")
             % {"items": "、".join(str(i.text) for i in unexplained[:5])},
             "results",
@@ -556,7 +554,7 @@ def invite(
     typed = str(who or "").strip()
     person = find_user(typed or getattr(user, "pk", user), observer_people(actor, drill))
     if person is None:
-        raise _refuse(_("找不到此人，请从列表中选择。"), "user")
+        raise field_error(_("找不到此人，请从列表中选择。"), "user")
     invitation, created = DrillInvite.objects.get_or_create(
         drill=drill, user=person, defaults={"invited_by": actor}
     )

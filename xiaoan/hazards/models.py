@@ -309,6 +309,14 @@ class Hazard(TimeStamped):
                 condition=models.Q(fake_rectification=True),
                 name="hazard_fake_unit",
             ),
+            # The month's closures below a bureau (销号复核's draw) and the recent ones whose
+            # days to close the dashboard takes the median of.
+            models.Index(
+                fields=["-closed_at"],
+                include=["unit"],
+                condition=models.Q(status="closed"),
+                name="hazard_closed_recent",
+            ),
             models.Index(fields=["owner", "status"], name="hazard_owner_status"),
             models.Index(fields=["unit", "place", "category"], name="hazard_recurrence"),
             models.Index(fields=["subject_type", "subject_id"], name="hazard_subject"),

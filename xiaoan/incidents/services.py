@@ -30,12 +30,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoan.core import freshness
-from xiaoan.core.errors import Forbidden, Invalid, NotFound
+from xiaoan.core.errors import Forbidden, NotFound, field_error
 from xiaoan.core.history import stamp
 from xiaoan.core.ids import record_id
 from xiaoan.core.registers import home_unit
 from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.core.services import ensure_in_scope
+from xiaoan.core.services import clean_text, ensure_in_scope
 from xiaoan.core.workflow import begin
 from xiaoan.incidents.choices import (
     Classification,
@@ -62,6 +62,7 @@ VIEW, ADD, CHANGE, CLASSIFY, REVIEW = (
 )
 MAX_PEOPLE = 100_000
 MAX_FINDINGS = 30
+TEXT_LIMIT = 5000  # an account of the event, a review's conclusion
 CLOCK_MARGIN = dt.timedelta(minutes=10)  # a phone's clock a little ahead is not the future
 
 
@@ -69,10 +70,6 @@ def _workflow():
     from xiaoan.incidents.workflow import INCIDENT
 
     return INCIDENT
-
-
-def _refuse(message: str, field: str) -> Invalid:
-    return Invalid(message, fields={field: [message]})
 
 
 def reporting_units(actor: Any):
@@ -83,19 +80,10 @@ def _people(value: Any, field: str) -> int:
     try:
         number = int(value or 0)
     except (TypeError, ValueError):
-        raise _refuse(_("人数须为整数。"), field) from None
+        raise field_error(_("人数须为整数。"), field) from None
     if not 0 <= number <= MAX_PEOPLE:
-        raise _refuse(_("人数须在 0 到 100000 之间。"), field)
+        raise field_error(_("人数须在 0 到 100000 之间。"), field)
     return number
-
-
-def _text(value: Any, field: str, label: str, limit: int = 5000, required: bool = True) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise _refuse(_("请填写%(what)s。") % {"what": label}, field)
-    if len(text) > limit:
-        raise _refuse(_("%(what)s不超过 %(n)d 个字。") % {"what": label, "n": limit}, field)
-    return text
 
 
 @transaction.atomic
@@ -123,31 +111,31 @@ def report(
         else None
     )
     if target is None:
-        raise _refuse(_("单位不存在或不在您的管理范围内。"), "unit")
+        raise field_error(_("单位不存在或不在您的管理范围内。"), "unit")
     if kind not in IncidentKind.values:
-        raise _refuse(_("请选择事件类型。"), "kind")
+        raise field_error(_("请选择事件类型。"), "kind")
     if severity not in Severity.values:
-        raise _refuse(_("请选择事件等级。"), "severity")
+        raise field_error(_("请选择事件等级。"), "severity")
     now = timezone.now()
     if not isinstance(occurred_at, dt.datetime):
-        raise _refuse(_("请填写发生时间。"), "occurred_at")
+        raise field_error(_("请填写发生时间。"), "occurred_at")
     if occurred_at > now + CLOCK_MARGIN:
-        raise _refuse(_("发生时间不能晚于现在。"), "occurred_at")
+        raise field_error(_("发生时间不能晚于现在。"), "occurred_at")
     reported_at = first_reported_at or now
     if reported_at > now + CLOCK_MARGIN:
-        raise _refuse(_("首报时间不能晚于现在。"), "first_reported_at")
+        raise field_error(_("首报时间不能晚于现在。"), "first_reported_at")
     if reported_at < occurred_at:
-        raise _refuse(_("首报时间不能早于发生时间。"), "first_reported_at")
+        raise field_error(_("首报时间不能早于发生时间。"), "first_reported_at")
     incident = Incident(
         unit=target,
         kind=kind,
         severity=severity,
         occurred_at=occurred_at,
-        place=_text(place, "place", _("发生地点"), 200),
+        place=clean_text(place, "place", _("发生地点"), 200),
         injured=_people(injured, "injured"),
         dead=_people(dead, "dead"),
-        summary=_text(summary, "summary", _("事件经过")),
-        measures=_text(measures, "measures", _("初步措施"), required=False),
+        summary=clean_text(summary, "summary", _("事件经过"), TEXT_LIMIT),
+        measures=clean_text(measures, "measures", _("初步措施"), TEXT_LIMIT, required=False),
         reported_by=actor,
         first_reported_at=reported_at,
         late=is_late(severity, occurred_at, reported_at),
@@ -175,39 +163,41 @@ def edit(actor: Any, pk: Any, *, version: int | None = None, **values: Any) -> I
     unknown = set(values) - set(EDITABLE)
     if unknown:
         field = sorted(unknown)[0]
-        raise _refuse(_("该项不能更正。"), field)
+        raise field_error(_("该项不能更正。"), field)
     clean: dict[str, Any] = {}
     if "kind" in values:
         if values["kind"] not in IncidentKind.values:
-            raise _refuse(_("请选择事件类型。"), "kind")
+            raise field_error(_("请选择事件类型。"), "kind")
         clean["kind"] = values["kind"]
     if "severity" in values:
         if values["severity"] not in Severity.values:
-            raise _refuse(_("请选择事件等级。"), "severity")
+            raise field_error(_("请选择事件等级。"), "severity")
         clean["severity"] = values["severity"]
     if "occurred_at" in values:
         occurred_at = values["occurred_at"]
         if not isinstance(occurred_at, dt.datetime):
-            raise _refuse(_("请填写发生时间。"), "occurred_at")
+            raise field_error(_("请填写发生时间。"), "occurred_at")
         if occurred_at > incident.first_reported_at:
-            raise _refuse(_("发生时间不能晚于首报时间。"), "occurred_at")
+            raise field_error(_("发生时间不能晚于首报时间。"), "occurred_at")
         clean["occurred_at"] = occurred_at
     if "place" in values:
-        clean["place"] = _text(values["place"], "place", _("发生地点"), 200)
+        clean["place"] = clean_text(values["place"], "place", _("发生地点"), 200)
     for name in ("injured", "dead"):
         if name in values:
             clean[name] = _people(values[name], name)
     if "summary" in values:
-        clean["summary"] = _text(values["summary"], "summary", _("事件经过"))
+        clean["summary"] = clean_text(values["summary"], "summary", _("事件经过"), TEXT_LIMIT)
     if "measures" in values:
-        clean["measures"] = _text(values["measures"], "measures", _("初步措施"), required=False)
+        clean["measures"] = clean_text(
+            values["measures"], "measures", _("初步措施"), TEXT_LIMIT, required=False
+        )
     before = {
         name: _plain(getattr(incident, name))
         for name, value in clean.items()
         if getattr(incident, name) != value
     }
     if not before:
-        raise _refuse(_("没有需要更正的内容。"), "summary")
+        raise field_error(_("没有需要更正的内容。"), "summary")
     for name, value in clean.items():
         setattr(incident, name, value)
     incident.late = is_late(incident.severity, incident.occurred_at, incident.first_reported_at)
@@ -236,13 +226,13 @@ def follow_up(
 ) -> FollowUp:
     """续报: appended; the version moves so a page showing the older timeline is told."""
     incident = begin(actor, Incident, pk, "follow_up", version)
-    text = _text(text, "text", _("续报内容"))
+    text = clean_text(text, "text", _("续报内容"), TEXT_LIMIT)
     now = timezone.now()
     at = at or now
     if at > now + CLOCK_MARGIN:
-        raise _refuse(_("续报时间不能晚于现在。"), "at")
+        raise field_error(_("续报时间不能晚于现在。"), "at")
     if at < incident.occurred_at:
-        raise _refuse(_("续报时间不能早于事件发生时间。"), "at")
+        raise field_error(_("续报时间不能早于事件发生时间。"), "at")
     row = FollowUp.objects.create(incident=incident, text=text, at=at, by=actor)
     stamp(incident, actor)
     _workflow().advance(
@@ -278,15 +268,17 @@ def classify(
     incident = begin(actor, Incident, pk, "classify", version)
     _superior_only(actor, incident)
     if classification not in Classification.values:
-        raise _refuse(_("请选择事件定性。"), "classification")
+        raise field_error(_("请选择事件定性。"), "classification")
     severity = severity or incident.severity
     if severity not in Severity.values:
-        raise _refuse(_("请选择事件等级。"), "severity")
+        raise field_error(_("请选择事件等级。"), "severity")
     before = incident.severity
     incident.classification = classification
     incident.severity = severity
     incident.late = is_late(severity, incident.occurred_at, incident.first_reported_at)
-    incident.classification_note = _text(note, "note", _("定性意见"), required=False)
+    incident.classification_note = clean_text(
+        note, "note", _("定性意见"), TEXT_LIMIT, required=False
+    )
     incident.classified_by, incident.classified_at = actor, timezone.now()
     stamp(incident, actor)
     _workflow().advance(
@@ -303,14 +295,14 @@ def _findings(rows: Iterable[Any]) -> list[dict[str, Any]]:
     out = []
     for row in rows or ():
         if not isinstance(row, Mapping):
-            raise _refuse(_("问题须为“问题 + 措施”的行。"), "findings")
-        text = _text(row.get("text"), "findings", _("存在的问题"), 2000, required=False)
+            raise field_error(_("问题须为“问题 + 措施”的行。"), "findings")
+        text = clean_text(row.get("text"), "findings", _("存在的问题"), 2000, required=False)
         if not text:
             continue
-        measure = _text(row.get("measure"), "findings", _("整改措施"), 2000, required=False)
+        measure = clean_text(row.get("measure"), "findings", _("整改措施"), 2000, required=False)
         out.append({"text": text, "measure": measure, "hazard": bool(row.get("hazard"))})
     if len(out) > MAX_FINDINGS:
-        raise _refuse(_("问题最多 %(n)d 条。") % {"n": MAX_FINDINGS}, "findings")
+        raise field_error(_("问题最多 %(n)d 条。") % {"n": MAX_FINDINGS}, "findings")
     return out
 
 
@@ -327,7 +319,7 @@ def review(
     """复盘: the conclusion and the problems; those marked `hazard` (all of them with
     `all_hazards`, the page's tick) enter the ledger now."""
     incident = begin(actor, Incident, pk, "review", version)
-    summary = _text(summary, "summary", _("复盘结论"))
+    summary = clean_text(summary, "summary", _("复盘结论"), TEXT_LIMIT)
     rows = _findings(findings)
     incident.review_summary = summary
     incident.reviewed_by, incident.reviewed_at = actor, timezone.now()
@@ -375,9 +367,9 @@ def to_hazard(actor: Any, pk: Any, *, finding: Any, version: int | None = None) 
     incident = begin(actor, Incident, pk, "to_hazard", version)
     row = _finding(incident, finding)
     if row.hazard_id is not None:
-        raise _refuse(_("该问题已登记为隐患。"), "finding")
+        raise field_error(_("该问题已登记为隐患。"), "finding")
     if row.owner_id is not None:
-        raise _refuse(_("该问题已交办整改，不再登记为隐患。"), "finding")
+        raise field_error(_("该问题已交办整改，不再登记为隐患。"), "finding")
     _raise_hazard(actor, incident, row)
     _workflow().advance(
         incident,
@@ -408,7 +400,7 @@ def _finding(incident: Incident, value: Any) -> Finding:
     try:
         return incident.findings.select_for_update().get(pk=record_id(value))
     except (NotFound, Finding.DoesNotExist):
-        raise _refuse(_("找不到该问题。"), "finding") from None
+        raise field_error(_("找不到该问题。"), "finding") from None
 
 
 def may_review(actor: Any, incident: Incident) -> bool:
@@ -431,21 +423,21 @@ def assign_finding(
     incident = begin(actor, Incident, pk, "assign_finding", version)
     row = _finding(incident, finding)
     if row.hazard_id is not None:
-        raise _refuse(_("该问题已登记为隐患，按隐患闭环整改。"), "finding")
+        raise field_error(_("该问题已登记为隐患，按隐患闭环整改。"), "finding")
     if row.done_at is not None:
-        raise _refuse(_("该问题的整改措施已落实。"), "finding")
+        raise field_error(_("该问题的整改措施已落实。"), "finding")
     try:
         person = task_owners(incident).filter(pk=record_id(getattr(owner, "pk", owner))).first()
     except NotFound:
         person = None
     if person is None:
-        raise _refuse(_("整改责任人须为本单位的人员。"), "owner")
+        raise field_error(_("整改责任人须为本单位的人员。"), "owner")
     if not isinstance(due, dt.date):
-        raise _refuse(_("请填写整改期限。"), "due")
+        raise field_error(_("请填写整改期限。"), "due")
     if due < timezone.localdate():
-        raise _refuse(_("整改期限不能早于今天。"), "due")
+        raise field_error(_("整改期限不能早于今天。"), "due")
     if due > timezone.localdate() + dt.timedelta(days=366):
-        raise _refuse(_("整改期限不超过一年。"), "due")
+        raise field_error(_("整改期限不超过一年。"), "due")
     # The to-dos of the new owner (and of one it moves from) are kept by their own units.
     freshness.changed([person.unit_id, row.owner.unit_id if row.owner_id else None])
     row.owner, row.due = person, due
@@ -483,12 +475,12 @@ def finish_finding(
     incident = begin(actor, Incident, pk, "finish_finding", version)
     row = _finding(incident, finding)
     if row.owner_id is None:
-        raise _refuse(_("该问题尚未交办。"), "finding")
+        raise field_error(_("该问题尚未交办。"), "finding")
     if row.done_at is not None:
-        raise _refuse(_("该问题的整改措施已落实。"), "finding")
+        raise field_error(_("该问题的整改措施已落实。"), "finding")
     if row.owner_id != actor.pk and not may_review(actor, incident):
         raise Forbidden(_("只有整改责任人或复盘人员可以确认落实。"))
-    row.done_note = _text(note, "note", _("落实情况"), 2000)
+    row.done_note = clean_text(note, "note", _("落实情况"), 2000)
     late = row.is_overdue(timezone.localdate())
     row.done_at, row.done_by = timezone.now(), actor
     row.save(update_fields=["done_note", "done_at", "done_by"])
@@ -544,7 +536,7 @@ def close(actor: Any, pk: Any, *, note: str = "", version: int | None = None) ->
         incident,
         actor,
         IncidentAction.CLOSE,
-        note=_text(note, "note", _("结案意见"), required=False),
+        note=clean_text(note, "note", _("结案意见"), TEXT_LIMIT, required=False),
     )
     return incident
 

@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from xiaoan.accounts.throttling import TooManyRequests
 from xiaoan.core import crypto, freshness
-from xiaoan.core.errors import Forbidden, Invalid, NotFound
+from xiaoan.core.errors import Forbidden, Invalid, NotFound, field_error
 from xiaoan.core.ids import record_id
 from xiaoan.core.photo_facts import read_facts
 from xiaoan.core.photos import clean_photo
@@ -85,10 +85,6 @@ def _workflow():
     from xiaoan.publicreports.workflow import PUBLIC_REPORT
 
     return PUBLIC_REPORT
-
-
-def _refuse(message: str, field: str) -> Invalid:
-    return Invalid(message, fields={field: [message]})
 
 
 # ---------------------------------------------------------------- channels
@@ -237,15 +233,15 @@ def _check_form_token(channel: PublicChannel, value: Any) -> None:
     try:
         data = signing.loads(str(value or ""), salt=FORM_SALT, max_age=FORM_MAX_AGE)
     except signing.BadSignature:
-        raise _refuse(refused, "form_token") from None
+        raise field_error(refused, "form_token") from None
     if not isinstance(data, dict) or data.get("c") != channel.pk:
-        raise _refuse(refused, "form_token")
+        raise field_error(refused, "form_token")
     issued = data.get("t")
     if (
         not isinstance(issued, int)
         or time.time() - issued < settings.XIAOAN_PUBLIC_REPORT_MIN_SECONDS
     ):
-        raise _refuse(refused, "form_token")
+        raise field_error(refused, "form_token")
 
 
 # ---------------------------------------------------------------- personal data
@@ -272,7 +268,7 @@ def clean_phone(value: Any) -> str:
     if phone.startswith("+86"):
         phone = phone[3:]
     if phone and not _PHONE.fullmatch(phone):
-        raise _refuse(_("请填写正确的手机号或固定电话（可不填）。"), "phone")
+        raise field_error(_("请填写正确的手机号或固定电话（可不填）。"), "phone")
     return phone
 
 
@@ -310,11 +306,11 @@ def normal_receipt(code: Any) -> str:
 def _text(value: Any, field: str, label: str, limit: int, minimum: int = 0) -> str:
     text = str(value or "").strip()
     if len(text) < minimum:
-        raise _refuse(
+        raise field_error(
             _("请填写%(what)s（至少 %(n)d 个字）。") % {"what": label, "n": minimum}, field
         )
     if len(text) > limit:
-        raise _refuse(_("%(what)s不超过 %(n)d 个字。") % {"what": label, "n": limit}, field)
+        raise field_error(_("%(what)s不超过 %(n)d 个字。") % {"what": label, "n": limit}, field)
     return text
 
 
@@ -347,14 +343,14 @@ def submit(
     if _over("school", str(channel.unit_id), school_rate):
         raise TooManyRequests(_("该校今日收到的举报已达上限，请稍后再试或拨打学校电话。"))
     if category not in ReportCategory.values:
-        raise _refuse(_("请选择问题类别。"), "category")
+        raise field_error(_("请选择问题类别。"), "category")
     description = scrub(_text(description, "description", _("问题描述"), MAX_DESCRIPTION,
                               MIN_DESCRIPTION))  # fmt: skip
     place = scrub(_text(place, "place", _("地点"), MAX_PLACE))
     phone = clean_phone(phone)
     photos = [p for p in (photos or ()) if p]
     if len(photos) > MAX_PHOTOS:
-        raise _refuse(_("照片最多 %(n)d 张。") % {"n": MAX_PHOTOS}, "photos")
+        raise field_error(_("照片最多 %(n)d 张。") % {"n": MAX_PHOTOS}, "photos")
     cleaned = []
     for upload in photos:
         raw = upload.read()
@@ -548,17 +544,17 @@ def mark_duplicate(
     report = begin(actor, PublicReport, pk, "mark_duplicate", version)
     _handler_only(actor, report)
     if bool(duplicate_of) == bool(hazard):
-        raise _refuse(_("请填写重复的举报编号或隐患编号（二选一）。"), "duplicate_of")
+        raise field_error(_("请填写重复的举报编号或隐患编号（二选一）。"), "duplicate_of")
     if duplicate_of:
         other = _find_report(actor, report, duplicate_of)
         if other is None:
-            raise _refuse(_("找不到本校的该举报。"), "duplicate_of")
+            raise field_error(_("找不到本校的该举报。"), "duplicate_of")
         report.duplicate_of = other
         report.hazard = None
     else:
         found = _find_hazard(actor, report, hazard, Hazard)
         if found is None:
-            raise _refuse(_("找不到本校的该隐患。"), "hazard")
+            raise field_error(_("找不到本校的该隐患。"), "hazard")
         report.hazard = found
     report.reason = _text(note, "note", _("说明"), MAX_REASON)
     report.handled_by, report.handled_at = actor, timezone.now()

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoan.audit import services as audit
-from xiaoan.core.errors import Forbidden, Invalid, NotFound
+from xiaoan.core.errors import Forbidden, NotFound, field_error
 from xiaoan.core.history import stamp
 from xiaoan.core.ids import record_id
 from xiaoan.core.scoping import has_permission_anywhere
@@ -56,18 +56,14 @@ def _workflow():
     return REPORT
 
 
-def _refuse(message: str, field: str) -> Invalid:
-    return Invalid(message, fields={field: [message]})
-
-
 def _text(value: Any, limit: int, field: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise _refuse(_("须为文字。"), field)
+        raise field_error(_("须为文字。"), field)
     value = value.replace("\x00", "").strip()
     if len(value) > limit:
-        raise _refuse(_("不超过 %(n)d 个字。") % {"n": limit}, field)
+        raise field_error(_("不超过 %(n)d 个字。") % {"n": limit}, field)
     return value
 
 
@@ -121,38 +117,38 @@ def issue(
     try:
         unit_id = record_id(unit_id)
     except NotFound:
-        raise _refuse(_("单位不存在或不在您的管理范围内。"), "unit") from None
+        raise field_error(_("单位不存在或不在您的管理范围内。"), "unit") from None
     found = issuing_units(actor).filter(pk=unit_id).first()
     if found is None:
         if Unit.objects.with_permission(actor, ADD).filter(pk=unit_id).exists():
-            raise _refuse(_("只有教育行政部门可以下发报告征集。"), "unit")
-        raise _refuse(_("单位不存在或不在您的管理范围内。"), "unit")
+            raise field_error(_("只有教育行政部门可以下发报告征集。"), "unit")
+        raise field_error(_("单位不存在或不在您的管理范围内。"), "unit")
     if kind not in ReportKind.values:
-        raise _refuse(_("请选择报告类型。"), "kind")
+        raise field_error(_("请选择报告类型。"), "kind")
     if targets not in CallTargets.values:
-        raise _refuse(_("请选择报送范围。"), "targets")
+        raise field_error(_("请选择报送范围。"), "targets")
     title = " ".join(_text(title, 200, "title").split())
     if not title:
-        raise _refuse(_("请填写标题。"), "title")
+        raise field_error(_("请填写标题。"), "title")
     topic = " ".join(_text(topic, 100, "topic").split())
     if kind == ReportKind.SPECIAL and not topic:
-        raise _refuse(_("安全专报须写明主题。"), "topic")
+        raise field_error(_("安全专报须写明主题。"), "topic")
     for name, value in (("period_start", period_start), ("period_end", period_end)):
         if not isinstance(value, dt.date):
-            raise _refuse(_("请填写报告期。"), name)
+            raise field_error(_("请填写报告期。"), name)
     if not isinstance(due_on, dt.date):
-        raise _refuse(_("请填写报送截止日期。"), "due_on")
+        raise field_error(_("请填写报送截止日期。"), "due_on")
     if period_end < period_start:
-        raise _refuse(_("报告期止不能早于报告期起。"), "period_end")
+        raise field_error(_("报告期止不能早于报告期起。"), "period_end")
     if period_end - period_start > MAX_PERIOD:
-        raise _refuse(_("报告期不超过四年。"), "period_end")
+        raise field_error(_("报告期不超过四年。"), "period_end")
     if due_on < timezone.localdate():
-        raise _refuse(_("报送截止日期不能早于今天。"), "due_on")
+        raise field_error(_("报送截止日期不能早于今天。"), "due_on")
     units = list(target_units(found, targets)[: MAX_TARGETS + 1])
     if not units:
-        raise _refuse(_("该单位下没有可报送的单位。"), "targets")
+        raise field_error(_("该单位下没有可报送的单位。"), "targets")
     if len(units) > MAX_TARGETS:
-        raise _refuse(_("报送单位过多。"), "targets")
+        raise field_error(_("报送单位过多。"), "targets")
     call = ReportCall(
         unit=found,
         kind=kind,
@@ -283,10 +279,12 @@ def clean_sections(value: Any) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise _refuse(_("正文须为各部分的文字。"), "sections")
+        raise field_error(_("正文须为各部分的文字。"), "sections")
     unknown = set(value) - set(SECTION_KEYS)
     if unknown:
-        raise _refuse(_("未知的正文部分：%(k)s。") % {"k": "、".join(sorted(unknown))}, "sections")
+        raise field_error(
+            _("未知的正文部分：%(k)s。") % {"k": "、".join(sorted(unknown))}, "sections"
+        )
     return {key: _text(text, MAX_SECTION, "sections") for key, text in value.items()}
 
 
@@ -324,7 +322,7 @@ def submit(actor: Any, pk: Any, *, version: int | None = None) -> Report:
     missing = [str(title) for key, title in SECTIONS if not (report.sections or {}).get(key)]
     if missing:
         message = _("请先填写：%(s)s。") % {"s": "、".join(missing)}
-        raise _refuse(message, "sections")
+        raise field_error(message, "sections")
     report.submitted_at = timezone.now()
     report.submitted_by = actor
     report.return_reason = ""

@@ -9,14 +9,15 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from xiaoan.core.errors import Invalid, NotFound
+from xiaoan.core.errors import Invalid, NotFound, field_error
 from xiaoan.core.history import stamp
 from xiaoan.core.ids import record_id
 from xiaoan.core.registers import home_unit
+from xiaoan.core.services import clean_text
 from xiaoan.core.workflow import begin
 from xiaoan.risks.choices import RiskAction
 from xiaoan.risks.models import RiskPlan, RiskPoint
-from xiaoan.risks.services import CHANGE, VIEW, _decimal, _refuse, _text, _unit, _workflow
+from xiaoan.risks.services import CHANGE, VIEW, _decimal, _unit, _workflow
 
 
 @transaction.atomic
@@ -26,9 +27,9 @@ def upload_plan(actor: Any, *, unit: Any, title: str, image: Any) -> Any:
     from xiaoan.core.photos import clean_photo
 
     target = _unit(actor, unit, CHANGE)
-    title = _text(title, "title", _("图名"), 100)
+    title = clean_text(title, "title", _("图名"), 100)
     if not image:
-        raise _refuse(_("请上传平面图。"), "image")
+        raise field_error(_("请上传平面图。"), "image")
     try:
         content, width, height = clean_photo(image)
     except Invalid as error:
@@ -45,7 +46,7 @@ def upload_plan(actor: Any, *, unit: Any, title: str, image: Any) -> Any:
 def _fraction(value: Any, field: str) -> Decimal:
     number = _decimal(value, field)
     if number is None or not Decimal(0) <= number <= Decimal(1):
-        raise _refuse(_("位置须在图内。"), field)
+        raise field_error(_("位置须在图内。"), field)
     return number.quantize(Decimal("0.00001"))
 
 
@@ -73,7 +74,7 @@ def place_point(
     )
     # A plan of the point's own school (a campus plan serves its departments' points).
     if found is None or home_unit(found.unit).pk != home_unit(point.unit).pk:
-        raise _refuse(_("平面图不存在或不属于该风险点所在学校。"), "plan")
+        raise field_error(_("平面图不存在或不属于该风险点所在学校。"), "plan")
     if x in (None, "") and y in (None, ""):
         point.plan, point.plan_x, point.plan_y = None, None, None
         note = _("移出四色图")

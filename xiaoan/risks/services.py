@@ -37,12 +37,12 @@ from django.utils.translation import gettext as _
 
 from xiaoan.core import freshness
 from xiaoan.core.choices import SafetyDomain
-from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
+from xiaoan.core.errors import Conflict, Forbidden, NotFound, field_error
 from xiaoan.core.history import stamp
 from xiaoan.core.ids import record_id
 from xiaoan.core.registers import home_unit, place_fits
 from xiaoan.core.scoping import has_permission_anywhere
-from xiaoan.core.services import ensure_in_scope
+from xiaoan.core.services import clean_text, ensure_in_scope
 from xiaoan.core.workflow import begin
 from xiaoan.orgs.models import Place, Unit, ancestor_paths
 from xiaoan.risks import grading
@@ -81,22 +81,9 @@ def _workflow():
     return RISK_POINT
 
 
-def _refuse(message: str, field: str) -> Invalid:
-    return Invalid(message, fields={field: [message]})
-
-
-def _text(value: Any, field: str, label: str, limit: int = 2000, required: bool = True) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise _refuse(_("请填写%(what)s。") % {"what": label}, field)
-    if len(text) > limit:
-        raise _refuse(_("%(what)s不超过 %(n)d 个字。") % {"what": label, "n": limit}, field)
-    return text
-
-
 def _choice(value: Any, choices: Any, field: str, label: str) -> str:
     if value not in choices.values:
-        raise _refuse(_("请选择%(what)s。") % {"what": label}, field)
+        raise field_error(_("请选择%(what)s。") % {"what": label}, field)
     return str(value)
 
 
@@ -168,7 +155,7 @@ def _unit(actor: Any, unit: Any, perm: str) -> Unit:
         else None
     )
     if target is None:
-        raise _refuse(_("单位不存在或不在您的管理范围内。"), "unit")
+        raise field_error(_("单位不存在或不在您的管理范围内。"), "unit")
     return target
 
 
@@ -188,7 +175,7 @@ def people_of(unit: Unit):
 def _person(unit: Unit, value: Any, field: str, required: bool) -> Any:
     if value in (None, ""):
         if required:
-            raise _refuse(_("请选择责任人。"), field)
+            raise field_error(_("请选择责任人。"), field)
         return None
     try:
         pk = record_id(getattr(value, "pk", value))
@@ -196,7 +183,7 @@ def _person(unit: Unit, value: Any, field: str, required: bool) -> Any:
         pk = None
     person = people_of(unit).filter(pk=pk).first() if pk is not None else None
     if person is None:
-        raise _refuse(_("责任人须为本校的人员。"), field)
+        raise field_error(_("责任人须为本校的人员。"), field)
     return person
 
 
@@ -209,7 +196,7 @@ def _place(unit: Unit, value: Any) -> Place | None:
         pk = None
     place = Place.objects.select_related("unit").filter(pk=pk).first() if pk else None
     if place is None or not place_fits(place, unit):
-        raise _refuse(_("场所不属于该单位。"), "place")
+        raise field_error(_("场所不属于该单位。"), "place")
     return place
 
 
@@ -221,17 +208,17 @@ EDITABLE = ("name", "domain", "hazardous_event", "place", "location", "owner")
 def _fields(unit: Unit, values: dict[str, Any]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     if "name" in values:
-        clean["name"] = _text(values["name"], "name", _("风险点名称"), 100)
+        clean["name"] = clean_text(values["name"], "name", _("风险点名称"), 100)
     if "domain" in values:
         clean["domain"] = _choice(values["domain"], SafetyDomain, "domain", _("领域"))
     if "hazardous_event" in values:
-        clean["hazardous_event"] = _text(
+        clean["hazardous_event"] = clean_text(
             values["hazardous_event"], "hazardous_event", _("危险事件"), 1000
         )
     if "place" in values:
         clean["place"] = _place(unit, values["place"])
     if "location" in values:
-        clean["location"] = _text(
+        clean["location"] = clean_text(
             values["location"], "location", _("具体位置"), 200, required=False
         )
     if "owner" in values:
@@ -276,11 +263,11 @@ def edit(actor: Any, pk: Any, *, version: int | None = None, **values: Any) -> R
     point = begin(actor, RiskPoint, pk, "edit", version)
     unknown = set(values) - set(EDITABLE)
     if unknown:
-        raise _refuse(_("该项不能修改。"), sorted(unknown)[0])
+        raise field_error(_("该项不能修改。"), sorted(unknown)[0])
     clean = _fields(point.unit, values)
     changed = [n for n, v in clean.items() if getattr(point, n) != v]
     if not changed:
-        raise _refuse(_("没有需要修改的内容。"), "name")
+        raise field_error(_("没有需要修改的内容。"), "name")
     for name, value in clean.items():
         setattr(point, name, value)
     stamp(point, actor)
@@ -295,9 +282,9 @@ def _decimal(value: Any, field: str) -> Decimal | None:
     try:
         number = Decimal(str(value).strip()[:12])
     except (InvalidOperation, ValueError):
-        raise _refuse(_("须为数字。"), field) from None
+        raise field_error(_("须为数字。"), field) from None
     if not number.is_finite():
-        raise _refuse(_("须为数字。"), field)
+        raise field_error(_("须为数字。"), field)
     return number
 
 
@@ -314,11 +301,11 @@ def score(
     if method == Method.LEC:
         e_value, c_value = _decimal(exposure, "exposure"), _decimal(consequence, "consequence")
         if l_value not in grading.LEC_L:
-            raise _refuse(_("L 须为 10、6、3、1、0.5、0.2、0.1 之一。"), "likelihood")
+            raise field_error(_("L 须为 10、6、3、1、0.5、0.2、0.1 之一。"), "likelihood")
         if e_value not in grading.LEC_E:
-            raise _refuse(_("E 须为 10、6、3、2、1、0.5 之一。"), "exposure")
+            raise field_error(_("E 须为 10、6、3、2、1、0.5 之一。"), "exposure")
         if c_value not in grading.LEC_C:
-            raise _refuse(_("C 须为 100、40、15、7、3、1 之一。"), "consequence")
+            raise field_error(_("C 须为 100、40、15、7、3、1 之一。"), "consequence")
         value = l_value * e_value * c_value
         factors = {
             "likelihood": l_value,
@@ -329,9 +316,9 @@ def score(
     else:
         s_value = _decimal(severity, "severity")
         if l_value not in grading.LS_VALUES:
-            raise _refuse(_("可能性 L 须为 1–5 的整数。"), "likelihood")
+            raise field_error(_("可能性 L 须为 1–5 的整数。"), "likelihood")
         if s_value not in grading.LS_VALUES:
-            raise _refuse(_("严重性 S 须为 1–5 的整数。"), "severity")
+            raise field_error(_("严重性 S 须为 1–5 的整数。"), "severity")
         value = l_value * s_value
         factors = {
             "likelihood": l_value,
@@ -370,7 +357,7 @@ def assess(
         method=method,
         value=value,
         grade=grade,
-        note=_text(note, "note", _("评估说明"), required=False),
+        note=clean_text(note, "note", _("评估说明"), required=False),
         assessed_by=actor,
         assessed_at=now,
         **factors,
@@ -398,7 +385,7 @@ def assess(
 @transaction.atomic
 def retire(actor: Any, pk: Any, *, note: str = "", version: int | None = None) -> RiskPoint:
     point = begin(actor, RiskPoint, pk, "retire", version)
-    note = _text(note, "note", _("撤销原因"), 500)
+    note = clean_text(note, "note", _("撤销原因"), 500)
     stamp(point, actor)
     _workflow().advance(point, actor, RiskAction.RETIRE, note=note)
     _measure_owners_changed(point)
@@ -410,7 +397,10 @@ def restore(actor: Any, pk: Any, *, note: str = "", version: int | None = None) 
     point = begin(actor, RiskPoint, pk, "restore", version)
     stamp(point, actor)
     _workflow().advance(
-        point, actor, RiskAction.RESTORE, note=_text(note, "note", _("说明"), 500, False)
+        point,
+        actor,
+        RiskAction.RESTORE,
+        note=clean_text(note, "note", _("说明"), 500, required=False),
     )
     _measure_owners_changed(point)
     return point
@@ -450,7 +440,7 @@ def _measure(point: RiskPoint, value: Any, *, active: bool | None = True) -> Con
             rows = rows.filter(active=active)
         return rows.get(pk=pk)
     except (NotFound, ControlMeasure.DoesNotExist):
-        raise _refuse(_("找不到该管控措施。"), "measure") from None
+        raise field_error(_("找不到该管控措施。"), "measure") from None
 
 
 @transaction.atomic
@@ -469,12 +459,14 @@ def add_measure(
     frequency from today."""
     point = begin(actor, RiskPoint, pk, "add_measure", version)
     if point.measures.filter(active=True).count() >= MAX_MEASURES:
-        raise _refuse(_("每个风险点最多 %(n)d 条在用的管控措施。") % {"n": MAX_MEASURES}, "text")
+        raise field_error(
+            _("每个风险点最多 %(n)d 条在用的管控措施。") % {"n": MAX_MEASURES}, "text"
+        )
     frequency = _choice(frequency, Frequency, "frequency", _("检查频次"))
     measure = ControlMeasure.objects.create(
         risk_point=point,
         kind=_choice(kind, MeasureKind, "kind", _("措施类型")),
-        text=_text(text, "text", _("管控措施"), 1000),
+        text=clean_text(text, "text", _("管控措施"), 1000),
         level=_choice(level, ControlLevel, "level", _("管控层级")),
         owner=_person(point.unit, owner, "owner", required=True),
         frequency=frequency,
@@ -513,7 +505,7 @@ def remove_measure(
         point,
         actor,
         RiskAction.REMOVE_MEASURE,
-        note=_text(note, "note", _("停用原因"), 500, required=False) or row.text[:200],
+        note=clean_text(note, "note", _("停用原因"), 500, required=False) or row.text[:200],
         data={"measure": row.pk},
     )
     return row
@@ -545,7 +537,7 @@ def change_measure(
     row.frequency = _choice(frequency, Frequency, "frequency", _("检查频次"))
     row.level = _choice(level, ControlLevel, "level", _("管控层级"))
     if str(text or "").strip():
-        row.text = _text(text, "text", _("管控措施"), 1000)
+        row.text = clean_text(text, "text", _("管控措施"), 1000)
     if row.frequency != before["frequency"]:
         start = (
             timezone.localtime(row.last_checked_at).date()
@@ -557,7 +549,7 @@ def change_measure(
     row.owner = person
     after = {"owner": person.pk, "frequency": row.frequency, "level": row.level, "text": row.text}
     if after == before:
-        raise _refuse(_("没有需要修改的内容。"), "owner")
+        raise field_error(_("没有需要修改的内容。"), "owner")
     row.save(update_fields=["owner", "frequency", "level", "text", "next_due"])
     freshness.changed([old_unit, person.unit_id])
     stamp(point, actor)
@@ -614,7 +606,7 @@ def checkable_measures(actor: Any, point: RiskPoint):
 def _key(value: Any) -> str:
     key = str(value or "").strip()
     if len(key) > 64:
-        raise _refuse(_("请求标识过长。"), "idempotency_key")
+        raise field_error(_("请求标识过长。"), "idempotency_key")
     return key
 
 
@@ -663,10 +655,10 @@ def _record_check(
     if not checkable_measures(actor, point).filter(pk=row.pk).exists():
         raise Forbidden(_("只有该措施的责任人或有管控检查权限的人员可以检查。"))
     result = _choice(result, CheckResult, "result", _("检查结果"))
-    note = _text(note, "note", _("检查情况"), 1000, required=result == CheckResult.FAILED)
+    note = clean_text(note, "note", _("检查情况"), 1000, required=result == CheckResult.FAILED)
     photos = [p for p in (photos or ()) if p]
     if len(photos) > 1:
-        raise _refuse(_("每次检查最多一张照片。"), "photos")
+        raise field_error(_("每次检查最多一张照片。"), "photos")
     check = ControlCheck(
         measure=row,
         risk_point=point,

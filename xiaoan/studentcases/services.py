@@ -26,9 +26,10 @@ from django.utils.translation import gettext as _
 
 from xiaoan.accounts.models import User
 from xiaoan.audit import services as audit
-from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
+from xiaoan.core.errors import Conflict, Forbidden, NotFound, field_error
 from xiaoan.core.ids import record_id
 from xiaoan.core.scoping import scope_filter
+from xiaoan.core.services import clean_text
 from xiaoan.core.workflow import begin
 from xiaoan.orgs.models import Unit
 from xiaoan.studentcases import deadlines
@@ -53,19 +54,6 @@ ADD = "studentcases.add_studentcase"
 ADD_BULLYING = "studentcases.add_bullyingcase"
 ADD_SCREENING = "studentcases.add_conflictscreening"
 MAX_SCREENING_CASES = 500
-
-
-def _refuse(message: str, field: str) -> Invalid:
-    return Invalid(message, fields={field: [message]})
-
-
-def _text(value: Any, field: str, label: str, limit: int, *, required: bool = True) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise _refuse(_("请填写%(label)s。") % {"label": label}, field)
-    if len(text) > limit:
-        raise _refuse(_("%(label)s不超过 %(n)d 个字。") % {"label": label, "n": limit}, field)
-    return text
 
 
 # ---------------------------------------------------------------- reads (audited)
@@ -126,7 +114,7 @@ def _school(actor: Any, unit: Any, perm: str) -> Unit:
     try:
         unit_id = int(unit_id)
     except (TypeError, ValueError):
-        raise _refuse(_("请选择学校。"), "unit") from None
+        raise field_error(_("请选择学校。"), "unit") from None
     if unit_id not in role_schools(actor, perm):
         raise Forbidden(_("只有本校学生安全专员（或校长）可以登记。"))
     return Unit.objects.get(pk=unit_id)
@@ -136,7 +124,7 @@ def _responsible(unit: Unit, person: Any, field: str = "responsible") -> User:
     person_id = getattr(person, "pk", person)
     found = school_people(unit).filter(pk=person_id).first() if person_id else None
     if found is None:
-        raise _refuse(_("包保责任人须为本校教职工。"), field)
+        raise field_error(_("包保责任人须为本校教职工。"), field)
     return found
 
 
@@ -157,16 +145,16 @@ def create_case(
 ) -> StudentCase:
     school = _school(actor, unit, ADD)
     if category not in CaseCategory.values:
-        raise _refuse(_("请选择类别。"), "category")
+        raise field_error(_("请选择类别。"), "category")
     case = StudentCase.objects.create(
         unit=school,
         category=category,
-        student_name=_text(student_name, "student_name", _("学生姓名"), 50),
-        class_name=_text(class_name, "class_name", _("班级"), 50),
-        guardian_contact=_text(
+        student_name=clean_text(student_name, "student_name", _("学生姓名"), 50),
+        class_name=clean_text(class_name, "class_name", _("班级"), 50),
+        guardian_contact=clean_text(
             guardian_contact, "guardian_contact", _("监护人及联系方式"), 100, required=False
         ),
-        situation=_text(situation, "situation", _("情况说明"), 2000),
+        situation=clean_text(situation, "situation", _("情况说明"), 2000),
         responsible=_responsible(school, responsible),
         recorded_by=actor,
     )
@@ -183,7 +171,7 @@ def add_followup(actor: Any, pk: Any, *, text: str) -> FollowUp:
     if case.status == CaseStatus.CLOSED:
         raise Conflict(_("个案已结案，不能再添加跟进记录。"))
     note = FollowUp.objects.create(
-        case=case, author=actor, text=_text(text, "text", _("跟进情况"), 2000)
+        case=case, author=actor, text=clean_text(text, "text", _("跟进情况"), 2000)
     )
     case.version += 1
     case.save(update_fields=["version", "updated_at"])
@@ -201,7 +189,7 @@ def close_case(actor: Any, pk: Any, *, note: str, version: int | None = None) ->
         raise Conflict(_("该个案已有变化，请刷新后查看最新状态。"))
     if case.status == CaseStatus.CLOSED:
         raise Conflict(_("个案已结案。"))
-    case.close_note = _text(note, "note", _("结案说明"), 500)
+    case.close_note = clean_text(note, "note", _("结案说明"), 500)
     case.status = CaseStatus.CLOSED
     case.closed_at = timezone.now()
     case.version += 1
@@ -279,19 +267,19 @@ def report_bullying(
 
     school = _school(actor, unit, ADD_BULLYING)
     if not isinstance(reported_on, dt.date) or reported_on > timezone.localdate():
-        raise _refuse(_("报告日期不能晚于今天。"), "reported_on")
+        raise field_error(_("报告日期不能晚于今天。"), "reported_on")
     linked = None
     if case:
         linked = StudentCase.objects.filter(pk=getattr(case, "pk", case), unit=school).first()
         if linked is None:
-            raise _refuse(_("关联个案须为本校个案。"), "case")
+            raise field_error(_("关联个案须为本校个案。"), "case")
     bullying = BullyingCase.objects.create(
         unit=school,
         case=linked,
         reported_on=reported_on,
-        victim_name=_text(victim_name, "victim_name", _("受害学生"), 50),
-        accused_names=_text(accused_names, "accused_names", _("涉事学生"), 200),
-        description=_text(description, "description", _("事件经过"), 2000),
+        victim_name=clean_text(victim_name, "victim_name", _("受害学生"), 50),
+        accused_names=clean_text(accused_names, "accused_names", _("涉事学生"), 200),
+        description=clean_text(description, "description", _("事件经过"), 2000),
         responsible=_responsible(school, responsible),
         recorded_by=actor,
     )
@@ -302,9 +290,9 @@ def report_bullying(
 def _day(value: Any, field: str, after: dt.date | None) -> dt.date:
     day = value or timezone.localdate()
     if not isinstance(day, dt.date) or day > timezone.localdate():
-        raise _refuse(_("日期不能晚于今天。"), field)
+        raise field_error(_("日期不能晚于今天。"), field)
     if after is not None and day < after:
-        raise _refuse(_("日期不能早于上一步。"), field)
+        raise field_error(_("日期不能早于上一步。"), field)
     return day
 
 
@@ -326,7 +314,7 @@ def determine(
     on: dt.date | None = None,
 ) -> BullyingCase:
     obj = begin(actor, BullyingCase, pk, "determine", version)
-    obj.determination = _text(determination, "determination", _("认定意见"), 2000)
+    obj.determination = clean_text(determination, "determination", _("认定意见"), 2000)
     obj.is_bullying = bool(is_bullying)
     obj.determined_on = _day(on, "on", obj.reported_on)
     late = deadlines.days_late(obj.reported_on, deadlines.DETERMINE_DAYS, obj.determined_on)
@@ -341,7 +329,7 @@ def request_review(
     obj = begin(actor, BullyingCase, pk, "request_review", version)
     day = _day(on, "on", obj.determined_on)
     if deadlines.days_late(obj.determined_on, deadlines.REVIEW_REQUEST_DAYS, day):
-        raise _refuse(
+        raise field_error(
             _("已超过申请复查期限（认定后 %(n)d 日内）。") % {"n": deadlines.REVIEW_REQUEST_DAYS},
             "on",
         )
@@ -355,7 +343,7 @@ def review(
     actor: Any, pk: Any, *, version: int | None = None, result: str, on: dt.date | None = None
 ) -> BullyingCase:
     obj = begin(actor, BullyingCase, pk, "review", version)
-    obj.review_result = _text(result, "result", _("复查结论"), 2000)
+    obj.review_result = clean_text(result, "result", _("复查结论"), 2000)
     obj.reviewed_on = _day(on, "on", obj.review_requested_on)
     late = deadlines.days_late(
         obj.review_requested_on, deadlines.REVIEW_DECIDE_DAYS, obj.reviewed_on
@@ -371,7 +359,7 @@ def request_reexam(
     obj = begin(actor, BullyingCase, pk, "request_reexam", version)
     day = _day(on, "on", obj.reviewed_on)
     if deadlines.days_late(obj.reviewed_on, deadlines.REEXAM_REQUEST_DAYS, day):
-        raise _refuse(
+        raise field_error(
             _("已超过申请复核期限（复查后 %(n)d 日内）。") % {"n": deadlines.REEXAM_REQUEST_DAYS},
             "on",
         )
@@ -385,7 +373,7 @@ def reexamine(
     actor: Any, pk: Any, *, version: int | None = None, result: str, on: dt.date | None = None
 ) -> BullyingCase:
     obj = begin(actor, BullyingCase, pk, "reexamine", version)
-    obj.reexam_result = _text(result, "result", _("复核结论"), 2000)
+    obj.reexam_result = clean_text(result, "result", _("复核结论"), 2000)
     obj.reexamined_on = _day(on, "on", obj.reexam_requested_on)
     late = deadlines.days_late(
         obj.reexam_requested_on, deadlines.REEXAM_DECIDE_DAYS, obj.reexamined_on
@@ -467,22 +455,22 @@ def record_screening(
     cases: Iterable[Any] = (),
 ) -> ConflictScreening:
     school = _school(actor, unit, ADD_SCREENING)
-    semester = _text(semester, "semester", _("学期"), 30)
+    semester = clean_text(semester, "semester", _("学期"), 30)
     if not isinstance(screened_on, dt.date) or screened_on > timezone.localdate():
-        raise _refuse(_("排查日期不能晚于今天。"), "screened_on")
+        raise field_error(_("排查日期不能晚于今天。"), "screened_on")
     if ConflictScreening.objects.filter(unit=school, semester=semester).exists():
-        raise _refuse(_("本校该学期已登记矛盾纠纷排查。"), "semester")
+        raise field_error(_("本校该学期已登记矛盾纠纷排查。"), "semester")
     ids = {getattr(c, "pk", c) for c in cases or ()}
     if len(ids) > MAX_SCREENING_CASES:
-        raise _refuse(_("个案过多。"), "cases")
+        raise field_error(_("个案过多。"), "cases")
     found = list(StudentCase.objects.filter(pk__in=ids, unit=school))
     if len(found) != len(ids):
-        raise _refuse(_("排查发现的个案须为本校个案。"), "cases")
+        raise field_error(_("排查发现的个案须为本校个案。"), "cases")
     screening = ConflictScreening.objects.create(
         unit=school,
         semester=semester,
         screened_on=screened_on,
-        summary=_text(summary, "summary", _("排查情况"), 2000, required=False),
+        summary=clean_text(summary, "summary", _("排查情况"), 2000, required=False),
         recorded_by=actor,
     )
     screening.cases.set(found)

@@ -22,7 +22,7 @@ def name_empty_choice(field: forms.Field) -> None:
 
 def style_widget(widget: forms.Widget) -> None:
     """Bootstrap's class for the kind of widget, added to any it already has."""
-    if isinstance(widget, forms.CheckboxInput):
+    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
         css = "form-check-input"
     elif isinstance(widget, forms.Select | forms.SelectMultiple):
         css = "form-select"

@@ -22,7 +22,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, ImageStat
 
 EXIF_IFD = 0x8769
 GPS_IFD = 0x8825
@@ -160,6 +160,10 @@ def _position(gps) -> tuple[Decimal | None, Decimal | None]:
 # ---------------------------------------------------------------- perceptual hash
 
 
+# Grey levels' spread below which a picture counts as flat (JPEG noise on one colour is ~1).
+FLAT_STDDEV = 4.0
+
+
 @cache
 def _cosines() -> tuple[tuple[float, ...], ...]:
     n = DCT_SIZE
@@ -179,6 +183,8 @@ def _phash(image: Image.Image) -> str:
         .convert("L")
         .resize((DCT_SIZE, DCT_SIZE), Image.Resampling.LANCZOS)
     )
+    if ImageStat.Stat(small).stddev[0] < FLAT_STDDEV:
+        return ""  # a flat picture (a wall, a lens cap): its hash would match any other
     pixels = list(small.getdata())
     rows = [pixels[y * DCT_SIZE : (y + 1) * DCT_SIZE] for y in range(DCT_SIZE)]
     cos = _cosines()

@@ -46,3 +46,14 @@ def test_it_hashes_the_same_picture_alike_and_others_apart():
 
 def test_it_measures_distance():
     assert 1100 < distance_m(30.0, 114.0, 30.01, 114.0) < 1125
+
+
+def test_it_gives_a_flat_picture_no_hash():
+    import io
+
+    from PIL import Image
+
+    for colour in ("#c0392b", "#27ae60", "white"):
+        out = io.BytesIO()
+        Image.new("RGB", (640, 480), colour).save(out, "JPEG")
+        assert read_facts(out.getvalue()).phash == "", colour

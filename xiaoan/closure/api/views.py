@@ -7,12 +7,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from xiaoan.closure import services
 from xiaoan.closure.api import serializers as s
 from xiaoan.closure.models import ClosureSample
+from xiaoan.core.api.parsers import upload_parsers
 from xiaoan.core.api.views import ScopedViewSetMixin, path_id, validated, with_errors
 from xiaoan.core.errors import NotFound
 
@@ -28,7 +28,7 @@ class ClosureSampleViewSet(
 
     model = ClosureSample
     serializer_class = s.ClosureSampleSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = upload_parsers()
 
     def has_access(self, user) -> bool:
         # A reviewer records the items given to them, whatever their rights elsewhere.

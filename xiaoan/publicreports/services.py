@@ -41,7 +41,7 @@ from xiaoan.accounts.throttling import TooManyRequests
 from xiaoan.core import crypto, freshness
 from xiaoan.core.errors import Forbidden, Invalid, NotFound, field_error
 from xiaoan.core.ids import record_id
-from xiaoan.core.photo_facts import read_facts
+from xiaoan.core.photo_facts import PhotoFacts, read_facts
 from xiaoan.core.photos import clean_photo
 from xiaoan.core.todos import own_units
 from xiaoan.core.workflow import begin
@@ -473,7 +473,12 @@ def _photo_files(report: PublicReport) -> list[File]:
             handle = photo.image.open("rb")
         except OSError:
             continue
-        files.append(File(handle, name="photo.jpg"))
+        handed = File(handle, name="photo.jpg")
+        # The stored copy has no EXIF: the hazard keeps what was read from the upload.
+        handed.photo_facts = PhotoFacts(
+            photo.taken_at, photo.latitude, photo.longitude, photo.phash
+        )
+        files.append(handed)
     return files
 
 

@@ -120,8 +120,9 @@ def _attach_photos(
     flagged = False
     for upload in photos:
         content, width, height = clean_photo(upload)
-        # The facts come from the bytes as sent: the clean copy has no EXIF left.
-        facts = read_upload_facts(upload)
+        # The facts come from the bytes as sent: the clean copy has no EXIF left. A photo
+        # handed on from another record (a public report's) brings the facts read then.
+        facts = getattr(upload, "photo_facts", None) or read_upload_facts(upload)
         flags = photo_checks.check(hazard, kind, facts)
         photo = HazardPhoto(
             hazard=hazard,

@@ -90,3 +90,17 @@ def test_it_shows_the_flags_to_the_staff_on_the_page_and_in_the_api(
     (photo,) = body["photos"]
     assert photo["flags"][0]["code"] == "taken_long_before"
     assert photo["taken_at"]
+
+
+def test_it_hands_the_photos_facts_on_to_the_accepted_hazard(units, persona, located):
+    from xiaoan.publicreports import services
+
+    old = timezone.now() - dt.timedelta(days=90)
+    report = submitted(
+        units, photos=[jpeg_upload(9, taken_at=_exif_time(old), gps=(30.401, 114.601))]
+    ).report
+    accepted = services.accept(persona("school_a_officer"), report.pk, version=report.version)
+    photo = accepted.hazard.photos.get()
+    sent = report.photos.get()
+    assert photo.taken_at == sent.taken_at and photo.latitude == Decimal("30.401000")
+    assert photo.phash == sent.phash

@@ -419,7 +419,7 @@ if XIAOAN_BEHIND_TLS_PROXY:
 # HTTPS only in production (or behind a TLS proxy): plain requests are redirected and browsers
 # told to come back over HTTPS for a year. /healthz stays reachable for the load balancer.
 SECURE_SSL_REDIRECT = env.bool("XIAOAN_SSL_REDIRECT", PRODUCTION or XIAOAN_BEHIND_TLS_PROXY)
-SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]
 SECURE_HSTS_SECONDS = env.int(
     "XIAOAN_HSTS_SECONDS", 31536000 if PRODUCTION or XIAOAN_BEHIND_TLS_PROXY else 0, minimum=0
 )

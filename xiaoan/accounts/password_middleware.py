@@ -21,6 +21,7 @@ OPEN_PREFIXES = (
     "/accounts/mfa/",
     "/static/",
     "/healthz",
+    "/readyz",
     "/api/",  # the API enforces it itself (PasswordCurrent), with a structured error
 )
 WARNED_KEY = "xiaoan_password_warned"

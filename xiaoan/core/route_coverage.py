@@ -17,6 +17,7 @@ OPEN_BY_DESIGN = {
     "api:schema": "open in development, login in production (test_settings_validation)",
     "api:docs": "open in development, login in production (test_settings_validation)",
     "healthz": "the load balancer's probe",
+    "readyz": "the load balancer's readiness probe",
     "accounts:auditlog": "the old address, a plain redirect to /audit/ (guarded there)",
     "set_language": "Django's language switch",
 }

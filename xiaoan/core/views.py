@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.contrib import messages
@@ -339,26 +340,74 @@ class SwitchUnitView(LoginRequiredMixin, View):
         return HttpResponseRedirect(target)
 
 
+def _database_health() -> dict[str, Any]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:
+        return {"status": "error", "error": exc.__class__.__name__}
+    return {"status": "ok", "vendor": connection.vendor}
+
+
+def _cache_health() -> dict[str, Any]:
+    """A key written and read back: the cache holds the rate limits and page freshness."""
+    from django.core.cache import cache
+
+    key, token = "xiaoan:readyz", secrets.token_hex(8)
+    try:
+        cache.set(key, token, 30)
+        ok = cache.get(key) == token
+    except Exception as exc:
+        return {"status": "error", "error": exc.__class__.__name__}
+    return {"status": "ok"} if ok else {"status": "error", "error": "mismatch"}
+
+
+def _storage_health() -> dict[str, Any]:
+    """A small file written, read back and removed where uploads are kept."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    try:
+        name = default_storage.save(f"readyz/{secrets.token_hex(8)}.txt", ContentFile(b"ok"))
+        try:
+            with default_storage.open(name) as handle:
+                ok = handle.read() == b"ok"
+        finally:
+            default_storage.delete(name)
+    except Exception as exc:
+        return {"status": "error", "error": exc.__class__.__name__}
+    return {"status": "ok"} if ok else {"status": "error", "error": "mismatch"}
+
+
+def _health(checks: dict[str, dict[str, Any]]) -> JsonResponse:
+    healthy = all(check["status"] == "ok" for check in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
+
+
 @never_cache
 def healthz(request):
     """Database and job queue health for load balancers and monitoring."""
     from xiaoan.jobs import queue_health
 
-    checks: dict[str, Any] = {}
-    healthy = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        checks["database"] = {"status": "ok", "vendor": connection.vendor}
-    except Exception as exc:
-        healthy = False
-        checks["database"] = {"status": "error", "error": exc.__class__.__name__}
-    jobs = queue_health()
-    healthy = healthy and jobs["status"] == "ok"
-    checks["jobs"] = jobs
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    return _health({"database": _database_health(), "jobs": queue_health()})
+
+
+@never_cache
+def readyz(request):
+    """Whether this server can take requests: the database, the cache, the job queue and
+    the file storage all answer (503 naming the one that does not, without internals)."""
+    from xiaoan.jobs import queue_health
+
+    return _health(
+        {
+            "database": _database_health(),
+            "cache": _cache_health(),
+            "jobs": queue_health(),
+            "storage": _storage_health(),
+        }
     )
 
 

@@ -66,3 +66,45 @@ def test_it_reports_503_when_the_database_fails(monkeypatch):
     body = response.json()
     assert body["status"] == "error"
     assert body["database"] == {"status": "error", "error": "OSError"}
+
+
+def test_it_reports_readiness_of_the_database_cache_queue_and_storage():
+    response = Client().get("/readyz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert {name: body[name]["status"] for name in ("database", "cache", "jobs", "storage")} == {
+        "database": "ok",
+        "cache": "ok",
+        "jobs": "ok",
+        "storage": "ok",
+    }
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_it_is_not_ready_when_the_cache_or_the_storage_fails(monkeypatch):
+    from django.core.cache import cache
+    from django.core.files.storage import default_storage
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis at 10.0.0.5 is down")
+
+    monkeypatch.setattr(cache, "set", broken)
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["cache"] == {"status": "error", "error": "ConnectionError"}
+    assert body["database"]["status"] == "ok"
+    assert "10.0.0.5" not in response.content.decode()
+    monkeypatch.undo()
+
+    monkeypatch.setattr(default_storage, "save", broken)
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["storage"] == {"status": "error", "error": "ConnectionError"}
+
+
+def test_it_leaves_no_file_behind(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    assert Client().get("/readyz").status_code == 200
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]

@@ -31,7 +31,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,6 +62,7 @@ from xiaoan.risks.models import (
     RiskPoint,
     RiskSetting,
 )
+from xiaoan.risks.reassessment import flag, is_major
 
 VIEW, ADD, CHANGE, ASSESS, CHECK, EXPORT = (
     "risks.view_riskpoint",
@@ -687,8 +687,8 @@ def _record_check(
         check.hazard = _raise_hazard(actor, point, row, check, evidence)
         check.save(update_fields=["hazard"])
         data["hazard"] = check.hazard_id
-        if _is_major(check.hazard):
-            _flag(point, _("管控检查发现重大隐患 %(n)s") % {"n": check.hazard.number})
+        if is_major(check.hazard):
+            flag(point, _("管控检查发现重大隐患 %(n)s") % {"n": check.hazard.number})
             data["flagged"] = True
     freshness.changed([row.owner.unit_id])
     stamp(point, actor)
@@ -728,70 +728,6 @@ def _raise_hazard(
         found_at=check.checked_at,
         photos=photos,
     )
-
-
-def _is_major(hazard: Any) -> bool:
-    from xiaoan.hazards.choices import HazardLevel
-
-    return HazardLevel.MAJOR in (hazard.level, hazard.suggested_level)
-
-
-def _flag(point: RiskPoint, reason: str) -> None:
-    """需重新评估 (kept on the point until a new assessment)."""
-    point.reassessment_due = True
-    point.reassessment_reason = reason[:300]
-    point.save(update_fields=["reassessment_due", "reassessment_reason"])
-    freshness.changed([point.unit_id, point.owner.unit_id if point.owner_id else None])
-
-
-def linked_hazards(point: RiskPoint):
-    from xiaoan.hazards.models import Hazard
-
-    return Hazard.objects.filter(
-        pk__in=ControlCheck.objects.filter(risk_point=point, hazard__isnull=False).values(
-            "hazard_id"
-        )
-    )
-
-
-@transaction.atomic
-def flag_reassessments() -> int:
-    """The daily pass: active points not yet flagged whose linked hazards are 重大 or
-    recurring and were found after the point's last assessment."""
-    from xiaoan.hazards.choices import HazardLevel
-
-    found = (
-        ControlCheck.objects.filter(
-            Q(hazard__level=HazardLevel.MAJOR) | Q(hazard__is_recurring=True),
-            risk_point__status=RiskStatus.ACTIVE,
-            risk_point__reassessment_due=False,
-        )
-        .filter(
-            Q(risk_point__assessed_at__isnull=True)
-            | Q(hazard__found_at__gt=F("risk_point__assessed_at"))
-        )
-        .select_related("hazard")
-        .order_by("risk_point_id", "pk")
-    )
-    flagged: dict[int, Any] = {}
-    for check in found[:5000]:
-        flagged.setdefault(check.risk_point_id, check.hazard)
-    for point in RiskPoint.objects.select_for_update().filter(pk__in=list(flagged)):
-        hazard = flagged[point.pk]
-        reason = (
-            _("关联隐患 %(n)s 为重大隐患")
-            if hazard.level == HazardLevel.MAJOR
-            else _("关联隐患 %(n)s 屡查屡犯")
-        ) % {"n": hazard.number}
-        _flag(point, reason)
-        _workflow().record_event(
-            point, RiskAction.FLAG, None, reason, point.status, point.status, {"hazard": hazard.pk}
-        )
-    return len(flagged)
-
-
-def daily() -> dict[str, int]:
-    return {"flagged": flag_reassessments()}
 
 
 # ---------------------------------------------------------------- reading

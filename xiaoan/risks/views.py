@@ -26,7 +26,7 @@ from xiaoan.core.views import (
     raise_for_service_error,
 )
 from xiaoan.core.workflow_pages import WorkflowActionView, action_panel
-from xiaoan.risks import exports, library, services
+from xiaoan.risks import exports, library, reassessment, services
 from xiaoan.risks.choices import GRADE_COLOURS, RiskGrade, RiskStatus
 from xiaoan.risks.filtersets import RiskPointFilter
 from xiaoan.risks.forms import CheckForm, CreateForm, LibraryForm, MethodForm
@@ -55,7 +55,7 @@ def point_context(request, point: RiskPoint, bound=None) -> dict[str, Any]:
         "measures": services.measures_of(point, all_rows=True),
         "assessments": services.assessments_of(point),
         "checks": services.checks_of(point),
-        "hazards": list(services.linked_hazards(point).order_by("-found_at")[:50]),
+        "hazards": list(reassessment.linked_hazards(point).order_by("-found_at")[:50]),
         "events": list(point.events.select_related("actor")),
         "today": today,
         "colour": GRADE_COLOURS.get(point.grade, "grey"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from xiaoan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xiaoan.hazards.choices import HazardLevel, HazardSource
 from xiaoan.hazards.models import Hazard
-from xiaoan.risks import services
+from xiaoan.risks import reassessment, services
 from xiaoan.risks.models import ControlCheck, RiskAssessment, RiskEvent, RiskPoint
 from xiaoan.risks.tests.support import (
     SCHOOL_A,
@@ -145,7 +145,7 @@ def test_it_turns_a_failed_check_into_a_linked_hazard(persona, units):
     hazard = check.hazard
     assert hazard.source == HazardSource.RISK_CHECK and hazard.unit_id == made.unit_id
     assert hazard.domain == "electricity" and "1号学生宿舍楼用电" in hazard.description
-    assert list(services.linked_hazards(made)) == [hazard]
+    assert list(reassessment.linked_hazards(made)) == [hazard]
     from xiaoan.hazards.origins import origin_of
 
     _text, link = origin_of(persona("school_a_officer"), hazard)
@@ -196,7 +196,7 @@ def test_it_flags_reassessment_when_the_checks_hazard_is_major(persona, units):
         assert made.reassessment_due
     else:  # the criteria did not suggest 重大: confirm it as such and let the job find it
         Hazard.objects.filter(pk=check.hazard_id).update(level=HazardLevel.MAJOR)
-        assert services.flag_reassessments() == 1
+        assert reassessment.flag_reassessments() == 1
         made.refresh_from_db()
         assert made.reassessment_due
     assert made.reassessment_reason
@@ -206,7 +206,7 @@ def test_it_flags_reassessment_when_the_checks_hazard_is_major(persona, units):
     services.assess(persona("school_a_officer"), made.pk, likelihood=4, severity=4)
     made.refresh_from_db()
     assert not made.reassessment_due
-    assert services.flag_reassessments() == 0  # the hazard predates the new assessment
+    assert reassessment.flag_reassessments() == 0  # the hazard predates the new assessment
 
 
 def test_it_flags_recurring_hazards_in_the_daily_job(persona, units):
@@ -214,7 +214,7 @@ def test_it_flags_recurring_hazards_in_the_daily_job(persona, units):
     check = services.record_check(
         teacher(units), made.pk, measure=measure.pk, result="failed", note="插线板私接"
     )
-    assert services.flag_reassessments() == 0
+    assert reassessment.flag_reassessments() == 0
     Hazard.objects.filter(pk=check.hazard_id).update(is_recurring=True, level="general")
     RiskPoint.objects.filter(pk=made.pk).update(reassessment_due=False)
     from xiaoan.risks.tasks import daily_risk_pass
@@ -222,7 +222,7 @@ def test_it_flags_recurring_hazards_in_the_daily_job(persona, units):
     assert daily_risk_pass.call_local() == {"flagged": 1}
     made.refresh_from_db()
     assert made.reassessment_due and "屡查屡犯" in made.reassessment_reason
-    assert services.flag_reassessments() == 0  # once
+    assert reassessment.flag_reassessments() == 0  # once
 
 
 def test_it_lists_due_checks_as_the_owners_todo(persona, units):

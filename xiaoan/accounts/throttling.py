@@ -38,14 +38,20 @@ def address_blocked(request: Any) -> bool:
     return bool(limit) and (cache.get(_address_key(request)) or 0) >= limit
 
 
+def bump(key: str, timeout: int) -> int:
+    """Add one to a counter in the cache and return it; the first bump starts its timeout.
+    add + incr are atomic on Redis and locmem alike, so several app servers count as one."""
+    if cache.add(key, 1, timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout)
+        return 1
+
+
 def count_address_failure(request: Any) -> None:
-    key = _address_key(request)
-    timeout = settings.XIAOAN_LOGIN_COOLOFF_MINUTES * 60
-    if not cache.add(key, 1, timeout):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout)
+    bump(_address_key(request), settings.XIAOAN_LOGIN_COOLOFF_MINUTES * 60)
 
 
 def check_address(request: Any) -> None:

@@ -37,7 +37,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiaoan.accounts.throttling import TooManyRequests
+from xiaoan.accounts.throttling import TooManyRequests, bump
 from xiaoan.core import crypto, freshness
 from xiaoan.core.errors import Forbidden, Invalid, NotFound, field_error
 from xiaoan.core.ids import record_id
@@ -186,19 +186,12 @@ def _bucket(kind: str, ident: str, rate: str) -> tuple[str, int, int] | None:
 
 
 def _count(kind: str, ident: str, rate: str) -> int:
-    """Add one to the window's counter and return it (fixed windows; add + incr are atomic
-    on Redis and locmem alike)."""
+    """Add one to the window's counter and return it (fixed windows)."""
     bucket = _bucket(kind, ident, rate)
     if bucket is None:
         return 0
     key, _limit, seconds = bucket
-    if cache.add(key, 1, seconds + 5):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, seconds + 5)
-        return 1
+    return bump(key, seconds + 5)
 
 
 def _over(kind: str, ident: str, rate: str) -> bool:

@@ -25,11 +25,15 @@ $(STAMP): $(BIN)/python pyproject.toml $(LOCK)
 	touch $(STAMP)
 
 # Re-resolve after a change to pyproject.toml, keeping the current pins where they still fit.
-lock: $(STAMP)
+# Needs only uv, not the installed lock: the lock is what a new dependency makes stale.
+$(BIN)/uv: | $(BIN)/python
+	$(BIN)/pip install --quiet uv
+
+lock: $(BIN)/uv
 	$(COMPILE)
 
 # Re-resolve to the newest versions pyproject.toml allows.
-upgrade: $(STAMP)
+upgrade: $(BIN)/uv
 	$(COMPILE) --upgrade
 
 $(VENDOR)/.stamp: package.json

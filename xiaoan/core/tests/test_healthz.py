@@ -1,5 +1,6 @@
-"""/healthz: 200 when the database and the job queue answer, 503 with status "error" when
-either fails — for load balancers and monitoring, no login needed, never cached."""
+"""/healthz is liveness (the process answers, nothing else is touched); /readyz is readiness:
+200 when the database, the cache, the job queue and the storage answer, 503 with status
+"error" naming the one that fails — no login needed, never cached."""
 
 from __future__ import annotations
 
@@ -9,14 +10,25 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 
-def test_it_reports_ok_without_login():
-    response = Client().get("/healthz")
+def test_it_reports_liveness_without_login_or_any_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = Client().get("/healthz")
     assert response.status_code == 200
-    body = response.json()
-    assert body["status"] == "ok"
-    assert body["database"]["status"] == "ok"
-    assert body["jobs"]["status"] == "ok"
+    assert response.json() == {"status": "ok"}
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_it_stays_alive_while_the_database_and_queue_are_down(monkeypatch):
+    from django.db import connection
+    from huey.contrib.djhuey import HUEY
+
+    def broken(*args, **kwargs):
+        raise OSError("down")
+
+    monkeypatch.setattr(connection, "cursor", broken)
+    monkeypatch.setattr(HUEY, "pending_count", broken)
+    assert Client().get("/healthz").status_code == 200
+    assert Client().get("/readyz").status_code == 503
 
 
 def test_it_reports_503_when_the_job_queue_fails(monkeypatch):
@@ -26,7 +38,7 @@ def test_it_reports_503_when_the_job_queue_fails(monkeypatch):
         raise ConnectionError("redis is down")
 
     monkeypatch.setattr(HUEY, "pending_count", broken)
-    response = Client().get("/healthz")
+    response = Client().get("/readyz")
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "error"
@@ -45,7 +57,7 @@ def test_it_reports_503_when_the_queue_health_check_says_error(monkeypatch):
     monkeypatch.setattr(
         xiaoan.jobs, "queue_health", lambda: {"status": "error", "error": "Timeout"}
     )
-    response = Client().get("/healthz")
+    response = Client().get("/readyz")
     assert response.status_code == 503
     assert response.json()["status"] == "error"
 
@@ -61,7 +73,7 @@ def test_it_reports_503_when_the_database_fails(monkeypatch):
             return False
 
     monkeypatch.setattr(connection, "cursor", lambda: Broken())
-    response = Client().get("/healthz")
+    response = Client().get("/readyz")
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "error"

@@ -26,8 +26,8 @@ def test_it_refuses_a_wrong_password(demo):
     assert "用户名/手机号或密码错误" in response.content.decode()
 
 
-def test_it_reports_health_of_database_and_jobs():
-    body = Client().get("/healthz").json()
+def test_it_reports_readiness_of_database_and_jobs():
+    body = Client().get("/readyz").json()
     assert body["status"] == "ok"
     assert body["database"]["status"] == "ok"
     assert body["jobs"]["status"] == "ok"

@@ -218,14 +218,14 @@ XIAOAN_PAGE_CACHE_SECONDS = env.int("XIAOAN_PAGE_CACHE_SECONDS", 120, minimum=1)
 HUEY_IMMEDIATE = env.bool("XIAOAN_HUEY_IMMEDIATE", TESTING)
 if REDIS_URL:
     HUEY = {
-        "huey_class": "huey.RedisHuey",
+        "huey_class": "xiaoan.core.queue.RedisHuey",
         "name": "xiaoan",
         "url": REDIS_URL,
         "immediate": HUEY_IMMEDIATE,
     }
 else:
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "xiaoan.core.queue.SqliteHuey",
         "name": "xiaoan",
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": HUEY_IMMEDIATE,
@@ -233,6 +233,9 @@ else:
 HUEY["consumer"] = {
     "workers": env.int("XIAOAN_HUEY_WORKERS", 2, minimum=1),
     "worker_type": "thread",
+    # SIGTERM (systemd's stop, a container's stop) lets running jobs finish; SIGINT is the
+    # immediate stop then.
+    "graceful_signal": "TERM",
     # A killed worker leaves its jobs' locks behind, and a locked periodic job (escalation,
     # the rules) would never run again: a starting worker clears them. The jobs are safe to
     # overlap (row locks and unique keys), the locks only spare double work.

@@ -236,3 +236,21 @@ class RegisterAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class JobStat(models.Model):
+    """One row per job (huey task): the last periodic slot a worker claimed, so a scheduled
+    job runs once a slot however many workers run, and its runs, failures and durations for
+    /metrics. Written only by xiaoan.core.queue."""
+
+    name = models.CharField(max_length=200, unique=True)
+    last_slot = models.DateTimeField(null=True, blank=True)
+    runs = models.PositiveBigIntegerField(default=0)
+    failures = models.PositiveBigIntegerField(default=0)
+    seconds_total = models.FloatField(default=0)
+    last_seconds = models.FloatField(null=True, blank=True)
+    last_finished = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -30,4 +30,4 @@ def test_it_picks_the_queue_backend_from_the_environment(tmp_path, redis):
         text=True,
         check=True,
     ).stdout.strip()
-    assert out == ("huey.RedisHuey" if redis else "huey.SqliteHuey")
+    assert out == ("xiaoan.core.queue.RedisHuey" if redis else "xiaoan.core.queue.SqliteHuey")

@@ -215,9 +215,10 @@ PY
 app_up() {
   local n=0 conf=()
   if [ -f deploy/gunicorn.conf.py ]; then
-    conf=(-c deploy/gunicorn.conf.py)
+    conf=(-c deploy/gunicorn.conf.py) # the app logs its own access lines (request id)
   else
     say "deploy/gunicorn.conf.py 不存在：gunicorn 用命令行参数运行"
+    conf=(--graceful-timeout 30 --access-logfile "$LOGS/web-access.log")
   fi
   for port in "${APP_PORTS[@]}"; do
     n=$((n + 1))
@@ -229,8 +230,7 @@ app_up() {
     start "web$n" env PROMETHEUS_MULTIPROC_DIR="$STATE/prometheus/web$n" \
       "$BIN/gunicorn" xiaoan.wsgi:application "${conf[@]}" \
       --bind "127.0.0.1:$port" --workers "${XIAOAN_CLUSTER_WORKERS:-2}" \
-      --worker-class gthread --threads "${XIAOAN_CLUSTER_THREADS:-4}" \
-      --graceful-timeout 30 --access-logfile "$LOGS/web$n-access.log"
+      --worker-class gthread --threads "${XIAOAN_CLUSTER_THREADS:-4}"
   done
   n=0
   for port in "${APP_PORTS[@]}"; do

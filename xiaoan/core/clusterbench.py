@@ -226,33 +226,49 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def check_acknowledged(reports: list, inspections: list[int], base: str) -> dict[str, int]:
-    """Every acknowledged report is in the database with its photos readable from storage,
-    and every acknowledged inspection is submitted."""
+def check_acknowledged(
+    reports: list, inspections: list[int], base: str, token: str
+) -> dict[str, int]:
+    """Every acknowledged report is in the database with its photos readable from storage
+    and through the API (nginx, whichever server is left), and every acknowledged inspection
+    is submitted."""
     from xiaoan.hazards.models import Hazard, HazardPhoto
     from xiaoan.inspections.choices import InspectionStatus
     from xiaoan.inspections.models import Inspection
 
+    # From the primary: a replica may lag behind what was just acknowledged.
     ids = [hazard for hazard, _photos in reports]
-    found = set(Hazard.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    found = set(Hazard.objects.using("default").filter(pk__in=ids).values_list("pk", flat=True))
     photo_ids = [p for _hazard, photos in reports for p in photos]
     unreadable = 0
-    for photo in HazardPhoto.objects.filter(pk__in=photo_ids):
+    for photo in HazardPhoto.objects.using("default").filter(pk__in=photo_ids):
         try:
             with photo.image.open("rb") as handle:
                 unreadable += not handle.read(3).startswith(b"\xff\xd8\xff")
         except OSError:
             unreadable += 1
-    photos_missing = len(photo_ids) - HazardPhoto.objects.filter(pk__in=photo_ids).count()
-    submitted = Inspection.objects.filter(
-        pk__in=inspections, status=InspectionStatus.SUBMITTED
-    ).count()
+    client = benchhttp.Client(base)
+    for hazard, photos in reports:
+        for photo in photos:
+            answer = client.request(
+                "GET",
+                f"/api/hazards/{hazard}/photos/{photo}/",
+                headers={"Authorization": f"Token {token}"},
+            )
+            unreadable += answer.status != 200 or not answer.body.startswith(b"\xff\xd8\xff")
+    stored = HazardPhoto.objects.using("default").filter(pk__in=photo_ids).count()
+    photos_missing = len(photo_ids) - stored
+    submitted = (
+        Inspection.objects.using("default")
+        .filter(pk__in=inspections, status=InspectionStatus.SUBMITTED)
+        .count()
+    )
     return {
         "reports": len(ids),
         "reports_lost": len(set(ids) - found),
         "duplicates": len(ids) - len(set(ids)),
         "photos": len(photo_ids),
-        "photos_lost": photos_missing + unreadable,
+        "photos_lost": photos_missing + unreadable,  # counted once per way read
         "reports_without_photo": sum(1 for _h, photos in reports if not photos),
         "inspections": len(inspections),
         "inspections_lost": len(inspections) - submitted,
@@ -321,11 +337,11 @@ def run(
     out(f"errors: {errors}")
     reports = [r for p in parts for r in p["reports"]]
     inspections = [i for p in parts for i in p["inspections"]]
-    lost = check_acknowledged(reports, inspections, base)
+    lost = check_acknowledged(reports, inspections, base, setup["inspector_token"])
     out(f"acknowledged: {lost['reports']} 随手拍 reports ({lost['photos']} photos), "
         f"{lost['inspections']} inspections submitted; lost: reports {lost['reports_lost']}, "
         f"photos {lost['photos_lost']}, inspections {lost['inspections_lost']}; "
-        f"duplicates {lost['duplicates']}")  # fmt: skip
+        f"duplicates {lost['duplicates']} (photos read from storage and via nginx)")  # fmt: skip
     if chaos:
         out("  web1 and worker1 stay down: `scripts/cluster.sh up` starts them again")
     cost = benchcost.measure(setup, photo, samples, out) if samples else {}

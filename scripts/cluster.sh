@@ -295,7 +295,10 @@ EOF
 
 status() {
   local name pid code=0
-  for name in s3 web1 web2 worker1 worker2 nginx; do
+  local names=(s3)
+  for n in $(seq 1 "${#APP_PORTS[@]}"); do names+=("web$n"); done
+  for n in $(seq 1 "$WORKERS"); do names+=("worker$n"); done
+  for name in "${names[@]}" nginx; do
     if pid="$(pid_of "$name")"; then
       printf '  %-8s pid %s\n' "$name" "$pid"
     else
@@ -335,8 +338,7 @@ down() {
   # nginx first (no new requests), then the app servers (gunicorn: SIGTERM is graceful), the
   # workers (huey: SIGINT lets running jobs finish), the S3 server, the replica if we started it.
   stop nginx QUIT
-  stop web1 TERM
-  stop web2 TERM
+  for n in $(seq 1 "${#APP_PORTS[@]}"); do stop "web$n" TERM; done
   for n in $(seq 1 "$WORKERS"); do stop "worker$n" INT; done
   stop s3 TERM
   if [ -f "$STATE/replica-started" ] && [ -x scripts/pg-replica.sh ]; then

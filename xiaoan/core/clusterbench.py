@@ -342,11 +342,24 @@ def run(
         f"{lost['inspections']} inspections submitted; lost: reports {lost['reports_lost']}, "
         f"photos {lost['photos_lost']}, inspections {lost['inspections_lost']}; "
         f"duplicates {lost['duplicates']} (photos read from storage and via nginx)")  # fmt: skip
+    out(f"job queue after the load: {_drain()} pending (waited up to 60 s for the live worker)")
     if chaos:
         out("  web1 and worker1 stay down: `scripts/cluster.sh up` starts them again")
     cost = benchcost.measure(setup, photo, samples, out) if samples else {}
     return {"figures": figures, "errors": errors, "lost": lost, "cost": cost,
             "per_second": total / elapsed}  # fmt: skip
+
+
+def _drain(seconds: float = 60) -> int:
+    """Wait for the surviving worker to empty the queue the writes filled; what is left."""
+    from xiaoan.jobs import queue_health
+
+    until = time.monotonic() + seconds
+    pending = queue_health().get("pending", -1)
+    while pending and time.monotonic() < until:
+        time.sleep(1)
+        pending = queue_health().get("pending", -1)
+    return pending
 
 
 def _check_cluster(base: str, state: Path) -> None:

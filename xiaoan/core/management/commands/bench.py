@@ -10,12 +10,16 @@ class Command(BaseCommand):
         "`xiaoan bench import` (plan-document import of a generated 100-page plan), "
         "`xiaoan bench dashboard` (home page and 一张图 for a school, a district, the province), "
         "`xiaoan bench alerts` (signed events to a running server, the worker killed and "
-        "PostgreSQL restarted mid-run)."
+        "PostgreSQL restarted mid-run), "
+        "`xiaoan bench cluster` (a realistic mix against the localhost cluster of "
+        "scripts/cluster.sh, an app server and a worker killed mid-run; run it as "
+        "`scripts/cluster.sh bench`)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "area", choices=["hazards", "inspections", "import", "dashboard", "alerts"]
+            "area",
+            choices=["hazards", "inspections", "import", "dashboard", "alerts", "cluster"],
         )
         parser.add_argument("--units", type=int, default=10_000)
         parser.add_argument("--hazards", type=int, default=1_000_000)
@@ -39,6 +43,14 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--restart-db", default=None, help="alerts: the command restarting PostgreSQL"
+        )
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8080", help="cluster: nginx in front of it"
+        )
+        parser.add_argument("--seconds", type=int, default=90, help="cluster: load duration")
+        parser.add_argument("--clients", type=int, default=6, help="cluster: client processes")
+        parser.add_argument(
+            "--samples", type=int, default=20, help="cluster: in-process samples per kind"
         )
 
     def handle(self, *args, **options):
@@ -78,6 +90,17 @@ class Command(BaseCommand):
                 batch=max(1, min(100, options["batch"])),
                 chaos=not options["no_chaos"],
                 restart_command=options["restart_db"],
+                out=out,
+            )
+        elif options["area"] == "cluster":
+            from xiaoan.core import clusterbench
+
+            clusterbench.run(
+                base=options["url"].rstrip("/"),
+                seconds=options["seconds"],
+                clients=options["clients"],
+                chaos=not options["no_chaos"],
+                samples=options["samples"],
                 out=out,
             )
         else:  # pragma: no cover - argparse refuses other values

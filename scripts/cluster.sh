@@ -336,10 +336,10 @@ up() {
 
 down() {
   # nginx first (no new requests), then the app servers (gunicorn: SIGTERM is graceful), the
-  # workers (huey: SIGINT lets running jobs finish), the S3 server, the replica if we started it.
+  # workers (SIGTERM lets running jobs finish), the S3 server, the replica if we started it.
   stop nginx QUIT
   for n in $(seq 1 "${#APP_PORTS[@]}"); do stop "web$n" TERM; done
-  for n in $(seq 1 "$WORKERS"); do stop "worker$n" INT; done
+  for n in $(seq 1 "$WORKERS"); do stop "worker$n" TERM; done
   stop s3 TERM
   if [ -f "$STATE/replica-started" ] && [ -x scripts/pg-replica.sh ]; then
     scripts/pg-replica.sh stop || true

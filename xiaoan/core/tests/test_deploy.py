@@ -68,7 +68,7 @@ def test_it_stops_servers_and_workers_gracefully():
     web = (DEPLOY / "systemd" / "xiaoan-web@.service").read_text()
     worker = (DEPLOY / "systemd" / "xiaoan-worker@.service").read_text()
     assert "KillSignal=SIGTERM" in web and "deploy/gunicorn.conf.py" in web
-    assert "KillSignal=SIGINT" in worker and "run_huey" in worker
+    assert "KillSignal=SIGTERM" in worker and "run_huey" in worker
     assert re.search(r"TimeoutStopSec=\d+", web) and re.search(r"TimeoutStopSec=\d+", worker)
 
 

@@ -14,6 +14,7 @@ test and to local disk again after it.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ class Server:
     def __init__(self) -> None:
         from moto.server import ThreadedMotoServer
 
+        # One log line per S3 request would bury a failing test's own output.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._server.start()
         host, port = self._server.get_host_and_port()

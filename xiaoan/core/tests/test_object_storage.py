@@ -75,6 +75,7 @@ def test_it_keeps_a_reported_photo_private_in_the_bucket_and_serves_it_to_whoeve
         assert got.status_code == 200 and body_of(got) == stored
         got = client_for(who).get(page)
         assert got.status_code == 200 and body_of(got) == stored
+        assert got["Content-Length"] == str(len(stored))
         assert got["Cache-Control"] == "private, max-age=86400"
     assert client_for("school_b_teacher").get(page).status_code == 404
     assert api_for("school_b_teacher").get(api).status_code == 404

@@ -354,6 +354,16 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# --- Object storage (issue 19) -----------------------------------------------------------
+# With XIAOAN_S3_BUCKET, uploads (photos, evidence, attachments) live in an S3-compatible
+# bucket (django-storages) instead of MEDIA_ROOT; xiaoan.core.objectstorage reads the
+# XIAOAN_S3_* variables. Objects stay private: the permission-checked views stream them.
+from xiaoan.core.objectstorage import s3_storage  # noqa: E402
+
+_s3_default = s3_storage(env)
+if _s3_default is not None:
+    STORAGES["default"] = _s3_default
+# --- end of object storage ---------------------------------------------------------------
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 XIAOAN_PHOTO_MAX_BYTES = env.int("XIAOAN_PHOTO_MAX_MB", 10, minimum=1) * 1024 * 1024

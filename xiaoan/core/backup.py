@@ -46,6 +46,8 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoan.core.objectstorage import describe
+
 FORMAT = "xiaoan-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -426,11 +428,10 @@ def _write_backup(
     # Files after the snapshot: an upload made meanwhile is an unreferenced extra file,
     # never a row whose file is missing.
     if media_root is None:
-        backend = settings.STORAGES["default"]["BACKEND"]
         manifest["media"] = {
             "included": False,
             "reason": _("上传文件存放在对象存储（%(b)s）中，不在本备份内，请用存储自身的备份")
-            % {"b": backend},
+            % {"b": describe(storages["default"])},
             "files": [],
         }
         summary.media_included = False

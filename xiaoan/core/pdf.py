@@ -7,7 +7,9 @@ needed. XIAOAN_PDF_FONT names an installed system font to use instead.
 
 WeasyPrint never fetches anything over the network here: the only resources are the
 caller's stylesheet (passed as a string), the shipped font files and files under
-MEDIA_ROOT (photos), passed as file:// paths. `fetcher` refuses every other URL.
+MEDIA_ROOT (photos), passed as file:// paths. With object storage (S3) the photos are
+`xiaoan-media:` URIs (`media_uri`), read through the storage: only the names the caller
+lists. `fetcher` refuses every other URL.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -182,17 +185,34 @@ def page_css(font: PdfFont) -> str:
     return font.css() + f"@page {{ @bottom-center {{ content: {' '.join(parts)}; }} }}\n"
 
 
-def fetcher(files: Iterable[Path] = ()):
-    from weasyprint.urls import URLFetcher
+MEDIA_SCHEME = "xiaoan-media"
+
+
+def media_uri(name: str) -> str:
+    """The URI under which `fetcher(media=...)` reads `name` from the default storage."""
+    return f"{MEDIA_SCHEME}:{quote(name)}"
+
+
+def fetcher(files: Iterable[Path] = (), media: Iterable[str] = ()):
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     media_root = Path(settings.MEDIA_ROOT).resolve()
     allowed = {path.resolve() for path in files}
+    stored = set(media)
 
     class LocalFetcher(URLFetcher):
-        """Only files under MEDIA_ROOT and the given font files: no network, no other
-        local file."""
+        """Only files under MEDIA_ROOT, the given font files and the listed stored files:
+        no network, no other local file."""
 
         def fetch(self, url, headers=None):
+            if url.startswith(f"{MEDIA_SCHEME}:"):
+                name = unquote(url.removeprefix(f"{MEDIA_SCHEME}:"))
+                if name not in stored:
+                    raise ValueError(f"refused: {url[:80]}")
+                from django.core.files.storage import default_storage
+
+                # Streamed from the storage; WeasyPrint closes it once read.
+                return URLFetcherResponse(url, default_storage.open(name, "rb"))
             if not url.startswith("file:"):
                 raise ValueError(f"refused: {url[:80]}")
             from urllib.request import url2pathname
@@ -213,6 +233,7 @@ def write_pdf(
     identifier: bytes | None = None,
     dpi: int = 150,
     jpeg_quality: int = 80,
+    media: Iterable[str] = (),
 ) -> bytes:
     """HTML (with `stylesheet` and the page footer) as PDF bytes set in `font`, the glyphs
     used embedded. Needs no database: the font test runs it in a bare subprocess."""
@@ -222,7 +243,7 @@ def write_pdf(
     # @font-face rules are only read through a FontConfiguration shared by the
     # stylesheets and the document.
     fonts = FontConfiguration()
-    local = fetcher(path for _weight, path in font.files)
+    local = fetcher((path for _weight, path in font.files), media)
     stylesheets = [
         CSS(string=stylesheet, url_fetcher=local),
         CSS(string=page_css(font), url_fetcher=local, font_config=fonts),

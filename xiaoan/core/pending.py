@@ -123,10 +123,12 @@ def clean_abandoned(now: dt.datetime | None = None) -> int:
     """Delete the pending copies older than ABANDONED_AFTER (forms never sent again), and
     the uploaders' folders left empty. How many files went."""
     cutoff = (now or timezone.now()) - ABANDONED_AFTER
-    if not default_storage.exists(ROOT):
+    # Listed, not tested with exists(): object storage has no folders, only key prefixes.
+    try:
+        folders, _files = default_storage.listdir(ROOT)
+    except FileNotFoundError:
         return 0
     deleted = 0
-    folders, _files = default_storage.listdir(ROOT)
     for folder in folders:
         base = f"{ROOT}/{folder}"
         _sub, names = default_storage.listdir(base)
@@ -139,7 +141,7 @@ def clean_abandoned(now: dt.datetime | None = None) -> int:
                 left -= 1
         if not left:
             try:
-                default_storage.delete(base)
+                default_storage.delete(base)  # object storage: no such key, nothing done
             except OSError:  # a photo kept meanwhile: the folder stays
                 pass
     return deleted

@@ -2,9 +2,10 @@
 WeasyPrint (xiaoan.core.pdf: the font, the local-only fetcher), with signature lines.
 
 The record's stylesheet is read from the template directory; the result photos are passed
-as file:// paths inside MEDIA_ROOT. When the storage is not a local directory (object
-storage), photos are left out of the PDF; the record then says how many photos the online
-record holds.
+as file:// paths inside MEDIA_ROOT, or, with object storage (S3), as `xiaoan-media:` URIs
+that the PDF fetcher reads through the storage (only this record's photos). A photo whose
+local file is gone is left out; the record then says how many photos the online record
+holds.
 
 Access is decided by the caller (pages and API load the inspection through
 `Inspection.objects.restrict(user)`); this module only renders.
@@ -15,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -24,7 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoan.audit.files import file_served
-from xiaoan.core.pdf import PDF, pdf_font, write_pdf
+from xiaoan.core.objectstorage import is_object_storage
+from xiaoan.core.pdf import MEDIA_SCHEME, PDF, media_uri, pdf_font, write_pdf
 from xiaoan.hazards.choices import HazardLevel
 from xiaoan.inspections.choices import PENDING_STATUSES, ResultValue
 from xiaoan.inspections.models import (
@@ -54,13 +57,15 @@ class Row:
     value: str = ""
     value_label: str = ""
     hazard_label: str = ""
-    photos: list[str] = field(default_factory=list)  # file:// URIs
+    photos: list[str] = field(default_factory=list)  # file:// or xiaoan-media: URIs
     photo_count: int = 0
 
 
 def _photo_uri(photo: ResultPhoto, media_root: Path) -> str | None:
-    """A file:// URI for a photo stored under MEDIA_ROOT, else None (object storage, or a
-    file gone missing)."""
+    """A file:// URI for a photo stored under MEDIA_ROOT; a xiaoan-media: URI for one in
+    object storage; None for a local file gone missing."""
+    if is_object_storage(photo.image.storage):
+        return media_uri(photo.image.name) if photo.image.name else None
     try:
         path = Path(photo.image.path).resolve()
     except (NotImplementedError, ValueError):
@@ -155,7 +160,14 @@ def record_context(inspection: Inspection) -> dict[str, Any]:
 def render_pdf(inspection: Inspection) -> bytes:
     """The record as PDF bytes. Raises PdfUnavailable when the CJK font is missing."""
     font = pdf_font()
-    html = get_template(TEMPLATE).render(record_context(inspection))
+    context = record_context(inspection)
+    html = get_template(TEMPLATE).render(context)
+    stored = [
+        unquote(uri.removeprefix(f"{MEDIA_SCHEME}:"))
+        for row in context["photo_rows"]
+        for uri in row.photos
+        if uri.startswith(f"{MEDIA_SCHEME}:")
+    ]
     return write_pdf(
         html,
         font,
@@ -163,6 +175,7 @@ def render_pdf(inspection: Inspection) -> bytes:
         identifier=f"xiaoan-inspection-{inspection.pk}".encode(),
         dpi=PHOTO_DPI,
         jpeg_quality=PHOTO_JPEG_QUALITY,
+        media=stored,
     )
 
 

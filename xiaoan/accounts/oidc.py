@@ -6,7 +6,9 @@ one claim (`XIAOAN_OIDC_USERNAME_CLAIM`) to an existing account's username or mo
 that only its managers give. Refused: unknown people, inactive or locked-out accounts, and the
 platform administrators (三员), whose login stays local with the second factor. A refusal is
 written to the audit trail and told on the login page; a login is recorded like any other
-(the `user_logged_in` signal) and then lives under the same session rules.
+(the `user_logged_in` signal) and then lives under the same session rules (idle and absolute
+limits, the second factor when a role requires it), except the local password's policy: a
+password the person did not use is not made to change.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
 from xiaoan.accounts.authority import is_platform_admin
+from xiaoan.accounts.password_middleware import SSO_SESSION_KEY
 from xiaoan.audit.models import AuditAction
 from xiaoan.audit.services import record
 from xiaoan.core.names import normalize_name
@@ -176,6 +179,11 @@ class CallbackView(OIDCAuthenticationCallbackView):
         except requests.RequestException as exc:
             logger.warning("single sign-on provider unreachable: %s", exc)
             return self.refuse(SsoRefused("unavailable"))
+
+    def login_success(self):
+        response = super().login_success()
+        self.request.session[SSO_SESSION_KEY] = True
+        return response
 
     def login_failure(self):
         # With `self.user` set, django.contrib.auth has already sent user_login_failed,

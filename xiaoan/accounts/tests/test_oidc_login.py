@@ -216,3 +216,36 @@ def test_it_never_starts_a_token_exchange_from_a_password_login(sso):
         {"username": "school_a_officer", "password": "wrong-password"},
     )
     assert response.status_code == 200  # the form again, not the provider's account
+
+
+def test_it_refuses_an_account_locked_by_failed_passwords(sso, settings):
+    settings.AXES_ENABLED = True
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        Client().post(
+            "/accounts/login/", {"username": "school_a_officer", "password": "wrong-password"}
+        )
+    client, response = sso_login(sso)
+    _refused_with(client, response, "您的账号因多次登录失败已被暂时锁定")
+    # The lock is the account's: someone else still signs on with lock-outs enforced.
+    sso.claims = {"sub": "person-2", "preferred_username": "school_a_head"}
+    _client, response = sso_login(sso)
+    assert response["Location"] == "/"
+
+
+def test_it_does_not_ask_a_signed_on_person_to_change_the_unused_local_password(sso):
+    User.objects.filter(username="school_a_officer").update(must_change_password=True)
+    client, _response = sso_login(sso)
+    assert client.get("/").status_code == 200
+    assert client.get("/api/hazards/").status_code == 200
+    # A password login of the same account is still sent to change it.
+    local = Client()
+    local.force_login(User.objects.get(username="school_a_officer"))
+    assert local.get("/")["Location"] == "/accounts/password/"
+
+
+def test_it_still_asks_for_the_second_factor_a_role_requires(sso):
+    from xiaoan.accounts.models import Role
+
+    Role.objects.filter(code="safety_officer").update(require_mfa=True)
+    client, _response = sso_login(sso)
+    assert client.get("/")["Location"].startswith("/accounts/mfa/setup/")

@@ -568,6 +568,50 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Single sign-on (OpenID Connect, mozilla-django-oidc) -------------------------------
+# Off unless XIAOAN_OIDC_CLIENT_ID is set; then every endpoint below is required (no
+# discovery at start-up: the province's IT department gives these addresses). The provider's
+# person is matched to an existing account (xiaoan.accounts.oidc); no account is ever created.
+XIAOAN_OIDC_CLIENT_ID = env.str("XIAOAN_OIDC_CLIENT_ID")
+XIAOAN_OIDC_ENABLED = bool(XIAOAN_OIDC_CLIENT_ID)
+if XIAOAN_OIDC_ENABLED:
+    _oidc_schemes = ("https",) if PRODUCTION else ("http", "https")
+    _oidc = {
+        name: env.url(name, "", _oidc_schemes)
+        for name in (
+            "XIAOAN_OIDC_ISSUER",
+            "XIAOAN_OIDC_AUTHORIZATION_ENDPOINT",
+            "XIAOAN_OIDC_TOKEN_ENDPOINT",
+            "XIAOAN_OIDC_USERINFO_ENDPOINT",
+            "XIAOAN_OIDC_JWKS_ENDPOINT",
+        )
+    }
+    _oidc["XIAOAN_OIDC_CLIENT_SECRET"] = env.str("XIAOAN_OIDC_CLIENT_SECRET")
+    _oidc_missing = [name for name, value in _oidc.items() if not value]
+    if _oidc_missing:
+        raise ImproperlyConfigured(
+            "XIAOAN_OIDC_CLIENT_ID turns single sign-on on; also required: "
+            + ", ".join(_oidc_missing)
+        )
+    XIAOAN_OIDC_ISSUER = _oidc["XIAOAN_OIDC_ISSUER"]
+    OIDC_OP_AUTHORIZATION_ENDPOINT = _oidc["XIAOAN_OIDC_AUTHORIZATION_ENDPOINT"]
+    OIDC_OP_TOKEN_ENDPOINT = _oidc["XIAOAN_OIDC_TOKEN_ENDPOINT"]
+    OIDC_OP_USER_ENDPOINT = _oidc["XIAOAN_OIDC_USERINFO_ENDPOINT"]
+    OIDC_OP_JWKS_ENDPOINT = _oidc["XIAOAN_OIDC_JWKS_ENDPOINT"]
+    OIDC_RP_CLIENT_ID = XIAOAN_OIDC_CLIENT_ID
+    OIDC_RP_CLIENT_SECRET = _oidc["XIAOAN_OIDC_CLIENT_SECRET"]
+    OIDC_RP_SIGN_ALGO = "RS256"
+    OIDC_RP_SCOPES = env.str("XIAOAN_OIDC_SCOPES", "openid profile")
+    OIDC_USE_PKCE = True
+    OIDC_TIMEOUT = env.int("XIAOAN_OIDC_TIMEOUT", 10, minimum=1)
+    # Which claim names the person, and which account field it is matched against.
+    XIAOAN_OIDC_USERNAME_CLAIM = env.str("XIAOAN_OIDC_USERNAME_CLAIM", "preferred_username")
+    XIAOAN_OIDC_ACCOUNT_FIELD = env.choice(
+        "XIAOAN_OIDC_ACCOUNT_FIELD", "username", ("username", "mobile")
+    )
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "xiaoan.accounts.oidc.OidcBackend"]
+# --- end of single sign-on ---------------------------------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 
 from xiaoan.core.views import healthz, readyz
@@ -52,3 +53,7 @@ urlpatterns = [
 
 # Uploaded files (photos, evidence) are served only through views that check who may see
 # them; MEDIA_ROOT is never exposed as such, not even in development.
+
+# Single sign-on (OpenID Connect) only when configured (XIAOAN_OIDC_*): otherwise /oidc/ is 404.
+if settings.XIAOAN_OIDC_ENABLED:
+    urlpatterns.append(path("oidc/", include("xiaoan.accounts.oidc_urls")))

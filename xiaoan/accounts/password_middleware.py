@@ -25,6 +25,14 @@ OPEN_PREFIXES = (
     "/api/",  # the API enforces it itself (PasswordCurrent), with a structured error
 )
 WARNED_KEY = "xiaoan_password_warned"
+# Set on a session opened by single sign-on (xiaoan.accounts.oidc): the local password had no
+# part in it, so its policy does not stand in the way (a local login still enforces it).
+SSO_SESSION_KEY = "xiaoan_signed_on"
+
+
+def _signed_on(request) -> bool:
+    session = getattr(request, "session", None)
+    return bool(session is not None and session.get(SSO_SESSION_KEY))
 
 
 class PasswordPolicyMiddleware:
@@ -33,7 +41,7 @@ class PasswordPolicyMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated and not _signed_on(request):
             reason = passwords.change_required(user)
             if reason and not request.path.startswith(OPEN_PREFIXES):
                 return redirect("accounts:my_password")
@@ -63,6 +71,6 @@ class PasswordCurrent(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         user = request.user
-        if not getattr(user, "is_authenticated", False):
+        if not getattr(user, "is_authenticated", False) or _signed_on(request):
             return True
         return not passwords.change_required(user)

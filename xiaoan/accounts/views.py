@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -47,6 +48,10 @@ class LoginView(auth_views.LoginView):
     def form_invalid(self, form):
         throttling.count_address_failure(self.request)
         return super().form_invalid(form)
+
+    def get_context_data(self, **kwargs):
+        # The "统一身份认证登录" button, when single sign-on is configured.
+        return {**super().get_context_data(**kwargs), "oidc_enabled": settings.XIAOAN_OIDC_ENABLED}
 
 
 class UserListView(ScopedListView):

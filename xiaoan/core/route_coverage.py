@@ -20,6 +20,8 @@ OPEN_BY_DESIGN = {
     "readyz": "the load balancer's readiness probe",
     "accounts:auditlog": "the old address, a plain redirect to /audit/ (guarded there)",
     "set_language": "Django's language switch",
+    # Only present when single sign-on is configured (xiaoan/accounts/tests/test_oidc_login.py).
+    "oidc_authentication_init": "starts single sign-on: a redirect to the identity provider",
 }
 
 SEEN: dict[str, set[str]] = defaultdict(set)

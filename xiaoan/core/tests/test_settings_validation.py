@@ -64,6 +64,12 @@ BAD = [
     ({"XIAOAN_HSTS_SECONDS": "-5"}, "XIAOAN_HSTS_SECONDS"),
     ({"XIAOAN_PASSWORD_MIN_LENGTH": "6"}, "XIAOAN_PASSWORD_MIN_LENGTH"),
     ({"XIAOAN_PASSWORD_CLASSES": "5"}, "XIAOAN_PASSWORD_CLASSES"),
+    # Single sign-on: the client id turns it on, and then every endpoint is required.
+    ({"XIAOAN_OIDC_CLIENT_ID": "xiaoan"}, "XIAOAN_OIDC_ISSUER"),
+    (
+        {**PRODUCTION, "XIAOAN_OIDC_CLIENT_ID": "x", "XIAOAN_OIDC_ISSUER": "http://idp.cn"},
+        "XIAOAN_OIDC_ISSUER",
+    ),
 ]
 
 

@@ -26,7 +26,7 @@ class ArchiveError(Exception):
 
 @dataclass
 class ArchiveResult:
-    path: Path
+    path: Path | str
     count: int
     first_id: int
     last_id: int
@@ -95,6 +95,30 @@ def _read_back(path: Path, count: int, last_hash: str) -> None:
         raise ArchiveError(_("归档文件校验失败，未删除任何审计记录：%(p)s") % {"p": path})
 
 
+def _to_object_storage(path: Path, checksum: str) -> str | None:
+    """With object storage the archive goes to the bucket beside the uploads, checked after
+    the upload, and the local copy is removed: on several servers, whichever ran the nightly
+    job would otherwise hold it alone. None with local storage (the file stays)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from xiaoan.core.objectstorage import describe, is_object_storage
+
+    if not is_object_storage(default_storage):
+        return None
+    with path.open("rb") as handle:
+        name = default_storage.save(f"audit-archive/{path.name}", handle)
+    with default_storage.open(name, "rb") as handle:
+        stored = hashlib.sha256(handle.read()).hexdigest()
+    if stored != checksum:
+        default_storage.delete(name)
+        raise ArchiveError(_("归档文件上传后校验失败，未删除任何审计记录：%(p)s") % {"p": name})
+    default_storage.save(f"{name}.sha256", ContentFile(f"{checksum}  {path.name}\n".encode()))
+    path.unlink()
+    Path(f"{path}.sha256").unlink()
+    return f"{describe(default_storage)}/{name}"
+
+
 def archive(before: dt.date | None = None) -> ArchiveResult | None:
     """Archive the rows older than the cut-off (a prefix of the chain, so what stays still
     starts at the anchor). The rows are checked first; a broken chain is never archived."""
@@ -122,6 +146,7 @@ def archive(before: dt.date | None = None) -> ArchiveResult | None:
         _read_back(path, count, last.hash)
         checksum = _sha256(path)
         Path(f"{path}.sha256").write_text(f"{checksum}  {path.name}\n", encoding="ascii")
+        path = _to_object_storage(path, checksum) or path
         AuditArchive.objects.create(
             path=str(path),
             sha256=checksum,
@@ -140,7 +165,7 @@ def archive(before: dt.date | None = None) -> ArchiveResult | None:
                 cursor.execute("SET LOCAL xiaoan.audit_archive = 'off'")
         record(
             AuditAction.OTHER,
-            object_repr=path.name,
+            object_repr=str(path).rsplit("/", 1)[-1],
             detail={
                 "kind": "audit-archive",
                 "file": str(path),

@@ -12,6 +12,7 @@ from xiaoan.audit import archive
 @lock_task("audit-archive")
 def nightly_archive() -> int:
     """Rows older than XIAOAN_AUDIT_RETENTION_DAYS go to a file under
-    $XIAOAN_DATA_DIR/audit-archive/; the lock keeps two workers from racing."""
+    $XIAOAN_DATA_DIR/audit-archive/, or to the bucket's audit-archive/ with object storage
+    (whichever server runs the job); the lock keeps two workers from racing."""
     result = archive.archive()
     return result.count if result else 0

@@ -10,11 +10,11 @@ import os
 from pathlib import Path
 
 bind = os.environ.get("XIAOAN_BIND", "127.0.0.1:8000")
-# Threads in a few processes: requests mostly wait on the database; the workers' memory
-# (the loaded apps, frozen by xiaoan.wsgi) is shared by preloading.
+# One process per core, several threads each: requests mostly wait on the database's round
+# trips (README, "PostgreSQL and Redis"); the loaded apps are shared by preloading.
 worker_class = "gthread"
-workers = int(os.environ.get("XIAOAN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8)))
-threads = int(os.environ.get("XIAOAN_THREADS", 4))
+workers = int(os.environ.get("XIAOAN_WORKERS", multiprocessing.cpu_count()))
+threads = int(os.environ.get("XIAOAN_THREADS", 8))
 preload_app = True
 # A request past this is killed with its worker (exports and reports run as jobs instead).
 timeout = 60

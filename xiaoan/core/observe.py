@@ -7,6 +7,7 @@ import logging
 import time
 
 from django.utils.functional import empty
+from django.utils.log import log_response
 
 from xiaoan.core import metrics, requestid
 
@@ -34,6 +35,16 @@ class ObservationMiddleware:
             view = metrics.view_label(request)
             metrics.observe(view, request.method, response.status_code, seconds)
             response[requestid.HEADER] = rid
+            if response.status_code >= 400:
+                # Django's own "Not Found: /x" line, written here while the id is bound (it
+                # marks the response logged, so the handler does not write it again unbound).
+                log_response(
+                    "%s: %s",
+                    response.reason_phrase,
+                    request.path,
+                    response=response,
+                    request=request,
+                )
             access_log.info(
                 "%s %s %s %.1fms",
                 request.method,

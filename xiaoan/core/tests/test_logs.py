@@ -17,19 +17,31 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def access_lines():
-    """The access logger's records as the production handler writes them (JSON)."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.addFilter(RequestIdFilter())
-    handler.setFormatter(JsonFormatter())
-    logger = logging.getLogger("xiaoan.request")
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    logger.removeHandler(handler)
-    logger.setLevel(level)
+def json_lines():
+    """json_lines(logger) -> a reader of that logger's records as the production handler
+    writes them (the request-id filter, the JSON formatter)."""
+    added = []
+
+    def attach(name: str):
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        handler.addFilter(RequestIdFilter())
+        handler.setFormatter(JsonFormatter())
+        logger = logging.getLogger(name)
+        added.append((logger, handler, logger.level))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        return lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+
+    yield attach
+    for logger, handler, level in added:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+@pytest.fixture
+def access_lines(json_lines):
+    return json_lines("xiaoan.request")
 
 
 def test_it_logs_one_json_access_line_with_the_callers_request_id(access_lines):
@@ -76,6 +88,15 @@ def test_it_names_the_signed_in_user_when_already_loaded(access_lines, client_fo
     [line] = access_lines()[-1:]
     assert line["route"] == "hazards:hazard_list"
     assert str(line["user_id"]) == client.session["_auth_user_id"]
+
+
+def test_it_puts_the_request_id_on_djangos_error_lines(json_lines):
+    errors = json_lines("django.request")
+    sent = "lb-0000notfound"
+    Client().get("/no/such/page/at/all", HTTP_X_REQUEST_ID=sent)
+    [line] = errors()  # once: the handler does not write it again outside the request
+    assert line["message"] == "Not Found: /no/such/page/at/all"
+    assert line["request_id"] == sent
 
 
 def record(message: str, exc_info=None) -> logging.LogRecord:

@@ -89,9 +89,24 @@ class LiveCollector:
     """Figures read when scraped: the queue's depth, the jobs' runs and the open work."""
 
     def collect(self) -> Iterator[Metric]:
+        # A part that fails (the database down) is reported as such, not as a failed scrape:
+        # the request figures matter most exactly then.
+        failed = GaugeMetricFamily(
+            "xiaoan_scrape_part_failed",
+            "Scrape-time figures that could not be read.",
+            labels=["part"],
+        )
+        for name, part in (("jobs", self._jobs), ("business", self._business)):
+            try:
+                families = list(part())
+            except Exception:
+                logger.exception("metrics: reading the %s figures failed", name)
+                failed.add_metric([name], 1)
+            else:
+                failed.add_metric([name], 0)
+                yield from families
         yield from self._queue()
-        yield from self._jobs()
-        yield from self._business()
+        yield failed
 
     def _queue(self) -> Iterator[Metric]:
         from xiaoan.jobs import queue_health

@@ -177,6 +177,21 @@ def test_it_exposes_the_job_figures_the_queue_keeps(with_token, monkeypatch):
     assert sample(text, "xiaoan_job_last_seconds", job="hazards.mark_overdue") == 0.25
 
 
+def test_it_still_serves_the_request_figures_when_the_database_fails(with_token, monkeypatch):
+    from xiaoan.hazards.models import Hazard
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("database is gone")
+
+    monkeypatch.setattr(Hazard.objects, "open", broken)
+    text = scrape()
+    assert sample(text, "xiaoan_scrape_part_failed", part="business") == 1
+    assert sample(text, "xiaoan_scrape_part_failed", part="jobs") == 0
+    assert "xiaoan_hazards_open" not in text
+    assert "xiaoan_http_requests_total" in text
+    assert "database is gone" not in text
+
+
 RECORD = """
 from xiaoan.core import metrics
 for _ in range({n}):

@@ -229,3 +229,11 @@ def test_gunicorn_config_marks_dead_workers(tmp_path, monkeypatch):
     assert not (tmp_path / "gauge_livesum_42.db").exists()
     conf["on_starting"](None)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_it_is_not_redirected_to_https(with_token, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert Client().get("/healthz").status_code == 200  # exempt already, the model
+    assert Client().get("/hazards/").status_code == 301  # the rule is on
+    response = Client().get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert response.status_code == 200

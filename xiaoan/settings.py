@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 import sys
 from pathlib import Path
@@ -133,6 +134,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it times the whole request and every log line of it carries the request id.
+    "xiaoan.core.observe.ObservationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "xiaoan.alerts.middleware.IntakeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -612,10 +615,39 @@ if XIAOAN_OIDC_ENABLED:
     AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "xiaoan.accounts.oidc.OidcBackend"]
 # --- end of single sign-on ---------------------------------------------------------------
 
+# ---- Observability (issue 19): JSON logs, /metrics --------------------------------------
+# One JSON object per line for a log collector in production, readable text in development.
+XIAOAN_LOG_FORMAT = env.choice(
+    "XIAOAN_LOG_FORMAT", "json" if PRODUCTION else "text", ("json", "text")
+)
+# /metrics is off (404) unless a bearer token or the scraper's networks are given (both: both).
+XIAOAN_METRICS_TOKEN = env.str("XIAOAN_METRICS_TOKEN")
+if XIAOAN_METRICS_TOKEN and len(XIAOAN_METRICS_TOKEN) < 16:
+    raise ImproperlyConfigured("XIAOAN_METRICS_TOKEN must be at least 16 characters long.")
+try:
+    XIAOAN_METRICS_NETWORKS = [
+        ipaddress.ip_network(cidr, strict=False) for cidr in env.list("XIAOAN_METRICS_NETWORKS", [])
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"XIAOAN_METRICS_NETWORKS: {exc}") from None
+SECURE_REDIRECT_EXEMPT += [r"^metrics/?$"]  # scraped on the internal network, like /readyz
+# ---- end of observability ---------------------------------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "xiaoan.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "xiaoan.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": XIAOAN_LOG_FORMAT,
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": env.choice("XIAOAN_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
@@ -624,5 +656,7 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # One access line per request, but not thousands of them in a test run's output.
+        "xiaoan.request": {"level": "WARNING" if TESTING else "INFO"},
     },
 }

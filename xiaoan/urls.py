@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.urls import include, path
 
+from xiaoan.core.metrics import metrics
 from xiaoan.core.views import healthz, readyz
 
 urlpatterns = [
     path("", include("xiaoan.core.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("accounts/", include("xiaoan.accounts.urls")),
     path("units/", include("xiaoan.orgs.urls")),
     path("hazards/", include("xiaoan.hazards.urls")),

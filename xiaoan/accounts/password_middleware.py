@@ -22,6 +22,7 @@ OPEN_PREFIXES = (
     "/static/",
     "/healthz",
     "/readyz",
+    "/metrics",
     "/api/",  # the API enforces it itself (PasswordCurrent), with a structured error
 )
 WARNED_KEY = "xiaoan_password_warned"

@@ -91,12 +91,12 @@ def test_it_counts_unhandled_exceptions_and_5xx(with_token, monkeypatch):
 
     monkeypatch.setattr(xiaoan.core.views, "_database_health", broken)
     before = scrape()
-    response = Client(raise_request_exception=False).get("/healthz")
+    response = Client(raise_request_exception=False).get("/readyz")
     assert response.status_code == 500
     after = scrape()
     for name, labels in (
-        ("xiaoan_http_exceptions_total", {"view": "healthz"}),
-        ("xiaoan_http_requests_total", {"view": "healthz", "status": "5xx"}),
+        ("xiaoan_http_exceptions_total", {"view": "readyz"}),
+        ("xiaoan_http_requests_total", {"view": "readyz", "status": "5xx"}),
     ):
         assert sample(after, name, **labels) == sample(before, name, **labels) + 1
 

@@ -138,8 +138,13 @@ status() {
     say "在运行，但不在恢复模式（不是副本）"
     return 1
   fi
-  say "在运行：127.0.0.1:$PORT，只读副本；回放延迟 $(replica -c \
-    "select coalesce(extract(epoch from now() - pg_last_xact_replay_timestamp())::int::text || ' 秒', '未知')")"
+  # Behind by the WAL the primary has written and the replica has not replayed yet (an idle
+  # primary writes nothing, so a time since the last replayed commit would mislead).
+  local lsn
+  lsn="$(primary -c 'select pg_current_wal_lsn()' 2>/dev/null || true)"
+  say "在运行：127.0.0.1:$PORT，只读副本；落后主库 $([ -n "$lsn" ] && replica -c \
+    "select greatest(pg_wal_lsn_diff('$lsn', pg_last_wal_replay_lsn()), 0)::bigint" \
+    || echo '?') 字节 WAL"
 }
 
 allow() {

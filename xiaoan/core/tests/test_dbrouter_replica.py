@@ -44,6 +44,10 @@ def _settings_for_replica() -> dict:
     replica = copy.deepcopy(primary)
     for key in ("HOST", "PORT", "USER", "PASSWORD"):
         replica[key] = parsed.get(key) or ""
+        # A socket URL (postgres:///db?host=/var/run/postgresql) puts these in OPTIONS.
+        replica["OPTIONS"].pop(key.lower(), None)
+    replica["OPTIONS"].pop("hostaddr", None)
+    replica["OPTIONS"].pop("service", None)
     replica["TEST"]["MIRROR"] = "default"
     return replica
 

@@ -184,3 +184,39 @@ def test_it_names_only_views_that_exist():
     assert dbrouter.LAGGING_VIEWS <= names, dbrouter.LAGGING_VIEWS - names
     exports = {n for n in names if dbrouter._EXPORT_NAME.search(n)}
     assert {"hazards:hazard_export", "api:hazard-export", "reports:dashboard_export"} <= exports
+
+
+def _settings_in(tmp_path, **variables: str):
+    """What settings.py makes of these variables, in a fresh process."""
+    from xiaoan.core.tests.test_settings_validation import run
+
+    code = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps([s.DATABASES.get('replica'), s.DATABASES['default'], "
+        "getattr(s, 'DATABASE_ROUTERS', []), s.MIDDLEWARE[:2]], default=str))"
+    )
+    return run(tmp_path, "shell", "-c", code, **variables)
+
+
+def test_it_adds_the_replica_alias_and_router_only_with_the_variable(tmp_path):
+    import json
+
+    primary = "postgres://xiaoan@10.0.0.11:5432/xiaoan"
+    done = _settings_in(
+        tmp_path,
+        DATABASE_URL=primary,
+        XIAOAN_READ_DATABASE_URL="postgres://reader@10.0.0.12:5433/xiaoan",
+        XIAOAN_DB_CONN_MAX_AGE="30",
+    )
+    assert done.returncode == 0, done.stderr
+    replica, default, routers, middleware = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (replica["HOST"], replica["PORT"], replica["USER"]) == ("10.0.0.12", 5433, "reader")
+    assert replica["CONN_MAX_AGE"] == default["CONN_MAX_AGE"] == 30
+    assert replica["CONN_HEALTH_CHECKS"] is True
+    assert replica["TEST"]["MIRROR"] == "default"
+    assert routers == ["xiaoan.core.dbrouter.ReadReplicaRouter"]
+    assert middleware[1] == "xiaoan.core.dbrouter.ReadRoutingMiddleware"
+    done = _settings_in(tmp_path, DATABASE_URL=primary)
+    assert json.loads(done.stdout.strip().splitlines()[-1])[0::2] == [None, []]
+    refused = _settings_in(tmp_path, XIAOAN_READ_DATABASE_URL="postgres://r@h/x")
+    assert refused.returncode != 0 and "XIAOAN_READ_DATABASE_URL" in refused.stderr

@@ -11,7 +11,7 @@ COMPILE = $(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --q
 	--python-version 3.11 --python-platform x86_64-manylinux_2_36 \
 	--custom-compile-command "make lock" -o $(LOCK)
 
-.PHONY: run test setup assets lint format clean lock upgrade
+.PHONY: run test setup assets lint format clean lock upgrade replica
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -60,6 +60,10 @@ run: setup
 test: setup
 	@[ -x "$(CHROMIUM)" ] || echo "make test: 未找到 Chromium（$(CHROMIUM)），跳过浏览器测试；apt-get install chromium 后即会运行。"
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# A streaming replica of the local PostgreSQL on port 5433 (XIAOAN_READ_DATABASE_URL).
+replica:
+	./scripts/pg-replica.sh start
 
 lint: setup
 	$(BIN)/ruff check .

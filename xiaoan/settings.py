@@ -200,6 +200,21 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Read replica (issue 19): dashboards, rankings, exports and printed reports may read a
+# streaming replica; see xiaoan/core/dbrouter.py. Each request is a unit of work for it.
+MIDDLEWARE.insert(1, "xiaoan.core.dbrouter.ReadRoutingMiddleware")
+READ_DATABASE_URL = env.url("XIAOAN_READ_DATABASE_URL", "", ("postgres", "postgresql", "pgsql"))
+if READ_DATABASE_URL:
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        raise ImproperlyConfigured("XIAOAN_READ_DATABASE_URL needs a PostgreSQL DATABASE_URL.")
+    DATABASES["replica"] = dj_database_url.parse(READ_DATABASE_URL, conn_max_age=0)
+    for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+        DATABASES["replica"][key] = DATABASES["default"][key]
+    # A test run reads the test database through it, never creates one on it.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["xiaoan.core.dbrouter.ReadReplicaRouter"]
+# --- end read replica
+
 REDIS_URL = env.url("REDIS_URL", "", ("redis", "rediss", "unix"))
 
 if REDIS_URL:

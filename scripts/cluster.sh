@@ -168,8 +168,12 @@ replica_up() {
   fi
   local port="${XIAOAN_REPLICA_PORT:-5433}"
   if ! scripts/pg-replica.sh status >/dev/null 2>&1; then
-    scripts/pg-replica.sh allow >/dev/null 2>&1 || true
-    if scripts/pg-replica.sh start; then
+    if ! scripts/pg-replica.sh start; then
+      # Said out loud: this appends replication lines to the system's pg_hba.conf.
+      say "allowing replication connections from this machine (scripts/pg-replica.sh allow)"
+      scripts/pg-replica.sh allow || true
+    fi
+    if scripts/pg-replica.sh status >/dev/null 2>&1 || scripts/pg-replica.sh start; then
       touch "$STATE/replica-started"
     else
       say "the replica did not start: running without it (see scripts/pg-replica.sh status)"
@@ -186,6 +190,11 @@ database_up() {
   if [ "$exists" != 1 ]; then
     say "creating database $DB"
     psql "$PG_ADMIN" -XAtqc "create database $DB"
+    echo "$DB" >"$STATE/database-created"
+  elif [ ! -f "$STATE/database-created" ]; then
+    # Its rows were encrypted with the keys of another var/cluster (another checkout, or
+    # one removed): they would not decrypt with this one's.
+    die "database $DB exists but was not made by this var/cluster; drop it (dropdb -h 127.0.0.1 -U postgres $DB) or pick another name with XIAOAN_CLUSTER_DB"
   fi
   say "migrate, demo data, collectstatic"
   "$BIN/xiaoan" migrate --no-input >>"$LOGS/setup.log" 2>&1 || die "migrate failed: $LOGS/setup.log"

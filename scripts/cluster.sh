@@ -2,7 +2,7 @@
 # A province's deployment in miniature, on localhost (issue 19): two gunicorn app servers and
 # two huey workers behind nginx, against the local PostgreSQL (its own database), the
 # streaming replica when scripts/pg-replica.sh exists, Redis (its own db number) and moto's
-# S3 server. Run `make setup` once, then:
+# S3 server. From a fresh clone (`up` runs `make setup` itself):
 #
 #   scripts/cluster.sh up       start whatever is not running (idempotent), wait for /readyz
 #                               through nginx, print the URLs and pids
@@ -147,7 +147,8 @@ load_env() {
 }
 
 need() {
-  [ -x "$BIN/xiaoan" ] || die "未找到 .venv：请先运行 make setup"
+  # From a fresh clone: the same setup as `make test` (virtualenv, locked packages, assets).
+  make setup >/dev/null || die "make setup failed"
   command -v pg_isready >/dev/null || die "需要 PostgreSQL（.ci/run 会安装并启动）"
   pg_isready -h 127.0.0.1 -p 5432 -q || die "PostgreSQL 未在 127.0.0.1:5432 运行（.ci/run 会启动它）"
   redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || die "Redis 未在 127.0.0.1:6379 运行（.ci/run 会启动它）"

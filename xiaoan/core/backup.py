@@ -318,7 +318,7 @@ def file_sha256(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _copy_hashed(source: Path, target: Path) -> tuple[str, int]:
+def copy_hashed(source: Path, target: Path) -> tuple[str, int]:
     target.parent.mkdir(parents=True, exist_ok=True)
     with source.open("rb") as src, target.open("wb") as dst:
         writer = _HashingWriter(dst)
@@ -327,7 +327,7 @@ def _copy_hashed(source: Path, target: Path) -> tuple[str, int]:
     return writer.sha256.hexdigest(), writer.size
 
 
-def _safe_relative(name: Any) -> PurePosixPath:
+def safe_relative(name: Any) -> PurePosixPath:
     """A path from a manifest: relative, without '..' (a manifest must not write outside)."""
     path = PurePosixPath(str(name))
     if not isinstance(name, str) or not name or path.is_absolute() or ".." in path.parts:
@@ -439,7 +439,7 @@ def _write_backup(
     else:
         files = []
         for name, source in _media_files(media_root):
-            sha256, size = _copy_hashed(source, work / "media" / name)
+            sha256, size = copy_hashed(source, work / "media" / name)
             files.append({"path": name, "size": size, "sha256": sha256})
             summary.bytes += size
         manifest["media"] = {"included": True, "files": files}
@@ -507,7 +507,7 @@ def verify(path: Path | str) -> dict[str, Any]:
     except (KeyError, TypeError):
         raise BackupError(_("备份清单不完整：%(f)s") % {"f": MANIFEST}) from None
     for name, sha256, size in listed:
-        file = root / _safe_relative(name)
+        file = root / safe_relative(name)
         if not file.is_file():
             raise BackupError(_("备份文件缺失：%(f)s") % {"f": name})
         if file_sha256(file) != (sha256, size):
@@ -543,7 +543,9 @@ def restore(
             _("备份来自更新的版本（本程序没有这些迁移：%(m)s），请先升级程序")
             % {"m": "、".join(newer)}
         )
-    media_root = _media_target(manifest)
+    from xiaoan.core import backup_media
+
+    media = backup_media.target(manifest)
     existing = set(connection.introspection.table_names())
     recorder_table = MigrationRecorder.Migration._meta.db_table
     if existing <= {recorder_table} and not (existing and migration_state(connection)):
@@ -565,12 +567,11 @@ def restore(
         )
     tables = table_models(connection)
     _check_target(connection, manifest, tables)
-    written = _restore_media(root, manifest, media_root)
+    written = backup_media.restore(root, manifest, media)
     try:
         summary = _load_tables(root, manifest, connection, tables, report)
     except BaseException:
-        for file in written:
-            file.unlink(missing_ok=True)
+        backup_media.undo(media, written)
         raise
     summary.media_files = len(manifest["media"]["files"])
     summary.bytes += sum(f["size"] for f in manifest["media"]["files"])
@@ -583,23 +584,6 @@ def restore(
         call_command("migrate", database=using, interactive=False, verbosity=0)
         summary.notes.append(_("已迁移到当前版本"))
     return summary
-
-
-def _media_target(manifest: dict[str, Any]) -> Path | None:
-    """Where the backup's files go; refuses a file that exists there with other content."""
-    files = manifest["media"]["files"]
-    if not files:
-        return None
-    root = media_storage_root()
-    if root is None:
-        raise BackupError(_("备份中有上传文件，但本机的上传文件不在本地文件系统上，无法恢复"))
-    for entry in files:
-        target = root / _safe_relative(entry["path"])
-        if target.exists() and file_sha256(target) != (entry["sha256"], entry["size"]):
-            raise BackupError(
-                _("上传文件目录中已有同名但内容不同的文件：%(f)s") % {"f": entry["path"]}
-            )
-    return root
 
 
 def _check_target(
@@ -631,26 +615,6 @@ def _check_target(
         raise BackupError(
             _("目标数据库不是空库（表 %(t)s 中已有数据），拒绝恢复") % {"t": "、".join(full[:5])}
         )
-
-
-def _restore_media(root: Path, manifest: dict[str, Any], media_root: Path | None) -> list[Path]:
-    written: list[Path] = []
-    if media_root is None:
-        return written
-    try:
-        for entry in manifest["media"]["files"]:
-            target = media_root / _safe_relative(entry["path"])
-            if target.exists():  # same content, checked before
-                continue
-            partial = target.with_name(f".{target.name}.partial")
-            _copy_hashed(root / "media" / entry["path"], partial)
-            partial.rename(target)
-            written.append(target)
-    except OSError as error:
-        for file in written:
-            file.unlink(missing_ok=True)
-        raise BackupError(_("上传文件无法写入：%(e)s") % {"e": error}) from None
-    return written
 
 
 def _load_tables(

@@ -226,3 +226,66 @@ def test_it_is_ready_with_the_bucket_and_answers_503_when_the_endpoint_is_down(s
     assert body["database"]["status"] == "ok"
     text = down.content.decode()
     assert "127.0.0.1" not in text and bucket.name not in text  # no internals
+
+
+def test_it_restores_a_local_backup_with_its_files_into_the_bucket(
+    tmp_path, units, persona, s3_server
+):
+    """A district's one server (files on disk) moves into a province's cluster (S3): the
+    restore puts every file into the bucket under its own name."""
+    import os
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    from xiaoan.core.tests.s3 import KEY_ID, REGION, SECRET, client
+    from xiaoan.hazards.tests.api_support import hazard_in
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the restore into a second database runs on the SQLite test run")
+    hazard_in("submitted", persona, units)
+    backup = tmp_path / "backup"
+    call_command("backup", str(backup), stdout=io.StringIO())
+    files = json.loads((backup / "manifest.json").read_text())["media"]["files"]
+    assert files
+    bucket = "xiaoan-restore"
+    client(s3_server.endpoint).create_bucket(Bucket=bucket)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cluster.sqlite3'}",
+        "XIAOAN_DATA_DIR": str(tmp_path / "cluster"),
+        "XIAOAN_HUEY_IMMEDIATE": "1",
+        "XIAOAN_S3_BUCKET": bucket,
+        "XIAOAN_S3_ENDPOINT_URL": s3_server.endpoint,
+        "XIAOAN_S3_REGION": REGION,
+        "XIAOAN_S3_ACCESS_KEY_ID": KEY_ID,
+        "XIAOAN_S3_SECRET_ACCESS_KEY": SECRET,
+        "XIAOAN_S3_PREFIX": PREFIX,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "xiaoan", "restore", str(backup)],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    s3 = client(s3_server.endpoint)
+    for entry in files:
+        body = s3.get_object(Bucket=bucket, Key=f"{PREFIX}/{entry['path']}")["Body"].read()
+        assert body == (backup / "media" / entry["path"]).read_bytes()
+    # Again into another empty database: the same files are already there and are kept.
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'again.sqlite3'}"
+    again = subprocess.run(
+        [sys.executable, "-m", "xiaoan", "restore", str(backup)],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    # A file changed in the bucket refuses the restore before anything is written.
+    first = files[0]["path"]
+    s3.put_object(Bucket=bucket, Key=f"{PREFIX}/{first}", Body=b"changed")
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'third.sqlite3'}"
+    refused = subprocess.run(
+        [sys.executable, "-m", "xiaoan", "restore", str(backup)],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert "已有同名但内容不同的文件" in refused.stderr + refused.stdout

@@ -76,12 +76,9 @@ got_request_exception.connect(_count_exception, dispatch_uid="xiaoan.core.metric
 
 
 def _job_rows() -> Iterable[tuple]:
-    """(name, runs, failures, seconds_total, last_seconds) per job, kept by the queue
-    (xiaoan.core.queue.job_stats); none while that is not there."""
-    try:
-        from xiaoan.core.queue import job_stats
-    except ImportError:
-        return ()
+    """(name, runs, failures, seconds_total, last_seconds) per job, kept by the queue."""
+    from xiaoan.core.queue import job_stats
+
     return job_stats()
 
 

@@ -164,14 +164,13 @@ def test_it_reads_the_business_gauges_with_a_handful_of_queries(with_token, unit
     assert len(captured) <= 4
 
 
-def test_it_exposes_the_job_figures_the_queue_keeps(with_token, monkeypatch):
-    import types
+def test_it_exposes_the_job_figures_the_queue_keeps(with_token):
+    from xiaoan.core.queue import record_run
 
-    fake = types.ModuleType("xiaoan.core.queue")
-    fake.job_stats = lambda: [("hazards.mark_overdue", 7, 1, 3.5, 0.25)]
-    monkeypatch.setitem(sys.modules, "xiaoan.core.queue", fake)
+    for seconds, error in ((1.0, None), (2.25, ValueError("no")), (0.25, None)):
+        record_run("hazards.mark_overdue", seconds, error)
     text = scrape()
-    assert sample(text, "xiaoan_job_runs_total", job="hazards.mark_overdue") == 7
+    assert sample(text, "xiaoan_job_runs_total", job="hazards.mark_overdue") == 3
     assert sample(text, "xiaoan_job_failures_total", job="hazards.mark_overdue") == 1
     assert sample(text, "xiaoan_job_seconds_total", job="hazards.mark_overdue") == 3.5
     assert sample(text, "xiaoan_job_last_seconds", job="hazards.mark_overdue") == 0.25

@@ -108,8 +108,10 @@ def _to_object_storage(path: Path, checksum: str) -> str | None:
         return None
     with path.open("rb") as handle:
         name = default_storage.save(f"audit-archive/{path.name}", handle)
+    from xiaoan.core.backup import stream_sha256
+
     with default_storage.open(name, "rb") as handle:
-        stored = hashlib.sha256(handle.read()).hexdigest()
+        stored, _size = stream_sha256(handle)
     if stored != checksum:
         default_storage.delete(name)
         raise ArchiveError(_("归档文件上传后校验失败，未删除任何审计记录：%(p)s") % {"p": name})

@@ -309,13 +309,18 @@ class _HashingWriter:
         self.file.flush()
 
 
-def file_sha256(path: Path) -> tuple[str, int]:
+def stream_sha256(handle: Any) -> tuple[str, int]:
+    """SHA-256 and size of what an open binary file yields, read in chunks."""
     digest, size = hashlib.sha256(), 0
-    with path.open("rb") as file:
-        while chunk := file.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
+    while chunk := handle.read(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
     return digest.hexdigest(), size
+
+
+def file_sha256(path: Path) -> tuple[str, int]:
+    with path.open("rb") as file:
+        return stream_sha256(file)
 
 
 def copy_hashed(source: Path, target: Path) -> tuple[str, int]:

@@ -5,7 +5,6 @@ content refuses the restore before anything is written; one with the same conten
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,9 +18,8 @@ from xiaoan.core.backup import (
     file_sha256,
     media_storage_root,
     safe_relative,
+    stream_sha256,
 )
-
-CHUNK = 1 << 20
 
 
 @dataclass
@@ -31,12 +29,8 @@ class Target:
 
 
 def _stored_sha256(storage: Any, name: str) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
     with storage.open(name, "rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
+        return stream_sha256(handle)
 
 
 def target(manifest: dict[str, Any]) -> Target | None:

@@ -138,7 +138,6 @@ class LiveCollector:
 
     def _business(self) -> Iterator[Metric]:
         from django.db.models import Count
-        from django.utils import timezone
 
         from xiaoan.alerts.choices import OPEN_STATUSES as ALERT_OPEN
         from xiaoan.alerts.choices import Severity
@@ -156,10 +155,9 @@ class LiveCollector:
             labels=["level"],
         )
         levels = [*HazardLevel.values, ""]  # "": reported, not yet given a level
-        hazards = Hazard.objects.open()
         for family, rows in (
-            (open_hazards, hazards),
-            (overdue, hazards.filter(deadline__lt=timezone.localdate())),
+            (open_hazards, Hazard.objects.open()),
+            (overdue, Hazard.objects.overdue()),
         ):
             counts = dict(rows.order_by().values_list("level").annotate(n=Count("pk")))
             for level in levels:

@@ -193,6 +193,13 @@ def media_uri(name: str) -> str:
     return f"{MEDIA_SCHEME}:{quote(name)}"
 
 
+def media_name(uri: str) -> str | None:
+    """The stored name a `media_uri` stands for; None for any other URI."""
+    if not uri.startswith(f"{MEDIA_SCHEME}:"):
+        return None
+    return unquote(uri.removeprefix(f"{MEDIA_SCHEME}:"))
+
+
 def fetcher(files: Iterable[Path] = (), media: Iterable[str] = ()):
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -205,8 +212,8 @@ def fetcher(files: Iterable[Path] = (), media: Iterable[str] = ()):
         no network, no other local file."""
 
         def fetch(self, url, headers=None):
-            if url.startswith(f"{MEDIA_SCHEME}:"):
-                name = unquote(url.removeprefix(f"{MEDIA_SCHEME}:"))
+            name = media_name(url)
+            if name is not None:
                 if name not in stored:
                     raise ValueError(f"refused: {url[:80]}")
                 from django.core.files.storage import default_storage

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -27,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from xiaoan.audit.files import file_served
 from xiaoan.core.objectstorage import is_object_storage
-from xiaoan.core.pdf import MEDIA_SCHEME, PDF, media_uri, pdf_font, write_pdf
+from xiaoan.core.pdf import PDF, media_name, media_uri, pdf_font, write_pdf
 from xiaoan.hazards.choices import HazardLevel
 from xiaoan.inspections.choices import PENDING_STATUSES, ResultValue
 from xiaoan.inspections.models import (
@@ -163,10 +162,10 @@ def render_pdf(inspection: Inspection) -> bytes:
     context = record_context(inspection)
     html = get_template(TEMPLATE).render(context)
     stored = [
-        unquote(uri.removeprefix(f"{MEDIA_SCHEME}:"))
+        name
         for row in context["photo_rows"]
         for uri in row.photos
-        if uri.startswith(f"{MEDIA_SCHEME}:")
+        if (name := media_name(uri)) is not None
     ]
     return write_pdf(
         html,
